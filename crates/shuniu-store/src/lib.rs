@@ -1,1 +1,257 @@
+//! Shuniu's storage: one interface ([`Store`]), two backends (SQLite and PostgreSQL).
+//!
+//! The SQL is written once in the dialect both engines share (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`, half-open range scans instead of `LIKE`), and each query
+//! is compiled for both drivers by [`on_pool!`]; where the engines differ, the
+//! difference is spelled out next to the query. Schema migrations are embedded per
+//! backend (`migrations/sqlite`, `migrations/postgres`) and are reversible.
+//!
+//! Invariants that must hold under concurrency live in the database: unique codes,
+//! check constraints, and counters updated in the same transaction as the rows.
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use shuniu_domain::FieldErrors;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub mod jurisdictions;
+pub mod registry;
+pub mod testing;
+
+pub use jurisdictions::SubtreeStats;
+pub use registry::{OrgChange, OrgFilter, OrgSort, Page};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique field already holds this value (`409`).
+    #[error("{field} is already taken")]
+    Conflict { field: String },
+    /// The input is well formed but does not fit what is stored (`422`).
+    #[error("invalid: {0}")]
+    Invalid(FieldErrors),
+    /// The request is not allowed in the record's current state (`409`).
+    #[error("{0}")]
+    State(String),
+    #[error("unsupported database URL: {0}")]
+    Url(String),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            if db.is_unique_violation() {
+                let msg = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
+                let field = ["uscc", "filing_number", "code", "path"]
+                    .into_iter()
+                    .find(|f| msg.contains(f))
+                    .unwrap_or("id");
+                return StoreError::Conflict {
+                    field: field.to_string(),
+                };
+            }
+        }
+        StoreError::Db(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend, so that one
+/// query text is type-checked and compiled for both drivers.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match &$store.backend {
+            $crate::Backend::Sqlite($pool) => $body,
+            $crate::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// A value bound to a dynamically built query.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Text(String),
+}
+
+/// Binds every [`Arg`] in order; works for `query`, `query_as` and `query_scalar`.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args.iter() {
+            q = match a {
+                $crate::Arg::Text(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }};
+}
+pub(crate) use bind_args;
+
+/// The storage interface: every read and write of Shuniu's data goes through it.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+impl Store {
+    /// Opens `sqlite://path` (created if missing; WAL, busy timeout, foreign keys on),
+    /// `sqlite::memory:`, or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Store {
+                backend: Backend::Postgres(pool),
+            })
+        } else if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Url(e.to_string()))?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .journal_mode(if memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
+                .synchronous(SqliteSynchronous::Normal);
+            let pool = SqlitePoolOptions::new()
+                // An in-memory database lives in one connection.
+                .max_connections(if memory { 1 } else { 8 })
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(if memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(600))
+                })
+                .max_lifetime(if memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(3600))
+                })
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            Ok(Store {
+                backend: Backend::Sqlite(pool),
+            })
+        } else {
+            Err(StoreError::Url(format!(
+                "{url} (expected sqlite://… or postgres://…)"
+            )))
+        }
+    }
+
+    /// Connects to an existing Postgres pool (tests use one schema per test).
+    pub fn from_pg_pool(pool: PgPool) -> Store {
+        Store {
+            backend: Backend::Postgres(pool),
+        }
+    }
+
+    /// SQLite transactions that will write take the write lock up front (`IMMEDIATE`),
+    /// so that a read-then-write never fails half-way with `SQLITE_BUSY`.
+    pub(crate) fn begin_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "BEGIN IMMEDIATE",
+            Backend::Postgres(_) => "BEGIN",
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations, then the reference jurisdiction tree.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Backend::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        self.ensure_reference_tree().await
+    }
+
+    /// Reverts every migration (used to test that migrations go down as well as up).
+    pub async fn migrate_down_all(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(p) => SQLITE_MIGRATIONS.undo(p, 0).await?,
+            Backend::Postgres(p) => POSTGRES_MIGRATIONS.undo(p, 0).await?,
+        }
+        Ok(())
+    }
+
+    /// Names of the tables in the current schema (for migration tests).
+    pub async fn table_names(&self) -> Result<Vec<String>> {
+        let names = match &self.backend {
+            Backend::Sqlite(p) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Backend::Postgres(p) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        Ok(names)
+    }
+
+    /// Answers once the database can be reached (health checks).
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` (`VACUUM INTO`).
+    pub async fn backup_sqlite(&self, path: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(p) => {
+                sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
+                Ok(())
+            }
+            Backend::Postgres(_) => Err(StoreError::State(
+                "use pg_dump to back up a PostgreSQL database".into(),
+            )),
+        }
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |p| p.close().await)
+    }
+}

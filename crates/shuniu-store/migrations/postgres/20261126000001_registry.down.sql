@@ -1,0 +1,5 @@
+DROP TABLE jurisdiction_stats;
+DROP TABLE organization_changes;
+DROP TABLE organization_domains;
+DROP TABLE organizations;
+DROP TABLE jurisdictions;

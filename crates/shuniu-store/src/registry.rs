@@ -1,0 +1,710 @@
+//! The registry of social organizations: records, their change history, listing.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+use shuniu_domain::codes::{FilingNumber, Phone, Uscc};
+use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode};
+use shuniu_domain::registry::{
+    Grade, LegalForm, OrgStatus, Organization, OrganizationData, PartyOrg, ServiceDomain, Stage,
+    StatusChange,
+};
+use shuniu_domain::{FieldError, FieldErrors};
+use uuid::Uuid;
+
+use crate::{Arg, Result, Store, StoreError, bind_args, on_pool};
+
+const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
+    founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
+    party_members, stage, grade, grade_awarded_on, is_demo, status, status_reason, status_changed_on, \
+    created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: Uuid,
+    name: String,
+    legal_form: String,
+    uscc: Option<String>,
+    filing_number: Option<String>,
+    domains_mask: i64,
+    jurisdiction_code: String,
+    address: String,
+    founded_on: NaiveDate,
+    legal_representative: String,
+    contact_phone: Option<String>,
+    staff_full_time: i64,
+    staff_part_time: i64,
+    volunteers: i64,
+    party_org: String,
+    party_members: i64,
+    stage: String,
+    grade: Option<String>,
+    grade_awarded_on: Option<NaiveDate>,
+    is_demo: bool,
+    status: String,
+    status_reason: Option<String>,
+    status_changed_on: Option<NaiveDate>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<OrgRow> for Organization {
+    type Error = StoreError;
+    /// Rows were validated on the way in; a row that does not parse is corruption.
+    fn try_from(r: OrgRow) -> Result<Self> {
+        let bad =
+            |what: &str| StoreError::State(format!("corrupt organization row {}: {what}", r.id));
+        let count = |v: i64, what: &str| u32::try_from(v).map_err(|_| bad(what));
+        let data = OrganizationData {
+            name: r.name.clone(),
+            legal_form: LegalForm::parse(&r.legal_form).ok_or_else(|| bad("legal_form"))?,
+            uscc: r
+                .uscc
+                .as_deref()
+                .map(Uscc::parse)
+                .transpose()
+                .map_err(|_| bad("uscc"))?,
+            filing_number: r
+                .filing_number
+                .as_deref()
+                .map(FilingNumber::parse)
+                .transpose()
+                .map_err(|_| bad("filing_number"))?,
+            domains: ServiceDomain::from_mask(r.domains_mask),
+            jurisdiction: JurisdictionCode::parse(&r.jurisdiction_code)
+                .map_err(|_| bad("jurisdiction"))?,
+            address: r.address.clone(),
+            founded_on: r.founded_on,
+            legal_representative: r.legal_representative.clone(),
+            contact_phone: r
+                .contact_phone
+                .as_deref()
+                .map(Phone::parse)
+                .transpose()
+                .map_err(|_| bad("contact_phone"))?,
+            staff_full_time: count(r.staff_full_time, "staff_full_time")?,
+            staff_part_time: count(r.staff_part_time, "staff_part_time")?,
+            volunteers: count(r.volunteers, "volunteers")?,
+            party_org: PartyOrg::parse(&r.party_org).ok_or_else(|| bad("party_org"))?,
+            party_members: count(r.party_members, "party_members")?,
+            stage: Stage::parse(&r.stage).ok_or_else(|| bad("stage"))?,
+            grade: r
+                .grade
+                .as_deref()
+                .map(|g| Grade::parse(g).ok_or_else(|| bad("grade")))
+                .transpose()?,
+            grade_awarded_on: r.grade_awarded_on,
+            is_demo: r.is_demo,
+        };
+        Ok(Organization {
+            id: r.id,
+            data,
+            status: OrgStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
+            status_reason: r.status_reason,
+            status_changed_on: r.status_changed_on,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// Filters of the organization list; all optional, combined with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgFilter {
+    /// A jurisdiction code: the node and its whole subtree.
+    pub jurisdiction: Option<String>,
+    pub legal_form: Option<LegalForm>,
+    pub domain: Option<ServiceDomain>,
+    pub status: Option<OrgStatus>,
+    pub stage: Option<Stage>,
+    pub grade: Option<Grade>,
+    /// Part of the name, or a whole USCC / filing number.
+    pub q: Option<String>,
+    pub sort: OrgSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgSort {
+    #[default]
+    Name,
+    NameDesc,
+    Founded,
+    FoundedDesc,
+    Updated,
+    Staff,
+}
+
+impl OrgSort {
+    pub const ALL: [OrgSort; 6] = [
+        OrgSort::Name,
+        OrgSort::NameDesc,
+        OrgSort::Founded,
+        OrgSort::FoundedDesc,
+        OrgSort::Updated,
+        OrgSort::Staff,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgSort::Name => "name",
+            OrgSort::NameDesc => "-name",
+            OrgSort::Founded => "founded_on",
+            OrgSort::FoundedDesc => "-founded_on",
+            OrgSort::Updated => "-updated_at",
+            OrgSort::Staff => "-staff",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrgSort> {
+        OrgSort::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+    /// Every order ends on `id`, so that pages are stable.
+    fn order_by(self) -> &'static str {
+        match self {
+            OrgSort::Name => "name ASC, id ASC",
+            OrgSort::NameDesc => "name DESC, id DESC",
+            OrgSort::Founded => "founded_on ASC, id ASC",
+            OrgSort::FoundedDesc => "founded_on DESC, id DESC",
+            OrgSort::Updated => "updated_at DESC, id DESC",
+            OrgSort::Staff => "(staff_full_time + staff_part_time) DESC, id ASC",
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        ((self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64)) as u32
+    }
+}
+
+/// One entry of an organization's change history.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgChange {
+    pub id: Uuid,
+    pub changed_at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    /// field → {"from": …, "to": …}
+    pub changes: Value,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    id: Uuid,
+    changed_at: DateTime<Utc>,
+    actor: String,
+    action: String,
+    changes: String,
+}
+
+/// Field-by-field differences between two versions of a record.
+fn diff(before: &Value, after: &Value) -> BTreeMap<String, Value> {
+    let empty = serde_json::Map::new();
+    let b = before.as_object().unwrap_or(&empty);
+    let a = after.as_object().unwrap_or(&empty);
+    let mut out = BTreeMap::new();
+    for (k, av) in a {
+        let bv = b.get(k).unwrap_or(&Value::Null);
+        if bv != av {
+            out.insert(k.clone(), json!({"from": bv, "to": av}));
+        }
+    }
+    out
+}
+
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Store {
+    async fn require_jurisdiction(&self, code: &JurisdictionCode) -> Result<Jurisdiction> {
+        self.jurisdiction(code.as_str()).await?.ok_or_else(|| {
+            StoreError::Invalid(FieldErrors::single(
+                "jurisdiction",
+                FieldError::new("没有这个行政区划", "is not a known jurisdiction"),
+            ))
+        })
+    }
+
+    /// Registers a new organization; a taken USCC or filing number is a `Conflict`.
+    pub async fn create_organization(
+        &self,
+        data: &OrganizationData,
+        actor: &str,
+    ) -> Result<Organization> {
+        let mut created = self
+            .create_organizations(std::slice::from_ref(data), actor)
+            .await?;
+        Ok(created.pop().expect("one in, one out"))
+    }
+
+    /// Registers many organizations in one transaction (imports, demo data): all or none.
+    pub async fn create_organizations(
+        &self,
+        items: &[OrganizationData],
+        actor: &str,
+    ) -> Result<Vec<Organization>> {
+        let mut places: BTreeMap<String, Jurisdiction> = BTreeMap::new();
+        for d in items {
+            if !places.contains_key(d.jurisdiction.as_str()) {
+                let j = self.require_jurisdiction(&d.jurisdiction).await?;
+                places.insert(d.jurisdiction.to_string(), j);
+            }
+        }
+        let now = Utc::now();
+        let insert = format!(
+            "INSERT INTO organizations (shard_key, jurisdiction_path, {COLUMNS}) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
+        );
+        let mut out = Vec::with_capacity(items.len());
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            for d in items {
+                let j = &places[d.jurisdiction.as_str()];
+                let org = Organization {
+                    id: Uuid::now_v7(),
+                    data: d.clone(),
+                    status: OrgStatus::Active,
+                    status_reason: None,
+                    status_changed_on: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                sqlx::query(&insert)
+                    .bind(j.shard_key())
+                    .bind(&j.path)
+                    .bind(org.id)
+                    .bind(&d.name)
+                    .bind(d.legal_form.as_str())
+                    .bind(d.uscc.as_ref().map(|u| u.as_str()))
+                    .bind(d.filing_number.as_ref().map(|f| f.as_str()))
+                    .bind(ServiceDomain::mask(&d.domains))
+                    .bind(d.jurisdiction.as_str())
+                    .bind(&d.address)
+                    .bind(d.founded_on)
+                    .bind(&d.legal_representative)
+                    .bind(d.contact_phone.as_ref().map(|p| p.as_str()))
+                    .bind(i64::from(d.staff_full_time))
+                    .bind(i64::from(d.staff_part_time))
+                    .bind(i64::from(d.volunteers))
+                    .bind(d.party_org.as_str())
+                    .bind(i64::from(d.party_members))
+                    .bind(d.stage.as_str())
+                    .bind(d.grade.map(|g| g.as_str()))
+                    .bind(d.grade_awarded_on)
+                    .bind(d.is_demo)
+                    .bind(org.status.as_str())
+                    .bind(None::<String>)
+                    .bind(None::<NaiveDate>)
+                    .bind(now)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                for dom in &d.domains {
+                    sqlx::query("INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2)")
+                        .bind(dom.as_str())
+                        .bind(org.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let changes = serde_json::to_string(&diff(
+                    &Value::Null,
+                    &serde_json::to_value(d).expect("serializable"),
+                ))
+                .expect("serializable");
+                sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(Uuid::now_v7())
+                    .bind(org.id)
+                    .bind(now)
+                    .bind(actor)
+                    .bind("created")
+                    .bind(changes)
+                    .execute(&mut *tx)
+                    .await?;
+                out.push(org);
+            }
+            // Counters: one upsert per touched jurisdiction.
+            let mut deltas: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+            for d in items {
+                let e = deltas.entry(d.jurisdiction.as_str()).or_default();
+                e.0 += 1;
+                e.1 += i64::from(d.staff_total());
+            }
+            for (code, (n, staff)) in deltas {
+                sqlx::query(STATS_UPSERT)
+                    .bind(code)
+                    .bind(n)
+                    .bind(staff)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    pub async fn organization(&self, id: Uuid) -> Result<Option<Organization>> {
+        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+        let row = on_pool!(self, |p| sqlx::query_as::<_, OrgRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
+        row.map(Organization::try_from).transpose()
+    }
+
+    pub async fn organization_by_uscc(&self, uscc: &str) -> Result<Option<Organization>> {
+        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE uscc = $1");
+        let row = on_pool!(self, |p| sqlx::query_as::<_, OrgRow>(&sql)
+            .bind(uscc)
+            .fetch_optional(p)
+            .await)?;
+        row.map(Organization::try_from).transpose()
+    }
+
+    /// Replaces an organization's data; records the changed fields. A deregistered
+    /// organization cannot be edited.
+    pub async fn update_organization(
+        &self,
+        id: Uuid,
+        data: &OrganizationData,
+        actor: &str,
+    ) -> Result<Organization> {
+        let j = self.require_jurisdiction(&data.jurisdiction).await?;
+        let now = Utc::now();
+        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+        let update = "UPDATE organizations SET shard_key = $2, jurisdiction_path = $3, name = $4, legal_form = $5, uscc = $6, \
+            filing_number = $7, domains_mask = $8, jurisdiction_code = $9, address = $10, founded_on = $11, \
+            legal_representative = $12, contact_phone = $13, staff_full_time = $14, staff_part_time = $15, volunteers = $16, \
+            party_org = $17, party_members = $18, stage = $19, grade = $20, grade_awarded_on = $21, updated_at = $22 WHERE id = $1";
+        let updated = on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
+            let lock = if self.backend_name() == "postgres" {
+                " FOR UPDATE"
+            } else {
+                ""
+            };
+            let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let before = Organization::try_from(row)?;
+            if before.status == OrgStatus::Deregistered {
+                return Err(StoreError::State(
+                    "a deregistered organization cannot be edited".into(),
+                ));
+            }
+            let mut data = data.clone();
+            data.is_demo = before.data.is_demo;
+            let changes = diff(
+                &serde_json::to_value(&before.data).expect("serializable"),
+                &serde_json::to_value(&data).expect("serializable"),
+            );
+            if changes.is_empty() {
+                return Ok::<_, StoreError>(before);
+            }
+            sqlx::query(update)
+                .bind(id)
+                .bind(j.shard_key())
+                .bind(&j.path)
+                .bind(&data.name)
+                .bind(data.legal_form.as_str())
+                .bind(data.uscc.as_ref().map(|u| u.as_str()))
+                .bind(data.filing_number.as_ref().map(|f| f.as_str()))
+                .bind(ServiceDomain::mask(&data.domains))
+                .bind(data.jurisdiction.as_str())
+                .bind(&data.address)
+                .bind(data.founded_on)
+                .bind(&data.legal_representative)
+                .bind(data.contact_phone.as_ref().map(|p| p.as_str()))
+                .bind(i64::from(data.staff_full_time))
+                .bind(i64::from(data.staff_part_time))
+                .bind(i64::from(data.volunteers))
+                .bind(data.party_org.as_str())
+                .bind(i64::from(data.party_members))
+                .bind(data.stage.as_str())
+                .bind(data.grade.map(|g| g.as_str()))
+                .bind(data.grade_awarded_on)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            if before.data.domains != data.domains {
+                sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for dom in &data.domains {
+                    sqlx::query("INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2)")
+                        .bind(dom.as_str())
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            // Move the counters: out of the old node, into the new one.
+            sqlx::query(STATS_UPSERT)
+                .bind(before.data.jurisdiction.as_str())
+                .bind(-1i64)
+                .bind(-i64::from(before.data.staff_total()))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(STATS_UPSERT)
+                .bind(data.jurisdiction.as_str())
+                .bind(1i64)
+                .bind(i64::from(data.staff_total()))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(id)
+                .bind(now)
+                .bind(actor)
+                .bind("updated")
+                .bind(serde_json::to_string(&changes).expect("serializable"))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(Organization {
+                data,
+                updated_at: now,
+                ..before
+            })
+        })?;
+        Ok(updated)
+    }
+
+    /// Moves an organization through its registration states (suspend, reactivate,
+    /// deregister). Never deletes: a deregistered record stays, with reason and date.
+    pub async fn change_status(
+        &self,
+        id: Uuid,
+        change: &StatusChange,
+        actor: &str,
+    ) -> Result<Organization> {
+        let now = Utc::now();
+        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            let lock = if self.backend_name() == "postgres" {
+                " FOR UPDATE"
+            } else {
+                ""
+            };
+            let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let before = Organization::try_from(row)?;
+            if !before.status.can_become(change.status) {
+                return Err(StoreError::State(format!(
+                    "cannot change status from {} to {}",
+                    before.status, change.status
+                )));
+            }
+            // Guarded by the old status, so two racing changes cannot both apply.
+            let res = sqlx::query("UPDATE organizations SET status = $2, status_reason = $3, status_changed_on = $4, updated_at = $5 WHERE id = $1 AND status = $6")
+                .bind(id)
+                .bind(change.status.as_str())
+                .bind(&change.reason)
+                .bind(change.effective_on)
+                .bind(now)
+                .bind(before.status.as_str())
+                .execute(&mut *tx)
+                .await?;
+            if res.rows_affected() != 1 {
+                return Err(StoreError::State(
+                    "the status changed meanwhile; try again".into(),
+                ));
+            }
+            let live = |s: OrgStatus| i64::from(s != OrgStatus::Deregistered);
+            let dn = live(change.status) - live(before.status);
+            if dn != 0 {
+                sqlx::query(STATS_UPSERT)
+                    .bind(before.data.jurisdiction.as_str())
+                    .bind(dn)
+                    .bind(dn * i64::from(before.data.staff_total()))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let changes = json!({
+                "status": {"from": before.status, "to": change.status},
+                "reason": {"from": before.status_reason, "to": change.reason},
+                "effective_on": {"from": before.status_changed_on, "to": change.effective_on},
+            });
+            sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(id)
+                .bind(now)
+                .bind(actor)
+                .bind(format!("status:{}", change.status))
+                .bind(changes.to_string())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Organization {
+                status: change.status,
+                status_reason: Some(change.reason.clone()),
+                status_changed_on: Some(change.effective_on),
+                updated_at: now,
+                ..before
+            })
+        })
+    }
+
+    /// The change history of one organization, newest first.
+    pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
+        let sql = "SELECT id, changed_at, actor, action, changes FROM organization_changes WHERE organization_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500";
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, ChangeRow>(sql)
+            .bind(id)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OrgChange {
+                id: r.id,
+                changed_at: r.changed_at,
+                actor: r.actor,
+                action: r.action,
+                changes: serde_json::from_str(&r.changes).unwrap_or(Value::Null),
+            })
+            .collect())
+    }
+
+    /// One page of organizations matching `filter`; filtering, ordering and paging all
+    /// happen in the database. An unknown jurisdiction yields an empty page.
+    pub async fn list_organizations(
+        &self,
+        filter: &OrgFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Organization>> {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 200);
+        let mut where_ = vec!["1 = 1".to_string()];
+        let mut args: Vec<Arg> = Vec::new();
+        let mut push = |clause: &str, arg: Arg, args: &mut Vec<Arg>| {
+            args.push(arg);
+            where_.push(clause.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(code) = &filter.jurisdiction {
+            match self.jurisdiction(code).await? {
+                Some(j) => {
+                    let (lo, hi) = j.subtree_range();
+                    push("jurisdiction_path >= ?", Arg::Text(lo), &mut args);
+                    push("jurisdiction_path < ?", Arg::Text(hi), &mut args);
+                }
+                None => {
+                    return Ok(Page {
+                        items: vec![],
+                        total: 0,
+                        page,
+                        per_page,
+                    });
+                }
+            }
+        }
+        if let Some(f) = filter.legal_form {
+            push("legal_form = ?", Arg::Text(f.as_str().into()), &mut args);
+        }
+        if let Some(s) = filter.status {
+            push("status = ?", Arg::Text(s.as_str().into()), &mut args);
+        }
+        if let Some(s) = filter.stage {
+            push("stage = ?", Arg::Text(s.as_str().into()), &mut args);
+        }
+        if let Some(g) = filter.grade {
+            push("grade = ?", Arg::Text(g.as_str().into()), &mut args);
+        }
+        if let Some(d) = filter.domain {
+            push(
+                "id IN (SELECT organization_id FROM organization_domains WHERE domain = ?)",
+                Arg::Text(d.as_str().into()),
+                &mut args,
+            );
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let code = q.to_ascii_uppercase();
+            args.push(Arg::Text(format!("%{}%", escape_like(&q.to_lowercase()))));
+            args.push(Arg::Text(code.clone()));
+            args.push(Arg::Text(code));
+            let n = args.len();
+            where_.push(format!(
+                "(lower(name) LIKE ${} ESCAPE '\\' OR uscc = ${} OR filing_number = ${})",
+                n - 2,
+                n - 1,
+                n
+            ));
+        }
+        let where_sql = where_.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {} LIMIT {} OFFSET {}",
+            filter.sort.order_by(),
+            per_page,
+            (u64::from(page) - 1) * u64::from(per_page)
+        );
+        let (total, rows) = on_pool!(self, |p| {
+            let total: i64 = bind_args!(sqlx::query_scalar::<_, i64>(&count_sql), args)
+                .fetch_one(p)
+                .await?;
+            let rows = bind_args!(sqlx::query_as::<_, OrgRow>(&list_sql), args)
+                .fetch_all(p)
+                .await?;
+            Ok::<_, sqlx::Error>((total, rows))
+        })?;
+        let items = rows
+            .into_iter()
+            .map(Organization::try_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// Recounts live organizations per jurisdiction straight from the registry
+    /// (for tests and `shuniu admin check`: must equal the maintained counters).
+    pub async fn recount_by_jurisdiction(&self) -> Result<BTreeMap<String, (i64, i64)>> {
+        let sql = "SELECT jurisdiction_code, COUNT(*), CAST(SUM(staff_full_time + staff_part_time) AS BIGINT) FROM organizations WHERE status <> 'deregistered' GROUP BY jurisdiction_code";
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, (String, i64, i64)>(sql)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows.into_iter().map(|(c, n, s)| (c, (n, s))).collect())
+    }
+
+    /// The maintained counters, non-zero rows only.
+    pub async fn stats_counters(&self) -> Result<BTreeMap<String, (i64, i64)>> {
+        let sql = "SELECT jurisdiction_code, organizations, staff FROM jurisdiction_stats WHERE organizations <> 0 OR staff <> 0";
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, (String, i64, i64)>(sql)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows.into_iter().map(|(c, n, s)| (c, (n, s))).collect())
+    }
+}
+
+/// Adds deltas to a jurisdiction's counters, creating the row on first use; atomic on both engines.
+const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \
+    ON CONFLICT (jurisdiction_code) DO UPDATE SET organizations = jurisdiction_stats.organizations + excluded.organizations, \
+    staff = jurisdiction_stats.staff + excluded.staff";

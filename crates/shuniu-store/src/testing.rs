@@ -1,0 +1,120 @@
+//! Fresh, migrated databases for tests, on either backend.
+//!
+//! PostgreSQL tests use one schema per test inside the `shuniu_test` database of the
+//! server at `SHUNIU_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`).
+//! If that server cannot be reached the test fails: the Postgres suite never skips.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection};
+
+use crate::Store;
+
+/// Which engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_server_url() -> String {
+    std::env::var("SHUNIU_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string())
+}
+
+/// A migrated, empty store of the given backend.
+pub async fn fresh_store(backend: TestBackend) -> Store {
+    let store = match backend {
+        TestBackend::Sqlite => {
+            let path = std::env::temp_dir()
+                .join(format!("shuniu-test-{}.db", uuid::Uuid::now_v7().simple()));
+            Store::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("open a temporary SQLite database")
+        }
+        TestBackend::Postgres => fresh_postgres_store().await,
+    };
+    store.migrate().await.expect("migrations apply");
+    store
+}
+
+/// The URL of a fresh Postgres schema (for tests that start the whole binary).
+pub async fn fresh_postgres_url() -> String {
+    let schema = create_test_schema().await;
+    format!(
+        "{}/shuniu_test?options=-c%20search_path%3D{schema}",
+        postgres_server_url()
+    )
+}
+
+async fn create_test_schema() -> String {
+    let server = postgres_server_url();
+    let admin_opts =
+        PgConnectOptions::from_str(&format!("{server}/postgres")).expect("valid Postgres URL");
+    let mut admin = admin_opts.connect().await.unwrap_or_else(|e| {
+        panic!("PostgreSQL at {server} cannot be reached ({e}); start it (see README) — the Postgres suite never skips")
+    });
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'shuniu_test')",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .expect("query pg_database");
+    if !exists {
+        // Parallel tests may race to create it; losing the race is fine.
+        let _ = sqlx::query("CREATE DATABASE shuniu_test")
+            .execute(&mut admin)
+            .await;
+    }
+    admin.close().await.ok();
+    let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = PgConnectOptions::from_str(&format!("{server}/shuniu_test"))
+        .expect("valid Postgres URL")
+        .connect()
+        .await
+        .expect("connect to shuniu_test");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test schema");
+    conn.close().await.ok();
+    schema
+}
+
+async fn fresh_postgres_store() -> Store {
+    let schema = create_test_schema().await;
+    let opts = PgConnectOptions::from_str(&format!("{}/shuniu_test", postgres_server_url()))
+        .expect("valid Postgres URL")
+        .options([("search_path", schema.as_str())]);
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(opts)
+        .await
+        .expect("connect to the test schema");
+    Store::from_pg_pool(pool)
+}
+
+/// Declares an async test once and runs it on both backends:
+/// `both_backends!(name, |store| async move { ... });` makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let store =
+                    $crate::testing::fresh_store($crate::testing::TestBackend::Sqlite).await;
+                ($body)(store).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let store =
+                    $crate::testing::fresh_store($crate::testing::TestBackend::Postgres).await;
+                ($body)(store).await;
+            }
+        }
+    };
+}

@@ -1,0 +1,93 @@
+//! One error type for every handler, mapped to a status and a body.
+//!
+//! User input never produces a 500: bad input is 422 with every bad field named,
+//! a taken unique value 409, what the caller may not see 404.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use shuniu_domain::{FieldError, FieldErrors, Lang};
+use shuniu_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("validation failed: {0}")]
+    Validation(FieldErrors),
+    #[error("conflict on {field}")]
+    Conflict { field: String },
+    #[error("{0}")]
+    State(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { field } => AppError::Conflict { field },
+            StoreError::Invalid(f) => AppError::Validation(f),
+            StoreError::State(s) => AppError::State(s),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(f: FieldErrors) -> Self {
+        AppError::Validation(f)
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } | AppError::State(_) => StatusCode::CONFLICT,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for a field that must be unique and is taken.
+    pub fn conflict_message(field: &str) -> FieldError {
+        match field {
+            "uscc" => FieldError::new("该统一社会信用代码已被登记", "is already registered"),
+            "filing_number" => FieldError::new("该备案编号已被使用", "is already in use"),
+            _ => FieldError::new("已存在", "already exists"),
+        }
+    }
+
+    /// The JSON body of this error, messages in `lang`.
+    pub fn json_body(&self, lang: Lang) -> serde_json::Value {
+        match self {
+            AppError::NotFound => json!({"error": "not_found"}),
+            AppError::Validation(f) => {
+                json!({"error": "validation_failed", "fields": f.in_lang(lang)})
+            }
+            AppError::Conflict { field } => json!({
+                "error": "conflict",
+                "fields": { field: AppError::conflict_message(field).message(lang) }
+            }),
+            AppError::State(s) => json!({"error": "conflict", "message": s}),
+            AppError::BadRequest(s) => json!({"error": "bad_request", "message": s}),
+            AppError::Internal(_) => json!({"error": "internal"}),
+        }
+    }
+}
+
+/// Default rendering: JSON (the API). Pages render their own error views.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = %e, "internal error");
+        }
+        (self.status(), Json(self.json_body(Lang::En))).into_response()
+    }
+}

@@ -1,0 +1,170 @@
+//! The registry capability's service code, shared by pages and API: parse what came
+//! in, ask the domain, call the store.
+
+use serde::Deserialize;
+use shuniu_domain::registry::{
+    Grade, LegalForm, OrgStatus, Organization, OrganizationDraft, ServiceDomain, Stage,
+    StatusChange,
+};
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::{OrgFilter, OrgSort, Page, Store};
+use uuid::Uuid;
+
+use crate::{AppError, today};
+
+/// Query parameters of the organization list, as they come (UI and API alike).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Jurisdiction code: that node and everything below it.
+    pub jurisdiction: Option<String>,
+    /// `social_group`, `social_service_institution`, `foundation`, `community_filed`.
+    pub legal_form: Option<String>,
+    /// A service domain code, e.g. `elderly`.
+    pub domain: Option<String>,
+    /// `active`, `suspended`, `deregistered`.
+    pub status: Option<String>,
+    /// `germination`, `start_up`, `growth`, `mature`.
+    pub stage: Option<String>,
+    /// `1A` … `5A`.
+    pub grade: Option<String>,
+    /// Part of the name, or a whole USCC or filing number.
+    pub q: Option<String>,
+    /// `name`, `-name`, `founded_on`, `-founded_on`, `-updated_at`, `-staff`.
+    pub sort: Option<String>,
+    /// 1-based page number.
+    pub page: Option<String>,
+    /// Items per page, 1–200 (default 20).
+    pub per_page: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn choice<T: Copy>(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    let s = given(v)?;
+    let found = all
+        .iter()
+        .copied()
+        .find(|x| code(*x).eq_ignore_ascii_case(s));
+    if found.is_none() {
+        let codes: Vec<&str> = all.iter().map(|x| code(*x)).collect();
+        errs.add(
+            field,
+            FieldError::new(
+                format!("取值无效，可选：{}", codes.join("、")),
+                format!("is not one of: {}", codes.join(", ")),
+            ),
+        );
+    }
+    found
+}
+
+impl ListQuery {
+    /// The filter, page and page size; a bad parameter is a 422 naming it.
+    pub fn parse(&self) -> Result<(OrgFilter, u32, u32), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let filter = OrgFilter {
+            jurisdiction: given(&self.jurisdiction).map(String::from),
+            legal_form: choice(
+                &mut e,
+                "legal_form",
+                &self.legal_form,
+                LegalForm::ALL,
+                LegalForm::as_str,
+            ),
+            domain: choice(
+                &mut e,
+                "domain",
+                &self.domain,
+                ServiceDomain::ALL,
+                ServiceDomain::as_str,
+            ),
+            status: choice(
+                &mut e,
+                "status",
+                &self.status,
+                OrgStatus::ALL,
+                OrgStatus::as_str,
+            ),
+            stage: choice(&mut e, "stage", &self.stage, Stage::ALL, Stage::as_str),
+            grade: choice(&mut e, "grade", &self.grade, Grade::ALL, Grade::as_str),
+            q: given(&self.q).map(|q| q.chars().take(100).collect()),
+            sort: choice(&mut e, "sort", &self.sort, &OrgSort::ALL, OrgSort::as_str)
+                .unwrap_or_default(),
+        };
+        let mut number = |field: &str, v: &Option<String>, default: u32, max: u32| match given(v) {
+            None => default,
+            Some(s) => match s.parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => n,
+                _ => {
+                    e.add(
+                        field,
+                        FieldError::new(
+                            format!("应为1到{max}之间的整数"),
+                            format!("must be a whole number from 1 to {max}"),
+                        ),
+                    );
+                    default
+                }
+            },
+        };
+        let page = number("page", &self.page, 1, 1_000_000);
+        let per_page = number("per_page", &self.per_page, 20, 200);
+        if e.is_empty() {
+            Ok((filter, page, per_page))
+        } else {
+            Err(e)
+        }
+    }
+}
+
+pub async fn list(store: &Store, q: &ListQuery) -> Result<Page<Organization>, AppError> {
+    let (filter, page, per_page) = q.parse()?;
+    Ok(store.list_organizations(&filter, page, per_page).await?)
+}
+
+pub async fn get(store: &Store, id: Uuid) -> Result<Organization, AppError> {
+    store.organization(id).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn create(
+    store: &Store,
+    draft: &OrganizationDraft,
+    actor: &str,
+) -> Result<Organization, AppError> {
+    let data = draft.validate(today())?;
+    Ok(store.create_organization(&data, actor).await?)
+}
+
+/// Applies the given fields over the stored record and validates the whole result.
+pub async fn update(
+    store: &Store,
+    id: Uuid,
+    patch: OrganizationDraft,
+    actor: &str,
+) -> Result<Organization, AppError> {
+    let current = get(store, id).await?;
+    let data = current.data.to_draft().merge(patch).validate(today())?;
+    Ok(store.update_organization(id, &data, actor).await?)
+}
+
+pub async fn change_status(
+    store: &Store,
+    id: Uuid,
+    status: Option<&str>,
+    reason: Option<&str>,
+    effective_on: Option<&str>,
+    actor: &str,
+) -> Result<Organization, AppError> {
+    get(store, id).await?;
+    let change = StatusChange::parse(status, reason, effective_on, today())?;
+    Ok(store.change_status(id, &change, actor).await?)
+}
