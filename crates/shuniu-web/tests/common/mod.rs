@@ -1,0 +1,79 @@
+//! Test support: the whole app on port 0 over a fresh database (zero2prod style).
+#![allow(dead_code)]
+
+use shuniu_store::testing::{fresh_store, TestBackend};
+use shuniu_store::Store;
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub addr: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+}
+
+pub async fn spawn_app(backend: TestBackend) -> TestApp {
+    let store = fresh_store(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let app = shuniu_web::app(store.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("server runs");
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp { addr, store, client }
+}
+
+/// Declares an HTTP test once and runs it against both backends:
+/// `http_test!(name, |app: TestApp| async move { ... });`
+#[macro_export]
+macro_rules! http_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::common::spawn_app(shuniu_store::testing::TestBackend::Sqlite).await;
+                ($body)(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::common::spawn_app(shuniu_store::testing::TestBackend::Postgres).await;
+                ($body)(app).await;
+            }
+        }
+    };
+}
+
+/// A valid organization payload (JSON); `n` varies the USCC and name.
+pub fn org_json(n: u32) -> serde_json::Value {
+    let body = format!("MJ{:06}", n);
+    let uscc = shuniu_domain::codes::Uscc::assemble('5', '2', "320102", &body).unwrap();
+    serde_json::json!({
+        "name": format!("测试服务中心{n}"),
+        "legal_form": "social_service_institution",
+        "uscc": uscc.as_str(),
+        "domains": ["elderly", "public_welfare"],
+        "jurisdiction": "320102002000",
+        "address": "梅园新村34号",
+        "founded_on": "2015-03-01",
+        "legal_representative": "王芳",
+        "contact_phone": "13812348000",
+        "staff_full_time": 4,
+        "staff_part_time": 2,
+        "volunteers": 10,
+        "party_org": "joint_branch",
+        "party_members": 1,
+        "stage": "growth"
+    })
+}
