@@ -35,7 +35,7 @@ pub fn resident_id_check(first17: &str) -> Option<char> {
 impl ResidentId {
     pub fn parse(input: &str) -> Result<Self, ResidentIdError> {
         let s = input.trim().to_ascii_uppercase();
-        if s.len() != 18 {
+        if s.len() != 18 || !s.is_ascii() {
             return Err(ResidentIdError::Format);
         }
         let expected = resident_id_check(&s[..17]).ok_or(ResidentIdError::Format)?;
