@@ -318,8 +318,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 for dom in &d.domains {
-                    sqlx::query("INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2)")
+                    sqlx::query(DOMAIN_INSERT)
                         .bind(dom.as_str())
+                        .bind(&j.path)
                         .bind(org.id)
                         .execute(&mut *tx)
                         .await?;
@@ -447,14 +448,16 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            if before.data.domains != data.domains {
+            if before.data.domains != data.domains || before.data.jurisdiction != data.jurisdiction
+            {
                 sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
                 for dom in &data.domains {
-                    sqlx::query("INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2)")
+                    sqlx::query(DOMAIN_INSERT)
                         .bind(dom.as_str())
+                        .bind(&j.path)
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -602,17 +605,23 @@ impl Store {
         let per_page = per_page.clamp(1, 200);
         let mut where_ = vec!["1 = 1".to_string()];
         let mut args: Vec<Arg> = Vec::new();
-        let mut push = |clause: &str, arg: Arg, args: &mut Vec<Arg>| {
-            args.push(arg);
-            where_.push(clause.replace('?', &format!("${}", args.len())));
-        };
-        if let Some(code) = &filter.jurisdiction {
-            match self.jurisdiction(code).await? {
-                Some(j) => {
-                    let (lo, hi) = j.subtree_range();
-                    push("jurisdiction_path >= ?", Arg::Text(lo), &mut args);
-                    push("jurisdiction_path < ?", Arg::Text(hi), &mut args);
+        // Appends a clause, numbering its `?` placeholders after those already bound.
+        let mut push_n = |clause: &str, new_args: Vec<Arg>, args: &mut Vec<Arg>| {
+            let mut new_args = new_args.into_iter();
+            let mut sql = String::with_capacity(clause.len() + 8);
+            for c in clause.chars() {
+                if c == '?' {
+                    args.push(new_args.next().expect("one argument per placeholder"));
+                    sql.push_str(&format!("${}", args.len()));
+                } else {
+                    sql.push(c);
                 }
+            }
+            where_.push(sql);
+        };
+        let range = match &filter.jurisdiction {
+            Some(code) => match self.jurisdiction(code).await? {
+                Some(j) => Some(j.subtree_range()),
                 None => {
                     return Ok(Page {
                         items: vec![],
@@ -621,39 +630,65 @@ impl Store {
                         per_page,
                     });
                 }
-            }
+            },
+            None => None,
+        };
+        if let Some((lo, hi)) = &range {
+            push_n(
+                "jurisdiction_path >= ?",
+                vec![Arg::Text(lo.clone())],
+                &mut args,
+            );
+            push_n(
+                "jurisdiction_path < ?",
+                vec![Arg::Text(hi.clone())],
+                &mut args,
+            );
         }
         if let Some(f) = filter.legal_form {
-            push("legal_form = ?", Arg::Text(f.as_str().into()), &mut args);
+            push_n(
+                "legal_form = ?",
+                vec![Arg::Text(f.as_str().into())],
+                &mut args,
+            );
         }
         if let Some(s) = filter.status {
-            push("status = ?", Arg::Text(s.as_str().into()), &mut args);
+            push_n("status = ?", vec![Arg::Text(s.as_str().into())], &mut args);
         }
         if let Some(s) = filter.stage {
-            push("stage = ?", Arg::Text(s.as_str().into()), &mut args);
+            push_n("stage = ?", vec![Arg::Text(s.as_str().into())], &mut args);
         }
         if let Some(g) = filter.grade {
-            push("grade = ?", Arg::Text(g.as_str().into()), &mut args);
+            push_n("grade = ?", vec![Arg::Text(g.as_str().into())], &mut args);
         }
         if let Some(d) = filter.domain {
-            push(
-                "id IN (SELECT organization_id FROM organization_domains WHERE domain = ?)",
-                Arg::Text(d.as_str().into()),
+            // The domain index carries the path: domain-within-jurisdiction is one range.
+            let (lo, hi) = range
+                .clone()
+                .unwrap_or_else(|| (String::new(), "~".to_string()));
+            push_n(
+                "id IN (SELECT organization_id FROM organization_domains WHERE domain = ? AND jurisdiction_path >= ? AND jurisdiction_path < ?)",
+                vec![Arg::Text(d.as_str().into()), Arg::Text(lo), Arg::Text(hi)],
                 &mut args,
             );
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let code = q.to_ascii_uppercase();
-            args.push(Arg::Text(format!("%{}%", escape_like(&q.to_lowercase()))));
-            args.push(Arg::Text(code.clone()));
-            args.push(Arg::Text(code));
-            let n = args.len();
-            where_.push(format!(
-                "(lower(name) LIKE ${} ESCAPE '\\' OR uscc = ${} OR filing_number = ${})",
-                n - 2,
-                n - 1,
-                n
-            ));
+            // A whole code is an exact, indexed lookup; anything else searches names.
+            if let Ok(u) = Uscc::parse(q) {
+                push_n("uscc = ?", vec![Arg::Text(u.to_string())], &mut args);
+            } else if let Ok(f) = FilingNumber::parse(q) {
+                push_n(
+                    "filing_number = ?",
+                    vec![Arg::Text(f.to_string())],
+                    &mut args,
+                );
+            } else {
+                push_n(
+                    "lower(name) LIKE ? ESCAPE '\\'",
+                    vec![Arg::Text(format!("%{}%", escape_like(&q.to_lowercase())))],
+                    &mut args,
+                );
+            }
         }
         let where_sql = where_.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
@@ -703,6 +738,8 @@ impl Store {
         Ok(rows.into_iter().map(|(c, n, s)| (c, (n, s))).collect())
     }
 }
+
+const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
 
 /// Adds deltas to a jurisdiction's counters, creating the row on first use; atomic on both engines.
 const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \

@@ -52,11 +52,13 @@ CREATE INDEX organizations_grade_path ON organizations (grade, jurisdiction_path
 CREATE INDEX organizations_name ON organizations (name);
 CREATE INDEX organizations_updated ON organizations (updated_at);
 
--- One row per (organization, domain): the indexed side of `domains_mask`.
+-- One row per (organization, domain): the indexed side of `domains_mask`. It carries the
+-- jurisdiction path too, so "domain X within jurisdiction Y" is one index range.
 CREATE TABLE organization_domains (
-    domain          TEXT NOT NULL,
-    organization_id UUID NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-    PRIMARY KEY (domain, organization_id)
+    domain            TEXT NOT NULL,
+    jurisdiction_path TEXT NOT NULL,
+    organization_id   UUID NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    PRIMARY KEY (domain, jurisdiction_path, organization_id)
 );
 CREATE INDEX organization_domains_org ON organization_domains (organization_id);
 
