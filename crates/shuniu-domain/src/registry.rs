@@ -571,17 +571,17 @@ impl OrganizationDraft {
                 None
             }
         };
-        if let (Some(f), Some(j)) = (&filing_number, &jurisdiction) {
-            if !j.as_str().starts_with(f.street_code()) && !f.street_code().starts_with(j.as_str())
-            {
-                e.add(
-                    "filing_number",
-                    FieldError::new(
-                        "备案编号中的街道代码与所属辖区不符",
-                        "its street code does not match the jurisdiction",
-                    ),
-                );
-            }
+        if let (Some(f), Some(j)) = (&filing_number, &jurisdiction)
+            && !j.as_str().starts_with(f.street_code())
+            && !f.street_code().starts_with(j.as_str())
+        {
+            e.add(
+                "filing_number",
+                FieldError::new(
+                    "备案编号中的街道代码与所属辖区不符",
+                    "its street code does not match the jurisdiction",
+                ),
+            );
         }
 
         let address = parse_text(&mut e, "address", &self.address, 200, true);
@@ -658,16 +658,16 @@ impl OrganizationDraft {
                 FieldError::new("填写了评定日期但没有等级", "is required with an award date"),
             );
         }
-        if let (Some(a), Some(f)) = (grade_awarded_on, founded_on) {
-            if a < f {
-                e.add(
-                    "grade_awarded_on",
-                    FieldError::new(
-                        "评定日期不能早于成立日期",
-                        "must not be before the founding date",
-                    ),
-                );
-            }
+        if let (Some(a), Some(f)) = (grade_awarded_on, founded_on)
+            && a < f
+        {
+            e.add(
+                "grade_awarded_on",
+                FieldError::new(
+                    "评定日期不能早于成立日期",
+                    "must not be before the founding date",
+                ),
+            );
         }
 
         if !e.is_empty() {

@@ -29,7 +29,7 @@ fn body_for(mut n: u64) -> String {
 }
 
 fn org(i: u64, place: &str, is_street_level: bool) -> OrganizationData {
-    let filed = is_street_level && i % 3 == 0;
+    let filed = is_street_level && i.is_multiple_of(3);
     let form = if filed {
         LegalForm::CommunityFiled
     } else {
@@ -73,8 +73,10 @@ fn org(i: u64, place: &str, is_street_level: bool) -> OrganizationData {
         party_org: PartyOrg::None,
         party_members: 0,
         stage: Stage::ALL[(i % 4) as usize],
-        grade: (i % 10 == 0).then_some(Grade::A3),
-        grade_awarded_on: (i % 10 == 0).then(|| NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
+        grade: i.is_multiple_of(10).then_some(Grade::A3),
+        grade_awarded_on: i
+            .is_multiple_of(10)
+            .then(|| NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()),
         is_demo: false,
     }
 }

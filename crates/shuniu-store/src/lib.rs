@@ -50,17 +50,17 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if let Some(db) = e.as_database_error() {
-            if db.is_unique_violation() {
-                let msg = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
-                let field = ["uscc", "filing_number", "code", "path"]
-                    .into_iter()
-                    .find(|f| msg.contains(f))
-                    .unwrap_or("id");
-                return StoreError::Conflict {
-                    field: field.to_string(),
-                };
-            }
+        if let Some(db) = e.as_database_error()
+            && db.is_unique_violation()
+        {
+            let msg = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
+            let field = ["uscc", "filing_number", "code", "path"]
+                .into_iter()
+                .find(|f| msg.contains(f))
+                .unwrap_or("id");
+            return StoreError::Conflict {
+                field: field.to_string(),
+            };
         }
         StoreError::Db(e)
     }
