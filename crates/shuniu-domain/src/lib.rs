@@ -4,6 +4,9 @@
 //! parses user input returns either a value that is valid by construction or
 //! [`FieldErrors`] naming each bad field.
 
+pub mod access;
+pub mod accounts;
+pub mod audit;
 pub mod codes;
 pub mod errors;
 pub mod jurisdiction;

@@ -1,0 +1,374 @@
+//! Who may do what: roles, scopes and the one access policy every handler asks.
+//!
+//! The policy answers with a [`Decision`]: `Allow`; `Login` (anonymous, and an
+//! account could be allowed); `Forbidden` (403: the caller may know the thing exists
+//! but may not do this); `Hidden` (404: the caller may not even learn it exists).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Lang;
+use crate::jurisdiction::subtree_range;
+
+/// Roles of DOMAIN.md §7 plus the platform administrator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the platform: accounts, reference data, everything.
+    Admin,
+    /// Government official bound to a jurisdiction node; acts on its whole subtree.
+    Official,
+    /// Staff of a hub organization; acts on the hub's members and programmes.
+    HubStaff,
+    /// Staff of one social organization; keeps its profile.
+    OrgMember,
+    /// Expert: guidance and review; reads, does not administer.
+    Expert,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Official,
+        Role::HubStaff,
+        Role::OrgMember,
+        Role::Expert,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Official => "official",
+            Role::HubStaff => "hub_staff",
+            Role::OrgMember => "org_member",
+            Role::Expert => "expert",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Role::Admin => lang.pick("平台管理员", "Platform admin"),
+            Role::Official => lang.pick("政府工作人员", "Government official"),
+            Role::HubStaff => lang.pick("枢纽组织工作人员", "Hub staff"),
+            Role::OrgMember => lang.pick("社会组织工作人员", "Organization member"),
+            Role::Expert => lang.pick("专家", "Expert"),
+        }
+    }
+    /// What a role must be bound to.
+    pub fn binding(self) -> Binding {
+        match self {
+            Role::Admin | Role::Expert => Binding::None,
+            Role::Official => Binding::Jurisdiction,
+            Role::HubStaff | Role::OrgMember => Binding::Organization,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    None,
+    Jurisdiction,
+    Organization,
+}
+
+/// A signed-in caller, as the policy sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub username: String,
+    pub role: Role,
+    /// Officials: the path of their jurisdiction node (`320000/320100/320102/`).
+    pub jurisdiction_path: Option<String>,
+    /// Hub staff: their hub; organization members: their organization.
+    pub organization_id: Option<Uuid>,
+}
+
+impl Actor {
+    fn covers_path(&self, path: &str) -> bool {
+        match &self.jurisdiction_path {
+            Some(scope) => {
+                let (lo, hi) = subtree_range(scope);
+                path >= lo.as_str() && path < hi.as_str()
+            }
+            None => false,
+        }
+    }
+}
+
+/// What is being done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read what the public may read.
+    Read,
+    /// See personal data (phones, ID numbers) unmasked.
+    ReadPersonalData,
+    Create,
+    Edit,
+    ChangeStatus,
+    /// Browse and export the audit trail.
+    ReadAudit,
+    ManageUsers,
+    ManageJurisdictions,
+}
+
+/// What it is done to, with the facts the policy needs about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource<'a> {
+    /// An organization of the public registry.
+    Organization {
+        id: Uuid,
+        jurisdiction_path: &'a str,
+        /// Hubs it is a member of (filled once hubs exist).
+        hub_ids: &'a [Uuid],
+    },
+    /// A registration being created at this jurisdiction.
+    NewOrganization { jurisdiction_path: &'a str },
+    /// A jurisdiction node (communities are added below one).
+    Jurisdiction { path: &'a str },
+    /// The audit trail, or the part of it about one jurisdiction subtree.
+    AuditTrail,
+    /// Accounts and tokens.
+    Accounts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Anonymous caller: sign in first (401 / redirect to the login page).
+    Login,
+    /// 403
+    Forbidden,
+    /// 404
+    Hidden,
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        self == Decision::Allow
+    }
+}
+
+/// The access policy. Pure: everything it needs is in its arguments.
+pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) -> Decision {
+    use Action::*;
+    use Decision::*;
+    // The registry is public: anyone may read it (personal data masked).
+    if action == Read
+        && matches!(
+            resource,
+            Resource::Organization { .. } | Resource::Jurisdiction { .. }
+        )
+    {
+        return Allow;
+    }
+    let Some(a) = actor else {
+        return Login;
+    };
+    if a.role == Role::Admin {
+        return Allow;
+    }
+    match resource {
+        Resource::Organization {
+            id,
+            jurisdiction_path,
+            hub_ids,
+        } => {
+            let official = a.role == Role::Official && a.covers_path(jurisdiction_path);
+            let own = a.role == Role::OrgMember && a.organization_id == Some(*id);
+            let hub = a.role == Role::HubStaff
+                && a.organization_id
+                    .is_some_and(|h| hub_ids.contains(&h) || h == *id);
+            let ok = match action {
+                Read => true,
+                ReadPersonalData => official || own || hub,
+                Edit => official || own,
+                ChangeStatus => official,
+                Create | ReadAudit | ManageUsers | ManageJurisdictions => false,
+            };
+            if ok { Allow } else { Forbidden }
+        }
+        Resource::NewOrganization { jurisdiction_path } => {
+            if action == Create && a.role == Role::Official && a.covers_path(jurisdiction_path) {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        Resource::Jurisdiction { path } => {
+            if action == ManageJurisdictions && a.role == Role::Official && a.covers_path(path) {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        Resource::AuditTrail => {
+            // Officials read the part of the trail within their jurisdiction (the store filters).
+            if action == ReadAudit && a.role == Role::Official {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        Resource::Accounts => Forbidden,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const XUANWU: &str = "320000/320100/320102/";
+    const MEIYUAN: &str = "320000/320100/320102/320102002000/";
+    const QINHUAI: &str = "320000/320100/320104/";
+
+    fn actor(role: Role, path: Option<&str>, org: Option<Uuid>) -> Actor {
+        Actor {
+            user_id: Uuid::nil(),
+            username: "u".into(),
+            role,
+            jurisdiction_path: path.map(String::from),
+            organization_id: org,
+        }
+    }
+
+    #[test]
+    fn officials_act_on_their_subtree_only() {
+        let o = actor(Role::Official, Some(XUANWU), None);
+        let id = Uuid::now_v7();
+        let inside = Resource::Organization {
+            id,
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[],
+        };
+        let outside = Resource::Organization {
+            id,
+            jurisdiction_path: QINHUAI,
+            hub_ids: &[],
+        };
+        assert_eq!(decide(Some(&o), Action::Edit, &inside), Decision::Allow);
+        assert_eq!(
+            decide(Some(&o), Action::ChangeStatus, &inside),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(Some(&o), Action::Edit, &outside),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(Some(&o), Action::ReadPersonalData, &outside),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                Some(&o),
+                Action::Create,
+                &Resource::NewOrganization {
+                    jurisdiction_path: MEIYUAN
+                }
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                Some(&o),
+                Action::Create,
+                &Resource::NewOrganization {
+                    jurisdiction_path: QINHUAI
+                }
+            ),
+            Decision::Forbidden
+        );
+        // A sibling code that shares a prefix is not inside.
+        let o2 = actor(
+            Role::Official,
+            Some("320000/320100/320102/320102002000/"),
+            None,
+        );
+        assert_eq!(
+            decide(
+                Some(&o2),
+                Action::Edit,
+                &Resource::Organization {
+                    id,
+                    jurisdiction_path: "320000/320100/320102/320102002001/",
+                    hub_ids: &[]
+                }
+            ),
+            Decision::Forbidden
+        );
+    }
+
+    #[test]
+    fn members_edit_their_own_organization_only() {
+        let mine = Uuid::now_v7();
+        let m = actor(Role::OrgMember, None, Some(mine));
+        let own = Resource::Organization {
+            id: mine,
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[],
+        };
+        let other = Resource::Organization {
+            id: Uuid::now_v7(),
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[],
+        };
+        assert_eq!(decide(Some(&m), Action::Edit, &own), Decision::Allow);
+        assert_eq!(
+            decide(Some(&m), Action::ChangeStatus, &own),
+            Decision::Forbidden
+        );
+        assert_eq!(decide(Some(&m), Action::Edit, &other), Decision::Forbidden);
+        assert_eq!(decide(Some(&m), Action::Read, &other), Decision::Allow);
+    }
+
+    #[test]
+    fn anonymous_reads_the_public_registry_and_must_sign_in_for_the_rest() {
+        let r = Resource::Organization {
+            id: Uuid::now_v7(),
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[],
+        };
+        assert_eq!(decide(None, Action::Read, &r), Decision::Allow);
+        assert_eq!(decide(None, Action::ReadPersonalData, &r), Decision::Login);
+        assert_eq!(decide(None, Action::Edit, &r), Decision::Login);
+        assert_eq!(
+            decide(None, Action::ReadAudit, &Resource::AuditTrail),
+            Decision::Login
+        );
+    }
+
+    #[test]
+    fn only_admins_manage_accounts() {
+        for role in Role::ALL {
+            let a = actor(role, Some(XUANWU), Some(Uuid::now_v7()));
+            let d = decide(Some(&a), Action::ManageUsers, &Resource::Accounts);
+            assert_eq!(d.is_allowed(), role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn hub_staff_see_their_members_personal_data() {
+        let hub = Uuid::now_v7();
+        let s = actor(Role::HubStaff, None, Some(hub));
+        let member = Resource::Organization {
+            id: Uuid::now_v7(),
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[hub],
+        };
+        let stranger = Resource::Organization {
+            id: Uuid::now_v7(),
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[],
+        };
+        assert_eq!(
+            decide(Some(&s), Action::ReadPersonalData, &member),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(Some(&s), Action::ReadPersonalData, &stranger),
+            Decision::Forbidden
+        );
+        assert_eq!(decide(Some(&s), Action::Edit, &member), Decision::Forbidden);
+    }
+}
