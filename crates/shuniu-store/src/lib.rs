@@ -17,12 +17,18 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+pub mod accounts;
+pub mod audit;
 pub mod jurisdictions;
 pub mod registry;
 pub mod testing;
 
+pub use audit::{AuditFilter, VerifyReport, WriteCtx};
 pub use jurisdictions::SubtreeStats;
 pub use registry::{OrgChange, OrgFilter, OrgSort, Page};
+
+/// The audit key used when none is configured (tests, demos).
+pub const DEV_AUDIT_KEY: &[u8] = b"shuniu development audit key - not for production";
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -90,6 +96,8 @@ pub(crate) use on_pool;
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
     Text(String),
+    Int(i64),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// Binds every [`Arg`] in order; works for `query`, `query_as` and `query_scalar`.
@@ -99,6 +107,8 @@ macro_rules! bind_args {
         for a in $args.iter() {
             q = match a {
                 $crate::Arg::Text(s) => q.bind(s.clone()),
+                $crate::Arg::Int(i) => q.bind(*i),
+                $crate::Arg::Time(t) => q.bind(*t),
             };
         }
         q
@@ -110,6 +120,8 @@ pub(crate) use bind_args;
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) backend: Backend,
+    /// HMAC key of the audit chain; kept outside the database (see `with_audit_key`).
+    pub(crate) audit_key: std::sync::Arc<Vec<u8>>,
 }
 
 impl Store {
@@ -124,9 +136,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Store {
-                backend: Backend::Postgres(pool),
-            })
+            Ok(Store::new(Backend::Postgres(pool)))
         } else if url.starts_with("sqlite:") {
             let memory = url.contains(":memory:") || url.contains("mode=memory");
             let opts = SqliteConnectOptions::from_str(url)
@@ -157,9 +167,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
                 .await?;
-            Ok(Store {
-                backend: Backend::Sqlite(pool),
-            })
+            Ok(Store::new(Backend::Sqlite(pool)))
         } else {
             Err(StoreError::Url(format!(
                 "{url} (expected sqlite://… or postgres://…)"
@@ -169,9 +177,21 @@ impl Store {
 
     /// Connects to an existing Postgres pool (tests use one schema per test).
     pub fn from_pg_pool(pool: PgPool) -> Store {
+        Store::new(Backend::Postgres(pool))
+    }
+
+    fn new(backend: Backend) -> Store {
         Store {
-            backend: Backend::Postgres(pool),
+            backend,
+            audit_key: std::sync::Arc::new(DEV_AUDIT_KEY.to_vec()),
         }
+    }
+
+    /// Sets the audit chain's HMAC key (from a key file or the environment). Without
+    /// one, a fixed development key is used — fine for tests and demos only.
+    pub fn with_audit_key(mut self, key: &[u8]) -> Store {
+        self.audit_key = std::sync::Arc::new(key.to_vec());
+        self
     }
 
     /// SQLite transactions that will write take the write lock up front (`IMMEDIATE`),
@@ -254,4 +274,11 @@ impl Store {
     pub async fn close(&self) {
         on_pool!(self, |p| p.close().await)
     }
+}
+
+/// The current time at the precision both databases keep (microseconds), so that what
+/// a write returns equals what a later read returns.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
 }

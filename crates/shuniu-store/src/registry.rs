@@ -14,7 +14,9 @@ use shuniu_domain::registry::{
 use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
-use crate::{Arg, Result, Store, StoreError, bind_args, on_pool};
+use crate::audit::append_in_tx;
+use crate::{Arg, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
+use shuniu_domain::audit::Outcome;
 
 const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
@@ -247,10 +249,10 @@ impl Store {
     pub async fn create_organization(
         &self,
         data: &OrganizationData,
-        actor: &str,
+        ctx: impl Into<WriteCtx>,
     ) -> Result<Organization> {
         let mut created = self
-            .create_organizations(std::slice::from_ref(data), actor)
+            .create_organizations(std::slice::from_ref(data), ctx)
             .await?;
         Ok(created.pop().expect("one in, one out"))
     }
@@ -259,8 +261,10 @@ impl Store {
     pub async fn create_organizations(
         &self,
         items: &[OrganizationData],
-        actor: &str,
+        ctx: impl Into<WriteCtx>,
     ) -> Result<Vec<Organization>> {
+        let ctx = ctx.into();
+        let actor = ctx.actor.as_str();
         let mut places: BTreeMap<String, Jurisdiction> = BTreeMap::new();
         for d in items {
             if !places.contains_key(d.jurisdiction.as_str()) {
@@ -268,7 +272,7 @@ impl Store {
                 places.insert(d.jurisdiction.to_string(), j);
             }
         }
-        let now = Utc::now();
+        let now = crate::now();
         let insert = format!(
             "INSERT INTO organizations (shard_key, jurisdiction_path, {COLUMNS}) VALUES \
              ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
@@ -336,9 +340,20 @@ impl Store {
                     .bind(now)
                     .bind(actor)
                     .bind("created")
-                    .bind(changes)
+                    .bind(&changes)
                     .execute(&mut *tx)
                     .await?;
+                append_in_tx!(
+                    self,
+                    tx,
+                    ctx.event(
+                        "organization.create",
+                        format!("organization:{}", org.id),
+                        Outcome::Success,
+                        changes,
+                        Some(j.path.clone())
+                    )
+                );
                 out.push(org);
             }
             // Counters: one upsert per touched jurisdiction.
@@ -386,10 +401,12 @@ impl Store {
         &self,
         id: Uuid,
         data: &OrganizationData,
-        actor: &str,
+        ctx: impl Into<WriteCtx>,
     ) -> Result<Organization> {
+        let ctx = ctx.into();
+        let actor = ctx.actor.as_str();
         let j = self.require_jurisdiction(&data.jurisdiction).await?;
-        let now = Utc::now();
+        let now = crate::now();
         let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         let update = "UPDATE organizations SET shard_key = $2, jurisdiction_path = $3, name = $4, legal_form = $5, uscc = $6, \
             filing_number = $7, domains_mask = $8, jurisdiction_code = $9, address = $10, founded_on = $11, \
@@ -485,6 +502,18 @@ impl Store {
                 .bind(serde_json::to_string(&changes).expect("serializable"))
                 .execute(&mut *tx)
                 .await?;
+            // Officials of both the old and the new jurisdiction see a move: record the new one.
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    "organization.update",
+                    format!("organization:{id}"),
+                    Outcome::Success,
+                    serde_json::to_string(&changes).expect("serializable"),
+                    Some(j.path.clone())
+                )
+            );
             tx.commit().await?;
             Ok::<_, StoreError>(Organization {
                 data,
@@ -501,9 +530,11 @@ impl Store {
         &self,
         id: Uuid,
         change: &StatusChange,
-        actor: &str,
+        ctx: impl Into<WriteCtx>,
     ) -> Result<Organization> {
-        let now = Utc::now();
+        let ctx = ctx.into();
+        let actor = ctx.actor.as_str();
+        let now = crate::now();
         let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
@@ -563,6 +594,21 @@ impl Store {
                 .bind(changes.to_string())
                 .execute(&mut *tx)
                 .await?;
+            let path = self
+                .jurisdiction(before.data.jurisdiction.as_str())
+                .await?
+                .map(|j| j.path);
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    "organization.status",
+                    format!("organization:{id}"),
+                    Outcome::Success,
+                    changes.to_string(),
+                    path
+                )
+            );
             tx.commit().await?;
             Ok(Organization {
                 status: change.status,

@@ -118,3 +118,37 @@ macro_rules! both_backends {
         }
     };
 }
+
+impl Store {
+    /// Runs raw SQL, as someone with direct database access could (tamper tests).
+    #[doc(hidden)]
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<(), sqlx::Error> {
+        crate::on_pool!(self, |p| sqlx::raw_sql(sql).execute(p).await.map(|_| ()))
+    }
+
+    /// Removes the append-only triggers, as an attacker with DDL rights could.
+    #[doc(hidden)]
+    pub async fn disable_audit_guard_for_tests(&self) {
+        let sql = match self.backend_name() {
+            "postgres" => "DROP TRIGGER audit_log_no_update ON audit_log",
+            _ => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        };
+        self.execute_raw_for_tests(sql)
+            .await
+            .expect("drop audit triggers");
+    }
+}
+
+impl crate::WriteCtx {
+    /// A security event of this actor (tests).
+    #[doc(hidden)]
+    pub fn event_for_tests(&self, action: &str) -> shuniu_domain::audit::AuditEvent {
+        self.event(
+            action,
+            "test".into(),
+            shuniu_domain::audit::Outcome::Success,
+            "{}".into(),
+            None,
+        )
+    }
+}

@@ -2,9 +2,10 @@
 //! in, ask the domain, call the store.
 
 use serde::Deserialize;
+use shuniu_domain::jurisdiction::JurisdictionCode;
 use shuniu_domain::registry::{
-    Grade, LegalForm, OrgStatus, Organization, OrganizationDraft, ServiceDomain, Stage,
-    StatusChange,
+    Grade, LegalForm, OrgStatus, Organization, OrganizationData, OrganizationDraft, ServiceDomain,
+    Stage, StatusChange,
 };
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{OrgFilter, OrgSort, Page, Store};
@@ -19,23 +20,43 @@ pub struct ListQuery {
     /// Jurisdiction code: that node and everything below it.
     pub jurisdiction: Option<String>,
     /// `social_group`, `social_service_institution`, `foundation`, `community_filed`.
+    #[param(schema_with = crate::api::schema::legal_form)]
     pub legal_form: Option<String>,
     /// A service domain code, e.g. `elderly`.
+    #[param(schema_with = crate::api::schema::service_domain)]
     pub domain: Option<String>,
     /// `active`, `suspended`, `deregistered`.
+    #[param(schema_with = crate::api::schema::status)]
     pub status: Option<String>,
     /// `germination`, `start_up`, `growth`, `mature`.
+    #[param(schema_with = crate::api::schema::stage)]
     pub stage: Option<String>,
     /// `1A` … `5A`.
+    #[param(schema_with = crate::api::schema::grade_filter)]
     pub grade: Option<String>,
     /// Part of the name, or a whole USCC or filing number.
     pub q: Option<String>,
     /// `name`, `-name`, `founded_on`, `-founded_on`, `-updated_at`, `-staff`.
+    #[param(schema_with = crate::api::schema::sort)]
     pub sort: Option<String>,
     /// 1-based page number.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub per_page: Option<String>,
+}
+
+fn bad_jurisdiction_code() -> FieldError {
+    FieldError::new(
+        "应为6位或12位行政区划代码",
+        "must be a 6- or 12-digit division code",
+    )
+}
+
+/// The message for a well-formed jurisdiction code that is not in the tree.
+pub fn unknown_jurisdiction() -> FieldError {
+    FieldError::new("没有这个行政区划", "is not a known jurisdiction")
 }
 
 fn given(v: &Option<String>) -> Option<&str> {
@@ -71,8 +92,14 @@ impl ListQuery {
     /// The filter, page and page size; a bad parameter is a 422 naming it.
     pub fn parse(&self) -> Result<(OrgFilter, u32, u32), FieldErrors> {
         let mut e = FieldErrors::new();
+        let jurisdiction = given(&self.jurisdiction).map(String::from);
+        if let Some(code) = &jurisdiction
+            && JurisdictionCode::parse(code).is_err()
+        {
+            e.add("jurisdiction", bad_jurisdiction_code());
+        }
         let filter = OrgFilter {
-            jurisdiction: given(&self.jurisdiction).map(String::from),
+            jurisdiction,
             legal_form: choice(
                 &mut e,
                 "legal_form",
@@ -140,7 +167,18 @@ pub async fn create(
     draft: &OrganizationDraft,
     actor: &str,
 ) -> Result<Organization, AppError> {
-    let data = draft.validate(today())?;
+    create_with(store, draft, FieldErrors::new(), actor).await
+}
+
+/// [`create`], with problems the caller already found in the input (e.g. a JSON value
+/// of the wrong type), so that one answer names every bad field.
+pub async fn create_with(
+    store: &Store,
+    draft: &OrganizationDraft,
+    found: FieldErrors,
+    actor: &str,
+) -> Result<Organization, AppError> {
+    let data = check(store, draft, found).await?;
     Ok(store.create_organization(&data, actor).await?)
 }
 
@@ -151,9 +189,58 @@ pub async fn update(
     patch: OrganizationDraft,
     actor: &str,
 ) -> Result<Organization, AppError> {
+    update_with(store, id, patch, FieldErrors::new(), actor).await
+}
+
+/// [`update`], with problems the caller already found in the input.
+/// Unknown id → 404; a deregistered record → 409; bad fields → 422.
+pub async fn update_with(
+    store: &Store,
+    id: Uuid,
+    patch: OrganizationDraft,
+    found: FieldErrors,
+    actor: &str,
+) -> Result<Organization, AppError> {
     let current = get(store, id).await?;
-    let data = current.data.to_draft().merge(patch).validate(today())?;
+    if current.status == OrgStatus::Deregistered {
+        return Err(AppError::State(
+            "a deregistered organization cannot be edited".into(),
+        ));
+    }
+    let draft = current.data.to_draft().merge(patch);
+    let data = check(store, &draft, found).await?;
     Ok(store.update_organization(id, &data, actor).await?)
+}
+
+/// Validates a draft in the domain and checks what only the store knows (that the
+/// jurisdiction exists), adding every problem to `found`.
+pub async fn check(
+    store: &Store,
+    draft: &OrganizationDraft,
+    mut found: FieldErrors,
+) -> Result<OrganizationData, AppError> {
+    let validated = draft.validate(today());
+    let jurisdiction_ok = match &validated {
+        Err(e) => e.get("jurisdiction").is_none(),
+        Ok(_) => true,
+    };
+    if jurisdiction_ok
+        && found.get("jurisdiction").is_none()
+        && let Some(code) = given(&draft.jurisdiction)
+        && store.jurisdiction(code).await?.is_none()
+    {
+        found.add("jurisdiction", unknown_jurisdiction());
+    }
+    match validated {
+        Ok(data) if found.is_empty() => Ok(data),
+        Ok(_) => Err(AppError::Validation(found)),
+        Err(e) => {
+            for (field, err) in e.0 {
+                found.add(&field, err);
+            }
+            Err(AppError::Validation(found))
+        }
+    }
 }
 
 pub async fn change_status(

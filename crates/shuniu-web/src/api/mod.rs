@@ -1,9 +1,95 @@
 //! The JSON API under `/api/v1`, documented at `/api/openapi.json`.
+//!
+//! Handlers call the same service functions as the pages ([`crate::registry`]); the
+//! API adds only reading JSON bodies leniently ([`input`]), the record's JSON shape,
+//! and errors as JSON in the caller's language ([`error`]). The OpenAPI document is
+//! generated from the handlers' `#[utoipa::path]` annotations and the DTO types.
+
+use std::sync::LazyLock;
 
 use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
 
 use crate::AppState;
 
+pub mod error;
+pub mod input;
+pub mod jurisdictions;
+pub mod organizations;
+pub mod schema;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Shuniu 枢纽 API",
+        description = "The registry of social organizations 社会组织 and the jurisdiction tree of a \
+            city's hub-type social organization system. Errors are JSON: `422` \
+            `{\"error\": \"validation_failed\", \"fields\": {field: message}}` naming every bad \
+            field, `409` for a taken USCC or filing number or a change the record's state \
+            forbids, `404` for an unknown id. Messages are in English unless `Accept-Language` \
+            prefers Chinese."
+    ),
+    paths(
+        organizations::list,
+        organizations::create,
+        organizations::get,
+        organizations::update,
+        organizations::change_status,
+        organizations::history,
+        jurisdictions::roots,
+        jurisdictions::one,
+    ),
+    components(schemas(error::ErrorBody)),
+    tags(
+        (name = "organizations", description = "The registry of social organizations 社会组织登记备案"),
+        (name = "jurisdictions", description = "Province → city → district → street → community"),
+    )
+)]
+pub struct ApiDoc;
+
+static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+});
+
+async fn openapi_json() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        OPENAPI_JSON.as_str(),
+    )
+}
+
+/// Unknown paths under `/api/v1` answer JSON too.
+async fn not_found() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(serde_json::json!({"error": "not_found", "message": "no such endpoint"})),
+    )
+}
+
 pub fn router() -> Router<AppState> {
+    let v1 = Router::new()
+        .route(
+            "/organizations",
+            get(organizations::list).post(organizations::create),
+        )
+        .route(
+            "/organizations/{id}",
+            get(organizations::get).patch(organizations::update),
+        )
+        .route(
+            "/organizations/{id}/status",
+            post(organizations::change_status),
+        )
+        .route("/organizations/{id}/history", get(organizations::history))
+        .route("/jurisdictions", get(jurisdictions::roots))
+        .route("/jurisdictions/{code}", get(jurisdictions::one))
+        .fallback(not_found);
     Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .nest("/api/v1", v1)
 }

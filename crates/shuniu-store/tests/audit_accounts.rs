@@ -1,0 +1,417 @@
+//! Conformance stories for accounts, sessions, tokens and the audit trail, on both backends.
+
+use chrono::{Duration, NaiveDate, Utc};
+use shuniu_domain::access::Role;
+use shuniu_domain::accounts::{LoginState, Username};
+use shuniu_domain::audit::{AuditEvent, Outcome};
+use shuniu_domain::codes::Uscc;
+use shuniu_domain::registry::{OrganizationData, OrganizationDraft};
+use shuniu_store::accounts::NewUser;
+use shuniu_store::{AuditFilter, Store, StoreError, WriteCtx, both_backends};
+
+fn org(n: u32, street: &str) -> OrganizationData {
+    OrganizationDraft {
+        name: Some(format!("审计测试机构{n}")),
+        legal_form: Some("social_group".into()),
+        uscc: Some(
+            Uscc::assemble('5', '1', "320102", &format!("MA{n:06}"))
+                .unwrap()
+                .to_string(),
+        ),
+        domains: Some(vec!["elderly".into()]),
+        jurisdiction: Some(street.into()),
+        address: Some("某路1号".into()),
+        founded_on: Some("2012-01-15".into()),
+        legal_representative: Some("李华".into()),
+        stage: Some("growth".into()),
+        ..Default::default()
+    }
+    .validate(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+    .unwrap()
+}
+
+fn ctx() -> WriteCtx {
+    WriteCtx::new("alice", "official", "10.0.0.7")
+}
+
+fn user(name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: Username::parse(name).unwrap(),
+        display_name: name.to_uppercase(),
+        role,
+        jurisdiction_code: None,
+        organization_id: None,
+        password_hash: "$argon2id$fake".into(),
+        must_change_password: true,
+    }
+}
+
+/// Runs raw SQL the way an attacker with database access would.
+async fn raw(store: &Store, sql: &str) -> Result<(), String> {
+    store
+        .execute_raw_for_tests(sql)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn make_trail(store: &Store) -> Vec<uuid::Uuid> {
+    let mut ids = vec![];
+    for n in 0..4 {
+        ids.push(
+            store
+                .create_organization(&org(n, "320102002000"), ctx())
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let mut d = org(0, "320102002000");
+    d.staff_full_time = 9;
+    store.update_organization(ids[0], &d, ctx()).await.unwrap();
+    ids
+}
+
+both_backends!(
+    writes_are_audited_in_a_verifiable_chain,
+    |store: Store| async move {
+        make_trail(&store).await;
+        let page = store
+            .audit_page(&AuditFilter::default(), 1, 50)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 5);
+        let newest = &page.items[0];
+        assert_eq!(newest.seq, 5);
+        assert_eq!(newest.event.action, "organization.update");
+        assert_eq!(newest.event.actor, "alice");
+        assert_eq!(newest.event.source, "10.0.0.7");
+        let details: serde_json::Value = serde_json::from_str(&newest.event.details).unwrap();
+        assert_eq!(details["staff_full_time"]["from"], 0);
+        assert_eq!(details["staff_full_time"]["to"], 9);
+        assert_eq!(
+            newest.event.jurisdiction_path.as_deref(),
+            Some("320000/320100/320102/320102002000/")
+        );
+        let report = store.audit_verify().await.unwrap();
+        assert_eq!(report.verified, 5);
+        assert_eq!(report.first_break, None);
+        // Filters.
+        let f = AuditFilter {
+            action: Some("organization.".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 5);
+        let f = AuditFilter {
+            action: Some("organization.update".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 1);
+        let f = AuditFilter {
+            path_prefix: Some("320000/320100/320104/".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 0);
+        let f = AuditFilter {
+            path_prefix: Some("320000/320100/320102/".into()),
+            actor: Some("alice".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 5);
+        let f = AuditFilter {
+            from: Some(Utc::now() + Duration::hours(1)),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 0);
+        let chunk = store
+            .audit_chunk(&AuditFilter::default(), Some(3), 10)
+            .await
+            .unwrap();
+        assert_eq!(chunk.iter().map(|r| r.seq).collect::<Vec<_>>(), [2, 1]);
+    }
+);
+
+both_backends!(
+    the_database_refuses_edits_to_the_trail,
+    |store: Store| async move {
+        make_trail(&store).await;
+        assert!(
+            raw(
+                &store,
+                "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2"
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            raw(&store, "DELETE FROM audit_log WHERE seq = 2")
+                .await
+                .is_err()
+        );
+        assert_eq!(store.audit_verify().await.unwrap().first_break, None);
+    }
+);
+
+both_backends!(verify_finds_an_altered_record, |store: Store| async move {
+    make_trail(&store).await;
+    store.disable_audit_guard_for_tests().await;
+    raw(&store, "UPDATE audit_log SET details = '{}' WHERE seq = 3")
+        .await
+        .unwrap();
+    let r = store.audit_verify().await.unwrap();
+    let b = r.first_break.expect("alteration found");
+    assert_eq!(b.seq, 3);
+    assert!(b.problem.contains("altered"), "{}", b.problem);
+    assert_eq!(r.verified, 2);
+});
+
+both_backends!(verify_finds_a_deleted_record, |store: Store| async move {
+    make_trail(&store).await;
+    store.disable_audit_guard_for_tests().await;
+    raw(&store, "DELETE FROM audit_log WHERE seq = 2")
+        .await
+        .unwrap();
+    let b = store
+        .audit_verify()
+        .await
+        .unwrap()
+        .first_break
+        .expect("deletion found");
+    assert_eq!(b.seq, 2);
+});
+
+both_backends!(verify_finds_an_inserted_record, |store: Store| async move {
+    make_trail(&store).await;
+    store.disable_audit_guard_for_tests().await;
+    // Make room at 3 and insert a record that copies record 3's links.
+    raw(
+        &store,
+        "UPDATE audit_log SET seq = seq + 100 WHERE seq >= 3",
+    )
+    .await
+    .unwrap();
+    raw(
+        &store,
+        "UPDATE audit_log SET seq = seq - 99 WHERE seq >= 103",
+    )
+    .await
+    .unwrap();
+    raw(&store, "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash) \
+                 SELECT 3, at, 'mallory', role, source, 'organization.update', object, outcome, details, jurisdiction_path, prev_hash, hash FROM audit_log WHERE seq = 4")
+        .await
+        .unwrap();
+    let b = store
+        .audit_verify()
+        .await
+        .unwrap()
+        .first_break
+        .expect("insertion found");
+    assert_eq!(b.seq, 3);
+});
+
+both_backends!(
+    verify_finds_records_cut_off_the_end,
+    |store: Store| async move {
+        make_trail(&store).await;
+        store.disable_audit_guard_for_tests().await;
+        raw(&store, "DELETE FROM audit_log WHERE seq = 5")
+            .await
+            .unwrap();
+        let b = store
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_break
+            .expect("truncation found");
+        assert_eq!(b.seq, 5);
+    }
+);
+
+both_backends!(verify_needs_the_key, |store: Store| async move {
+    make_trail(&store).await;
+    let other = store.clone().with_audit_key(b"another key");
+    assert_eq!(
+        other.audit_verify().await.unwrap().first_break.unwrap().seq,
+        1
+    );
+});
+
+both_backends!(
+    purge_past_retention_keeps_the_rest_verifiable,
+    |store: Store| async move {
+        make_trail(&store).await;
+        let cutoff = Utc::now() + Duration::seconds(1);
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        store
+            .audit(ctx().event_for_tests("login.success"))
+            .await
+            .unwrap();
+        assert_eq!(store.audit_purge_before(cutoff).await.unwrap(), 5);
+        let page = store
+            .audit_page(&AuditFilter::default(), 1, 50)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(page.items[0].seq, 6);
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (6, None));
+    }
+);
+
+both_backends!(
+    parallel_writers_keep_one_gapless_chain,
+    |store: Store| async move {
+        let mut tasks = vec![];
+        for n in 0..12 {
+            let s = store.clone();
+            tasks.push(tokio::spawn(async move {
+                if n % 2 == 0 {
+                    s.create_organization(&org(100 + n, "320102007000"), ctx())
+                        .await
+                        .map(|_| ())
+                        .unwrap();
+                } else {
+                    s.audit(ctx().event_for_tests("login.failure"))
+                        .await
+                        .map(|_| ())
+                        .unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (12, None));
+    }
+);
+
+both_backends!(
+    accounts_bindings_sessions_and_tokens,
+    |store: Store| async move {
+        // Bindings are required and must exist.
+        let mut off = user("official1", Role::Official);
+        match store.create_user(&off, ctx()).await {
+            Err(StoreError::Invalid(f)) => assert!(f.get("jurisdiction").is_some()),
+            other => panic!("{other:?}"),
+        }
+        off.jurisdiction_code = Some("320199".into());
+        assert!(matches!(
+            store.create_user(&off, ctx()).await,
+            Err(StoreError::Invalid(_))
+        ));
+        off.jurisdiction_code = Some("320102".into());
+        let o = store.create_user(&off, ctx()).await.unwrap();
+        assert_eq!(
+            o.jurisdiction_path.as_deref(),
+            Some("320000/320100/320102/")
+        );
+        assert_eq!(o.actor().role, Role::Official);
+        let mut m = user("member1", Role::OrgMember);
+        assert!(matches!(
+            store.create_user(&m, ctx()).await,
+            Err(StoreError::Invalid(_))
+        ));
+        let org_id = store
+            .create_organization(&org(1, "320102002000"), ctx())
+            .await
+            .unwrap()
+            .id;
+        m.organization_id = Some(org_id);
+        let m = store.create_user(&m, ctx()).await.unwrap();
+        assert_eq!(m.organization_id, Some(org_id));
+        // Unique names.
+        match store
+            .create_user(&user("member1", Role::Expert), ctx())
+            .await
+        {
+            Err(StoreError::Conflict { field }) => assert_eq!(field, "username"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            store
+                .user_by_username(" MEMBER1 ")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            m.id
+        );
+        assert_eq!(store.list_users(1, 10).await.unwrap().total, 2);
+
+        // Lockout state round-trips.
+        let locked = LoginState {
+            failures: 0,
+            locked_until: Some(Utc::now() + Duration::minutes(15)),
+        };
+        store.set_login_state(m.id, locked).await.unwrap();
+        let back: LoginState = store.user_by_id(m.id).await.unwrap().unwrap().login.into();
+        assert!(back.is_locked(Utc::now()));
+
+        // Sessions end server-side; a password change ends the others.
+        store.create_session("h1", m.id, "csrf1").await.unwrap();
+        store.create_session("h2", m.id, "csrf2").await.unwrap();
+        assert_eq!(
+            store.session("h1").await.unwrap().unwrap().0.csrf_token,
+            "csrf1"
+        );
+        store.end_session("h1").await.unwrap();
+        assert!(store.session("h1").await.unwrap().is_none());
+        store.create_session("h3", m.id, "csrf3").await.unwrap();
+        store
+            .set_password(m.id, "$argon2id$new", false, Some("h3"), ctx())
+            .await
+            .unwrap();
+        assert!(store.session("h2").await.unwrap().is_none());
+        assert!(store.session("h3").await.unwrap().is_some());
+        assert_eq!(
+            store.password_hash(m.id).await.unwrap().as_deref(),
+            Some("$argon2id$new")
+        );
+
+        // Tokens: live, expired, revoked; disabling a user revokes them.
+        let now = Utc::now();
+        let t = store
+            .create_api_token(m.id, "ci", "th1", now + Duration::days(30), ctx())
+            .await
+            .unwrap();
+        store
+            .create_api_token(m.id, "old", "th2", now - Duration::days(1), ctx())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.api_token_user("th1", now).await.unwrap().unwrap().id,
+            m.id
+        );
+        assert!(store.api_token_user("th2", now).await.unwrap().is_none());
+        assert!(store.api_token_user("nope", now).await.unwrap().is_none());
+        store.revoke_api_token(t.id, ctx()).await.unwrap();
+        assert!(store.api_token_user("th1", now).await.unwrap().is_none());
+        assert!(matches!(
+            store.revoke_api_token(t.id, ctx()).await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .create_api_token(m.id, "new", "th3", now + Duration::days(30), ctx())
+            .await
+            .unwrap();
+        store.set_user_disabled(m.id, true, ctx()).await.unwrap();
+        assert!(store.api_token_user("th3", now).await.unwrap().is_none());
+        assert!(store.session("h3").await.unwrap().is_none());
+        assert_eq!(store.api_tokens_of(m.id).await.unwrap().len(), 3);
+
+        // Every account change is in the trail, and the trail verifies.
+        let f = AuditFilter {
+            action: Some("user.".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 4);
+        let f = AuditFilter {
+            action: Some("token.".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.audit_page(&f, 1, 50).await.unwrap().total, 4);
+        assert_eq!(store.audit_verify().await.unwrap().first_break, None);
+        let _ = AuditEvent::now_micros();
+        let _ = Outcome::Success;
+    }
+);

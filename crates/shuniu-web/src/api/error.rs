@@ -1,0 +1,79 @@
+//! How the API answers errors: the shared [`AppError`] as JSON, in the caller's language.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use shuniu_domain::Lang;
+use utoipa::ToSchema;
+
+use crate::AppError;
+
+/// The language of API messages: English unless `Accept-Language` prefers Chinese.
+/// (Pages default to Chinese and honour the `lang` cookie; API clients are programs.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiLang(pub Lang);
+
+pub fn api_lang_of(parts: &Parts) -> Lang {
+    parts
+        .headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::En)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ApiLang(api_lang_of(parts)))
+    }
+}
+
+/// An [`AppError`] with the language to answer it in.
+#[derive(Debug)]
+pub struct ApiError {
+    pub error: AppError,
+    pub lang: Lang,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self.error {
+            tracing::error!(error = %e, "internal error");
+        }
+        (self.error.status(), Json(self.error.json_body(self.lang))).into_response()
+    }
+}
+
+/// `result.in_lang(lang)?` in a handler: errors answer in the caller's language.
+pub trait InLang<T> {
+    fn in_lang(self, lang: Lang) -> Result<T, ApiError>;
+}
+
+impl<T, E: Into<AppError>> InLang<T> for Result<T, E> {
+    fn in_lang(self, lang: Lang) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError {
+            error: e.into(),
+            lang,
+        })
+    }
+}
+
+/// Every error answer of the API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `validation_failed` (422), `not_found` (404), `conflict` (409), `bad_request` (400),
+    /// `internal` (500).
+    #[schema(example = "validation_failed")]
+    pub error: String,
+    /// For `validation_failed`: every bad field (or query parameter) and what is wrong
+    /// with it. For `conflict` on a unique value: the field that is taken.
+    #[schema(example = json!({"uscc": "check character (18th) is wrong: expected 'X'"}))]
+    pub fields: Option<BTreeMap<String, String>>,
+    /// For a `conflict` with the record's state (e.g. editing a deregistered organization).
+    pub message: Option<String>,
+}

@@ -1,0 +1,301 @@
+//! The OpenAPI document at `/api/openapi.json`: valid, complete, and true to the API.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{TestApp, org_json};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Every operation the API router serves under `/api/v1` (see `api::router`).
+const SERVED: &[(&str, &str)] = &[
+    ("/api/v1/organizations", "get"),
+    ("/api/v1/organizations", "post"),
+    ("/api/v1/organizations/{id}", "get"),
+    ("/api/v1/organizations/{id}", "patch"),
+    ("/api/v1/organizations/{id}/status", "post"),
+    ("/api/v1/organizations/{id}/history", "get"),
+    ("/api/v1/jurisdictions", "get"),
+    ("/api/v1/jurisdictions/{code}", "get"),
+];
+
+async fn document(app: &TestApp) -> Value {
+    let resp = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let ct = resp.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("application/json"), "{ct}");
+    let text = resp.text().await.unwrap();
+    serde_json::from_str(&text).expect("the document parses as JSON")
+}
+
+fn operations(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut ops = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete", "head", "options"]
+                .contains(&method.as_str())
+            {
+                ops.insert((path.clone(), method.clone()));
+            }
+        }
+    }
+    ops
+}
+
+fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    let s = &doc["components"]["schemas"][name];
+    assert!(s.is_object(), "schema {name} is missing");
+    s
+}
+
+fn property_names(doc: &Value, name: &str) -> BTreeSet<String> {
+    schema(doc, name)["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{name} has no properties"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+http_test!(
+    the_document_is_openapi_3_and_lists_every_operation,
+    |app: TestApp| async move {
+        let doc = document(&app).await;
+        let version = doc["openapi"].as_str().expect("openapi version");
+        assert!(version.starts_with("3."), "{version}");
+        assert!(doc["info"]["title"].as_str().unwrap().contains("Shuniu"));
+        assert!(!doc["info"]["version"].as_str().unwrap().is_empty());
+        let expected: BTreeSet<(String, String)> = SERVED
+            .iter()
+            .map(|(p, m)| (p.to_string(), m.to_string()))
+            .collect();
+        assert_eq!(operations(&doc), expected);
+        // Every operation documents its success and its errors with JSON bodies.
+        for (path, method) in SERVED {
+            let op = &doc["paths"][path][method];
+            let responses = op["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|k| k.starts_with('2')),
+                "{method} {path}: no success response"
+            );
+            for (code, r) in responses {
+                assert!(
+                    r["content"]["application/json"]["schema"].is_object(),
+                    "{method} {path} {code}: no JSON schema"
+                );
+            }
+            if path.contains("{id}") || path.contains("{code}") {
+                assert!(responses.contains_key("404"), "{method} {path}: no 404");
+                let params = op["parameters"].as_array().expect("parameters");
+                assert!(params.iter().any(|p| p["in"] == "path"), "{method} {path}");
+            }
+            if *method == "post" || *method == "patch" {
+                assert!(responses.contains_key("422"), "{method} {path}: no 422");
+                assert!(op["requestBody"]["content"]["application/json"].is_object());
+            }
+        }
+        let list = &doc["paths"]["/api/v1/organizations"]["get"]["parameters"];
+        let names: BTreeSet<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        for q in [
+            "jurisdiction",
+            "legal_form",
+            "domain",
+            "status",
+            "stage",
+            "grade",
+            "q",
+            "sort",
+            "page",
+            "per_page",
+        ] {
+            assert!(names.contains(q), "list parameter {q} undocumented");
+        }
+        let param = |name: &str| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap()["schema"]
+                .clone()
+        };
+        assert_eq!(param("legal_form")["enum"].as_array().unwrap().len(), 4);
+        assert_eq!(param("domain")["enum"].as_array().unwrap().len(), 13);
+        assert!(
+            param("sort")["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("-staff"))
+        );
+        assert_eq!(param("per_page")["maximum"], 200);
+        assert!(
+            param("page")["type"].to_string().contains("integer"),
+            "{}",
+            param("page")
+        );
+        // Operation ids are unique (client generators name methods after them).
+        let ids: Vec<&str> = SERVED
+            .iter()
+            .map(|(p, m)| doc["paths"][p][m]["operationId"].as_str().unwrap())
+            .collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    }
+);
+
+http_test!(
+    every_documented_operation_is_served_with_a_documented_status,
+    |app: TestApp| async move {
+        let doc = document(&app).await;
+        // A record to address.
+        let resp = app
+            .client
+            .post(app.url("/api/v1/organizations"))
+            .json(&org_json(1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let id = resp.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for (path, method) in operations(&doc) {
+            let url = path.replace("{id}", &id).replace("{code}", "320102");
+            let body = match (path.as_str(), method.as_str()) {
+                ("/api/v1/organizations", "post") => Some(org_json(2)),
+                (_, "patch") => Some(json!({"volunteers": 12})),
+                (p, "post") if p.ends_with("/status") => {
+                    Some(json!({"status": "suspended", "reason": "整改"}))
+                }
+                _ => None,
+            };
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut rq = app.client.request(m, app.url(&url));
+            if let Some(b) = &body {
+                rq = rq.json(b);
+            }
+            let resp = rq.send().await.unwrap();
+            let status = resp.status();
+            assert!(status.is_success(), "{method} {url}: {status}");
+            let documented = doc["paths"][&path][&method]["responses"]
+                .as_object()
+                .unwrap();
+            assert!(
+                documented.contains_key(status.as_str()),
+                "{method} {path} answered {status}, which is not documented"
+            );
+            let v: Value = resp.json().await.expect("JSON answer");
+            assert!(v.is_object() || v.is_array());
+        }
+    }
+);
+
+http_test!(
+    schemas_match_what_the_api_returns,
+    |app: TestApp| async move {
+        let doc = document(&app).await;
+        let resp = app
+            .client
+            .post(app.url("/api/v1/organizations"))
+            .json(&org_json(1))
+            .send()
+            .await
+            .unwrap();
+        let rec: Value = resp.json().await.unwrap();
+        let keys: BTreeSet<String> = rec.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(property_names(&doc, "OrganizationRecord"), keys);
+        let required: BTreeSet<String> = schema(&doc, "OrganizationRecord")["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(required, keys, "every record field is always present");
+
+        // Closed code sets are enumerated from the domain.
+        let rec_schema = schema(&doc, "OrganizationRecord");
+        let legal_forms = rec_schema["properties"]["legal_form"]["enum"]
+            .as_array()
+            .unwrap();
+        assert_eq!(legal_forms.len(), 4);
+        assert!(legal_forms.contains(&json!("community_filed")));
+        let domains = rec_schema["properties"]["domains"]["items"]["enum"]
+            .as_array()
+            .unwrap();
+        assert_eq!(domains.len(), 13);
+        assert!(
+            rec_schema["properties"]["grade"]["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("5A"))
+        );
+
+        // Request bodies: what a client may send, and nothing else.
+        let create_props = property_names(&doc, "OrganizationCreate");
+        let patch_props = property_names(&doc, "OrganizationPatch");
+        assert_eq!(create_props, patch_props);
+        for read_only in [
+            "id",
+            "status",
+            "created_at",
+            "updated_at",
+            "is_demo",
+            "grade_expires_on",
+        ] {
+            assert!(
+                !create_props.contains(read_only),
+                "{read_only} is settable?"
+            );
+        }
+        assert_eq!(
+            schema(&doc, "OrganizationCreate")["additionalProperties"],
+            false
+        );
+        assert_eq!(
+            property_names(&doc, "StatusChangeRequest"),
+            ["effective_on", "reason", "status"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        );
+
+        // The page and the jurisdiction node.
+        assert_eq!(
+            property_names(&doc, "OrganizationPage"),
+            ["items", "page", "per_page", "total"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        );
+        let (_, node) = {
+            let r = app
+                .client
+                .get(app.url("/api/v1/jurisdictions/320102"))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        };
+        let node_keys: BTreeSet<String> = node.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(property_names(&doc, "JurisdictionNode"), node_keys);
+        let child_keys: BTreeSet<String> = node["children"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(property_names(&doc, "JurisdictionChild"), child_keys);
+        assert!(property_names(&doc, "ErrorBody").contains("fields"));
+    }
+);
