@@ -133,7 +133,15 @@ impl ChainVerifier {
             prev_hash: GENESIS.to_string(),
         }
     }
-    /// How many records were verified so far.
+    /// Starts after an anchor: the last record purged for retention (seq 0 = genesis).
+    pub fn starting_after(key: &[u8], seq: i64, hash: &str) -> Self {
+        ChainVerifier {
+            key: key.to_vec(),
+            expected_seq: seq + 1,
+            prev_hash: hash.to_string(),
+        }
+    }
+    /// The sequence number of the last record verified so far.
     pub fn verified(&self) -> i64 {
         self.expected_seq - 1
     }
@@ -169,7 +177,7 @@ impl ChainVerifier {
     /// Checks the stored head (last seq and hash) against what was walked: catches
     /// records cut off the end.
     pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<(), ChainBreak> {
-        if head_seq != self.expected_seq - 1 || (head_seq > 0 && head_hash != self.prev_hash) {
+        if head_seq != self.expected_seq - 1 || head_hash != self.prev_hash {
             return Err(ChainBreak {
                 seq: self.expected_seq,
                 problem: format!(
