@@ -1,1 +1,107 @@
+//! Shuniu's demo data: Xuanwu district 玄武区 as the Nanjing Daily described it on
+//! 2 August 2012 (DOMAIN.md §3).
+//!
+//! * exactly **1,379** registered or filed organizations under Xuanwu (320102 and its
+//!   seven streets), with **25,000 and more** full- and part-time staff ("25000多人");
+//! * more than half of them in public-welfare domains;
+//! * every organization the article names, with plausible attributes: the Meiyuan
+//!   promotion association 梅园新村街道社会组织发展促进会 at 梅园新村34号 and its five
+//!   initiating units, 儿童孤独症训练中心, 玄武区空竹协会 and 福禄贝尔童书馆;
+//! * the rest generated across the seven streets (the "1+1+X" of each street: its
+//!   promotion association, associations, a custody home, community home-care centres,
+//!   institutions and filed community organizations) and at district level.
+//!
+//! Every record passes [`OrganizationDraft::validate`](shuniu_domain::registry::OrganizationDraft::validate)
+//! for the `today` it was generated for, carries a valid unified social credit code or a
+//! filing number of its own street, and is flagged `is_demo`. The data are deterministic:
+//! the same `today` gives the same records.
 
+use chrono::NaiveDate;
+use shuniu_domain::registry::OrganizationData;
+use shuniu_store::{OrgFilter, Store, StoreError};
+
+mod generate;
+mod tables;
+
+pub use generate::{MAX_STAFF, MIN_STAFF, ORGANIZATIONS};
+pub use tables::XUANWU;
+
+/// Who the change history names as the author of demo records.
+pub const ACTOR: &str = "demo";
+
+/// What [`load`] did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoSummary {
+    /// `false` when the database already held organizations and nothing was written.
+    pub loaded: bool,
+    /// Organizations written (0 when nothing was loaded).
+    pub organizations: usize,
+    /// Their full- plus part-time staff (0 when nothing was loaded).
+    pub staff: u64,
+}
+
+/// The demo organizations of Xuanwu district, valid as of `today`.
+///
+/// `today` bounds every date (founding, grade award, filing year); dates the article
+/// fixes (the promotion association at the end of 2011 …) are kept when `today` is the
+/// article's date or later.
+pub fn xuanwu_organizations(today: NaiveDate) -> Vec<OrganizationData> {
+    generate::Generator::new(today).run()
+}
+
+/// Whether an organization counts as public-welfare 公益: at least one of its domains is
+/// ([`ServiceDomain::is_public_welfare`](shuniu_domain::registry::ServiceDomain::is_public_welfare)).
+pub fn is_public_welfare(org: &OrganizationData) -> bool {
+    org.domains.iter().any(|d| d.is_public_welfare())
+}
+
+/// Loads the demo data into a database that has no organizations yet, in one
+/// transaction. If any organization exists (live or deregistered), writes nothing and
+/// returns `loaded: false`.
+pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreError> {
+    let skipped = DemoSummary {
+        loaded: false,
+        organizations: 0,
+        staff: 0,
+    };
+    let existing = existing_organizations(store).await?;
+    if existing > 0 {
+        tracing::info!(
+            existing,
+            "the database already has organizations: demo data not loaded"
+        );
+        return Ok(skipped);
+    }
+    let orgs = xuanwu_organizations(today);
+    let staff = orgs.iter().map(|o| u64::from(o.staff_total())).sum();
+    match store.create_organizations(&orgs, ACTOR).await {
+        Ok(created) => {
+            tracing::info!(
+                organizations = created.len(),
+                staff,
+                "demo data loaded: Xuanwu district"
+            );
+            Ok(DemoSummary {
+                loaded: true,
+                organizations: created.len(),
+                staff,
+            })
+        }
+        // Another loader got there first (same codes): the database is no longer empty.
+        Err(StoreError::Conflict { field }) if existing_organizations(store).await? > 0 => {
+            tracing::info!(%field, "demo data loaded concurrently by another process");
+            Ok(skipped)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn existing_organizations(store: &Store) -> Result<i64, StoreError> {
+    Ok(store
+        .list_organizations(&OrgFilter::default(), 1, 1)
+        .await?
+        .total)
+}
+
+#[cfg(test)]
+mod tests;

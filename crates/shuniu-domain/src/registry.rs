@@ -571,17 +571,30 @@ impl OrganizationDraft {
                 None
             }
         };
-        if let (Some(f), Some(j)) = (&filing_number, &jurisdiction)
-            && !j.as_str().starts_with(f.street_code())
-            && !f.street_code().starts_with(j.as_str())
+        // A filed organization is filed with a street: it sits in that street or one of
+        // its communities (a community code shares the street's first 9 digits).
+        if legal_form == Some(LegalForm::CommunityFiled)
+            && let Some(j) = &jurisdiction
         {
-            e.add(
-                "filing_number",
-                FieldError::new(
-                    "备案编号中的街道代码与所属辖区不符",
-                    "its street code does not match the jurisdiction",
-                ),
-            );
+            if j.as_str().len() != 12 {
+                e.add(
+                    "jurisdiction",
+                    FieldError::new(
+                        "备案的社区社会组织应属于街道或社区",
+                        "a filed community organization belongs to a street or community",
+                    ),
+                );
+            } else if let Some(f) = &filing_number
+                && f.street_code() != format!("{}000", &j.as_str()[..9])
+            {
+                e.add(
+                    "filing_number",
+                    FieldError::new(
+                        "备案编号中的街道代码与所属辖区不符",
+                        "its street code does not match the jurisdiction",
+                    ),
+                );
+            }
         }
 
         let address = parse_text(&mut e, "address", &self.address, 200, true);
@@ -658,16 +671,40 @@ impl OrganizationDraft {
                 FieldError::new("填写了评定日期但没有等级", "is required with an award date"),
             );
         }
+        // MCA Order 39: assessed only after two full years of registration.
         if let (Some(a), Some(f)) = (grade_awarded_on, founded_on)
-            && a < f
+            && a < add_years(f, 2)
         {
             e.add(
                 "grade_awarded_on",
                 FieldError::new(
-                    "评定日期不能早于成立日期",
-                    "must not be before the founding date",
+                    "评估须在成立满两年之后",
+                    "must be at least two full years after the founding date",
                 ),
             );
+        }
+        if grade.is_some() && legal_form == Some(LegalForm::CommunityFiled) {
+            e.add(
+                "grade",
+                FieldError::new(
+                    "备案的社区社会组织不参加等级评估",
+                    "filed community organizations are not graded",
+                ),
+            );
+        }
+        if let (Some(f), Some(d)) = (&filing_number, founded_on) {
+            let year: i32 = f.as_str()[13..17]
+                .parse()
+                .expect("FilingNumber checked the year");
+            if year < d.year() || year > today.year() {
+                e.add(
+                    "filing_number",
+                    FieldError::new(
+                        "备案年份应在成立年份与今年之间",
+                        "its year must lie between the founding year and this year",
+                    ),
+                );
+            }
         }
 
         if !e.is_empty() {
@@ -847,6 +884,62 @@ mod tests {
                 .get("party_members")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn filing_and_grade_rules_of_the_regulations() {
+        let mut d = good();
+        d.legal_form = Some("community_filed".into());
+        d.uscc = None;
+        d.filing_number = Some("320102002000-2011-0007".into());
+        d.jurisdiction = Some("320102".into());
+        assert!(
+            d.validate(today())
+                .unwrap_err()
+                .get("jurisdiction")
+                .is_some(),
+            "district level"
+        );
+        d.jurisdiction = Some("320102002003".into());
+        assert!(
+            d.validate(today()).is_ok(),
+            "a community of the filing street"
+        );
+        d.filing_number = Some("320102002000-2009-0007".into());
+        assert!(
+            d.validate(today())
+                .unwrap_err()
+                .get("filing_number")
+                .is_some(),
+            "filed before founding"
+        );
+        d.filing_number = Some("320102002000-2030-0007".into());
+        assert!(
+            d.validate(today())
+                .unwrap_err()
+                .get("filing_number")
+                .is_some(),
+            "filed in the future"
+        );
+        d.filing_number = Some("320102002000-2011-0007".into());
+        d.grade = Some("3A".into());
+        d.grade_awarded_on = Some("2020-01-01".into());
+        assert!(
+            d.validate(today()).unwrap_err().get("grade").is_some(),
+            "filed orgs are not graded"
+        );
+        let mut g = good();
+        g.grade = Some("3A".into());
+        g.grade_awarded_on = Some("2011-05-01".into());
+        assert!(
+            g.validate(today())
+                .unwrap_err()
+                .get("grade_awarded_on")
+                .is_some(),
+            "less than two years"
+        );
+        g.grade_awarded_on = Some("2012-05-01".into());
+        assert!(g.validate(today()).is_ok());
     }
 
     #[test]

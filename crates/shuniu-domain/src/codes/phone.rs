@@ -22,6 +22,9 @@ impl Phone {
     /// landlines kept as `area-number`.
     pub fn parse(input: &str) -> Result<Self, PhoneError> {
         let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        if !s.is_ascii() {
+            return Err(PhoneError::Format);
+        }
         let mobile = s
             .strip_prefix("+86")
             .or_else(|| s.strip_prefix("0086"))
