@@ -45,6 +45,7 @@ pub fn app(store: Store) -> Router {
         .route("/healthz", axum::routing::get(healthz))
         .merge(pages::router())
         .merge(api::router())
+        .fallback(pages::not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

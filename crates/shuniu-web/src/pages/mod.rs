@@ -1,9 +1,293 @@
-//! Server-rendered pages (askama templates in `templates/`).
+//! Server-rendered pages (askama templates in `templates/`), bilingual zh-CN / English.
+//!
+//! Every page works without JavaScript; the little script there is lives in
+//! `static/app.js` (no inline script, so a strict CSP can be added). Handlers call the
+//! same service functions as the JSON API (`crate::registry`) and only differ in how
+//! they render the result: HTML, with field errors inline and typed values kept.
 
+use std::sync::LazyLock;
+
+use askama::Template;
 use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use shuniu_domain::Lang;
 
-use crate::AppState;
+use crate::i18n::{LANG_COOKIE, lang_of};
+use crate::{AppError, AppState};
+
+mod catalog;
+mod forms;
+mod home;
+mod orgs;
+mod view;
+
+pub use catalog::t;
+
+/// Who changed a record, as written to its history, when the change came from a page.
+pub(crate) const ACTOR: &str = "web";
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(home::home))
+        .route("/jurisdictions/{code}", get(home::jurisdiction))
+        .route("/organizations", get(orgs::list).post(forms::create))
+        .route("/organizations/new", get(forms::new))
+        .route("/organizations/{id}", get(orgs::detail))
+        .route(
+            "/organizations/{id}/edit",
+            get(forms::edit).post(forms::update),
+        )
+        .route(
+            "/organizations/{id}/status",
+            get(forms::status_form).post(forms::change_status),
+        )
+        .route("/lang/{lang}", get(switch_lang))
+        .route("/static/{file}", get(static_file))
+}
+
+/// What every page template needs: the language, where the page is (for the language
+/// switch), and which navigation item is current.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub lang: Lang,
+    /// Path and query of this page; the language switch comes back here.
+    pub here: String,
+    /// `home`, `orgs`, `new` or empty.
+    pub nav: &'static str,
+}
+
+impl Ui {
+    pub fn new(lang: Lang, here: impl Into<String>) -> Self {
+        Ui {
+            lang,
+            here: here.into(),
+            nav: "",
+        }
+    }
+    pub fn with_nav(mut self, nav: &'static str) -> Self {
+        self.nav = nav;
+        self
+    }
+    pub fn at(mut self, here: impl Into<String>) -> Self {
+        self.here = here.into();
+        self
+    }
+    /// The message `key` in this page's language.
+    pub fn t<'k>(&self, key: &'k str) -> &'k str {
+        t(self.lang, key)
+    }
+    /// `t(key)` with `{}` replaced, in order, by `args`.
+    pub fn tf(&self, key: &str, args: &[&str]) -> String {
+        let mut out = self.t(key).to_string();
+        for a in args {
+            out = out.replacen("{}", a, 1);
+        }
+        out
+    }
+    pub fn html_lang(&self) -> &'static str {
+        self.lang.code()
+    }
+    pub fn is_zh(&self) -> bool {
+        self.lang == Lang::Zh
+    }
+    /// The link that switches the interface to `code` (`zh` or `en`) and comes back here.
+    pub fn switch_href(&self, code: &str) -> String {
+        format!("/lang/{code}?next={}", view::pct(&self.here))
+    }
+    pub fn asset_version(&self) -> &'static str {
+        &ASSET_VERSION
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ui {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(Ui::new(lang_of(parts), here))
+    }
+}
+
+/// Renders a template as an HTML response with `status`.
+pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(body) => (
+            status,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::VARY, "Accept-Language, Cookie"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "500 内部错误 / Internal error",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A `303 See Other` to a local path (after a successful form post).
+pub(crate) fn see_other(location: &str) -> Response {
+    let loc = HeaderValue::from_str(&view::encode_non_ascii(location))
+        .unwrap_or_else(|_| HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, loc)]).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ui: Ui,
+    status: u16,
+    title: &'static str,
+    message: String,
+    details: Vec<String>,
+}
+
+/// The HTML page for an error, in the user's language.
+pub(crate) fn error_page(ui: &Ui, err: &AppError) -> Response {
+    let status = err.status();
+    let (title, message, details) = match err {
+        AppError::NotFound => (
+            ui.t("error.404.title"),
+            ui.t("error.404.text").into(),
+            vec![],
+        ),
+        AppError::Validation(f) => (
+            ui.t("error.422.title"),
+            ui.t("error.422.text").into(),
+            f.0.iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}{}{}",
+                        catalog::field_label(ui.lang, k),
+                        ui.t("punct.colon"),
+                        v.message(ui.lang)
+                    )
+                })
+                .collect(),
+        ),
+        AppError::Conflict { field } => (
+            ui.t("error.409.title"),
+            format!(
+                "{}{}{}",
+                catalog::field_label(ui.lang, field),
+                ui.t("punct.colon"),
+                AppError::conflict_message(field).message(ui.lang)
+            ),
+            vec![],
+        ),
+        AppError::State(_) => (
+            ui.t("error.409.title"),
+            ui.t("error.409.text").into(),
+            vec![],
+        ),
+        AppError::BadRequest(_) => (
+            ui.t("error.400.title"),
+            ui.t("error.400.text").into(),
+            vec![],
+        ),
+        AppError::Internal(e) => {
+            tracing::error!(error = %e, "internal error");
+            (
+                ui.t("error.500.title"),
+                ui.t("error.500.text").into(),
+                vec![],
+            )
+        }
+    };
+    render(
+        status,
+        &ErrorPage {
+            ui: ui.clone(),
+            status: status.as_u16(),
+            title,
+            message,
+            details,
+        },
+    )
+}
+
+/// The HTML 404 page, for use as the application's fallback.
+pub async fn not_found(ui: Ui) -> Response {
+    error_page(&ui, &AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// `GET /lang/{zh|en}?next=/path`: remembers the language in a cookie and goes back.
+async fn switch_lang(
+    ui: Ui,
+    Path(code): Path<String>,
+    next: Result<Query<Next>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = match code.as_str() {
+        "zh" => Lang::Zh,
+        "en" => Lang::En,
+        _ => return error_page(&ui, &AppError::NotFound),
+    };
+    let next = next.ok().and_then(|Query(n)| n.next);
+    let target = view::local_path(next.as_deref()).unwrap_or("/");
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        match lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    );
+    let mut res = see_other(target);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+const STYLE_CSS: &str = include_str!("../../static/style.css");
+const APP_JS: &str = include_str!("../../static/app.js");
+const FAVICON_SVG: &str = include_str!("../../static/favicon.svg");
+
+/// Changes whenever a static file changes, so that `?v=` busts caches.
+static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
+    // FNV-1a over the embedded files: stable across builds and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in STYLE_CSS.bytes().chain(APP_JS.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", h as u32)
+});
+
+/// Static files, embedded in the binary.
+async fn static_file(ui: Ui, Path(file): Path<String>) -> Response {
+    let (ctype, body) = match file.as_str() {
+        "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
+        "app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        "favicon.svg" => ("image/svg+xml", FAVICON_SVG),
+        _ => return error_page(&ui, &AppError::NotFound),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ctype),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
 }

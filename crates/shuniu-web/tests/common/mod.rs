@@ -1,8 +1,8 @@
 //! Test support: the whole app on port 0 over a fresh database (zero2prod style).
 #![allow(dead_code)]
 
-use shuniu_store::testing::{fresh_store, TestBackend};
 use shuniu_store::Store;
+use shuniu_store::testing::{TestBackend, fresh_store};
 
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
@@ -19,7 +19,9 @@ impl TestApp {
 
 pub async fn spawn_app(backend: TestBackend) -> TestApp {
     let store = fresh_store(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
     let addr = format!("http://{}", listener.local_addr().unwrap());
     let app = shuniu_web::app(store.clone());
     tokio::spawn(async move {
@@ -30,7 +32,11 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
         .cookie_store(true)
         .build()
         .unwrap();
-    TestApp { addr, store, client }
+    TestApp {
+        addr,
+        store,
+        client,
+    }
 }
 
 /// Declares an HTTP test once and runs it against both backends:
@@ -43,12 +49,14 @@ macro_rules! http_test {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::common::spawn_app(shuniu_store::testing::TestBackend::Sqlite).await;
+                let app =
+                    $crate::common::spawn_app(shuniu_store::testing::TestBackend::Sqlite).await;
                 ($body)(app).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let app = $crate::common::spawn_app(shuniu_store::testing::TestBackend::Postgres).await;
+                let app =
+                    $crate::common::spawn_app(shuniu_store::testing::TestBackend::Postgres).await;
                 ($body)(app).await;
             }
         }

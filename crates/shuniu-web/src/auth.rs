@@ -1,0 +1,281 @@
+//! Authentication: password hashing, sessions, API tokens, CSRF, and the `Caller`
+//! every handler receives. The decision of what a caller may do is not here: it is
+//! `shuniu_domain::access::decide`, asked through [`Caller::require`].
+
+use std::net::SocketAddr;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use chrono::Utc;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shuniu_domain::access::{decide, Action, Actor, Decision, Resource};
+use shuniu_domain::accounts::{LockoutPolicy, SessionPolicy};
+use shuniu_domain::audit::{AuditEvent, Outcome};
+use shuniu_store::accounts::User;
+use shuniu_store::WriteCtx;
+
+use crate::{AppError, AppState};
+
+pub const SESSION_COOKIE: &str = "shuniu_session";
+/// Double-submit cookie protecting the forms of callers without a session (login).
+pub const CSRF_COOKIE: &str = "shuniu_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// Security settings (等保 2.0): all adjustable, defaults from the issue.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthSettings {
+    pub lockout: LockoutPolicy,
+    pub session: SessionPolicy,
+    pub password_min_len: usize,
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// Default lifetime of a new API token, in days.
+    pub token_days: i64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            lockout: LockoutPolicy::default(),
+            session: SessionPolicy::default(),
+            password_min_len: 8,
+            secure_cookies: false,
+            token_days: 90,
+        }
+    }
+}
+
+/// Argon2id, computed off the async runtime (it is deliberately slow).
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let pw = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        Argon2::default()
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// Checks a password against a stored hash, off the runtime. A malformed hash fails.
+pub async fn verify_password(hash: &str, password: &str) -> bool {
+    let (hash, pw) = (hash.to_string(), password.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A dummy hash to verify against when the user does not exist (equal timing).
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2h1bml1ZHVtbXlzYWx0$3xv0Jw7cW9bhQ4DgJ3n0m0oO0D4Yq8Yd0c3zq0fJ8yE";
+
+/// 32 random bytes, hex: session ids, CSRF tokens, API tokens.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// What is stored instead of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares secrets without leaking where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// How the caller authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    Anonymous,
+    /// Browser session: the stored hash of its cookie and its CSRF token.
+    Session { token_hash: String, csrf: String },
+    Token,
+}
+
+/// The caller of a request: who (if anyone), how, and from where.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: Option<User>,
+    pub via: Via,
+    pub source: String,
+    /// The double-submit CSRF cookie, if the browser sent one.
+    pub csrf_cookie: Option<String>,
+}
+
+impl Caller {
+    pub fn actor(&self) -> Option<Actor> {
+        self.user.as_ref().map(User::actor)
+    }
+
+    /// Asks the access policy; anything but `Allow` becomes the matching error.
+    pub fn decide(&self, action: Action, resource: &Resource<'_>) -> Decision {
+        decide(self.actor().as_ref(), action, resource)
+    }
+
+    pub fn require(&self, action: Action, resource: &Resource<'_>) -> Result<(), AppError> {
+        match self.decide(action, resource) {
+            Decision::Allow => Ok(()),
+            Decision::Login => Err(AppError::Unauthenticated),
+            Decision::Forbidden => Err(AppError::Forbidden),
+            Decision::Hidden => Err(AppError::NotFound),
+        }
+    }
+
+    /// Audit context of this caller's writes.
+    pub fn ctx(&self) -> WriteCtx {
+        match &self.user {
+            Some(u) => WriteCtx::new(u.username.clone(), u.role.as_str(), self.source.clone()),
+            None => WriteCtx::new("-", "anonymous", self.source.clone()),
+        }
+    }
+
+    /// A security event by this caller.
+    pub fn event(&self, action: &str, object: String, outcome: Outcome, details: String) -> AuditEvent {
+        let c = self.ctx();
+        AuditEvent {
+            at: AuditEvent::now_micros(),
+            actor: c.actor,
+            role: c.role,
+            source: c.source,
+            action: action.into(),
+            object,
+            outcome,
+            details,
+            jurisdiction_path: self.user.as_ref().and_then(|u| u.jurisdiction_path.clone()),
+        }
+    }
+
+    /// The CSRF token forms of this caller must carry.
+    pub fn csrf_token(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { csrf, .. } => Some(csrf),
+            _ => self.csrf_cookie.as_deref(),
+        }
+    }
+
+    /// Checks a submitted form token: the session's, or for anonymous forms the
+    /// double-submit cookie's.
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
+        match (self.csrf_token(), submitted) {
+            (Some(expected), Some(got)) if constant_time_eq(expected, got) => Ok(()),
+            _ => Err(AppError::Csrf),
+        }
+    }
+}
+
+fn source_of(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
+        let source = source_of(parts);
+        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|c| c.len() == 64);
+        let now = Utc::now();
+        let mut caller = Caller { user: None, via: Via::Anonymous, source, csrf_cookie };
+        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+            let token = auth
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or(AppError::Unauthenticated)?;
+            let user = state.store.api_token_user(&token_hash(token), now).await?.ok_or(AppError::Unauthenticated)?;
+            caller.user = Some(user);
+            caller.via = Via::Token;
+        } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            let h = token_hash(&token);
+            if let Some((s, user)) = state.store.session(&h).await? {
+                if !user.disabled && state.auth.session.is_alive(s.created_at, s.last_seen_at, now) {
+                    state.store.touch_session(&h, now).await?;
+                    caller.user = Some(user);
+                    caller.via = Via::Session { token_hash: h, csrf: s.csrf_token };
+                } else {
+                    state.store.end_session(&h).await?;
+                }
+            }
+        }
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
+    }
+}
+
+/// `Set-Cookie` value for the session (HttpOnly, SameSite=Lax, Secure under TLS).
+pub fn session_cookie(token: &str, settings: &AuthSettings) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        if settings.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_session_cookie(settings: &AuthSettings) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if settings.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+pub fn csrf_cookie(token: &str, settings: &AuthSettings) -> String {
+    format!(
+        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
+        if settings.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_and_verify() {
+        let h = hash_password("Lower1upper").await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "Lower1upper").await);
+        assert!(!verify_password(&h, "lower1upper").await);
+        assert!(!verify_password("garbage", "x").await);
+        assert!(!verify_password(DUMMY_HASH, "anything").await);
+    }
+
+    #[test]
+    fn tokens() {
+        let t = random_token();
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, random_token());
+        assert_eq!(token_hash("abc").len(), 64);
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}

@@ -1,0 +1,262 @@
+//! The pages' message catalog: key → Chinese, English. Labels of domain codes come
+//! from the domain's own `label(lang)` methods; this holds the interface's words.
+//! `{}` in a message is filled in order by [`super::Ui::tf`].
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use shuniu_domain::Lang;
+
+#[rustfmt::skip]
+static MESSAGES: &[(&str, &str, &str)] = &[
+    // Site chrome
+    ("site.name", "枢纽", "Shuniu"),
+    ("site.tagline", "枢纽型社会组织服务平台", "Hub-type social organization platform"),
+    ("nav.skip", "跳到主要内容", "Skip to main content"),
+    ("nav.label", "主导航", "Main navigation"),
+    ("nav.language", "界面语言", "Interface language"),
+    ("nav.breadcrumbs", "当前位置", "You are here"),
+    ("nav.home", "首页", "Home"),
+    ("nav.organizations", "社会组织名录", "Organizations"),
+    ("nav.new", "登记新组织", "Register"),
+    ("action.register", "登记新组织", "Register an organization"),
+    ("footer.about", "枢纽：以枢纽型社会组织整合资源、搭建平台，让社会组织服务更简便、更可信。", "Shuniu: hub organizations pool resources and build platforms so that social organizations can serve more simply and more credibly."),
+    ("footer.note", "登记备案信息以登记管理机关的记录为准。", "The registration authority's records prevail over this listing."),
+    ("punct.colon", "：", ": "),
+
+    // Errors
+    ("error.400.title", "请求无效", "Bad request"),
+    ("error.400.text", "无法读取提交的内容，请返回后重试。", "The request could not be read. Please go back and try again."),
+    ("error.404.title", "页面不存在", "Page not found"),
+    ("error.404.text", "找不到您要访问的页面或记录，它可能不存在或地址有误。", "The page or record you asked for does not exist, or the address is wrong."),
+    ("error.409.title", "操作冲突", "Conflict"),
+    ("error.409.text", "该记录当前的状态不允许此操作。", "The record's current state does not allow this."),
+    ("error.422.title", "输入有误", "Invalid input"),
+    ("error.422.text", "请更正以下内容：", "Please correct the following:"),
+    ("error.500.title", "系统错误", "Something went wrong"),
+    ("error.500.text", "服务器出现错误，请稍后再试。问题已记录。", "The server ran into an error. Please try again later; the problem has been logged."),
+
+    // Home
+    ("home.title", "首页", "Home"),
+    ("home.heading", "让社会组织的服务更简便、更可信", "Simpler, more trustworthy services from social organizations"),
+    ("home.lead", "枢纽（Shuniu）按“一核两轴”模式，把全市社会组织的登记备案、培育发展与综合管理集中在一处：政府、枢纽组织、社会组织和居民看到的是同一份可信的名录。", "Shuniu brings the registration, cultivation and oversight of a city's social organizations into one place, following the “one core, two axes” hub model: government, hubs, organizations and residents all see the same trustworthy register."),
+    ("home.browse", "浏览社会组织", "Browse organizations"),
+    ("home.figures", "主要数据", "Key figures"),
+    ("home.fig.orgs", "{}登记备案的社会组织", "Registered or filed organizations in {}"),
+    ("home.fig.staff", "专兼职工作人员", "Full- and part-time staff"),
+    ("home.fig.nodes", "行政区划（省、市、区、街道）", "Jurisdictions (province, city, district, street)"),
+    ("home.tree", "辖区与社会组织分布", "Organizations by jurisdiction"),
+    ("home.tree_note", "数字含下级辖区，不含已注销的组织。点击名称查看辖区，点击数字查看该辖区的组织。", "Counts include everything below a node and leave out deregistered organizations. Click a name for the jurisdiction, a count for its organizations."),
+    ("home.list_here", "查看该辖区的社会组织", "Organizations in this jurisdiction"),
+    ("col.jurisdiction", "辖区", "Jurisdiction"),
+    ("col.level", "层级", "Level"),
+    ("col.organizations", "社会组织", "Organizations"),
+    ("col.staff", "工作人员", "Staff"),
+    ("col.code", "代码", "Code"),
+
+    // Jurisdiction
+    ("jurisdiction.list", "查看本辖区社会组织", "Organizations in this jurisdiction"),
+    ("jurisdiction.orgs", "本辖区登记备案的社会组织（含下级）", "Organizations here and below"),
+    ("jurisdiction.children_count", "下级辖区", "Sub-jurisdictions"),
+    ("jurisdiction.children", "下级辖区", "Sub-jurisdictions"),
+    ("jurisdiction.no_children", "没有下级辖区。", "No sub-jurisdictions."),
+    ("jurisdiction.total", "合计（含本级）", "Total (including this level)"),
+
+    // List
+    ("list.title", "社会组织名录", "Social organizations"),
+    ("list.summary", "共 {} 个组织 · 第 {} / {} 页", "{} organizations · page {} of {}"),
+    ("list.empty", "没有符合条件的社会组织。", "No organizations match these filters."),
+    ("list.bad_filter", "筛选条件有误：", "Some filters are not valid:"),
+    ("list.pages", "分页", "Pages"),
+    ("list.beyond", "这一页已超出结果范围。", "This page is past the end of the results."),
+    ("list.first", "回到第一页", "Back to the first page"),
+    ("list.prev", "上一页", "Previous"),
+    ("list.next", "下一页", "Next"),
+    ("filter.q", "名称或代码", "Name or code"),
+    ("filter.q_placeholder", "输入名称关键字、统一社会信用代码或备案编号", "Part of a name, a USCC or a filing number"),
+    ("filter.all", "全部", "All"),
+    ("filter.domain", "服务领域", "Service domain"),
+    ("filter.sort", "排序", "Sort by"),
+    ("filter.apply", "筛选", "Apply filters"),
+    ("filter.clear", "清除条件", "Clear"),
+    ("sort.name", "名称（升序）", "Name (A–Z)"),
+    ("sort.-name", "名称（降序）", "Name (Z–A)"),
+    ("sort.founded_on", "成立日期（最早）", "Founded (oldest first)"),
+    ("sort.-founded_on", "成立日期（最近）", "Founded (newest first)"),
+    ("sort.-updated_at", "最近更新", "Recently updated"),
+    ("sort.-staff", "工作人员（多到少）", "Staff (most first)"),
+
+    // Fields
+    ("field.name", "名称", "Name"),
+    ("field.legal_form", "组织类型", "Legal form"),
+    ("field.uscc", "统一社会信用代码", "Unified social credit code (USCC)"),
+    ("field.filing_number", "备案编号", "Filing number"),
+    ("field.domains", "服务领域", "Service domains"),
+    ("field.jurisdiction", "所属辖区", "Jurisdiction"),
+    ("field.address", "住所（地址）", "Address"),
+    ("field.founded_on", "成立日期", "Founded on"),
+    ("field.legal_representative", "法定代表人（负责人）", "Legal representative"),
+    ("field.contact_phone", "联系电话", "Contact phone"),
+    ("field.staff_full_time", "专职工作人员", "Full-time staff"),
+    ("field.staff_part_time", "兼职工作人员", "Part-time staff"),
+    ("field.volunteers", "志愿者", "Volunteers"),
+    ("field.party_org", "党组织", "Party organization"),
+    ("field.party_members", "党员人数", "Party members"),
+    ("field.stage", "发展阶段", "Lifecycle stage"),
+    ("field.grade", "评估等级", "Assessment grade"),
+    ("field.grade_awarded_on", "等级评定日期", "Grade awarded on"),
+    ("field.status", "状态", "Status"),
+    ("field.status_reason", "原因", "Reason"),
+    ("field.status_changed_on", "状态变更日期", "Status changed on"),
+    ("field.reason", "原因", "Reason"),
+    ("field.effective_on", "生效日期", "Effective on"),
+    ("field.page", "页码", "Page"),
+    ("field.per_page", "每页条数", "Items per page"),
+    ("field.sort", "排序", "Sort by"),
+    ("field.domain", "服务领域", "Service domain"),
+    ("field.q", "名称或代码", "Name or code"),
+
+    // Detail
+    ("detail.edit", "修改信息", "Edit"),
+    ("detail.change_status", "变更状态", "Change status"),
+    ("detail.demo", "演示数据", "Demo record"),
+    ("detail.group.status", "状态与记录", "Status and record"),
+    ("detail.staff_total", "工作人员合计", "Staff in total"),
+    ("detail.not_assessed", "未评估", "Not assessed"),
+    ("detail.grade_expires_on", "等级有效期至", "Grade valid until"),
+    ("detail.expired", "（已过期）", "(expired)"),
+    ("detail.created_at", "创建时间", "Created"),
+    ("detail.updated_at", "最后更新", "Last updated"),
+    ("detail.notice.suspended", "该组织自 {} 起暂停活动。原因：{}", "This organization has been suspended since {}. Reason: {}"),
+    ("detail.notice.deregistered", "该组织已于 {} 注销，记录予以保留。原因：{}", "This organization was deregistered on {}; its record is kept. Reason: {}"),
+    ("history.title", "变更记录", "Change history"),
+    ("history.empty", "暂无变更记录。", "No changes recorded."),
+    ("history.created", "创建登记记录", "Record created"),
+    ("history.updated", "修改信息", "Details changed"),
+    ("history.status", "状态变更为“{}”", "Status changed to “{}”"),
+    ("history.by", "操作人", "by"),
+    ("history.to", "改为", "changed to"),
+    ("history.timezone", "时间为北京时间（UTC+8）。", "Times are China Standard Time (UTC+8)."),
+
+    // Forms
+    ("form.intro", "带 * 的为必填项。提交后系统会校验统一社会信用代码等信息。", "Fields marked * are required. Codes such as the USCC are checked when you submit."),
+    ("form.required", "必填", "Required"),
+    ("form.choose", "请选择", "Choose…"),
+    ("form.cancel", "取消", "Cancel"),
+    ("form.errors_title", "提交的信息有误，请更正后重新提交：", "There is a problem with what was submitted. Please correct:"),
+    ("form.error_prefix", "错误：", "Error: "),
+    ("form.state_conflict", "已注销的组织不能修改信息。", "A deregistered organization cannot be edited."),
+    ("form.new.title", "登记新组织", "Register an organization"),
+    ("form.new.submit", "提交登记", "Register"),
+    ("form.edit.title", "修改：{}", "Edit: {}"),
+    ("form.edit.submit", "保存修改", "Save changes"),
+    ("form.group.basic", "基本信息", "Basic information"),
+    ("form.group.services", "服务领域与发展阶段", "Services and stage"),
+    ("form.group.people", "人员与党建", "People and party building"),
+    ("form.group.assessment", "评估等级", "Assessment"),
+    ("hint.uscc", "社会团体、社会服务机构、基金会填写：18位，登记证书上的代码。", "For social groups, service institutions and foundations: the 18-character code on the registration certificate."),
+    ("hint.filing_number", "备案的社区社会组织填写，如 320102002000-2011-0007。", "For filed community organizations, e.g. 320102002000-2011-0007."),
+    ("hint.contact_phone", "手机号，或带区号的固定电话，如 025-84123456。", "A mobile number, or a landline with area code such as 025-84123456."),
+    ("hint.party_members", "单独建立党支部需至少3名正式党员。", "An own party branch needs at least 3 members."),
+    ("hint.grade_awarded_on", "评估等级有效期为5年。", "A grade is valid for 5 years."),
+
+    // Status
+    ("status.title", "变更状态", "Change status"),
+    ("status.current", "当前状态：", "Current status:"),
+    ("status.action", "变更为", "Change to"),
+    ("status.suspend", "暂停活动", "Suspend"),
+    ("status.reactivate", "恢复活动", "Reactivate"),
+    ("status.deregister", "注销", "Deregister"),
+    ("status.effective_on", "生效日期", "Effective on"),
+    ("status.submit", "确认变更", "Change status"),
+    ("status.back", "返回组织详情", "Back to the organization"),
+    ("status.final", "该组织已注销，状态不能再变更。", "This organization is deregistered; its status cannot change any more."),
+    ("status.not_allowed", "当前状态为“{}”，不能变更为“{}”。", "The current status is “{}”; it cannot change to “{}”."),
+    ("status.never_deleted", "注销不会删除记录：组织信息和变更记录会一直保留。", "Deregistering never deletes: the record and its history are kept."),
+    ("status.confirm_deregister", "注销后不能恢复，确定要注销该组织吗？", "Deregistration cannot be undone. Deregister this organization?"),
+    ("hint.reason", "请写明原因，如：理事会决议自行解散。", "State the reason, e.g. dissolved by decision of its council."),
+    ("hint.effective_on", "不填则为今天；不能晚于今天。", "Today if left empty; it cannot be in the future."),
+];
+
+static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+    MESSAGES
+        .iter()
+        .map(|(k, zh, en)| (*k, (*zh, *en)))
+        .collect()
+});
+
+/// The message `key` in `lang`; an unknown key reads as itself (and fails the tests).
+pub fn t(lang: Lang, key: &str) -> &str {
+    match INDEX.get(key) {
+        Some((zh, en)) => lang.pick(zh, en),
+        None => {
+            tracing::warn!(key, "missing message");
+            key
+        }
+    }
+}
+
+/// The label of a form field (or query parameter) `field`.
+pub fn field_label(lang: Lang, field: &str) -> &str {
+    let key = format!("field.{field}");
+    match INDEX.get(key.as_str()) {
+        Some((zh, en)) => lang.pick(zh, en),
+        None => field,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_both_languages_are_given() {
+        assert_eq!(INDEX.len(), MESSAGES.len(), "duplicate keys");
+        for (k, zh, en) in MESSAGES {
+            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+            assert_eq!(zh.matches("{}").count(), en.matches("{}").count(), "{k}");
+        }
+    }
+
+    #[test]
+    fn every_organization_field_has_a_label() {
+        for f in shuniu_domain::registry::ORGANIZATION_FIELDS {
+            assert!(INDEX.contains_key(format!("field.{f}").as_str()), "{f}");
+        }
+    }
+
+    /// Every `ui.t("…")` / `ui.tf("…"` in the templates and the pages' code names a message.
+    #[test]
+    fn every_key_used_exists() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = Vec::new();
+        for dir in ["templates", "src/pages"] {
+            for e in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let path = e.unwrap().path();
+                if !path.ends_with("catalog.rs") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut checked = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for pat in [".t(\"", ".tf(\""] {
+                for (i, _) in text.match_indices(pat) {
+                    let rest = &text[i + pat.len()..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    if key.is_empty() || key.contains('{') {
+                        continue;
+                    }
+                    assert!(
+                        INDEX.contains_key(key),
+                        "{}: unknown key {key}",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "found only {checked} keys");
+    }
+}

@@ -1,0 +1,576 @@
+//! One real-browser test: headless Chromium, driven through chromedriver, registers an
+//! organization through the form and finds it in the list. On the way it writes
+//! screenshots of the main pages (zh-CN and English, 1280 px and 375 px wide) into
+//! `screenshots/` at the workspace root.
+//!
+//! Needs `chromedriver` and Chromium (Debian: `apt-get install chromium chromium-driver`);
+//! `SHUNIU_CHROMEDRIVER` / `SHUNIU_CHROME` override where they are. Without them the
+//! test fails: it never skips.
+
+mod common;
+mod pages_support;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use shuniu_domain::codes::Uscc;
+use shuniu_store::testing::TestBackend;
+
+use common::TestApp;
+use pages_support::{org_form, seed_form, with};
+
+/// The first of `candidates` that exists, or an explanation of what is missing.
+fn find_program(env: &str, candidates: &[&str], what: &str) -> PathBuf {
+    if let Ok(p) = std::env::var(env) {
+        let p = PathBuf::from(p);
+        assert!(p.exists(), "{env}={} does not exist", p.display());
+        return p;
+    }
+    for c in candidates {
+        let p = Path::new(c);
+        if p.exists() {
+            return p.to_path_buf();
+        }
+    }
+    panic!(
+        "{what} not found (looked at {}). Install it (Debian/Ubuntu: `apt-get install chromium chromium-driver`) \
+         or point {env} at it. The browser test fails rather than skips.",
+        candidates.join(", ")
+    );
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// chromedriver, killed when dropped (also when the test panics).
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let exe = find_program(
+            "SHUNIU_CHROMEDRIVER",
+            &[
+                "/usr/bin/chromedriver",
+                "/usr/lib/chromium/chromedriver",
+                "/usr/local/bin/chromedriver",
+            ],
+            "chromedriver",
+        );
+        let port = free_port();
+        let child = Command::new(&exe)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port} within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh Chromium profile directory, removed when dropped.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new() -> Profile {
+        let dir =
+            std::env::temp_dir().join(format!("shuniu-chromium-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Profile(dir)
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn connect(driver: &Driver, profile: &Path) -> Client {
+    let chrome = find_program(
+        "SHUNIU_CHROME",
+        &[
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ],
+        "Chromium",
+    );
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chrome.to_string_lossy(),
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--hide-scrollbars",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open a Chromium session through {}: {e}", driver.url))
+}
+
+/// Writes a full-page screenshot of the current page at `width` px.
+async fn shoot(c: &Client, dir: &Path, name: &str, width: u32) {
+    c.set_window_size(width, 900).await.unwrap();
+    let height = c
+        .execute(
+            "return Math.ceil(document.documentElement.scrollHeight);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(900)
+        .clamp(600, 8000) as u32;
+    c.set_window_size(width, height).await.unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    c.set_window_size(width, 900).await.unwrap();
+}
+
+/// Waits until the browser is on a page whose path satisfies `ok`.
+async fn wait_for_path(c: &Client, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = c.current_url().await.unwrap();
+        if ok(url.path()) {
+            return url.path().to_string();
+        }
+        assert!(Instant::now() < deadline, "still on {url}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn type_into(c: &Client, name: &str, text: &str) {
+    let e = c
+        .find(Locator::Css(&format!("[name=\"{name}\"]")))
+        .await
+        .unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+async fn choose(c: &Client, name: &str, value: &str) {
+    c.find(Locator::Css(&format!("select[name=\"{name}\"]")))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// Date inputs take keystrokes in the browser's locale order: set the value instead.
+async fn set_date(c: &Client, name: &str, value: &str) {
+    c.execute(
+        "document.querySelector('[name=\"' + arguments[0] + '\"]').value = arguments[1];",
+        vec![json!(name), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+/// Name, legal form, USCC type, street, domains, full-time and part-time staff, grade.
+type DemoOrg = (
+    &'static str,
+    &'static str,
+    char,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// A few organizations from the article, so that the pages look like the real thing.
+async fn seed_demo(app: &TestApp) {
+    let orgs: [DemoOrg; 10] = [
+        (
+            "梅园新村街道社会组织发展促进会",
+            "social_group",
+            '1',
+            "320102002000",
+            &["social_affairs", "public_welfare"],
+            "12",
+            "8",
+            "4A",
+        ),
+        (
+            "东南大学社区院士专家服务站",
+            "social_service_institution",
+            '2',
+            "320102002000",
+            &["academic", "public_welfare"],
+            "6",
+            "14",
+            "",
+        ),
+        (
+            "南京玄武一家圆心灵保姆服务中心",
+            "social_service_institution",
+            '2',
+            "320102002000",
+            &["elderly", "disability"],
+            "9",
+            "5",
+            "3A",
+        ),
+        (
+            "南京玄武城市符号文化交流中心",
+            "social_service_institution",
+            '2',
+            "320102002000",
+            &["culture_sports"],
+            "4",
+            "6",
+            "",
+        ),
+        (
+            "梅园阳光家园残疾人托养中心",
+            "social_service_institution",
+            '2',
+            "320102002000",
+            &["disability", "charity_relief"],
+            "15",
+            "3",
+            "5A",
+        ),
+        (
+            "玄武区社会工作服务中心",
+            "social_service_institution",
+            '2',
+            "320102003000",
+            &["social_affairs", "employment"],
+            "20",
+            "10",
+            "5A",
+        ),
+        (
+            "儿童孤独症训练中心",
+            "social_service_institution",
+            '2',
+            "320102005000",
+            &["children", "disability"],
+            "18",
+            "4",
+            "4A",
+        ),
+        (
+            "玄武区空竹协会",
+            "social_group",
+            '1',
+            "320102007000",
+            &["culture_sports"],
+            "2",
+            "11",
+            "",
+        ),
+        (
+            "福禄贝尔童书馆",
+            "social_service_institution",
+            '2',
+            "320102009000",
+            &["children", "education"],
+            "7",
+            "6",
+            "3A",
+        ),
+        (
+            "新街口助老服务社",
+            "social_service_institution",
+            '2',
+            "320102003000",
+            &["elderly", "public_welfare"],
+            "5",
+            "9",
+            "",
+        ),
+    ];
+    for (i, (name, form, kind, place, domains, ft, pt, grade)) in orgs.into_iter().enumerate() {
+        let uscc = Uscc::assemble('5', kind, "320102", &format!("MJ{:06}", 900 + i)).unwrap();
+        let mut f = org_form(900 + i as u32);
+        for (k, v) in [
+            ("name", name),
+            ("legal_form", form),
+            ("uscc", uscc.as_str()),
+            ("jurisdiction", place),
+            ("staff_full_time", ft),
+            ("staff_part_time", pt),
+            ("grade", grade),
+            (
+                "grade_awarded_on",
+                if grade.is_empty() { "" } else { "2023-03-15" },
+            ),
+        ] {
+            f = with(f, k, v);
+        }
+        f.retain(|(k, _)| *k != "domains");
+        for d in domains {
+            f.push(("domains", d.to_string()));
+        }
+        seed_form(app, &f).await;
+    }
+    let filed = with(
+        with(
+            with(
+                with(org_form(990), "legal_form", "community_filed"),
+                "uscc",
+                "",
+            ),
+            "filing_number",
+            "320102007000-2016-0031",
+        ),
+        "jurisdiction",
+        "320102007000",
+    );
+    seed_form(app, &with(filed, "name", "锁金村邻里守望志愿队")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_through_the_form_and_find_it_in_the_list() {
+    let driver = Driver::start();
+    let profile = Profile::new();
+    let app = common::spawn_app(TestBackend::Sqlite).await;
+    seed_demo(&app).await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let client = connect(&driver, &profile.0).await;
+    // Run the steps in a task so that the browser is closed even if a step fails.
+    let steps = tokio::spawn(run(client.clone(), app.addr.clone(), shots));
+    let outcome = steps.await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(profile);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn run(c: Client, base: String, shots: PathBuf) {
+    let url = |p: &str| format!("{base}{p}");
+    let name = "玄武区银发互助服务中心";
+    let uscc = Uscc::assemble('5', '2', "320102", "MJ777001").unwrap();
+
+    // English first, through the language switch.
+    c.goto(&url("/lang/en?next=/")).await.unwrap();
+    wait_for_path(&c, |p| p == "/").await;
+    let html_lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(html_lang.as_deref(), Some("en"));
+
+    // A form with mistakes comes back with the messages and what was typed.
+    c.goto(&url("/organizations/new")).await.unwrap();
+    type_into(&c, "name", "X").await;
+    type_into(&c, "uscc", "51320102MJ7770010X").await;
+    type_into(&c, "staff_full_time", "-3").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let summary = c
+        .wait()
+        .for_element(Locator::Css("#error-summary"))
+        .await
+        .unwrap();
+    assert!(summary.text().await.unwrap().contains("There is a problem"));
+    let typed = c
+        .find(Locator::Css("[name=uscc]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(typed.as_deref(), Some("51320102MJ7770010X"));
+    let err = c
+        .find(Locator::Css("#err-name"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(err.contains("at least 2 characters"), "{err}");
+
+    // Now fill it in properly and register.
+    type_into(&c, "name", name).await;
+    choose(&c, "legal_form", "social_service_institution").await;
+    type_into(&c, "uscc", uscc.as_str()).await;
+    choose(&c, "jurisdiction", "320102007000").await;
+    type_into(&c, "address", "南京市玄武区锁金村10号").await;
+    set_date(&c, "founded_on", "2018-05-20").await;
+    type_into(&c, "legal_representative", "李静").await;
+    type_into(&c, "contact_phone", "025-84123456").await;
+    for d in ["elderly", "public_welfare"] {
+        let b = c
+            .find(Locator::Css(&format!("input[name=domains][value={d}]")))
+            .await
+            .unwrap();
+        if b.prop("checked").await.unwrap().as_deref() != Some("true") {
+            b.click().await.unwrap();
+        }
+    }
+    choose(&c, "stage", "start_up").await;
+    type_into(&c, "staff_full_time", "3").await;
+    type_into(&c, "staff_part_time", "2").await;
+    type_into(&c, "volunteers", "40").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let detail = wait_for_path(&c, |p| {
+        p.strip_prefix("/organizations/")
+            .is_some_and(|id| uuid::Uuid::parse_str(id).is_ok())
+    })
+    .await;
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, name);
+
+    // Find it in the list through the search box.
+    c.goto(&url("/organizations")).await.unwrap();
+    type_into(&c, "q", "银发互助").await;
+    c.find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Wait for the filtered page itself: the unfiltered one lists the name too.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .is_some_and(|q| q.contains("q="))
+    {
+        assert!(Instant::now() < deadline, "the search was not submitted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let link = c.wait().for_element(Locator::LinkText(name)).await.unwrap();
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some(detail.as_str())
+    );
+    let rows = c
+        .find_all(Locator::Css("table.org-list tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    link.click().await.unwrap();
+    wait_for_path(&c, |p| p == detail).await;
+
+    // Screenshots: every main page, both languages, desktop and phone widths.
+    for lang in ["en", "zh"] {
+        c.goto(&url(&format!("/lang/{lang}?next=/"))).await.unwrap();
+        wait_for_path(&c, |p| p == "/").await;
+        let want = if lang == "zh" { "zh-CN" } else { "en" };
+        let got = c
+            .find(Locator::Css("html"))
+            .await
+            .unwrap()
+            .attr("lang")
+            .await
+            .unwrap();
+        assert_eq!(got.as_deref(), Some(want));
+        for width in [1280, 375] {
+            c.goto(&url("/")).await.unwrap();
+            shoot(&c, &shots, &format!("home-{lang}-{width}"), width).await;
+            c.goto(&url("/jurisdictions/320102")).await.unwrap();
+            shoot(&c, &shots, &format!("jurisdiction-{lang}-{width}"), width).await;
+            c.goto(&url("/organizations")).await.unwrap();
+            shoot(&c, &shots, &format!("list-{lang}-{width}"), width).await;
+            c.goto(&url(&detail)).await.unwrap();
+            shoot(&c, &shots, &format!("detail-{lang}-{width}"), width).await;
+            c.goto(&url(&format!("{detail}/status"))).await.unwrap();
+            shoot(&c, &shots, &format!("status-{lang}-{width}"), width).await;
+            c.goto(&url("/organizations/new")).await.unwrap();
+            type_into(&c, "name", "X").await;
+            type_into(&c, "uscc", "51320102MJ7770010X").await;
+            type_into(&c, "staff_full_time", "-3").await;
+            c.find(Locator::Css("form.org-form button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait()
+                .for_element(Locator::Css("#error-summary"))
+                .await
+                .unwrap();
+            shoot(&c, &shots, &format!("create-errors-{lang}-{width}"), width).await;
+        }
+    }
+    // The page still fits a phone: nothing wider than the viewport.
+    c.set_window_size(375, 900).await.unwrap();
+    for p in ["/", "/organizations", detail.as_str(), "/organizations/new"] {
+        c.goto(&url(p)).await.unwrap();
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap();
+        assert!(
+            overflow <= 0,
+            "{p} scrolls sideways by {overflow}px at 375px"
+        );
+    }
+}

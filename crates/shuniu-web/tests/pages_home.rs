@@ -1,0 +1,237 @@
+//! Pages: home (the jurisdiction tree), jurisdiction pages, the language switch,
+//! static files and error pages — on SQLite and PostgreSQL.
+
+mod common;
+mod pages_support;
+
+use common::TestApp;
+use pages_support::*;
+use reqwest::StatusCode;
+
+const DISTRICTS: [(&str, &str, &str); 11] = [
+    ("320102", "玄武区", "Xuanwu District"),
+    ("320104", "秦淮区", "Qinhuai District"),
+    ("320105", "建邺区", "Jianye District"),
+    ("320106", "鼓楼区", "Gulou District"),
+    ("320111", "浦口区", "Pukou District"),
+    ("320113", "栖霞区", "Qixia District"),
+    ("320114", "雨花台区", "Yuhuatai District"),
+    ("320115", "江宁区", "Jiangning District"),
+    ("320116", "六合区", "Luhe District"),
+    ("320117", "溧水区", "Lishui District"),
+    ("320118", "高淳区", "Gaochun District"),
+];
+
+http_test!(
+    home_shows_the_tree_with_counts_in_chinese,
+    |app: TestApp| async move {
+        seed(&app, 1).await;
+        seed(&app, 2).await;
+        let p = get(&app, "/", Some(ZH)).await;
+        assert_eq!(p.status, StatusCode::OK);
+        p.assert_lang("zh-CN");
+        p.assert_has("枢纽型社会组织服务平台");
+        p.assert_has("<h1>让社会组织的服务更简便、更可信</h1>");
+        p.assert_has("辖区与社会组织分布");
+        p.assert_has("江苏省");
+        p.assert_has("南京市");
+        for (code, zh, _) in DISTRICTS {
+            p.assert_has(&format!("<a href=\"/jurisdictions/{code}\">{zh}</a>"));
+            p.assert_has(&format!("/organizations?jurisdiction={code}"));
+        }
+        for (code, zh, _) in shuniu_domain::jurisdiction::XUANWU_STREETS {
+            p.assert_has(&format!("<a href=\"/jurisdictions/{code}\">{zh}</a>"));
+        }
+        // Two organizations of 6 staff each, in Meiyuan Xincun: every ancestor counts them.
+        let row = row_of(&p.text, "320102002000");
+        assert!(row.contains(">2</a>") && row.contains(">12</td>"), "{row}");
+        let row = row_of(&p.text, "320000");
+        assert!(row.contains(">2</a>") && row.contains(">12</td>"), "{row}");
+        let row = row_of(&p.text, "320104");
+        assert!(row.contains(">0</a>"), "{row}");
+    }
+);
+
+/// The table row whose first link goes to jurisdiction `code`.
+fn row_of<'a>(html: &'a str, code: &str) -> &'a str {
+    let i = html
+        .find(&format!("href=\"/jurisdictions/{code}\""))
+        .unwrap_or_else(|| panic!("no row for {code}"));
+    let end = html[i..].find("</tr>").unwrap();
+    &html[i..i + end]
+}
+
+http_test!(
+    home_in_english_from_accept_language,
+    |app: TestApp| async move {
+        let p = get(&app, "/", Some(EN)).await;
+        assert_eq!(p.status, StatusCode::OK);
+        p.assert_lang("en");
+        p.assert_has("Hub-type social organization platform");
+        p.assert_has("Organizations by jurisdiction");
+        p.assert_has("Jiangsu Province");
+        for (code, _, en) in DISTRICTS {
+            p.assert_has(&format!("<a href=\"/jurisdictions/{code}\">{en}</a>"));
+        }
+        p.assert_has("Meiyuan Xincun Street");
+        p.assert_lacks("辖区与社会组织分布");
+        // No Accept-Language at all: Chinese.
+        let p = get(&app, "/", None).await;
+        p.assert_lang("zh-CN");
+    }
+);
+
+http_test!(
+    language_switch_sets_a_cookie_that_sticks,
+    |app: TestApp| async move {
+        let res = get(
+            &app,
+            "/lang/en?next=%2Forganizations%3Fq%3D%E6%A2%85",
+            Some(ZH),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert_eq!(res.location(), "/organizations?q=%E6%A2%85");
+        let cookie = res.headers[reqwest::header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            cookie.starts_with("lang=en;") && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        // The cookie wins over Accept-Language on every later page.
+        for path in [
+            "/",
+            "/organizations",
+            "/organizations/new",
+            "/jurisdictions/320102",
+        ] {
+            let p = get(&app, path, Some(ZH)).await;
+            p.assert_lang("en");
+        }
+        // The switch on a page links back to that page.
+        let p = get(&app, "/organizations?grade=5A", None).await;
+        p.assert_has("href=\"/lang/zh?next=%2Forganizations%3Fgrade%3D5A\"");
+        // Back to Chinese.
+        let res = get(&app, "/lang/zh?next=/", Some(EN)).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let p = get(&app, "/", Some(EN)).await;
+        p.assert_lang("zh-CN");
+    }
+);
+
+http_test!(
+    language_switch_only_goes_to_local_paths,
+    |app: TestApp| async move {
+        for next in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/%5Cevil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            let res = get(&app, &format!("/lang/en?next={next}"), None).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{next}");
+            assert_eq!(res.location(), "/", "{next}");
+        }
+        let res = get(&app, "/lang/en", None).await;
+        assert_eq!(res.location(), "/");
+        let res = get(&app, "/lang/fr?next=/", None).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        res.assert_html();
+    }
+);
+
+http_test!(
+    jurisdiction_page_in_both_languages,
+    |app: TestApp| async move {
+        seed(&app, 1).await;
+        let p = get(&app, "/jurisdictions/320102", Some(ZH)).await;
+        assert_eq!(p.status, StatusCode::OK);
+        p.assert_lang("zh-CN");
+        p.assert_has("<h1>玄武区</h1>");
+        // Breadcrumbs: the ancestors, in order.
+        let crumbs = &p.text[p.text.find("breadcrumbs").unwrap()..];
+        let (a, b) = (
+            crumbs.find("江苏省").unwrap(),
+            crumbs.find("南京市").unwrap(),
+        );
+        assert!(a < b);
+        p.assert_has("<a href=\"/jurisdictions/320100\">南京市</a>");
+        p.assert_has("下级辖区");
+        for (code, zh, _) in shuniu_domain::jurisdiction::XUANWU_STREETS {
+            p.assert_has(&format!("<a href=\"/jurisdictions/{code}\">{zh}</a>"));
+        }
+        p.assert_has("href=\"/organizations?jurisdiction=320102\"");
+        p.assert_has("合计（含本级）");
+        let p = get(&app, "/jurisdictions/320102002000", Some(EN)).await;
+        assert_eq!(p.status, StatusCode::OK);
+        p.assert_lang("en");
+        p.assert_has("<h1>Meiyuan Xincun Street</h1>");
+        p.assert_has("Street");
+        p.assert_has("No sub-jurisdictions.");
+        p.assert_has("<a href=\"/jurisdictions/320102\">Xuanwu District</a>");
+    }
+);
+
+http_test!(
+    unknown_pages_are_html_404s_in_the_users_language,
+    |app: TestApp| async move {
+        for path in [
+            "/jurisdictions/999999",
+            "/jurisdictions/abc",
+            "/jurisdictions/3201020020001234",
+            "/static/nope.css",
+        ] {
+            let p = get(&app, path, Some(ZH)).await;
+            assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+            p.assert_lang("zh-CN");
+            p.assert_has("页面不存在");
+            let p = get(&app, path, Some(EN)).await;
+            assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+            p.assert_lang("en");
+            p.assert_has("Page not found");
+        }
+    }
+);
+
+http_test!(
+    static_files_are_served_and_pages_have_no_inline_script,
+    |app: TestApp| async move {
+        let css = get(&app, "/static/style.css", None).await;
+        assert_eq!(css.status, StatusCode::OK);
+        assert!(
+            css.headers[reqwest::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/css")
+        );
+        assert!(css.raw.contains("@media (max-width: 640px)"));
+        let js = get(&app, "/static/app.js", None).await;
+        assert_eq!(js.status, StatusCode::OK);
+        assert!(
+            js.headers[reqwest::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .contains("javascript")
+        );
+        let o = seed(&app, 1).await;
+        for path in [
+            "/".to_string(),
+            "/jurisdictions/320102".into(),
+            "/organizations".into(),
+            "/organizations/new".into(),
+            format!("/organizations/{}", o.id),
+            format!("/organizations/{}/edit", o.id),
+            format!("/organizations/{}/status", o.id),
+        ] {
+            let p = get(&app, &path, None).await;
+            assert_eq!(p.status, StatusCode::OK, "{path}");
+            assert!(p.raw.contains(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            ));
+            assert!(p.raw.contains("<script src=\"/static/app.js"), "{path}");
+            assert!(!p.raw.contains("<script>"), "{path}: inline script");
+            assert!(!p.raw.contains(" style=\""), "{path}: inline style");
+            assert!(!p.raw.contains(" onclick="), "{path}: inline handler");
+        }
+    }
+);
