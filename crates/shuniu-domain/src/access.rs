@@ -122,8 +122,9 @@ pub enum Resource<'a> {
         /// Hubs it is a member of (filled once hubs exist).
         hub_ids: &'a [Uuid],
     },
-    /// A registration being created at this jurisdiction.
-    NewOrganization { jurisdiction_path: &'a str },
+    /// A registration being created at this jurisdiction (`None`: not known yet —
+    /// may this caller create anywhere at all?).
+    NewOrganization { jurisdiction_path: Option<&'a str> },
     /// A jurisdiction node (communities are added below one).
     Jurisdiction { path: &'a str },
     /// The audit trail, or the part of it about one jurisdiction subtree.
@@ -189,7 +190,8 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
             if ok { Allow } else { Forbidden }
         }
         Resource::NewOrganization { jurisdiction_path } => {
-            if action == Create && a.role == Role::Official && a.covers_path(jurisdiction_path) {
+            let in_scope = jurisdiction_path.is_none_or(|p| a.covers_path(p));
+            if action == Create && a.role == Role::Official && in_scope {
                 Allow
             } else {
                 Forbidden

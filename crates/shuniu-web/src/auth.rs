@@ -4,19 +4,19 @@
 
 use std::net::SocketAddr;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use chrono::Utc;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use shuniu_domain::access::{decide, Action, Actor, Decision, Resource};
+use shuniu_domain::access::{Action, Actor, Decision, Resource, decide};
 use shuniu_domain::accounts::{LockoutPolicy, SessionPolicy};
 use shuniu_domain::audit::{AuditEvent, Outcome};
-use shuniu_store::accounts::User;
 use shuniu_store::WriteCtx;
+use shuniu_store::accounts::User;
 
 use crate::{AppError, AppState};
 
@@ -92,7 +92,11 @@ pub fn token_hash(token: &str) -> String {
 
 /// Compares secrets without leaking where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -111,7 +115,10 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 pub enum Via {
     Anonymous,
     /// Browser session: the stored hash of its cookie and its CSRF token.
-    Session { token_hash: String, csrf: String },
+    Session {
+        token_hash: String,
+        csrf: String,
+    },
     Token,
 }
 
@@ -153,7 +160,13 @@ impl Caller {
     }
 
     /// A security event by this caller.
-    pub fn event(&self, action: &str, object: String, outcome: Outcome, details: String) -> AuditEvent {
+    pub fn event(
+        &self,
+        action: &str,
+        object: String,
+        outcome: Outcome,
+        details: String,
+    ) -> AuditEvent {
         let c = self.ctx();
         AuditEvent {
             at: AuditEvent::now_micros(),
@@ -179,11 +192,24 @@ impl Caller {
     /// Checks a submitted form token: the session's, or for anonymous forms the
     /// double-submit cookie's.
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
+        // A bearer token is never sent by a browser on its own: no CSRF possible.
+        if self.via == Via::Token {
+            return Ok(());
+        }
         match (self.csrf_token(), submitted) {
             (Some(expected), Some(got)) if constant_time_eq(expected, got) => Ok(()),
             _ => Err(AppError::Csrf),
         }
     }
+}
+
+fn is_api(parts: &Parts) -> bool {
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.0.path().to_string())
+        .unwrap_or_else(|| parts.uri.path().to_string());
+    path.starts_with("/api/")
 }
 
 fn source_of(parts: &Parts) -> String {
@@ -197,14 +223,22 @@ fn source_of(parts: &Parts) -> String {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(c) = parts.extensions.get::<Caller>() {
             return Ok(c.clone());
         }
         let source = source_of(parts);
         let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|c| c.len() == 64);
         let now = Utc::now();
-        let mut caller = Caller { user: None, via: Via::Anonymous, source, csrf_cookie };
+        let mut caller = Caller {
+            user: None,
+            via: Via::Anonymous,
+            source,
+            csrf_cookie,
+        };
         if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
             let token = auth
                 .to_str()
@@ -212,16 +246,32 @@ impl FromRequestParts<AppState> for Caller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or(AppError::Unauthenticated)?;
-            let user = state.store.api_token_user(&token_hash(token), now).await?.ok_or(AppError::Unauthenticated)?;
+            let user = state
+                .store
+                .api_token_user(&token_hash(token), now)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
             caller.user = Some(user);
             caller.via = Via::Token;
-        } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
+            // The API authenticates by token only: a browser's cookie cannot make a
+            // cross-site API write (no CSRF surface there).
+            && !is_api(parts)
+        {
             let h = token_hash(&token);
             if let Some((s, user)) = state.store.session(&h).await? {
-                if !user.disabled && state.auth.session.is_alive(s.created_at, s.last_seen_at, now) {
+                if !user.disabled
+                    && state
+                        .auth
+                        .session
+                        .is_alive(s.created_at, s.last_seen_at, now)
+                {
                     state.store.touch_session(&h, now).await?;
                     caller.user = Some(user);
-                    caller.via = Via::Session { token_hash: h, csrf: s.csrf_token };
+                    caller.via = Via::Session {
+                        token_hash: h,
+                        csrf: s.csrf_token,
+                    };
                 } else {
                     state.store.end_session(&h).await?;
                 }
@@ -236,21 +286,33 @@ impl FromRequestParts<AppState> for Caller {
 pub fn session_cookie(token: &str, settings: &AuthSettings) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
-        if settings.secure_cookies { "; Secure" } else { "" }
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
 pub fn clear_session_cookie(settings: &AuthSettings) -> String {
     format!(
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if settings.secure_cookies { "; Secure" } else { "" }
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
 pub fn csrf_cookie(token: &str, settings: &AuthSettings) -> String {
     format!(
         "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{}",
-        if settings.secure_cookies { "; Secure" } else { "" }
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 

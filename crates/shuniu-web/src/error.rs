@@ -14,6 +14,15 @@ use shuniu_store::StoreError;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// No (valid) credentials, and an account could be allowed: 401 / the login page.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// Known to the caller, but not theirs to do: 403.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing form without the right CSRF token: 403.
+    #[error("bad or missing CSRF token")]
+    Csrf,
     #[error("validation failed: {0}")]
     Validation(FieldErrors),
     #[error("conflict on {field}")]
@@ -48,6 +57,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } | AppError::State(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -68,6 +79,11 @@ impl AppError {
     pub fn json_body(&self, lang: Lang) -> serde_json::Value {
         match self {
             AppError::NotFound => json!({"error": "not_found"}),
+            AppError::Unauthenticated => {
+                json!({"error": "unauthenticated", "message": "send a valid API token: Authorization: Bearer …"})
+            }
+            AppError::Forbidden => json!({"error": "forbidden"}),
+            AppError::Csrf => json!({"error": "csrf"}),
             AppError::Validation(f) => {
                 json!({"error": "validation_failed", "fields": f.in_lang(lang)})
             }

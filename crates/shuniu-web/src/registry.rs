@@ -11,6 +11,9 @@ use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{OrgFilter, OrgSort, Page, Store};
 use uuid::Uuid;
 
+use shuniu_domain::access::{Action, Resource};
+
+use crate::auth::Caller;
 use crate::{AppError, today};
 
 /// Query parameters of the organization list, as they come (UI and API alike).
@@ -162,12 +165,80 @@ pub async fn get(store: &Store, id: Uuid) -> Result<Organization, AppError> {
     store.organization(id).await?.ok_or(AppError::NotFound)
 }
 
+/// The jurisdiction path of an organization (what the policy scopes by).
+pub async fn path_of(store: &Store, org: &Organization) -> Result<String, AppError> {
+    Ok(store
+        .jurisdiction(org.data.jurisdiction.as_str())
+        .await?
+        .map(|j| j.path)
+        .unwrap_or_default())
+}
+
+/// Asks the policy about `action` on a stored organization.
+pub async fn require_on(
+    store: &Store,
+    caller: &Caller,
+    action: Action,
+    org: &Organization,
+) -> Result<(), AppError> {
+    let path = path_of(store, org).await?;
+    caller.require(
+        action,
+        &Resource::Organization {
+            id: org.id,
+            jurisdiction_path: &path,
+            hub_ids: &[],
+        },
+    )
+}
+
+/// Whether this caller sees each organization's personal data (phones) unmasked.
+/// One jurisdiction lookup per distinct jurisdiction on the page, not per row.
+pub async fn personal_data_visible(
+    store: &Store,
+    caller: &Caller,
+    orgs: &[Organization],
+) -> Result<Vec<bool>, AppError> {
+    let mut paths: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(orgs.len());
+    for o in orgs {
+        if caller.user.is_none() {
+            out.push(false);
+            continue;
+        }
+        let code = o.data.jurisdiction.to_string();
+        if !paths.contains_key(&code) {
+            let p = store
+                .jurisdiction(&code)
+                .await?
+                .map(|j| j.path)
+                .unwrap_or_default();
+            paths.insert(code.clone(), p);
+        }
+        let r = Resource::Organization {
+            id: o.id,
+            jurisdiction_path: &paths[&code],
+            hub_ids: &[],
+        };
+        out.push(caller.decide(Action::ReadPersonalData, &r).is_allowed());
+    }
+    Ok(out)
+}
+
+/// The contact phone as this caller may see it: full, or masked (`138****8000`).
+pub fn phone_for(org: &Organization, visible: bool) -> Option<String> {
+    org.data
+        .contact_phone
+        .as_ref()
+        .map(|p| if visible { p.to_string() } else { p.masked() })
+}
+
 pub async fn create(
     store: &Store,
     draft: &OrganizationDraft,
-    actor: &str,
+    caller: &Caller,
 ) -> Result<Organization, AppError> {
-    create_with(store, draft, FieldErrors::new(), actor).await
+    create_with(store, draft, FieldErrors::new(), caller).await
 }
 
 /// [`create`], with problems the caller already found in the input (e.g. a JSON value
@@ -176,10 +247,29 @@ pub async fn create_with(
     store: &Store,
     draft: &OrganizationDraft,
     found: FieldErrors,
-    actor: &str,
+    caller: &Caller,
 ) -> Result<Organization, AppError> {
+    // Whether this caller may register at all, before looking at the input…
+    caller.require(
+        Action::Create,
+        &Resource::NewOrganization {
+            jurisdiction_path: None,
+        },
+    )?;
     let data = check(store, draft, found).await?;
-    Ok(store.create_organization(&data, actor).await?)
+    // …and whether at this place.
+    let path = store
+        .jurisdiction(data.jurisdiction.as_str())
+        .await?
+        .map(|j| j.path)
+        .unwrap_or_default();
+    caller.require(
+        Action::Create,
+        &Resource::NewOrganization {
+            jurisdiction_path: Some(&path),
+        },
+    )?;
+    Ok(store.create_organization(&data, caller.ctx()).await?)
 }
 
 /// Applies the given fields over the stored record and validates the whole result.
@@ -187,9 +277,9 @@ pub async fn update(
     store: &Store,
     id: Uuid,
     patch: OrganizationDraft,
-    actor: &str,
+    caller: &Caller,
 ) -> Result<Organization, AppError> {
-    update_with(store, id, patch, FieldErrors::new(), actor).await
+    update_with(store, id, patch, FieldErrors::new(), caller).await
 }
 
 /// [`update`], with problems the caller already found in the input.
@@ -199,9 +289,10 @@ pub async fn update_with(
     id: Uuid,
     patch: OrganizationDraft,
     found: FieldErrors,
-    actor: &str,
+    caller: &Caller,
 ) -> Result<Organization, AppError> {
     let current = get(store, id).await?;
+    require_on(store, caller, Action::Edit, &current).await?;
     if current.status == OrgStatus::Deregistered {
         return Err(AppError::State(
             "a deregistered organization cannot be edited".into(),
@@ -209,7 +300,23 @@ pub async fn update_with(
     }
     let draft = current.data.to_draft().merge(patch);
     let data = check(store, &draft, found).await?;
-    Ok(store.update_organization(id, &data, actor).await?)
+    // Moving an organization needs the right at its new place as well.
+    if data.jurisdiction != current.data.jurisdiction {
+        let path = store
+            .jurisdiction(data.jurisdiction.as_str())
+            .await?
+            .map(|j| j.path)
+            .unwrap_or_default();
+        caller.require(
+            Action::Edit,
+            &Resource::Organization {
+                id,
+                jurisdiction_path: &path,
+                hub_ids: &[],
+            },
+        )?;
+    }
+    Ok(store.update_organization(id, &data, caller.ctx()).await?)
 }
 
 /// Validates a draft in the domain and checks what only the store knows (that the
@@ -249,9 +356,10 @@ pub async fn change_status(
     status: Option<&str>,
     reason: Option<&str>,
     effective_on: Option<&str>,
-    actor: &str,
+    caller: &Caller,
 ) -> Result<Organization, AppError> {
-    get(store, id).await?;
+    let current = get(store, id).await?;
+    require_on(store, caller, Action::ChangeStatus, &current).await?;
     let change = StatusChange::parse(status, reason, effective_on, today())?;
-    Ok(store.change_status(id, &change, actor).await?)
+    Ok(store.change_status(id, &change, caller.ctx()).await?)
 }

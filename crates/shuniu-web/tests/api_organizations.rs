@@ -526,7 +526,7 @@ http_test!(
         assert_eq!(h[2]["action"], "created");
         assert_eq!(h[1]["action"], "updated");
         assert_eq!(h[0]["action"], "updated");
-        assert!(h.iter().all(|c| c["actor"] == "api"), "{h:?}");
+        assert!(h.iter().all(|c| c["actor"] == "admin"), "{h:?}");
         assert_eq!(
             h[1]["changes"]["staff_full_time"],
             json!({"from": 4, "to": 9})

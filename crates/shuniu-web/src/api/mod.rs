@@ -10,10 +10,11 @@ use std::sync::LazyLock;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+
 use utoipa::OpenApi;
 
 use crate::AppState;
+use crate::routes::Routes;
 
 pub mod error;
 pub mod input;
@@ -71,25 +72,25 @@ async fn not_found() -> impl IntoResponse {
     )
 }
 
-pub fn router() -> Router<AppState> {
-    let v1 = Router::new()
-        .route(
-            "/organizations",
-            get(organizations::list).post(organizations::create),
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/openapi.json", openapi_json)
+        .get("/api/v1/organizations", organizations::list)
+        .post("/api/v1/organizations", organizations::create)
+        .get("/api/v1/organizations/{id}", organizations::get)
+        .patch("/api/v1/organizations/{id}", organizations::update)
+        .post(
+            "/api/v1/organizations/{id}/status",
+            organizations::change_status,
         )
-        .route(
-            "/organizations/{id}",
-            get(organizations::get).patch(organizations::update),
-        )
-        .route(
-            "/organizations/{id}/status",
-            post(organizations::change_status),
-        )
-        .route("/organizations/{id}/history", get(organizations::history))
-        .route("/jurisdictions", get(jurisdictions::roots))
-        .route("/jurisdictions/{code}", get(jurisdictions::one))
-        .fallback(not_found);
+        .get("/api/v1/organizations/{id}/history", organizations::history)
+        .get("/api/v1/jurisdictions", jurisdictions::roots)
+        .get("/api/v1/jurisdictions/{code}", jurisdictions::one)
+}
+
+/// Unknown paths under `/api/v1` answer JSON (not part of the route table).
+pub fn fallback() -> Router<AppState> {
     Router::new()
-        .route("/api/openapi.json", get(openapi_json))
-        .nest("/api/v1", v1)
+        .route("/api/v1", axum::routing::any(not_found))
+        .route("/api/v1/{*rest}", axum::routing::any(not_found))
 }

@@ -17,11 +17,11 @@ use uuid::Uuid;
 use super::error::{ApiError, ApiLang, ErrorBody, InLang};
 use super::input::{self, Mode};
 use super::schema;
+use crate::auth::Caller;
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, today};
 
 /// Who the history names for changes made through the API (accounts come later).
-pub const ACTOR: &str = "api";
 
 /// A registered or filed social organization.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -322,11 +322,13 @@ pub async fn list(
 pub async fn create(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    caller: Result<Caller, AppError>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    let caller = caller.in_lang(lang)?;
     let body = body_object(&body).in_lang(lang)?;
     let (draft, found) = input::organization_draft(&body, Mode::Create);
-    let org = registry::create_with(&s.store, &draft, found, ACTOR)
+    let org = registry::create_with(&s.store, &draft, found, &caller)
         .await
         .in_lang(lang)?;
     Ok((
@@ -380,15 +382,17 @@ pub async fn get(
 pub async fn update(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    caller: Result<Caller, AppError>,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Json<OrganizationRecord>, ApiError> {
+    let caller = caller.in_lang(lang)?;
     let id = parse_id(id).in_lang(lang)?;
     // An unknown id is a 404 whatever the body says.
     registry::get(&s.store, id).await.in_lang(lang)?;
     let body = body_object(&body).in_lang(lang)?;
     let (patch, found) = input::organization_draft(&body, Mode::Patch);
-    let org = registry::update_with(&s.store, id, patch, found, ACTOR)
+    let org = registry::update_with(&s.store, id, patch, found, &caller)
         .await
         .in_lang(lang)?;
     Ok(record(&org))
@@ -412,9 +416,11 @@ pub async fn update(
 pub async fn change_status(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    caller: Result<Caller, AppError>,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Json<OrganizationRecord>, ApiError> {
+    let caller = caller.in_lang(lang)?;
     let id = parse_id(id).in_lang(lang)?;
     registry::get(&s.store, id).await.in_lang(lang)?;
     let body = body_object(&body).in_lang(lang)?;
@@ -445,7 +451,7 @@ pub async fn change_status(
         status.as_deref(),
         reason.as_deref(),
         effective_on.as_deref(),
-        ACTOR,
+        &caller,
     )
     .await
     .in_lang(lang)?;

@@ -27,6 +27,9 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     // Errors
     ("error.400.title", "请求无效", "Bad request"),
     ("error.400.text", "无法读取提交的内容，请返回后重试。", "The request could not be read. Please go back and try again."),
+    ("error.403.title", "无权操作", "Not allowed"),
+    ("error.403.text", "您的账号无权进行此操作。", "Your account may not do this."),
+    ("error.csrf.text", "表单已过期或来源不明，请返回、刷新页面后重试。", "The form has expired or did not come from this site. Go back, reload the page and try again."),
     ("error.404.title", "页面不存在", "Page not found"),
     ("error.404.text", "找不到您要访问的页面或记录，它可能不存在或地址有误。", "The page or record you asked for does not exist, or the address is wrong."),
     ("error.409.title", "操作冲突", "Conflict"),

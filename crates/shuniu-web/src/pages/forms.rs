@@ -17,7 +17,8 @@ use shuniu_domain::registry::{
 use super::catalog::field_label;
 use super::orgs::{parse_id, status_class};
 use super::view::{Opt, jurisdiction_options, options, tree};
-use super::{ACTOR, Ui, error_page, render, see_other};
+use super::{Ui, error_page, render, see_other};
+use crate::auth::Caller;
 use crate::registry;
 use crate::{AppError, AppState, today};
 
@@ -409,6 +410,7 @@ pub async fn new(State(s): State<AppState>, ui: Ui) -> Response {
 pub async fn create(
     State(s): State<AppState>,
     ui: Ui,
+    caller: Caller,
     form: Result<Form<OrganizationDraft>, FormRejection>,
 ) -> Response {
     let ui = ui.with_nav("new").at("/organizations/new");
@@ -416,7 +418,7 @@ pub async fn create(
         return error_page(&ui, &AppError::BadRequest("form".into()));
     };
     let draft = complete(draft);
-    match registry::create(&s.store, &draft, ACTOR).await {
+    match registry::create(&s.store, &draft, &caller).await {
         Ok(o) => see_other(&format!("/organizations/{}", o.id)),
         Err(e) => form_failure(&s, &ui, &Mode::Create, &draft, e).await,
     }
@@ -461,6 +463,7 @@ pub async fn edit(State(s): State<AppState>, ui: Ui, Path(id): Path<String>) -> 
 pub async fn update(
     State(s): State<AppState>,
     ui: Ui,
+    caller: Caller,
     Path(id): Path<String>,
     form: Result<Form<OrganizationDraft>, FormRejection>,
 ) -> Response {
@@ -482,7 +485,7 @@ pub async fn update(
         id: o.id.to_string(),
         name: o.data.name.clone(),
     };
-    match registry::update(&s.store, o.id, draft.clone(), ACTOR).await {
+    match registry::update(&s.store, o.id, draft.clone(), &caller).await {
         Ok(o) => see_other(&format!("/organizations/{}", o.id)),
         Err(e) => form_failure(&s, &ui, &mode, &draft, e).await,
     }
@@ -614,6 +617,7 @@ pub async fn status_form(State(s): State<AppState>, ui: Ui, Path(id): Path<Strin
 pub async fn change_status(
     State(s): State<AppState>,
     ui: Ui,
+    caller: Caller,
     Path(id): Path<String>,
     form: Result<Form<StatusForm>, FormRejection>,
 ) -> Response {
@@ -632,7 +636,7 @@ pub async fn change_status(
         form.status.as_deref(),
         form.reason.as_deref(),
         form.effective_on.as_deref(),
-        ACTOR,
+        &caller,
     )
     .await;
     match res {

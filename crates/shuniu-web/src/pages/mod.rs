@@ -8,17 +8,17 @@
 use std::sync::LazyLock;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+
 use serde::Deserialize;
 use shuniu_domain::Lang;
 
+use crate::AppError;
 use crate::i18n::{LANG_COOKIE, lang_of};
-use crate::{AppError, AppState};
+use crate::routes::Routes;
 
 mod catalog;
 mod forms;
@@ -29,25 +29,21 @@ mod view;
 pub use catalog::t;
 
 /// Who changed a record, as written to its history, when the change came from a page.
-pub(crate) const ACTOR: &str = "web";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::home))
-        .route("/jurisdictions/{code}", get(home::jurisdiction))
-        .route("/organizations", get(orgs::list).post(forms::create))
-        .route("/organizations/new", get(forms::new))
-        .route("/organizations/{id}", get(orgs::detail))
-        .route(
-            "/organizations/{id}/edit",
-            get(forms::edit).post(forms::update),
-        )
-        .route(
-            "/organizations/{id}/status",
-            get(forms::status_form).post(forms::change_status),
-        )
-        .route("/lang/{lang}", get(switch_lang))
-        .route("/static/{file}", get(static_file))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", home::home)
+        .get("/jurisdictions/{code}", home::jurisdiction)
+        .get("/organizations", orgs::list)
+        .post("/organizations", forms::create)
+        .get("/organizations/new", forms::new)
+        .get("/organizations/{id}", orgs::detail)
+        .get("/organizations/{id}/edit", forms::edit)
+        .post("/organizations/{id}/edit", forms::update)
+        .get("/organizations/{id}/status", forms::status_form)
+        .post("/organizations/{id}/status", forms::change_status)
+        .get("/lang/{lang}", switch_lang)
+        .get("/static/{file}", static_file)
 }
 
 /// What every page template needs: the language, where the page is (for the language
@@ -161,6 +157,20 @@ struct ErrorPage {
 pub(crate) fn error_page(ui: &Ui, err: &AppError) -> Response {
     let status = err.status();
     let (title, message, details) = match err {
+        // Pages send an anonymous caller to the login page, and back here after.
+        AppError::Unauthenticated => {
+            return see_other(&format!("/login?next={}", view::pct(&ui.here)));
+        }
+        AppError::Forbidden => (
+            ui.t("error.403.title"),
+            ui.t("error.403.text").into(),
+            vec![],
+        ),
+        AppError::Csrf => (
+            ui.t("error.403.title"),
+            ui.t("error.csrf.text").into(),
+            vec![],
+        ),
         AppError::NotFound => (
             ui.t("error.404.title"),
             ui.t("error.404.text").into(),

@@ -1,20 +1,80 @@
 //! Test support: the whole app on port 0 over a fresh database (zero2prod style).
 #![allow(dead_code)]
 
-use shuniu_store::Store;
+use shuniu_domain::access::Role;
+use shuniu_domain::accounts::Username;
+use shuniu_store::accounts::NewUser;
 use shuniu_store::testing::{TestBackend, fresh_store};
+use shuniu_store::{Store, WriteCtx};
 
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
     pub addr: String,
     pub store: Store,
+    /// Signed in as the platform admin (an API token sent on every request).
     pub client: reqwest::Client,
+    /// Nobody signed in.
+    pub anon: reqwest::Client,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
     }
+
+    /// A client signed in (by API token) as a new user of `role`, bound to a
+    /// jurisdiction code (officials) or an organization (hub staff, members).
+    pub async fn client_as(
+        &self,
+        username: &str,
+        role: Role,
+        jurisdiction: Option<&str>,
+        organization: Option<uuid::Uuid>,
+    ) -> reqwest::Client {
+        let user = self
+            .store
+            .create_user(
+                &NewUser {
+                    username: Username::parse(username).unwrap(),
+                    display_name: username.to_string(),
+                    role,
+                    jurisdiction_code: jurisdiction.map(String::from),
+                    organization_id: organization,
+                    // Token-authenticated test users never log in with a password.
+                    password_hash: "$argon2id$not-a-hash".into(),
+                    must_change_password: false,
+                },
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("create test user");
+        let token = shuniu_web::auth::random_token();
+        self.store
+            .create_api_token(
+                user.id,
+                "test",
+                &shuniu_web::auth::token_hash(&token),
+                chrono::Utc::now() + chrono::Duration::days(1),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("create test token");
+        bearer_client(&token)
+    }
+}
+
+fn bearer_client(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 pub async fn spawn_app(backend: TestBackend) -> TestApp {
@@ -25,18 +85,26 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
     let addr = format!("http://{}", listener.local_addr().unwrap());
     let app = shuniu_web::app(store.clone());
     tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("server runs");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("server runs");
     });
-    let client = reqwest::Client::builder()
+    let anon = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
         .build()
         .unwrap();
-    TestApp {
+    let mut app = TestApp {
         addr,
         store,
-        client,
-    }
+        client: anon.clone(),
+        anon,
+    };
+    app.client = app.client_as("admin", Role::Admin, None, None).await;
+    app
 }
 
 /// Declares an HTTP test once and runs it against both backends:
