@@ -266,7 +266,7 @@ mod tests {
                 Some(&o),
                 Action::Create,
                 &Resource::NewOrganization {
-                    jurisdiction_path: MEIYUAN
+                    jurisdiction_path: Some(MEIYUAN)
                 }
             ),
             Decision::Allow
@@ -276,7 +276,7 @@ mod tests {
                 Some(&o),
                 Action::Create,
                 &Resource::NewOrganization {
-                    jurisdiction_path: QINHUAI
+                    jurisdiction_path: Some(QINHUAI)
                 }
             ),
             Decision::Forbidden

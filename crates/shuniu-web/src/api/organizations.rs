@@ -21,8 +21,6 @@ use crate::auth::Caller;
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, today};
 
-/// Who the history names for changes made through the API (accounts come later).
-
 /// A registered or filed social organization.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrganizationRecord {

@@ -28,8 +28,6 @@ mod view;
 
 pub use catalog::t;
 
-/// Who changed a record, as written to its history, when the change came from a page.
-
 pub fn routes() -> Routes {
     Routes::new()
         .get("/", home::home)
