@@ -56,51 +56,40 @@ pub fn routes() -> routes::Routes {
 /// The application with explicit security settings.
 pub fn app_with(store: Store, auth: auth::AuthSettings) -> Router {
     let state = AppState { store, auth };
-    Router::new()
+    let router = Router::new()
         .merge(routes().into_router())
         .merge(api::fallback())
-        .fallback(pages::not_found)
-        .layer(security_headers())
+        .fallback(pages::not_found);
+    with_security_headers(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Security headers on every response: a CSP without inline script, no framing,
 /// no MIME sniffing, no referrer leaking paths to other sites.
-fn security_headers() -> tower::layer::util::Stack<
-    tower::layer::util::Stack<
-        tower::layer::util::Stack<
-            tower_http::set_header::SetResponseHeaderLayer<axum::http::HeaderValue>,
-            tower_http::set_header::SetResponseHeaderLayer<axum::http::HeaderValue>,
-        >,
-        tower_http::set_header::SetResponseHeaderLayer<axum::http::HeaderValue>,
-    >,
-    tower_http::set_header::SetResponseHeaderLayer<axum::http::HeaderValue>,
-> {
+fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
     use axum::http::{HeaderValue, header};
     use tower_http::set_header::SetResponseHeaderLayer as H;
-    tower::layer::util::Stack::new(
-        tower::layer::util::Stack::new(
-            tower::layer::util::Stack::new(
-                H::if_not_present(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(
-                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                         form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-                    ),
-                ),
-                H::if_not_present(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ),
+    router
+        .layer(H::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
             ),
-            H::if_not_present(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("same-origin"),
-            ),
-        ),
-        H::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-    )
+        ))
+        .layer(H::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(H::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(H::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
 }
 
 async fn healthz(
