@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use axum::Router;
 use shuniu_store::Store;
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod error;
@@ -59,7 +60,11 @@ pub fn app_with(store: Store, auth: auth::AuthSettings) -> Router {
     let router = Router::new()
         .merge(routes().into_router())
         .merge(api::fallback())
-        .fallback(pages::not_found);
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::record_denials,
+        ));
     with_security_headers(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -8,17 +8,27 @@ use common::{TestApp, org_json};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// Every operation the API router serves under `/api/v1` (see `api::router`).
-const SERVED: &[(&str, &str)] = &[
+/// Every operation the application serves under `/api/v1`, from the route table.
+fn served() -> Vec<(String, String)> {
+    shuniu_web::routes()
+        .list()
+        .into_iter()
+        .filter(|(_, p)| p.starts_with("/api/v1"))
+        .map(|(m, p)| (p, m.as_str().to_lowercase()))
+        .collect()
+}
+
+/// Operations anyone may call without a token (public reads).
+const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/organizations", "get"),
-    ("/api/v1/organizations", "post"),
     ("/api/v1/organizations/{id}", "get"),
-    ("/api/v1/organizations/{id}", "patch"),
-    ("/api/v1/organizations/{id}/status", "post"),
     ("/api/v1/organizations/{id}/history", "get"),
     ("/api/v1/jurisdictions", "get"),
     ("/api/v1/jurisdictions/{code}", "get"),
 ];
+
+/// Operations whose success is not JSON.
+const NOT_JSON: &[(&str, &str, &str)] = &[("/api/v1/audit.csv", "get", "text/csv")];
 
 async fn document(app: &TestApp) -> Value {
     let resp = app
@@ -71,23 +81,48 @@ http_test!(
         assert!(version.starts_with("3."), "{version}");
         assert!(doc["info"]["title"].as_str().unwrap().contains("Shuniu"));
         assert!(!doc["info"]["version"].as_str().unwrap().is_empty());
-        let expected: BTreeSet<(String, String)> = SERVED
-            .iter()
-            .map(|(p, m)| (p.to_string(), m.to_string()))
-            .collect();
+        let served = served();
+        let expected: BTreeSet<(String, String)> = served.iter().cloned().collect();
         assert_eq!(operations(&doc), expected);
+        // The bearer scheme, and who needs it.
+        let scheme = &doc["components"]["securitySchemes"]["bearer"];
+        assert_eq!(scheme["type"], "http", "{scheme}");
+        assert_eq!(scheme["scheme"], "bearer", "{scheme}");
         // Every operation documents its success and its errors with JSON bodies.
-        for (path, method) in SERVED {
+        for (path, method) in &served {
+            let (path, method) = (path.as_str(), method.as_str());
             let op = &doc["paths"][path][method];
             let responses = op["responses"].as_object().unwrap();
             assert!(
                 responses.keys().any(|k| k.starts_with('2')),
                 "{method} {path}: no success response"
             );
-            for (code, r) in responses {
+            let security = op["security"].as_array().expect("security listed");
+            assert!(
+                security.iter().any(|s| s.get("bearer").is_some()),
+                "{method} {path}: no bearer security"
+            );
+            let public = PUBLIC.contains(&(path, method));
+            let anonymous_ok = security
+                .iter()
+                .any(|s| s.as_object().is_some_and(|o| o.is_empty()));
+            assert_eq!(public, anonymous_ok, "{method} {path}: public?");
+            assert!(responses.contains_key("401"), "{method} {path}: no 401");
+            if !public {
                 assert!(
-                    r["content"]["application/json"]["schema"].is_object(),
-                    "{method} {path} {code}: no JSON schema"
+                    responses.contains_key("403") || path == "/api/v1/me",
+                    "{method} {path}: no 403"
+                );
+            }
+            for (code, r) in responses {
+                let ct = NOT_JSON
+                    .iter()
+                    .find(|(p, m, _)| *p == path && *m == method && code.starts_with('2'))
+                    .map(|(_, _, ct)| *ct)
+                    .unwrap_or("application/json");
+                assert!(
+                    r["content"][ct]["schema"].is_object(),
+                    "{method} {path} {code}: no {ct} schema"
                 );
             }
             if path.contains("{id}") || path.contains("{code}") {
@@ -95,7 +130,7 @@ http_test!(
                 let params = op["parameters"].as_array().expect("parameters");
                 assert!(params.iter().any(|p| p["in"] == "path"), "{method} {path}");
             }
-            if *method == "post" || *method == "patch" {
+            if method == "post" || method == "patch" {
                 assert!(responses.contains_key("422"), "{method} {path}: no 422");
                 assert!(op["requestBody"]["content"]["application/json"].is_object());
             }
@@ -144,7 +179,7 @@ http_test!(
             param("page")
         );
         // Operation ids are unique (client generators name methods after them).
-        let ids: Vec<&str> = SERVED
+        let ids: Vec<&str> = served
             .iter()
             .map(|(p, m)| doc["paths"][p][m]["operationId"].as_str().unwrap())
             .collect();
@@ -195,6 +230,11 @@ http_test!(
                 documented.contains_key(status.as_str()),
                 "{method} {path} answered {status}, which is not documented"
             );
+            if let Some((_, _, ct)) = NOT_JSON.iter().find(|(p, m, _)| *p == path && *m == method) {
+                let got = resp.headers()["content-type"].to_str().unwrap().to_string();
+                assert!(got.starts_with(ct), "{method} {path}: {got}");
+                continue;
+            }
             let v: Value = resp.json().await.expect("JSON answer");
             assert!(v.is_object() || v.is_array());
         }
@@ -297,5 +337,61 @@ http_test!(
             .collect();
         assert_eq!(property_names(&doc, "JurisdictionChild"), child_keys);
         assert!(property_names(&doc, "ErrorBody").contains("fields"));
+    }
+);
+
+http_test!(
+    errors_of_authentication_are_documented_and_served,
+    |app: TestApp| async move {
+        let doc = document(&app).await;
+        for (path, method) in served() {
+            let url = path
+                .replace("{id}", "01900000-0000-7000-8000-000000000000")
+                .replace("{code}", "320102");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            // A bad token is a 401 on every operation, documented.
+            let resp = app
+                .anon
+                .request(m.clone(), app.url(&url))
+                .bearer_auth("not-a-token")
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+            assert!(
+                resp.headers()["www-authenticate"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("Bearer"),
+                "{method} {path}"
+            );
+            assert_eq!(
+                resp.json::<Value>().await.unwrap()["error"],
+                "unauthenticated"
+            );
+            // Anonymous: public reads answer, the rest want a token; each status documented.
+            let resp = app
+                .anon
+                .request(m, app.url(&url))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status();
+            let public = PUBLIC.contains(&(path.as_str(), method.as_str()));
+            if public {
+                assert_ne!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+            } else {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
+            }
+            assert!(
+                doc["paths"][&path][&method]["responses"]
+                    .as_object()
+                    .unwrap()
+                    .contains_key(status.as_str()),
+                "{method} {path} answered {status} anonymously, which is not documented"
+            );
+        }
     }
 );

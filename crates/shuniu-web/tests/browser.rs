@@ -21,7 +21,13 @@ use shuniu_domain::codes::Uscc;
 use shuniu_store::testing::TestBackend;
 
 use common::TestApp;
+use pages_support::accounts::make_user;
 use pages_support::{org_form, seed_form, with};
+use shuniu_domain::access::Role;
+
+/// The admin the browser signs in as, through the login form.
+const ADMIN: &str = "ops.admin";
+const ADMIN_PASSWORD: &str = "Browser-Test-42";
 
 /// The first of `candidates` that exists, or an explanation of what is missing.
 fn find_program(env: &str, candidates: &[&str], what: &str) -> PathBuf {
@@ -372,6 +378,7 @@ async fn register_through_the_form_and_find_it_in_the_list() {
     let profile = Profile::new();
     let app = common::spawn_app(TestBackend::Sqlite).await;
     seed_demo(&app).await;
+    make_user(&app, ADMIN, Role::Admin, None, None, ADMIN_PASSWORD, false).await;
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots");
     std::fs::create_dir_all(&shots).unwrap();
 
@@ -392,6 +399,39 @@ async fn run(c: Client, base: String, shots: PathBuf) {
     let name = "玄武区银发互助服务中心";
     let uscc = Uscc::assemble('5', '2', "320102", "MJ777001").unwrap();
 
+    // The login page, both languages, desktop and phone widths.
+    for lang in ["en", "zh"] {
+        c.goto(&url(&format!("/lang/{lang}?next=/login")))
+            .await
+            .unwrap();
+        wait_for_path(&c, |p| p == "/login").await;
+        for width in [1280, 375] {
+            c.goto(&url("/login")).await.unwrap();
+            shoot(&c, &shots, &format!("login-{lang}-{width}"), width).await;
+        }
+    }
+    // Registering needs an account: the form sends an anonymous visitor to sign in,
+    // and back afterwards.
+    c.goto(&url("/organizations/new")).await.unwrap();
+    wait_for_path(&c, |p| p == "/login").await;
+    type_into(&c, "username", ADMIN).await;
+    type_into(&c, "password", ADMIN_PASSWORD).await;
+    c.find(Locator::Css("form.login-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p == "/organizations/new").await;
+    let who = c
+        .find(Locator::Css(".whoami"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(who.contains(ADMIN), "{who}");
+
     // English first, through the language switch.
     c.goto(&url("/lang/en?next=/")).await.unwrap();
     wait_for_path(&c, |p| p == "/").await;
@@ -409,7 +449,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
     type_into(&c, "name", "X").await;
     type_into(&c, "uscc", "51320102MJ7770010X").await;
     type_into(&c, "staff_full_time", "-3").await;
-    c.find(Locator::Css("button[type=submit]"))
+    c.find(Locator::Css("form.org-form button[type=submit]"))
         .await
         .unwrap()
         .click()
@@ -460,7 +500,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
     type_into(&c, "staff_full_time", "3").await;
     type_into(&c, "staff_part_time", "2").await;
     type_into(&c, "volunteers", "40").await;
-    c.find(Locator::Css("button[type=submit]"))
+    c.find(Locator::Css("form.org-form button[type=submit]"))
         .await
         .unwrap()
         .click()
@@ -553,11 +593,25 @@ async fn run(c: Client, base: String, shots: PathBuf) {
                 .await
                 .unwrap();
             shoot(&c, &shots, &format!("create-errors-{lang}-{width}"), width).await;
+            c.goto(&url("/account")).await.unwrap();
+            shoot(&c, &shots, &format!("account-{lang}-{width}"), width).await;
+            c.goto(&url("/admin/users")).await.unwrap();
+            shoot(&c, &shots, &format!("users-{lang}-{width}"), width).await;
+            c.goto(&url("/audit")).await.unwrap();
+            shoot(&c, &shots, &format!("audit-{lang}-{width}"), width).await;
         }
     }
     // The page still fits a phone: nothing wider than the viewport.
     c.set_window_size(375, 900).await.unwrap();
-    for p in ["/", "/organizations", detail.as_str(), "/organizations/new"] {
+    for p in [
+        "/",
+        "/organizations",
+        detail.as_str(),
+        "/organizations/new",
+        "/account",
+        "/admin/users",
+        "/audit",
+    ] {
         c.goto(&url(p)).await.unwrap();
         let overflow = c
             .execute(
@@ -573,4 +627,19 @@ async fn run(c: Client, base: String, shots: PathBuf) {
             "{p} scrolls sideways by {overflow}px at 375px"
         );
     }
+    // Signing out ends the session: the form asks to sign in again.
+    c.goto(&url("/")).await.unwrap();
+    c.find(Locator::Css("form.logout-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p == "/").await;
+    c.wait()
+        .for_element(Locator::Css("a.signin"))
+        .await
+        .unwrap();
+    c.goto(&url("/account")).await.unwrap();
+    wait_for_path(&c, |p| p == "/login").await;
 }

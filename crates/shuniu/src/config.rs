@@ -14,6 +14,11 @@ pub const DEFAULT_DB: &str = "sqlite://shuniu.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_LOG: &str = "info";
 pub const DEFAULT_CONFIG_FILE: &str = "shuniu.toml";
+pub const DEFAULT_AUDIT_KEY_FILE: &str = "shuniu-audit.key";
+/// Audit records are kept at least this long (等保 2.0: 180 days); a lower setting is refused.
+pub const MIN_AUDIT_RETENTION_DAYS: u32 = 180;
+/// The password policy's floor; a setting may raise the minimum length, never lower it.
+pub const MIN_PASSWORD_LENGTH: u32 = 8;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -47,6 +52,43 @@ pub struct Layer {
     /// Log filter (`tracing_subscriber::EnvFilter` syntax).
     pub log: Option<String>,
     pub log_format: Option<LogFormat>,
+    /// The HMAC key of the audit chain (created by `serve`, `migrate` and `demo` if missing).
+    pub audit_key_file: Option<PathBuf>,
+    /// Failed logins in a row that lock an account.
+    pub lockout_failures: Option<u32>,
+    /// How long a locked account stays locked.
+    pub lockout_minutes: Option<u32>,
+    /// A session ends after this long without a request.
+    pub session_idle_minutes: Option<u32>,
+    /// A session ends this long after login, whatever its use.
+    pub session_absolute_hours: Option<u32>,
+    pub password_min_length: Option<u32>,
+    /// Mark session cookies `Secure` (set true behind TLS).
+    pub secure_cookies: Option<bool>,
+    /// `audit purge` removes records older than this (at least 180).
+    pub audit_retention_days: Option<u32>,
+}
+
+/// The keys of `shuniu.toml`, for error messages.
+const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_failures, lockout_minutes, \
+    session_idle_minutes, session_absolute_hours, password_min_length, secure_cookies, audit_retention_days";
+
+fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
+    v.trim().parse().map_err(|_| {
+        ConfigError(format!(
+            "{name}={v:?} is not a whole number of the expected range"
+        ))
+    })
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError(format!(
+            "{name}={v:?} is not a boolean (expected true or false)"
+        ))),
+    }
 }
 
 impl Layer {
@@ -57,11 +99,20 @@ impl Layer {
             bind: self.bind.or(lower.bind),
             log: self.log.or(lower.log),
             log_format: self.log_format.or(lower.log_format),
+            audit_key_file: self.audit_key_file.or(lower.audit_key_file),
+            lockout_failures: self.lockout_failures.or(lower.lockout_failures),
+            lockout_minutes: self.lockout_minutes.or(lower.lockout_minutes),
+            session_idle_minutes: self.session_idle_minutes.or(lower.session_idle_minutes),
+            session_absolute_hours: self.session_absolute_hours.or(lower.session_absolute_hours),
+            password_min_length: self.password_min_length.or(lower.password_min_length),
+            secure_cookies: self.secure_cookies.or(lower.secure_cookies),
+            audit_retention_days: self.audit_retention_days.or(lower.audit_retention_days),
         }
     }
 
     /// The environment layer: `SHUNIU_DB`, `SHUNIU_BIND`, `SHUNIU_LOG` (else `RUST_LOG`),
-    /// `SHUNIU_LOG_FORMAT`. Empty variables count as unset.
+    /// `SHUNIU_LOG_FORMAT`, and `SHUNIU_` + the upper-cased key for the others
+    /// (`SHUNIU_AUDIT_KEY_FILE`, `SHUNIU_LOCKOUT_FAILURES`, …). Empty variables count as unset.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Layer, ConfigError> {
         let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let log_format = match get("SHUNIU_LOG_FORMAT") {
@@ -72,11 +123,22 @@ impl Layer {
                 ))
             })?),
         };
+        let number = |name: &str| get(name).map(|v| parse_number(name, &v)).transpose();
         Ok(Layer {
             db: get("SHUNIU_DB"),
             bind: get("SHUNIU_BIND"),
             log: get("SHUNIU_LOG").or_else(|| get("RUST_LOG")),
             log_format,
+            audit_key_file: get("SHUNIU_AUDIT_KEY_FILE").map(PathBuf::from),
+            lockout_failures: number("SHUNIU_LOCKOUT_FAILURES")?,
+            lockout_minutes: number("SHUNIU_LOCKOUT_MINUTES")?,
+            session_idle_minutes: number("SHUNIU_SESSION_IDLE_MINUTES")?,
+            session_absolute_hours: number("SHUNIU_SESSION_ABSOLUTE_HOURS")?,
+            password_min_length: number("SHUNIU_PASSWORD_MIN_LENGTH")?,
+            secure_cookies: get("SHUNIU_SECURE_COOKIES")
+                .map(|v| parse_bool("SHUNIU_SECURE_COOKIES", &v))
+                .transpose()?,
+            audit_retention_days: number("SHUNIU_AUDIT_RETENTION_DAYS")?,
         })
     }
 
@@ -84,7 +146,7 @@ impl Layer {
     pub fn from_toml(text: &str, origin: &Path) -> Result<Layer, ConfigError> {
         toml::from_str(text).map_err(|e| {
             ConfigError(format!(
-                "{}: {} (known keys: db, bind, log, log_format)",
+                "{}: {} (known keys: {KNOWN_KEYS})",
                 origin.display(),
                 e.message()
             ))
@@ -118,17 +180,130 @@ pub struct Settings {
     pub bind: String,
     pub log: String,
     pub log_format: LogFormat,
+    pub audit_key_file: PathBuf,
+    pub security: Security,
 }
 
-/// Stacks the layers: flags < environment < file < built-in defaults, first value wins.
-pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Settings {
+/// The security settings (等保 2.0), every one decided and within its range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Security {
+    pub lockout_failures: u32,
+    pub lockout_minutes: u32,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    pub password_min_length: u32,
+    pub secure_cookies: bool,
+    pub audit_retention_days: u32,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            password_min_length: MIN_PASSWORD_LENGTH,
+            secure_cookies: false,
+            audit_retention_days: MIN_AUDIT_RETENTION_DAYS,
+        }
+    }
+}
+
+impl Security {
+    /// What the web layer is given.
+    pub fn auth_settings(&self) -> shuniu_web::auth::AuthSettings {
+        use chrono::Duration;
+        use shuniu_domain::accounts::{LockoutPolicy, SessionPolicy};
+        shuniu_web::auth::AuthSettings {
+            lockout: LockoutPolicy {
+                max_failures: self.lockout_failures,
+                lock_for: Duration::minutes(i64::from(self.lockout_minutes)),
+            },
+            session: SessionPolicy {
+                idle: Duration::minutes(i64::from(self.session_idle_minutes)),
+                absolute: Duration::hours(i64::from(self.session_absolute_hours)),
+            },
+            password_min_len: self.password_min_length as usize,
+            secure_cookies: self.secure_cookies,
+            ..shuniu_web::auth::AuthSettings::default()
+        }
+    }
+}
+
+/// Checks that `value` of `name` lies in `range`.
+fn in_range(
+    name: &str,
+    value: u32,
+    range: std::ops::RangeInclusive<u32>,
+    why: &str,
+) -> Result<u32, ConfigError> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError(format!(
+            "{name} = {value} is refused: it must be between {} and {}{why}",
+            range.start(),
+            range.end()
+        )))
+    }
+}
+
+/// Stacks the layers: flags < environment < file < built-in defaults, first value wins;
+/// a security setting out of its range is an error.
+pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, ConfigError> {
     let l = flags.over(env).over(file);
-    Settings {
+    let d = Security::default();
+    let security = Security {
+        lockout_failures: in_range(
+            "lockout_failures",
+            l.lockout_failures.unwrap_or(d.lockout_failures),
+            1..=100,
+            "",
+        )?,
+        lockout_minutes: in_range(
+            "lockout_minutes",
+            l.lockout_minutes.unwrap_or(d.lockout_minutes),
+            1..=10_080,
+            "",
+        )?,
+        session_idle_minutes: in_range(
+            "session_idle_minutes",
+            l.session_idle_minutes.unwrap_or(d.session_idle_minutes),
+            1..=1_440,
+            "",
+        )?,
+        session_absolute_hours: in_range(
+            "session_absolute_hours",
+            l.session_absolute_hours.unwrap_or(d.session_absolute_hours),
+            1..=720,
+            "",
+        )?,
+        password_min_length: in_range(
+            "password_min_length",
+            l.password_min_length.unwrap_or(d.password_min_length),
+            MIN_PASSWORD_LENGTH..=128,
+            " (the password policy's floor is 8)",
+        )?,
+        secure_cookies: l.secure_cookies.unwrap_or(d.secure_cookies),
+        audit_retention_days: in_range(
+            "audit_retention_days",
+            l.audit_retention_days.unwrap_or(d.audit_retention_days),
+            MIN_AUDIT_RETENTION_DAYS..=36_500,
+            " (audit records are kept at least 180 days)",
+        )?,
+    };
+    Ok(Settings {
         db: l.db.unwrap_or_else(|| DEFAULT_DB.to_string()),
         bind: l.bind.unwrap_or_else(|| DEFAULT_BIND.to_string()),
         log: l.log.unwrap_or_else(|| DEFAULT_LOG.to_string()),
         log_format: l.log_format.unwrap_or_default(),
-    }
+        audit_key_file: l
+            .audit_key_file
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_AUDIT_KEY_FILE)),
+        security,
+    })
 }
 
 /// A configuration problem, worded for the user.
@@ -168,7 +343,7 @@ mod tests {
             db: db.map(String::from),
             bind: bind.map(String::from),
             log: log.map(String::from),
-            log_format: None,
+            ..Layer::default()
         }
     }
 
@@ -187,7 +362,7 @@ mod tests {
 
     #[test]
     fn nothing_given_means_the_defaults() {
-        let s = resolve(Layer::default(), Layer::default(), Layer::default());
+        let s = resolve(Layer::default(), Layer::default(), Layer::default()).unwrap();
         assert_eq!(
             s,
             Settings {
@@ -195,6 +370,16 @@ mod tests {
                 bind: "127.0.0.1:8080".into(),
                 log: "info".into(),
                 log_format: LogFormat::Text,
+                audit_key_file: PathBuf::from("shuniu-audit.key"),
+                security: Security {
+                    lockout_failures: 5,
+                    lockout_minutes: 15,
+                    session_idle_minutes: 30,
+                    session_absolute_hours: 12,
+                    password_min_length: 8,
+                    secure_cookies: false,
+                    audit_retention_days: 180,
+                },
             }
         );
     }
@@ -207,18 +392,18 @@ mod tests {
         };
         let env = layer(Some("sqlite://env.db"), Some("0.0.0.0:2"), None);
         let flags = layer(Some("sqlite://flag.db"), None, None);
-        let s = resolve(flags.clone(), env.clone(), file.clone());
+        let s = resolve(flags.clone(), env.clone(), file.clone()).unwrap();
         assert_eq!(s.db, "sqlite://flag.db");
         assert_eq!(s.bind, "0.0.0.0:2");
         assert_eq!(s.log, "debug");
         assert_eq!(s.log_format, LogFormat::Json);
 
-        let s = resolve(Layer::default(), env, file.clone());
+        let s = resolve(Layer::default(), env, file.clone()).unwrap();
         assert_eq!(s.db, "sqlite://env.db");
-        let s = resolve(Layer::default(), Layer::default(), file);
+        let s = resolve(Layer::default(), Layer::default(), file).unwrap();
         assert_eq!(s.db, "sqlite://file.db");
         assert_eq!(s.bind, "0.0.0.0:1");
-        let s = resolve(flags, Layer::default(), Layer::default());
+        let s = resolve(flags, Layer::default(), Layer::default()).unwrap();
         assert_eq!(
             (s.db.as_str(), s.bind.as_str()),
             ("sqlite://flag.db", DEFAULT_BIND)
@@ -302,6 +487,73 @@ mod tests {
         let missing = Path::new("/nonexistent/shuniu-config-test.toml");
         let e = Layer::from_file(Some(missing)).unwrap_err();
         assert!(e.0.contains("/nonexistent/shuniu-config-test.toml"), "{e}");
+    }
+
+    #[test]
+    fn security_settings_come_from_every_layer_and_are_checked() {
+        let file = Layer::from_toml(
+            "lockout_failures = 7\nsecure_cookies = true\naudit_retention_days = 365\n\
+             audit_key_file = \"/etc/shuniu/audit.key\"\n",
+            Path::new("shuniu.toml"),
+        )
+        .unwrap();
+        let env = Layer::from_env(env_of(&[
+            ("SHUNIU_LOCKOUT_FAILURES", "9"),
+            ("SHUNIU_SESSION_IDLE_MINUTES", "10"),
+            ("SHUNIU_SECURE_COOKIES", "off"),
+            ("SHUNIU_AUDIT_KEY_FILE", "/run/key"),
+        ]))
+        .unwrap();
+        let flags = Layer {
+            lockout_failures: Some(3),
+            ..Layer::default()
+        };
+        let s = resolve(flags, env.clone(), file.clone()).unwrap();
+        assert_eq!(s.security.lockout_failures, 3);
+        assert_eq!(s.security.session_idle_minutes, 10);
+        assert!(!s.security.secure_cookies);
+        assert_eq!(s.security.audit_retention_days, 365);
+        assert_eq!(s.audit_key_file, PathBuf::from("/run/key"));
+        let s = resolve(Layer::default(), env, file.clone()).unwrap();
+        assert_eq!(s.security.lockout_failures, 9);
+        let s = resolve(Layer::default(), Layer::default(), file).unwrap();
+        assert_eq!(s.security.lockout_failures, 7);
+        assert!(s.security.secure_cookies);
+        assert_eq!(s.audit_key_file, PathBuf::from("/etc/shuniu/audit.key"));
+
+        let a = s.security.auth_settings();
+        assert_eq!(a.lockout.max_failures, 7);
+        assert_eq!(a.lockout.lock_for, chrono::Duration::minutes(15));
+        assert_eq!(a.session.absolute, chrono::Duration::hours(12));
+        assert!(a.secure_cookies);
+    }
+
+    #[test]
+    fn retention_below_180_days_and_short_passwords_are_refused() {
+        let e = resolve(
+            Layer {
+                audit_retention_days: Some(90),
+                ..Layer::default()
+            },
+            Layer::default(),
+            Layer::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.0.contains("audit_retention_days") && e.0.contains("180"),
+            "{e}"
+        );
+        let e = resolve(
+            Layer::default(),
+            Layer::from_env(env_of(&[("SHUNIU_PASSWORD_MIN_LENGTH", "6")])).unwrap(),
+            Layer::default(),
+        )
+        .unwrap_err();
+        assert!(e.0.contains("password_min_length"), "{e}");
+        let e = Layer::from_env(env_of(&[("SHUNIU_LOCKOUT_MINUTES", "soon")])).unwrap_err();
+        assert!(e.0.contains("SHUNIU_LOCKOUT_MINUTES"), "{e}");
+        let e = Layer::from_env(env_of(&[("SHUNIU_SECURE_COOKIES", "maybe")])).unwrap_err();
+        assert!(e.0.contains("SHUNIU_SECURE_COOKIES"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `shuniu`: the one binary of Shuniu 枢纽 — serve the site and API, migrate the
-//! database, load the demo data, back up SQLite.
+//! database, load the demo data, back up SQLite, manage accounts and API tokens, and
+//! verify or purge the audit trail.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -8,9 +9,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use shuniu_store::{Store, StoreError};
 
+mod audit;
 mod config;
+mod keyfile;
+mod users;
 
+use audit::AuditCommand;
 use config::{Layer, LogFormat, Settings, redact};
+use users::{TokenCommand, UserCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,15 +38,51 @@ struct Cli {
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     log_format: Option<LogFormat>,
 
+    /// HMAC key of the audit chain; serve, migrate and demo create it if missing
+    /// [env: SHUNIU_AUDIT_KEY_FILE] [default: ./shuniu-audit.key]
+    #[arg(long, global = true, value_name = "FILE")]
+    audit_key_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    security: SecurityFlags,
+
     #[command(subcommand)]
     command: Command,
 }
 
+/// The security settings as flags; each also has a `SHUNIU_…` variable and a
+/// `shuniu.toml` key of the same name.
 #[derive(Debug, Args)]
-struct DbArg {
+#[command(next_help_heading = "Security settings")]
+struct SecurityFlags {
+    /// Failed logins in a row that lock an account [env: SHUNIU_LOCKOUT_FAILURES] [default: 5]
+    #[arg(long, global = true, value_name = "N")]
+    lockout_failures: Option<u32>,
+    /// Minutes a locked account stays locked [env: SHUNIU_LOCKOUT_MINUTES] [default: 15]
+    #[arg(long, global = true, value_name = "MIN")]
+    lockout_minutes: Option<u32>,
+    /// Idle minutes that end a session [env: SHUNIU_SESSION_IDLE_MINUTES] [default: 30]
+    #[arg(long, global = true, value_name = "MIN")]
+    session_idle_minutes: Option<u32>,
+    /// Hours after login that end a session [env: SHUNIU_SESSION_ABSOLUTE_HOURS] [default: 12]
+    #[arg(long, global = true, value_name = "H")]
+    session_absolute_hours: Option<u32>,
+    /// Minimum password length, 8 or more [env: SHUNIU_PASSWORD_MIN_LENGTH] [default: 8]
+    #[arg(long, global = true, value_name = "N")]
+    password_min_length: Option<u32>,
+    /// Mark session cookies Secure: set true behind TLS [env: SHUNIU_SECURE_COOKIES] [default: false]
+    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    secure_cookies: Option<bool>,
+    /// Days audit records are kept, 180 or more [env: SHUNIU_AUDIT_RETENTION_DAYS] [default: 180]
+    #[arg(long, global = true, value_name = "DAYS")]
+    audit_retention_days: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbArg {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [env: SHUNIU_DB] [default: sqlite://shuniu.db]
     #[arg(long, value_name = "URL")]
-    db: Option<String>,
+    pub db: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +119,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// Manage accounts: add, passwd, disable, enable, list
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens: create, list, revoke
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail's integrity, or purge records past retention
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 impl Cli {
@@ -87,21 +138,45 @@ impl Cli {
             Command::Migrate { db, .. } | Command::Demo { db } | Command::Backup { db, .. } => {
                 (db.db.clone(), None)
             }
+            Command::User(c) => (c.db().db.clone(), None),
+            Command::Token(c) => (c.db().db.clone(), None),
+            Command::Audit(c) => (c.db().db.clone(), None),
         };
+        let s = &self.security;
         Layer {
             db,
             bind,
             log: self.log.clone(),
             log_format: self.log_format,
+            audit_key_file: self.audit_key_file.clone(),
+            lockout_failures: s.lockout_failures,
+            lockout_minutes: s.lockout_minutes,
+            session_idle_minutes: s.session_idle_minutes,
+            session_absolute_hours: s.session_absolute_hours,
+            password_min_length: s.password_min_length,
+            secure_cookies: s.secure_cookies,
+            audit_retention_days: s.audit_retention_days,
         }
     }
 }
 
-/// A failure worded for the user; the process exits with status 1.
+/// A failure worded for the user; the process exits with `code` (1 unless said).
 #[derive(Debug)]
-struct Failure(String);
+pub(crate) struct Failure {
+    pub msg: String,
+    pub code: u8,
+}
 
-type Outcome<T = ()> = Result<T, Failure>;
+impl Failure {
+    pub fn new(msg: impl Into<String>) -> Failure {
+        Failure {
+            msg: msg.into(),
+            code: 1,
+        }
+    }
+}
+
+pub(crate) type Outcome<T = ()> = Result<T, Failure>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -131,9 +206,9 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli.command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure(msg)) => {
+        Err(Failure { msg, code }) => {
             eprintln!("error: {msg}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
@@ -143,7 +218,7 @@ fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), config::ConfigErro
     let config_path = cli.config.as_deref().filter(|p| !p.as_os_str().is_empty());
     let (file, path) = Layer::from_file(config_path)?;
     let env = Layer::from_env(|name| std::env::var(name).ok())?;
-    Ok((config::resolve(cli.flags(), env, file), path))
+    Ok((config::resolve(cli.flags(), env, file)?, path))
 }
 
 /// Logs go to stderr, so that what a command prints on stdout stays clean.
@@ -165,7 +240,7 @@ async fn run(command: Command, settings: Settings) -> Outcome {
     match command {
         Command::Serve { demo, .. } => serve(&settings, demo).await,
         Command::Migrate { down: false, .. } => {
-            let store = open(&settings).await?;
+            let store = open_keyed(&settings, Key::CreateIfMissing).await?;
             migrate(&store).await?;
             println!(
                 "Migrations applied ({}): {}",
@@ -176,26 +251,96 @@ async fn run(command: Command, settings: Settings) -> Outcome {
             Ok(())
         }
         Command::Migrate { down: true, .. } => {
-            let store = open(&settings).await?;
+            let store = open_keyed(&settings, Key::CreateIfMissing).await?;
             tracing::warn!(db = %redact(&settings.db), "reverting every migration");
             store
                 .migrate_down_all()
                 .await
-                .map_err(|e| Failure(format!("cannot revert the migrations: {e}")))?;
+                .map_err(|e| Failure::new(format!("cannot revert the migrations: {e}")))?;
             println!("Every migration reverted: {}", redact(&settings.db));
             store.close().await;
             Ok(())
         }
         Command::Demo { .. } => {
-            let store = open(&settings).await?;
+            let store = open_keyed(&settings, Key::CreateIfMissing).await?;
             migrate(&store).await?;
             let loaded = load_demo(&store).await?;
             println!("{loaded}");
+            let min_len = settings.security.password_min_length as usize;
+            users::create_demo_accounts(&store, min_len).await?;
             store.close().await;
             Ok(())
         }
         Command::Backup { to, .. } => backup(&settings, &to).await,
+        Command::User(c) => {
+            let store = open_keyed(&settings, Key::Required).await?;
+            let min_len = settings.security.password_min_length as usize;
+            let done = users::user(&store, c, min_len).await;
+            store.close().await;
+            done
+        }
+        Command::Token(c) => {
+            let store = open_keyed(&settings, Key::Required).await?;
+            let done = users::token(&store, c).await;
+            store.close().await;
+            done
+        }
+        Command::Audit(c) => {
+            let store = open_keyed(&settings, Key::Required).await?;
+            let done = match c {
+                AuditCommand::Verify { .. } => audit::verify(&store).await,
+                AuditCommand::Purge { .. } => {
+                    audit::purge(&store, settings.security.audit_retention_days).await
+                }
+            };
+            store.close().await;
+            done
+        }
     }
+}
+
+/// Whether a command may create a missing audit key file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    /// `serve`, `migrate`, `demo`: the commands that set a database up.
+    CreateIfMissing,
+    /// Every other command: a missing key is an error (a new key could not verify
+    /// the chain written with the old one).
+    Required,
+}
+
+/// The audit key of `settings`, read (or created) before the database is touched.
+fn audit_key(settings: &Settings, mode: Key) -> Outcome<Vec<u8>> {
+    let path = &settings.audit_key_file;
+    match mode {
+        Key::CreateIfMissing => {
+            let (key, created) =
+                keyfile::read_or_create(path).map_err(|e| Failure::new(e.0))?;
+            if created {
+                tracing::warn!(
+                    file = %path.display(),
+                    "audit key file created (mode 0600): back it up — without it `shuniu audit verify` cannot prove the audit trail's integrity"
+                );
+            }
+            Ok(key)
+        }
+        Key::Required => keyfile::read(path)
+            .map_err(|e| Failure::new(e.0))?
+            .ok_or_else(|| {
+                Failure::new(format!(
+                    "the audit key file {} does not exist: set --audit-key-file / SHUNIU_AUDIT_KEY_FILE to the key \
+                     this database's audit trail was written with (restore it from backup), or run `shuniu migrate` \
+                     to create a key for a new database; without the key the audit chain cannot be verified or extended",
+                    path.display()
+                ))
+            }),
+    }
+}
+
+/// Opens the store with the audit key: every write it makes is chained with it.
+async fn open_keyed(settings: &Settings, mode: Key) -> Outcome<Store> {
+    let key = audit_key(settings, mode)?;
+    Ok(open(settings).await?.with_audit_key(&key))
 }
 
 async fn open(settings: &Settings) -> Outcome<Store> {
@@ -203,18 +348,18 @@ async fn open(settings: &Settings) -> Outcome<Store> {
     tracing::debug!(db = %shown, "connecting");
     Store::connect(&settings.db).await.map_err(|e| match e {
         // The message may quote the URL: never its password.
-        StoreError::Url(why) if why.contains(&settings.db) => Failure(format!(
+        StoreError::Url(why) if why.contains(&settings.db) => Failure::new(format!(
             "bad database URL: {}",
             why.replace(&settings.db, &shown)
         )),
-        StoreError::Url(why) => Failure(format!("bad database URL {shown}: {why}")),
+        StoreError::Url(why) => Failure::new(format!("bad database URL {shown}: {why}")),
         _ => {
             let hint = if shown.starts_with("postgres") {
                 " (is the server running, and are the host, port, user and database right?)"
             } else {
                 " (does its directory exist, and may this user write there?)"
             };
-            Failure(format!("cannot connect to the database {shown}: {e}{hint}"))
+            Failure::new(format!("cannot connect to the database {shown}: {e}{hint}"))
         }
     })
 }
@@ -223,7 +368,7 @@ async fn migrate(store: &Store) -> Outcome {
     store
         .migrate()
         .await
-        .map_err(|e| Failure(format!("cannot apply the migrations: {e}")))?;
+        .map_err(|e| Failure::new(format!("cannot apply the migrations: {e}")))?;
     tracing::info!(backend = store.backend_name(), "migrations applied");
     Ok(())
 }
@@ -233,7 +378,7 @@ async fn migrate(store: &Store) -> Outcome {
 async fn load_demo(store: &Store) -> Outcome<String> {
     let summary = shuniu_demo::load(store, shuniu_web::today())
         .await
-        .map_err(|e| Failure(format!("cannot load the demo data: {e}")))?;
+        .map_err(|e| Failure::new(format!("cannot load the demo data: {e}")))?;
     Ok(if summary.loaded {
         format!(
             "Demo data loaded: {} organizations, {} staff.",
@@ -245,27 +390,29 @@ async fn load_demo(store: &Store) -> Outcome<String> {
 }
 
 async fn serve(settings: &Settings, demo: bool) -> Outcome {
-    let store = open(settings).await?;
+    let store = open_keyed(settings, Key::CreateIfMissing).await?;
     migrate(&store).await?;
     // Bind before loading anything, so that a taken port fails at once.
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
-        .map_err(|e| Failure(format!("cannot listen on {}: {e}", settings.bind)))?;
+        .map_err(|e| Failure::new(format!("cannot listen on {}: {e}", settings.bind)))?;
     if demo {
         load_demo(&store).await?;
+        let min_len = settings.security.password_min_length as usize;
+        users::create_demo_accounts(&store, min_len).await?;
     }
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(url = %format!("http://{addr}"), db = %redact(&settings.db), "Shuniu is up");
     }
     let served = tokio::select! {
-        r = shuniu_web::serve(listener, store.clone()) => r,
+        r = shuniu_web::serve_with(listener, store.clone(), settings.security.auth_settings()) => r,
         () = terminated() => {
             tracing::info!("SIGTERM received: stopping");
             Ok(())
         }
     };
     store.close().await;
-    served.map_err(|e| Failure(format!("the server stopped: {e}")))?;
+    served.map_err(|e| Failure::new(format!("the server stopped: {e}")))?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -286,7 +433,7 @@ async fn terminated() {
 
 async fn backup(settings: &Settings, to: &Path) -> Outcome {
     if to.exists() {
-        return Err(Failure(format!(
+        return Err(Failure::new(format!(
             "{} already exists: back up to a new file",
             to.display()
         )));
@@ -294,7 +441,7 @@ async fn backup(settings: &Settings, to: &Path) -> Outcome {
     if let Some(source) = sqlite_file(&settings.db) {
         // Connecting would create an empty database where none was meant.
         if !source.exists() {
-            return Err(Failure(format!(
+            return Err(Failure::new(format!(
                 "there is no SQLite database at {}",
                 source.display()
             )));
@@ -314,10 +461,10 @@ async fn backup(settings: &Settings, to: &Path) -> Outcome {
             );
             Ok(())
         }
-        Err(StoreError::State(why)) => Err(Failure(format!(
+        Err(StoreError::State(why)) => Err(Failure::new(format!(
             "backup writes SQLite databases only: {why}"
         ))),
-        Err(e) => Err(Failure(format!(
+        Err(e) => Err(Failure::new(format!(
             "cannot write the backup to {}: {e}",
             to.display()
         ))),
@@ -362,8 +509,28 @@ mod tests {
                 bind: Some("0.0.0.0:1".into()),
                 log: None,
                 log_format: Some(LogFormat::Json),
+                ..Layer::default()
             }
         );
+        let cli = Cli::parse_from([
+            "shuniu",
+            "user",
+            "list",
+            "--db",
+            "sqlite://u.db",
+            "--audit-key-file",
+            "/k",
+            "--lockout-failures",
+            "3",
+            "--secure-cookies",
+        ]);
+        let l = cli.flags();
+        assert_eq!(l.db.as_deref(), Some("sqlite://u.db"));
+        assert_eq!(l.audit_key_file, Some(PathBuf::from("/k")));
+        assert_eq!(l.lockout_failures, Some(3));
+        assert_eq!(l.secure_cookies, Some(true));
+        let cli = Cli::parse_from(["shuniu", "--secure-cookies", "false", "audit", "verify"]);
+        assert_eq!(cli.flags().secure_cookies, Some(false));
         let cli = Cli::parse_from(["shuniu", "--log", "debug", "backup", "--to", "x.db"]);
         assert_eq!(cli.flags().log.as_deref(), Some("debug"));
         assert_eq!(cli.flags().db, None);

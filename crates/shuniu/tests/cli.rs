@@ -46,21 +46,53 @@ impl Drop for TempDir {
     }
 }
 
-/// The binary, run in `dir` with none of the caller's Shuniu settings.
+/// Every setting's environment variable.
+const SHUNIU_VARS: [&str; 14] = [
+    "SHUNIU_DB",
+    "SHUNIU_BIND",
+    "SHUNIU_LOG",
+    "SHUNIU_LOG_FORMAT",
+    "SHUNIU_CONFIG",
+    "RUST_LOG",
+    "SHUNIU_AUDIT_KEY_FILE",
+    "SHUNIU_LOCKOUT_FAILURES",
+    "SHUNIU_LOCKOUT_MINUTES",
+    "SHUNIU_SESSION_IDLE_MINUTES",
+    "SHUNIU_SESSION_ABSOLUTE_HOURS",
+    "SHUNIU_PASSWORD_MIN_LENGTH",
+    "SHUNIU_SECURE_COOKIES",
+    "SHUNIU_AUDIT_RETENTION_DAYS",
+];
+
+/// The binary, run in `dir` with none of the caller's Shuniu settings, and the audit
+/// key file `dir/audit.key` (never the working directory's default).
 fn shuniu(dir: &TempDir) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_shuniu"));
     c.current_dir(&dir.0);
-    for var in [
-        "SHUNIU_DB",
-        "SHUNIU_BIND",
-        "SHUNIU_LOG",
-        "SHUNIU_LOG_FORMAT",
-        "SHUNIU_CONFIG",
-        "RUST_LOG",
-    ] {
+    for var in SHUNIU_VARS {
         c.env_remove(var);
     }
+    c.env("SHUNIU_AUDIT_KEY_FILE", dir.path("audit.key"));
+    c.env("USER", "tester");
     c
+}
+
+/// Runs `cmd` with `input` on stdin.
+fn run_with_stdin(cmd: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shuniu");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -295,31 +327,6 @@ async fn serve_answers_healthz_on_postgres_and_stops_on_sigterm() {
 }
 
 #[tokio::test]
-async fn serve_demo_loads_xuanwu_into_an_empty_sqlite_database_once() {
-    let dir = TempDir::new();
-    let url = dir.sqlite_url("demo.db");
-    let mut server = Server::start(&dir, &["--db", &url, "--demo"], &[], None);
-    server.wait_healthy().await;
-    assert!(server.stop("INT").success());
-    let (orgs, staff) = xuanwu_organizations(&url).await;
-    assert_eq!(orgs, 1379);
-    assert!(staff >= 25_000, "staff {staff}");
-
-    // Loading again changes nothing: serve --demo and demo both leave the data alone.
-    let mut server = Server::start(&dir, &["--db", &url, "--demo"], &[], None);
-    server.wait_healthy().await;
-    assert!(server.stop("INT").success());
-    let out = run(shuniu(&dir).args(["demo", "--db", &url]));
-    assert_ok(&out);
-    assert!(
-        text(&out.stdout).contains("not loaded"),
-        "{}",
-        text(&out.stdout)
-    );
-    assert_eq!(xuanwu_organizations(&url).await.0, 1379);
-}
-
-#[tokio::test]
 async fn demo_command_loads_xuanwu_into_postgres() {
     let dir = TempDir::new();
     let url = fresh_postgres_url().await;
@@ -333,6 +340,26 @@ async fn demo_command_loads_xuanwu_into_postgres() {
     let (orgs, staff) = xuanwu_organizations(&url).await;
     assert_eq!(orgs, 1379);
     assert!(staff >= 25_000, "staff {staff}");
+
+    // One account per role, printed once, never logged.
+    let stdout = text(&out.stdout);
+    let accounts = demo_accounts(&stdout);
+    assert_eq!(accounts.len(), 5, "{stdout}");
+    for (_, _, password) in &accounts {
+        assert!(
+            !text(&out.stderr).contains(password.as_str()),
+            "password logged"
+        );
+    }
+    let store = Store::connect(&url).await.unwrap();
+    assert!(password_works(&store, "admin", &accounts[0].2).await);
+    assert!(password_works(&store, "member", &accounts[3].2).await);
+    store.close().await;
+    let out = run(shuniu(&dir).args(["demo", "--db", &url]));
+    assert_ok(&out);
+    assert!(!text(&out.stdout).contains("Demo accounts"));
+    let out = run(shuniu(&dir).args(["audit", "verify", "--db", &url]));
+    assert_ok(&out);
 }
 
 #[tokio::test]
@@ -475,4 +502,695 @@ async fn backup_refuses_postgres_clearly() {
     let out = run(shuniu(&dir).args(["backup", "--db", &url, "--to", "pg.db"]));
     assert_fails_with(&out, &["SQLite", "pg_dump"]);
     assert!(!dir.path("pg.db").exists());
+}
+
+// ---------------------------------------------------------------------------------
+// Accounts, API tokens, the audit trail, the audit key and security settings.
+
+/// The value printed after `label` on its own line of `out`.
+fn printed_after(out: &str, label: &str) -> String {
+    out.lines()
+        .find_map(|l| l.split_once(label).map(|(_, v)| v.trim().to_string()))
+        .unwrap_or_else(|| panic!("no {label:?} in: {out}"))
+}
+
+async fn password_works(store: &Store, user: &str, password: &str) -> bool {
+    let u = store.user_by_username(user).await.unwrap().expect("user");
+    let hash = store.password_hash(u.id).await.unwrap().expect("hash");
+    shuniu_web::auth::verify_password(&hash, password).await
+}
+
+async fn user_commands(dir: &TempDir, url: &str) {
+    assert_ok(&run(shuniu(dir).args(["migrate", "--db", url])));
+
+    // A generated password, shown once; the account must change it at first login.
+    let out = run(shuniu(dir).args(["user", "add", "alice", "--role", "expert", "--db", url]));
+    assert_ok(&out);
+    let stdout = text(&out.stdout);
+    let password = printed_after(&stdout, "Password (shown only this once):");
+    assert!(
+        !text(&out.stderr).contains(&password),
+        "password in the log"
+    );
+    let store = Store::connect(url).await.unwrap();
+    let alice = store.user_by_username("alice").await.unwrap().unwrap();
+    assert!(alice.must_change_password);
+    assert_eq!(alice.role.as_str(), "expert");
+    assert!(password_works(&store, "alice", &password).await);
+    assert!(!password_works(&store, "alice", "Wrong-Pass1").await);
+
+    // A weak password from stdin is refused and nothing is written.
+    let audit_before = store
+        .audit_page(&Default::default(), 1, 1)
+        .await
+        .unwrap()
+        .total;
+    let out = run_with_stdin(
+        shuniu(dir).args([
+            "user",
+            "add",
+            "bob",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--db",
+            url,
+        ]),
+        "weakpass\n",
+    );
+    assert_fails_with(&out, &["password", "refused"]);
+    assert!(!text(&out.stderr).contains("weakpass"));
+    assert!(store.user_by_username("bob").await.unwrap().is_none());
+    let audit_after = store
+        .audit_page(&Default::default(), 1, 1)
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(audit_before, audit_after, "nothing written");
+    // The user name inside the password is refused too.
+    let out = run_with_stdin(
+        shuniu(dir).args([
+            "user",
+            "add",
+            "bob",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--db",
+            url,
+        ]),
+        "Bob-Secret-42\n",
+    );
+    assert_fails_with(&out, &["user name"]);
+
+    // An official needs a jurisdiction; given on stdin, the password is not echoed.
+    let out = run_with_stdin(
+        shuniu(dir).args([
+            "user",
+            "add",
+            "carol",
+            "--role",
+            "official",
+            "--password-stdin",
+            "--db",
+            url,
+        ]),
+        "Str0ng-Passw0rd\n",
+    );
+    assert_fails_with(&out, &["jurisdiction"]);
+    let out = run_with_stdin(
+        shuniu(dir).args([
+            "user",
+            "add",
+            "carol",
+            "--role",
+            "official",
+            "--jurisdiction",
+            XUANWU,
+            "--display-name",
+            "Carol 玄武",
+            "--password-stdin",
+            "--db",
+            url,
+        ]),
+        "Str0ng-Passw0rd\n",
+    );
+    assert_ok(&out);
+    assert!(!text(&out.stdout).contains("Str0ng-Passw0rd"));
+    assert!(!text(&out.stderr).contains("Str0ng-Passw0rd"));
+    assert!(password_works(&store, "carol", "Str0ng-Passw0rd").await);
+    let carol = store.user_by_username("carol").await.unwrap().unwrap();
+    assert_eq!(carol.jurisdiction_code.as_deref(), Some(XUANWU));
+    assert_eq!(carol.display_name, "Carol 玄武");
+    // The same name twice, and an unknown role, are clear errors.
+    let out = run(shuniu(dir).args(["user", "add", "carol", "--role", "expert", "--db", url]));
+    assert_fails_with(&out, &["already taken"]);
+    let out = run(shuniu(dir).args(["user", "add", "dave", "--role", "root", "--db", url]));
+    assert_fails_with(&out, &["org_member"]);
+
+    // Disable and enable.
+    assert_ok(&run(
+        shuniu(dir).args(["user", "disable", "alice", "--db", url])
+    ));
+    assert!(
+        store
+            .user_by_username("alice")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+    let out = run(shuniu(dir).args(["user", "list", "--db", url]));
+    assert_ok(&out);
+    let list = text(&out.stdout);
+    let row = |name: &str| -> Vec<String> {
+        list.lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} not listed: {list}"))
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(row("alice")[..4], ["alice", "expert", "yes", "no"]);
+    assert_eq!(row("carol")[..5], ["carol", "official", "no", "no", XUANWU]);
+    assert!(list.contains("NAME") && list.contains("BINDING") && list.contains("LOCKED"));
+    assert_ok(&run(
+        shuniu(dir).args(["user", "enable", "alice", "--db", url])
+    ));
+    assert!(
+        !store
+            .user_by_username("alice")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+
+    // An admin reset: a new generated password, to be changed at next login.
+    let out = run(shuniu(dir).args(["user", "passwd", "carol", "--db", url]));
+    assert_ok(&out);
+    let new = printed_after(&text(&out.stdout), "New password (shown only this once):");
+    assert!(password_works(&store, "carol", &new).await);
+    assert!(!password_works(&store, "carol", "Str0ng-Passw0rd").await);
+    assert!(
+        store
+            .user_by_username("carol")
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+    let out = run_with_stdin(
+        shuniu(dir).args(["user", "passwd", "carol", "--password-stdin", "--db", url]),
+        "short\n",
+    );
+    assert_fails_with(&out, &["refused"]);
+    assert!(password_works(&store, "carol", &new).await, "unchanged");
+    let out = run(shuniu(dir).args(["user", "passwd", "nobody", "--db", url]));
+    assert_fails_with(&out, &["nobody"]);
+
+    // Every write from the shell is in the audit trail, by the OS user, role cli.
+    let filter = shuniu_store::AuditFilter {
+        actor: Some("tester".into()),
+        ..Default::default()
+    };
+    let records = store.audit_page(&filter, 1, 100).await.unwrap().items;
+    let actions: Vec<&str> = records.iter().map(|r| r.event.action.as_str()).collect();
+    for a in [
+        "user.create",
+        "user.disable",
+        "user.enable",
+        "user.password",
+    ] {
+        assert!(actions.contains(&a), "{a} not audited: {actions:?}");
+    }
+    assert!(
+        records
+            .iter()
+            .all(|r| r.event.role == "cli" && r.event.source == "local")
+    );
+    for r in &records {
+        assert!(!r.event.details.contains(&new) && !r.event.details.contains(&password));
+    }
+    store.close().await;
+
+    // The chain written with the key file verifies.
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_ok(&out);
+    assert!(
+        text(&out.stdout).contains("intact"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[tokio::test]
+async fn user_commands_on_sqlite() {
+    let dir = TempDir::new();
+    user_commands(&dir, &dir.sqlite_url("u.db")).await;
+}
+
+#[tokio::test]
+async fn user_commands_on_postgres() {
+    let dir = TempDir::new();
+    user_commands(&dir, &fresh_postgres_url().await).await;
+}
+
+async fn token_commands(dir: &TempDir, url: &str) {
+    assert_ok(&run(shuniu(dir).args(["migrate", "--db", url])));
+    assert_ok(&run(
+        shuniu(dir).args(["user", "add", "robot", "--role", "admin", "--db", url])
+    ));
+    let out = run(shuniu(dir).args([
+        "token",
+        "create",
+        "--user",
+        "robot",
+        "--name",
+        "ci export",
+        "--days",
+        "30",
+        "--db",
+        url,
+    ]));
+    assert_ok(&out);
+    let stdout = text(&out.stdout);
+    let token = printed_after(&stdout, "Token (shown only this once):");
+    assert_eq!(token.len(), 64, "{stdout}");
+    assert!(!text(&out.stderr).contains(&token));
+
+    // Stored hashed only; the hash authenticates the user until revoked.
+    let store = Store::connect(url).await.unwrap();
+    let now = chrono_now();
+    let hash = shuniu_web::auth::token_hash(&token);
+    let user = store.api_token_user(&hash, now).await.unwrap();
+    assert_eq!(user.map(|u| u.username).as_deref(), Some("robot"));
+    let robot = store.user_by_username("robot").await.unwrap().unwrap();
+    let tokens = store.api_tokens_of(robot.id).await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    let days = (tokens[0].expires_at - tokens[0].created_at).num_days();
+    assert!((29..=30).contains(&days), "expires in {days} days");
+
+    let out = run(shuniu(dir).args(["token", "list", "--user", "robot", "--db", url]));
+    assert_ok(&out);
+    let list = text(&out.stdout);
+    let id = tokens[0].id.to_string();
+    assert!(
+        list.contains(&id) && list.contains("active") && list.contains("ci export"),
+        "{list}"
+    );
+    assert!(!list.contains(&token) && !list.contains(&hash));
+
+    assert_ok(&run(shuniu(dir).args(["token", "revoke", &id, "--db", url])));
+    assert!(store.api_token_user(&hash, now).await.unwrap().is_none());
+    let out = run(shuniu(dir).args(["token", "list", "--user", "robot", "--db", url]));
+    assert!(text(&out.stdout).contains("revoked"));
+    let out = run(shuniu(dir).args(["token", "revoke", &id, "--db", url]));
+    assert_fails_with(&out, &[&id]);
+    let out = run(shuniu(dir).args([
+        "token", "create", "--user", "ghost", "--name", "x", "--db", url,
+    ]));
+    assert_fails_with(&out, &["ghost"]);
+    let out = run(shuniu(dir).args([
+        "token", "create", "--user", "robot", "--name", "x", "--days", "0", "--db", url,
+    ]));
+    assert!(!out.status.success());
+
+    let actions: Vec<String> = store
+        .audit_page(&Default::default(), 1, 100)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.event.action)
+        .collect();
+    assert!(actions.iter().any(|a| a == "token.create"), "{actions:?}");
+    assert!(actions.iter().any(|a| a == "token.revoke"), "{actions:?}");
+    store.close().await;
+}
+
+fn chrono_now() -> chrono::DateTime<chrono::Utc> {
+    shuniu_store::now()
+}
+
+#[tokio::test]
+async fn token_commands_on_sqlite() {
+    let dir = TempDir::new();
+    token_commands(&dir, &dir.sqlite_url("t.db")).await;
+}
+
+#[tokio::test]
+async fn token_commands_on_postgres() {
+    let dir = TempDir::new();
+    token_commands(&dir, &fresh_postgres_url().await).await;
+}
+
+/// Runs raw SQL against the database behind the store's back, as an attacker would.
+async fn tamper(url: &str, statements: &[&str]) {
+    use sqlx::{ConnectOptions, Executor};
+    use std::str::FromStr;
+    if url.starts_with("postgres") {
+        let mut c = sqlx::postgres::PgConnectOptions::from_str(url)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        for s in statements {
+            c.execute(*s).await.unwrap();
+        }
+    } else {
+        let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        for s in statements {
+            c.execute(*s).await.unwrap();
+        }
+    }
+}
+
+async fn audit_verify_notices_tampering(dir: &TempDir, url: &str) {
+    assert_ok(&run(shuniu(dir).args(["migrate", "--db", url])));
+    for name in ["ann", "ben", "cat"] {
+        assert_ok(&run(
+            shuniu(dir).args(["user", "add", name, "--role", "expert", "--db", url])
+        ));
+    }
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_ok(&out);
+    assert!(
+        text(&out.stdout).contains("3 record(s) verified"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Purge keeps at least 180 days: nothing this young goes, and the chain still verifies.
+    let out = run(shuniu(dir).args(["audit", "purge", "--db", url]));
+    assert_ok(&out);
+    assert!(
+        text(&out.stdout).contains("Removed 0"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(shuniu(dir).args([
+        "audit",
+        "purge",
+        "--audit-retention-days",
+        "90",
+        "--db",
+        url,
+    ]));
+    assert_fails_with(&out, &["audit_retention_days", "180"]);
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_ok(&out);
+    assert!(
+        text(&out.stdout).contains("4 record(s) verified"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Another key cannot vouch for the chain; a missing key is a clear error.
+    std::fs::write(dir.path("other.key"), "ab".repeat(32)).unwrap();
+    let out = run(shuniu(dir)
+        .args(["audit", "verify", "--db", url])
+        .env("SHUNIU_AUDIT_KEY_FILE", dir.path("other.key")));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let out = run(shuniu(dir)
+        .args(["audit", "verify", "--db", url])
+        .env("SHUNIU_AUDIT_KEY_FILE", dir.path("missing.key")));
+    assert_fails_with(&out, &["missing.key", "does not exist"]);
+    assert!(
+        !dir.path("missing.key").exists(),
+        "verify never creates a key"
+    );
+
+    // Edit record 2 directly (after dropping the append-only trigger).
+    let drop_trigger = if url.starts_with("postgres") {
+        "DROP TRIGGER audit_log_no_update ON audit_log"
+    } else {
+        "DROP TRIGGER audit_log_no_update"
+    };
+    tamper(
+        url,
+        &[
+            drop_trigger,
+            "UPDATE audit_log SET details = '{}' WHERE seq = 2",
+        ],
+    )
+    .await;
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("#2") && stdout.contains("altered"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 record(s) verified"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("tampered"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // And record 1 as the brief's example does.
+    tamper(url, &["UPDATE audit_log SET details = '{}' WHERE seq = 1"]).await;
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stdout).contains("#1"), "{}", text(&out.stdout));
+}
+
+#[tokio::test]
+async fn audit_verify_notices_tampering_on_sqlite() {
+    let dir = TempDir::new();
+    audit_verify_notices_tampering(&dir, &dir.sqlite_url("a.db")).await;
+}
+
+#[tokio::test]
+async fn audit_verify_notices_tampering_on_postgres() {
+    let dir = TempDir::new();
+    audit_verify_notices_tampering(&dir, &fresh_postgres_url().await).await;
+}
+
+async fn audit_verify_notices_a_deleted_record(dir: &TempDir, url: &str, drop: &str) {
+    assert_ok(&run(shuniu(dir).args(["migrate", "--db", url])));
+    for name in ["ann", "ben", "cat"] {
+        assert_ok(&run(
+            shuniu(dir).args(["user", "add", name, "--role", "expert", "--db", url])
+        ));
+    }
+    tamper(url, &[drop, "DELETE FROM audit_log WHERE seq = 2"]).await;
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("#2") && stdout.contains("missing"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_notices_a_deleted_record_on_both_backends() {
+    let dir = TempDir::new();
+    audit_verify_notices_a_deleted_record(
+        &dir,
+        &dir.sqlite_url("d.db"),
+        "DROP TRIGGER audit_log_no_delete",
+    )
+    .await;
+    let dir = TempDir::new();
+    audit_verify_notices_a_deleted_record(
+        &dir,
+        &fresh_postgres_url().await,
+        "DROP TRIGGER audit_log_no_update ON audit_log",
+    )
+    .await;
+}
+
+#[test]
+fn the_audit_key_file_is_created_private_once_and_required_elsewhere() {
+    let dir = TempDir::new();
+    let url = dir.sqlite_url("k.db");
+    let key = dir.path("keys.hex");
+    // A command that may not create it fails clearly and touches nothing.
+    let out = run(shuniu(&dir)
+        .args(["user", "list", "--db", &url, "--audit-key-file"])
+        .arg(&key));
+    assert_fails_with(&out, &["keys.hex", "does not exist"]);
+    assert!(!key.exists() && !dir.path("k.db").exists());
+
+    let out = run(shuniu(&dir)
+        .args(["migrate", "--db", &url, "--audit-key-file"])
+        .arg(&key));
+    assert_ok(&out);
+    assert!(
+        text(&out.stderr).contains("audit key file created"),
+        "{}",
+        text(&out.stderr)
+    );
+    let meta = std::fs::metadata(&key).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+    let hex = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(hex.trim().len(), 64);
+    assert!(hex.trim().bytes().all(|b| b.is_ascii_hexdigit()));
+
+    // Used again, not replaced; no second "created".
+    let out = run(shuniu(&dir)
+        .args(["migrate", "--db", &url, "--audit-key-file"])
+        .arg(&key));
+    assert_ok(&out);
+    assert!(!text(&out.stderr).contains("created"));
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), hex);
+
+    // The default is shuniu-audit.key in the working directory.
+    let out = run(shuniu(&dir)
+        .args(["migrate", "--db", &url])
+        .env_remove("SHUNIU_AUDIT_KEY_FILE"));
+    assert_ok(&out);
+    assert!(dir.path("shuniu-audit.key").exists());
+}
+
+#[test]
+fn security_settings_layer_defaults_file_environment_flags() {
+    let dir = TempDir::new();
+    let url = dir.sqlite_url("p.db");
+    assert_ok(&run(shuniu(&dir).args(["migrate", "--db", &url])));
+    let add = |name: &str, envs: &[(&str, &str)], flags: &[&str]| {
+        run_with_stdin(
+            shuniu(&dir)
+                .args([
+                    "user",
+                    "add",
+                    name,
+                    "--role",
+                    "expert",
+                    "--password-stdin",
+                    "--db",
+                    &url,
+                ])
+                .args(flags)
+                .envs(envs.iter().copied()),
+            "Twelve-Char1\n",
+        )
+    };
+    // Default minimum 8: a 12-character password is fine.
+    assert_ok(&add("user1", &[], &[]));
+    // The file raises it to 14: refused.
+    std::fs::write(dir.path("shuniu.toml"), "password_min_length = 14\n").unwrap();
+    assert_fails_with(&add("user2", &[], &[]), &["at least 14"]);
+    // The environment beats the file.
+    assert_ok(&add("user3", &[("SHUNIU_PASSWORD_MIN_LENGTH", "10")], &[]));
+    // The flag beats the environment.
+    let out = add(
+        "user4",
+        &[("SHUNIU_PASSWORD_MIN_LENGTH", "10")],
+        &["--password-min-length", "13"],
+    );
+    assert_fails_with(&out, &["at least 13"]);
+    // Below the floor, and an unknown value, are configuration errors (status 2).
+    let out = add("user5", &[("SHUNIU_PASSWORD_MIN_LENGTH", "6")], &[]);
+    assert_fails_with(&out, &["password_min_length"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.path("shuniu.toml"), "audit_retention_days = 30\n").unwrap();
+    let out = run(shuniu(&dir).args(["audit", "purge", "--db", &url]));
+    assert_fails_with(&out, &["audit_retention_days", "180"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The demo accounts table printed by `serve --demo` / `demo`: (user, role, password).
+fn demo_accounts(out: &str) -> Vec<(String, String, String)> {
+    let mut lines = out.lines().skip_while(|l| !l.starts_with("Demo accounts"));
+    lines.next();
+    lines.next(); // the header
+    lines
+        .take(5)
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[0].to_string(), f[1].to_string(), f[2].to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn serve_demo_loads_xuanwu_and_one_account_per_role_into_an_empty_sqlite_database_once() {
+    let dir = TempDir::new();
+    let url = dir.sqlite_url("demo.db");
+    let mut server = Server::start(&dir, &["--db", &url, "--demo"], &[], None);
+    server.wait_healthy().await;
+    let log = server.log();
+    assert!(server.stop("INT").success());
+    let (orgs, staff) = xuanwu_organizations(&url).await;
+    assert_eq!(orgs, 1379);
+    assert!(staff >= 25_000, "staff {staff}");
+    let accounts = demo_accounts(&log);
+    let roles: Vec<(&str, &str)> = accounts
+        .iter()
+        .map(|(u, r, _)| (u.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("admin", "admin"),
+            ("official", "official"),
+            ("hub", "hub_staff"),
+            ("member", "org_member"),
+            ("expert", "expert")
+        ],
+        "{log}"
+    );
+    let store = Store::connect(&url).await.unwrap();
+    for (user, _, password) in &accounts {
+        assert!(password_works(&store, user, password).await, "{user}");
+        let u = store.user_by_username(user).await.unwrap().unwrap();
+        assert!(!u.must_change_password, "{user}");
+    }
+    let official = store.user_by_username("official").await.unwrap().unwrap();
+    assert_eq!(official.jurisdiction_code.as_deref(), Some(XUANWU));
+    for (user, org) in [
+        ("hub", "梅园新村街道社会组织发展促进会"),
+        ("member", "南京玄武一家圆心灵保姆服务中心"),
+    ] {
+        let id = store
+            .user_by_username(user)
+            .await
+            .unwrap()
+            .unwrap()
+            .organization_id
+            .expect("bound");
+        let o = store.organization(id).await.unwrap().unwrap();
+        assert_eq!(o.data.name, org);
+    }
+    store.close().await;
+
+    // The admin's printed password logs in (POST /login if the site has it).
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut server = Server::start(&dir, &["--db", &url, "--demo"], &[], None);
+    server.wait_healthy().await;
+    let login = client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    if login.status() == 200 {
+        let page = login.text().await.unwrap();
+        let csrf = page
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_default()
+            .to_string();
+        let admin_password = &accounts[0].2;
+        let r = client
+            .post(format!("{}/login", server.base))
+            .form(&[
+                ("username", "admin"),
+                ("password", admin_password.as_str()),
+                ("_csrf", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_redirection(), "login → {}", r.status());
+    }
+    // A second run neither recreates nor prints them.
+    let log = server.log();
+    assert!(server.stop("INT").success());
+    assert!(!log.contains("Demo accounts"), "{log}");
+    let out = run(shuniu(&dir).args(["demo", "--db", &url]));
+    assert_ok(&out);
+    assert!(!text(&out.stdout).contains("Demo accounts"));
+    assert!(
+        text(&out.stdout).contains("not loaded"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(xuanwu_organizations(&url).await.0, 1379);
 }

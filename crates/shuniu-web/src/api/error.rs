@@ -45,7 +45,15 @@ impl IntoResponse for ApiError {
         if let AppError::Internal(e) = &self.error {
             tracing::error!(error = %e, "internal error");
         }
-        (self.error.status(), Json(self.error.json_body(self.lang))).into_response()
+        let mut resp = (self.error.status(), Json(self.error.json_body(self.lang))).into_response();
+        // RFC 6750: a 401 names the scheme the client should use.
+        if resp.status() == axum::http::StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"shuniu\""),
+            );
+        }
+        resp
     }
 }
 
@@ -66,8 +74,11 @@ impl<T, E: Into<AppError>> InLang<T> for Result<T, E> {
 /// Every error answer of the API.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `validation_failed` (422), `not_found` (404), `conflict` (409), `bad_request` (400),
-    /// `internal` (500).
+    /// `unauthenticated` (401: no valid API token where an account is needed; the
+    /// answer carries `WWW-Authenticate: Bearer`), `forbidden` (403: the record is known
+    /// to the caller, but this is not theirs to do), `validation_failed` (422),
+    /// `not_found` (404, also for a record outside the caller's scope), `conflict` (409),
+    /// `bad_request` (400), `internal` (500).
     #[schema(example = "validation_failed")]
     pub error: String,
     /// For `validation_failed`: every bad field (or query parameter) and what is wrong

@@ -4,10 +4,12 @@ use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
+use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::jurisdiction::Jurisdiction;
 use shuniu_store::Store;
 use utoipa::ToSchema;
 
+use super::access::ApiCaller;
 use super::error::{ApiError, ApiLang, ErrorBody, InLang};
 use super::schema;
 use crate::{AppError, AppState};
@@ -92,14 +94,22 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
     path = "/api/v1/jurisdictions",
     operation_id = "jurisdiction_roots",
     tag = "jurisdictions",
-    responses((status = 200, description = "The root nodes", body = Vec<JurisdictionNode>))
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The root nodes", body = Vec<JurisdictionNode>),
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+    )
 )]
 pub async fn roots(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
 ) -> Result<Json<Vec<JurisdictionNode>>, ApiError> {
     let mut out = Vec::new();
     for j in s.store.jurisdiction_roots().await.in_lang(lang)? {
+        caller
+            .require(Action::Read, &Resource::Jurisdiction { path: &j.path })
+            .in_lang(lang)?;
         out.push(node(&s.store, j).await.in_lang(lang)?);
     }
     Ok(Json(out))
@@ -112,14 +122,17 @@ pub async fn roots(
     operation_id = "get_jurisdiction",
     tag = "jurisdictions",
     params(("code" = String, Path, description = "Division code, 6 or 12 digits", example = "320102")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The node", body = JurisdictionNode),
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
         (status = 404, description = "No such jurisdiction", body = ErrorBody),
     )
 )]
 pub async fn one(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<JurisdictionNode>, ApiError> {
     let Path(code) = code.map_err(|_| AppError::NotFound).in_lang(lang)?;
@@ -129,6 +142,9 @@ pub async fn one(
         .await
         .in_lang(lang)?
         .ok_or(AppError::NotFound)
+        .in_lang(lang)?;
+    caller
+        .require(Action::Read, &Resource::Jurisdiction { path: &j.path })
         .in_lang(lang)?;
     Ok(Json(node(&s.store, j).await.in_lang(lang)?))
 }

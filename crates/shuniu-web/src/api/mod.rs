@@ -16,9 +16,12 @@ use utoipa::OpenApi;
 use crate::AppState;
 use crate::routes::Routes;
 
+pub mod access;
+pub mod audit;
 pub mod error;
 pub mod input;
 pub mod jurisdictions;
+pub mod me;
 pub mod organizations;
 pub mod schema;
 
@@ -31,8 +34,18 @@ pub mod schema;
             `{\"error\": \"validation_failed\", \"fields\": {field: message}}` naming every bad \
             field, `409` for a taken USCC or filing number or a change the record's state \
             forbids, `404` for an unknown id. Messages are in English unless `Accept-Language` \
-            prefers Chinese."
+            prefers Chinese.\n\n\
+            **Authentication**: send an API token as `Authorization: Bearer <token>` \
+            (`shuniu token create`). Public reads (organizations, their history, \
+            jurisdictions) need none; personal data in them (contact phones) is then masked \
+            (`138****8000`). A missing token where an account is needed, or a token that is \
+            invalid, expired or revoked on any endpoint, answers `401` \
+            `{\"error\": \"unauthenticated\"}` with `WWW-Authenticate: Bearer`. A record the \
+            caller may read but not change answers `403` `{\"error\": \"forbidden\"}`; what \
+            is outside the caller's scope answers `404`. Session cookies do not authenticate \
+            the API."
     ),
+    modifiers(&BearerScheme),
     paths(
         organizations::list,
         organizations::create,
@@ -42,14 +55,41 @@ pub mod schema;
         organizations::history,
         jurisdictions::roots,
         jurisdictions::one,
+        me::me,
+        audit::list,
+        audit::export,
+        audit::verify,
     ),
     components(schemas(error::ErrorBody)),
     tags(
         (name = "organizations", description = "The registry of social organizations 社会组织登记备案"),
         (name = "jurisdictions", description = "Province → city → district → street → community"),
+        (name = "accounts", description = "The calling account"),
+        (name = "audit", description = "The tamper-evident audit trail (admins; officials: their jurisdiction)"),
     )
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme the operations name.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`shuniu token create --user NAME --name LABEL`)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
     ApiDoc::openapi()
@@ -86,6 +126,10 @@ pub fn routes() -> Routes {
         .get("/api/v1/organizations/{id}/history", organizations::history)
         .get("/api/v1/jurisdictions", jurisdictions::roots)
         .get("/api/v1/jurisdictions/{code}", jurisdictions::one)
+        .get("/api/v1/me", me::me)
+        .get("/api/v1/audit", audit::list)
+        .get("/api/v1/audit.csv", audit::export)
+        .get("/api/v1/audit/verify", audit::verify)
 }
 
 /// Unknown paths under `/api/v1` answer JSON (not part of the route table).

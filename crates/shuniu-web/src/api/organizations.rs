@@ -14,6 +14,7 @@ use shuniu_store::{OrgChange, Page};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::access::{self, ApiCaller, note_denial, phone_text, require_account};
 use super::error::{ApiError, ApiLang, ErrorBody, InLang};
 use super::input::{self, Mode};
 use super::schema;
@@ -44,7 +45,9 @@ pub struct OrganizationRecord {
     pub address: String,
     pub founded_on: NaiveDate,
     pub legal_representative: String,
-    #[schema(required)]
+    /// Personal data: masked (`138****8000`) unless the caller may see it in full
+    /// (officials over the organization's jurisdiction, its own members, admins).
+    #[schema(required, example = "138****8000")]
     pub contact_phone: Option<String>,
     pub staff_full_time: u32,
     pub staff_part_time: u32,
@@ -80,6 +83,16 @@ fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
 }
 
+impl OrganizationRecord {
+    /// The record as a caller sees it: personal data in full only if `visible`.
+    pub fn for_caller(o: &Organization, visible: bool) -> Self {
+        let mut r = OrganizationRecord::from(o);
+        r.contact_phone = registry::phone_for(o, visible);
+        r
+    }
+}
+
+/// The full record (no masking): only for callers known to see personal data.
 impl From<&Organization> for OrganizationRecord {
     fn from(o: &Organization) -> Self {
         let d = &o.data;
@@ -124,10 +137,18 @@ pub struct OrganizationPage {
     pub per_page: u32,
 }
 
-impl From<&Page<Organization>> for OrganizationPage {
-    fn from(p: &Page<Organization>) -> Self {
+impl OrganizationPage {
+    /// `visible[i]`: whether the caller sees item `i`'s personal data in full.
+    fn for_caller(p: &Page<Organization>, visible: &[bool]) -> Self {
         OrganizationPage {
-            items: p.items.iter().map(OrganizationRecord::from).collect(),
+            items: p
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    OrganizationRecord::for_caller(o, visible.get(i).copied().unwrap_or(false))
+                })
+                .collect(),
             total: p.total,
             page: p.page,
             per_page: p.per_page,
@@ -227,24 +248,51 @@ pub struct StatusChangeRequest {
 pub struct ChangeRecord {
     pub id: Uuid,
     pub changed_at: DateTime<Utc>,
-    /// Who made the change (`api` until accounts exist).
+    /// Who made the change (the account's user name).
     pub actor: String,
     /// `created`, `updated`, or `status:<new status>`.
     #[schema(example = "updated")]
     pub action: String,
-    /// Changed fields: `{"field": {"from": old, "to": new}}`.
+    /// Changed fields: `{"field": {"from": old, "to": new}}`. Personal data
+    /// (`contact_phone`) is masked unless the caller may see it in full.
     #[schema(value_type = Object, example = json!({"staff_full_time": {"from": 4, "to": 9}}))]
     pub changes: serde_json::Value,
 }
 
-impl From<OrgChange> for ChangeRecord {
-    fn from(c: OrgChange) -> Self {
+/// Personal-data fields of the change history, masked like the record.
+const PERSONAL_FIELDS: &[&str] = &["contact_phone"];
+
+fn mask_changes(mut changes: serde_json::Value) -> serde_json::Value {
+    fn mask(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => *s = phone_text(s, false),
+            serde_json::Value::Object(m) => m.values_mut().for_each(mask),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(mask),
+            _ => {}
+        }
+    }
+    if let Some(m) = changes.as_object_mut() {
+        for f in PERSONAL_FIELDS {
+            if let Some(v) = m.get_mut(*f) {
+                mask(v);
+            }
+        }
+    }
+    changes
+}
+
+impl ChangeRecord {
+    fn for_caller(c: OrgChange, visible: bool) -> Self {
         ChangeRecord {
             id: c.id,
             changed_at: micros(c.changed_at),
             actor: c.actor,
             action: c.action,
-            changes: c.changes,
+            changes: if visible {
+                c.changes
+            } else {
+                mask_changes(c.changes)
+            },
         }
     }
 }
@@ -259,25 +307,35 @@ fn body_object(body: &Bytes) -> Result<serde_json::Map<String, serde_json::Value
     input::object(body).map_err(AppError::Validation)
 }
 
-fn record(o: &Organization) -> Json<OrganizationRecord> {
-    Json(OrganizationRecord::from(o))
+/// The record as this caller may see it.
+async fn record(
+    s: &AppState,
+    caller: &Caller,
+    o: &Organization,
+) -> Result<Json<OrganizationRecord>, AppError> {
+    let visible = access::visible_one(s, caller, o).await?;
+    Ok(Json(OrganizationRecord::for_caller(o, visible)))
 }
 
 /// List organizations, filtered, searched, sorted and paginated in the database.
+/// Public: no token needed; contact phones are masked unless the caller may see them.
 #[utoipa::path(
     get,
     path = "/api/v1/organizations",
     operation_id = "list_organizations",
     tag = "organizations",
     params(ListQuery),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One page of matching organizations", body = OrganizationPage),
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
         (status = 422, description = "A filter, sort or paging parameter is bad; each is named in `fields`", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<OrganizationPage>, ApiError> {
     let Query(q) = q
@@ -300,7 +358,10 @@ pub async fn list(
         .in_lang(lang);
     }
     let page = registry::list(&s.store, &q).await.in_lang(lang)?;
-    Ok(Json(OrganizationPage::from(&page)))
+    let visible = registry::personal_data_visible(&s.store, &caller, &page.items)
+        .await
+        .in_lang(lang)?;
+    Ok(Json(OrganizationPage::for_caller(&page, &visible)))
 }
 
 /// Register (or file) an organization.
@@ -310,9 +371,12 @@ pub async fn list(
     operation_id = "create_organization",
     tag = "organizations",
     request_body = OrganizationCreate,
+    security(("bearer" = [])),
     responses(
         (status = 201, description = "Created; `Location` names the new record", body = OrganizationRecord,
             headers(("Location" = String, description = "/api/v1/organizations/{id}"))),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller may not register organizations (there)", body = ErrorBody),
         (status = 409, description = "The USCC or filing number is already registered", body = ErrorBody),
         (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
     )
@@ -320,22 +384,30 @@ pub async fn list(
 pub async fn create(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
-    caller: Result<Caller, AppError>,
+    ApiCaller(caller): ApiCaller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = caller.in_lang(lang)?;
+    require_account(&caller).in_lang(lang)?;
     let body = body_object(&body).in_lang(lang)?;
     let (draft, found) = input::organization_draft(&body, Mode::Create);
-    let org = registry::create_with(&s.store, &draft, found, &caller)
-        .await
-        .in_lang(lang)?;
+    let created = registry::create_with(&s.store, &draft, found, &caller).await;
+    let org = note_denial(
+        &s,
+        &caller,
+        "organization.create",
+        "organization:new".into(),
+        created,
+    )
+    .await
+    .in_lang(lang)?;
+    let rec = record(&s, &caller, &org).await.in_lang(lang)?;
     Ok((
         StatusCode::CREATED,
         [(
             header::LOCATION,
             format!("/api/v1/organizations/{}", org.id),
         )],
-        record(&org),
+        rec,
     )
         .into_response())
 }
@@ -347,19 +419,25 @@ pub async fn create(
     operation_id = "get_organization",
     tag = "organizations",
     params(("id" = Uuid, Path, description = "Organization id")),
+    security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The record", body = OrganizationRecord),
+        (status = 200, description = "The record (personal data masked unless the caller may see it)", body = OrganizationRecord),
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
         (status = 404, description = "No such organization (or not a UUID)", body = ErrorBody),
     )
 )]
 pub async fn get(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<OrganizationRecord>, ApiError> {
     let id = parse_id(id).in_lang(lang)?;
     let org = registry::get(&s.store, id).await.in_lang(lang)?;
-    Ok(record(&org))
+    registry::require_on(&s.store, &caller, shuniu_domain::access::Action::Read, &org)
+        .await
+        .in_lang(lang)?;
+    record(&s, &caller, &org).await.in_lang(lang)
 }
 
 /// Change some fields of an organization.
@@ -370,8 +448,11 @@ pub async fn get(
     tag = "organizations",
     params(("id" = Uuid, Path, description = "Organization id")),
     request_body = OrganizationPatch,
+    security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated record", body = OrganizationRecord),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller may read this organization but not edit it", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
         (status = 409, description = "The USCC or filing number is taken, or the organization is deregistered", body = ErrorBody),
         (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
@@ -380,20 +461,27 @@ pub async fn get(
 pub async fn update(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
-    caller: Result<Caller, AppError>,
+    ApiCaller(caller): ApiCaller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Json<OrganizationRecord>, ApiError> {
-    let caller = caller.in_lang(lang)?;
+    require_account(&caller).in_lang(lang)?;
     let id = parse_id(id).in_lang(lang)?;
     // An unknown id is a 404 whatever the body says.
     registry::get(&s.store, id).await.in_lang(lang)?;
     let body = body_object(&body).in_lang(lang)?;
     let (patch, found) = input::organization_draft(&body, Mode::Patch);
-    let org = registry::update_with(&s.store, id, patch, found, &caller)
-        .await
-        .in_lang(lang)?;
-    Ok(record(&org))
+    let updated = registry::update_with(&s.store, id, patch, found, &caller).await;
+    let org = note_denial(
+        &s,
+        &caller,
+        "organization.update",
+        format!("organization:{id}"),
+        updated,
+    )
+    .await
+    .in_lang(lang)?;
+    record(&s, &caller, &org).await.in_lang(lang)
 }
 
 /// Suspend, reactivate or deregister an organization (never a hard delete).
@@ -404,8 +492,11 @@ pub async fn update(
     tag = "organizations",
     params(("id" = Uuid, Path, description = "Organization id")),
     request_body = StatusChangeRequest,
+    security(("bearer" = [])),
     responses(
         (status = 200, description = "The record in its new status", body = OrganizationRecord),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller may read this organization but not change its status", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
         (status = 409, description = "The change is not allowed from the current status (deregistration is final)", body = ErrorBody),
         (status = 422, description = "Every bad field named", body = ErrorBody),
@@ -414,11 +505,11 @@ pub async fn update(
 pub async fn change_status(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
-    caller: Result<Caller, AppError>,
+    ApiCaller(caller): ApiCaller,
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Json<OrganizationRecord>, ApiError> {
-    let caller = caller.in_lang(lang)?;
+    require_account(&caller).in_lang(lang)?;
     let id = parse_id(id).in_lang(lang)?;
     registry::get(&s.store, id).await.in_lang(lang)?;
     let body = body_object(&body).in_lang(lang)?;
@@ -443,7 +534,7 @@ pub async fn change_status(
         }
         return Err(AppError::Validation(found)).in_lang(lang);
     }
-    let org = registry::change_status(
+    let changed = registry::change_status(
         &s.store,
         id,
         status.as_deref(),
@@ -451,30 +542,52 @@ pub async fn change_status(
         effective_on.as_deref(),
         &caller,
     )
+    .await;
+    let org = note_denial(
+        &s,
+        &caller,
+        "organization.status",
+        format!("organization:{id}"),
+        changed,
+    )
     .await
     .in_lang(lang)?;
-    Ok(record(&org))
+    record(&s, &caller, &org).await.in_lang(lang)
 }
 
-/// The change history of an organization, newest first.
+/// The change history of an organization, newest first. Public like the record
+/// itself (and like the history on the organization's page); personal data in the
+/// changes (`contact_phone`) is masked unless the caller may see it in full.
 #[utoipa::path(
     get,
     path = "/api/v1/organizations/{id}/history",
     operation_id = "organization_history",
     tag = "organizations",
     params(("id" = Uuid, Path, description = "Organization id")),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Changes, newest first", body = Vec<ChangeRecord>),
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
     )
 )]
 pub async fn history(
     State(s): State<AppState>,
     ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Vec<ChangeRecord>>, ApiError> {
     let id = parse_id(id).in_lang(lang)?;
-    registry::get(&s.store, id).await.in_lang(lang)?;
+    let org = registry::get(&s.store, id).await.in_lang(lang)?;
+    registry::require_on(&s.store, &caller, shuniu_domain::access::Action::Read, &org)
+        .await
+        .in_lang(lang)?;
+    let visible = access::visible_one(&s, &caller, &org).await.in_lang(lang)?;
     let changes = s.store.organization_history(id).await.in_lang(lang)?;
-    Ok(Json(changes.into_iter().map(ChangeRecord::from).collect()))
+    Ok(Json(
+        changes
+            .into_iter()
+            .map(|c| ChangeRecord::for_caller(c, visible))
+            .collect(),
+    ))
 }

@@ -2,13 +2,15 @@
 //! with each message next to its field and with everything the user typed.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
-use axum_extra::extract::FormRejection;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use shuniu_domain::FieldErrors;
+use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::jurisdiction::{Jurisdiction, Level};
 use shuniu_domain::registry::{
     Grade, LegalForm, OrgStatus, OrganizationDraft, PartyOrg, ServiceDomain, Stage,
@@ -18,9 +20,43 @@ use super::catalog::field_label;
 use super::orgs::{parse_id, status_class};
 use super::view::{Opt, jurisdiction_options, options, tree};
 use super::{Ui, error_page, render, see_other};
-use crate::auth::Caller;
+use crate::auth::{CSRF_FIELD, Caller};
 use crate::registry;
 use crate::{AppError, AppState, today};
+
+/// A form body and the `_csrf` token it carried (every state-changing form has one).
+pub struct CsrfForm<T>(pub T, pub Option<String>);
+
+/// The raw value of `_csrf` in a urlencoded body (tokens are hex: nothing to decode).
+fn csrf_of(body: &[u8]) -> Option<String> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == CSRF_FIELD)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The CSRF check of the registry's forms. An anonymous caller is not checked here:
+/// the policy refuses them (sign in first) before anything changes.
+fn check_csrf(caller: &Caller, token: Option<&str>) -> Result<(), AppError> {
+    if caller.user.is_none() {
+        return Ok(());
+    }
+    caller.check_csrf(token)
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
+    type Rejection = ();
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20).await.map_err(|_| ())?;
+        let token = csrf_of(&bytes);
+        let req = Request::from_parts(parts, Body::from(bytes));
+        let Form(t) = Form::<T>::from_request(req, state).await.map_err(|_| ())?;
+        Ok(CsrfForm(t, token))
+    }
+}
 
 /// One form control with its label, value, choices and error.
 pub struct Field {
@@ -42,7 +78,12 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(ui: &Ui, name: &'static str, kind: &'static str, errors: &FieldErrors) -> Self {
+    pub(super) fn new(
+        ui: &Ui,
+        name: &'static str,
+        kind: &'static str,
+        errors: &FieldErrors,
+    ) -> Self {
         Field {
             name,
             label: field_label(ui.lang, name),
@@ -59,27 +100,27 @@ impl Field {
             max: String::new(),
         }
     }
-    fn value(mut self, v: &Option<String>) -> Self {
+    pub(super) fn value(mut self, v: &Option<String>) -> Self {
         self.value = v.clone().unwrap_or_default();
         self
     }
-    fn required(mut self) -> Self {
+    pub(super) fn required(mut self) -> Self {
         self.required = true;
         self
     }
-    fn wide(mut self) -> Self {
+    pub(super) fn wide(mut self) -> Self {
         self.wide = true;
         self
     }
-    fn hint(mut self, h: &'static str) -> Self {
+    pub(super) fn hint(mut self, h: &'static str) -> Self {
         self.hint = Some(h);
         self
     }
-    fn options(mut self, o: Vec<Opt>) -> Self {
+    pub(super) fn options(mut self, o: Vec<Opt>) -> Self {
         self.options = o;
         self
     }
-    fn numeric(mut self) -> Self {
+    pub(super) fn numeric(mut self) -> Self {
         self.inputmode = "numeric";
         self
     }
@@ -122,7 +163,7 @@ pub struct SummaryItem {
     pub message: String,
 }
 
-fn summary(ui: &Ui, errors: &FieldErrors, order: &[&str]) -> Vec<SummaryItem> {
+pub(super) fn summary(ui: &Ui, errors: &FieldErrors, order: &[&str]) -> Vec<SummaryItem> {
     let mut keys: Vec<&String> = errors.0.keys().collect();
     keys.sort_by_key(|k| order.iter().position(|f| f == k).unwrap_or(usize::MAX));
     keys.into_iter()
@@ -383,8 +424,14 @@ async fn form_failure(
 }
 
 /// `GET /organizations/new`
-pub async fn new(State(s): State<AppState>, ui: Ui) -> Response {
+pub async fn new(State(s): State<AppState>, ui: Ui, caller: Caller) -> Response {
     let ui = ui.with_nav("new");
+    let anywhere = Resource::NewOrganization {
+        jurisdiction_path: None,
+    };
+    if let Err(e) = caller.require(Action::Create, &anywhere) {
+        return error_page(&ui, &e);
+    }
     let zero = Some("0".to_string());
     let draft = OrganizationDraft {
         party_org: Some(PartyOrg::None.as_str().into()),
@@ -411,12 +458,15 @@ pub async fn create(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<Form<OrganizationDraft>, FormRejection>,
+    form: Result<CsrfForm<OrganizationDraft>, ()>,
 ) -> Response {
     let ui = ui.with_nav("new").at("/organizations/new");
-    let Ok(Form(draft)) = form else {
+    let Ok(CsrfForm(draft, token)) = form else {
         return error_page(&ui, &AppError::BadRequest("form".into()));
     };
+    if let Err(e) = check_csrf(&caller, token.as_deref()) {
+        return error_page(&ui, &e);
+    }
     let draft = complete(draft);
     match registry::create(&s.store, &draft, &caller).await {
         Ok(o) => see_other(&format!("/organizations/{}", o.id)),
@@ -425,7 +475,12 @@ pub async fn create(
 }
 
 /// `GET /organizations/{id}/edit`
-pub async fn edit(State(s): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
+pub async fn edit(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
     let ui = ui.with_nav("orgs");
     let o = match parse_id(&id) {
         Ok(id) => registry::get(&s.store, id).await,
@@ -435,6 +490,9 @@ pub async fn edit(State(s): State<AppState>, ui: Ui, Path(id): Path<String>) -> 
         Ok(o) => o,
         Err(e) => return error_page(&ui, &e),
     };
+    if let Err(e) = registry::require_on(&s.store, &caller, Action::Edit, &o).await {
+        return error_page(&ui, &e);
+    }
     let mode = Mode::Edit {
         id: o.id.to_string(),
         name: o.data.name.clone(),
@@ -465,7 +523,7 @@ pub async fn update(
     ui: Ui,
     caller: Caller,
     Path(id): Path<String>,
-    form: Result<Form<OrganizationDraft>, FormRejection>,
+    form: Result<CsrfForm<OrganizationDraft>, ()>,
 ) -> Response {
     let ui = ui.with_nav("orgs");
     let o = match parse_id(&id) {
@@ -477,9 +535,12 @@ pub async fn update(
         Err(e) => return error_page(&ui, &e),
     };
     let ui = ui.at(format!("/organizations/{}/edit", o.id));
-    let Ok(Form(draft)) = form else {
+    let Ok(CsrfForm(draft, token)) = form else {
         return error_page(&ui, &AppError::BadRequest("form".into()));
     };
+    if let Err(e) = check_csrf(&caller, token.as_deref()) {
+        return error_page(&ui, &e);
+    }
     let draft = complete(draft);
     let mode = Mode::Edit {
         id: o.id.to_string(),
@@ -595,8 +656,23 @@ async fn status_page(
 }
 
 /// `GET /organizations/{id}/status`
-pub async fn status_form(State(s): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
+pub async fn status_form(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
     let ui = ui.with_nav("orgs");
+    let allowed = match parse_id(&id) {
+        Ok(uuid) => match registry::get(&s.store, uuid).await {
+            Ok(o) => registry::require_on(&s.store, &caller, Action::ChangeStatus, &o).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = allowed {
+        return error_page(&ui, &e);
+    }
     let form = StatusForm {
         effective_on: Some(today().to_string()),
         ..Default::default()
@@ -619,12 +695,15 @@ pub async fn change_status(
     ui: Ui,
     caller: Caller,
     Path(id): Path<String>,
-    form: Result<Form<StatusForm>, FormRejection>,
+    form: Result<CsrfForm<StatusForm>, ()>,
 ) -> Response {
     let ui = ui.with_nav("orgs");
-    let Ok(Form(form)) = form else {
+    let Ok(CsrfForm(form, token)) = form else {
         return error_page(&ui, &AppError::BadRequest("form".into()));
     };
+    if let Err(e) = check_csrf(&caller, token.as_deref()) {
+        return error_page(&ui, &e);
+    }
     let uuid = match parse_id(&id) {
         Ok(u) => u,
         Err(e) => return error_page(&ui, &e),

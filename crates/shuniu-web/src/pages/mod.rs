@@ -16,10 +16,16 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shuniu_domain::Lang;
 
-use crate::AppError;
+use shuniu_domain::access::{Action, Resource};
+
+use crate::auth::{Caller, Via};
 use crate::i18n::{LANG_COOKIE, lang_of};
 use crate::routes::Routes;
+use crate::{AppError, AppState};
 
+mod account;
+mod admin;
+mod audit;
 mod catalog;
 mod forms;
 mod home;
@@ -40,19 +46,51 @@ pub fn routes() -> Routes {
         .post("/organizations/{id}/edit", forms::update)
         .get("/organizations/{id}/status", forms::status_form)
         .post("/organizations/{id}/status", forms::change_status)
+        .get("/login", account::login_form)
+        .post("/login", account::login)
+        .post("/logout", account::logout)
+        .get("/account", account::account)
+        .get("/account/password", account::password_form)
+        .post("/account/password", account::change_password)
+        .post("/account/tokens", account::create_token)
+        .post("/account/tokens/{id}/revoke", account::revoke_token)
+        .get("/admin/users", admin::users)
+        .get("/admin/users/new", admin::new_user)
+        .post("/admin/users", admin::create_user)
+        .post("/admin/users/{id}/disable", admin::disable)
+        .post("/admin/users/{id}/enable", admin::enable)
+        .get("/admin/users/{id}/password", admin::reset_form)
+        .post("/admin/users/{id}/password", admin::reset)
+        .get("/audit", audit::browse)
+        .get("/audit.csv", audit::export)
         .get("/lang/{lang}", switch_lang)
         .get("/static/{file}", static_file)
 }
 
+/// The signed-in user as the navigation shows them.
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub role: &'static str,
+    pub is_admin: bool,
+    pub can_audit: bool,
+    pub can_register: bool,
+}
+
 /// What every page template needs: the language, where the page is (for the language
-/// switch), and which navigation item is current.
+/// switch), which navigation item is current, who is signed in and the CSRF token
+/// every state-changing form carries.
 #[derive(Debug, Clone)]
 pub struct Ui {
     pub lang: Lang,
     /// Path and query of this page; the language switch comes back here.
     pub here: String,
-    /// `home`, `orgs`, `new` or empty.
+    /// `home`, `orgs`, `new`, `account`, `users`, `audit` or empty.
     pub nav: &'static str,
+    pub me: Option<Me>,
+    /// The `_csrf` value of this caller's forms (empty if there is none yet).
+    pub csrf: String,
 }
 
 impl Ui {
@@ -61,7 +99,46 @@ impl Ui {
             lang,
             here: here.into(),
             nav: "",
+            me: None,
+            csrf: String::new(),
         }
+    }
+    /// `self` for `caller`: who is signed in, and their forms' CSRF token.
+    pub fn for_caller(mut self, caller: &Caller) -> Self {
+        self.csrf = caller.csrf_token().unwrap_or_default().to_string();
+        self.me = caller.user.as_ref().map(|u| Me {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.label(self.lang),
+            is_admin: caller
+                .decide(Action::ManageUsers, &Resource::Accounts)
+                .is_allowed(),
+            can_audit: caller
+                .decide(Action::ReadAudit, &Resource::AuditTrail)
+                .is_allowed(),
+            can_register: caller
+                .decide(
+                    Action::Create,
+                    &Resource::NewOrganization {
+                        jurisdiction_path: None,
+                    },
+                )
+                .is_allowed(),
+        });
+        self
+    }
+    /// The nav shows a Register link to anonymous visitors (they are asked to sign in)
+    /// and to roles that may register.
+    /// The sign-in link, coming back here afterwards.
+    pub fn login_href(&self) -> String {
+        if self.here.starts_with("/login") {
+            "/login".into()
+        } else {
+            format!("/login?next={}", view::pct(&self.here))
+        }
+    }
+    pub fn show_register(&self) -> bool {
+        self.me.as_ref().is_none_or(|m| m.can_register)
     }
     pub fn with_nav(mut self, nav: &'static str) -> Self {
         self.nav = nav;
@@ -98,15 +175,38 @@ impl Ui {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ui {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+/// Paths a user who must change their password may still reach.
+fn allowed_before_password_change(path: &str) -> bool {
+    path == "/account/password"
+        || path == "/logout"
+        || path.starts_with("/static/")
+        || path.starts_with("/lang/")
+}
+
+impl FromRequestParts<AppState> for Ui {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let here = parts
             .uri
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        Ok(Ui::new(lang_of(parts), here))
+        let ui = Ui::new(lang_of(parts), here);
+        let caller = match Caller::from_request_parts(parts, state).await {
+            Ok(c) => c,
+            Err(e) => return Err(error_page(&ui, &e)),
+        };
+        // An account made or reset by an admin changes its password before anything else.
+        if matches!(caller.via, Via::Session { .. })
+            && caller.user.as_ref().is_some_and(|u| u.must_change_password)
+            && !allowed_before_password_change(parts.uri.path())
+        {
+            return Err(see_other("/account/password"));
+        }
+        Ok(ui.for_caller(&caller))
     }
 }
 
@@ -151,8 +251,61 @@ struct ErrorPage {
     details: Vec<String>,
 }
 
+/// Marks a page's `403` (the policy said no) so that [`record_denials`] audits it.
+#[derive(Debug, Clone, Copy)]
+struct Denied;
+
+/// Records every permission denial of a page (`403` from the policy, not a CSRF
+/// failure) in the audit trail as `access.denied`: method, path and who asked.
+pub async fn record_denials(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let headers = req.headers().clone();
+    let conn = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .cloned();
+    let res = next.run(req).await;
+    if res.extensions().get::<Denied>().is_none() {
+        return res;
+    }
+    // Who asked: the same credentials, looked at again (only on a denial).
+    let mut probe = axum::http::Request::new(());
+    *probe.uri_mut() = uri.clone();
+    *probe.headers_mut() = headers;
+    if let Some(c) = conn {
+        probe.extensions_mut().insert(c);
+    }
+    let (mut parts, ()) = probe.into_parts();
+    if let Ok(caller) = Caller::from_request_parts(&mut parts, &s).await {
+        let details = serde_json::json!({ "method": method.as_str(), "path": uri.path() });
+        let event = caller.event(
+            "access.denied",
+            format!("page:{}", uri.path()),
+            shuniu_domain::audit::Outcome::Failure,
+            details.to_string(),
+        );
+        if let Err(e) = s.store.audit(event).await {
+            tracing::error!(error = %e, "could not record a permission denial");
+        }
+    }
+    res
+}
+
 /// The HTML page for an error, in the user's language.
 pub(crate) fn error_page(ui: &Ui, err: &AppError) -> Response {
+    let mut res = error_page_inner(ui, err);
+    if matches!(err, AppError::Forbidden) {
+        res.extensions_mut().insert(Denied);
+    }
+    res
+}
+
+fn error_page_inner(ui: &Ui, err: &AppError) -> Response {
     let status = err.status();
     let (title, message, details) = match err {
         // Pages send an anonymous caller to the login page, and back here after.

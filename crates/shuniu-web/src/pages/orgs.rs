@@ -19,8 +19,10 @@ use uuid::Uuid;
 use super::catalog::field_label;
 use super::view::{Opt, fmt_int, jurisdiction_options, options, pct, tree};
 use super::{Ui, error_page, render};
+use crate::auth::Caller;
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, local_time, today};
+use shuniu_domain::access::{Action, Resource};
 
 /// A select of the filter form.
 pub struct Filter {
@@ -394,6 +396,7 @@ struct DetailPage {
     is_demo: bool,
     notice: Option<String>,
     can_edit: bool,
+    can_change_status: bool,
     sections: Vec<Section>,
     history: Vec<HistoryRow>,
 }
@@ -403,17 +406,41 @@ pub fn parse_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound)
 }
 
-pub async fn detail(State(s): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
+pub async fn detail(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Response {
     let ui = ui.with_nav("orgs");
-    match detail_page(&s, &ui, &id).await {
+    match detail_page(&s, &ui, &caller, &id).await {
         Ok(p) => render(StatusCode::OK, &p),
         Err(e) => error_page(&ui, &e),
     }
 }
 
-async fn detail_page(s: &AppState, ui: &Ui, id: &str) -> Result<DetailPage, AppError> {
+async fn detail_page(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    id: &str,
+) -> Result<DetailPage, AppError> {
     let id = parse_id(id)?;
     let o = registry::get(&s.store, id).await?;
+    let path = registry::path_of(&s.store, &o).await?;
+    let resource = Resource::Organization {
+        id: o.id,
+        jurisdiction_path: &path,
+        hub_ids: &[],
+    };
+    let can_edit =
+        o.status != OrgStatus::Deregistered && caller.decide(Action::Edit, &resource).is_allowed();
+    let can_change_status = caller.decide(Action::ChangeStatus, &resource).is_allowed();
+    let phone_visible = registry::personal_data_visible(&s.store, caller, std::slice::from_ref(&o))
+        .await?
+        .first()
+        .copied()
+        .unwrap_or(false);
     let history = s.store.organization_history(id).await?;
     let lang = ui.lang;
     let d = &o.data;
@@ -457,10 +484,7 @@ async fn detail_page(s: &AppState, ui: &Ui, id: &str) -> Result<DetailPage, AppE
                 ),
                 Item::text(
                     ui.t("field.contact_phone"),
-                    d.contact_phone
-                        .as_ref()
-                        .map(|p| p.to_string())
-                        .unwrap_or_default(),
+                    registry::phone_for(&o, phone_visible).unwrap_or_default(),
                 ),
             ],
         },
@@ -538,7 +562,7 @@ async fn detail_page(s: &AppState, ui: &Ui, id: &str) -> Result<DetailPage, AppE
             changes: if h.action == "created" {
                 vec![]
             } else {
-                change_lines(lang, &h.changes)
+                change_lines(lang, &h.changes, !phone_visible)
             },
         })
         .collect();
@@ -551,7 +575,8 @@ async fn detail_page(s: &AppState, ui: &Ui, id: &str) -> Result<DetailPage, AppE
         legal_form: d.legal_form.label(lang),
         is_demo: d.is_demo,
         notice,
-        can_edit: o.status != OrgStatus::Deregistered,
+        can_edit,
+        can_change_status,
         sections,
         history,
     })
@@ -568,7 +593,7 @@ fn action_label(ui: &Ui, action: &str) -> String {
     }
 }
 
-fn change_lines(lang: Lang, changes: &Value) -> Vec<ChangeLine> {
+fn change_lines(lang: Lang, changes: &Value, mask_phone: bool) -> Vec<ChangeLine> {
     let Some(obj) = changes.as_object() else {
         return vec![];
     };
@@ -588,13 +613,29 @@ fn change_lines(lang: Lang, changes: &Value) -> Vec<ChangeLine> {
                 "effective_on" => "status_changed_on",
                 f => f,
             };
+            let show = |v: &Value| {
+                let shown = show_value(lang, k, v);
+                if mask_phone && k == "contact_phone" && !v.is_null() {
+                    mask_phone_text(&shown)
+                } else {
+                    shown
+                }
+            };
             ChangeLine {
                 field: field_label(lang, field).to_string(),
-                from: show_value(lang, k, &c["from"]),
-                to: show_value(lang, k, &c["to"]),
+                from: show(&c["from"]),
+                to: show(&c["to"]),
             }
         })
         .collect()
+}
+
+/// A phone number from the history, masked as the record's phone is (`138****8000`).
+fn mask_phone_text(s: &str) -> String {
+    match shuniu_domain::codes::Phone::parse(s) {
+        Ok(p) => p.masked(),
+        Err(_) => shuniu_domain::codes::mask_middle(s, 3, 4),
+    }
 }
 
 /// A stored value of `field` as a person reads it.

@@ -2,6 +2,8 @@
 //! in a language, and reading HTML.
 #![allow(dead_code)]
 
+pub mod accounts;
+
 use reqwest::StatusCode;
 use shuniu_domain::registry::{Organization, OrganizationDraft};
 
@@ -172,7 +174,7 @@ pub fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-async fn read(res: reqwest::Response) -> Page {
+pub async fn read(res: reqwest::Response) -> Page {
     let status = res.status();
     let headers = res.headers().clone();
     let raw = res.text().await.unwrap();

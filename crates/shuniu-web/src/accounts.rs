@@ -1,0 +1,490 @@
+//! Accounts as a capability: signing in and out, changing a password, API tokens and
+//! the administration of users. Pages and API share this code; every decision about
+//! who may do what is the policy's (`Caller::require`), every write is audited (by the
+//! store, in the same transaction, or here for security events). Passwords and tokens
+//! are never logged nor written to the audit trail.
+
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+use shuniu_domain::access::{Action, Binding, Resource, Role};
+use shuniu_domain::accounts::{LoginState, Username, check_password};
+use shuniu_domain::audit::{AuditEvent, Outcome};
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::accounts::{ApiToken, NewUser, User};
+use shuniu_store::{Page, Store};
+use uuid::Uuid;
+
+use crate::auth::{
+    Caller, DUMMY_HASH, Via, hash_password, random_token, token_hash, verify_password,
+};
+use crate::{AppError, AppState};
+
+/// Why a sign-in failed. Callers show one message for all of them: whether an account
+/// exists, is locked or disabled is not revealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFailure {
+    UnknownUser,
+    WrongPassword,
+    Locked,
+    Disabled,
+}
+
+impl LoginFailure {
+    fn as_str(self) -> &'static str {
+        match self {
+            LoginFailure::UnknownUser => "unknown_user",
+            LoginFailure::WrongPassword => "wrong_password",
+            LoginFailure::Locked => "locked",
+            LoginFailure::Disabled => "disabled",
+        }
+    }
+}
+
+/// A new browser session: the cookie value (shown once, stored hashed) and its user.
+pub struct NewSession {
+    pub token: String,
+    pub user: User,
+}
+
+/// An event about `user` (sign-in events are the user's, though nobody is signed in yet).
+fn user_event(
+    caller: &Caller,
+    user: Option<&User>,
+    action: &str,
+    outcome: Outcome,
+    details: serde_json::Value,
+) -> AuditEvent {
+    AuditEvent {
+        at: AuditEvent::now_micros(),
+        actor: user
+            .map(|u| u.username.clone())
+            .unwrap_or_else(|| "-".into()),
+        role: user
+            .map(|u| u.role.as_str().to_string())
+            .unwrap_or_else(|| "anonymous".into()),
+        source: caller.source.clone(),
+        action: action.into(),
+        // An unknown name is not recorded: people type passwords into that field.
+        object: user
+            .map(|u| format!("user:{}", u.username))
+            .unwrap_or_else(|| "user:?".into()),
+        outcome,
+        details: details.to_string(),
+        jurisdiction_path: user.and_then(|u| u.jurisdiction_path.clone()),
+    }
+}
+
+/// Checks a user name and password; on success opens a session. Unknown users are
+/// checked against a dummy hash so that they take as long as known ones. Five failures
+/// (settings) lock the account; a locked or disabled account fails even with the right
+/// password. Every attempt is audited.
+pub async fn login(
+    state: &AppState,
+    caller: &Caller,
+    username: &str,
+    password: &str,
+) -> Result<NewSession, LoginFailure> {
+    let store = &state.store;
+    let now = Utc::now();
+    let user = match Username::parse(username) {
+        Ok(name) => store.user_by_username(name.as_str()).await.ok().flatten(),
+        Err(_) => None,
+    };
+    let hash = match &user {
+        Some(u) => store
+            .password_hash(u.id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| DUMMY_HASH.to_string()),
+        None => DUMMY_HASH.to_string(),
+    };
+    let ok = verify_password(&hash, password).await;
+    let fail = |reason: LoginFailure| {
+        let event = user_event(
+            caller,
+            user.as_ref(),
+            "login.failure",
+            Outcome::Failure,
+            serde_json::json!({ "reason": reason.as_str() }),
+        );
+        async move {
+            let _ = store.audit(event).await;
+            Err(reason)
+        }
+    };
+    let Some(u) = user.clone() else {
+        return fail(LoginFailure::UnknownUser).await;
+    };
+    let login_state = LoginState::from(u.login);
+    if u.disabled {
+        return fail(LoginFailure::Disabled).await;
+    }
+    if login_state.is_locked(now) {
+        return fail(LoginFailure::Locked).await;
+    }
+    if !ok {
+        let next = login_state.after_failure(now, state.auth.lockout);
+        let _ = store.set_login_state(u.id, next).await;
+        let locked = next.is_locked(now);
+        let r = fail(LoginFailure::WrongPassword).await;
+        if locked {
+            let _ = store
+                .audit(user_event(
+                    caller,
+                    Some(&u),
+                    "login.lockout",
+                    Outcome::Failure,
+                    serde_json::json!({
+                        "locked_until": next.locked_until,
+                        "failures": state.auth.lockout.max_failures,
+                    }),
+                ))
+                .await;
+        }
+        return r;
+    }
+    let token = random_token();
+    let opened = async {
+        store
+            .set_login_state(u.id, login_state.after_success())
+            .await?;
+        store
+            .create_session(&token_hash(&token), u.id, &random_token())
+            .await?;
+        store
+            .audit(user_event(
+                caller,
+                Some(&u),
+                "login.success",
+                Outcome::Success,
+                serde_json::json!({}),
+            ))
+            .await
+    };
+    match opened.await {
+        Ok(_) => Ok(NewSession { token, user: u }),
+        Err(e) => {
+            tracing::error!(error = %e, "could not open a session");
+            Err(LoginFailure::WrongPassword)
+        }
+    }
+}
+
+/// Ends the caller's browser session server-side (its cookie no longer works).
+pub async fn logout(store: &Store, caller: &Caller) -> Result<(), AppError> {
+    if let Via::Session { token_hash, .. } = &caller.via {
+        store.end_session(token_hash).await?;
+        store
+            .audit(
+                caller.event(
+                    "logout",
+                    caller
+                        .user
+                        .as_ref()
+                        .map(|u| format!("user:{}", u.username))
+                        .unwrap_or_default(),
+                    Outcome::Success,
+                    "{}".into(),
+                ),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// The signed-in user, or "sign in first".
+pub fn me(caller: &Caller) -> Result<&User, AppError> {
+    caller.user.as_ref().ok_or(AppError::Unauthenticated)
+}
+
+/// Changes the caller's own password: the current one must be right, the new one must
+/// meet the policy and be typed twice. Keeps this session, ends the others.
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> Result<(), AppError> {
+    let u = me(caller)?;
+    let mut errors = FieldErrors::new();
+    let hash = state
+        .store
+        .password_hash(u.id)
+        .await?
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
+    if !verify_password(&hash, current).await {
+        errors.add(
+            "current_password",
+            FieldError::new("当前密码不正确", "is not right"),
+        );
+    }
+    if let Err(e) = check_password(new, &u.username, state.auth.password_min_len) {
+        errors.add("new_password", e);
+    } else if new == current {
+        errors.add(
+            "new_password",
+            FieldError::new(
+                "新密码不能与当前密码相同",
+                "must differ from the current one",
+            ),
+        );
+    }
+    if new != repeat {
+        errors.add(
+            "repeat_password",
+            FieldError::new("两次输入的新密码不一致", "does not match the new password"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let keep = match &caller.via {
+        Via::Session { token_hash, .. } => Some(token_hash.as_str()),
+        _ => None,
+    };
+    let new_hash = hash_password(new).await?;
+    state
+        .store
+        .set_password(u.id, &new_hash, false, keep, caller.ctx())
+        .await?;
+    Ok(())
+}
+
+/// The caller's API tokens, newest first.
+pub async fn my_tokens(store: &Store, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
+    let u = me(caller)?;
+    Ok(store.api_tokens_of(u.id).await?)
+}
+
+/// A new API token for the caller: the secret is returned once and stored hashed.
+pub async fn create_token(
+    state: &AppState,
+    caller: &Caller,
+    name: &str,
+    days: Option<&str>,
+) -> Result<(ApiToken, String), AppError> {
+    let u = me(caller)?;
+    let mut errors = FieldErrors::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        errors.add(
+            "token_name",
+            FieldError::new("请填写1–60个字符的名称", "must be 1–60 characters"),
+        );
+    }
+    let days = match days.map(str::trim).filter(|d| !d.is_empty()) {
+        None => state.auth.token_days,
+        Some(d) => match d.parse::<i64>() {
+            Ok(n) if (1..=365).contains(&n) => n,
+            _ => {
+                errors.add(
+                    "token_days",
+                    FieldError::new("有效期为1–365天", "must be 1–365 days"),
+                );
+                0
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let secret = random_token();
+    let t = state
+        .store
+        .create_api_token(
+            u.id,
+            name,
+            &token_hash(&secret),
+            Utc::now() + Duration::days(days),
+            caller.ctx(),
+        )
+        .await?;
+    Ok((t, secret))
+}
+
+/// Revokes one of the caller's own tokens (another's answers 404).
+pub async fn revoke_token(store: &Store, caller: &Caller, id: Uuid) -> Result<(), AppError> {
+    let mine = my_tokens(store, caller).await?;
+    if !mine.iter().any(|t| t.id == id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(store.revoke_api_token(id, caller.ctx()).await?)
+}
+
+/// Only admins manage accounts.
+pub fn require_admin(caller: &Caller) -> Result<(), AppError> {
+    caller.require(Action::ManageUsers, &Resource::Accounts)
+}
+
+pub async fn list_users(
+    store: &Store,
+    caller: &Caller,
+    page: u32,
+    per_page: u32,
+) -> Result<Page<User>, AppError> {
+    require_admin(caller)?;
+    Ok(store.list_users(page, per_page).await?)
+}
+
+/// The admin's new-user form, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UserDraft {
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub organization: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Creates an account with a temporary password that must be changed at first sign-in.
+pub async fn create_user(
+    state: &AppState,
+    caller: &Caller,
+    d: &UserDraft,
+) -> Result<User, AppError> {
+    require_admin(caller)?;
+    let s = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_string();
+    let mut errors = FieldErrors::new();
+    let username = Username::parse(&s(&d.username));
+    if let Err(e) = &username {
+        errors.add("username", e.clone());
+    }
+    let display_name = s(&d.display_name);
+    if display_name.is_empty() || display_name.chars().count() > 60 {
+        errors.add(
+            "display_name",
+            FieldError::new("请填写1–60个字符的姓名", "must be 1–60 characters"),
+        );
+    }
+    let role = Role::parse(&s(&d.role));
+    if role.is_none() {
+        errors.add("role", FieldError::new("请选择角色", "choose a role"));
+    }
+    let mut jurisdiction_code = None;
+    let mut organization_id = None;
+    match role.map(Role::binding) {
+        Some(Binding::Jurisdiction) => {
+            let c = s(&d.jurisdiction);
+            if c.is_empty() {
+                errors.add(
+                    "jurisdiction",
+                    FieldError::new("政府工作人员须绑定辖区", "is required for an official"),
+                );
+            } else {
+                jurisdiction_code = Some(c);
+            }
+        }
+        Some(Binding::Organization) => match Uuid::parse_str(&s(&d.organization)) {
+            Ok(id) => organization_id = Some(id),
+            Err(_) => errors.add(
+                "organization",
+                FieldError::new(
+                    "请填写所属社会组织的编号（UUID）",
+                    "must be the organization's id (a UUID)",
+                ),
+            ),
+        },
+        _ => {}
+    }
+    let password = d.password.clone().unwrap_or_default();
+    if let Err(e) = check_password(
+        &password,
+        username.as_ref().map(|u| u.as_str()).unwrap_or(""),
+        state.auth.password_min_len,
+    ) {
+        errors.add("password", e);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let (Ok(username), Some(role)) = (username, role) else {
+        return Err(AppError::Validation(errors));
+    };
+    let new = NewUser {
+        username,
+        display_name,
+        role,
+        jurisdiction_code,
+        organization_id,
+        password_hash: hash_password(&password).await?,
+        must_change_password: true,
+    };
+    Ok(state.store.create_user(&new, caller.ctx()).await?)
+}
+
+/// Disables or re-enables an account (disabling ends its sessions and tokens). An
+/// admin cannot disable their own account.
+pub async fn set_disabled(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    disabled: bool,
+) -> Result<(), AppError> {
+    require_admin(caller)?;
+    if caller.user.as_ref().is_some_and(|u| u.id == id) && disabled {
+        return Err(AppError::State("cannot disable yourself".into()));
+    }
+    store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
+    Ok(store.set_user_disabled(id, disabled, caller.ctx()).await?)
+}
+
+/// Sets a temporary password that must be changed at the next sign-in; ends the
+/// user's sessions.
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    password: &str,
+) -> Result<(), AppError> {
+    require_admin(caller)?;
+    let u = state
+        .store
+        .user_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Err(e) = check_password(password, &u.username, state.auth.password_min_len) {
+        let mut errors = FieldErrors::new();
+        errors.add("password", e);
+        return Err(AppError::Validation(errors));
+    }
+    let hash = hash_password(password).await?;
+    Ok(state
+        .store
+        .set_password(id, &hash, true, None, caller.ctx())
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unknown users are checked against the dummy hash: it must be a real Argon2id
+    /// hash with the default cost, or they would answer faster than known users.
+    #[test]
+    fn the_dummy_hash_costs_as_much_as_a_real_one() {
+        use argon2::password_hash::PasswordHash;
+        let h = PasswordHash::new(DUMMY_HASH).expect("a well-formed hash");
+        assert_eq!(h.algorithm.as_str(), "argon2id");
+        let params = argon2::Params::try_from(&h).unwrap();
+        let default = argon2::Params::default();
+        assert_eq!(
+            (params.m_cost(), params.t_cost(), params.p_cost()),
+            (default.m_cost(), default.t_cost(), default.p_cost())
+        );
+    }
+
+    #[test]
+    fn failures_have_one_name_each() {
+        let all = [
+            LoginFailure::UnknownUser,
+            LoginFailure::WrongPassword,
+            LoginFailure::Locked,
+            LoginFailure::Disabled,
+        ];
+        let names: std::collections::BTreeSet<_> = all.iter().map(|f| f.as_str()).collect();
+        assert_eq!(names.len(), all.len());
+    }
+}

@@ -1,0 +1,539 @@
+//! The access matrix: EVERY route the application serves (taken from the route table
+//! itself, `shuniu_web::routes().list()`) × every role × in-scope, out-of-scope and
+//! unknown records, each answered with the status an explicit expectation function
+//! below says. A route the expectation function does not know fails the test, so a
+//! new route cannot escape the matrix.
+
+mod common;
+
+use common::{TestApp, org_json};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use shuniu_domain::access::Role;
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Admin,
+    /// Official of 320102 (Xuanwu): org A is in scope.
+    OfficialXuanwu,
+    /// Official of 320104 (Qinhuai): org A is out of scope.
+    OfficialQinhuai,
+    /// Hub staff bound to hub organization H (A is not a member of H).
+    HubStaff,
+    /// Organization member bound to A.
+    MemberOfA,
+    Expert,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::Admin,
+    Who::OfficialXuanwu,
+    Who::OfficialQinhuai,
+    Who::HubStaff,
+    Who::MemberOfA,
+    Who::Expert,
+];
+
+/// Which record a path parameter names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rec {
+    /// The path has no parameter.
+    NoParam,
+    /// Org A (in Xuanwu / Meiyuan 320102002000), jurisdiction 320102, `en`, `style.css`.
+    Known,
+    /// A well-formed id, code or name that names nothing.
+    Unknown,
+}
+
+/// An acceptable answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exp {
+    /// Exactly this status (a 303 must then not go to the login page).
+    Status(u16),
+    /// Sign in first: `401` with `WWW-Authenticate: Bearer` under `/api/`, a `303` to
+    /// `/login` on pages.
+    Login,
+}
+
+use Exp::{Login, Status};
+
+const OK: Exp = Status(200);
+const CREATED: Exp = Status(201);
+const REDIRECT: Exp = Status(303);
+const FORBIDDEN: Exp = Status(403);
+const NOT_FOUND: Exp = Status(404);
+const UNPROCESSABLE: Exp = Status(422);
+
+fn is_official(w: Who) -> bool {
+    matches!(w, Who::OfficialXuanwu | Who::OfficialQinhuai)
+}
+/// May edit org A: admins, the official over Meiyuan, A's own member.
+fn edits_a(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu | Who::MemberOfA)
+}
+/// May change A's status: admins and the official over it.
+fn rules_a(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu)
+}
+/// May register an organization at all (somewhere in scope).
+fn registers(w: Who) -> bool {
+    w == Who::Admin || is_official(w)
+}
+/// May register in Meiyuan.
+fn registers_in_xuanwu(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu)
+}
+fn reads_audit(w: Who) -> bool {
+    w == Who::Admin || is_official(w)
+}
+
+/// What `method path` must answer to `who` about `rec`. `None`: the route is not
+/// known here — the test fails, naming it.
+fn expect(method: &Method, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
+    use Who::*;
+    let anon = who == Anonymous;
+    let known = rec != Rec::Unknown;
+    let one = |e: Exp| Some(vec![e]);
+    let m = method.as_str();
+    match (m, path) {
+        // ---- public ----
+        ("GET", "/healthz" | "/api/openapi.json" | "/" | "/organizations") => one(OK),
+        ("GET", "/api/v1/organizations" | "/api/v1/jurisdictions") => one(OK),
+        (
+            "GET",
+            "/api/v1/organizations/{id}"
+            | "/api/v1/organizations/{id}/history"
+            | "/api/v1/jurisdictions/{code}"
+            | "/organizations/{id}"
+            | "/jurisdictions/{code}"
+            | "/static/{file}",
+        ) => one(if known { OK } else { NOT_FOUND }),
+        // Switching the language sends the browser back.
+        ("GET", "/lang/{lang}") => one(if known { REDIRECT } else { NOT_FOUND }),
+
+        // ---- API: accounts and writes ----
+        ("GET", "/api/v1/me") => one(if anon { Login } else { OK }),
+        ("POST", "/api/v1/organizations") => one(match who {
+            Anonymous => Login,
+            w if registers_in_xuanwu(w) => CREATED,
+            _ => FORBIDDEN,
+        }),
+        ("PATCH", "/api/v1/organizations/{id}") => one(match who {
+            Anonymous => Login,
+            _ if !known => NOT_FOUND,
+            w if edits_a(w) => OK,
+            _ => FORBIDDEN,
+        }),
+        // The body names a bad status: allowed callers reach validation (422).
+        ("POST", "/api/v1/organizations/{id}/status") => one(match who {
+            Anonymous => Login,
+            _ if !known => NOT_FOUND,
+            w if rules_a(w) => UNPROCESSABLE,
+            _ => FORBIDDEN,
+        }),
+        ("GET", "/api/v1/audit" | "/api/v1/audit.csv") => one(match who {
+            Anonymous => Login,
+            w if reads_audit(w) => OK,
+            _ => FORBIDDEN,
+        }),
+        ("GET", "/api/v1/audit/verify") => one(match who {
+            Anonymous => Login,
+            Admin => OK,
+            _ => FORBIDDEN,
+        }),
+
+        // ---- pages: forms ----
+        ("GET", "/organizations/new") => one(match who {
+            Anonymous => Login,
+            w if registers(w) => OK,
+            _ => FORBIDDEN,
+        }),
+        // Anonymous callers are sent to sign in; an unknown id may also say 404
+        // (neither reveals anything).
+        ("GET", "/organizations/{id}/edit") => match who {
+            Anonymous if known => one(Login),
+            Anonymous => Some(vec![Login, NOT_FOUND]),
+            _ if !known => one(NOT_FOUND),
+            w if edits_a(w) => one(OK),
+            _ => one(FORBIDDEN),
+        },
+        ("GET", "/organizations/{id}/status") => match who {
+            Anonymous if known => one(Login),
+            Anonymous => Some(vec![Login, NOT_FOUND]),
+            _ if !known => one(NOT_FOUND),
+            w if rules_a(w) => one(OK),
+            _ => one(FORBIDDEN),
+        },
+        // Anonymous form posts: to the login page, or refused (no CSRF token).
+        ("POST", "/organizations") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
+            w if registers_in_xuanwu(w) => one(REDIRECT),
+            _ => one(FORBIDDEN),
+        },
+        ("POST", "/organizations/{id}/edit") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN, NOT_FOUND]),
+            _ if !known => one(NOT_FOUND),
+            w if edits_a(w) => one(REDIRECT),
+            _ => one(FORBIDDEN),
+        },
+        ("POST", "/organizations/{id}/status") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN, NOT_FOUND]),
+            _ if !known => one(NOT_FOUND),
+            w if rules_a(w) => one(UNPROCESSABLE),
+            _ => one(FORBIDDEN),
+        },
+
+        // ---- pages: accounts and the audit trail ----
+        ("GET", "/login") => Some(vec![OK, REDIRECT]),
+        // Wrong credentials: the form again (or a refusal without a CSRF token).
+        ("POST", "/login") => Some(vec![OK, Status(401), FORBIDDEN, UNPROCESSABLE]),
+        ("POST", "/logout") => match who {
+            Anonymous => Some(vec![REDIRECT, Login, FORBIDDEN]),
+            _ => one(REDIRECT),
+        },
+        ("GET", "/audit" | "/audit.csv") => one(match who {
+            Anonymous => Login,
+            w if reads_audit(w) => OK,
+            _ => FORBIDDEN,
+        }),
+        // Revoking an API token: only one's own (the spare token belongs to A's member);
+        // anyone else's is not there for them.
+        ("POST", "/account/tokens/{id}/revoke") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
+            MemberOfA if known => one(REDIRECT),
+            _ => one(NOT_FOUND),
+        },
+        ("GET", p) if p == "/account" || p.starts_with("/account/") => match who {
+            Anonymous => one(Login),
+            _ if !known => one(NOT_FOUND),
+            _ => one(OK),
+        },
+        ("POST", p) if p == "/account" || p.starts_with("/account/") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
+            _ if !known => one(NOT_FOUND),
+            // A form that passes the account check: done, or shown again with errors.
+            _ => Some(vec![OK, REDIRECT, UNPROCESSABLE]),
+        },
+        ("GET", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
+            Anonymous => one(Login),
+            Admin if !known => one(NOT_FOUND),
+            Admin => one(OK),
+            _ => one(FORBIDDEN),
+        },
+        ("POST", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
+            Admin if !known => one(NOT_FOUND),
+            Admin => Some(vec![OK, REDIRECT, UNPROCESSABLE]),
+            _ => one(FORBIDDEN),
+        },
+        _ => None,
+    }
+}
+
+struct World {
+    app: TestApp,
+    clients: Vec<(Who, reqwest::Client)>,
+    org_a: String,
+    /// An account that only the admin routes act on.
+    victim_user: String,
+    /// A spare API token of A's member (not the one its client uses).
+    member_spare_token: String,
+    next_uscc: std::cell::Cell<u32>,
+}
+
+const UNKNOWN_ID: &str = "01900000-0000-7000-8000-000000000000";
+
+/// The value of a path parameter for a record.
+fn param_value(w: &World, path: &str, name: &str, rec: Rec) -> String {
+    let unknown = rec == Rec::Unknown;
+    match name {
+        // Ids of accounts and tokens name the member's account; others org A.
+        "id" if unknown => UNKNOWN_ID.into(),
+        "id" if path.starts_with("/admin/users/") => w.victim_user.clone(),
+        "id" if path.starts_with("/account/tokens/") => w.member_spare_token.clone(),
+        "id" => w.org_a.clone(),
+        "code" if unknown => "999999".into(),
+        "code" => "320102".into(),
+        "lang" if unknown => "xx".into(),
+        "lang" => "en".into(),
+        "file" if unknown => "nope.css".into(),
+        "file" => "style.css".into(),
+        _ if unknown => "unknown".into(),
+        other => panic!("no value for path parameter {{{other}}} of {path}"),
+    }
+}
+
+fn params_of(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(String::from)
+        .collect()
+}
+
+fn fill(w: &World, path: &str, rec: Rec) -> String {
+    let mut out = path.to_string();
+    for p in params_of(path) {
+        out = out.replace(&format!("{{{p}}}"), &param_value(w, path, &p, rec));
+    }
+    out
+}
+
+/// An organization as a form (repeated `domains`).
+fn org_form(v: &Value) -> Vec<(String, String)> {
+    let mut form = Vec::new();
+    for (k, v) in v.as_object().unwrap() {
+        match v {
+            Value::Array(items) => {
+                for i in items {
+                    form.push((k.clone(), i.as_str().unwrap().to_string()));
+                }
+            }
+            Value::String(s) => form.push((k.clone(), s.clone())),
+            other => form.push((k.clone(), other.to_string())),
+        }
+    }
+    form
+}
+
+enum Body {
+    None,
+    Json(Value),
+    Form(Vec<(String, String)>),
+}
+
+/// A valid-looking request body for a write route.
+fn body_for(w: &World, method: &Method, path: &str) -> Body {
+    let fresh = || {
+        let n = w.next_uscc.get();
+        w.next_uscc.set(n + 1);
+        org_json(n)
+    };
+    match (method.as_str(), path) {
+        ("GET", _) => Body::None,
+        ("POST", "/api/v1/organizations") => Body::Json(fresh()),
+        ("PATCH", "/api/v1/organizations/{id}") => Body::Json(json!({"volunteers": 12})),
+        ("POST", p) if p.starts_with("/api/") && p.ends_with("/status") => {
+            Body::Json(json!({"status": "not-a-status", "reason": "整改"}))
+        }
+        ("POST", "/organizations") => Body::Form(org_form(&fresh())),
+        // Org A's own values: an allowed edit succeeds and changes nothing.
+        ("POST", "/organizations/{id}/edit") => Body::Form(org_form(&org_json(1))),
+        ("POST", "/organizations/{id}/status") => Body::Form(vec![
+            ("status".into(), "not-a-status".into()),
+            ("reason".into(), "整改".into()),
+        ]),
+        ("POST", "/login") => Body::Form(vec![
+            ("username".into(), "nobody".into()),
+            ("password".into(), "Wrong-Password-1".into()),
+        ]),
+        (_, p) if p.starts_with("/api/") => Body::Json(json!({})),
+        _ => Body::Form(vec![("_csrf".into(), "0".repeat(64))]),
+    }
+}
+
+async fn world(app: TestApp) -> World {
+    let mut ids = Vec::new();
+    for n in [1, 2] {
+        let resp = app
+            .client
+            .post(app.url("/api/v1/organizations"))
+            .json(&org_json(n))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let v: Value = resp.json().await.unwrap();
+        ids.push(v["id"].as_str().unwrap().to_string());
+    }
+    let (a, hub) = (ids[0].clone(), ids[1].clone());
+    let a_id: uuid::Uuid = a.parse().unwrap();
+    let hub_id: uuid::Uuid = hub.parse().unwrap();
+    let mut clients = vec![
+        (Who::Anonymous, app.anon.clone()),
+        (Who::Admin, app.client.clone()),
+    ];
+    clients.push((
+        Who::OfficialXuanwu,
+        app.client_as("xuanwu.official", Role::Official, Some("320102"), None)
+            .await,
+    ));
+    clients.push((
+        Who::OfficialQinhuai,
+        app.client_as("qinhuai.official", Role::Official, Some("320104"), None)
+            .await,
+    ));
+    clients.push((
+        Who::HubStaff,
+        app.client_as("hub.staff", Role::HubStaff, None, Some(hub_id))
+            .await,
+    ));
+    clients.push((
+        Who::MemberOfA,
+        app.client_as("a.member", Role::OrgMember, None, Some(a_id))
+            .await,
+    ));
+    clients.push((
+        Who::Expert,
+        app.client_as("an.expert", Role::Expert, None, None).await,
+    ));
+    let member = app
+        .store
+        .user_by_username("a.member")
+        .await
+        .unwrap()
+        .unwrap();
+    let spare = app
+        .store
+        .create_api_token(
+            member.id,
+            "spare",
+            &shuniu_web::auth::token_hash(&shuniu_web::auth::random_token()),
+            chrono::Utc::now() + chrono::Duration::days(1),
+            shuniu_store::WriteCtx::system("test"),
+        )
+        .await
+        .unwrap();
+    app.client_as("victim.user", Role::Expert, None, None).await;
+    let victim_user = app
+        .store
+        .user_by_username("victim.user")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    World {
+        app,
+        clients,
+        org_a: a,
+        victim_user,
+        member_spare_token: spare.id.to_string(),
+        next_uscc: std::cell::Cell::new(1000),
+    }
+}
+
+fn matches(exp: Exp, status: StatusCode, location: &str, api: bool, www: Option<&str>) -> bool {
+    match exp {
+        Status(303) => status.as_u16() == 303 && !location.starts_with("/login"),
+        Status(s) => status.as_u16() == s,
+        Login if api => {
+            status == StatusCode::UNAUTHORIZED && www.is_some_and(|h| h.starts_with("Bearer"))
+        }
+        Login => status == StatusCode::SEE_OTHER && location.starts_with("/login"),
+    }
+}
+
+http_test!(
+    every_route_x_every_role_x_every_record_answers_as_expected,
+    |app: TestApp| async move {
+        let w = world(app).await;
+        let routes = shuniu_web::routes().list();
+        assert!(
+            routes.len() >= 20,
+            "the route table looks empty: {routes:?}"
+        );
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for (method, path) in &routes {
+            let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
+            let recs: &[Rec] = if params_of(path).is_empty() {
+                &[Rec::NoParam]
+            } else {
+                &[Rec::Known, Rec::Unknown]
+            };
+            for &rec in recs {
+                for (who, client) in &w.clients {
+                    let Some(expected) = expect(&method, path, *who, rec) else {
+                        failures.push(format!(
+                            "{method} {path}: no expectation for {who:?} / {rec:?} — \
+                             add the route to `expect`"
+                        ));
+                        continue;
+                    };
+                    let url = w.app.url(&fill(&w, path, rec));
+                    let mut rq = client.request(method.clone(), &url);
+                    rq = match body_for(&w, &method, path) {
+                        Body::None => rq,
+                        Body::Json(v) => rq.json(&v),
+                        Body::Form(f) => rq.form(&f),
+                    };
+                    let resp = rq.send().await.unwrap();
+                    let status = resp.status();
+                    let location = resp
+                        .headers()
+                        .get("location")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_string();
+                    let www = resp
+                        .headers()
+                        .get("www-authenticate")
+                        .and_then(|v| v.to_str().ok())
+                        .map(String::from);
+                    let api = path.starts_with("/api/");
+                    checked += 1;
+                    if !expected
+                        .iter()
+                        .any(|e| matches(*e, status, &location, api, www.as_deref()))
+                    {
+                        let body = resp.text().await.unwrap_or_default();
+                        let snippet: String = if api {
+                            body.chars().take(160).collect()
+                        } else {
+                            String::new()
+                        };
+                        failures.push(format!(
+                            "{method} {url} as {who:?} ({rec:?}): expected one of {expected:?}, \
+                             got {status} (location {location:?}) {snippet}"
+                        ));
+                    } else if api && status.as_u16() >= 400 {
+                        // API errors are JSON with an error code.
+                        let v: Value = resp.json().await.unwrap_or(Value::Null);
+                        if !v["error"].is_string() {
+                            failures.push(format!(
+                                "{method} {url} as {who:?}: error answer is not JSON: {v}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        eprintln!("{} routes, {checked} cases", routes.len());
+        assert!(
+            failures.is_empty(),
+            "{} of {checked} cases failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+);
+
+/// The expectation function knows every route in the table (so the test above cannot
+/// pass by skipping one), and it rejects a route it was never told about.
+#[test]
+fn the_expectation_function_covers_the_whole_route_table() {
+    for (method, path) in shuniu_web::routes().list() {
+        let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
+        for who in EVERYONE {
+            for rec in [Rec::NoParam, Rec::Known, Rec::Unknown] {
+                assert!(
+                    expect(&method, &path, who, rec).is_some(),
+                    "{method} {path} has no expectation for {who:?}/{rec:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        expect(
+            &Method::DELETE,
+            "/api/v1/organizations/{id}",
+            Who::Admin,
+            Rec::Known
+        )
+        .is_none()
+    );
+    assert!(expect(&Method::GET, "/api/v1/new-thing", Who::Admin, Rec::NoParam).is_none());
+}
