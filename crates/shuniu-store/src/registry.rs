@@ -235,6 +235,31 @@ fn escape_like(s: &str) -> String {
     out
 }
 
+/// Binds an `OrganizationData`'s columns, `name` … `grade_awarded_on`, in `COLUMNS` order
+/// (shared by the INSERT and the UPDATE so the two cannot drift apart).
+macro_rules! bind_data {
+    ($q:expr, $d:expr) => {
+        $q.bind(&$d.name)
+            .bind($d.legal_form.as_str())
+            .bind($d.uscc.as_ref().map(|u| u.as_str()))
+            .bind($d.filing_number.as_ref().map(|f| f.as_str()))
+            .bind(ServiceDomain::mask(&$d.domains))
+            .bind($d.jurisdiction.as_str())
+            .bind(&$d.address)
+            .bind($d.founded_on)
+            .bind(&$d.legal_representative)
+            .bind($d.contact_phone.as_ref().map(|p| p.as_str()))
+            .bind(i64::from($d.staff_full_time))
+            .bind(i64::from($d.staff_part_time))
+            .bind(i64::from($d.volunteers))
+            .bind($d.party_org.as_str())
+            .bind(i64::from($d.party_members))
+            .bind($d.stage.as_str())
+            .bind($d.grade.map(|g| g.as_str()))
+            .bind($d.grade_awarded_on)
+    };
+}
+
 impl Store {
     async fn require_jurisdiction(&self, code: &JurisdictionCode) -> Result<Jurisdiction> {
         self.jurisdiction(code.as_str()).await?.ok_or_else(|| {
@@ -291,36 +316,21 @@ impl Store {
                     created_at: now,
                     updated_at: now,
                 };
-                sqlx::query(&insert)
-                    .bind(j.shard_key())
-                    .bind(&j.path)
-                    .bind(org.id)
-                    .bind(&d.name)
-                    .bind(d.legal_form.as_str())
-                    .bind(d.uscc.as_ref().map(|u| u.as_str()))
-                    .bind(d.filing_number.as_ref().map(|f| f.as_str()))
-                    .bind(ServiceDomain::mask(&d.domains))
-                    .bind(d.jurisdiction.as_str())
-                    .bind(&d.address)
-                    .bind(d.founded_on)
-                    .bind(&d.legal_representative)
-                    .bind(d.contact_phone.as_ref().map(|p| p.as_str()))
-                    .bind(i64::from(d.staff_full_time))
-                    .bind(i64::from(d.staff_part_time))
-                    .bind(i64::from(d.volunteers))
-                    .bind(d.party_org.as_str())
-                    .bind(i64::from(d.party_members))
-                    .bind(d.stage.as_str())
-                    .bind(d.grade.map(|g| g.as_str()))
-                    .bind(d.grade_awarded_on)
-                    .bind(d.is_demo)
-                    .bind(org.status.as_str())
-                    .bind(None::<String>)
-                    .bind(None::<NaiveDate>)
-                    .bind(now)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                bind_data!(
+                    sqlx::query(&insert)
+                        .bind(j.shard_key())
+                        .bind(&j.path)
+                        .bind(org.id),
+                    d
+                )
+                .bind(d.is_demo)
+                .bind(org.status.as_str())
+                .bind(None::<String>)
+                .bind(None::<NaiveDate>)
+                .bind(now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
                 for dom in &d.domains {
                     sqlx::query(DOMAIN_INSERT)
                         .bind(dom.as_str())
@@ -440,31 +450,16 @@ impl Store {
             if changes.is_empty() {
                 return Ok::<_, StoreError>(before);
             }
-            sqlx::query(update)
-                .bind(id)
-                .bind(j.shard_key())
-                .bind(&j.path)
-                .bind(&data.name)
-                .bind(data.legal_form.as_str())
-                .bind(data.uscc.as_ref().map(|u| u.as_str()))
-                .bind(data.filing_number.as_ref().map(|f| f.as_str()))
-                .bind(ServiceDomain::mask(&data.domains))
-                .bind(data.jurisdiction.as_str())
-                .bind(&data.address)
-                .bind(data.founded_on)
-                .bind(&data.legal_representative)
-                .bind(data.contact_phone.as_ref().map(|p| p.as_str()))
-                .bind(i64::from(data.staff_full_time))
-                .bind(i64::from(data.staff_part_time))
-                .bind(i64::from(data.volunteers))
-                .bind(data.party_org.as_str())
-                .bind(i64::from(data.party_members))
-                .bind(data.stage.as_str())
-                .bind(data.grade.map(|g| g.as_str()))
-                .bind(data.grade_awarded_on)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            bind_data!(
+                sqlx::query(update)
+                    .bind(id)
+                    .bind(j.shard_key())
+                    .bind(&j.path),
+                data
+            )
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             if before.data.domains != data.domains || before.data.jurisdiction != data.jurisdiction
             {
                 sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")
