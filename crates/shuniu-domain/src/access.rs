@@ -110,6 +110,20 @@ pub enum Action {
     ReadAudit,
     ManageUsers,
     ManageJurisdictions,
+    /// Recognize a hub or revoke its recognition; name a district's core.
+    Recognize,
+    /// Run a hub: decide on memberships, keep its venues, spaces, offices and bookings.
+    ManageHub,
+    /// Apply to a hub, withdraw the application, or leave — for one's own organization.
+    Apply,
+    /// Book a shared room (or cancel the booking) for an organization.
+    Book,
+    /// Keep an organization's party-building facts (party organization, instructor).
+    EditPartyBuilding,
+    /// Keep the register of party-building instructors of a jurisdiction.
+    ManageInstructors,
+    /// Coverage reports (party building, hubs) with the lists of who is not covered.
+    ReadReports,
 }
 
 /// What it is done to, with the facts the policy needs about it.
@@ -131,6 +145,33 @@ pub enum Resource<'a> {
     AuditTrail,
     /// Accounts and tokens.
     Accounts,
+    /// A recognized hub: `organization_id` is the hub's own organization (the one hub
+    /// staff are bound to).
+    Hub {
+        organization_id: Uuid,
+        jurisdiction_path: &'a str,
+    },
+    /// A recognition being made at this jurisdiction (`None`: anywhere at all?).
+    NewHub { jurisdiction_path: Option<&'a str> },
+    /// One organization's membership of one hub.
+    Membership {
+        hub_organization_id: Uuid,
+        hub_path: &'a str,
+        member_id: Uuid,
+    },
+    /// A venue (service park) and its spaces; `hub_organization_id` runs it.
+    Venue {
+        hub_organization_id: Option<Uuid>,
+        jurisdiction_path: &'a str,
+    },
+    /// A booking of a room of a venue for organization `for_org`, which belongs to the
+    /// hubs `for_org_hub_ids` (organization ids of hubs, active memberships).
+    Booking {
+        hub_organization_id: Option<Uuid>,
+        jurisdiction_path: &'a str,
+        for_org: Uuid,
+        for_org_hub_ids: &'a [Uuid],
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +199,10 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
     if action == Read
         && matches!(
             resource,
-            Resource::Organization { .. } | Resource::Jurisdiction { .. }
+            Resource::Organization { .. }
+                | Resource::Jurisdiction { .. }
+                | Resource::Hub { .. }
+                | Resource::Venue { .. }
         )
     {
         return Allow;
@@ -185,7 +229,10 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
                 ReadPersonalData => official || own || hub,
                 Edit => official || own,
                 ChangeStatus => official,
-                Create | ReadAudit | ManageUsers | ManageJurisdictions => false,
+                // Hubs with a party-building role (Suojincun's workstation) keep their
+                // members' party facts.
+                EditPartyBuilding => official || (hub && a.organization_id != Some(*id)),
+                _ => false,
             };
             if ok { Allow } else { Forbidden }
         }
@@ -198,7 +245,83 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
             }
         }
         Resource::Jurisdiction { path } => {
-            if action == ManageJurisdictions && a.role == Role::Official && a.covers_path(path) {
+            let official = a.role == Role::Official && a.covers_path(path);
+            let ok = match action {
+                ManageJurisdictions | ManageInstructors => official,
+                ReadReports => official || a.role == Role::Expert,
+                _ => false,
+            };
+            if ok { Allow } else { Forbidden }
+        }
+        Resource::Hub {
+            organization_id,
+            jurisdiction_path,
+        } => {
+            let official = a.role == Role::Official && a.covers_path(jurisdiction_path);
+            let staff = a.role == Role::HubStaff && a.organization_id == Some(*organization_id);
+            let ok = match action {
+                Recognize => official,
+                ManageHub | ReadPersonalData => official || staff,
+                ReadReports => official || staff || a.role == Role::Expert,
+                _ => false,
+            };
+            if ok { Allow } else { Forbidden }
+        }
+        Resource::NewHub { jurisdiction_path } => {
+            let in_scope = jurisdiction_path.is_none_or(|p| a.covers_path(p));
+            if action == Recognize && a.role == Role::Official && in_scope {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        Resource::Membership {
+            hub_organization_id,
+            hub_path,
+            member_id,
+        } => {
+            let official = a.role == Role::Official && a.covers_path(hub_path);
+            let staff = a.role == Role::HubStaff && a.organization_id == Some(*hub_organization_id);
+            // A hub may itself join another hub: its staff act for it then.
+            let member = matches!(a.role, Role::OrgMember | Role::HubStaff)
+                && a.organization_id == Some(*member_id);
+            let ok = match action {
+                Read => official || staff || member || a.role == Role::Expert,
+                Apply => member,
+                ManageHub => official || staff,
+                _ => false,
+            };
+            if ok { Allow } else { Forbidden }
+        }
+        Resource::Venue {
+            hub_organization_id,
+            jurisdiction_path,
+        } => {
+            let official = a.role == Role::Official && a.covers_path(jurisdiction_path);
+            let staff = a.role == Role::HubStaff
+                && hub_organization_id.is_some()
+                && a.organization_id == *hub_organization_id;
+            if matches!(action, ManageHub | ReadPersonalData) && (official || staff) {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        Resource::Booking {
+            hub_organization_id,
+            jurisdiction_path,
+            for_org,
+            for_org_hub_ids,
+        } => {
+            let official = a.role == Role::Official && a.covers_path(jurisdiction_path);
+            let staff = a.role == Role::HubStaff
+                && hub_organization_id.is_some()
+                && a.organization_id == *hub_organization_id;
+            // Members book for their own organization, in venues of a hub it belongs to.
+            let member = matches!(a.role, Role::OrgMember | Role::HubStaff)
+                && a.organization_id == Some(*for_org)
+                && hub_organization_id.is_some_and(|h| for_org_hub_ids.contains(&h));
+            if action == Book && (official || staff || member) {
                 Allow
             } else {
                 Forbidden

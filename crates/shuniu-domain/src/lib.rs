@@ -9,9 +9,12 @@ pub mod accounts;
 pub mod audit;
 pub mod codes;
 pub mod errors;
+pub mod hubs;
 pub mod jurisdiction;
 pub mod lang;
 pub mod money;
+pub mod parks;
+pub mod party;
 pub mod registry;
 
 pub use errors::{FieldError, FieldErrors};

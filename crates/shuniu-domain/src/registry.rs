@@ -35,6 +35,7 @@ macro_rules! labelled_enum {
         }
     };
 }
+pub(crate) use labelled_enum;
 
 labelled_enum!(
     /// Legal form under civil-affairs registration.
@@ -279,7 +280,7 @@ pub const ORGANIZATION_FIELDS: &[&str] = &[
     "grade_awarded_on",
 ];
 
-fn given(v: &Option<String>) -> Option<&str> {
+pub(crate) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -310,7 +311,7 @@ pub fn uscc_error_message(e: &UsccError) -> FieldError {
     }
 }
 
-fn parse_count(errs: &mut FieldErrors, field: &str, v: &Option<String>) -> u32 {
+pub(crate) fn parse_count(errs: &mut FieldErrors, field: &str, v: &Option<String>) -> u32 {
     match given(v) {
         None => 0,
         Some(s) => match s.parse::<i64>() {
@@ -331,7 +332,12 @@ fn parse_count(errs: &mut FieldErrors, field: &str, v: &Option<String>) -> u32 {
     }
 }
 
-fn parse_date(errs: &mut FieldErrors, field: &str, v: &str, today: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn parse_date(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &str,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
         Err(_) => {
             errs.add(
@@ -355,7 +361,7 @@ fn parse_date(errs: &mut FieldErrors, field: &str, v: &str, today: NaiveDate) ->
     }
 }
 
-fn parse_text(
+pub(crate) fn parse_text(
     errs: &mut FieldErrors,
     field: &str,
     v: &Option<String>,
@@ -389,7 +395,7 @@ fn parse_text(
     }
 }
 
-fn parse_choice<T>(
+pub(crate) fn parse_choice<T>(
     errs: &mut FieldErrors,
     field: &str,
     v: &Option<String>,

@@ -19,12 +19,18 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod accounts;
 pub mod audit;
+pub mod hubs;
 pub mod jurisdictions;
+pub mod parks;
+pub mod party;
 pub mod registry;
 pub mod testing;
 
 pub use audit::{AuditFilter, VerifyReport, WriteCtx};
+pub use hubs::{DistrictStructure, HubFilter, MembershipEvent, StreetAxis, StreetStructure};
 pub use jurisdictions::SubtreeStats;
+pub use parks::{ObligationReport, ObligationSummary};
+pub use party::{ChildCoverage, CoverageScope, Gap};
 pub use registry::{OrgChange, OrgFilter, OrgSort, Page};
 
 /// The audit key used when none is configured (tests, demos).

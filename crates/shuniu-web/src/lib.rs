@@ -14,8 +14,11 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod hubs;
 pub mod i18n;
 pub mod pages;
+pub mod parks;
+pub mod party;
 pub mod registry;
 pub mod routes;
 
@@ -26,6 +29,8 @@ pub use error::AppError;
 pub struct AppState {
     pub store: Store,
     pub auth: auth::AuthSettings,
+    /// Room-booking rules (slot size, opening hours, horizon): a setting.
+    pub booking: shuniu_domain::parks::BookingRules,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
@@ -56,7 +61,11 @@ pub fn routes() -> routes::Routes {
 
 /// The application with explicit security settings.
 pub fn app_with(store: Store, auth: auth::AuthSettings) -> Router {
-    let state = AppState { store, auth };
+    let state = AppState {
+        store,
+        auth,
+        booking: Default::default(),
+    };
     let router = Router::new()
         .merge(routes().into_router())
         .merge(api::fallback())

@@ -18,11 +18,14 @@ use crate::routes::Routes;
 
 pub mod access;
 pub mod audit;
+pub mod coverage;
 pub mod error;
+pub mod hubs;
 pub mod input;
 pub mod jurisdictions;
 pub mod me;
 pub mod organizations;
+pub mod parks;
 pub mod schema;
 
 #[derive(OpenApi)]
@@ -91,9 +94,13 @@ impl utoipa::Modify for BearerScheme {
     }
 }
 
+/// Each capability documents its own operations (`hubs::HubsDoc` …); they are merged here.
 static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_pretty_json()
+    let mut doc = ApiDoc::openapi();
+    for part in [hubs::doc(), parks::doc(), coverage::doc()] {
+        doc.merge(part);
+    }
+    doc.to_pretty_json()
         .expect("the OpenAPI document serializes")
 });
 
@@ -130,6 +137,9 @@ pub fn routes() -> Routes {
         .get("/api/v1/audit", audit::list)
         .get("/api/v1/audit.csv", audit::export)
         .get("/api/v1/audit/verify", audit::verify)
+        .merge(hubs::routes())
+        .merge(parks::routes())
+        .merge(coverage::routes())
 }
 
 /// Unknown paths under `/api/v1` answer JSON (not part of the route table).

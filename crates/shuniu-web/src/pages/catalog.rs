@@ -272,12 +272,17 @@ static MESSAGES: &[(&str, &str, &str)] = &[
     ("hint.effective_on", "不填则为今天；不能晚于今天。", "Today if left empty; it cannot be in the future."),
 ];
 
-static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+/// Every capability keeps its own words next to its pages; the index joins them.
+fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     MESSAGES
         .iter()
-        .map(|(k, zh, en)| (*k, (*zh, *en)))
-        .collect()
-});
+        .chain(super::hubs::MESSAGES)
+        .chain(super::parks::MESSAGES)
+        .chain(super::coverage::MESSAGES)
+}
+
+static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| all_messages().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
 
 /// The message `key` in `lang`; an unknown key reads as itself (and fails the tests).
 pub fn t(lang: Lang, key: &str) -> &str {
@@ -305,8 +310,8 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_both_languages_are_given() {
-        assert_eq!(INDEX.len(), MESSAGES.len(), "duplicate keys");
-        for (k, zh, en) in MESSAGES {
+        assert_eq!(INDEX.len(), all_messages().count(), "duplicate keys");
+        for (k, zh, en) in all_messages() {
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");
             assert_eq!(zh.matches("{}").count(), en.matches("{}").count(), "{k}");
         }

@@ -27,9 +27,12 @@ mod account;
 mod admin;
 mod audit;
 mod catalog;
+mod coverage;
 mod forms;
 mod home;
+mod hubs;
 mod orgs;
+mod parks;
 mod view;
 
 pub use catalog::t;
@@ -63,6 +66,9 @@ pub fn routes() -> Routes {
         .post("/admin/users/{id}/password", admin::reset)
         .get("/audit", audit::browse)
         .get("/audit.csv", audit::export)
+        .merge(hubs::routes())
+        .merge(parks::routes())
+        .merge(coverage::routes())
         .get("/lang/{lang}", switch_lang)
         .get("/static/{file}", static_file)
 }

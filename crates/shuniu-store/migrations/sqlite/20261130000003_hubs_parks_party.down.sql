@@ -1,0 +1,16 @@
+DROP INDEX organizations_instructor;
+ALTER TABLE organizations DROP COLUMN industry_hubs;
+ALTER TABLE organizations DROP COLUMN regional_hub_id;
+ALTER TABLE organizations DROP COLUMN party_instructor_id;
+DROP TABLE party_instructors;
+DROP TABLE obligation_reports;
+DROP TABLE number_sequences;
+DROP TABLE booking_slots;
+DROP TABLE bookings;
+DROP TABLE office_allocations;
+DROP TABLE spaces;
+DROP TABLE venues;
+DROP TABLE membership_events;
+DROP TABLE hub_memberships;
+DROP TABLE hubs;
+DROP TABLE hub_cores;

@@ -1,0 +1,1 @@
+//! The hubs capability's service code, shared by pages and API.

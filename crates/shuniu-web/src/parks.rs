@@ -1,0 +1,1 @@
+//! The service-parks capability's service code, shared by pages and API.
