@@ -268,8 +268,10 @@ impl Generator {
                 name: "玄武区社会工作服务中心",
                 form: LegalForm::SocialServiceInstitution,
                 domains: &[SocialAffairs, PublicWelfare],
-                place: tables::XUANWU,
-                address: "北京东路41号",
+                // In Meiyuan: an initiating unit of the street's regional hub, which only
+                // takes organizations of its street.
+                place: meiyuan,
+                address: "长江后街6号",
                 founded: date(2008, 11, 12),
                 rep: "李宁",
                 phone: "025-83358810",

@@ -9,7 +9,11 @@
 //!   initiating units, 儿童孤独症训练中心, 玄武区空竹协会 and 福禄贝尔童书馆;
 //! * the rest generated across the seven streets (the "1+1+X" of each street: its
 //!   promotion association, associations, a custody home, community home-care centres,
-//!   institutions and filed community organizations) and at district level.
+//!   institutions and filed community organizations) and at district level;
+//! * once loaded, the hub structure over them ([`structure`]): the core, a regional hub
+//!   in every street (Meiyuan's with its 36 member units, Suojincun's workstation with
+//!   70+), industry hubs on 区残联, 团区委, 区妇联 and 区总工会, the service parks with
+//!   rooms and bookings, and party-building instructors.
 //!
 //! Every record passes [`OrganizationDraft::validate`](shuniu_domain::registry::OrganizationDraft::validate)
 //! for the `today` it was generated for, carries a valid unified social credit code or a
@@ -21,9 +25,11 @@ use shuniu_domain::registry::OrganizationData;
 use shuniu_store::{OrgFilter, Store, StoreError};
 
 mod generate;
+pub mod structure;
 mod tables;
 
 pub use generate::{MAX_STAFF, MIN_STAFF, ORGANIZATIONS};
+pub use structure::Built;
 pub use tables::XUANWU;
 
 /// Who the change history names as the author of demo records.
@@ -38,6 +44,8 @@ pub struct DemoSummary {
     pub organizations: usize,
     /// Their full- plus part-time staff (0 when nothing was loaded).
     pub staff: u64,
+    /// The hub structure written over them (all zero when nothing was loaded).
+    pub structure: Built,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -55,14 +63,16 @@ pub fn is_public_welfare(org: &OrganizationData) -> bool {
     org.domains.iter().any(|d| d.is_public_welfare())
 }
 
-/// Loads the demo data into a database that has no organizations yet, in one
-/// transaction. If any organization exists (live or deregistered), writes nothing and
-/// returns `loaded: false`.
+/// Loads the demo data into a database that has no organizations yet: the organizations
+/// in one transaction, then the hub structure over them through the store's ordinary
+/// (audited) writes. If any organization exists (live or deregistered), writes nothing
+/// and returns `loaded: false`.
 pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreError> {
     let skipped = DemoSummary {
         loaded: false,
         organizations: 0,
         staff: 0,
+        structure: Built::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -81,10 +91,19 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 staff,
                 "demo data loaded: Xuanwu district"
             );
+            let structure = structure::build(store, today, &created).await?;
+            tracing::info!(
+                regional_hubs = structure.regional_hubs,
+                industry_hubs = structure.industry_hubs,
+                memberships = structure.memberships,
+                bookings = structure.bookings,
+                "demo hub structure built"
+            );
             Ok(DemoSummary {
                 loaded: true,
                 organizations: created.len(),
                 staff,
+                structure,
             })
         }
         // Another loader got there first (same codes): the database is no longer empty.

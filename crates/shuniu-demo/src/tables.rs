@@ -609,7 +609,8 @@ pub const DISTRICT_GROUPS: &[(&str, &[ServiceDomain])] = &[
     ("戏剧家协会", &[CultureSports]),
     ("围棋协会", &[CultureSports]),
     ("象棋协会", &[CultureSports]),
-    ("桥牌协会", &[CultureSports]),
+    // Industry hub of 团区委 (see `crate::structure`).
+    ("青少年社会组织联合会", &[Children, Education]),
     ("门球协会", &[CultureSports]),
     ("太极拳协会", &[CultureSports]),
     ("健身气功协会", &[CultureSports]),
@@ -618,7 +619,8 @@ pub const DISTRICT_GROUPS: &[(&str, &[ServiceDomain])] = &[
     ("武术协会", &[CultureSports]),
     ("楹联协会", &[CultureSports]),
     ("诗词协会", &[CultureSports]),
-    ("收藏家协会", &[CultureSports]),
+    // Industry hub of 区妇联.
+    ("妇女儿童社会组织联合会", &[Children, SocialAffairs]),
     ("慈善协会", &[CharityRelief, PublicWelfare]),
     ("志愿者协会", &[PublicWelfare]),
     ("青年志愿者协会", &[PublicWelfare]),
@@ -632,7 +634,8 @@ pub const DISTRICT_GROUPS: &[(&str, &[ServiceDomain])] = &[
     ("聋人协会", &[Disability]),
     ("肢残人协会", &[Disability]),
     ("智力残疾人及亲友协会", &[Disability]),
-    ("精神残疾人及亲友协会", &[Disability]),
+    // Industry hub of 区残联.
+    ("助残社会组织联合会", &[Disability, PublicWelfare]),
     ("家庭教育研究会", &[Academic, Education]),
     ("教育学会", &[Academic, Education]),
     ("民办教育协会", &[Education]),
@@ -652,7 +655,8 @@ pub const DISTRICT_GROUPS: &[(&str, &[ServiceDomain])] = &[
     ("软件行业协会", &[Other]),
     ("旅游协会", &[Other]),
     ("文化产业协会", &[CultureSports]),
-    ("企业家联合会", &[Other]),
+    // Industry hub of 区总工会.
+    ("职工服务社会组织联合会", &[Employment, SocialAffairs]),
     ("消费者协会", &[SocialAffairs]),
     ("安全生产协会", &[PublicSecurity]),
     ("禁毒协会", &[PublicSecurity]),

@@ -131,10 +131,8 @@ fn the_article_s_organizations_are_there() {
             o.founded_on < hub.founded_on,
             "{name} founded the association"
         );
-        assert!(
-            o.jurisdiction.as_str() == meiyuan || o.jurisdiction.as_str() == XUANWU,
-            "{name}"
-        );
+        // A regional hub only takes organizations of its street.
+        assert_eq!(o.jurisdiction.as_str(), meiyuan, "{name}");
     }
     assert!(
         find(&orgs, "梅园阳光家园残疾人托养中心")
@@ -156,6 +154,34 @@ fn the_article_s_organizations_are_there() {
         assert_eq!(hub.jurisdiction.as_str(), code);
         assert_eq!(hub.legal_form, LegalForm::SocialGroup);
     }
+}
+
+#[test]
+fn the_hub_organizations_are_among_the_1379() {
+    let orgs = xuanwu_organizations(today());
+    for name in structure::MEIYUAN_INITIATING {
+        assert_eq!(find(&orgs, name).jurisdiction.as_str(), structure::MEIYUAN);
+    }
+    // Industry hubs: district-level social groups whose fields match their base body's.
+    for (name, field) in [
+        ("玄武区助残社会组织联合会", ServiceDomain::Disability),
+        ("玄武区青少年社会组织联合会", ServiceDomain::Children),
+        ("玄武区妇女儿童社会组织联合会", ServiceDomain::Children),
+        ("玄武区职工服务社会组织联合会", ServiceDomain::Employment),
+    ] {
+        let o = find(&orgs, name);
+        assert_eq!(o.legal_form, LegalForm::SocialGroup, "{name}");
+        assert_eq!(o.jurisdiction.as_str(), XUANWU, "{name}");
+        assert!(o.domains.contains(&field), "{name}");
+    }
+    // Enough candidates for Meiyuan's 36 and Suojincun's 70+.
+    let in_street = |code: &str| {
+        orgs.iter()
+            .filter(|o| o.jurisdiction.as_str() == code)
+            .count()
+    };
+    assert!(in_street(structure::MEIYUAN) > structure::MEIYUAN_MEMBERS * 2);
+    assert!(in_street(structure::SUOJIN) > structure::SUOJIN_MEMBERS + 5);
 }
 
 #[test]

@@ -496,4 +496,101 @@ mod tests {
         );
         assert_eq!(decide(Some(&s), Action::Edit, &member), Decision::Forbidden);
     }
+
+    #[test]
+    fn hubs_are_recognized_by_officials_in_scope_and_run_by_their_staff() {
+        let hub_org = Uuid::now_v7();
+        let hub = Resource::Hub {
+            organization_id: hub_org,
+            jurisdiction_path: MEIYUAN,
+        };
+        let xuanwu = actor(Role::Official, Some(XUANWU), None);
+        let qinhuai = actor(Role::Official, Some(QINHUAI), None);
+        let staff = actor(Role::HubStaff, None, Some(hub_org));
+        let other_staff = actor(Role::HubStaff, None, Some(Uuid::now_v7()));
+        let expert = actor(Role::Expert, None, None);
+        assert!(decide(None, Action::Read, &hub).is_allowed());
+        assert_eq!(decide(None, Action::ManageHub, &hub), Decision::Login);
+        assert!(decide(Some(&xuanwu), Action::Recognize, &hub).is_allowed());
+        assert!(!decide(Some(&qinhuai), Action::Recognize, &hub).is_allowed());
+        assert!(!decide(Some(&staff), Action::Recognize, &hub).is_allowed());
+        assert!(decide(Some(&staff), Action::ManageHub, &hub).is_allowed());
+        assert!(!decide(Some(&other_staff), Action::ManageHub, &hub).is_allowed());
+        assert!(decide(Some(&expert), Action::ReadReports, &hub).is_allowed());
+        assert!(!decide(Some(&expert), Action::ManageHub, &hub).is_allowed());
+        let new_here = Resource::NewHub {
+            jurisdiction_path: Some(MEIYUAN),
+        };
+        assert!(decide(Some(&xuanwu), Action::Recognize, &new_here).is_allowed());
+        assert!(!decide(Some(&qinhuai), Action::Recognize, &new_here).is_allowed());
+    }
+
+    #[test]
+    fn members_apply_for_their_own_organization_only() {
+        let hub_org = Uuid::now_v7();
+        let org = Uuid::now_v7();
+        let m = Resource::Membership {
+            hub_organization_id: hub_org,
+            hub_path: MEIYUAN,
+            member_id: org,
+        };
+        let own = actor(Role::OrgMember, None, Some(org));
+        let stranger = actor(Role::OrgMember, None, Some(Uuid::now_v7()));
+        let staff = actor(Role::HubStaff, None, Some(hub_org));
+        assert!(decide(Some(&own), Action::Apply, &m).is_allowed());
+        assert!(!decide(Some(&own), Action::ManageHub, &m).is_allowed());
+        assert!(!decide(Some(&stranger), Action::Apply, &m).is_allowed());
+        assert!(!decide(Some(&stranger), Action::Read, &m).is_allowed());
+        assert!(decide(Some(&staff), Action::ManageHub, &m).is_allowed());
+        assert!(!decide(Some(&staff), Action::Apply, &m).is_allowed());
+    }
+
+    #[test]
+    fn bookings_need_membership_of_the_venues_hub() {
+        let hub_org = Uuid::now_v7();
+        let org = Uuid::now_v7();
+        let member_of_hub = [hub_org];
+        let booking = |hubs: &'static [Uuid]| Resource::Booking {
+            hub_organization_id: Some(hub_org),
+            jurisdiction_path: MEIYUAN,
+            for_org: org,
+            for_org_hub_ids: hubs,
+        };
+        let own = actor(Role::OrgMember, None, Some(org));
+        let in_hub = Resource::Booking {
+            hub_organization_id: Some(hub_org),
+            jurisdiction_path: MEIYUAN,
+            for_org: org,
+            for_org_hub_ids: &member_of_hub,
+        };
+        assert!(decide(Some(&own), Action::Book, &in_hub).is_allowed());
+        assert!(!decide(Some(&own), Action::Book, &booking(&[])).is_allowed());
+        let staff = actor(Role::HubStaff, None, Some(hub_org));
+        assert!(decide(Some(&staff), Action::Book, &booking(&[])).is_allowed());
+        let other = actor(Role::OrgMember, None, Some(Uuid::now_v7()));
+        assert!(!decide(Some(&other), Action::Book, &in_hub).is_allowed());
+    }
+
+    #[test]
+    fn party_building_is_kept_by_officials_and_the_members_hubs() {
+        let hub_org = Uuid::now_v7();
+        let id = Uuid::now_v7();
+        let hubs = [hub_org];
+        let r = Resource::Organization {
+            id,
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &hubs,
+        };
+        let staff = actor(Role::HubStaff, None, Some(hub_org));
+        let own = actor(Role::OrgMember, None, Some(id));
+        let xuanwu = actor(Role::Official, Some(XUANWU), None);
+        assert!(decide(Some(&staff), Action::EditPartyBuilding, &r).is_allowed());
+        assert!(decide(Some(&xuanwu), Action::EditPartyBuilding, &r).is_allowed());
+        assert!(!decide(Some(&own), Action::EditPartyBuilding, &r).is_allowed());
+        let j = Resource::Jurisdiction { path: MEIYUAN };
+        assert!(decide(Some(&xuanwu), Action::ReadReports, &j).is_allowed());
+        assert!(decide(Some(&xuanwu), Action::ManageInstructors, &j).is_allowed());
+        assert!(!decide(Some(&staff), Action::ReadReports, &j).is_allowed());
+        assert_eq!(decide(None, Action::ReadReports, &j), Decision::Login);
+    }
 }

@@ -6,13 +6,23 @@
 //! range scan of `organizations` on `jurisdiction_path`; hub coverage reads the
 //! per-organization counters `regional_hub_id` / `industry_hubs`, kept by membership writes.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
-use shuniu_domain::jurisdiction::Jurisdiction;
-use shuniu_domain::party::{HubCoverage, Instructor, InstructorData, PartyBuilding, PartyCoverage};
-use shuniu_domain::registry::Organization;
+use serde_json::{Value, json};
+use shuniu_domain::audit::Outcome;
+use shuniu_domain::codes::Phone;
+use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode, subtree_range};
+use shuniu_domain::party::{
+    HubCoverage, Instructor, InstructorData, PartyBuilding, PartyCoverage, Share,
+};
+use shuniu_domain::registry::{OrgStatus, Organization};
+use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
-use crate::{Page, Result, Store, WriteCtx};
+use crate::audit::append_in_tx;
+use crate::registry::{COLUMNS, OrgRow};
+use crate::{Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// Whose coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,6 +75,149 @@ pub struct ChildCoverage {
     pub hubs: HubCoverage,
 }
 
+#[derive(sqlx::FromRow)]
+struct InstructorRow {
+    id: Uuid,
+    name: String,
+    phone: Option<String>,
+    jurisdiction_code: String,
+    workplace: String,
+    organizations: i64,
+}
+
+impl TryFrom<InstructorRow> for Instructor {
+    type Error = StoreError;
+    fn try_from(r: InstructorRow) -> Result<Self> {
+        let bad =
+            |what: &str| StoreError::State(format!("corrupt instructor row {}: {what}", r.id));
+        Ok(Instructor {
+            id: r.id,
+            data: InstructorData {
+                name: r.name.clone(),
+                phone: r
+                    .phone
+                    .as_deref()
+                    .map(Phone::parse)
+                    .transpose()
+                    .map_err(|_| bad("phone"))?,
+                jurisdiction: JurisdictionCode::parse(&r.jurisdiction_code)
+                    .map_err(|_| bad("jurisdiction"))?,
+                workplace: r.workplace.clone(),
+            },
+            organizations: r.organizations,
+        })
+    }
+}
+
+/// Instructor columns with the count of live organizations assigned to each.
+const INSTRUCTOR_SELECT: &str = "SELECT i.id, i.name, i.phone, i.jurisdiction_code, i.workplace, \
+    (SELECT COUNT(*) FROM organizations o WHERE o.party_instructor_id = i.id AND o.status <> 'deregistered') AS organizations \
+    FROM party_instructors i";
+
+/// The half-open path range of a subtree; an empty path is the whole tree.
+fn range_of(path: &str) -> (String, String) {
+    if path.is_empty() {
+        (String::new(), "~".to_string())
+    } else {
+        subtree_range(path)
+    }
+}
+
+/// What a scope's WHERE clause binds.
+enum ScopeArgs {
+    Range(String, String),
+    Hub(Uuid),
+}
+
+/// The live organizations a scope covers, as a WHERE clause over `organizations` whose
+/// placeholders start at `$first`, and what to bind to it.
+fn scope_clause(scope: &CoverageScope, first: usize) -> (String, ScopeArgs) {
+    match scope {
+        CoverageScope::Subtree(path) => {
+            let (lo, hi) = range_of(path);
+            (
+                format!(
+                    "status <> 'deregistered' AND jurisdiction_path >= ${first} AND jurisdiction_path < ${}",
+                    first + 1
+                ),
+                ScopeArgs::Range(lo, hi),
+            )
+        }
+        CoverageScope::Hub(id) => (
+            format!(
+                "status <> 'deregistered' AND id IN (SELECT organization_id FROM hub_memberships WHERE hub_id = ${first} AND status = 'active')"
+            ),
+            ScopeArgs::Hub(*id),
+        ),
+    }
+}
+
+macro_rules! bind_scope {
+    ($q:expr, $args:expr) => {
+        match &$args {
+            ScopeArgs::Range(lo, hi) => $q.bind(lo.clone()).bind(hi.clone()),
+            ScopeArgs::Hub(id) => $q.bind(*id),
+        }
+    };
+}
+
+fn gap_clause(gap: Gap) -> &'static str {
+    match gap {
+        Gap::PartyOrganization => "party_org = 'none'",
+        Gap::PartyWork => "party_org = 'none' AND party_instructor_id IS NULL",
+        Gap::RegionalHub => "regional_hub_id IS NULL",
+        Gap::IndustryHub => "industry_hubs = 0",
+    }
+}
+
+/// Counts of one set of organizations (`t` is the table's alias, with its dot): total,
+/// with a party organization, reached by party work, in a regional hub, in an industry
+/// hub. `SUM` of an empty set is NULL and, on PostgreSQL, of integers a BIGINT: hence
+/// the COALESCE and CAST.
+fn figures_sql(t: &str) -> String {
+    let count = |cond: &str| {
+        format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+    };
+    [
+        "COUNT(*)".to_string(),
+        count(&format!("{t}party_org <> 'none'")),
+        count(&format!(
+            "{t}party_org <> 'none' OR {t}party_instructor_id IS NOT NULL"
+        )),
+        count(&format!("{t}regional_hub_id IS NOT NULL")),
+        count(&format!("{t}industry_hubs > 0")),
+    ]
+    .join(", ")
+}
+
+type Figures = (i64, i64, i64, i64, i64);
+
+fn party_of((total, org, work, _, _): Figures) -> PartyCoverage {
+    PartyCoverage {
+        organizations: Share {
+            covered: org,
+            total,
+        },
+        work: Share {
+            covered: work,
+            total,
+        },
+    }
+}
+
+fn hubs_of((total, _, _, regional, industry): Figures) -> HubCoverage {
+    HubCoverage {
+        regional: Share {
+            covered: regional,
+            total,
+        },
+        industry: Share {
+            covered: industry,
+            total,
+        },
+    }
+}
+
 impl Store {
     /// `Invalid(jurisdiction)` for an unknown jurisdiction. Audited as `instructor.create`.
     pub async fn create_instructor(
@@ -72,13 +225,64 @@ impl Store {
         data: &InstructorData,
         ctx: impl Into<WriteCtx>,
     ) -> Result<Instructor> {
-        let _ = (data, ctx.into());
-        todo!()
+        let ctx = ctx.into();
+        let j = self
+            .jurisdiction(data.jurisdiction.as_str())
+            .await?
+            .ok_or_else(|| {
+                StoreError::Invalid(FieldErrors::single(
+                    "jurisdiction",
+                    FieldError::new("没有这个行政区划", "is not a known jurisdiction"),
+                ))
+            })?;
+        let id = Uuid::now_v7();
+        let now = crate::now();
+        let details = serde_json::to_string(data).expect("serializable");
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            sqlx::query(
+                "INSERT INTO party_instructors (id, shard_key, name, phone, jurisdiction_code, jurisdiction_path, workplace, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(j.shard_key())
+            .bind(&data.name)
+            .bind(data.phone.as_ref().map(|p| p.as_str()))
+            .bind(data.jurisdiction.as_str())
+            .bind(&j.path)
+            .bind(&data.workplace)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    "instructor.create",
+                    format!("instructor:{id}"),
+                    Outcome::Success,
+                    details,
+                    Some(j.path.clone())
+                )
+            );
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(Instructor {
+            id,
+            data: data.clone(),
+            organizations: 0,
+        })
     }
 
     pub async fn instructor(&self, id: Uuid) -> Result<Option<Instructor>> {
-        let _ = id;
-        todo!()
+        let sql = format!("{INSTRUCTOR_SELECT} WHERE i.id = $1");
+        let row = on_pool!(self, |p| sqlx::query_as::<_, InstructorRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
+        row.map(Instructor::try_from).transpose()
     }
 
     /// Instructors in a subtree, by name, with the count of live organizations each has.
@@ -88,45 +292,226 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Instructor>> {
-        let _ = (path_prefix, page, per_page);
-        todo!()
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 200);
+        let (lo, hi) = range_of(path_prefix);
+        let count_sql = "SELECT COUNT(*) FROM party_instructors WHERE jurisdiction_path >= $1 AND jurisdiction_path < $2";
+        let list_sql = format!(
+            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2 ORDER BY i.name, i.id LIMIT {per_page} OFFSET {}",
+            (u64::from(page) - 1) * u64::from(per_page)
+        );
+        let (total, rows) = on_pool!(self, |p| {
+            let total: i64 = sqlx::query_scalar(count_sql)
+                .bind(&lo)
+                .bind(&hi)
+                .fetch_one(p)
+                .await?;
+            let rows = sqlx::query_as::<_, InstructorRow>(&list_sql)
+                .bind(&lo)
+                .bind(&hi)
+                .fetch_all(p)
+                .await?;
+            Ok::<_, sqlx::Error>((total, rows))
+        })?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(Instructor::try_from)
+                .collect::<Result<Vec<_>>>()?,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// Sets an organization's party organization, party members and instructor
     /// (`Invalid(instructor_id)` for an unknown instructor). Recorded in the organization's
     /// change history and audited as `organization.party`.
+    ///
+    /// A deregistered organization cannot be changed (`State`); setting what is already
+    /// there writes nothing.
     pub async fn set_party_building(
         &self,
         organization_id: Uuid,
         party: &PartyBuilding,
         ctx: impl Into<WriteCtx>,
     ) -> Result<Organization> {
-        let _ = (organization_id, party, ctx.into());
-        todo!()
+        let ctx = ctx.into();
+        let now = crate::now();
+        let lock = if self.backend_name() == "postgres" {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1{lock}");
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            let row = sqlx::query_as::<_, OrgRow>(&select)
+                .bind(organization_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let before = Organization::try_from(row)?;
+            if before.status == OrgStatus::Deregistered {
+                return Err(StoreError::State(
+                    "a deregistered organization cannot be edited".into(),
+                ));
+            }
+            let (path, old_instructor): (String, Option<Uuid>) = sqlx::query_as(
+                "SELECT jurisdiction_path, party_instructor_id FROM organizations WHERE id = $1",
+            )
+            .bind(organization_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let Some(i) = party.instructor_id {
+                let known: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM party_instructors WHERE id = $1")
+                        .bind(i)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if known == 0 {
+                    return Err(StoreError::Invalid(FieldErrors::single(
+                        "instructor_id",
+                        FieldError::new("没有这个党建指导员", "is not a known instructor"),
+                    )));
+                }
+            }
+            let mut changes = serde_json::Map::new();
+            if before.data.party_org != party.party_org {
+                changes.insert(
+                    "party_org".into(),
+                    json!({"from": before.data.party_org, "to": party.party_org}),
+                );
+            }
+            if before.data.party_members != party.party_members {
+                changes.insert(
+                    "party_members".into(),
+                    json!({"from": before.data.party_members, "to": party.party_members}),
+                );
+            }
+            if old_instructor != party.instructor_id {
+                changes.insert(
+                    "instructor_id".into(),
+                    json!({"from": old_instructor, "to": party.instructor_id}),
+                );
+            }
+            if changes.is_empty() {
+                return Ok(before);
+            }
+            let changes = Value::Object(changes).to_string();
+            sqlx::query("UPDATE organizations SET party_org = $2, party_members = $3, party_instructor_id = $4, updated_at = $5 WHERE id = $1")
+                .bind(organization_id)
+                .bind(party.party_org.as_str())
+                .bind(i64::from(party.party_members))
+                .bind(party.instructor_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(organization_id)
+                .bind(now)
+                .bind(ctx.actor.as_str())
+                .bind("party")
+                .bind(&changes)
+                .execute(&mut *tx)
+                .await?;
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    "organization.party",
+                    format!("organization:{organization_id}"),
+                    Outcome::Success,
+                    changes,
+                    Some(path)
+                )
+            );
+            tx.commit().await?;
+            let mut after = before;
+            after.data.party_org = party.party_org;
+            after.data.party_members = party.party_members;
+            after.updated_at = now;
+            Ok(after)
+        })
     }
 
     /// The instructor assigned to an organization, if any.
     pub async fn instructor_of(&self, organization_id: Uuid) -> Result<Option<Instructor>> {
-        let _ = organization_id;
-        todo!()
+        let sql = format!(
+            "{INSTRUCTOR_SELECT} WHERE i.id = (SELECT party_instructor_id FROM organizations WHERE id = $1)"
+        );
+        let row = on_pool!(self, |p| sqlx::query_as::<_, InstructorRow>(&sql)
+            .bind(organization_id)
+            .fetch_optional(p)
+            .await)?;
+        row.map(Instructor::try_from).transpose()
+    }
+
+    /// All five counts of a scope in one aggregate query.
+    async fn figures(&self, scope: &CoverageScope) -> Result<Figures> {
+        let (clause, args) = scope_clause(scope, 1);
+        let sql = format!(
+            "SELECT {} FROM organizations WHERE {clause}",
+            figures_sql("")
+        );
+        let figures = on_pool!(self, |p| bind_scope!(
+            sqlx::query_as::<_, Figures>(&sql),
+            args
+        )
+        .fetch_one(p)
+        .await)?;
+        Ok(figures)
     }
 
     pub async fn party_coverage(&self, scope: &CoverageScope) -> Result<PartyCoverage> {
-        let _ = scope;
-        todo!()
+        Ok(party_of(self.figures(scope).await?))
     }
 
     /// Hub coverage of a subtree (for `CoverageScope::Hub`: of that hub's members).
     pub async fn hub_coverage(&self, scope: &CoverageScope) -> Result<HubCoverage> {
-        let _ = scope;
-        todo!()
+        Ok(hubs_of(self.figures(scope).await?))
     }
 
     /// Coverage of each child node of `parent` (streets of a district …), in code order;
     /// one grouped query per figure, not one per child.
     pub async fn coverage_by_child(&self, parent: &Jurisdiction) -> Result<Vec<ChildCoverage>> {
-        let _ = parent;
-        todo!()
+        let children = self.jurisdiction_children(parent.code.as_str()).await?;
+        let (lo, hi) = parent.subtree_range();
+        // Each organization of the parent's subtree joins the child whose range holds it
+        // (`substr(path, 1, length(path) - 1) || '0'` is `subtree_range`'s upper bound).
+        let sql = format!(
+            "SELECT j.code, {} FROM jurisdictions j JOIN organizations o \
+               ON o.jurisdiction_path >= j.path AND o.jurisdiction_path < substr(j.path, 1, length(j.path) - 1) || '0' \
+             WHERE j.parent_code = $1 AND o.status <> 'deregistered' \
+               AND o.jurisdiction_path >= $2 AND o.jurisdiction_path < $3 \
+             GROUP BY j.code",
+            figures_sql("o.")
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<
+            _,
+            (String, i64, i64, i64, i64, i64),
+        >(&sql)
+        .bind(parent.code.as_str())
+        .bind(&lo)
+        .bind(&hi)
+        .fetch_all(p)
+        .await)?;
+        let by_code: BTreeMap<String, Figures> = rows
+            .into_iter()
+            .map(|(c, a, b, d, e, f)| (c, (a, b, d, e, f)))
+            .collect();
+        Ok(children
+            .into_iter()
+            .map(|j| {
+                let f = by_code.get(j.code.as_str()).copied().unwrap_or_default();
+                ChildCoverage {
+                    jurisdiction: j,
+                    party: party_of(f),
+                    hubs: hubs_of(f),
+                }
+            })
+            .collect())
     }
 
     /// Live organizations in `scope` that fall in `gap`, by name; paged in the database.
@@ -137,7 +522,32 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Organization>> {
-        let _ = (scope, gap, page, per_page);
-        todo!()
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 200);
+        let (clause, args) = scope_clause(scope, 1);
+        let where_sql = format!("{clause} AND {}", gap_clause(gap));
+        let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY name ASC, id ASC LIMIT {per_page} OFFSET {}",
+            (u64::from(page) - 1) * u64::from(per_page)
+        );
+        let (total, rows) = on_pool!(self, |p| {
+            let total: i64 = bind_scope!(sqlx::query_scalar::<_, i64>(&count_sql), args)
+                .fetch_one(p)
+                .await?;
+            let rows = bind_scope!(sqlx::query_as::<_, OrgRow>(&list_sql), args)
+                .fetch_all(p)
+                .await?;
+            Ok::<_, sqlx::Error>((total, rows))
+        })?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(Organization::try_from)
+                .collect::<Result<Vec<_>>>()?,
+            total,
+            page,
+            per_page,
+        })
     }
 }

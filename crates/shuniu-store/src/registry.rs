@@ -18,13 +18,13 @@ use crate::audit::append_in_tx;
 use crate::{Arg, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
 use shuniu_domain::audit::Outcome;
 
-const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
+pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
     party_members, stage, grade, grade_awarded_on, is_demo, status, status_reason, status_changed_on, \
     created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct OrgRow {
+pub(crate) struct OrgRow {
     id: Uuid,
     name: String,
     legal_form: String,

@@ -380,9 +380,18 @@ async fn load_demo(store: &Store) -> Outcome<String> {
         .await
         .map_err(|e| Failure::new(format!("cannot load the demo data: {e}")))?;
     Ok(if summary.loaded {
+        let h = &summary.structure;
         format!(
-            "Demo data loaded: {} organizations, {} staff.",
-            summary.organizations, summary.staff
+            "Demo data loaded: {} organizations, {} staff; {} regional and {} industry hubs \
+             with {} active memberships, {} venues with {} bookings, {} party-building instructors.",
+            summary.organizations,
+            summary.staff,
+            h.regional_hubs,
+            h.industry_hubs,
+            h.memberships,
+            h.venues,
+            h.bookings,
+            h.instructors
         )
     } else {
         "The database already has organizations: demo data not loaded.".to_string()
