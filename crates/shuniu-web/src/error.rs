@@ -71,6 +71,12 @@ impl AppError {
         match field {
             "uscc" => FieldError::new("该统一社会信用代码已被登记", "is already registered"),
             "filing_number" => FieldError::new("该备案编号已被使用", "is already in use"),
+            // Room bookings and office allocations (service parks).
+            "start" => FieldError::new("该时段已被预约", "overlaps another booking of the room"),
+            "starts_on" => FieldError::new(
+                "该期间办公室已分配",
+                "overlaps a current allocation of the office",
+            ),
             _ => FieldError::new("已存在", "already exists"),
         }
     }

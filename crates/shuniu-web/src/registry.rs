@@ -174,6 +174,19 @@ pub async fn path_of(store: &Store, org: &Organization) -> Result<String, AppErr
         .unwrap_or_default())
 }
 
+/// Organization ids of the hubs `org` is an active member of, as the policy's
+/// `hub_ids`. Only hub staff's rights depend on them, so others skip the query.
+pub async fn hub_ids_for(store: &Store, caller: &Caller, org: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let hub_staff = caller
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == shuniu_domain::access::Role::HubStaff);
+    if !hub_staff {
+        return Ok(vec![]);
+    }
+    Ok(store.active_hub_org_ids(org).await?)
+}
+
 /// Asks the policy about `action` on a stored organization.
 pub async fn require_on(
     store: &Store,
@@ -182,12 +195,13 @@ pub async fn require_on(
     org: &Organization,
 ) -> Result<(), AppError> {
     let path = path_of(store, org).await?;
+    let hub_ids = hub_ids_for(store, caller, org.id).await?;
     caller.require(
         action,
         &Resource::Organization {
             id: org.id,
             jurisdiction_path: &path,
-            hub_ids: &[],
+            hub_ids: &hub_ids,
         },
     )
 }
@@ -215,10 +229,11 @@ pub async fn personal_data_visible(
                 .unwrap_or_default();
             paths.insert(code.clone(), p);
         }
+        let hub_ids = hub_ids_for(store, caller, o.id).await?;
         let r = Resource::Organization {
             id: o.id,
             jurisdiction_path: &paths[&code],
-            hub_ids: &[],
+            hub_ids: &hub_ids,
         };
         out.push(caller.decide(Action::ReadPersonalData, &r).is_allowed());
     }

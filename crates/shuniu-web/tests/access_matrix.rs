@@ -5,6 +5,7 @@
 //! new route cannot escape the matrix.
 
 mod common;
+mod world;
 
 use common::{TestApp, org_json};
 use reqwest::{Method, StatusCode};
@@ -20,7 +21,8 @@ enum Who {
     OfficialXuanwu,
     /// Official of 320104 (Qinhuai): org A is out of scope.
     OfficialQinhuai,
-    /// Hub staff bound to hub organization H (A is not a member of H).
+    /// Hub staff bound to hub organization H, Meiyuan's regional hub (A is not a
+    /// member of H; C is).
     HubStaff,
     /// Organization member bound to A.
     MemberOfA,
@@ -42,7 +44,9 @@ const EVERYONE: [Who; 7] = [
 enum Rec {
     /// The path has no parameter.
     NoParam,
-    /// Org A (in Xuanwu / Meiyuan 320102002000), jurisdiction 320102, `en`, `style.css`.
+    /// Org A (in Xuanwu / Meiyuan 320102002000), jurisdiction 320102, `en`, `style.css`;
+    /// hub H, C's membership of H, H's venue, its meeting room, C's office allocation
+    /// and C's booking of the room (see `param_value`).
     Known,
     /// A well-formed id, code or name that names nothing.
     Unknown,
@@ -88,6 +92,85 @@ fn registers_in_xuanwu(w: Who) -> bool {
 }
 fn reads_audit(w: Who) -> bool {
     w == Who::Admin || is_official(w)
+}
+/// May recognize hubs somewhere (`NewHub` anywhere): admins and officials.
+fn recognizes(w: Who) -> bool {
+    w == Who::Admin || is_official(w)
+}
+/// May recognize (or revoke) in Meiyuan / name Xuanwu's core: admins, the official over it.
+fn recognizes_in_xuanwu(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu)
+}
+/// Runs hub H (its members, venue, spaces, offices, bookings): admins, the official
+/// over Meiyuan, H's staff.
+fn runs_h(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu | Who::HubStaff)
+}
+/// May read C's membership of H: those who run H, and experts.
+fn reads_membership(w: Who) -> bool {
+    runs_h(w) || w == Who::Expert
+}
+/// May act for H itself as a member-to-be (apply): admins and H's own staff.
+fn acts_for_h(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::HubStaff)
+}
+/// Reads the coverage reports of Xuanwu: admins, the official over it, experts.
+fn reports_on_xuanwu(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu | Who::Expert)
+}
+/// Reads reports somewhere (each official on their own node): admins, officials, experts.
+fn reads_reports(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::Expert) || is_official(w)
+}
+/// Keeps instructors somewhere: admins and officials.
+fn keeps_instructors(w: Who) -> bool {
+    w == Who::Admin || is_official(w)
+}
+/// Keeps org A's party facts (A is in no hub): admins, the official over it.
+fn keeps_party_of_a(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::OfficialXuanwu)
+}
+/// May create venues somewhere: admins, officials, hub staff (for their hub).
+fn creates_venues(w: Who) -> bool {
+    matches!(w, Who::Admin | Who::HubStaff) || is_official(w)
+}
+/// Books H's room for C (or reports for C): those who run H (no caller is C's own).
+fn books_for_c(w: Who) -> bool {
+    runs_h(w)
+}
+
+/// An API call that needs an account: anonymous → login; an unknown record → 404;
+/// then the policy: `ok` when allowed, 403 when not.
+fn api(who: Who, known: bool, allowed: bool, ok: Exp) -> Option<Vec<Exp>> {
+    Some(vec![match who {
+        Who::Anonymous => Login,
+        _ if !known => NOT_FOUND,
+        _ if allowed => ok,
+        _ => FORBIDDEN,
+    }])
+}
+
+/// A page that needs an account: anonymous → login (for an unknown record a 404 reveals
+/// nothing either); unknown → 404; allowed → 200; else 403.
+fn page(who: Who, known: bool, allowed: bool) -> Option<Vec<Exp>> {
+    match who {
+        Who::Anonymous if known => Some(vec![Login]),
+        Who::Anonymous => Some(vec![Login, NOT_FOUND]),
+        _ if !known => Some(vec![NOT_FOUND]),
+        _ if allowed => Some(vec![OK]),
+        _ => Some(vec![FORBIDDEN]),
+    }
+}
+
+/// A form post: anonymous → login or refused (no CSRF token; an unknown record may say
+/// 404); unknown → 404; allowed → `ok`; else 403.
+fn form(who: Who, known: bool, allowed: bool, ok: Exp) -> Option<Vec<Exp>> {
+    match who {
+        Who::Anonymous => Some(vec![Login, Status(401), FORBIDDEN, NOT_FOUND]),
+        _ if !known => Some(vec![NOT_FOUND]),
+        _ if allowed => Some(vec![ok]),
+        _ => Some(vec![FORBIDDEN]),
+    }
 }
 
 /// What `method path` must answer to `who` about `rec`. `None`: the route is not
@@ -217,6 +300,136 @@ fn expect(method: &Method, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
             // A form that passes the account check: done, or shown again with errors.
             _ => Some(vec![OK, REDIRECT, UNPROCESSABLE]),
         },
+        // ---- hubs (issue 4): public reads ----
+        ("GET", "/api/v1/hubs" | "/hubs") => one(OK),
+        (
+            "GET",
+            "/api/v1/hubs/{id}"
+            | "/api/v1/hubs/{id}/members"
+            | "/api/v1/organizations/{id}/memberships"
+            | "/api/v1/structure/{code}"
+            | "/hubs/{id}"
+            | "/structure/{code}",
+        ) => one(if known { OK } else { NOT_FOUND }),
+        // ---- hubs: recognitions ----
+        // The body recognizes A as Meiyuan's regional hub, which H already is: the
+        // official over Meiyuan (and admins) reach the rule (422); Qinhuai's may
+        // recognize elsewhere but not here.
+        ("POST", "/api/v1/hubs") => one(match who {
+            Anonymous => Login,
+            w if recognizes_in_xuanwu(w) => UNPROCESSABLE,
+            _ => FORBIDDEN,
+        }),
+        ("POST", "/hubs") => match who {
+            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
+            w if recognizes_in_xuanwu(w) => one(UNPROCESSABLE),
+            _ => one(FORBIDDEN),
+        },
+        ("GET", "/hubs/new") => one(match who {
+            Anonymous => Login,
+            w if recognizes(w) => OK,
+            _ => FORBIDDEN,
+        }),
+        // No reason given.
+        ("POST", "/api/v1/hubs/{id}/revoke") => {
+            api(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
+        }
+        ("POST", "/hubs/{id}/revoke") => form(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE),
+        // ---- hubs: memberships ----
+        // No organization named.
+        ("POST", "/api/v1/hubs/{id}/members") => api(who, known, runs_h(who), UNPROCESSABLE),
+        ("POST", "/hubs/{id}/members") => form(who, known, runs_h(who), UNPROCESSABLE),
+        // H applies to itself: only who acts for H may, and then the rule says no (422).
+        ("POST", "/api/v1/hubs/{id}/applications") => {
+            api(who, known, acts_for_h(who), UNPROCESSABLE)
+        }
+        ("POST", "/hubs/{id}/applications") => form(who, known, acts_for_h(who), UNPROCESSABLE),
+        ("GET", "/api/v1/memberships/{id}") => api(who, known, reads_membership(who), OK),
+        ("GET", "/memberships/{id}") => page(who, known, reads_membership(who)),
+        // A bad action: the hub side reaches validation; readers who can decide
+        // nothing (experts) and strangers are refused.
+        ("POST", "/api/v1/memberships/{id}/decision") => {
+            api(who, known, runs_h(who), UNPROCESSABLE)
+        }
+        ("POST", "/memberships/{id}/decision") => form(who, known, runs_h(who), UNPROCESSABLE),
+        // Unmarking an unmarked initiating unit: done, nothing changes.
+        ("POST", "/api/v1/memberships/{id}/initiating") => api(who, known, runs_h(who), OK),
+        ("POST", "/memberships/{id}/initiating") => form(who, known, runs_h(who), REDIRECT),
+        // ---- hubs: the district core (no names given) ----
+        ("POST", "/api/v1/structure/{code}/core") => {
+            api(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
+        }
+        ("POST", "/structure/{code}/core") => {
+            form(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
+        }
+
+        // ---- party building and coverage ----
+        ("GET", "/api/v1/organizations/{id}/party" | "/organizations/{id}/party") => {
+            one(if known { OK } else { NOT_FOUND })
+        }
+        // A bad party organization type.
+        ("POST", "/api/v1/organizations/{id}/party") => {
+            api(who, known, keeps_party_of_a(who), UNPROCESSABLE)
+        }
+        ("POST", "/organizations/{id}/party") => {
+            form(who, known, keeps_party_of_a(who), UNPROCESSABLE)
+        }
+        ("GET", "/api/v1/instructors") => api(who, true, reads_reports(who), OK),
+        ("GET", "/instructors") => page(who, true, reads_reports(who)),
+        // No fields.
+        ("POST", "/api/v1/instructors") => api(who, true, keeps_instructors(who), UNPROCESSABLE),
+        ("POST", "/instructors") => form(who, true, keeps_instructors(who), UNPROCESSABLE),
+        ("GET", "/api/v1/coverage/{code}" | "/api/v1/coverage/{code}/uncovered") => {
+            api(who, known, reports_on_xuanwu(who), OK)
+        }
+        ("GET", "/coverage/{code}") => page(who, known, reports_on_xuanwu(who)),
+        // H's reports: those who run it, and experts.
+        ("GET", "/api/v1/hubs/{id}/coverage") => api(who, known, runs_h(who) || who == Expert, OK),
+        ("GET", "/hubs/{id}/coverage") => page(who, known, runs_h(who) || who == Expert),
+
+        // ---- service parks: public reads ----
+        ("GET", "/api/v1/venues" | "/venues") => one(OK),
+        (
+            "GET",
+            "/api/v1/venues/{id}"
+            | "/api/v1/venues/{id}/obligations"
+            | "/api/v1/spaces/{id}"
+            | "/api/v1/spaces/{id}/bookings"
+            | "/api/v1/spaces/{id}/allocations"
+            | "/api/v1/bookings/{id}"
+            | "/venues/{id}"
+            | "/spaces/{id}",
+        ) => one(if known { OK } else { NOT_FOUND }),
+        // ---- service parks: venues and spaces (bad or missing fields) ----
+        ("POST", "/api/v1/venues") => api(who, true, creates_venues(who), UNPROCESSABLE),
+        ("POST", "/venues") => form(who, true, creates_venues(who), UNPROCESSABLE),
+        ("GET", "/venues/new") => page(who, true, creates_venues(who)),
+        ("GET", "/venues/{id}/edit") => page(who, known, runs_h(who)),
+        (
+            "PATCH" | "POST",
+            "/api/v1/venues/{id}" | "/api/v1/venues/{id}/spaces" | "/api/v1/spaces/{id}",
+        ) => api(who, known, runs_h(who), UNPROCESSABLE),
+        ("POST", "/venues/{id}/edit" | "/venues/{id}/spaces") => {
+            form(who, known, runs_h(who), UNPROCESSABLE)
+        }
+        // ---- offices: the known space is a room (only offices are allocated: 422) ----
+        ("POST", "/api/v1/spaces/{id}/allocations" | "/api/v1/allocations/{id}/end") => {
+            api(who, known, runs_h(who), UNPROCESSABLE)
+        }
+        ("POST", "/spaces/{id}/allocations" | "/allocations/{id}/end") => {
+            form(who, known, runs_h(who), UNPROCESSABLE)
+        }
+        // ---- bookings and reports for C, with a bad date or quarter ----
+        ("POST", "/api/v1/spaces/{id}/bookings" | "/api/v1/venues/{id}/obligations") => {
+            api(who, known, books_for_c(who), UNPROCESSABLE)
+        }
+        ("POST", "/spaces/{id}/bookings" | "/venues/{id}/reports") => {
+            form(who, known, books_for_c(who), UNPROCESSABLE)
+        }
+        // Each case cancels a fresh booking of C's.
+        ("POST", "/api/v1/bookings/{id}/cancel") => api(who, known, books_for_c(who), OK),
+        ("POST", "/bookings/{id}/cancel") => form(who, known, books_for_c(who), REDIRECT),
+
         ("GET", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
             Anonymous => one(Login),
             Admin if !known => one(NOT_FOUND),
@@ -236,12 +449,14 @@ fn expect(method: &Method, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
 struct World {
     app: TestApp,
     clients: Vec<(Who, reqwest::Client)>,
-    org_a: String,
+    f: world::Fixture,
     /// An account that only the admin routes act on.
     victim_user: String,
     /// A spare API token of A's member (not the one its client uses).
     member_spare_token: String,
     next_uscc: std::cell::Cell<u32>,
+    /// Fresh bookings made so far (each cancel case cancels its own).
+    next_slot: std::cell::Cell<u32>,
 }
 
 const UNKNOWN_ID: &str = "01900000-0000-7000-8000-000000000000";
@@ -254,7 +469,26 @@ fn param_value(w: &World, path: &str, name: &str, rec: Rec) -> String {
         "id" if unknown => UNKNOWN_ID.into(),
         "id" if path.starts_with("/admin/users/") => w.victim_user.clone(),
         "id" if path.starts_with("/account/tokens/") => w.member_spare_token.clone(),
-        "id" => w.org_a.clone(),
+        "id" => {
+            let f = &w.f;
+            let rest = path.strip_prefix("/api/v1").unwrap_or(path);
+            let id = if rest.starts_with("/hubs/") {
+                f.hub
+            } else if rest.starts_with("/memberships/") {
+                f.membership
+            } else if rest.starts_with("/venues/") {
+                f.venue
+            } else if rest.starts_with("/spaces/") {
+                f.room
+            } else if rest.starts_with("/bookings/") {
+                f.booking
+            } else if rest.starts_with("/allocations/") {
+                f.allocation
+            } else {
+                f.org_a
+            };
+            id.to_string()
+        }
         "code" if unknown => "999999".into(),
         "code" => "320102".into(),
         "lang" if unknown => "xx".into(),
@@ -279,6 +513,24 @@ fn fill(w: &World, path: &str, rec: Rec) -> String {
         out = out.replace(&format!("{{{p}}}"), &param_value(w, path, &p, rec));
     }
     out
+}
+
+/// The URL of a case. Cancelling a booking cannot be made invalid: each case with a
+/// known record gets a fresh booking of C's to cancel, so the cases stay independent.
+async fn url_of(w: &World, path: &str, rec: Rec) -> String {
+    if rec == Rec::Known && path.ends_with("/bookings/{id}/cancel") {
+        let n = w.next_slot.get();
+        w.next_slot.set(n + 1);
+        let b = world::book(&w.app, &w.f, 8 + i64::from(n / 20), n % 20).await;
+        return path.replace("{id}", &b.to_string());
+    }
+    fill(w, path, rec)
+}
+
+fn json_form(v: &Value) -> Body {
+    let mut f = org_form(v);
+    f.push(("_csrf".into(), "0".repeat(64)));
+    Body::Form(f)
 }
 
 /// An organization as a form (repeated `domains`).
@@ -325,6 +577,40 @@ fn body_for(w: &World, method: &Method, path: &str) -> Body {
             ("status".into(), "not-a-status".into()),
             ("reason".into(), "整改".into()),
         ]),
+        // ---- issue 4 (see `expect` for why each body is what it is) ----
+        ("POST", "/api/v1/hubs") => Body::Json(world::regional_json(w.f.org_a, world::MEIYUAN)),
+        ("POST", "/hubs") => json_form(&world::regional_json(w.f.org_a, world::MEIYUAN)),
+        ("POST", "/api/v1/hubs/{id}/applications") => {
+            Body::Json(json!({"organization_id": w.f.org_h}))
+        }
+        ("POST", "/hubs/{id}/applications") => {
+            json_form(&json!({"organization_id": w.f.org_h.to_string()}))
+        }
+        ("POST", "/api/v1/memberships/{id}/decision") => {
+            Body::Json(json!({"action": "not-an-action"}))
+        }
+        ("POST", "/memberships/{id}/decision") => json_form(&json!({"action": "not-an-action"})),
+        ("POST", "/api/v1/memberships/{id}/initiating") => Body::Json(json!({"initiating": false})),
+        ("POST", "/api/v1/organizations/{id}/party") => {
+            Body::Json(json!({"party_org": "not-a-type"}))
+        }
+        ("POST", "/organizations/{id}/party") => json_form(&json!({"party_org": "not-a-type"})),
+        ("PATCH", "/api/v1/venues/{id}") => Body::Json(json!({"area_m2": "lots"})),
+        ("PATCH", "/api/v1/spaces/{id}") => Body::Json(json!({"capacity": "many"})),
+        ("POST", "/api/v1/allocations/{id}/end") => Body::Json(json!({"ended_on": "someday"})),
+        ("POST", "/allocations/{id}/end") => json_form(&json!({"ended_on": "someday"})),
+        ("POST", "/api/v1/spaces/{id}/bookings") => {
+            Body::Json(json!({"organization_id": w.f.org_c, "date": "someday"}))
+        }
+        ("POST", "/spaces/{id}/bookings") => json_form(&json!({
+            "organization_id": w.f.org_c.to_string(), "date": "someday"
+        })),
+        ("POST", "/api/v1/venues/{id}/obligations") => {
+            Body::Json(json!({"organization_id": w.f.org_c, "quarter": "someday"}))
+        }
+        ("POST", "/venues/{id}/reports") => json_form(&json!({
+            "organization_id": w.f.org_c.to_string(), "quarter": "someday"
+        })),
         ("POST", "/login") => Body::Form(vec![
             ("username".into(), "nobody".into()),
             ("password".into(), "Wrong-Password-1".into()),
@@ -335,22 +621,9 @@ fn body_for(w: &World, method: &Method, path: &str) -> Body {
 }
 
 async fn world(app: TestApp) -> World {
-    let mut ids = Vec::new();
-    for n in [1, 2] {
-        let resp = app
-            .client
-            .post(app.url("/api/v1/organizations"))
-            .json(&org_json(n))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        let v: Value = resp.json().await.unwrap();
-        ids.push(v["id"].as_str().unwrap().to_string());
-    }
-    let (a, hub) = (ids[0].clone(), ids[1].clone());
-    let a_id: uuid::Uuid = a.parse().unwrap();
-    let hub_id: uuid::Uuid = hub.parse().unwrap();
+    let f = world::build(&app).await;
+    let a_id = f.org_a;
+    let hub_id = f.org_h;
     let mut clients = vec![
         (Who::Anonymous, app.anon.clone()),
         (Who::Admin, app.client.clone()),
@@ -408,10 +681,11 @@ async fn world(app: TestApp) -> World {
     World {
         app,
         clients,
-        org_a: a,
+        f,
         victim_user,
         member_spare_token: spare.id.to_string(),
         next_uscc: std::cell::Cell::new(1000),
+        next_slot: std::cell::Cell::new(0),
     }
 }
 
@@ -453,7 +727,7 @@ http_test!(
                         ));
                         continue;
                     };
-                    let url = w.app.url(&fill(&w, path, rec));
+                    let url = w.app.url(&url_of(&w, path, rec).await);
                     let mut rq = client.request(method.clone(), &url);
                     rq = match body_for(&w, &method, path) {
                         Body::None => rq,
@@ -508,6 +782,24 @@ http_test!(
             failures.len(),
             failures.join("\n")
         );
+        // Every write was refused or invalid (or a no-op, or cancelled its own fresh
+        // booking): the world is as it was.
+        let (store, f) = (&w.app.store, &w.f);
+        let hub = store.hub(f.hub).await.unwrap().unwrap();
+        assert_eq!(hub.status.as_str(), "recognized");
+        let members = store.hub_members(f.hub, None, 1, 50).await.unwrap();
+        assert_eq!(members.total, 1, "only C is in H");
+        let m = store.membership(f.membership).await.unwrap().unwrap();
+        assert_eq!((m.status.as_str(), m.initiating), ("active", false));
+        let b = store.booking(f.booking).await.unwrap().unwrap();
+        assert_eq!(b.status.as_str(), "confirmed");
+        let a = store.allocation(f.allocation).await.unwrap().unwrap();
+        assert_eq!(a.ended_early_on, None);
+        let org_a = store.organization(f.org_a).await.unwrap().unwrap();
+        assert_eq!(org_a.data.party_org.as_str(), "joint_branch");
+        let venue = store.venue(f.venue).await.unwrap().unwrap();
+        assert_eq!(venue.data.area_m2, 400);
+        assert_eq!(store.spaces_of(f.venue).await.unwrap().len(), 2);
     }
 );
 
@@ -536,4 +828,15 @@ fn the_expectation_function_covers_the_whole_route_table() {
         .is_none()
     );
     assert!(expect(&Method::GET, "/api/v1/new-thing", Who::Admin, Rec::NoParam).is_none());
+    // Nor does a prefix of a known route stand for the routes below it.
+    assert!(expect(&Method::DELETE, "/api/v1/hubs/{id}", Who::Admin, Rec::Known).is_none());
+    assert!(
+        expect(
+            &Method::GET,
+            "/api/v1/hubs/{id}/secrets",
+            Who::Admin,
+            Rec::Known
+        )
+        .is_none()
+    );
 }

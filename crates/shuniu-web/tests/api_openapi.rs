@@ -1,12 +1,16 @@
 //! The OpenAPI document at `/api/openapi.json`: valid, complete, and true to the API.
 
 mod common;
+mod world;
 
 use std::collections::BTreeSet;
 
+use chrono::Datelike;
 use common::{TestApp, org_json};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use shuniu_store::WriteCtx;
+use uuid::Uuid;
 
 /// Every operation the application serves under `/api/v1`, from the route table.
 fn served() -> Vec<(String, String)> {
@@ -25,6 +29,19 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/organizations/{id}/history", "get"),
     ("/api/v1/jurisdictions", "get"),
     ("/api/v1/jurisdictions/{code}", "get"),
+    ("/api/v1/hubs", "get"),
+    ("/api/v1/hubs/{id}", "get"),
+    ("/api/v1/hubs/{id}/members", "get"),
+    ("/api/v1/organizations/{id}/memberships", "get"),
+    ("/api/v1/structure/{code}", "get"),
+    ("/api/v1/organizations/{id}/party", "get"),
+    ("/api/v1/venues", "get"),
+    ("/api/v1/venues/{id}", "get"),
+    ("/api/v1/venues/{id}/obligations", "get"),
+    ("/api/v1/spaces/{id}", "get"),
+    ("/api/v1/spaces/{id}/bookings", "get"),
+    ("/api/v1/spaces/{id}/allocations", "get"),
+    ("/api/v1/bookings/{id}", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -188,33 +205,146 @@ http_test!(
     }
 );
 
+/// The records the admin's calls address, one per path: the shared world, and for each
+/// call that changes something a record of its own, so that no call spoils a later one
+/// (they run in path order).
+struct Targets {
+    f: world::Fixture,
+    /// Organization D: applies to H.
+    applicant: Uuid,
+    /// Organization G: added to H by the hub side.
+    newcomer: Uuid,
+    /// Organization F: recognized as an industry hub.
+    to_recognize: Uuid,
+    /// E's pending application to H: approved.
+    pending: Uuid,
+    /// An industry hub of its own: revoked.
+    to_revoke: Uuid,
+}
+
+impl Targets {
+    async fn new(app: &TestApp) -> Targets {
+        let f = world::build(app).await;
+        let applicant = world::org(app, 4).await;
+        let pending_org = world::org(app, 5).await;
+        let newcomer = world::org(app, 6).await;
+        let to_recognize = world::org(app, 7).await;
+        let revoked_org = world::org(app, 8).await;
+        let pending = app
+            .store
+            .apply_membership(f.hub, pending_org, world::today(), WriteCtx::system("test"))
+            .await
+            .expect("E applies")
+            .id;
+        let (st, v) = world::admin_post(
+            app,
+            "/api/v1/hubs",
+            &world::industry_json(revoked_org, "区残联"),
+        )
+        .await;
+        assert_eq!(st, 201, "{v}");
+        let to_revoke = v["id"].as_str().unwrap().parse().unwrap();
+        Targets {
+            f,
+            applicant,
+            newcomer,
+            to_recognize,
+            pending,
+            to_revoke,
+        }
+    }
+
+    /// The id a documented path addresses.
+    fn id(&self, path: &str) -> Uuid {
+        let f = &self.f;
+        match path {
+            "/api/v1/hubs/{id}/revoke" => return self.to_revoke,
+            "/api/v1/memberships/{id}/decision" => return self.pending,
+            p if p.starts_with("/api/v1/spaces/{id}/allocations") => return f.office,
+            _ => {}
+        }
+        let rest = path.strip_prefix("/api/v1").unwrap_or(path);
+        [
+            ("/hubs/", f.hub),
+            ("/memberships/", f.membership),
+            ("/venues/", f.venue),
+            ("/spaces/", f.room),
+            ("/bookings/", f.booking),
+            ("/allocations/", f.allocation),
+            ("/organizations/", f.org_a),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| rest.starts_with(prefix))
+        .map(|(_, id)| id)
+        .unwrap_or_else(|| panic!("no record for {path}"))
+    }
+
+    /// A valid body for a write.
+    fn body(&self, path: &str, method: &str) -> Option<Value> {
+        let f = &self.f;
+        let today = world::today();
+        let quarter = format!("{}Q{}", today.year(), today.month0() / 3 + 1);
+        Some(match (path, method) {
+            ("/api/v1/organizations", "post") => org_json(9),
+            ("/api/v1/organizations/{id}", "patch") => json!({"volunteers": 12}),
+            ("/api/v1/organizations/{id}/status", "post") => {
+                json!({"status": "suspended", "reason": "整改"})
+            }
+            ("/api/v1/organizations/{id}/party", "post") => json!({
+                "party_org": "joint_branch", "party_members": 3, "instructor_id": f.instructor
+            }),
+            ("/api/v1/hubs", "post") => world::industry_json(self.to_recognize, "团区委"),
+            ("/api/v1/hubs/{id}/applications", "post") => {
+                json!({"organization_id": self.applicant})
+            }
+            ("/api/v1/hubs/{id}/members", "post") => {
+                json!({"organization_id": self.newcomer, "initiating": true})
+            }
+            ("/api/v1/hubs/{id}/revoke", "post") => json!({"reason": "不再承担枢纽职能"}),
+            ("/api/v1/memberships/{id}/decision", "post") => json!({"action": "approve"}),
+            ("/api/v1/memberships/{id}/initiating", "post") => json!({"initiating": true}),
+            ("/api/v1/structure/{code}/core", "post") => json!({
+                "name_zh": "玄武区社会组织党建工作委员会",
+                "name_en": "Xuanwu Social Organization Party-Building Work Committee"
+            }),
+            ("/api/v1/instructors", "post") => json!({
+                "name": "王强", "phone": "13712345678", "jurisdiction": world::MEIYUAN,
+                "workplace": "梅园新村街道党工委"
+            }),
+            ("/api/v1/venues", "post") => world::venue_json(f.hub),
+            ("/api/v1/venues/{id}", "patch") => json!({"area_m2": 420}),
+            ("/api/v1/venues/{id}/spaces", "post") => {
+                json!({"name": "活动室二", "kind": "activity_room", "capacity": 20})
+            }
+            ("/api/v1/venues/{id}/obligations", "post") => json!({
+                "organization_id": f.org_c, "quarter": quarter, "service_hours": 10
+            }),
+            ("/api/v1/spaces/{id}", "patch") => json!({"capacity": 25}),
+            ("/api/v1/spaces/{id}/bookings", "post") => world::booking_json(f.org_c, 9, 4),
+            ("/api/v1/spaces/{id}/allocations", "post") => json!({
+                "organization_id": f.org_c, "starts_on": world::day(200), "ends_on": world::day(300)
+            }),
+            ("/api/v1/allocations/{id}/end", "post") => json!({"ended_on": world::day(0)}),
+            ("/api/v1/bookings/{id}/cancel", "post") => json!({}),
+            (p, "post" | "patch") => panic!("no body for {method} {p}"),
+            _ => return None,
+        })
+    }
+}
+
 http_test!(
     every_documented_operation_is_served_with_a_documented_status,
     |app: TestApp| async move {
         let doc = document(&app).await;
-        // A record to address.
-        let resp = app
-            .client
-            .post(app.url("/api/v1/organizations"))
-            .json(&org_json(1))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), StatusCode::CREATED);
-        let id = resp.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let t = Targets::new(&app).await;
         for (path, method) in operations(&doc) {
-            let url = path.replace("{id}", &id).replace("{code}", "320102");
-            let body = match (path.as_str(), method.as_str()) {
-                ("/api/v1/organizations", "post") => Some(org_json(2)),
-                (_, "patch") => Some(json!({"volunteers": 12})),
-                (p, "post") if p.ends_with("/status") => {
-                    Some(json!({"status": "suspended", "reason": "整改"}))
-                }
-                _ => None,
-            };
+            let url = if path.contains("{id}") {
+                path.replace("{id}", &t.id(&path).to_string())
+            } else {
+                path.clone()
+            }
+            .replace("{code}", "320102");
+            let body = t.body(&path, &method);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let mut rq = app.client.request(m, app.url(&url));
             if let Some(b) = &body {
@@ -222,7 +352,10 @@ http_test!(
             }
             let resp = rq.send().await.unwrap();
             let status = resp.status();
-            assert!(status.is_success(), "{method} {url}: {status}");
+            if !status.is_success() {
+                let text = resp.text().await.unwrap_or_default();
+                panic!("{method} {url}: {status} {text}");
+            }
             let documented = doc["paths"][&path][&method]["responses"]
                 .as_object()
                 .unwrap();
@@ -238,6 +371,11 @@ http_test!(
             let v: Value = resp.json().await.expect("JSON answer");
             assert!(v.is_object() || v.is_array());
         }
+        // The writes took: the pending application approved, the dedicated hub revoked.
+        let m = app.store.membership(t.pending).await.unwrap().unwrap();
+        assert_eq!(m.status.as_str(), "active");
+        let h = app.store.hub(t.to_revoke).await.unwrap().unwrap();
+        assert_eq!(h.status.as_str(), "revoked");
     }
 );
 

@@ -643,3 +643,306 @@ async fn run(c: Client, base: String, shots: PathBuf) {
     c.goto(&url("/account")).await.unwrap();
     wait_for_path(&c, |p| p == "/login").await;
 }
+
+/// A member of a Meiyuan organization, for the booking story.
+const MEMBER: &str = "yijiayuan.staff";
+const MEMBER_PASSWORD: &str = "Browser-Member-42";
+
+/// Issue 4 in a real browser, on the whole Xuanwu demo: the district's 一核两轴 diagram
+/// is live (its nodes are links that lead to the hub), the street's 1+1+X, and a member
+/// books a room through the calendar form — then cannot book the same slot twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hub_structure_and_room_booking() {
+    let driver = Driver::start();
+    let profile = Profile::new();
+    let app = common::spawn_app(TestBackend::Sqlite).await;
+    let today = shuniu_web::today();
+    let summary = shuniu_demo::load(&app.store, today).await.unwrap();
+    assert!(summary.loaded);
+    let member_org = app
+        .store
+        .list_organizations(
+            &shuniu_store::OrgFilter {
+                q: Some("南京玄武一家圆心灵保姆服务中心".into()),
+                ..Default::default()
+            },
+            1,
+            5,
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .expect("the demo holds the initiating unit");
+    make_user(
+        &app,
+        MEMBER,
+        Role::OrgMember,
+        None,
+        Some(member_org.id),
+        MEMBER_PASSWORD,
+        false,
+    )
+    .await;
+    make_user(&app, ADMIN, Role::Admin, None, None, ADMIN_PASSWORD, false).await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+
+    // The venue at 梅园新村34号 and its first activity room.
+    let venue = app
+        .store
+        .list_venues(Some("320000/320100/320102/320102002000/"), None, 1, 10)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|v| v.data.address.contains("梅园新村34号"))
+        .expect("the Meiyuan service park");
+    let room = app
+        .store
+        .spaces_of(venue.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.data.kind.is_bookable())
+        .expect("a bookable room");
+    // A free hour a week ahead (the demo books the coming ten days at random).
+    let day = today + chrono::Duration::days(7);
+    let tz = shuniu_domain::parks::shanghai();
+    let at = |h: u32| {
+        use chrono::TimeZone;
+        tz.from_local_datetime(&day.and_hms_opt(h, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let taken = app
+        .store
+        .bookings_between(room.id, at(8), at(21))
+        .await
+        .unwrap();
+    let hour = (8..20)
+        .rev()
+        .find(|h| {
+            taken
+                .iter()
+                .all(|b| b.ends_at <= at(*h) || b.starts_at >= at(h + 1))
+        })
+        .expect("a free hour");
+
+    let client = connect(&driver, &profile.0).await;
+    let steps = tokio::spawn(booking_story(
+        client.clone(),
+        app.addr.clone(),
+        shots,
+        venue.id.to_string(),
+        room.id.to_string(),
+        day.to_string(),
+        hour,
+    ));
+    let outcome = steps.await;
+    let _ = client.close().await;
+    drop(driver);
+    drop(profile);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    // What the browser booked is in the database, once.
+    let booked = app
+        .store
+        .bookings_between(room.id, at(hour), at(hour + 1))
+        .await
+        .unwrap();
+    assert_eq!(booked.len(), 1, "{booked:?}");
+    assert_eq!(booked[0].organization_id, member_org.id);
+    assert_eq!(booked[0].purpose, "浏览器测试：邻里议事会");
+}
+
+async fn sign_in(c: &Client, base: &str, user: &str, password: &str, then: &str) {
+    c.goto(&format!("{base}/login?next={then}")).await.unwrap();
+    type_into(c, "username", user).await;
+    type_into(c, "password", password).await;
+    c.find(Locator::Css("form.login-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(c, |p| p != "/login").await;
+}
+
+async fn booking_story(
+    c: Client,
+    base: String,
+    shots: PathBuf,
+    venue: String,
+    room: String,
+    day: String,
+    hour: u32,
+) {
+    let url = |p: &str| format!("{base}{p}");
+    // The diagram is drawn from live data: the Meiyuan street node names its hub and
+    // its 36 members, and following the hub's node leads to the hub's page.
+    c.goto(&url("/lang/zh?next=/structure/320102"))
+        .await
+        .unwrap();
+    wait_for_path(&c, |p| p == "/structure/320102").await;
+    let svg = c.find(Locator::Css("svg.structure-diagram")).await.unwrap();
+    let text = svg.text().await.unwrap();
+    assert!(text.contains("玄武区社会组织党建工作委员会"), "{text}");
+    assert!(text.contains("梅园新村街道社会组织发展促进会"), "{text}");
+    assert!(text.contains("36"), "{text}");
+    let links = c
+        .find_all(Locator::Css("svg.structure-diagram a"))
+        .await
+        .unwrap();
+    // The core, 7 streets with their hubs, 4 industry hubs.
+    let nodes = 1 + 7 * 2 + 4;
+    assert!(links.len() >= nodes, "only {} node links", links.len());
+    let mut hub_href = None;
+    for a in &links {
+        let t = a.text().await.unwrap_or_default();
+        let href = a.attr("href").await.unwrap().unwrap_or_default();
+        if t.contains("梅园新村街道社会组织发展促进会") && href.starts_with("/hubs/")
+        {
+            hub_href = Some(href);
+            a.click().await.unwrap();
+            break;
+        }
+    }
+    let hub_href = hub_href.expect("the Meiyuan hub node is a link");
+    let on = wait_for_path(&c, |p| p.starts_with("/hubs/")).await;
+    assert_eq!(on, hub_href);
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("东南大学社区院士专家服务站"), "{body}");
+
+    // The member signs in and books a free hour through the calendar form.
+    let calendar = format!("/spaces/{room}?week={day}");
+    sign_in(&c, &base, MEMBER, MEMBER_PASSWORD, &calendar).await;
+    c.goto(&url(&calendar)).await.unwrap();
+    set_date(&c, "date", &day).await;
+    set_date(&c, "start", &format!("{hour:02}:00")).await;
+    set_date(&c, "end", &format!("{:02}:00", hour + 1)).await;
+    type_into(&c, "purpose", "浏览器测试：邻里议事会").await;
+    type_into(&c, "attendees", "12").await;
+    c.find(Locator::Css(&format!(
+        "form[action=\"/spaces/{room}/bookings\"] button[type=submit]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_path(&c, |p| p == format!("/spaces/{room}")).await;
+    let cal = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The calendar after the redirect may show another week: open the booked one.
+    let cal = if cal.contains("浏览器测试：邻里议事会") {
+        cal
+    } else {
+        c.goto(&url(&calendar)).await.unwrap();
+        c.find(Locator::Css("main"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(cal.contains("浏览器测试：邻里议事会"), "{cal}");
+
+    // The same hour again: refused, with the message at the start time.
+    set_date(&c, "date", &day).await;
+    set_date(&c, "start", &format!("{hour:02}:00")).await;
+    set_date(&c, "end", &format!("{:02}:00", hour + 1)).await;
+    type_into(&c, "purpose", "重复预约").await;
+    c.find(Locator::Css(&format!(
+        "form[action=\"/spaces/{room}/bookings\"] button[type=submit]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let summary = c
+        .wait()
+        .for_element(Locator::Css("#error-summary"))
+        .await
+        .unwrap();
+    let msg = summary.text().await.unwrap();
+    assert!(!msg.trim().is_empty());
+    // Not on the calendar; still in the form, as typed.
+    let page = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("重复预约"), "{page}");
+    let typed = c
+        .find(Locator::Css("[name=purpose]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(typed.as_deref(), Some("重复预约"));
+
+    // Screenshots of the issue's pages, both languages, desktop and phone; an admin
+    // sees the coverage report too.
+    c.find(Locator::Css("form.logout-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("a.signin"))
+        .await
+        .unwrap();
+    sign_in(&c, &base, ADMIN, ADMIN_PASSWORD, "/").await;
+    for lang in ["zh", "en"] {
+        c.goto(&url(&format!("/lang/{lang}?next=/"))).await.unwrap();
+        wait_for_path(&c, |p| p == "/").await;
+        for width in [1280, 375] {
+            for (name, path) in [
+                ("structure-district", "/structure/320102".to_string()),
+                ("structure-street", "/structure/320102002000".to_string()),
+                ("hub", hub_href.clone()),
+                ("hubs", "/hubs".to_string()),
+                ("venue", format!("/venues/{venue}")),
+                ("calendar", calendar.clone()),
+                ("coverage", "/coverage/320102".to_string()),
+            ] {
+                c.goto(&url(&path)).await.unwrap();
+                shoot(&c, &shots, &format!("{name}-{lang}-{width}"), width).await;
+                if width == 375 {
+                    let overflow = c
+                        .execute(
+                            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                            vec![],
+                        )
+                        .await
+                        .unwrap()
+                        .as_i64()
+                        .unwrap();
+                    assert!(
+                        overflow <= 0,
+                        "{path} scrolls sideways by {overflow}px at 375px"
+                    );
+                }
+            }
+        }
+    }
+}

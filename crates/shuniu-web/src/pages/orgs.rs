@@ -399,6 +399,7 @@ struct DetailPage {
     can_change_status: bool,
     sections: Vec<Section>,
     history: Vec<HistoryRow>,
+    hubs: super::hubs::OrgHubSection,
 }
 
 /// Parses the `{id}` of a path; anything that is not a UUID is a 404.
@@ -428,10 +429,11 @@ async fn detail_page(
     let id = parse_id(id)?;
     let o = registry::get(&s.store, id).await?;
     let path = registry::path_of(&s.store, &o).await?;
+    let hub_ids = registry::hub_ids_for(&s.store, caller, o.id).await?;
     let resource = Resource::Organization {
         id: o.id,
         jurisdiction_path: &path,
-        hub_ids: &[],
+        hub_ids: &hub_ids,
     };
     let can_edit =
         o.status != OrgStatus::Deregistered && caller.decide(Action::Edit, &resource).is_allowed();
@@ -566,8 +568,10 @@ async fn detail_page(
             },
         })
         .collect();
+    let hubs = super::hubs::org_section(s, ui, caller, &o, &path).await?;
     Ok(DetailPage {
         ui: ui.clone(),
+        hubs,
         id: o.id.to_string(),
         name: d.name.clone(),
         status: status_label,
