@@ -8,14 +8,19 @@
 //! 10 synthetic streets under each Nanjing district and 10 communities under each of
 //! those, organizations spread over all of them.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use shuniu_domain::codes::uscc::USCC_CHARSET;
 use shuniu_domain::codes::{FilingNumber, Uscc};
+use shuniu_domain::hubs::{HubFunction, HubKind, HubLevel, MembershipStatus, Recognition};
 use shuniu_domain::jurisdiction::{JurisdictionCode, Level, child_of};
+use shuniu_domain::parks::{BookingRequest, SpaceData, SpaceKind, VenueData};
+use shuniu_domain::party::{InstructorData, PartyBuilding};
 use shuniu_domain::registry::{Grade, LegalForm, OrganizationData, PartyOrg, ServiceDomain, Stage};
-use shuniu_store::{OrgFilter, OrgSort, Store};
+use shuniu_store::{CoverageScope, Gap, HubFilter, OrgFilter, OrgSort, Store};
+use uuid::Uuid;
 
 fn body_for(mut n: u64) -> String {
     // 8 characters over the USCC charset, leading 'B' so it never collides with demo data.
@@ -82,19 +87,19 @@ fn org(i: u64, place: &str, is_street_level: bool) -> OrganizationData {
 }
 
 async fn time<T>(label: &str, runs: u32, mut f: impl AsyncFnMut() -> T) -> T {
-    let mut best = f64::MAX;
-    let mut total = 0.0;
+    let mut all = Vec::new();
     let mut out = None;
     for _ in 0..runs {
         let t = Instant::now();
         out = Some(f().await);
-        let ms = t.elapsed().as_secs_f64() * 1000.0;
-        best = best.min(ms);
-        total += ms;
+        all.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    all.sort_by(f64::total_cmp);
     println!(
-        "{label:<58} best {best:>9.2} ms   mean {:>9.2} ms   ({runs} runs)",
-        total / f64::from(runs)
+        "{label:<58} best {:>9.2} ms   median {:>9.2} ms   mean {:>9.2} ms   ({runs} runs)",
+        all[0],
+        all[all.len() / 2],
+        all.iter().sum::<f64>() / f64::from(runs)
     );
     out.expect("runs > 0")
 }
@@ -159,6 +164,8 @@ async fn main() {
     let t = Instant::now();
     let batch = 5_000u64;
     let mut i = 0;
+    // ids[k] is organization k, registered at places[k % places.len()].
+    let mut ids: Vec<Uuid> = Vec::with_capacity(n as usize);
     while i < n {
         let items: Vec<_> = (i..(i + batch).min(n))
             .map(|k| {
@@ -166,10 +173,11 @@ async fn main() {
                 org(k, place, *street)
             })
             .collect();
-        store
+        let made = store
             .create_organizations(&items, "bench")
             .await
             .expect("insert batch");
+        ids.extend(made.into_iter().map(|o| o.id));
         i += batch;
     }
     let secs = t.elapsed().as_secs_f64();
@@ -329,5 +337,517 @@ async fn main() {
                 .volunteers
         },
     )
+    .await;
+    hubs_parks_party(&store, n, &places, &ids).await;
+}
+
+/// Issue 4 at scale: a regional hub in every street, 20 industry hubs, memberships for a
+/// large share of the organizations, party facts, a venue with bookings; then the reads.
+async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids: &[Uuid]) {
+    let p = places.len();
+    let day = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let street_of = |code: &str| format!("{}000", &code[..9]);
+    // A street's own place index holds its first organization: that one is its hub.
+    let streets: Vec<(String, usize)> = places
+        .iter()
+        .enumerate()
+        .filter(|(_, (c, _))| c.ends_with("000"))
+        .map(|(i, (c, _))| (c.clone(), i))
+        .collect();
+    assert!(n as usize > 2 * p, "need more organizations than places");
+    let t = Instant::now();
+    let mut hub_orgs: HashSet<usize> = HashSet::new();
+    let mut regional: HashMap<String, Uuid> = HashMap::new();
+    for (code, k) in &streets {
+        let r = Recognition {
+            kind: HubKind::Regional,
+            level: HubLevel::Street,
+            jurisdiction: JurisdictionCode::parse(code).unwrap(),
+            base_body: String::new(),
+            fields_mask: 0,
+            recognizing_body: "区民政局".into(),
+            document_number: format!("民〔2026〕{k}号"),
+            recognized_on: day,
+            functions_mask: HubFunction::mask(HubFunction::ALL),
+        };
+        let hub = store.recognize_hub(ids[*k], &r, "bench").await.unwrap();
+        regional.insert(code.clone(), hub.id);
+        hub_orgs.insert(*k);
+    }
+    // Industry hubs: one per district, the rest at city level; their organizations are
+    // ones that join nothing below, so hub-to-hub joins later cannot close a cycle.
+    let districts: Vec<String> = {
+        let mut d: Vec<String> = streets.iter().map(|(c, _)| c[..6].to_string()).collect();
+        d.dedup();
+        d
+    };
+    let mut industry: Vec<Uuid> = Vec::new();
+    let mut k = p;
+    while industry.len() < 20 {
+        if k % 5 != 1 && k % 25 != 2 && k % 25 != 4 {
+            let i = industry.len();
+            let (code, level) = match districts.get(i) {
+                Some(d) => (d.clone(), HubLevel::District),
+                None => ("320100".to_string(), HubLevel::City),
+            };
+            let r = Recognition {
+                kind: HubKind::Industry,
+                level,
+                jurisdiction: JurisdictionCode::parse(&code).unwrap(),
+                base_body: format!("行业协会{i}"),
+                fields_mask: ServiceDomain::mask(&[ServiceDomain::ALL[i % 13]]),
+                recognizing_body: "民政局".into(),
+                document_number: format!("民〔2026〕I{i}号"),
+                recognized_on: day,
+                functions_mask: HubFunction::mask(HubFunction::ALL),
+            };
+            industry.push(store.recognize_hub(ids[k], &r, "bench").await.unwrap().id);
+            hub_orgs.insert(k);
+        }
+        k += 1;
+    }
+    println!(
+        "{:<58} {:>9.1} s    ({} regional, {} industry)",
+        "recognize hubs",
+        t.elapsed().as_secs_f64(),
+        regional.len(),
+        industry.len()
+    );
+
+    // Memberships: every 5th organization in its street's regional hub; every 25th in
+    // an industry hub; another 25th all in industry hub 0 (the big one).
+    let t = Instant::now();
+    let mut added = 0u64;
+    for k in 0..n as usize {
+        if hub_orgs.contains(&k) {
+            continue;
+        }
+        let hub = if k % 5 == 1 {
+            regional[&street_of(&places[k % p].0)]
+        } else if k % 25 == 2 {
+            industry[(k / 25) % 20]
+        } else if k % 25 == 4 {
+            industry[0]
+        } else {
+            continue;
+        };
+        let initiating = added < 200 && k % 7 == 0;
+        store
+            .add_member(hub, ids[k], initiating, day, "bench")
+            .await
+            .unwrap();
+        added += 1;
+    }
+    // Every street's hub joins an industry hub (runs the cycle check over its members).
+    for (i, (_, k)) in streets.iter().enumerate() {
+        store
+            .add_member(industry[i % 20], ids[*k], false, day, "bench")
+            .await
+            .unwrap();
+        added += 1;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{:<58} {:>9.1} s    ({added} memberships, {:.0}/s)",
+        "add_member (one audited transaction each)",
+        secs,
+        added as f64 / secs
+    );
+
+    // Party building: an instructor per street; every 20th organization gets a party
+    // organization and its street's instructor, another 20th the instructor only.
+    let t = Instant::now();
+    let mut instructors: HashMap<String, Uuid> = HashMap::new();
+    for (code, _) in &streets {
+        let i = store
+            .create_instructor(
+                &InstructorData {
+                    name: format!("指导员{code}"),
+                    phone: None,
+                    jurisdiction: JurisdictionCode::parse(code).unwrap(),
+                    workplace: format!("{code}党建工作站"),
+                },
+                "bench",
+            )
+            .await
+            .unwrap();
+        instructors.insert(code.clone(), i.id);
+    }
+    let mut set = 0u64;
+    for k in 0..n as usize {
+        let party = match k % 20 {
+            3 => PartyBuilding {
+                party_org: if k % 40 == 3 {
+                    PartyOrg::OwnBranch
+                } else {
+                    PartyOrg::JointBranch
+                },
+                party_members: 3,
+                instructor_id: Some(instructors[&street_of(&places[k % p].0)]),
+            },
+            7 => PartyBuilding {
+                party_org: PartyOrg::None,
+                party_members: 0,
+                instructor_id: Some(instructors[&street_of(&places[k % p].0)]),
+            },
+            _ => continue,
+        };
+        store
+            .set_party_building(ids[k], &party, "bench")
+            .await
+            .unwrap();
+        set += 1;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{:<58} {:>9.1} s    ({set} organizations, {:.0}/s)",
+        "set_party_building (audited, with history)",
+        secs,
+        set as f64 / secs
+    );
+
+    // A venue run by the first street's hub: an office and three rooms; 1,000 bookings
+    // per room, four 90-minute bookings a day.
+    let (street0, street0_k) = streets[0].clone();
+    let venue = store
+        .create_venue(
+            Some(regional[&street0]),
+            &VenueData {
+                name: "基准服务园".into(),
+                address: "某路2号".into(),
+                jurisdiction: JurisdictionCode::parse(&street0).unwrap(),
+                area_m2: 1200,
+                owner: "街道办事处".into(),
+                free_of_charge: true,
+                terms: "无偿使用".into(),
+                utilities_waived: true,
+                obligation: "服务本地居民".into(),
+                obligation_hours_per_quarter: 20,
+            },
+            "bench",
+        )
+        .await
+        .unwrap();
+    let mut rooms = Vec::new();
+    for (i, kind) in [
+        SpaceKind::Office,
+        SpaceKind::ActivityRoom,
+        SpaceKind::ActivityRoom,
+        SpaceKind::MeetingRoom,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let s = store
+            .add_space(
+                venue.id,
+                &SpaceData {
+                    name: format!("房间{i}"),
+                    kind,
+                    capacity: 30,
+                    area_m2: 40,
+                },
+                "bench",
+            )
+            .await
+            .unwrap();
+        if kind != SpaceKind::Office {
+            rooms.push(s.id);
+        }
+    }
+    // 09:00, 11:00, 14:00, 16:00 Shanghai are 01:00, 03:00, 06:00, 08:00 UTC.
+    let start0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let request = |day: i64, hour: i64| BookingRequest {
+        starts_at: start0 + Duration::days(day) + Duration::hours(hour),
+        ends_at: start0 + Duration::days(day) + Duration::hours(hour) + Duration::minutes(90),
+        purpose: "活动".into(),
+        attendees: 20,
+    };
+    let t = Instant::now();
+    let mut booked = 0u64;
+    for (r, room) in rooms.iter().enumerate() {
+        for j in 0..1000i64 {
+            let org = ids[(j as usize * 7 + r) % n as usize];
+            store
+                .book_space(
+                    *room,
+                    org,
+                    &request(j / 4, [1, 3, 6, 8][(j % 4) as usize]),
+                    30,
+                    "bench",
+                )
+                .await
+                .unwrap();
+            booked += 1;
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{:<58} {:>9.1} s    ({booked} bookings, {:.0}/s)",
+        "book_space (slots claimed, audited)",
+        secs,
+        booked as f64 / secs
+    );
+
+    // Reads.
+    let province = store.jurisdiction("320000").await.unwrap().unwrap();
+    let city = store.jurisdiction("320100").await.unwrap().unwrap();
+    let district = store.jurisdiction(&street0[..6]).await.unwrap().unwrap();
+    let dist = CoverageScope::Subtree(district.path.clone());
+    let prov = CoverageScope::Subtree(province.path.clone());
+    let cov = time("party_coverage(district)", 10, async || {
+        store.party_coverage(&dist).await.unwrap()
+    })
+    .await;
+    assert!(cov.organizations.total > 0);
+    time("hub_coverage(district)", 10, async || {
+        store.hub_coverage(&dist).await.unwrap()
+    })
+    .await;
+    let cov = time("party_coverage(province)", 5, async || {
+        store.party_coverage(&prov).await.unwrap()
+    })
+    .await;
+    assert_eq!(cov.organizations.total as u64, n);
+    let hc = time("hub_coverage(province)", 5, async || {
+        store.hub_coverage(&prov).await.unwrap()
+    })
+    .await;
+    println!(
+        "    province: party org {}/{}, regional hub {}, industry hub {}",
+        cov.organizations.covered,
+        cov.organizations.total,
+        hc.regional.covered,
+        hc.industry.covered
+    );
+    time(
+        "coverage_by_child(district) — its streets",
+        10,
+        async || store.coverage_by_child(&district).await.unwrap().len(),
+    )
+    .await;
+    time("coverage_by_child(city) — its districts", 5, async || {
+        store.coverage_by_child(&city).await.unwrap().len()
+    })
+    .await;
+    for (label, scope, gap, page) in [
+        (
+            "uncovered(district, party_work), page 1",
+            &dist,
+            Gap::PartyWork,
+            1,
+        ),
+        (
+            "uncovered(district, party_work), page 50",
+            &dist,
+            Gap::PartyWork,
+            50,
+        ),
+        (
+            "uncovered(district, regional_hub), page 1",
+            &dist,
+            Gap::RegionalHub,
+            1,
+        ),
+        (
+            "uncovered(province, regional_hub), page 1",
+            &prov,
+            Gap::RegionalHub,
+            1,
+        ),
+        (
+            "uncovered(province, regional_hub), page 50",
+            &prov,
+            Gap::RegionalHub,
+            50,
+        ),
+        (
+            "uncovered(province, party_organization), page 1",
+            &prov,
+            Gap::PartyOrganization,
+            1,
+        ),
+    ] {
+        time(label, 5, async || {
+            store.uncovered(scope, gap, page, 20).await.unwrap().total
+        })
+        .await;
+    }
+    let big = store.hub(industry[0]).await.unwrap().unwrap();
+    let hub_scope = CoverageScope::Hub(big.id);
+    let hc = time(
+        &format!("party_coverage(hub with {} members)", big.member_count),
+        10,
+        async || store.party_coverage(&hub_scope).await.unwrap(),
+    )
+    .await;
+    assert_eq!(hc.organizations.total, big.member_count);
+    time("hub_coverage(same hub)", 10, async || {
+        store.hub_coverage(&hub_scope).await.unwrap()
+    })
+    .await;
+    time("uncovered(same hub, party_work), page 1", 10, async || {
+        store
+            .uncovered(&hub_scope, Gap::PartyWork, 1, 20)
+            .await
+            .unwrap()
+            .total
+    })
+    .await;
+    let ds = time("district_structure(district)", 10, async || {
+        store
+            .district_structure(district.code.as_str())
+            .await
+            .unwrap()
+            .unwrap()
+    })
+    .await;
+    assert!(ds.streets.iter().all(|s| s.hub.is_some()));
+    let ss = time("street_structure(street with hub, venue)", 10, async || {
+        store.street_structure(&street0).await.unwrap().unwrap()
+    })
+    .await;
+    assert!(ss.hub.is_some() && !ss.venues.is_empty());
+    time(
+        &format!("hub_members(big hub), page 1 of {}", big.member_count),
+        10,
+        async || {
+            store
+                .hub_members(big.id, None, 1, 20)
+                .await
+                .unwrap()
+                .items
+                .len()
+        },
+    )
+    .await;
+    let late = u32::try_from(big.member_count / 20).unwrap().max(1);
+    time(
+        &format!("hub_members(big hub), page {late}"),
+        10,
+        async || {
+            store
+                .hub_members(big.id, None, late, 20)
+                .await
+                .unwrap()
+                .items
+                .len()
+        },
+    )
+    .await;
+    let street_hub = regional[&street0];
+    time("hub_members(street hub, active), page 1", 10, async || {
+        store
+            .hub_members(street_hub, Some(MembershipStatus::Active), 1, 20)
+            .await
+            .unwrap()
+            .total
+    })
+    .await;
+    time("list_hubs(all), page 1", 10, async || {
+        store
+            .list_hubs(&HubFilter::default(), 1, 20)
+            .await
+            .unwrap()
+            .total
+    })
+    .await;
+    time("list_hubs(district, industry), page 1", 10, async || {
+        store
+            .list_hubs(
+                &HubFilter {
+                    path_prefix: Some(district.path.clone()),
+                    kind: Some(HubKind::Industry),
+                    include_revoked: false,
+                },
+                1,
+                20,
+            )
+            .await
+            .unwrap()
+            .total
+    })
+    .await;
+    time(
+        "memberships_of(street hub's organization)",
+        20,
+        async || store.memberships_of(ids[street0_k]).await.unwrap().len(),
+    )
+    .await;
+    let week_from = start0 + Duration::days(60);
+    let got = time("bookings_between(room, one week)", 20, async || {
+        store
+            .bookings_between(rooms[0], week_from, week_from + Duration::days(7))
+            .await
+            .unwrap()
+            .len()
+    })
+    .await;
+    assert_eq!(got, 28);
+    let mut next = 0i64;
+    time(
+        "book_space (one more, 90 min on a 30-min grid)",
+        20,
+        async || {
+            next += 1;
+            store
+                .book_space(
+                    rooms[1],
+                    ids[next as usize],
+                    &request(400 + next, 1),
+                    30,
+                    "bench",
+                )
+                .await
+                .unwrap()
+                .number
+        },
+    )
+    .await;
+    let mut k = p + 1000;
+    time("add_member (one more, regional)", 20, async || {
+        k += 5;
+        while hub_orgs.contains(&k) || k % 5 == 1 {
+            k += 1;
+        }
+        let hub = regional[&street_of(&places[k % p].0)];
+        store
+            .add_member(hub, ids[k], false, day, "bench")
+            .await
+            .unwrap()
+            .status
+    })
+    .await;
+    time("instructors(district), page 1", 10, async || {
+        store
+            .instructors(&district.path, 1, 20)
+            .await
+            .unwrap()
+            .items
+            .len()
+    })
+    .await;
+    // Revocations end every live membership and clear the members' counters: one run each.
+    let (last_street, _) = streets.last().unwrap().clone();
+    let last = regional[&last_street];
+    time(
+        "revoke_hub(street hub, members' counters cleared)",
+        1,
+        async || {
+            store
+                .revoke_hub(last, "bench", day, "bench")
+                .await
+                .unwrap()
+                .member_count
+        },
+    )
+    .await;
+    time("revoke_hub(industry hub)", 1, async || {
+        store
+            .revoke_hub(industry[19], "bench", day, "bench")
+            .await
+            .unwrap()
+            .member_count
+    })
     .await;
 }

@@ -1,0 +1,1 @@
+DROP INDEX hubs_status_path;
