@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use crate::jurisdiction::{JurisdictionCode, Level, subtree_range};
 use crate::registry::{
-    OrgStatus, ServiceDomain, given, labelled_enum, parse_choice, parse_date, parse_text,
+    OrgStatus, ServiceDomain, given, labelled_enum, parse_choice, parse_date, parse_note,
+    parse_text,
 };
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -463,7 +464,7 @@ impl MembershipDecision {
             e.add("action", FieldError::required());
         }
         let required = action.is_some_and(|a| a.needs_reason());
-        let reason = parse_text(&mut e, "reason", &reason.map(String::from), 500, required);
+        let reason = parse_note(&mut e, "reason", &reason.map(String::from), 500, required);
         if !e.is_empty() {
             return Err(e);
         }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::jurisdiction::JurisdictionCode;
-use crate::registry::{given, labelled_enum, parse_choice, parse_count, parse_text};
+use crate::registry::{given, labelled_enum, parse_choice, parse_count, parse_note, parse_text};
 use crate::{FieldError, FieldErrors, Lang};
 
 /// Asia/Shanghai: UTC+8 all year (no daylight saving since 1991).
@@ -127,8 +127,8 @@ impl VenueDraft {
         };
         let area_m2 = positive(&mut e, "area_m2", &self.area_m2, true);
         let owner = parse_text(&mut e, "owner", &self.owner, 100, true);
-        let terms = parse_text(&mut e, "terms", &self.terms, 1000, false);
-        let obligation = parse_text(&mut e, "obligation", &self.obligation, 500, false);
+        let terms = parse_note(&mut e, "terms", &self.terms, 1000, false);
+        let obligation = parse_note(&mut e, "obligation", &self.obligation, 500, false);
         let hours = positive(
             &mut e,
             "obligation_hours_per_quarter",
@@ -482,6 +482,16 @@ impl AllocationDraft {
         };
         let s = date(&mut e, "starts_on", &self.starts_on);
         let en = date(&mut e, "ends_on", &self.ends_on);
+        // Allocations are for years, not millennia: keep dates where both databases
+        // and people can read them.
+        for (f, d) in [("starts_on", s), ("ends_on", en)] {
+            if d.is_some_and(|d| !(1900..=2200).contains(&d.year())) {
+                e.add(
+                    f,
+                    FieldError::new("日期应在1900–2200年之间", "must be between 1900 and 2200"),
+                );
+            }
+        }
         if let (Some(s), Some(en)) = (s, en)
             && en < s
         {
@@ -617,7 +627,7 @@ impl ObligationReportDraft {
         }
         let service_hours = parse_count(&mut e, "service_hours", &self.service_hours);
         let residents_served = parse_count(&mut e, "residents_served", &self.residents_served);
-        let note = parse_text(&mut e, "note", &self.note, 1000, false);
+        let note = parse_note(&mut e, "note", &self.note, 1000, false);
         if !e.is_empty() {
             return Err(e);
         }
@@ -706,6 +716,33 @@ mod tests {
         .validate()
         .unwrap_err();
         assert!(e.get("organization_id").is_some() && e.get("ends_on").is_some());
+    }
+
+    #[test]
+    fn allocation_dates_stay_in_range() {
+        let e = AllocationDraft {
+            organization_id: Some(Uuid::nil().to_string()),
+            starts_on: Some("1000-01-01".into()),
+            ends_on: Some("2999-01-01".into()),
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.get("starts_on").is_some() && e.get("ends_on").is_some());
+    }
+
+    #[test]
+    fn notes_keep_line_breaks_but_not_other_controls() {
+        let mut d = ObligationReportDraft {
+            organization_id: Some(Uuid::nil().to_string()),
+            quarter: Some("2026Q3".into()),
+            service_hours: Some("10".into()),
+            note: Some("第一行\n第二行".into()),
+            ..Default::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(d.validate(today).unwrap().note, "第一行\n第二行");
+        d.note = Some("bad\u{0}".into());
+        assert!(d.validate(today).unwrap_err().get("note").is_some());
     }
 
     #[test]

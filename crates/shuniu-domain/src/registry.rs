@@ -395,6 +395,23 @@ pub(crate) fn parse_text(
     }
 }
 
+/// Like [`parse_text`], for text typed in a multi-line box (reasons, notes, terms):
+/// line breaks and tabs are kept; other control characters are refused.
+pub(crate) fn parse_note(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    max: usize,
+    required: bool,
+) -> String {
+    let single_line = v.as_ref().map(|s| s.replace(['\n', '\r', '\t'], " "));
+    let checked = parse_text(errs, field, &single_line, max, required);
+    if checked.is_empty() {
+        return checked;
+    }
+    given(v).map(str::to_string).unwrap_or_default()
+}
+
 pub(crate) fn parse_choice<T>(
     errs: &mut FieldErrors,
     field: &str,
@@ -1022,7 +1039,7 @@ impl StatusChange {
         if status.is_none() && e.get("status").is_none() {
             e.add("status", FieldError::required());
         }
-        let reason = parse_text(&mut e, "reason", &reason.map(String::from), 500, true);
+        let reason = parse_note(&mut e, "reason", &reason.map(String::from), 500, true);
         let effective_on = match effective_on.map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(today),
             Some(s) => parse_date(&mut e, "effective_on", s, today),

@@ -114,12 +114,14 @@ const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.hub_id, m.hub_organization_id, h
 const MEMBER_ORDER: &str = "m.initiating DESC, o.name, m.id";
 
 /// Does `$1`'s hub (through live memberships, transitively) count `$2` among its members?
-const BELOW_SQL: &str = "WITH RECURSIVE below (org_id) AS ( \
-    SELECT organization_id FROM hub_memberships WHERE hub_organization_id = $1 AND status IN ('pending','active','suspended') \
+/// Walked upwards from `$2` (the hubs it is in, theirs, …): an organization is in a
+/// handful of hubs, whereas a hub's members below it can number in the thousands.
+const BELOW_SQL: &str = "WITH RECURSIVE above (org_id) AS ( \
+    SELECT hub_organization_id FROM hub_memberships WHERE organization_id = $2 AND status IN ('pending','active','suspended') \
     UNION \
-    SELECT m.organization_id FROM hub_memberships m JOIN below b ON m.hub_organization_id = b.org_id \
+    SELECT m.hub_organization_id FROM hub_memberships m JOIN above a ON m.organization_id = a.org_id \
     WHERE m.status IN ('pending','active','suspended')) \
-    SELECT COUNT(*) FROM below WHERE org_id = $2";
+    SELECT COUNT(*) FROM above WHERE org_id = $1";
 
 const REVOKED_REASON: &str = "hub recognition revoked";
 
@@ -660,17 +662,29 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            for (mid, from) in &ended {
-                add_event!(
-                    tx,
-                    *mid,
-                    now,
-                    ctx.actor.as_str(),
-                    "hub_revoked",
-                    Some(from.as_str()),
-                    MembershipStatus::Left.as_str(),
-                    Some(REVOKED_REASON)
+            // One multi-row insert per 100 events, not one statement per member.
+            for chunk in ended.chunks(100) {
+                let values = (0..chunk.len())
+                    .map(|i| {
+                        let b = 5 + 3 * i;
+                        format!("(${}, ${}, $1, $2, $4, ${}, $5, $3)", b + 1, b + 2, b + 3)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "INSERT INTO membership_events (id, membership_id, at, actor, action, from_status, \
+                     to_status, reason) VALUES {values}"
                 );
+                let mut q = sqlx::query(&sql)
+                    .bind(now)
+                    .bind(ctx.actor.as_str())
+                    .bind(REVOKED_REASON)
+                    .bind("hub_revoked")
+                    .bind(MembershipStatus::Left.as_str());
+                for (mid, from) in chunk {
+                    q = q.bind(Uuid::now_v7()).bind(*mid).bind(from.as_str());
+                }
+                q.execute(&mut *tx).await?;
             }
             sqlx::query(
                 "UPDATE hubs SET status = 'revoked', revoked_on = $2, revoke_reason = $3, member_count = 0, \
@@ -727,6 +741,64 @@ impl Store {
             .fetch_optional(p)
             .await)?;
         row.map(Hub::try_from).transpose()
+    }
+
+    /// Hubs by id, any status; unknown ids are left out. One query per 500 ids, for pages
+    /// that show the hubs of many rows (never one query per row).
+    pub async fn hubs_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Hub>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("{HUB_SELECT} WHERE h.id IN ({marks})");
+            let rows = on_pool!(self, |p| {
+                let mut q = sqlx::query_as::<_, HubRow>(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await
+            })?;
+            for row in rows {
+                out.push(Hub::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Standing hubs bound to the node at `path` or to one above it (whose jurisdiction
+    /// contains an organization registered at `path`), by kind, then path, then name; at
+    /// most `limit`. An index lookup per ancestor path, not a walk over every hub.
+    pub async fn hubs_over_path(&self, path: &str, limit: u32) -> Result<Vec<Hub>> {
+        let mut at = String::new();
+        let mut paths = Vec::new();
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            at.push_str(part);
+            at.push('/');
+            paths.push(at.clone());
+        }
+        if paths.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut args = Vec::new();
+        let list = placeholders(&mut args, paths);
+        let sql = format!(
+            "{HUB_SELECT} WHERE h.status = 'recognized' AND h.jurisdiction_path IN ({list}) \
+             ORDER BY CASE h.kind WHEN 'regional' THEN 0 ELSE 1 END, h.jurisdiction_path, o.name, h.id \
+             LIMIT {}",
+            limit.clamp(1, 1000)
+        );
+        let rows = on_pool!(self, |p| bind_args!(
+            sqlx::query_as::<_, HubRow>(&sql),
+            args
+        )
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(Hub::try_from).collect()
     }
 
     /// Hubs matching `filter`, by kind, then jurisdiction path, then name; paged in the database.

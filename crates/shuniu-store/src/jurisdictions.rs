@@ -90,6 +90,35 @@ impl Store {
         row.map(Jurisdiction::try_from).transpose()
     }
 
+    /// Nodes by code, in code order; unknown codes are left out. One query per 500 codes,
+    /// for pages that name the places of many rows.
+    pub async fn jurisdictions_by_codes(&self, codes: &[&str]) -> Result<Vec<Jurisdiction>> {
+        let mut codes = codes.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut out = Vec::with_capacity(codes.len());
+        for chunk in codes.chunks(500) {
+            let marks = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {COLUMNS} FROM jurisdictions WHERE code IN ({marks}) ORDER BY code"
+            );
+            let rows = on_pool!(self, |p| {
+                let mut q = sqlx::query_as::<_, JurisdictionRow>(&sql);
+                for c in chunk {
+                    q = q.bind(*c);
+                }
+                q.fetch_all(p).await
+            })?;
+            for r in rows {
+                out.push(Jurisdiction::try_from(r)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn jurisdiction_children(&self, code: &str) -> Result<Vec<Jurisdiction>> {
         let sql =
             format!("SELECT {COLUMNS} FROM jurisdictions WHERE parent_code = $1 ORDER BY code");

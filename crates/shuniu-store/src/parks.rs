@@ -1132,14 +1132,24 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Booking>> {
+        // Found through the claimed slots (primary key (space, slot start)): a confirmed
+        // booking overlapping [from, to) holds a slot starting in (from - 1 h, to), slots
+        // being at most an hour long. `bookings (space_id, starts_at)` alone bounds only
+        // the start, and would read the room's whole past.
         let sql = format!(
-            "{BOOKING_SELECT} WHERE b.space_id = $1 AND b.status = 'confirmed' \
+            "{BOOKING_SELECT} WHERE b.id IN (SELECT booking_id FROM booking_slots \
+             WHERE space_id = $1 AND slot_start > $4 AND slot_start < $3) \
+             AND b.space_id = $1 AND b.status = 'confirmed' \
              AND b.starts_at < $3 AND b.ends_at > $2 ORDER BY b.starts_at, b.id LIMIT 2000"
         );
+        let slot_floor = from
+            .checked_sub_signed(chrono::Duration::hours(1))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let rows = on_pool!(self, |p| sqlx::query_as::<_, BookingRow>(&sql)
             .bind(space_id)
             .bind(from)
             .bind(to)
+            .bind(slot_floor)
             .fetch_all(p)
             .await)?;
         rows.into_iter().map(Booking::try_from).collect()

@@ -152,3 +152,22 @@ impl crate::WriteCtx {
         )
     }
 }
+
+impl Store {
+    /// `(table, column, collation)` of every path column (PostgreSQL only; tests).
+    #[doc(hidden)]
+    pub async fn path_collations_for_tests(&self) -> Vec<(String, String, Option<String>)> {
+        match &self.backend {
+            crate::Backend::Postgres(p) => sqlx::query_as(
+                "SELECT table_name::text, column_name::text, collation_name::text \
+                 FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND column_name IN ('path', 'jurisdiction_path') \
+                 ORDER BY 1, 2",
+            )
+            .fetch_all(p)
+            .await
+            .expect("information_schema"),
+            crate::Backend::Sqlite(_) => Vec::new(),
+        }
+    }
+}

@@ -358,6 +358,16 @@ fn text(
                 format!("must be at most {max} characters"),
             ),
         );
+    } else if s
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        // PostgreSQL refuses NUL in text: an input error, not a 500. Line breaks are
+        // fine (the reason is a textarea).
+        e.add(
+            field,
+            FieldError::new("含有控制字符", "contains control characters"),
+        );
     }
     s
 }
@@ -399,6 +409,12 @@ pub async fn revoke(
     let mut e = FieldErrors::new();
     let reason = text(&mut e, "reason", reason, 500, true);
     let on = date_not_future(&mut e, "revoked_on", revoked_on);
+    if on < hub.recognition.recognized_on && e.get("revoked_on").is_none() {
+        e.add(
+            "revoked_on",
+            FieldError::new("不能早于认定日期", "cannot be before the recognition"),
+        );
+    }
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
@@ -541,15 +557,18 @@ pub async fn memberships_of(
         .await?
         .ok_or(AppError::NotFound)?;
     let all = store.memberships_of(org_id).await?;
-    let mut hubs: HashMap<Uuid, Hub> = HashMap::new();
+    // Their hubs in one query, not one per membership.
+    let ids: Vec<Uuid> = all.iter().map(|m| m.hub_id).collect();
+    let hubs: HashMap<Uuid, Hub> = store
+        .hubs_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
     let mut out = Vec::with_capacity(all.len());
     for m in all {
-        let hub = match hubs.entry(m.hub_id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => match store.hub(m.hub_id).await? {
-                Some(h) => e.insert(h),
-                None => continue,
-            },
+        let Some(hub) = hubs.get(&m.hub_id) else {
+            continue;
         };
         if m.status == MembershipStatus::Active
             || may_membership(caller, Action::Read, hub, m.organization_id)
@@ -559,6 +578,9 @@ pub async fn memberships_of(
     }
     Ok(out)
 }
+
+/// At most this many hubs over one place are offered to join (a handful in practice).
+const JOINABLE_MAX: u32 = 500;
 
 /// Standing hubs an organization may apply to: not its own, not one it is in, a
 /// regional hub only over its place and only if it has no regional hub yet; an
@@ -573,28 +595,22 @@ pub async fn joinable_hubs(
     let has_regional = live
         .iter()
         .any(|(m, h)| m.status.is_live() && h.recognition.kind == HubKind::Regional);
-    let mut page = 1;
-    loop {
-        let p = store.list_hubs(&HubFilter::default(), page, 200).await?;
-        for h in &p.items {
-            let (lo, hi) = subtree_range(&h.jurisdiction_path);
-            let inside = org_path >= lo.as_str() && org_path < hi.as_str();
-            let already = live
-                .iter()
-                .any(|(m, _)| m.hub_id == h.id && m.status.is_live());
-            let ok = h.status == HubStatus::Recognized
-                && h.organization_id != org.id
-                && inside
-                && !already
-                && (h.recognition.kind == HubKind::Industry || !has_regional);
-            if ok {
-                out.push(h.clone());
-            }
+    // Only hubs bound to the organization's node or above it can contain it: an index
+    // lookup per ancestor path, never a walk over every hub of the province.
+    for h in store.hubs_over_path(org_path, JOINABLE_MAX).await? {
+        let (lo, hi) = subtree_range(&h.jurisdiction_path);
+        let inside = org_path >= lo.as_str() && org_path < hi.as_str();
+        let already = live
+            .iter()
+            .any(|(m, _)| m.hub_id == h.id && m.status.is_live());
+        let ok = h.status == HubStatus::Recognized
+            && h.organization_id != org.id
+            && inside
+            && !already
+            && (h.recognition.kind == HubKind::Industry || !has_regional);
+        if ok {
+            out.push(h);
         }
-        if page >= p.pages() || p.items.is_empty() {
-            break;
-        }
-        page += 1;
     }
     Ok(out)
 }

@@ -49,6 +49,19 @@ fn bad_number(max: u32) -> FieldError {
     )
 }
 
+/// Dates the databases store alike (PostgreSQL refuses years beyond its range; far
+/// dates break the overlap checks): anything else is an input error.
+fn in_era(d: NaiveDate) -> bool {
+    (1900..=2200).contains(&d.year())
+}
+
+fn out_of_era() -> FieldError {
+    FieldError::new(
+        "日期应在1900年至2200年之间",
+        "must be a date from 1900 to 2200",
+    )
+}
+
 fn unknown_org() -> FieldError {
     FieldError::new("没有这个组织", "is not a known organization")
 }
@@ -412,6 +425,13 @@ pub async fn allocate_office(
         );
     }
     let req = validated(found, draft.validate())?;
+    let mut e = FieldErrors::new();
+    for (field, d) in [("starts_on", req.starts_on), ("ends_on", req.ends_on)] {
+        if !in_era(d) {
+            e.add(field, out_of_era());
+        }
+    }
+    fail_if_any(e)?;
     match store.organization(req.organization_id).await? {
         Some(o) if o.status != OrgStatus::Deregistered => {}
         _ => {
@@ -446,6 +466,9 @@ pub async fn end_allocation(
             )
         })?,
     };
+    if !in_era(on) {
+        return Err(FieldErrors::single("ended_on", out_of_era()).into());
+    }
     Ok(store
         .end_allocation(allocation_id, on, caller.ctx())
         .await?)

@@ -663,6 +663,9 @@ http_test!(obligation_reports_and_summary, |app: TestApp| async move {
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert_eq!(v[0]["delivered_hours"], 120);
     assert!(v[0]["reports"][0]["reported_by"].is_string());
+    // A signed-in member who does not run the venue does not see accounts either.
+    let (_, v) = get_json(&app, &member, &format!("{url}?quarters=2")).await;
+    assert_eq!(v[0]["reports"][0]["reported_by"], Value::Null);
     let (st, v) = get_json(&app, &app.anon, &format!("{url}?quarters=0")).await;
     assert_eq!(st, 422);
     assert_eq!(fields_of(&v), vec!["quarters"]);

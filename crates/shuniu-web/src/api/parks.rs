@@ -1033,12 +1033,19 @@ pub async fn end_allocation(
 
 // ---------------------------------------------------------------- obligations
 
-fn shows_reporter(caller: &Caller) -> bool {
-    caller.user.is_some()
+/// Reporting accounts are shown to those who run the venue (its hub's staff, officials
+/// over it), not to every signed-in user: a user name is personal data.
+fn shows_reporter(caller: &Caller, v: &shuniu_domain::parks::Venue) -> bool {
+    caller
+        .decide(
+            shuniu_domain::access::Action::ReadPersonalData,
+            &svc::venue_resource(v),
+        )
+        .is_allowed()
 }
 
 /// The venue's obligation per quarter, newest first: target hours and what was
-/// reported. Public figures; the reporting account is for signed-in callers.
+/// reported. Public figures; the reporting account only for the venue's managers.
 #[utoipa::path(
     get, path = "/api/v1/venues/{id}/obligations", operation_id = "venue_obligations", tag = "parks",
     params(("id" = Uuid, Path, description = "Venue id"), QuartersQuery),
@@ -1068,7 +1075,7 @@ pub async fn obligations(
     let Query(q) = q.map_err(query_error).in_lang(lang)?;
     let n = svc::parse_quarters(q.quarters.as_deref()).in_lang(lang)?;
     let list = svc::summaries(&s.store, id, n).await.in_lang(lang)?;
-    let show = shows_reporter(&caller);
+    let show = shows_reporter(&caller, &v);
     Ok(Json(
         list.iter().map(|x| SummaryRecord::new(x, show)).collect(),
     ))

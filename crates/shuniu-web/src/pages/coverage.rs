@@ -217,7 +217,14 @@ async fn party_view(
         };
         let draft = typed.unwrap_or(&stored);
         let s_ = |o: &Option<String>| o.clone().unwrap_or_default();
-        let choices = party::instructor_choices(&s.store, &v.scope).await?;
+        let mut choices = party::instructor_choices(&s.store, &v.scope).await?;
+        // The select holds the district's first 200 by name: keep the assigned one
+        // selectable, or saving the form would silently unassign them.
+        if let Some(i) = &v.instructor
+            && !choices.iter().any(|c| c.id == i.id)
+        {
+            choices.push(i.clone());
+        }
         no_instructors = choices.is_empty();
         let current = s_(&draft.instructor_id);
         let mut opts = vec![Opt::new(
@@ -680,18 +687,21 @@ async fn report_page(
         })
         .collect();
     let p: Page<Organization> = party::uncovered(&s.store, scope, gap, page, per_page).await?;
-    let mut places: HashMap<String, String> = HashMap::new();
-    for o in &p.items {
-        let code = o.data.jurisdiction.to_string();
-        if let std::collections::hash_map::Entry::Vacant(e) = places.entry(code) {
-            let name = s
-                .store
-                .jurisdiction(e.key())
-                .await?
-                .map(|j| j.name(lang).to_string())
-                .unwrap_or_else(|| e.key().clone());
-            e.insert(name);
-        }
+    // The rows' places in one query, not one per row.
+    let codes: Vec<&str> = p
+        .items
+        .iter()
+        .map(|o| o.data.jurisdiction.as_str())
+        .collect();
+    let mut places: HashMap<String, String> = s
+        .store
+        .jurisdictions_by_codes(&codes)
+        .await?
+        .into_iter()
+        .map(|j| (j.code.to_string(), j.name(lang).to_string()))
+        .collect();
+    for c in codes {
+        places.entry(c.to_string()).or_insert_with(|| c.to_string());
     }
     let rows = p
         .items

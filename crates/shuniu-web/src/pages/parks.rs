@@ -274,12 +274,24 @@ struct ListPage {
     can_create: bool,
 }
 
-async fn hub_names(s: &AppState) -> Result<std::collections::HashMap<Uuid, String>, AppError> {
-    let hubs = s
-        .store
-        .list_hubs(&HubFilter::default(), 1, 200)
-        .await?
-        .items;
+/// The hub filter's choices: the first 200 hubs (by kind, place, name) of the chosen
+/// jurisdiction, or of all when none is chosen, plus the chosen hub. A province has
+/// more hubs than a select can hold: narrowing by jurisdiction reaches the others.
+async fn hub_names(
+    s: &AppState,
+    path_prefix: Option<String>,
+    chosen: Option<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, AppError> {
+    let filter = HubFilter {
+        path_prefix,
+        ..Default::default()
+    };
+    let mut hubs = s.store.list_hubs(&filter, 1, 200).await?.items;
+    if let Some(id) = chosen
+        && !hubs.iter().any(|h| h.id == id)
+    {
+        hubs.extend(s.store.hub(id).await?);
+    }
     Ok(hubs
         .into_iter()
         .map(|h| (h.id, h.organization_name))
@@ -312,8 +324,13 @@ async fn list_page(
 ) -> Result<(StatusCode, ListPage), AppError> {
     let lang = ui.lang;
     let nodes = tree(&s.store, Level::Street).await?;
-    let hubs = hub_names(s).await?;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let chosen_path = nodes
+        .iter()
+        .find(|j| j.code.as_str() == v(&q.jurisdiction).trim())
+        .map(|j| j.path.clone());
+    let chosen_hub = Uuid::parse_str(v(&q.hub).trim()).ok();
+    let hubs = hub_names(s, chosen_path, chosen_hub).await?;
     let all = ui.t("filter.all");
     let mut hub_opts = vec![Opt::new("", all, v(&q.hub).is_empty())];
     let mut sorted: Vec<(&Uuid, &String)> = hubs.iter().collect();
@@ -360,6 +377,15 @@ async fn list_page(
     let names: std::collections::HashMap<&str, &str> = nodes
         .iter()
         .map(|j| (j.code.as_str(), j.name(lang)))
+        .collect();
+    // The page's hubs by id in one query (they need not be among the filter's choices).
+    let ids: Vec<Uuid> = p.items.iter().filter_map(|x| x.hub_id).collect();
+    let hubs: std::collections::HashMap<Uuid, String> = s
+        .store
+        .hubs_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.organization_name))
         .collect();
     page.rows = p
         .items
@@ -468,13 +494,15 @@ struct VenueFormPage {
     summary: Vec<SummaryItem>,
 }
 
-/// Hubs this caller may create venues for (and whether "no hub" is a choice).
+/// Hubs this caller may create venues for, whether "no hub" is a choice, and whether
+/// there are too many to list (over 200: a city's or province's officials), when the
+/// hub's id is typed instead.
 async fn hub_choices(
     s: &AppState,
     caller: &Caller,
-) -> Result<(Vec<(Uuid, String)>, bool), AppError> {
+) -> Result<(Vec<(Uuid, String)>, bool, bool), AppError> {
     let Some(a) = caller.actor() else {
-        return Ok((vec![], false));
+        return Ok((vec![], false, false));
     };
     match a.role {
         Role::HubStaff => {
@@ -487,6 +515,7 @@ async fn hub_choices(
                     .map(|h| (h.id, h.organization_name))
                     .collect(),
                 false,
+                false,
             ))
         }
         Role::Official | Role::Admin => {
@@ -494,15 +523,20 @@ async fn hub_choices(
                 path_prefix: a.jurisdiction_path.clone(),
                 ..Default::default()
             };
-            let hubs = s.store.list_hubs(&filter, 1, 200).await?.items;
+            let page = s.store.list_hubs(&filter, 1, 200).await?;
+            if page.total > page.items.len() as i64 {
+                return Ok((vec![], true, true));
+            }
             Ok((
-                hubs.into_iter()
+                page.items
+                    .into_iter()
                     .map(|h| (h.id, h.organization_name))
                     .collect(),
                 true,
+                false,
             ))
         }
-        _ => Ok((vec![], false)),
+        _ => Ok((vec![], false, false)),
     }
 }
 
@@ -527,7 +561,7 @@ async fn venue_form_page(
     };
     let mut fields = Vec::new();
     if edit.is_none() {
-        let (hubs, none_ok) = match hub_choices(s, caller).await {
+        let (hubs, none_ok, too_many) = match hub_choices(s, caller).await {
             Ok(x) => x,
             Err(e) => return error_page(ui, &e),
         };
@@ -541,7 +575,12 @@ async fn venue_form_page(
             let sel = current.trim() == id;
             opts.push(Opt::new(id, name, sel));
         }
-        let mut hub = f("hub_id", "select").options(opts);
+        let mut hub = if too_many {
+            // Too many to list: the hub's id is typed (blank: no hub).
+            f("hub_id", "input").value(&form.hub_id)
+        } else {
+            f("hub_id", "select").options(opts)
+        };
         if none_ok {
             hub = hub.hint(ui.t("park.hint.hub_id"));
         }
@@ -809,8 +848,9 @@ struct VenuePage {
     report_for: Option<String>,
 }
 
-/// Organizations a manager may pick: the hub itself and its active members.
-async fn org_choices(s: &AppState, v: &Venue) -> Result<Vec<(Uuid, String)>, AppError> {
+/// Organizations a manager may pick: the hub itself and its active members. `None`
+/// when the hub has more members than a select should hold (200): the id is typed then.
+async fn org_choices(s: &AppState, v: &Venue) -> Result<Option<Vec<(Uuid, String)>>, AppError> {
     let mut out = Vec::new();
     if let Some(hub_id) = v.hub_id {
         if let Some(h) = s.store.hub(hub_id).await? {
@@ -820,6 +860,9 @@ async fn org_choices(s: &AppState, v: &Venue) -> Result<Vec<(Uuid, String)>, App
             .store
             .hub_members(hub_id, Some(MembershipStatus::Active), 1, 200)
             .await?;
+        if members.total > members.items.len() as i64 {
+            return Ok(None);
+        }
         out.extend(
             members
                 .items
@@ -827,7 +870,7 @@ async fn org_choices(s: &AppState, v: &Venue) -> Result<Vec<(Uuid, String)>, App
                 .map(|m| (m.organization_id, m.organization_name)),
         );
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// The organization chooser: a select of `choices`, or an id to type when there are none.
@@ -1025,7 +1068,7 @@ async fn venue_page(
             .numeric(),
     ];
     let choices = if can_manage {
-        org_choices(s, &v).await?
+        org_choices(s, &v).await?.unwrap_or_default()
     } else {
         vec![]
     };
@@ -1618,12 +1661,17 @@ async fn calendar_page(
             book_note = Some(ui.t("park.cal.login").to_string());
         } else if can_manage {
             can_book = true;
-            let mut choices = org_choices(s, &v).await?;
-            if let Some((o, n)) = &own
-                && !choices.iter().any(|(c, _)| c == o)
-            {
-                choices.insert(0, (*o, n.clone()));
-            }
+            let choices = match org_choices(s, &v).await? {
+                Some(mut choices) => {
+                    if let Some((o, n)) = &own
+                        && !choices.iter().any(|(c, _)| c == o)
+                    {
+                        choices.insert(0, (*o, n.clone()));
+                    }
+                    choices
+                }
+                None => vec![],
+            };
             org_fields.push(org_field(ui, errors, &form.organization_id, &choices));
         } else if let Some((o, n)) = &own {
             if svc::require_book(&s.store, caller, &v, *o).await.is_ok() {
