@@ -405,6 +405,18 @@ impl Store {
         row.map(Organization::try_from).transpose()
     }
 
+    /// The organization holding a unified social credit code or a filing number (both
+    /// unique and indexed): how people name an organization in a form.
+    pub async fn organization_by_code(&self, code: &str) -> Result<Option<Organization>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM organizations WHERE uscc = $1 OR filing_number = $1");
+        let row = on_pool!(self, |p| sqlx::query_as::<_, OrgRow>(&sql)
+            .bind(code)
+            .fetch_optional(p)
+            .await)?;
+        row.map(Organization::try_from).transpose()
+    }
+
     /// Replaces an organization's data; records the changed fields. A deregistered
     /// organization cannot be edited.
     pub async fn update_organization(

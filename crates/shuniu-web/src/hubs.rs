@@ -266,14 +266,16 @@ async fn org_field(
         e.add(field, FieldError::required());
         return Ok(None);
     };
-    let Ok(id) = Uuid::parse_str(s) else {
-        e.add(
-            field,
-            FieldError::new("应为组织编号（UUID）", "must be an organization id (UUID)"),
-        );
-        return Ok(None);
+    // People name an organization by its credit code or filing number; programs by id.
+    let found = match Uuid::parse_str(s) {
+        Ok(id) => store.organization(id).await?,
+        // Codes are ASCII letters, digits and dashes; anything else names nothing.
+        Err(_) if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            store.organization_by_code(&s.to_ascii_uppercase()).await?
+        }
+        Err(_) => None,
     };
-    match store.organization(id).await? {
+    match found {
         Some(o) => Ok(Some(o)),
         None => {
             e.add(

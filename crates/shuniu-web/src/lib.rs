@@ -8,6 +8,7 @@
 use std::net::SocketAddr;
 
 use axum::Router;
+use shuniu_domain::parks::BookingRules;
 use shuniu_store::Store;
 
 pub mod accounts;
@@ -29,8 +30,9 @@ pub use error::AppError;
 pub struct AppState {
     pub store: Store,
     pub auth: auth::AuthSettings,
-    /// Room-booking rules (slot size, opening hours, horizon): a setting.
-    pub booking: shuniu_domain::parks::BookingRules,
+    /// Room-booking rules (opening hours, horizon, longest booking): settings. The
+    /// slot size stays the default 30 minutes: the store claims slots on that grid.
+    pub booking: BookingRules,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
@@ -59,12 +61,17 @@ pub fn routes() -> routes::Routes {
         .get("/healthz", healthz)
 }
 
-/// The application with explicit security settings.
+/// The application with explicit security settings (default booking rules).
 pub fn app_with(store: Store, auth: auth::AuthSettings) -> Router {
+    app_with_settings(store, auth, BookingRules::default())
+}
+
+/// The application with explicit security settings and room-booking rules.
+pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: BookingRules) -> Router {
     let state = AppState {
         store,
         auth,
-        booking: Default::default(),
+        booking,
     };
     let router = Router::new()
         .merge(routes().into_router())
@@ -124,11 +131,22 @@ pub async fn serve_with(
     store: Store,
     settings: auth::AuthSettings,
 ) -> std::io::Result<()> {
+    serve_with_settings(listener, store, settings, BookingRules::default()).await
+}
+
+/// Serves with explicit security settings and room-booking rules.
+pub async fn serve_with_settings(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    settings: auth::AuthSettings,
+    booking: BookingRules,
+) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, backend = store.backend_name(), "serving");
     axum::serve(
         listener,
-        app_with(store, settings).into_make_service_with_connect_info::<SocketAddr>(),
+        app_with_settings(store, settings, booking)
+            .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;

@@ -266,6 +266,28 @@ http_test!(
         )
         .await;
         assert_eq!(st, StatusCode::CREATED, "{v}");
+        // People name an organization by its credit code (any case), not only by id.
+        let o7 = org_in(&app, 7, "320102").await;
+        let (_, rec) = get(&app.client, &app, &format!("/api/v1/organizations/{o7}")).await;
+        let uscc = rec["uscc"].as_str().unwrap().to_lowercase();
+        let (st, v) = post(
+            &app.client,
+            &app,
+            &format!("/api/v1/hubs/{i}/members"),
+            &json!({"organization_id": uscc}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        assert_eq!(v["organization_id"], json!(o7));
+        let (st, v) = post(
+            &app.client,
+            &app,
+            &format!("/api/v1/hubs/{i}/members"),
+            &json!({"organization_id": "51320102MJ0000000X"}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(bad_fields(&v), vec!["organization_id".to_string()]);
         // Staff of hub A may not add members to hub B.
         let (st, _) = post(
             &staff_a,

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use shuniu_domain::parks::BookingRules;
 
 pub const DEFAULT_DB: &str = "sqlite://shuniu.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -67,11 +68,20 @@ pub struct Layer {
     pub secure_cookies: Option<bool>,
     /// `audit purge` removes records older than this (at least 180).
     pub audit_retention_days: Option<u32>,
+    /// Rooms open at this local hour (0–23).
+    pub booking_opens_at_hour: Option<u32>,
+    /// Rooms close at this local hour (1–24, after the opening hour).
+    pub booking_closes_at_hour: Option<u32>,
+    /// How many days ahead a room may be booked.
+    pub booking_horizon_days: Option<u32>,
+    /// Longest single booking, in hours.
+    pub booking_max_hours: Option<u32>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
 const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_failures, lockout_minutes, \
-    session_idle_minutes, session_absolute_hours, password_min_length, secure_cookies, audit_retention_days";
+    session_idle_minutes, session_absolute_hours, password_min_length, secure_cookies, audit_retention_days, \
+    booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -107,6 +117,10 @@ impl Layer {
             password_min_length: self.password_min_length.or(lower.password_min_length),
             secure_cookies: self.secure_cookies.or(lower.secure_cookies),
             audit_retention_days: self.audit_retention_days.or(lower.audit_retention_days),
+            booking_opens_at_hour: self.booking_opens_at_hour.or(lower.booking_opens_at_hour),
+            booking_closes_at_hour: self.booking_closes_at_hour.or(lower.booking_closes_at_hour),
+            booking_horizon_days: self.booking_horizon_days.or(lower.booking_horizon_days),
+            booking_max_hours: self.booking_max_hours.or(lower.booking_max_hours),
         }
     }
 
@@ -139,6 +153,10 @@ impl Layer {
                 .map(|v| parse_bool("SHUNIU_SECURE_COOKIES", &v))
                 .transpose()?,
             audit_retention_days: number("SHUNIU_AUDIT_RETENTION_DAYS")?,
+            booking_opens_at_hour: number("SHUNIU_BOOKING_OPENS_AT_HOUR")?,
+            booking_closes_at_hour: number("SHUNIU_BOOKING_CLOSES_AT_HOUR")?,
+            booking_horizon_days: number("SHUNIU_BOOKING_HORIZON_DAYS")?,
+            booking_max_hours: number("SHUNIU_BOOKING_MAX_HOURS")?,
         })
     }
 
@@ -182,7 +200,15 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub audit_key_file: PathBuf,
     pub security: Security,
+    /// Room-booking rules. The slot size is not a setting: it stays
+    /// [`BOOKING_SLOT_MINUTES`], see [`booking_rules`].
+    pub booking: BookingRules,
 }
+
+/// Bookings are claimed slot by slot on this fixed grid (one row per room and slot
+/// start under a primary key): the no-overlap guarantee rests on every booking using
+/// the same grid, so the slot size is deliberately not configurable.
+pub const BOOKING_SLOT_MINUTES: u32 = 30;
 
 /// The security settings (等保 2.0), every one decided and within its range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,10 +275,52 @@ fn in_range(
     }
 }
 
+/// The booking rules of layer `l`, each within its range; opening hours must leave
+/// the rooms open. The slot size is fixed at [`BOOKING_SLOT_MINUTES`].
+fn booking_rules(l: &Layer) -> Result<BookingRules, ConfigError> {
+    let d = BookingRules::default();
+    let opens_at_hour = in_range(
+        "booking_opens_at_hour",
+        l.booking_opens_at_hour.unwrap_or(d.opens_at_hour),
+        0..=23,
+        "",
+    )?;
+    let closes_at_hour = in_range(
+        "booking_closes_at_hour",
+        l.booking_closes_at_hour.unwrap_or(d.closes_at_hour),
+        1..=23,
+        " (times are typed HH:MM, so the day's last end is 23:30)",
+    )?;
+    if closes_at_hour <= opens_at_hour {
+        return Err(ConfigError(format!(
+            "booking_closes_at_hour = {closes_at_hour} is refused: it must be later than \
+             booking_opens_at_hour = {opens_at_hour}"
+        )));
+    }
+    Ok(BookingRules {
+        slot_minutes: BOOKING_SLOT_MINUTES,
+        max_hours: in_range(
+            "booking_max_hours",
+            l.booking_max_hours.unwrap_or(d.max_hours),
+            1..=24,
+            "",
+        )?,
+        horizon_days: in_range(
+            "booking_horizon_days",
+            l.booking_horizon_days.unwrap_or(d.horizon_days),
+            1..=730,
+            "",
+        )?,
+        opens_at_hour,
+        closes_at_hour,
+    })
+}
+
 /// Stacks the layers: flags < environment < file < built-in defaults, first value wins;
-/// a security setting out of its range is an error.
+/// a security or booking setting out of its range is an error.
 pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, ConfigError> {
     let l = flags.over(env).over(file);
+    let booking = booking_rules(&l)?;
     let d = Security::default();
     let security = Security {
         lockout_failures: in_range(
@@ -303,6 +371,7 @@ pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, Config
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_AUDIT_KEY_FILE)),
         security,
+        booking,
     })
 }
 
@@ -379,6 +448,13 @@ mod tests {
                     password_min_length: 8,
                     secure_cookies: false,
                     audit_retention_days: 180,
+                },
+                booking: BookingRules {
+                    slot_minutes: 30,
+                    max_hours: 8,
+                    horizon_days: 90,
+                    opens_at_hour: 8,
+                    closes_at_hour: 21,
                 },
             }
         );
@@ -554,6 +630,165 @@ mod tests {
         assert!(e.0.contains("SHUNIU_LOCKOUT_MINUTES"), "{e}");
         let e = Layer::from_env(env_of(&[("SHUNIU_SECURE_COOKIES", "maybe")])).unwrap_err();
         assert!(e.0.contains("SHUNIU_SECURE_COOKIES"), "{e}");
+    }
+
+    #[test]
+    fn booking_rules_come_from_every_layer_with_a_fixed_slot() {
+        let file = Layer::from_toml(
+            "booking_opens_at_hour = 7\nbooking_closes_at_hour = 22\nbooking_horizon_days = 365\n",
+            Path::new("shuniu.toml"),
+        )
+        .unwrap();
+        let env = Layer::from_env(env_of(&[
+            ("SHUNIU_BOOKING_OPENS_AT_HOUR", "6"),
+            ("SHUNIU_BOOKING_MAX_HOURS", "4"),
+        ]))
+        .unwrap();
+        let flags = Layer {
+            booking_max_hours: Some(2),
+            ..Layer::default()
+        };
+        let b = resolve(flags, env.clone(), file.clone()).unwrap().booking;
+        assert_eq!(
+            b,
+            BookingRules {
+                slot_minutes: BOOKING_SLOT_MINUTES,
+                max_hours: 2,
+                horizon_days: 365,
+                opens_at_hour: 6,
+                closes_at_hour: 22,
+            }
+        );
+        let b = resolve(Layer::default(), env, file.clone())
+            .unwrap()
+            .booking;
+        assert_eq!((b.opens_at_hour, b.max_hours), (6, 4));
+        let b = resolve(Layer::default(), Layer::default(), file)
+            .unwrap()
+            .booking;
+        assert_eq!((b.opens_at_hour, b.max_hours), (7, 8));
+        // The slot is no key of the file.
+        let e =
+            Layer::from_toml("booking_slot_minutes = 15", Path::new("shuniu.toml")).unwrap_err();
+        assert!(
+            e.0.contains("booking_slot_minutes") && e.0.contains("booking_max_hours"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn booking_rules_out_of_range_are_refused_by_name() {
+        let refused = |l: Layer| {
+            resolve(l, Layer::default(), Layer::default())
+                .unwrap_err()
+                .0
+        };
+        for (l, name) in [
+            (
+                Layer {
+                    booking_opens_at_hour: Some(24),
+                    ..Layer::default()
+                },
+                "booking_opens_at_hour",
+            ),
+            (
+                Layer {
+                    booking_closes_at_hour: Some(0),
+                    ..Layer::default()
+                },
+                "booking_closes_at_hour",
+            ),
+            (
+                Layer {
+                    booking_closes_at_hour: Some(24),
+                    ..Layer::default()
+                },
+                "booking_closes_at_hour",
+            ),
+            (
+                Layer {
+                    booking_closes_at_hour: Some(25),
+                    ..Layer::default()
+                },
+                "booking_closes_at_hour",
+            ),
+            (
+                Layer {
+                    booking_horizon_days: Some(0),
+                    ..Layer::default()
+                },
+                "booking_horizon_days",
+            ),
+            (
+                Layer {
+                    booking_horizon_days: Some(731),
+                    ..Layer::default()
+                },
+                "booking_horizon_days",
+            ),
+            (
+                Layer {
+                    booking_max_hours: Some(0),
+                    ..Layer::default()
+                },
+                "booking_max_hours",
+            ),
+            (
+                Layer {
+                    booking_max_hours: Some(25),
+                    ..Layer::default()
+                },
+                "booking_max_hours",
+            ),
+        ] {
+            let e = refused(l);
+            assert!(e.contains(name) && e.contains("between"), "{name}: {e}");
+        }
+        // Closing at or before opening leaves no time to book.
+        let e = refused(Layer {
+            booking_opens_at_hour: Some(12),
+            booking_closes_at_hour: Some(12),
+            ..Layer::default()
+        });
+        assert!(
+            e.contains("booking_closes_at_hour") && e.contains("booking_opens_at_hour = 12"),
+            "{e}"
+        );
+        let e = resolve(
+            Layer::default(),
+            Layer::default(),
+            Layer {
+                booking_opens_at_hour: Some(22),
+                ..Layer::default()
+            },
+        )
+        .unwrap_err();
+        assert!(e.0.contains("later than"), "{e}");
+        // The edges are accepted.
+        let b = resolve(
+            Layer {
+                booking_opens_at_hour: Some(0),
+                booking_closes_at_hour: Some(23),
+                booking_horizon_days: Some(730),
+                booking_max_hours: Some(24),
+                ..Layer::default()
+            },
+            Layer::default(),
+            Layer::default(),
+        )
+        .unwrap()
+        .booking;
+        assert_eq!(
+            (
+                b.opens_at_hour,
+                b.closes_at_hour,
+                b.horizon_days,
+                b.max_hours
+            ),
+            (0, 23, 730, 24)
+        );
+        let e = Layer::from_env(env_of(&[("SHUNIU_BOOKING_HORIZON_DAYS", "a year")])).unwrap_err();
+        assert!(e.0.contains("SHUNIU_BOOKING_HORIZON_DAYS"), "{e}");
     }
 
     #[test]

@@ -78,6 +78,26 @@ struct SecurityFlags {
     audit_retention_days: Option<u32>,
 }
 
+/// The room-booking rules as flags of `serve`; each also has a `SHUNIU_…` variable and
+/// a `shuniu.toml` key of the same name. Bookings are claimed on a fixed 30-minute
+/// grid, which is what keeps them from overlapping: the slot size is not a setting.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Booking settings")]
+struct BookingFlags {
+    /// Local hour rooms open, 0–23 [env: SHUNIU_BOOKING_OPENS_AT_HOUR] [default: 8]
+    #[arg(long, value_name = "H")]
+    booking_opens_at_hour: Option<u32>,
+    /// Local hour rooms close, 1–24, after opening [env: SHUNIU_BOOKING_CLOSES_AT_HOUR] [default: 21]
+    #[arg(long, value_name = "H")]
+    booking_closes_at_hour: Option<u32>,
+    /// Days ahead a room may be booked, 1–730 [env: SHUNIU_BOOKING_HORIZON_DAYS] [default: 90]
+    #[arg(long, value_name = "DAYS")]
+    booking_horizon_days: Option<u32>,
+    /// Longest single booking in hours, 1–24 [env: SHUNIU_BOOKING_MAX_HOURS] [default: 8]
+    #[arg(long, value_name = "H")]
+    booking_max_hours: Option<u32>,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct DbArg {
     /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [env: SHUNIU_DB] [default: sqlite://shuniu.db]
@@ -97,6 +117,8 @@ enum Command {
         /// Load the demo data (Xuanwu district, 玄武区) if the database has no organizations
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        booking: BookingFlags,
     },
     /// Apply the database migrations
     Migrate {
@@ -133,14 +155,16 @@ enum Command {
 impl Cli {
     /// The flags layer of the configuration.
     fn flags(&self) -> Layer {
-        let (db, bind) = match &self.command {
-            Command::Serve { db, bind, .. } => (db.db.clone(), bind.clone()),
+        let (db, bind, booking) = match &self.command {
+            Command::Serve {
+                db, bind, booking, ..
+            } => (db.db.clone(), bind.clone(), Some(booking)),
             Command::Migrate { db, .. } | Command::Demo { db } | Command::Backup { db, .. } => {
-                (db.db.clone(), None)
+                (db.db.clone(), None, None)
             }
-            Command::User(c) => (c.db().db.clone(), None),
-            Command::Token(c) => (c.db().db.clone(), None),
-            Command::Audit(c) => (c.db().db.clone(), None),
+            Command::User(c) => (c.db().db.clone(), None, None),
+            Command::Token(c) => (c.db().db.clone(), None, None),
+            Command::Audit(c) => (c.db().db.clone(), None, None),
         };
         let s = &self.security;
         Layer {
@@ -156,6 +180,10 @@ impl Cli {
             password_min_length: s.password_min_length,
             secure_cookies: s.secure_cookies,
             audit_retention_days: s.audit_retention_days,
+            booking_opens_at_hour: booking.and_then(|b| b.booking_opens_at_hour),
+            booking_closes_at_hour: booking.and_then(|b| b.booking_closes_at_hour),
+            booking_horizon_days: booking.and_then(|b| b.booking_horizon_days),
+            booking_max_hours: booking.and_then(|b| b.booking_max_hours),
         }
     }
 }
@@ -413,8 +441,22 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(url = %format!("http://{addr}"), db = %redact(&settings.db), "Shuniu is up");
     }
+    let b = settings.booking;
+    tracing::info!(
+        opens_at_hour = b.opens_at_hour,
+        closes_at_hour = b.closes_at_hour,
+        horizon_days = b.horizon_days,
+        max_hours = b.max_hours,
+        slot_minutes = b.slot_minutes,
+        "room-booking rules"
+    );
     let served = tokio::select! {
-        r = shuniu_web::serve_with(listener, store.clone(), settings.security.auth_settings()) => r,
+        r = shuniu_web::serve_with_settings(
+            listener,
+            store.clone(),
+            settings.security.auth_settings(),
+            settings.booking,
+        ) => r,
         () = terminated() => {
             tracing::info!("SIGTERM received: stopping");
             Ok(())
@@ -540,6 +582,30 @@ mod tests {
         assert_eq!(l.secure_cookies, Some(true));
         let cli = Cli::parse_from(["shuniu", "--secure-cookies", "false", "audit", "verify"]);
         assert_eq!(cli.flags().secure_cookies, Some(false));
+        let cli = Cli::parse_from([
+            "shuniu",
+            "serve",
+            "--booking-opens-at-hour",
+            "6",
+            "--booking-closes-at-hour",
+            "12",
+            "--booking-horizon-days",
+            "14",
+            "--booking-max-hours",
+            "2",
+        ]);
+        let l = cli.flags();
+        assert_eq!(
+            (
+                l.booking_opens_at_hour,
+                l.booking_closes_at_hour,
+                l.booking_horizon_days,
+                l.booking_max_hours
+            ),
+            (Some(6), Some(12), Some(14), Some(2))
+        );
+        // Booking flags belong to `serve` only.
+        assert!(Cli::try_parse_from(["shuniu", "migrate", "--booking-max-hours", "2"]).is_err());
         let cli = Cli::parse_from(["shuniu", "--log", "debug", "backup", "--to", "x.db"]);
         assert_eq!(cli.flags().log.as_deref(), Some("debug"));
         assert_eq!(cli.flags().db, None);

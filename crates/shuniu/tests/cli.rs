@@ -47,7 +47,7 @@ impl Drop for TempDir {
 }
 
 /// Every setting's environment variable.
-const SHUNIU_VARS: [&str; 14] = [
+const SHUNIU_VARS: [&str; 18] = [
     "SHUNIU_DB",
     "SHUNIU_BIND",
     "SHUNIU_LOG",
@@ -62,6 +62,10 @@ const SHUNIU_VARS: [&str; 14] = [
     "SHUNIU_PASSWORD_MIN_LENGTH",
     "SHUNIU_SECURE_COOKIES",
     "SHUNIU_AUDIT_RETENTION_DAYS",
+    "SHUNIU_BOOKING_OPENS_AT_HOUR",
+    "SHUNIU_BOOKING_CLOSES_AT_HOUR",
+    "SHUNIU_BOOKING_HORIZON_DAYS",
+    "SHUNIU_BOOKING_MAX_HOURS",
 ];
 
 /// The binary, run in `dir` with none of the caller's Shuniu settings, and the audit
@@ -1078,6 +1082,107 @@ fn security_settings_layer_defaults_file_environment_flags() {
     std::fs::write(dir.path("shuniu.toml"), "audit_retention_days = 30\n").unwrap();
     let out = run(shuniu(&dir).args(["audit", "purge", "--db", &url]));
     assert_fails_with(&out, &["audit_retention_days", "180"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The booking rules `serve` logs at start (text logs: `key=value`).
+fn logged_booking_rules(log: &str) -> Vec<String> {
+    let line = log
+        .lines()
+        .find(|l| l.contains("room-booking rules"))
+        .unwrap_or_else(|| panic!("no booking rules logged:\n{log}"));
+    [
+        "opens_at_hour",
+        "closes_at_hour",
+        "horizon_days",
+        "max_hours",
+        "slot_minutes",
+    ]
+    .iter()
+    .map(|k| {
+        let at = line
+            .find(&format!("{k}="))
+            .unwrap_or_else(|| panic!("{k}: {line}"));
+        line[at..].split_whitespace().next().unwrap().to_string()
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn booking_settings_layer_defaults_file_environment_flags() {
+    let dir = TempDir::new();
+    let url = dir.sqlite_url("b.db");
+    let out = run(shuniu(&dir).args(["serve", "--help"]));
+    let help = text(&out.stdout);
+    for word in [
+        "Booking settings",
+        "--booking-opens-at-hour",
+        "--booking-closes-at-hour",
+        "SHUNIU_BOOKING_HORIZON_DAYS",
+        "--booking-max-hours",
+    ] {
+        assert!(help.contains(word), "serve --help lacks {word}: {help}");
+    }
+
+    // Defaults, and the slot fixed at 30 minutes.
+    let mut server = Server::start(&dir, &["--db", &url], &[], None);
+    server.wait_healthy().await;
+    assert_eq!(
+        logged_booking_rules(&server.log()),
+        [
+            "opens_at_hour=8",
+            "closes_at_hour=21",
+            "horizon_days=90",
+            "max_hours=8",
+            "slot_minutes=30"
+        ]
+    );
+    assert!(server.stop("INT").success());
+
+    // The file sets the hours and the horizon; the environment beats it on the
+    // closing hour and the longest booking; a flag beats the environment on the latter.
+    std::fs::write(
+        dir.path("shuniu.toml"),
+        "booking_opens_at_hour = 7\nbooking_closes_at_hour = 20\nbooking_horizon_days = 30\n",
+    )
+    .unwrap();
+    let mut server = Server::start(
+        &dir,
+        &["--db", &url, "--booking-max-hours", "3"],
+        &[
+            ("SHUNIU_BOOKING_CLOSES_AT_HOUR", "13"),
+            ("SHUNIU_BOOKING_MAX_HOURS", "5"),
+        ],
+        None,
+    );
+    server.wait_healthy().await;
+    assert_eq!(
+        logged_booking_rules(&server.log()),
+        [
+            "opens_at_hour=7",
+            "closes_at_hour=13",
+            "horizon_days=30",
+            "max_hours=3",
+            "slot_minutes=30"
+        ]
+    );
+    assert!(server.stop("INT").success());
+
+    // Out of range, closing before opening, and a slot size are configuration errors.
+    let out = run(shuniu(&dir).args(["serve", "--db", &url, "--booking-horizon-days", "1000"]));
+    assert_fails_with(&out, &["booking_horizon_days", "730"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(shuniu(&dir)
+        .args(["serve", "--db", &url])
+        .env("SHUNIU_BOOKING_CLOSES_AT_HOUR", "6"));
+    assert_fails_with(
+        &out,
+        &["booking_closes_at_hour", "booking_opens_at_hour = 7"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.path("shuniu.toml"), "booking_slot_minutes = 15\n").unwrap();
+    let out = run(shuniu(&dir).args(["serve", "--db", &url]));
+    assert_fails_with(&out, &["shuniu.toml", "booking_slot_minutes"]);
     assert_eq!(out.status.code(), Some(2));
 }
 

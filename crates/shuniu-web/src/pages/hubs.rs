@@ -61,7 +61,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("hubs.f.functions", "承担的职能", "Functions it takes on"),
     ("hubs.f.reason", "原因", "Reason"),
     ("hubs.f.revoked_on", "撤销日期", "Revoked on"),
-    ("hubs.f.member_org", "成员组织（编号）", "Member organization (id)"),
+    ("hubs.f.member_org", "成员组织（统一社会信用代码、备案号或编号）", "Member organization (credit code, filing number or id)"),
     ("hubs.f.initiating", "发起单位", "Initiating unit"),
     ("hubs.f.hub", "枢纽", "Hub"),
     ("hubs.f.action", "操作", "Action"),

@@ -107,6 +107,45 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
     app
 }
 
+/// Like [`spawn_app`], but the app runs with the room-booking rules `booking`
+/// (what `shuniu serve` passes from its configuration).
+pub async fn spawn_app_with_booking(
+    backend: TestBackend,
+    booking: shuniu_domain::parks::BookingRules,
+) -> TestApp {
+    let store = fresh_store(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let app = shuniu_web::app_with_settings(
+        store.clone(),
+        shuniu_web::auth::AuthSettings::default(),
+        booking,
+    );
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("server runs");
+    });
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let mut app = TestApp {
+        addr,
+        store,
+        client: anon.clone(),
+        anon,
+    };
+    app.client = app.client_as("admin", Role::Admin, None, None).await;
+    app
+}
+
 /// Declares an HTTP test once and runs it against both backends:
 /// `http_test!(name, |app: TestApp| async move { ... });`
 #[macro_export]
