@@ -2,7 +2,12 @@
 //!
 //!   cargo run --release -p shuniu-store --example bench -- [ORGS] [DB_URL]
 //!
+//!   cargo run --release -p shuniu-store --example bench -- [ORGS] [DB_URL] --reuse
+//!
 //! Defaults: 1,000,000 organizations into a fresh `sqlite:///tmp/shuniu-bench.db`.
+//! `--reuse` times the queries against a database a previous run loaded (it must hold
+//! ORGS organizations): no loading, and the timed writes that cannot repeat (one more
+//! booking, membership, the revocations) are left out.
 //! For PostgreSQL pass e.g. `postgres://postgres@127.0.0.1:5432/shuniu_bench`
 //! (the database must exist and be empty). The data: Jiangsu's reference tree plus
 //! 10 synthetic streets under each Nanjing district and 10 communities under each of
@@ -106,7 +111,8 @@ async fn time<T>(label: &str, runs: u32, mut f: impl AsyncFnMut() -> T) -> T {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let reuse = std::env::args().any(|a| a == "--reuse");
+    let args: Vec<String> = std::env::args().filter(|a| a != "--reuse").collect();
     let n: u64 = args
         .get(1)
         .map(|s| s.parse().expect("ORGS is a number"))
@@ -114,20 +120,45 @@ async fn main() {
     let url = args.get(2).cloned().unwrap_or_else(|| {
         let p = "/tmp/shuniu-bench.db";
         for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{p}{suffix}"));
+            if !reuse {
+                let _ = std::fs::remove_file(format!("{p}{suffix}"));
+            }
         }
         format!("sqlite://{p}")
     });
     let store = Store::connect(&url).await.expect("connect");
+    let t = Instant::now();
     store.migrate().await.expect("migrate");
-    println!("backend {} · {n} organizations", store.backend_name());
+    println!(
+        "backend {} · {n} organizations{}",
+        store.backend_name(),
+        if reuse { " · reused database" } else { "" }
+    );
+    if reuse {
+        println!(
+            "{:<58} {:>9.1} s",
+            "migrate (pending migrations of the reused database)",
+            t.elapsed().as_secs_f64()
+        );
+        let province = store.jurisdiction("320000").await.unwrap().unwrap();
+        let held = store.subtree_stats(&province).await.unwrap().organizations;
+        assert_eq!(
+            held as u64, n,
+            "--reuse needs a database a previous run loaded with {n} organizations"
+        );
+    }
 
     // Synthetic streets and communities under every Nanjing district.
     let mut places: Vec<(String, bool)> = Vec::new();
     for d in store.jurisdiction_children("320100").await.unwrap() {
         let existing = store.jurisdiction_children(d.code.as_str()).await.unwrap();
         let mut streets = existing.clone();
-        for s in 0..10u32.saturating_sub(existing.len() as u32) {
+        let missing = if reuse {
+            0
+        } else {
+            10u32.saturating_sub(existing.len() as u32)
+        };
+        for s in 0..missing {
             let code = format!("{}{:03}000", d.code, 100 + s);
             let st = child_of(
                 &d,
@@ -141,6 +172,12 @@ async fn main() {
         }
         for st in &streets {
             places.push((st.code.to_string(), true));
+            if reuse {
+                for cm in store.jurisdiction_children(st.code.as_str()).await.unwrap() {
+                    places.push((cm.code.to_string(), true));
+                }
+                continue;
+            }
             for c in 1..=10u32 {
                 let code = format!("{}{:03}", &st.code.as_str()[..9], c);
                 let cm = child_of(
@@ -163,7 +200,7 @@ async fn main() {
 
     let t = Instant::now();
     let batch = 5_000u64;
-    let mut i = 0;
+    let mut i = if reuse { n } else { 0 };
     // ids[k] is organization k, registered at places[k % places.len()].
     let mut ids: Vec<Uuid> = Vec::with_capacity(n as usize);
     while i < n {
@@ -181,12 +218,14 @@ async fn main() {
         i += batch;
     }
     let secs = t.elapsed().as_secs_f64();
-    println!(
-        "{:<58} {:>9.1} s    ({:.0} orgs/s)",
-        "insert (batches of 5,000, with domains, history, counters)",
-        secs,
-        n as f64 / secs
-    );
+    if !reuse {
+        println!(
+            "{:<58} {:>9.1} s    ({:.0} orgs/s)",
+            "insert (batches of 5,000, with domains, history, counters)",
+            secs,
+            n as f64 / secs
+        );
+    }
 
     let province = store.jurisdiction("320000").await.unwrap().unwrap();
     let xuanwu = store.jurisdiction("320102").await.unwrap().unwrap();
@@ -338,12 +377,90 @@ async fn main() {
         },
     )
     .await;
-    hubs_parks_party(&store, n, &places, &ids).await;
+    let (setup, writes) = if reuse {
+        (found(&store, &places).await, None)
+    } else {
+        let w = hubs_parks_party(&store, n, &places, &ids).await;
+        (w.setup.clone(), Some(w))
+    };
+    reads(&store, n, &setup, writes.as_ref()).await;
+}
+
+/// What the reads need from the hubs, parks and party set-up.
+#[derive(Clone)]
+struct Setup {
+    /// The first street: its hub runs the venue.
+    street0: String,
+    street0_org: Uuid,
+    street_hub: Uuid,
+    /// Industry hub 0, the one with the most members.
+    big_hub: Uuid,
+    rooms: Vec<Uuid>,
+}
+
+/// What the timed writes at the end need (a fresh load only).
+struct Loaded {
+    setup: Setup,
+    places: Vec<(String, bool)>,
+    ids: Vec<Uuid>,
+    hub_orgs: HashSet<usize>,
+    regional: HashMap<String, Uuid>,
+    industry: Vec<Uuid>,
+    streets: Vec<(String, usize)>,
+}
+
+/// The set-up of a previous run, found again in a reused database.
+async fn found(store: &Store, places: &[(String, bool)]) -> Setup {
+    let street0 = places
+        .iter()
+        .find(|(c, _)| c.ends_with("000"))
+        .expect("a street")
+        .0
+        .clone();
+    let ss = store.street_structure(&street0).await.unwrap().unwrap();
+    let hub = ss.hub.expect("the first street has its hub");
+    let rooms = store
+        .spaces_of(ss.venues.first().expect("the first street has a venue").id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.data.kind != SpaceKind::Office)
+        .map(|s| s.id)
+        .collect();
+    let big_hub = store
+        .list_hubs(
+            &HubFilter {
+                path_prefix: None,
+                kind: Some(HubKind::Industry),
+                include_revoked: false,
+            },
+            1,
+            100,
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .max_by_key(|h| h.member_count)
+        .expect("industry hubs")
+        .id;
+    Setup {
+        street0,
+        street0_org: hub.organization_id,
+        street_hub: hub.id,
+        big_hub,
+        rooms,
+    }
 }
 
 /// Issue 4 at scale: a regional hub in every street, 20 industry hubs, memberships for a
 /// large share of the organizations, party facts, a venue with bookings; then the reads.
-async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids: &[Uuid]) {
+async fn hubs_parks_party(
+    store: &Store,
+    n: u64,
+    places: &[(String, bool)],
+    ids: &[Uuid],
+) -> Loaded {
     let p = places.len();
     let day = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
     let street_of = |code: &str| format!("{}000", &code[..9]);
@@ -589,7 +706,35 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
         booked as f64 / secs
     );
 
-    // Reads.
+    let setup = Setup {
+        street0: street0.clone(),
+        street0_org: ids[street0_k],
+        street_hub: regional[&street0],
+        big_hub: industry[0],
+        rooms,
+    };
+    Loaded {
+        setup,
+        places: places.to_vec(),
+        ids: ids.to_vec(),
+        hub_orgs,
+        regional,
+        industry,
+        streets,
+    }
+}
+
+/// Issue 4's reads, then (after a fresh load) the timed writes that cannot repeat.
+async fn reads(store: &Store, n: u64, setup: &Setup, loaded: Option<&Loaded>) {
+    let Setup {
+        street0,
+        street0_org,
+        street_hub,
+        big_hub,
+        rooms,
+    } = setup;
+    let day = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let start0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let province = store.jurisdiction("320000").await.unwrap().unwrap();
     let city = store.jurisdiction("320100").await.unwrap().unwrap();
     let district = store.jurisdiction(&street0[..6]).await.unwrap().unwrap();
@@ -673,7 +818,7 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
         })
         .await;
     }
-    let big = store.hub(industry[0]).await.unwrap().unwrap();
+    let big = store.hub(*big_hub).await.unwrap().unwrap();
     let hub_scope = CoverageScope::Hub(big.id);
     let hc = time(
         &format!("party_coverage(hub with {} members)", big.member_count),
@@ -704,7 +849,7 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
     .await;
     assert!(ds.streets.iter().all(|s| s.hub.is_some()));
     let ss = time("street_structure(street with hub, venue)", 10, async || {
-        store.street_structure(&street0).await.unwrap().unwrap()
+        store.street_structure(street0).await.unwrap().unwrap()
     })
     .await;
     assert!(ss.hub.is_some() && !ss.venues.is_empty());
@@ -735,10 +880,9 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
         },
     )
     .await;
-    let street_hub = regional[&street0];
     time("hub_members(street hub, active), page 1", 10, async || {
         store
-            .hub_members(street_hub, Some(MembershipStatus::Active), 1, 20)
+            .hub_members(*street_hub, Some(MembershipStatus::Active), 1, 20)
             .await
             .unwrap()
             .total
@@ -771,7 +915,7 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
     time(
         "memberships_of(street hub's organization)",
         20,
-        async || store.memberships_of(ids[street0_k]).await.unwrap().len(),
+        async || store.memberships_of(*street0_org).await.unwrap().len(),
     )
     .await;
     let week_from = start0 + Duration::days(60);
@@ -784,6 +928,36 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
     })
     .await;
     assert_eq!(got, 28);
+    time("instructors(district), page 1", 10, async || {
+        store
+            .instructors(&district.path, 1, 20)
+            .await
+            .unwrap()
+            .items
+            .len()
+    })
+    .await;
+    let Some(Loaded {
+        places,
+        ids,
+        hub_orgs,
+        regional,
+        industry,
+        streets,
+        ..
+    }) = loaded
+    else {
+        println!("(reused database: the writes that cannot repeat are left out)");
+        return;
+    };
+    let p = places.len();
+    let street_of = |code: &str| format!("{}000", &code[..9]);
+    let request = |day: i64, hour: i64| BookingRequest {
+        starts_at: start0 + Duration::days(day) + Duration::hours(hour),
+        ends_at: start0 + Duration::days(day) + Duration::hours(hour) + Duration::minutes(90),
+        purpose: "活动".into(),
+        attendees: 20,
+    };
     let mut next = 0i64;
     time(
         "book_space (one more, 90 min on a 30-min grid)",
@@ -816,15 +990,6 @@ async fn hubs_parks_party(store: &Store, n: u64, places: &[(String, bool)], ids:
             .await
             .unwrap()
             .status
-    })
-    .await;
-    time("instructors(district), page 1", 10, async || {
-        store
-            .instructors(&district.path, 1, 20)
-            .await
-            .unwrap()
-            .items
-            .len()
     })
     .await;
     // Revocations end every live membership and clear the members' counters: one run each.

@@ -704,3 +704,253 @@ both_backends!(
         assert_eq!(none.organizations.total, 0);
     }
 );
+
+const PROVINCE: &str = "320000";
+const CITY: &str = "320100";
+const QINHUAI: &str = "320104";
+const MEIYUAN_1: &str = "320102002001";
+
+/// The five figures of a coverage, as one tuple to add up.
+fn five(
+    p: &shuniu_domain::party::PartyCoverage,
+    h: &shuniu_domain::party::HubCoverage,
+) -> [i64; 5] {
+    assert_eq!(p.organizations.total, h.regional.total);
+    [
+        p.organizations.total,
+        p.organizations.covered,
+        p.work.covered,
+        h.regional.covered,
+        h.industry.covered,
+    ]
+}
+
+both_backends!(
+    coverage_by_child_adds_up_to_the_parent,
+    |store: Store| async move {
+        use PartyOrg::*;
+        let meiyuan = store.jurisdiction(MEIYUAN).await.unwrap().unwrap();
+        let community = shuniu_domain::jurisdiction::child_of(
+            &meiyuan,
+            shuniu_domain::jurisdiction::JurisdictionCode::parse(MEIYUAN_1).unwrap(),
+            "梅园一社区",
+            "Meiyuan Community 1",
+        )
+        .unwrap();
+        store.add_jurisdiction(&community).await.unwrap();
+        // Organizations at every depth from the province to a community, some at each
+        // parent asked about below, some deregistered, some in hubs.
+        let mut plans = vec![
+            plan("省级甲协会", PROVINCE, OwnBranch, false, true),
+            plan("市级甲协会", CITY, JointBranch, false, true),
+            plan("市级乙协会", CITY, None, true, true),
+            plan("市级丙协会", CITY, OwnBranch, false, false),
+            plan("秦淮甲协会", QINHUAI, None, false, true),
+            plan("玄武甲协会", XUANWU, None, true, true),
+            plan("玄武乙协会", XUANWU, OwnBranch, false, true),
+            plan("梅园甲中心", MEIYUAN, None, false, true),
+            plan("梅园乙中心", MEIYUAN, JointBranch, false, false),
+            plan("锁金甲中心", SUOJIN, None, true, true),
+            plan("锁金乙中心", SUOJIN, OwnBranch, false, true),
+            plan("梅园一社区甲", MEIYUAN_1, None, false, true),
+            plan("梅园一社区乙", MEIYUAN_1, JointBranch, true, true),
+        ];
+        for (i, p) in plans.iter_mut().enumerate() {
+            p.regional = i % 3 == 0;
+            p.industry = (i % 2) as i64;
+        }
+        let (orgs, _) = build(&store, &plans).await;
+        // Hub counters written raw: coverage reads only them (no hub row is needed).
+        let hub = Uuid::now_v7();
+        for (p, o) in plans.iter().zip(&orgs) {
+            let regional = if p.regional {
+                uuid_lit(&store, hub)
+            } else {
+                "NULL".into()
+            };
+            store
+                .execute_raw_for_tests(&format!(
+                    "UPDATE organizations SET regional_hub_id = {regional}, industry_hubs = {} WHERE id = {}",
+                    p.industry,
+                    uuid_lit(&store, o.id)
+                ))
+                .await
+                .unwrap();
+        }
+        let direct = |code: &str| {
+            let at: Vec<&Plan> = plans.iter().filter(|p| p.live && p.place == code).collect();
+            [
+                at.len() as i64,
+                at.iter().filter(|p| p.party_org != None).count() as i64,
+                at.iter()
+                    .filter(|p| p.party_org != None || p.instructor)
+                    .count() as i64,
+                at.iter().filter(|p| p.regional).count() as i64,
+                at.iter().filter(|p| p.industry > 0).count() as i64,
+            ]
+        };
+        for code in [PROVINCE, CITY, XUANWU, MEIYUAN] {
+            let parent = store.jurisdiction(code).await.unwrap().unwrap();
+            let scope = CoverageScope::Subtree(parent.path.clone());
+            let whole = five(
+                &store.party_coverage(&scope).await.unwrap(),
+                &store.hub_coverage(&scope).await.unwrap(),
+            );
+            let children = store.coverage_by_child(&parent).await.unwrap();
+            let expected: Vec<_> = store
+                .jurisdiction_children(code)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|j| j.code)
+                .collect();
+            let got: Vec<_> = children
+                .iter()
+                .map(|c| c.jurisdiction.code.clone())
+                .collect();
+            assert_eq!(got, expected, "{code}: every child, in code order");
+            let mut sum = direct(code);
+            assert!(
+                sum[0] > 0,
+                "{code}: the world has organizations at the parent"
+            );
+            for c in &children {
+                let own = CoverageScope::Subtree(c.jurisdiction.path.clone());
+                assert_eq!(c.party, store.party_coverage(&own).await.unwrap(), "{code}");
+                assert_eq!(c.hubs, store.hub_coverage(&own).await.unwrap(), "{code}");
+                for (s, v) in sum.iter_mut().zip(five(&c.party, &c.hubs)) {
+                    *s += v;
+                }
+            }
+            // Organizations registered at the parent itself are in no child.
+            assert_eq!(sum, whole, "{code}: children plus the parent's own");
+            assert!(
+                whole[1] > 0 && whole[1] < whole[0],
+                "{code}: figures differ"
+            );
+        }
+        // The children with organizations are really told apart (not all in one).
+        let city = store.jurisdiction(CITY).await.unwrap().unwrap();
+        let by_child = store.coverage_by_child(&city).await.unwrap();
+        let totals: Vec<i64> = by_child
+            .iter()
+            .filter(|c| c.party.organizations.total > 0)
+            .map(|c| c.party.organizations.total)
+            .collect();
+        assert_eq!(totals.len(), 2);
+    }
+);
+
+both_backends!(
+    uncovered_over_the_whole_tree_lists_by_name,
+    |store: Store| async move {
+        use PartyOrg::*;
+        let plans = vec![
+            plan("丙省级协会", PROVINCE, None, false, true),
+            plan("甲市级协会", CITY, None, true, true),
+            plan("乙玄武协会", XUANWU, OwnBranch, false, true),
+            plan("丁梅园中心", MEIYUAN, None, false, true),
+            plan("戊锁金中心", SUOJIN, None, false, false),
+            plan("己锁金中心", SUOJIN, None, false, true),
+        ];
+        build(&store, &plans).await;
+        let jiangsu = store.jurisdiction(PROVINCE).await.unwrap().unwrap();
+        let listed = async |scope: &CoverageScope, gap: Gap| {
+            let first = store.uncovered(scope, gap, 1, 2).await.unwrap();
+            let mut names = Vec::new();
+            for page in 1..=first.pages() {
+                let p = store.uncovered(scope, gap, page, 2).await.unwrap();
+                assert_eq!(p.total, first.total);
+                names.extend(p.items.into_iter().map(|o| o.data.name));
+            }
+            assert_eq!(names.len() as i64, first.total);
+            names
+        };
+        let expect = |gap: Gap, extra: &[&str]| {
+            let mut names: Vec<String> = plans
+                .iter()
+                .filter(|p| p.live)
+                .filter(|p| match gap {
+                    Gap::PartyOrganization => p.party_org == None,
+                    _ => p.party_org == None && !p.instructor,
+                })
+                .map(|p| p.name.to_string())
+                .chain(extra.iter().map(|s| s.to_string()))
+                .collect();
+            names.sort();
+            names
+        };
+        let root = CoverageScope::Subtree(jiangsu.path.clone());
+        let all = CoverageScope::Subtree(String::new());
+        for gap in [Gap::PartyOrganization, Gap::PartyWork] {
+            assert_eq!(listed(&root, gap).await, expect(gap, &[]), "{gap:?}");
+            assert_eq!(listed(&all, gap).await, expect(gap, &[]), "{gap:?}");
+        }
+        // A second root: Jiangsu's subtree no longer holds everything and must keep its
+        // bounds; the empty path still lists everyone.
+        let zhejiang = shuniu_domain::jurisdiction::Jurisdiction {
+            code: shuniu_domain::jurisdiction::JurisdictionCode::parse("330000").unwrap(),
+            name_zh: "浙江省".into(),
+            name_en: "Zhejiang Province".into(),
+            level: shuniu_domain::jurisdiction::Level::Province,
+            parent: Option::None,
+            path: "330000/".into(),
+        };
+        store.add_jurisdiction(&zhejiang).await.unwrap();
+        store
+            .create_organization(&org(90, "乙浙江协会", "330000", None, 0), "test")
+            .await
+            .unwrap();
+        for gap in [Gap::PartyOrganization, Gap::PartyWork] {
+            assert_eq!(listed(&root, gap).await, expect(gap, &[]), "{gap:?}");
+            assert_eq!(
+                listed(&all, gap).await,
+                expect(gap, &["乙浙江协会"]),
+                "{gap:?}"
+            );
+        }
+    }
+);
+
+both_backends!(
+    coverage_by_child_of_more_than_a_hundred_children,
+    |store: Store| async move {
+        let suojin = store.jurisdiction(SUOJIN).await.unwrap().unwrap();
+        let codes: Vec<String> = (1..=105).map(|i| format!("320102007{i:03}")).collect();
+        for code in &codes {
+            let c = shuniu_domain::jurisdiction::child_of(
+                &suojin,
+                shuniu_domain::jurisdiction::JurisdictionCode::parse(code).unwrap(),
+                &format!("社区{code}"),
+                &format!("Community {code}"),
+            )
+            .unwrap();
+            store.add_jurisdiction(&c).await.unwrap();
+        }
+        // Two in the first community, one in the 101st (past the first statement), one
+        // in the last; one at the street itself.
+        let at = [&codes[0], &codes[0], &codes[100], &codes[104], SUOJIN];
+        for (i, place) in at.iter().enumerate() {
+            store
+                .create_organization(
+                    &org(
+                        i as u32 + 1,
+                        &format!("社区协会{i}"),
+                        place,
+                        PartyOrg::None,
+                        0,
+                    ),
+                    "test",
+                )
+                .await
+                .unwrap();
+        }
+        let children = store.coverage_by_child(&suojin).await.unwrap();
+        assert_eq!(children.len(), codes.len());
+        for (c, code) in children.iter().zip(&codes) {
+            assert_eq!(c.jurisdiction.code.as_str(), code);
+            let expected = at.iter().filter(|p| **p == code.as_str()).count() as i64;
+            assert_eq!(c.party.organizations.total, expected, "{code}");
+        }
+    }
+);
