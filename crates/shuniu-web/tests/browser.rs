@@ -188,6 +188,22 @@ async fn wait_for_path(c: &Client, ok: impl Fn(&str) -> bool) -> String {
     }
 }
 
+/// Waits (up to 10 s) until the first `css` element's text contains `needle`; a page
+/// still loading or replaced meanwhile is simply asked again.
+async fn wait_for_text(c: &Client, css: &str, needle: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && let Ok(t) = e.text().await
+            && t.contains(needle)
+        {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
 async fn type_into(c: &Client, name: &str, text: &str) {
     let e = c
         .find(Locator::Css(&format!("[name=\"{name}\"]")))
@@ -839,27 +855,15 @@ async fn booking_story(
     .click()
     .await
     .unwrap();
-    wait_for_path(&c, |p| p == format!("/spaces/{room}")).await;
-    let cal = c
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    // The calendar after the redirect may show another week: open the booked one.
-    let cal = if cal.contains("浏览器测试：邻里议事会") {
-        cal
-    } else {
+    // The form page and the calendar after the redirect share a path: wait for the
+    // booking itself to show (opening its week if the redirect shows another).
+    if !wait_for_text(&c, "main", "浏览器测试：邻里议事会").await {
         c.goto(&url(&calendar)).await.unwrap();
-        c.find(Locator::Css("main"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
-    assert!(cal.contains("浏览器测试：邻里议事会"), "{cal}");
+        assert!(
+            wait_for_text(&c, "main", "浏览器测试：邻里议事会").await,
+            "the booking is not on the calendar"
+        );
+    }
 
     // The same hour again: refused, with the message at the start time.
     set_date(&c, "date", &day).await;
