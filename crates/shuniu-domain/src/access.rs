@@ -108,6 +108,8 @@ pub enum Action {
     ChangeStatus,
     /// Browse and export the audit trail.
     ReadAudit,
+    /// Verify the whole audit chain (it spans every jurisdiction: platform admins only).
+    VerifyAudit,
     ManageUsers,
     ManageJurisdictions,
     /// Recognize a hub or revoke its recognition; name a district's core.
@@ -592,5 +594,21 @@ mod tests {
         assert!(decide(Some(&xuanwu), Action::ManageInstructors, &j).is_allowed());
         assert!(!decide(Some(&staff), Action::ReadReports, &j).is_allowed());
         assert_eq!(decide(None, Action::ReadReports, &j), Decision::Login);
+    }
+
+    #[test]
+    fn only_admins_verify_the_whole_audit_chain() {
+        let admin = actor(Role::Admin, None, None);
+        let official = actor(Role::Official, Some(XUANWU), None);
+        assert!(decide(Some(&admin), Action::VerifyAudit, &Resource::AuditTrail).is_allowed());
+        assert!(decide(Some(&official), Action::ReadAudit, &Resource::AuditTrail).is_allowed());
+        assert_eq!(
+            decide(Some(&official), Action::VerifyAudit, &Resource::AuditTrail),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(None, Action::VerifyAudit, &Resource::AuditTrail),
+            Decision::Login
+        );
     }
 }

@@ -82,6 +82,10 @@ impl Store {
     }
 
     pub async fn jurisdiction(&self, code: &str) -> Result<Option<Jurisdiction>> {
+        // PostgreSQL refuses NUL in text; no code holds one, so nothing is found.
+        if code.contains('\0') {
+            return Ok(None);
+        }
         let sql = format!("SELECT {COLUMNS} FROM jurisdictions WHERE code = $1");
         let row = on_pool!(self, |p| sqlx::query_as::<_, JurisdictionRow>(&sql)
             .bind(code)

@@ -397,6 +397,9 @@ impl Store {
     }
 
     pub async fn organization_by_uscc(&self, uscc: &str) -> Result<Option<Organization>> {
+        if uscc.contains('\0') {
+            return Ok(None);
+        }
         let sql = format!("SELECT {COLUMNS} FROM organizations WHERE uscc = $1");
         let row = on_pool!(self, |p| sqlx::query_as::<_, OrgRow>(&sql)
             .bind(uscc)
@@ -408,6 +411,9 @@ impl Store {
     /// The organization holding a unified social credit code or a filing number (both
     /// unique and indexed): how people name an organization in a form.
     pub async fn organization_by_code(&self, code: &str) -> Result<Option<Organization>> {
+        if code.contains('\0') {
+            return Ok(None);
+        }
         let sql =
             format!("SELECT {COLUMNS} FROM organizations WHERE uscc = $1 OR filing_number = $1");
         let row = on_pool!(self, |p| sqlx::query_as::<_, OrgRow>(&sql)
@@ -415,6 +421,34 @@ impl Store {
             .fetch_optional(p)
             .await)?;
         row.map(Organization::try_from).transpose()
+    }
+
+    /// Names of organizations by id; unknown ids are left out. One query per 500 ids,
+    /// for pages that name the organizations of many rows.
+    pub async fn organization_names(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, String>> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT id, name FROM organizations WHERE id IN ({marks})");
+            let rows = on_pool!(self, |p| {
+                let mut q = sqlx::query_as::<_, (Uuid, String)>(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Replaces an organization's data; records the changed fields. A deregistered

@@ -37,6 +37,15 @@ http_test!(admin_pages_are_for_admins_only, |app: TestApp| async move {
     list.assert_has("gov.xw");
     list.assert_has("member.one");
     list.assert_has("政府工作人员");
+    // Bindings are named: the organization (linked to its page) and the official's place,
+    // never the raw id or code as text.
+    list.assert_has(&format!(
+        "<a href=\"/organizations/{}\">{}</a>",
+        o.id, o.data.name
+    ));
+    list.assert_lacks(&format!(">{}<", o.id));
+    list.assert_has(">玄武区</td>");
+    list.assert_lacks(">320102</td>");
     // Non-admins cannot create, disable or reset either.
     let u = app
         .store

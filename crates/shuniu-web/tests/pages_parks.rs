@@ -503,3 +503,106 @@ http_test!(venue_space_and_report_forms, |app: TestApp| async move {
     vp.assert_has(&format!("{y}-01-01 – {y}-12-31"));
     vp.assert_has("结束分配");
 });
+
+http_test!(
+    venue_form_lists_the_callers_own_places,
+    |app: TestApp| async move {
+        use shuniu_domain::jurisdiction::{JurisdictionCode, child_of};
+        let p = park(&app).await;
+        // A Qinhuai street and a Xinjiekou community, beside the reference tree.
+        let qinhuai = app.store.jurisdiction("320104").await.unwrap().unwrap();
+        let fuzimiao = child_of(
+            &qinhuai,
+            JurisdictionCode::parse("320104001000").unwrap(),
+            "夫子庙街道",
+            "Fuzimiao Street",
+        )
+        .unwrap();
+        app.store.add_jurisdiction(&fuzimiao).await.unwrap();
+        let xinjiekou = app
+            .store
+            .jurisdiction("320102003000")
+            .await
+            .unwrap()
+            .unwrap();
+        let community = child_of(
+            &xinjiekou,
+            JurisdictionCode::parse("320102003001").unwrap(),
+            "丹凤街社区",
+            "Danfengjie Community",
+        )
+        .unwrap();
+        app.store.add_jurisdiction(&community).await.unwrap();
+
+        // An official of Xuanwu: Xuanwu and its streets and communities, nothing of Qinhuai.
+        let official = app
+            .client_as("gov.xw", Role::Official, Some("320102"), None)
+            .await;
+        let f = get_as(&app, &official, "/venues/new", ZH).await;
+        assert_eq!(f.status, StatusCode::OK);
+        let places = f.field("jurisdiction");
+        for code in ["320102", MEIYUAN, "320102003000", "320102003001"] {
+            assert!(
+                places.contains(&format!("value=\"{code}\"")),
+                "{code}: {places}"
+            );
+        }
+        assert!(places.contains("新街口街道"));
+        for code in ["320104001000", "320104", "320105", "320100"] {
+            assert!(
+                !places.contains(&format!("value=\"{code}\"")),
+                "{code}: {places}"
+            );
+        }
+        assert!(!places.contains("夫子庙街道"));
+
+        // Hub staff: the hub's street (Meiyuan) and below, not the rest of Xuanwu.
+        let staff = app
+            .client_as("staff", Role::HubStaff, None, Some(p.hub_org))
+            .await;
+        let f = get_as(&app, &staff, "/venues/new", ZH).await;
+        let places = f.field("jurisdiction");
+        assert!(places.contains(&format!("value=\"{MEIYUAN}\"")), "{places}");
+        assert!(!places.contains("value=\"320102003000\""), "{places}");
+        // A value outside that area is kept selected when the form comes back with errors.
+        let form = vec![
+            ("hub_id", p.hub_id.to_string()),
+            ("name", "新街口服务点".to_string()),
+            ("address", "中山路1号".to_string()),
+            ("jurisdiction", "320102003000".to_string()),
+            ("area_m2", "60".to_string()),
+            ("owner", "街道".to_string()),
+        ];
+        let before = app
+            .store
+            .list_venues(None, None, 1, 100)
+            .await
+            .unwrap()
+            .total;
+        let r = post_form(&app, &staff, "/venues", &form, ZH).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        let places = r.field("jurisdiction");
+        assert!(
+            places.contains("value=\"320102003000\" selected"),
+            "{places}"
+        );
+        assert!(places.contains("须在该枢纽的辖区之内"), "{places}");
+        let after = app
+            .store
+            .list_venues(None, None, 1, 100)
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(before, after);
+
+        // Admins: the whole tree (it is small here), communities included.
+        let f = get_as(&app, &app.client, "/venues/new", ZH).await;
+        let places = f.field("jurisdiction");
+        for code in ["320104001000", "320102003001", MEIYUAN] {
+            assert!(
+                places.contains(&format!("value=\"{code}\"")),
+                "{code}: {places}"
+            );
+        }
+    }
+);

@@ -28,7 +28,9 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub role: &'static str,
+    /// The bound jurisdiction's or organization's name, and the organization's page.
     pub binding: String,
+    pub binding_href: Option<String>,
     pub state: &'static str,
     pub state_class: &'static str,
     pub disabled: bool,
@@ -71,6 +73,24 @@ pub async fn users(
         Ok(p) => p,
         Err(e) => return error_page(&ui, &e),
     };
+    // The page's bindings by name, one query for organizations and one for places.
+    let org_ids: Vec<uuid::Uuid> = p.items.iter().filter_map(|u| u.organization_id).collect();
+    let codes: Vec<&str> = p
+        .items
+        .iter()
+        .filter_map(|u| u.jurisdiction_code.as_deref())
+        .collect();
+    let (org_names, places) = match (
+        s.store.organization_names(&org_ids).await,
+        s.store.jurisdictions_by_codes(&codes).await,
+    ) {
+        (Ok(o), Ok(j)) => (o, j),
+        (Err(e), _) | (_, Err(e)) => return error_page(&ui, &AppError::from(e)),
+    };
+    let place_names: std::collections::HashMap<&str, &str> = places
+        .iter()
+        .map(|j| (j.code.as_str(), j.name(ui.lang)))
+        .collect();
     let now = chrono::Utc::now();
     let me = caller.user.as_ref().map(|u| u.id);
     let rows = p
@@ -87,16 +107,26 @@ pub async fn users(
             } else {
                 (ui.t("user.state.active"), "ok")
             };
+            let (binding, binding_href) = match (&u.jurisdiction_code, u.organization_id) {
+                (Some(code), _) => (
+                    place_names
+                        .get(code.as_str())
+                        .map_or_else(|| code.clone(), |n| n.to_string()),
+                    None,
+                ),
+                (None, Some(o)) => (
+                    org_names.get(&o).cloned().unwrap_or_else(|| o.to_string()),
+                    Some(format!("/organizations/{o}")),
+                ),
+                (None, None) => ("—".into(), None),
+            };
             UserRow {
                 id: u.id.to_string(),
                 username: u.username.clone(),
                 display_name: u.display_name.clone(),
                 role: u.role.label(ui.lang),
-                binding: u
-                    .jurisdiction_code
-                    .clone()
-                    .or_else(|| u.organization_id.map(|o| o.to_string()))
-                    .unwrap_or_else(|| "—".into()),
+                binding,
+                binding_href,
                 state,
                 state_class: class,
                 disabled: u.disabled,

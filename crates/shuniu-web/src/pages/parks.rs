@@ -10,7 +10,7 @@ use serde::Deserialize;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::access::{Action, Role};
 use shuniu_domain::hubs::MembershipStatus;
-use shuniu_domain::jurisdiction::Level;
+use shuniu_domain::jurisdiction::{Jurisdiction, Level};
 use shuniu_domain::parks::{
     AllocationDraft, Booking, BookingDraft, ObligationReportDraft, Space, SpaceDraft, SpaceKind,
     VENUE_FIELDS, Venue, VenueDraft, shanghai,
@@ -540,6 +540,65 @@ async fn hub_choices(
     }
 }
 
+/// At most this many places in the venue form's list: past it communities are left
+/// out, and past it at street level the list is cut (a select must stay usable).
+const PLACE_CAP: usize = 1000;
+
+/// The venue form's places: the caller's own area and below (an official's node, hub
+/// staff's hub jurisdiction; admins the whole tree), down to communities when that fits
+/// under [`PLACE_CAP`], else to streets. `current` is kept even when outside that area.
+async fn venue_places(
+    s: &AppState,
+    caller: &Caller,
+    current: &str,
+) -> Result<Vec<Jurisdiction>, AppError> {
+    let role = caller.actor().map(|a| a.role);
+    let own_code = match role {
+        Some(Role::Official) => caller
+            .user
+            .as_ref()
+            .and_then(|u| u.jurisdiction_code.clone()),
+        Some(Role::HubStaff) => match caller.user.as_ref().and_then(|u| u.organization_id) {
+            Some(o) => s
+                .store
+                .hub_of_organization(o)
+                .await?
+                .map(|h| h.recognition.jurisdiction.as_str().to_string()),
+            None => None,
+        },
+        _ => None,
+    };
+    let roots = match (role, own_code) {
+        (Some(Role::Admin), _) => s.store.jurisdiction_roots().await?,
+        (_, Some(code)) => s.store.jurisdiction(&code).await?.into_iter().collect(),
+        _ => vec![],
+    };
+    let mut out = Vec::new();
+    for r in &roots {
+        out.extend(s.store.jurisdiction_subtree(r, Level::Street).await?);
+    }
+    if out.len() > PLACE_CAP {
+        out.truncate(PLACE_CAP);
+    } else {
+        let mut deep = Vec::new();
+        for r in &roots {
+            deep.extend(s.store.jurisdiction_subtree(r, Level::Community).await?);
+        }
+        if deep.len() <= PLACE_CAP {
+            out = deep;
+        }
+    }
+    let current = current.trim();
+    // Only a well-formed code is looked up: what a form sends may be anything.
+    if shuniu_domain::jurisdiction::JurisdictionCode::parse(current).is_ok()
+        && !out.iter().any(|j| j.code.as_str() == current)
+        && let Some(j) = s.store.jurisdiction(current).await?
+    {
+        out.insert(0, j);
+    }
+    Ok(out)
+}
+
 async fn venue_form_page(
     s: &AppState,
     ui: &Ui,
@@ -549,11 +608,11 @@ async fn venue_form_page(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Response {
-    let nodes = match tree(&s.store, Level::Community).await {
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let nodes = match venue_places(s, caller, &v(&form.jurisdiction)).await {
         Ok(t) => t,
         Err(e) => return error_page(ui, &e),
     };
-    let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let f = |name, kind| field(ui, name, kind, errors);
     let flag = |name: &'static str, val: &Option<String>| {
         let on = shuniu_domain::parks::parse_flag(val);
