@@ -162,6 +162,9 @@ http_test!(
         }
         p.assert_has("href=\"/organizations?jurisdiction=320102\"");
         p.assert_has("合计（含本级）");
+        // The district's hub structure and coverage are one click away.
+        p.assert_has("href=\"/structure/320102\"");
+        p.assert_has("href=\"/coverage/320102\"");
         let p = get(&app, "/jurisdictions/320102002000", Some(EN)).await;
         assert_eq!(p.status, StatusCode::OK);
         p.assert_lang("en");
@@ -169,6 +172,12 @@ http_test!(
         p.assert_has("Street");
         p.assert_has("No sub-jurisdictions.");
         p.assert_has("<a href=\"/jurisdictions/320102\">Xuanwu District</a>");
+        p.assert_has("href=\"/structure/320102002000\"");
+        let p = get(&app, "/jurisdictions/320100", Some(EN)).await;
+        assert!(
+            !p.text.contains("href=\"/structure/"),
+            "a city has no hub structure page"
+        );
     }
 );
 

@@ -150,6 +150,9 @@ static MESSAGES: &[(&str, &str, &str)] = &[
 
     // Jurisdiction
     ("jurisdiction.list", "查看本辖区社会组织", "Organizations in this jurisdiction"),
+    ("jurisdiction.structure_district", "“一核两轴”结构图", "One core, two axes"),
+    ("jurisdiction.structure_street", "“1+1+X”", "1+1+X"),
+    ("jurisdiction.coverage", "覆盖情况", "Coverage"),
     ("jurisdiction.orgs", "本辖区登记备案的社会组织（含下级）", "Organizations here and below"),
     ("jurisdiction.children_count", "下级辖区", "Sub-jurisdictions"),
     ("jurisdiction.children", "下级辖区", "Sub-jurisdictions"),

@@ -105,6 +105,10 @@ struct JurisdictionPage {
     organizations: String,
     staff: String,
     children: Vec<NodeRow>,
+    /// The hub structure of a district (一核两轴) or a street (1+1+X): link and label.
+    structure: Option<(String, String)>,
+    /// Districts and streets have coverage reports.
+    has_coverage: bool,
 }
 
 pub async fn jurisdiction(State(s): State<AppState>, ui: Ui, Path(code): Path<String>) -> Response {
@@ -162,5 +166,17 @@ async fn jurisdiction_page(
         organizations: fmt_int(total.organizations),
         staff: fmt_int(total.staff),
         children,
+        structure: match j.level {
+            Level::District => Some((
+                format!("/structure/{}", j.code),
+                ui.t("jurisdiction.structure_district").to_string(),
+            )),
+            Level::Street => Some((
+                format!("/structure/{}", j.code),
+                ui.t("jurisdiction.structure_street").to_string(),
+            )),
+            _ => None,
+        },
+        has_coverage: matches!(j.level, Level::District | Level::Street),
     })
 }
