@@ -316,6 +316,62 @@ pub fn csrf_cookie(token: &str, settings: &AuthSettings) -> String {
     )
 }
 
+/// Bounds the audit records written for failed API authentications: at most one per
+/// source address per window. The record that opens a window carries how many failures
+/// the previous window of that source suppressed, so the trail keeps the count without
+/// letting a flood of bad tokens flood the trail.
+#[derive(Debug)]
+pub struct FailureThrottle {
+    window: std::time::Duration,
+    /// source → (start of its current window, failures suppressed in it)
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u64)>>,
+}
+
+/// Sources tracked at most; past this, finished windows are forgotten first.
+const THROTTLE_SOURCES: usize = 10_000;
+
+impl Default for FailureThrottle {
+    fn default() -> Self {
+        FailureThrottle::new(std::time::Duration::from_secs(60))
+    }
+}
+
+impl FailureThrottle {
+    pub fn new(window: std::time::Duration) -> Self {
+        FailureThrottle {
+            window,
+            entries: Default::default(),
+        }
+    }
+
+    /// One failure from `source` at `now`: `Some(n)` when it is to be recorded (`n`
+    /// failures of the source's previous window went unrecorded), `None` when the source
+    /// already has a record in its current window.
+    pub fn admit(&self, source: &str, now: std::time::Instant) -> Option<u64> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((start, suppressed)) = entries.get_mut(source) {
+            if now.duration_since(*start) < self.window {
+                *suppressed += 1;
+                return None;
+            }
+            let before = *suppressed;
+            *start = now;
+            *suppressed = 0;
+            return Some(before);
+        }
+        if entries.len() >= THROTTLE_SOURCES {
+            let window = self.window;
+            entries.retain(|_, (start, _)| now.duration_since(*start) < window);
+            if entries.len() >= THROTTLE_SOURCES {
+                // Still full: record without tracking rather than lose the event.
+                return Some(0);
+            }
+        }
+        entries.insert(source.to_string(), (now, 0));
+        Some(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,5 +395,21 @@ mod tests {
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));
         assert!(!constant_time_eq("abc", "ab"));
+    }
+
+    #[test]
+    fn failed_authentications_are_recorded_once_per_window_with_the_count() {
+        use std::time::{Duration, Instant};
+        let t = FailureThrottle::new(Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert_eq!(t.admit("10.0.0.1", t0), Some(0));
+        for i in 1..=5 {
+            assert_eq!(t.admit("10.0.0.1", t0 + Duration::from_secs(i)), None);
+        }
+        // Another source has its own window.
+        assert_eq!(t.admit("10.0.0.2", t0 + Duration::from_secs(2)), Some(0));
+        // The next window's first record carries the five suppressed.
+        assert_eq!(t.admit("10.0.0.1", t0 + Duration::from_secs(61)), Some(5));
+        assert_eq!(t.admit("10.0.0.1", t0 + Duration::from_secs(62)), None);
     }
 }

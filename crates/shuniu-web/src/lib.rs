@@ -33,6 +33,8 @@ pub struct AppState {
     /// Room-booking rules (opening hours, horizon, longest booking): settings. The
     /// slot size stays the default 30 minutes: the store claims slots on that grid.
     pub booking: BookingRules,
+    /// Keeps failed API authentications from flooding the audit trail.
+    pub auth_failures: std::sync::Arc<auth::FailureThrottle>,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
@@ -72,6 +74,7 @@ pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: Bookin
         store,
         auth,
         booking,
+        auth_failures: Default::default(),
     };
     let router = Router::new()
         .merge(routes().into_router())

@@ -773,3 +773,27 @@ http_test!(
         }
     }
 );
+
+http_test!(
+    a_flood_of_bad_tokens_is_recorded_once_with_its_count_pending,
+    |app: TestApp| async move {
+        for _ in 0..6 {
+            let resp = bearer(&shuniu_web::auth::random_token())
+                .get(app.url("/api/v1/me"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        }
+        let (s, page) = get(
+            &app.client,
+            app.url("/api/v1/audit?action=api.unauthenticated&per_page=50"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "one record per source and minute: {page}");
+        let details = items[0]["details"].to_string();
+        assert!(details.contains("unrecorded_failures_before"), "{details}");
+    }
+);

@@ -40,15 +40,28 @@ impl FromRequestParts<AppState> for ApiCaller {
                             .unwrap_or_else(|| "unknown".into()),
                         csrf_cookie: None,
                     };
-                    // The event names the endpoint, never the credential.
-                    let event = anon.event(
-                        "api.unauthenticated",
-                        format!("endpoint:{} {}", parts.method, parts.uri.path()),
-                        Outcome::Failure,
-                        r#"{"reason":"invalid, expired or revoked API token"}"#.into(),
-                    );
-                    if let Err(e) = state.store.audit(event).await {
-                        tracing::error!(error = %e, "could not record a failed API authentication");
+                    // One record per source and minute, carrying the count of the
+                    // failures it stands for; the event names the endpoint, never the
+                    // credential.
+                    if let Some(suppressed) = state
+                        .auth_failures
+                        .admit(&anon.source, std::time::Instant::now())
+                    {
+                        let event = anon.event(
+                            "api.unauthenticated",
+                            format!("endpoint:{} {}", parts.method, parts.uri.path()),
+                            Outcome::Failure,
+                            serde_json::json!({
+                                "reason": "invalid, expired or revoked API token",
+                                "unrecorded_failures_before": suppressed,
+                            })
+                            .to_string(),
+                        );
+                        if let Err(e) = state.store.audit(event).await {
+                            tracing::error!(error = %e, "could not record a failed API authentication");
+                        }
+                    } else {
+                        tracing::debug!(source = %anon.source, "failed API authentication (counted, not recorded)");
                     }
                 }
                 Err(ApiError {
