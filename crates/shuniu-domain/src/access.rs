@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::Lang;
-use crate::jurisdiction::subtree_range;
+use crate::jurisdiction::path_within;
 
 /// Roles of DOMAIN.md §7 plus the platform administrator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -87,10 +87,7 @@ pub struct Actor {
 impl Actor {
     fn covers_path(&self, path: &str) -> bool {
         match &self.jurisdiction_path {
-            Some(scope) => {
-                let (lo, hi) = subtree_range(scope);
-                path >= lo.as_str() && path < hi.as_str()
-            }
+            Some(scope) => path_within(path, scope),
             None => false,
         }
     }

@@ -7,11 +7,12 @@
 //! that writes, and the database backs the ones that races could break (one regional
 //! hub per organization, one live membership per pair, no self-membership).
 
+use crate::jurisdiction::bad_code_error;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::jurisdiction::{JurisdictionCode, Level, subtree_range};
+use crate::jurisdiction::{JurisdictionCode, Level, path_within};
 use crate::registry::{
     OrgStatus, ServiceDomain, given, labelled_enum, parse_choice, parse_date, parse_note,
     parse_text,
@@ -184,13 +185,7 @@ impl RecognitionDraft {
             Some(s) => match JurisdictionCode::parse(s) {
                 Ok(c) => Some(c),
                 Err(_) => {
-                    e.add(
-                        "jurisdiction",
-                        FieldError::new(
-                            "应为6位或12位行政区划代码",
-                            "must be a 6- or 12-digit division code",
-                        ),
-                    );
+                    e.add("jurisdiction", bad_code_error());
                     None
                 }
             },
@@ -541,8 +536,7 @@ pub fn check_join(f: &JoinFacts<'_>) -> Result<(), FieldErrors> {
         );
     }
     if f.hub_kind == HubKind::Regional {
-        let (lo, hi) = subtree_range(f.hub_path);
-        if !(f.organization_path >= lo.as_str() && f.organization_path < hi.as_str()) {
+        if !path_within(f.organization_path, f.hub_path) {
             return err(
                 "区域性枢纽只接纳其辖区内的组织",
                 "a regional hub only takes organizations within its jurisdiction",

@@ -140,6 +140,20 @@ pub fn subtree_range(path: &str) -> (String, String) {
     (path.to_string(), hi)
 }
 
+/// Whether `path` lies in the subtree rooted at `scope` (both materialised paths).
+pub fn path_within(path: &str, scope: &str) -> bool {
+    let (lo, hi) = subtree_range(scope);
+    path >= lo.as_str() && path < hi.as_str()
+}
+
+/// The field error for text that is not a division code.
+pub fn bad_code_error() -> crate::FieldError {
+    crate::FieldError::new(
+        "应为6位或12位行政区划代码",
+        "must be a 6- or 12-digit division code",
+    )
+}
+
 pub fn shard_key_of_path(path: &str) -> &str {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     parts.get(2).or(parts.last()).copied().unwrap_or("")

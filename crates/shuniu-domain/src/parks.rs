@@ -7,6 +7,7 @@
 //! room can overlap on any engine — a plain unique constraint, which distributed
 //! Postgres-compatible engines support where exclusion constraints are missing.
 
+use crate::jurisdiction::bad_code_error;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -115,13 +116,7 @@ impl VenueDraft {
                 None
             }
             Some(s) => JurisdictionCode::parse(s).ok().or_else(|| {
-                e.add(
-                    "jurisdiction",
-                    FieldError::new(
-                        "应为6位或12位行政区划代码",
-                        "must be a 6- or 12-digit division code",
-                    ),
-                );
+                e.add("jurisdiction", bad_code_error());
                 None
             }),
         };

@@ -6,6 +6,7 @@
 //! instructor 党建指导员 where there is none. The same [`Coverage`] shape also carries
 //! hub coverage (share in a regional hub; share in at least one industry hub).
 
+use crate::jurisdiction::bad_code_error;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -97,13 +98,7 @@ impl InstructorDraft {
                 None
             }
             Some(s) => JurisdictionCode::parse(s).ok().or_else(|| {
-                e.add(
-                    "jurisdiction",
-                    FieldError::new(
-                        "应为6位或12位行政区划代码",
-                        "must be a 6- or 12-digit division code",
-                    ),
-                );
+                e.add("jurisdiction", bad_code_error());
                 None
             }),
         };

@@ -1,5 +1,6 @@
 //! The registry of social organizations 社会组织登记备案: the core record and its rules.
 
+use crate::jurisdiction::bad_code_error;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -584,13 +585,7 @@ impl OrganizationDraft {
             }
             Some(Ok(j)) => Some(j),
             Some(Err(_)) => {
-                e.add(
-                    "jurisdiction",
-                    FieldError::new(
-                        "应为6位或12位行政区划代码",
-                        "must be a 6- or 12-digit division code",
-                    ),
-                );
+                e.add("jurisdiction", bad_code_error());
                 None
             }
         };

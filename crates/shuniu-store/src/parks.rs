@@ -290,6 +290,26 @@ fn today_local() -> NaiveDate {
     crate::now().with_timezone(&shanghai()).date_naive()
 }
 
+/// Binds a venue's columns, in the order both INSERT and UPDATE name them: shard key,
+/// name, address, jurisdiction code and path, area, owner, the terms, `updated_at`.
+macro_rules! bind_venue {
+    ($q:expr, $d:expr, $path:expr, $now:expr) => {
+        $q.bind(shard_key_of_path($path))
+            .bind(&$d.name)
+            .bind(&$d.address)
+            .bind($d.jurisdiction.as_str())
+            .bind($path)
+            .bind(i64::from($d.area_m2))
+            .bind(&$d.owner)
+            .bind($d.free_of_charge)
+            .bind(&$d.terms)
+            .bind($d.utilities_waived)
+            .bind(&$d.obligation)
+            .bind(i64::from($d.obligation_hours_per_quarter))
+            .bind($now)
+    };
+}
+
 impl Store {
     /// `" FOR UPDATE"` / `" FOR SHARE"` on PostgreSQL; nothing on SQLite, whose writing
     /// transactions hold the database's write lock from `BEGIN IMMEDIATE` on.
@@ -332,29 +352,15 @@ impl Store {
                 ),
                 None => None,
             };
-            sqlx::query(
-                "INSERT INTO venues (id, shard_key, hub_id, name, address, jurisdiction_code, jurisdiction_path, \
+            let q = sqlx::query(
+                "INSERT INTO venues (id, hub_id, shard_key, name, address, jurisdiction_code, jurisdiction_path, \
                  area_m2, owner, free_of_charge, terms, utilities_waived, obligation, obligation_hours_per_quarter, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(id)
-            .bind(shard_key_of_path(&path))
-            .bind(hub_id)
-            .bind(&data.name)
-            .bind(&data.address)
-            .bind(data.jurisdiction.as_str())
-            .bind(&path)
-            .bind(i64::from(data.area_m2))
-            .bind(&data.owner)
-            .bind(data.free_of_charge)
-            .bind(&data.terms)
-            .bind(data.utilities_waived)
-            .bind(&data.obligation)
-            .bind(i64::from(data.obligation_hours_per_quarter))
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+                 updated_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            );
+            bind_venue!(q.bind(id).bind(hub_id), data, &path, now)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             append_in_tx!(
                 self,
                 tx,
@@ -401,28 +407,15 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(unknown_jurisdiction)?;
-            sqlx::query(
+            let q = sqlx::query(
                 "UPDATE venues SET shard_key = $2, name = $3, address = $4, jurisdiction_code = $5, \
                  jurisdiction_path = $6, area_m2 = $7, owner = $8, free_of_charge = $9, terms = $10, \
                  utilities_waived = $11, obligation = $12, obligation_hours_per_quarter = $13, updated_at = $14 \
                  WHERE id = $1",
-            )
-            .bind(venue_id)
-            .bind(shard_key_of_path(&path))
-            .bind(&data.name)
-            .bind(&data.address)
-            .bind(data.jurisdiction.as_str())
-            .bind(&path)
-            .bind(i64::from(data.area_m2))
-            .bind(&data.owner)
-            .bind(data.free_of_charge)
-            .bind(&data.terms)
-            .bind(data.utilities_waived)
-            .bind(&data.obligation)
-            .bind(i64::from(data.obligation_hours_per_quarter))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            );
+            bind_venue!(q.bind(venue_id), data, &path, now)
+                .execute(&mut *tx)
+                .await?;
             append_in_tx!(
                 self,
                 tx,

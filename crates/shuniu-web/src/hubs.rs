@@ -2,6 +2,8 @@
 //! district core, memberships and the structure views. Every function asks the access
 //! policy before it reads what is not public or changes anything.
 
+use crate::params::{given, number};
+use shuniu_domain::jurisdiction::bad_code_error;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -20,10 +22,6 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::{AppError, today};
 
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 /// Query parameters of the hub list (UI and API alike).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -40,25 +38,6 @@ pub struct HubListQuery {
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub per_page: Option<String>,
-}
-
-fn number(e: &mut FieldErrors, field: &str, v: &Option<String>, default: u32, max: u32) -> u32 {
-    match given(v) {
-        None => default,
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => {
-                e.add(
-                    field,
-                    FieldError::new(
-                        format!("应为1到{max}之间的整数"),
-                        format!("must be a whole number from 1 to {max}"),
-                    ),
-                );
-                default
-            }
-        },
-    }
 }
 
 fn flag(v: &Option<String>) -> bool {
@@ -83,13 +62,7 @@ async fn path_of_code(
     code: &str,
 ) -> Result<Option<String>, AppError> {
     if JurisdictionCode::parse(code).is_err() {
-        e.add(
-            field,
-            FieldError::new(
-                "应为6位或12位行政区划代码",
-                "must be a 6- or 12-digit division code",
-            ),
-        );
+        e.add(field, bad_code_error());
         return Ok(None);
     }
     match store.jurisdiction(code).await? {

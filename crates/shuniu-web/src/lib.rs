@@ -18,6 +18,7 @@ pub mod error;
 pub mod hubs;
 pub mod i18n;
 pub mod pages;
+pub mod params;
 pub mod parks;
 pub mod party;
 pub mod registry;

@@ -2,11 +2,14 @@
 //! their spaces, office allocations, room bookings and obligation reports. Each
 //! function asks the access policy before it touches data.
 
+use crate::params::{bad_number, given, number};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::hubs::{Hub, HubStatus};
-use shuniu_domain::jurisdiction::{JurisdictionCode, subtree_range};
+use shuniu_domain::jurisdiction::JurisdictionCode;
+use shuniu_domain::jurisdiction::bad_code_error;
+use shuniu_domain::jurisdiction::path_within;
 use shuniu_domain::parks::{
     Allocation, AllocationDraft, Booking, BookingDraft, ObligationReportDraft, Quarter, Space,
     SpaceDraft, SpaceKind, Venue, VenueData, VenueDraft, shanghai,
@@ -20,10 +23,6 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::registry::unknown_jurisdiction;
 use crate::{AppError, AppState, today};
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
 
 fn merge(mut into: FieldErrors, more: FieldErrors) -> FieldErrors {
     for (field, err) in more.0 {
@@ -40,13 +39,6 @@ fn fail_if_any(e: FieldErrors) -> Result<(), AppError> {
     } else {
         Err(AppError::Validation(e))
     }
-}
-
-fn bad_number(max: u32) -> FieldError {
-    FieldError::new(
-        format!("应为1到{max}之间的整数"),
-        format!("must be a whole number from 1 to {max}"),
-    )
 }
 
 /// Dates the databases store alike (PostgreSQL refuses years beyond its range; far
@@ -93,13 +85,7 @@ pub async fn parse_venue_query(
     let mut path = None;
     if let Some(code) = given(&q.jurisdiction) {
         if JurisdictionCode::parse(code).is_err() {
-            e.add(
-                "jurisdiction",
-                FieldError::new(
-                    "应为6位或12位行政区划代码",
-                    "must be a 6- or 12-digit division code",
-                ),
-            );
+            e.add("jurisdiction", bad_code_error());
         } else {
             match store.jurisdiction(code).await? {
                 Some(j) => path = Some(j.path),
@@ -120,18 +106,8 @@ pub async fn parse_venue_query(
             }
         },
     };
-    let mut number = |field: &str, v: &Option<String>, default: u32, max: u32| match given(v) {
-        None => default,
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => {
-                e.add(field, bad_number(max));
-                default
-            }
-        },
-    };
-    let page = number("page", &q.page, 1, 1_000_000);
-    let per_page = number("per_page", &q.per_page, 20, 200);
+    let page = number(&mut e, "page", &q.page, 1, 1_000_000);
+    let per_page = number(&mut e, "per_page", &q.per_page, 20, 200);
     fail_if_any(e)?;
     Ok((path, hub, page, per_page))
 }
@@ -273,11 +249,6 @@ async fn check_hub(
     }
 }
 
-fn within(path: &str, scope: &str) -> bool {
-    let (lo, hi) = subtree_range(scope);
-    path >= lo.as_str() && path < hi.as_str()
-}
-
 /// Creates a venue, optionally run by a hub. `found`: problems already found in the
 /// input (e.g. a JSON value of the wrong type).
 pub async fn create_venue(
@@ -298,7 +269,7 @@ pub async fn create_venue(
         Err(other) => return Err(other),
     };
     if let Some(h) = &hub
-        && !within(&path, &h.jurisdiction_path)
+        && !path_within(&path, &h.jurisdiction_path)
     {
         return Err(AppError::Validation(FieldErrors::single(
             "jurisdiction",

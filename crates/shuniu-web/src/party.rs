@@ -3,10 +3,13 @@
 //! register of instructors, and the coverage reports of a jurisdiction or a hub with
 //! the organizations not covered.
 
+use crate::params::{given, number};
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::hubs::Hub;
-use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode, subtree_range};
+use shuniu_domain::jurisdiction::bad_code_error;
+use shuniu_domain::jurisdiction::path_within;
+use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode};
 use shuniu_domain::party::{
     HubCoverage, Instructor, InstructorDraft, PartyBuildingDraft, PartyCoverage,
 };
@@ -51,11 +54,6 @@ pub fn district_path(path: &str) -> String {
         out.push('/');
     }
     out
-}
-
-fn within(path: &str, scope: &str) -> bool {
-    let (lo, hi) = subtree_range(scope);
-    path >= lo.as_str() && path < hi.as_str()
 }
 
 /// An organization's party facts as one caller sees them.
@@ -152,8 +150,8 @@ pub async fn set(
                     .await?
                     .map(|j| j.path)
                     .unwrap_or_default();
-                let fits = within(&ipath, &district_path(&scope.path))
-                    || (!ipath.is_empty() && within(&scope.path, &ipath));
+                let fits = path_within(&ipath, &district_path(&scope.path))
+                    || (!ipath.is_empty() && path_within(&scope.path, &ipath));
                 if !fits {
                     found.add(
                         "instructor_id",
@@ -169,37 +167,6 @@ pub async fn set(
     match validated {
         Ok(pb) if found.is_empty() => Ok(store.set_party_building(id, &pb, caller.ctx()).await?),
         _ => Err(AppError::Validation(found)),
-    }
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn bad_code() -> FieldError {
-    FieldError::new(
-        "应为6位或12位行政区划代码",
-        "must be a 6- or 12-digit division code",
-    )
-}
-
-/// A 1-based number within `1..=max` (`default` when absent); else an error on `field`.
-fn number(e: &mut FieldErrors, field: &str, v: &Option<String>, default: u32, max: u32) -> u32 {
-    match given(v) {
-        None => default,
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => {
-                e.add(
-                    field,
-                    FieldError::new(
-                        format!("应为1到{max}之间的整数"),
-                        format!("must be a whole number from 1 to {max}"),
-                    ),
-                );
-                default
-            }
-        },
     }
 }
 
@@ -256,7 +223,9 @@ pub async fn instructors(
     let mut jurisdiction = None;
     match given(&q.jurisdiction) {
         None => {}
-        Some(code) if JurisdictionCode::parse(code).is_err() => e.add("jurisdiction", bad_code()),
+        Some(code) if JurisdictionCode::parse(code).is_err() => {
+            e.add("jurisdiction", bad_code_error())
+        }
         Some(code) => match store.jurisdiction(code).await? {
             None => e.add("jurisdiction", registry::unknown_jurisdiction()),
             Some(j) => jurisdiction = Some(j),

@@ -1,8 +1,10 @@
 //! The registry capability's service code, shared by pages and API: parse what came
 //! in, ask the domain, call the store.
 
+use crate::params::{given, number};
 use serde::Deserialize;
 use shuniu_domain::jurisdiction::JurisdictionCode;
+use shuniu_domain::jurisdiction::bad_code_error;
 use shuniu_domain::registry::{
     Grade, LegalForm, OrgStatus, Organization, OrganizationData, OrganizationDraft, ServiceDomain,
     Stage, StatusChange,
@@ -50,20 +52,9 @@ pub struct ListQuery {
     pub per_page: Option<String>,
 }
 
-fn bad_jurisdiction_code() -> FieldError {
-    FieldError::new(
-        "应为6位或12位行政区划代码",
-        "must be a 6- or 12-digit division code",
-    )
-}
-
 /// The message for a well-formed jurisdiction code that is not in the tree.
 pub fn unknown_jurisdiction() -> FieldError {
     FieldError::new("没有这个行政区划", "is not a known jurisdiction")
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 fn choice<T: Copy>(
@@ -99,7 +90,7 @@ impl ListQuery {
         if let Some(code) = &jurisdiction
             && JurisdictionCode::parse(code).is_err()
         {
-            e.add("jurisdiction", bad_jurisdiction_code());
+            e.add("jurisdiction", bad_code_error());
         }
         let filter = OrgFilter {
             jurisdiction,
@@ -130,24 +121,8 @@ impl ListQuery {
             sort: choice(&mut e, "sort", &self.sort, &OrgSort::ALL, OrgSort::as_str)
                 .unwrap_or_default(),
         };
-        let mut number = |field: &str, v: &Option<String>, default: u32, max: u32| match given(v) {
-            None => default,
-            Some(s) => match s.parse::<u32>() {
-                Ok(n) if (1..=max).contains(&n) => n,
-                _ => {
-                    e.add(
-                        field,
-                        FieldError::new(
-                            format!("应为1到{max}之间的整数"),
-                            format!("must be a whole number from 1 to {max}"),
-                        ),
-                    );
-                    default
-                }
-            },
-        };
-        let page = number("page", &self.page, 1, 1_000_000);
-        let per_page = number("per_page", &self.per_page, 20, 200);
+        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
+        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
         if e.is_empty() {
             Ok((filter, page, per_page))
         } else {

@@ -4,6 +4,7 @@
 //! subtree (the store filters by `jurisdiction_path`). Other roles: `403`; no token:
 //! `401`. Verifying the whole chain is for admins only.
 
+use crate::params::{given, number};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -46,10 +47,6 @@ pub struct AuditQuery {
     /// Records per page, 1–500 (default 50; ignored by the CSV export).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub per_page: Option<String>,
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 impl AuditQuery {
@@ -101,24 +98,8 @@ impl AuditQuery {
         };
         let from = time("from", &self.from);
         let to = time("to", &self.to);
-        let mut number = |field: &str, v: &Option<String>, default: u32, max: u32| match given(v) {
-            None => default,
-            Some(s) => match s.parse::<u32>() {
-                Ok(n) if (1..=max).contains(&n) => n,
-                _ => {
-                    e.add(
-                        field,
-                        FieldError::new(
-                            format!("应为1到{max}之间的整数"),
-                            format!("must be a whole number from 1 to {max}"),
-                        ),
-                    );
-                    default
-                }
-            },
-        };
-        let page = number("page", &self.page, 1, 1_000_000);
-        let per_page = number("per_page", &self.per_page, 50, 500);
+        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
+        let per_page = number(&mut e, "per_page", &self.per_page, 50, 500);
         if !e.is_empty() {
             return Err(e);
         }
