@@ -144,6 +144,8 @@ pub enum Resource<'a> {
     AuditTrail,
     /// Accounts and tokens.
     Accounts,
+    /// One account, by id (an administrator's business: nobody else may learn it exists).
+    Account { id: Uuid },
     /// A recognized hub: `organization_id` is the hub's own organization (the one hub
     /// staff are bound to).
     Hub {
@@ -284,13 +286,20 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
             // A hub may itself join another hub: its staff act for it then.
             let member = matches!(a.role, Role::OrgMember | Role::HubStaff)
                 && a.organization_id == Some(*member_id);
+            let reads = official || staff || member || a.role == Role::Expert;
             let ok = match action {
-                Read => official || staff || member || a.role == Role::Expert,
+                Read => reads,
                 Apply => member,
                 ManageHub => official || staff,
                 _ => false,
             };
-            if ok { Allow } else { Forbidden }
+            // A membership is not public: who may not read it may not learn it exists.
+            // (Applying names a membership that does not exist yet: nothing to hide.)
+            match (ok, reads) {
+                (true, _) => Allow,
+                (false, false) if action != Apply => Hidden,
+                (false, _) => Forbidden,
+            }
         }
         Resource::Venue {
             hub_organization_id,
@@ -335,6 +344,9 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
             }
         }
         Resource::Accounts => Forbidden,
+        // One's own account is known to one; anyone else's is not.
+        Resource::Account { id } if *id == a.user_id => Forbidden,
+        Resource::Account { .. } => Hidden,
     }
 }
 
@@ -542,6 +554,59 @@ mod tests {
         assert!(!decide(Some(&stranger), Action::Read, &m).is_allowed());
         assert!(decide(Some(&staff), Action::ManageHub, &m).is_allowed());
         assert!(!decide(Some(&staff), Action::Apply, &m).is_allowed());
+    }
+
+    #[test]
+    fn records_outside_the_callers_scope_are_hidden_not_forbidden() {
+        let hub_org = Uuid::now_v7();
+        let m = Resource::Membership {
+            hub_organization_id: hub_org,
+            hub_path: MEIYUAN,
+            member_id: Uuid::now_v7(),
+        };
+        let stranger = actor(Role::OrgMember, None, Some(Uuid::now_v7()));
+        let qinhuai = actor(Role::Official, Some(QINHUAI), None);
+        let expert = actor(Role::Expert, None, None);
+        // Who may not read it may not learn it exists: 404, whatever the action.
+        for a in [Action::Read, Action::ManageHub] {
+            assert_eq!(decide(Some(&stranger), a, &m), Decision::Hidden);
+            assert_eq!(decide(Some(&qinhuai), a, &m), Decision::Hidden);
+        }
+        // Applying for another's organization: the application is not there yet.
+        assert_eq!(
+            decide(Some(&stranger), Action::Apply, &m),
+            Decision::Forbidden
+        );
+        // Who may read it but not change it is told so: 403.
+        assert_eq!(decide(Some(&expert), Action::Read, &m), Decision::Allow);
+        assert_eq!(
+            decide(Some(&expert), Action::ManageHub, &m),
+            Decision::Forbidden
+        );
+        assert_eq!(decide(None, Action::Read, &m), Decision::Login);
+        // Public records stay 403 outside the scope: their existence is no secret.
+        let org = Resource::Organization {
+            id: Uuid::now_v7(),
+            jurisdiction_path: MEIYUAN,
+            hub_ids: &[],
+        };
+        assert_eq!(
+            decide(Some(&qinhuai), Action::Edit, &org),
+            Decision::Forbidden
+        );
+        // Accounts: only admins know them; one's own is known to one.
+        let other = Resource::Account { id: Uuid::now_v7() };
+        assert_eq!(
+            decide(Some(&expert), Action::ManageUsers, &other),
+            Decision::Hidden
+        );
+        let own = Resource::Account { id: expert.user_id };
+        assert_eq!(
+            decide(Some(&expert), Action::ManageUsers, &own),
+            Decision::Forbidden
+        );
+        let admin = actor(Role::Admin, None, None);
+        assert!(decide(Some(&admin), Action::ManageUsers, &other).is_allowed());
     }
 
     #[test]

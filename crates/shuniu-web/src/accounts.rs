@@ -318,6 +318,11 @@ pub fn require_admin(caller: &Caller) -> Result<(), AppError> {
     caller.require(Action::ManageUsers, &Resource::Accounts)
 }
 
+/// Only admins manage an account; to anyone else another's account is not there (404).
+pub fn require_admin_over(caller: &Caller, id: Uuid) -> Result<(), AppError> {
+    caller.require(Action::ManageUsers, &Resource::Account { id })
+}
+
 pub async fn list_users(
     store: &Store,
     caller: &Caller,
@@ -423,7 +428,7 @@ pub async fn set_disabled(
     id: Uuid,
     disabled: bool,
 ) -> Result<(), AppError> {
-    require_admin(caller)?;
+    require_admin_over(caller, id)?;
     if caller.user.as_ref().is_some_and(|u| u.id == id) && disabled {
         return Err(AppError::State("cannot disable yourself".into()));
     }
@@ -439,7 +444,7 @@ pub async fn reset_password(
     id: Uuid,
     password: &str,
 ) -> Result<(), AppError> {
-    require_admin(caller)?;
+    require_admin_over(caller, id)?;
     let u = state
         .store
         .user_by_id(id)

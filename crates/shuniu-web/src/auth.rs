@@ -147,7 +147,7 @@ impl Caller {
             Decision::Allow => Ok(()),
             Decision::Login => Err(AppError::Unauthenticated),
             Decision::Forbidden => Err(AppError::Forbidden),
-            Decision::Hidden => Err(AppError::NotFound),
+            Decision::Hidden => Err(AppError::Hidden),
         }
     }
 

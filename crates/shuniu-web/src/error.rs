@@ -14,6 +14,11 @@ use shuniu_store::StoreError;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// The policy's `Hidden`: outside the caller's scope. Answered exactly like
+    /// [`AppError::NotFound`] (nothing reveals that the record exists), but recorded in
+    /// the audit trail as a denial.
+    #[error("not found (outside the caller's scope)")]
+    Hidden,
     /// No (valid) credentials, and an account could be allowed: 401 / the login page.
     #[error("sign in first")]
     Unauthenticated,
@@ -33,6 +38,29 @@ pub enum AppError {
     BadRequest(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A request refused before (or instead of) its handler, for its form rather than
+    /// its content: 400, 405, 413, 414, 415 … (see `crate::guard`).
+    #[error("{0}")]
+    Http(StatusCode),
+}
+
+/// The API's error code for a status refused by the HTTP layer.
+pub fn http_error_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "request_timeout",
+        411 => "length_required",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        422 => "validation_failed",
+        429 => "too_many_requests",
+        503 => "unavailable",
+        s if s >= 500 => "internal",
+        _ => "bad_request",
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -56,13 +84,14 @@ impl From<FieldErrors> for AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::Hidden => StatusCode::NOT_FOUND,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } | AppError::State(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Http(s) => *s,
         }
     }
 
@@ -84,7 +113,7 @@ impl AppError {
     /// The JSON body of this error, messages in `lang`.
     pub fn json_body(&self, lang: Lang) -> serde_json::Value {
         match self {
-            AppError::NotFound => json!({"error": "not_found"}),
+            AppError::NotFound | AppError::Hidden => json!({"error": "not_found"}),
             AppError::Unauthenticated => {
                 json!({"error": "unauthenticated", "message": "send a valid API token: Authorization: Bearer …"})
             }
@@ -100,6 +129,10 @@ impl AppError {
             AppError::State(s) => json!({"error": "conflict", "message": s}),
             AppError::BadRequest(s) => json!({"error": "bad_request", "message": s}),
             AppError::Internal(_) => json!({"error": "internal"}),
+            AppError::Http(s) => json!({
+                "error": http_error_code(*s),
+                "message": s.canonical_reason().unwrap_or("error").to_lowercase(),
+            }),
         }
     }
 }

@@ -212,8 +212,12 @@ pub async fn members(
         match wanted {
             None | Some(MembershipStatus::Active) => Some(MembershipStatus::Active),
             Some(_) => {
-                // Ask the policy so that anonymous callers are told to sign in.
-                require_membership(caller, Action::Read, hub, Uuid::nil())?;
+                // Ask the policy so that anonymous callers are told to sign in. The
+                // hub is public, so a list it refuses is a 403, not a hidden record.
+                match require_membership(caller, Action::Read, hub, Uuid::nil()) {
+                    Err(AppError::Hidden) => return Err(AppError::Forbidden),
+                    r => r?,
+                }
                 Some(MembershipStatus::Active)
             }
         }

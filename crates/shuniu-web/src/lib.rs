@@ -13,8 +13,10 @@ use shuniu_store::Store;
 
 pub mod accounts;
 pub mod api;
+pub mod audit_export;
 pub mod auth;
 pub mod error;
+pub mod guard;
 pub mod hubs;
 pub mod i18n;
 pub mod pages;
@@ -36,6 +38,9 @@ pub struct AppState {
     pub booking: BookingRules,
     /// Keeps failed API authentications from flooding the audit trail.
     pub auth_failures: std::sync::Arc<auth::FailureThrottle>,
+    /// Keeps refused requests (403, and 404 outside the caller's scope) from flooding
+    /// the audit trail.
+    pub denials: std::sync::Arc<auth::FailureThrottle>,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
@@ -76,6 +81,7 @@ pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: Bookin
         auth,
         booking,
         auth_failures: Default::default(),
+        denials: Default::default(),
     };
     let router = Router::new()
         .merge(routes().into_router())
@@ -84,6 +90,10 @@ pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: Bookin
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::record_denials,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
         ));
     with_security_headers(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())

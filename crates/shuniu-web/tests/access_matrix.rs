@@ -162,6 +162,22 @@ fn page(who: Who, known: bool, allowed: bool) -> Option<Vec<Exp>> {
     }
 }
 
+/// A record the caller may not read is not there for them: `403` becomes `404`
+/// (issue 10: only what the caller may see is refused with 403).
+fn hidden_unless(reads: bool, e: Option<Vec<Exp>>) -> Option<Vec<Exp>> {
+    e.map(|v| {
+        v.into_iter()
+            .map(|x| {
+                if !reads && x == FORBIDDEN {
+                    NOT_FOUND
+                } else {
+                    x
+                }
+            })
+            .collect()
+    })
+}
+
 /// A form post: anonymous → login or refused (no CSRF token; an unknown record may say
 /// 404); unknown → 404; allowed → `ok`; else 403.
 fn form(who: Who, known: bool, allowed: bool, ok: Exp) -> Option<Vec<Exp>> {
@@ -344,17 +360,33 @@ fn expect(method: &Method, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
             api(who, known, acts_for_h(who), UNPROCESSABLE)
         }
         ("POST", "/hubs/{id}/applications") => form(who, known, acts_for_h(who), UNPROCESSABLE),
-        ("GET", "/api/v1/memberships/{id}") => api(who, known, reads_membership(who), OK),
-        ("GET", "/memberships/{id}") => page(who, known, reads_membership(who)),
+        // A membership is not public: who may not read it gets 404.
+        ("GET", "/api/v1/memberships/{id}") => hidden_unless(
+            reads_membership(who),
+            api(who, known, reads_membership(who), OK),
+        ),
+        ("GET", "/memberships/{id}") => hidden_unless(
+            reads_membership(who),
+            page(who, known, reads_membership(who)),
+        ),
         // A bad action: the hub side reaches validation; readers who can decide
         // nothing (experts) and strangers are refused.
-        ("POST", "/api/v1/memberships/{id}/decision") => {
-            api(who, known, runs_h(who), UNPROCESSABLE)
-        }
-        ("POST", "/memberships/{id}/decision") => form(who, known, runs_h(who), UNPROCESSABLE),
+        ("POST", "/api/v1/memberships/{id}/decision") => hidden_unless(
+            reads_membership(who),
+            api(who, known, runs_h(who), UNPROCESSABLE),
+        ),
+        ("POST", "/memberships/{id}/decision") => hidden_unless(
+            reads_membership(who),
+            form(who, known, runs_h(who), UNPROCESSABLE),
+        ),
         // Unmarking an unmarked initiating unit: done, nothing changes.
-        ("POST", "/api/v1/memberships/{id}/initiating") => api(who, known, runs_h(who), OK),
-        ("POST", "/memberships/{id}/initiating") => form(who, known, runs_h(who), REDIRECT),
+        ("POST", "/api/v1/memberships/{id}/initiating") => {
+            hidden_unless(reads_membership(who), api(who, known, runs_h(who), OK))
+        }
+        ("POST", "/memberships/{id}/initiating") => hidden_unless(
+            reads_membership(who),
+            form(who, known, runs_h(who), REDIRECT),
+        ),
         // ---- hubs: the district core (no names given) ----
         ("POST", "/api/v1/structure/{code}/core") => {
             api(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
@@ -430,16 +462,20 @@ fn expect(method: &Method, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
         ("POST", "/api/v1/bookings/{id}/cancel") => api(who, known, books_for_c(who), OK),
         ("POST", "/bookings/{id}/cancel") => form(who, known, books_for_c(who), REDIRECT),
 
+        // Someone else's account is an admin's business: to anyone else it is not
+        // there (404); the lists and the new-user form are refused (403).
         ("GET", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
             Anonymous => one(Login),
             Admin if !known => one(NOT_FOUND),
             Admin => one(OK),
+            _ if p.contains("{id}") => one(NOT_FOUND),
             _ => one(FORBIDDEN),
         },
         ("POST", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
             Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
             Admin if !known => one(NOT_FOUND),
             Admin => Some(vec![OK, REDIRECT, UNPROCESSABLE]),
+            _ if p.contains("{id}") => one(NOT_FOUND),
             _ => one(FORBIDDEN),
         },
         _ => None,

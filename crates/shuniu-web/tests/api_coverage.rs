@@ -411,7 +411,7 @@ http_test!(
             &app,
             &staff,
             &path(M1),
-            &json!({"party_org": "none", "party_members": "0", "instructor_id": w.instructor.id}),
+            &json!({"party_org": "none", "party_members": 0, "instructor_id": w.instructor.id}),
         )
         .await;
         assert_eq!(st, StatusCode::OK, "{v}");

@@ -426,8 +426,9 @@ http_test!(
         let m3 = app
             .client_as("member3b", Role::OrgMember, None, Some(o3.parse().unwrap()))
             .await;
+        // Another organization's membership is not there for m3 (issue 10: 404, not 403).
         let (st, _) = get(&m3, &app, &format!("/api/v1/memberships/{}", ids[0])).await;
-        assert_eq!(st, StatusCode::FORBIDDEN);
+        assert_eq!(st, StatusCode::NOT_FOUND);
         // Initiating mark, by the hub side.
         let (st, v) = post(
             &staff,

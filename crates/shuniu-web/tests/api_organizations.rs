@@ -191,12 +191,13 @@ http_test!(
         assert_eq!(got, rec, "GET returns what POST answered");
         assert_eq!(total(&app).await, 1);
 
-        // Numbers may come as strings, and a grade gets its expiry.
+        // A grade gets its expiry. (Counts are JSON numbers: a string is refused, see
+        // `strict_input`.)
         let rec = create(
             &app,
             &with(
                 org_json(2),
-                json!({"staff_full_time": "7", "grade": "4a", "grade_awarded_on": "2024-02-29"}),
+                json!({"staff_full_time": 7, "grade": "4a", "grade_awarded_on": "2024-02-29"}),
             ),
         )
         .await;
@@ -375,16 +376,23 @@ http_test!(
             ("[1, 2]", "application/json"),
             ("null", "application/json"),
             ("\"text\"", "application/json"),
-            (
-                "name=x&legal_form=foundation",
-                "application/x-www-form-urlencoded",
-            ),
-            ("hello", "text/plain"),
             ("\u{feff}{}", "application/json"),
         ] {
             let (st, v) = post_raw(&app, "/api/v1/organizations", body, ctype).await;
             assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body:?} → {v}");
             assert_eq!(bad_fields(&v), ["body"], "{body:?} → {v}");
+        }
+        // A body of another media type is refused as such (issue 10): 415, as JSON.
+        for (body, ctype) in [
+            (
+                "name=x&legal_form=foundation",
+                "application/x-www-form-urlencoded",
+            ),
+            ("hello", "text/plain"),
+        ] {
+            let (st, v) = post_raw(&app, "/api/v1/organizations", body, ctype).await;
+            assert_eq!(st, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body:?} → {v}");
+            assert_eq!(v["error"], "unsupported_media_type", "{body:?} → {v}");
         }
         assert_eq!(total(&app).await, 0);
     }
@@ -693,8 +701,8 @@ http_test!(
             assert_eq!(bad_fields(&v), fields, "{body}");
         }
         let (st, v) = post_raw(&app, &path, "deregistered", "text/plain").await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(bad_fields(&v), ["body"]);
+        assert_eq!(st, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(v["error"], "unsupported_media_type");
         let (_, got) = get(
             &app,
             &format!("/api/v1/organizations/{}", rec["id"].as_str().unwrap()),

@@ -593,7 +593,7 @@ http_test!(obligation_reports_and_summary, |app: TestApp| async move {
         &app,
         &member,
         &url,
-        &json!({"quarter": q, "service_hours": "40", "residents_served": 12, "note": "助老服务"}),
+        &json!({"quarter": q, "service_hours": 40, "residents_served": 12, "note": "助老服务"}),
     )
     .await;
     assert_eq!(st, 201, "{v}");

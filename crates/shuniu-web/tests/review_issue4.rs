@@ -446,7 +446,8 @@ http_test!(api_weird_values_are_named, |app: TestApp| async move {
             book("attendees", json!(u64::MAX)),
             "attendees",
         ),
-        (room.clone(), book("attendees", json!("12")), ""),
+        // A count sent as a string is refused, not coerced (issue 10).
+        (room.clone(), book("attendees", json!("12")), "attendees"),
         (
             room.clone(),
             book("organization_id", json!(["x"])),
@@ -523,13 +524,6 @@ http_test!(api_weird_values_are_named, |app: TestApp| async move {
             Some(&body.to_string()),
         )
         .await;
-        if field.is_empty() {
-            // Numbers as strings are read as numbers: accepted, no 500.
-            if st >= 400 {
-                bad.push(format!("{path} {body}: {st} {v}"));
-            }
-            continue;
-        }
         if st != 422 || !v["fields"][*field].is_string() {
             bad.push(format!(
                 "{path} {body}: expected 422 naming {field}, got {st} {v}"

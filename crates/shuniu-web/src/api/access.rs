@@ -111,8 +111,8 @@ pub fn require_account(caller: &Caller) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Records a permission denial (`403`) in the audit trail as `access.denied`, then
-/// passes the result on unchanged.
+/// Records a permission denial (`403`, or `404` for a record outside the caller's
+/// scope) in the audit trail as `access.denied`, then passes the result on unchanged.
 pub async fn note_denial<T>(
     s: &AppState,
     caller: &Caller,
@@ -120,12 +120,40 @@ pub async fn note_denial<T>(
     object: String,
     r: Result<T, AppError>,
 ) -> Result<T, AppError> {
-    if let Err(AppError::Forbidden) = &r {
-        let details = serde_json::json!({ "action": action }).to_string();
-        let event = caller.event("access.denied", object, Outcome::Failure, details);
-        if let Err(e) = s.store.audit(event).await {
-            tracing::error!(error = %e, "could not record a permission denial");
-        }
+    if let Err(AppError::Forbidden | AppError::Hidden) = &r {
+        record_denial(s, caller, object, serde_json::json!({ "action": action })).await;
     }
     r
+}
+
+/// Writes one `access.denied` record — at most one per caller and source address per
+/// minute: a flood of refused requests must not flood the trail. The record that opens
+/// a minute carries in `suppressed` how many denials of the previous one went unrecorded.
+pub async fn record_denial(
+    s: &AppState,
+    caller: &Caller,
+    object: String,
+    details: serde_json::Value,
+) {
+    let who = format!(
+        "{} {}",
+        caller.source,
+        caller.user.as_ref().map_or("-", |u| u.username.as_str())
+    );
+    let Some(suppressed) = s.denials.admit(&who, std::time::Instant::now()) else {
+        return;
+    };
+    let mut details = details;
+    if let Some(map) = details.as_object_mut() {
+        map.insert("suppressed".into(), suppressed.into());
+    }
+    let event = caller.event(
+        "access.denied",
+        object,
+        Outcome::Failure,
+        details.to_string(),
+    );
+    if let Err(e) = s.store.audit(event).await {
+        tracing::error!(error = %e, "could not record a permission denial");
+    }
 }

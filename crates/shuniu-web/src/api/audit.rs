@@ -6,7 +6,6 @@
 
 use crate::params::{given, number};
 use axum::Json;
-use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -16,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use shuniu_domain::access::{Action, Resource, Role};
 use shuniu_domain::audit::{AuditRecord, Outcome};
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::{AuditFilter, Store};
+use shuniu_store::AuditFilter;
 use utoipa::ToSchema;
 
 use super::access::{ApiCaller, note_denial};
@@ -286,7 +285,7 @@ fn cell(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_chunk(header: bool, rows: &[AuditRecord]) -> Result<Bytes, csv::Error> {
+fn csv_chunk(rows: &[AuditRecord], header: bool) -> Result<Vec<u8>, csv::Error> {
     let mut out = Vec::new();
     if header {
         // A byte-order mark, so that spreadsheets read the Chinese text as UTF-8.
@@ -318,51 +317,7 @@ fn csv_chunk(header: bool, rows: &[AuditRecord]) -> Result<Bytes, csv::Error> {
             &r.hash,
         ])?;
     }
-    w.into_inner()
-        .map(Bytes::from)
-        .map_err(|e| csv::Error::from(e.into_error()))
-}
-
-struct Export {
-    store: Store,
-    filter: AuditFilter,
-    before: Option<i64>,
-    header: bool,
-    done: bool,
-}
-
-/// The stream of CSV chunks: one database round trip of at most [`CHUNK`] records each.
-fn export_stream(
-    store: Store,
-    filter: AuditFilter,
-) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
-    let start = Export {
-        store,
-        filter,
-        before: None,
-        header: true,
-        done: false,
-    };
-    futures_util::stream::unfold(start, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        let rows = match st.store.audit_chunk(&st.filter, st.before, CHUNK).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::error!(error = %e, "audit export failed");
-                st.done = true;
-                return Some((Err(std::io::Error::other("audit export failed")), st));
-            }
-        };
-        st.done = rows.len() < CHUNK as usize;
-        if let Some(last) = rows.last() {
-            st.before = Some(last.seq);
-        }
-        let chunk = csv_chunk(st.header, &rows).map_err(std::io::Error::other);
-        st.header = false;
-        Some((chunk, st))
-    })
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// Export the audit trail as CSV (same filters and scope as the list), newest first,
@@ -411,7 +366,9 @@ pub async fn export(
         ))
         .await
         .in_lang(lang)?;
-    let body = Body::from_stream(export_stream(s.store.clone(), filter));
+    let body = crate::audit_export::csv_body(s.store.clone(), filter, CHUNK, csv_chunk)
+        .await
+        .in_lang(lang)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -398,25 +398,6 @@ fn bad_query(e: QueryRejection) -> AppError {
     ))
 }
 
-/// A count: a whole number, or a string the domain parses.
-fn count(e: &mut FieldErrors, field: &str, v: &Value) -> Option<String> {
-    match v {
-        Value::Number(n) => Some(match n.as_i64() {
-            Some(i) => i.to_string(),
-            None => n.to_string(),
-        }),
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        _ => {
-            e.add(
-                field,
-                FieldError::new("应为非负整数", "must be a whole number, 0 or more"),
-            );
-            None
-        }
-    }
-}
-
 fn party_draft(body: &serde_json::Map<String, Value>) -> (PartyBuildingDraft, FieldErrors) {
     let mut e = FieldErrors::new();
     input::unknown_fields(
@@ -432,7 +413,7 @@ fn party_draft(body: &serde_json::Map<String, Value>) -> (PartyBuildingDraft, Fi
         .and_then(|v| input::text(&mut e, "instructor_id", v, Mode::Create));
     let party_members = body
         .get("party_members")
-        .and_then(|v| count(&mut e, "party_members", v));
+        .and_then(|v| input::count(&mut e, "party_members", v, Mode::Create));
     (
         PartyBuildingDraft {
             party_org,

@@ -78,7 +78,9 @@ pub struct ErrorBody {
     /// answer carries `WWW-Authenticate: Bearer`), `forbidden` (403: the record is known
     /// to the caller, but this is not theirs to do), `validation_failed` (422),
     /// `not_found` (404, also for a record outside the caller's scope), `conflict` (409),
-    /// `bad_request` (400), `internal` (500).
+    /// `bad_request` (400), `method_not_allowed` (405), `payload_too_large` (413),
+    /// `uri_too_long` (414), `unsupported_media_type` (415), `too_many_requests` (429),
+    /// `internal` (500), `unavailable` (503).
     #[schema(example = "validation_failed")]
     pub error: String,
     /// For `validation_failed`: every bad field (or query parameter) and what is wrong

@@ -475,57 +475,24 @@ fn body_object(body: &Bytes) -> Result<Map<String, Value>, AppError> {
     input::object(body).map_err(AppError::Validation)
 }
 
-/// A text field read leniently (numbers become text; other types are named).
+/// A string field (other JSON types are named).
 fn text(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Option<String> {
     body.get(field)
         .and_then(|v| input::text(e, field, v, Mode::Create))
 }
 
-/// An array of codes; a single string is taken as a one-item array.
+/// An array of codes (absent: none).
 fn codes(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Vec<String> {
-    match body.get(field) {
-        None | Some(Value::Null) => vec![],
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => {
-            let mut out = Vec::new();
-            for i in items {
-                match i {
-                    Value::String(s) => out.push(s.clone()),
-                    _ => {
-                        e.add(
-                            field,
-                            FieldError::new("应为字符串数组", "must be an array of strings"),
-                        );
-                        return vec![];
-                    }
-                }
-            }
-            out
-        }
-        Some(_) => {
-            e.add(
-                field,
-                FieldError::new("应为字符串数组", "must be an array of strings"),
-            );
-            vec![]
-        }
-    }
+    body.get(field)
+        .and_then(|v| input::text_list(e, field, v, Mode::Create))
+        .unwrap_or_default()
 }
 
+/// `true` or `false` (absent: not given).
 fn boolean(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Option<bool> {
-    match body.get(field) {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(Value::String(s)) if s == "true" => Some(true),
-        Some(Value::String(s)) if s == "false" => Some(false),
-        Some(_) => {
-            e.add(
-                field,
-                FieldError::new("应为 true 或 false", "must be true or false"),
-            );
-            None
-        }
-    }
+    body.get(field)
+        .and_then(|v| input::value(e, field, v, input::Kind::Flag, Mode::Create))
+        .map(|b| b == "true")
 }
 
 fn query_error(e: QueryRejection) -> AppError {

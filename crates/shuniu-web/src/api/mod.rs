@@ -46,7 +46,15 @@ pub mod schema;
             `{\"error\": \"unauthenticated\"}` with `WWW-Authenticate: Bearer`. A record the \
             caller may read but not change answers `403` `{\"error\": \"forbidden\"}`; what \
             is outside the caller's scope answers `404`. Session cookies do not authenticate \
-            the API."
+            the API.\n\n\
+            **Input is strict**: a request body must be `Content-Type: application/json` \
+            (else `415`), at most 2 MiB (else `413`), a JSON object whose fields have the \
+            documented types (a number where a string is documented is a `422`, nothing is \
+            coerced), each key once, and no unknown field. Text, in bodies and in query \
+            parameters, may not contain control characters (line breaks and tabs are \
+            allowed in body text): `422` naming the field or parameter. An address longer \
+            than 8 KiB is a `414`; a method a path does not serve, `405`. Every error \
+            answer, whatever its status, is the JSON `ErrorBody`."
     ),
     modifiers(&BearerScheme),
     paths(
@@ -100,9 +108,56 @@ static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
     for part in [hubs::doc(), parks::doc(), coverage::doc()] {
         doc.merge(part);
     }
-    doc.to_pretty_json()
-        .expect("the OpenAPI document serializes")
+    let mut json = serde_json::to_value(&doc).expect("the OpenAPI document serializes");
+    close_request_bodies(&mut json);
+    serde_json::to_string_pretty(&json).expect("the OpenAPI document serializes")
 });
+
+/// Every request body is read strictly (`input`): an unknown field is a `422`. The
+/// document says so — `additionalProperties: false` on each schema a request body
+/// names — so that clients and fuzzers know it without reading the prose.
+fn close_request_bodies(doc: &mut serde_json::Value) {
+    let mut names = std::collections::BTreeSet::new();
+    if let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) {
+        for op in paths
+            .values()
+            .filter_map(|p| p.as_object())
+            .flat_map(|p| p.values())
+        {
+            let Some(content) = op
+                .pointer("/requestBody/content")
+                .and_then(|c| c.as_object())
+            else {
+                continue;
+            };
+            for media in content.values() {
+                if let Some(name) = media
+                    .pointer("/schema/$ref")
+                    .and_then(|r| r.as_str())
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    names.insert(name.to_string());
+                }
+            }
+        }
+    }
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    else {
+        return;
+    };
+    for name in names {
+        if let Some(obj) = schemas.get_mut(&name).and_then(|s| s.as_object_mut())
+            && obj.get("type").and_then(|t| t.as_str()) == Some("object")
+        {
+            obj.insert(
+                "additionalProperties".into(),
+                serde_json::Value::Bool(false),
+            );
+        }
+    }
+}
 
 async fn openapi_json() -> impl IntoResponse {
     (

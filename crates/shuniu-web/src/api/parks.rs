@@ -424,7 +424,21 @@ fn parse_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, AppError> {
     Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)
 }
 
-/// The body's fields as text (booleans as `true`/`false`), and the problems found.
+/// The JSON type each field of the parks' bodies must have (the rest are strings).
+fn kind_of(field: &str) -> input::Kind {
+    match field {
+        "area_m2"
+        | "capacity"
+        | "attendees"
+        | "obligation_hours_per_quarter"
+        | "service_hours"
+        | "residents_served" => input::Kind::Count,
+        "free_of_charge" | "utilities_waived" => input::Kind::Flag,
+        _ => input::Kind::Text,
+    }
+}
+
+/// The body's fields as the text the domain parses, and the problems found.
 fn fields(
     body: &Bytes,
     allowed: &[&str],
@@ -438,14 +452,7 @@ fn fields(
         if !allowed.contains(&k.as_str()) {
             continue;
         }
-        let t = match v {
-            Value::Bool(b) => Some(b.to_string()),
-            Value::Number(n) if n.is_f64() && n.as_f64().is_some_and(|f| f.fract() == 0.0) => {
-                Some((n.as_f64().unwrap_or_default() as i64).to_string())
-            }
-            other => input::text(&mut e, k, other, mode),
-        };
-        if let Some(t) = t {
+        if let Some(t) = input::value(&mut e, k, v, kind_of(k), mode) {
             out.insert(k.clone(), t);
         }
     }

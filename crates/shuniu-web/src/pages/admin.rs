@@ -321,12 +321,13 @@ async fn set_disabled(
     disabled: bool,
 ) -> Response {
     let res = async {
-        accounts::require_admin(caller)?;
+        let id = parse_id(id)?;
+        accounts::require_admin_over(caller, id)?;
         let Ok(Form(f)) = form else {
             return Err(AppError::BadRequest("form".into()));
         };
         caller.check_csrf(f.csrf.as_deref())?;
-        accounts::set_disabled(&s.store, caller, parse_id(id)?, disabled).await
+        accounts::set_disabled(&s.store, caller, id, disabled).await
     };
     match res.await {
         Ok(()) => see_other(if disabled {
@@ -384,12 +385,9 @@ async fn reset_page(
     id: &str,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
-    accounts::require_admin(caller)?;
-    let u = s
-        .store
-        .user_by_id(parse_id(id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let id = parse_id(id)?;
+    accounts::require_admin_over(caller, id)?;
+    let u = s.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
     let mut password = Field::new(ui, "password", "input", errors)
         .required()
         .hint(ui.t("hint.temp_password"));
@@ -433,7 +431,7 @@ pub async fn reset(
     form: Result<Form<ResetForm>, FormRejection>,
 ) -> Response {
     let res = async {
-        accounts::require_admin(&caller)?;
+        accounts::require_admin_over(&caller, parse_id(&id)?)?;
         let Ok(Form(f)) = form else {
             return Err(AppError::BadRequest("form".into()));
         };

@@ -2,7 +2,6 @@
 //! only records within their jurisdiction's subtree. Times are Asia/Shanghai.
 
 use askama::Template;
-use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +12,6 @@ use shuniu_domain::access::{Action, Resource, Role};
 use shuniu_domain::audit::{AuditRecord, Outcome};
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::AuditFilter;
-use shuniu_store::Store;
 
 use super::catalog::field_label;
 use super::orgs::PageLink;
@@ -348,14 +346,6 @@ fn csv_rows(records: &[AuditRecord], header: bool) -> Result<Vec<u8>, csv::Error
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
-struct Export {
-    store: Store,
-    filter: AuditFilter,
-    before: Option<i64>,
-    first: bool,
-    done: bool,
-}
-
 /// `GET /audit.csv` (same filters): streamed in chunks, newest first; the export is
 /// itself recorded in the trail before the first row is sent.
 pub async fn export(
@@ -386,30 +376,10 @@ pub async fn export(
     {
         return error_page(&ui, &e.into());
     }
-    let state = Export {
-        store: s.store.clone(),
-        filter,
-        before: None,
-        first: true,
-        done: false,
+    let body = match crate::audit_export::csv_body(s.store.clone(), filter, CHUNK, csv_rows).await {
+        Ok(b) => b,
+        Err(e) => return error_page(&ui, &e.into()),
     };
-    let stream = futures_util::stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        let chunk = match st.store.audit_chunk(&st.filter, st.before, CHUNK).await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "audit export failed");
-                return Some((Err(std::io::Error::other("audit export failed")), st));
-            }
-        };
-        st.done = chunk.len() < CHUNK as usize;
-        st.before = chunk.last().map(|r| r.seq);
-        let bytes = csv_rows(&chunk, st.first).map_err(std::io::Error::other);
-        st.first = false;
-        Some((bytes, st))
-    });
     let name = format!(
         "attachment; filename=\"shuniu-audit-{}.csv\"",
         Utc::now().with_timezone(&Shanghai).format("%Y%m%d-%H%M%S")
@@ -419,7 +389,7 @@ pub async fn export(
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        Body::from_stream(stream),
+        body,
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&name) {

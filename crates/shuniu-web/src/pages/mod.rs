@@ -289,23 +289,40 @@ pub async fn record_denials(
     let (mut parts, ()) = probe.into_parts();
     if let Ok(caller) = Caller::from_request_parts(&mut parts, &s).await {
         let details = serde_json::json!({ "method": method.as_str(), "path": uri.path() });
-        let event = caller.event(
-            "access.denied",
-            format!("page:{}", uri.path()),
-            shuniu_domain::audit::Outcome::Failure,
-            details.to_string(),
-        );
-        if let Err(e) = s.store.audit(event).await {
-            tracing::error!(error = %e, "could not record a permission denial");
-        }
+        crate::api::access::record_denial(&s, &caller, format!("page:{}", uri.path()), details)
+            .await;
     }
     res
+}
+
+/// The HTML error page for a request refused before its handler ran, or whose
+/// framework rejection came without a page (see `crate::guard`): in the caller's
+/// language, with the caller's navigation.
+pub(crate) async fn error_page_for(
+    state: &AppState,
+    parts: &mut Parts,
+    err: &AppError,
+) -> Response {
+    // A refused address may be huge or malformed: the language switch then goes home.
+    let here = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| p.len() <= 512 && !matches!(err, AppError::Http(_) | AppError::Validation(_)))
+        .unwrap_or("/")
+        .to_string();
+    let ui = Ui::new(lang_of(parts), here);
+    let ui = match Caller::from_request_parts(parts, state).await {
+        Ok(c) => ui.for_caller(&c),
+        Err(_) => ui,
+    };
+    error_page(&ui, err)
 }
 
 /// The HTML page for an error, in the user's language.
 pub(crate) fn error_page(ui: &Ui, err: &AppError) -> Response {
     let mut res = error_page_inner(ui, err);
-    if matches!(err, AppError::Forbidden) {
+    if matches!(err, AppError::Forbidden | AppError::Hidden) {
         res.extensions_mut().insert(Denied);
     }
     res
@@ -328,7 +345,7 @@ fn error_page_inner(ui: &Ui, err: &AppError) -> Response {
             ui.t("error.csrf.text").into(),
             vec![],
         ),
-        AppError::NotFound => (
+        AppError::NotFound | AppError::Hidden => (
             ui.t("error.404.title"),
             ui.t("error.404.text").into(),
             vec![],
@@ -374,6 +391,19 @@ fn error_page_inner(ui: &Ui, err: &AppError) -> Response {
                 ui.t("error.500.text").into(),
                 vec![],
             )
+        }
+        AppError::Http(status) => {
+            let (title, text) = match status.as_u16() {
+                405 => ("error.405.title", "error.405.text"),
+                413 => ("error.413.title", "error.413.text"),
+                414 => ("error.414.title", "error.414.text"),
+                415 => ("error.415.title", "error.415.text"),
+                429 => ("error.429.title", "error.429.text"),
+                503 => ("error.503.title", "error.503.text"),
+                s if s >= 500 => ("error.500.title", "error.500.text"),
+                _ => ("error.400.title", "error.400.text"),
+            };
+            (ui.t(title), ui.t(text).into(), vec![])
         }
     };
     render(
