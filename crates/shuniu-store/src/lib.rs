@@ -24,6 +24,8 @@ pub mod jurisdictions;
 pub mod parks;
 pub mod party;
 pub mod registry;
+#[doc(hidden)]
+pub mod schema_facts;
 pub mod testing;
 
 pub use audit::{AuditFilter, VerifyReport, WriteCtx};

@@ -1,0 +1,1 @@
+DROP INDEX jurisdictions_path;
