@@ -16,7 +16,7 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shuniu_domain::FieldErrors;
@@ -132,7 +132,11 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     {
         return refuse(&state, &mut parts, control_chars_in(name)).await;
     }
-    let body = if has_body(&parts.headers) {
+    let writes = matches!(
+        parts.method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let body = if writes && has_body(&parts.headers) {
         let ctype = content_type(&parts.headers).to_string();
         if api && !is_json(&ctype) {
             let err = AppError::Http(StatusCode::UNSUPPORTED_MEDIA_TYPE);
