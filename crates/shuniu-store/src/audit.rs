@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use shuniu_domain::audit::{AuditEvent, AuditRecord, ChainBreak, ChainVerifier, Outcome};
+use shuniu_domain::audit::{
+    AuditEvent, AuditRecord, ChainBreak, ChainEnds, ChainVerifier, Checkpoint, CheckpointError,
+    CheckpointFinding, Outcome,
+};
 
 use crate::{Arg, Result, Store, StoreError, bind_args, on_pool};
 
@@ -146,9 +149,10 @@ macro_rules! append_in_tx {
         .bind(&rec.hash)
         .execute(&mut *$tx)
         .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2, head_mac = $3 WHERE id = 1")
             .bind(rec.seq)
             .bind(&rec.hash)
+            .bind(shuniu_domain::audit::head_mac(&store.audit_key, rec.seq, &rec.hash))
             .execute(&mut *$tx)
             .await?;
         rec
@@ -159,8 +163,45 @@ pub(crate) use append_in_tx;
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
+    /// The last record verified (the anchor's seq when none was).
     pub verified: i64,
     pub first_break: Option<ChainBreak>,
+    /// The head of the snapshot verified: its last record's seq and hash.
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// What became of the checkpoint, when verified since one and no break was found first.
+    pub checkpoint: Option<CheckpointFinding>,
+}
+
+impl VerifyReport {
+    fn broken(mut self, verified: i64, b: ChainBreak) -> VerifyReport {
+        self.verified = verified;
+        self.first_break = Some(b);
+        self
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EndsRow {
+    seq: i64,
+    hash: String,
+    head_mac: Option<String>,
+    base_seq: i64,
+    base_hash: String,
+    base_mac: Option<String>,
+}
+
+impl From<EndsRow> for ChainEnds {
+    fn from(r: EndsRow) -> Self {
+        ChainEnds {
+            head_seq: r.seq,
+            head_hash: r.hash,
+            head_mac: r.head_mac,
+            base_seq: r.base_seq,
+            base_hash: r.base_hash,
+            base_mac: r.base_mac,
+        }
+    }
 }
 
 impl Store {
@@ -231,42 +272,116 @@ impl Store {
     }
 
     /// Walks the whole chain in order and reports the first record that was altered,
-    /// deleted or inserted (or cut off the end).
+    /// deleted or inserted, a chain cut at either end (the head and the purge anchor
+    /// carry MACs under the key), or a record past the head.
     pub async fn audit_verify(&self) -> Result<VerifyReport> {
-        let (head_seq, head_hash, base_seq, base_hash): (i64, String, i64, String) =
-            on_pool!(self, |p| {
-                sqlx::query_as("SELECT seq, hash, base_seq, base_hash FROM audit_head WHERE id = 1")
-                    .fetch_one(p)
-                    .await
-            })?;
-        let mut v = ChainVerifier::starting_after(&self.audit_key, base_seq, &base_hash);
-        let mut after = base_seq;
-        loop {
-            let sql = format!(
-                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 2000"
-            );
-            let rows = on_pool!(self, |p| sqlx::query_as::<_, AuditRow>(&sql)
-                .bind(after)
-                .fetch_all(p)
-                .await)?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in rows {
-                let rec = AuditRecord::from(r);
-                after = rec.seq;
-                if let Err(b) = v.check(&rec) {
-                    return Ok(VerifyReport {
-                        verified: v.verified(),
-                        first_break: Some(b),
-                    });
+        self.verify_snapshot(None).await
+    }
+
+    /// [`audit_verify`](Self::audit_verify), and proves that the chain still holds the
+    /// checkpoint's record with its hash (or that retention purged it: the anchor,
+    /// authenticated, stands at or past it).
+    pub async fn audit_verify_since(&self, cp: &Checkpoint) -> Result<VerifyReport> {
+        self.verify_snapshot(Some(cp)).await
+    }
+
+    /// Reads a checkpoint line and checks its MAC with this store's audit key.
+    pub fn audit_checkpoint_parse(&self, line: &str) -> Result<Checkpoint, CheckpointError> {
+        Checkpoint::parse(line, &self.audit_key)
+    }
+
+    /// Verifies the chain and, if it is intact, signs a checkpoint of the head verified:
+    /// the line to keep outside the database.
+    pub async fn audit_checkpoint(&self) -> Result<(VerifyReport, Option<String>)> {
+        let report = self.audit_verify().await?;
+        let line = report.first_break.is_none().then(|| {
+            Checkpoint::new(report.head_seq, &report.head_hash, chrono::Utc::now())
+                .line(&self.audit_key)
+        });
+        Ok((report, line))
+    }
+
+    /// Verification of one consistent snapshot: the head and the records are read in one
+    /// read transaction (SQLite: a deferred transaction, whose first read fixes the WAL
+    /// snapshot; PostgreSQL: `REPEATABLE READ`), so appends going on meanwhile are not
+    /// mistaken for records cut off the end. Every append moves the head in the same
+    /// transaction, so a record past the head in a snapshot was not appended by Shuniu.
+    async fn verify_snapshot(&self, cp: Option<&Checkpoint>) -> Result<VerifyReport> {
+        let sql =
+            format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 2000");
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.read_snapshot_sql()).await?;
+            let ends: ChainEnds = sqlx::query_as::<_, EndsRow>(
+                "SELECT seq, hash, head_mac, base_seq, base_hash, base_mac FROM audit_head WHERE id = 1",
+            )
+            .fetch_one(&mut *tx)
+            .await?
+            .into();
+            let mut report = VerifyReport {
+                verified: ends.base_seq,
+                first_break: None,
+                head_seq: ends.head_seq,
+                head_hash: ends.head_hash.clone(),
+                checkpoint: None,
+            };
+            let mut v = match ChainVerifier::from_ends(&self.audit_key, &ends) {
+                Ok(v) => v,
+                Err(b) => return Ok(report.broken(ends.base_seq, b)),
+            };
+            // A checkpoint past the head is reported once the rest is known to hold.
+            let pinned = cp.map(|cp| v.pin(cp, &ends)).transpose();
+            let mut after = ends.base_seq;
+            loop {
+                let rows = sqlx::query_as::<_, AuditRow>(&sql)
+                    .bind(after)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if rows.is_empty() {
+                    break;
+                }
+                for r in rows {
+                    let rec = AuditRecord::from(r);
+                    after = rec.seq;
+                    if let Err(b) = v.check(&rec) {
+                        return Ok(report.broken(v.verified(), b));
+                    }
                 }
             }
-        }
-        let first_break = v.finish(head_seq, &head_hash).err();
-        Ok(VerifyReport {
-            verified: v.verified(),
-            first_break,
+            tx.commit().await?;
+            if let Err(b) = v.finish_at(&ends) {
+                return Ok(report.broken(v.verified(), b));
+            }
+            match pinned {
+                Ok(found) => report.checkpoint = found,
+                Err(b) => return Ok(report.broken(v.verified(), b)),
+            }
+            report.verified = v.verified();
+            Ok::<_, StoreError>(report)
+        })
+    }
+
+    /// Authenticates the chain's ends as they stand, with this store's key: run by
+    /// `migrate` once, right after the migration that added the MAC columns.
+    pub(crate) async fn audit_seal_ends(&self) -> Result<()> {
+        let lock = if self.backend_name() == "postgres" {
+            " FOR UPDATE"
+        } else {
+            ""
+        };
+        let sql =
+            format!("SELECT seq, hash, base_seq, base_hash FROM audit_head WHERE id = 1{lock}");
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            let (seq, hash, base_seq, base_hash): (i64, String, i64, String) =
+                sqlx::query_as(&sql).fetch_one(&mut *tx).await?;
+            let ends = ChainEnds::sealed(&self.audit_key, (seq, &hash), (base_seq, &base_hash));
+            sqlx::query("UPDATE audit_head SET head_mac = $1, base_mac = $2 WHERE id = 1")
+                .bind(ends.head_mac)
+                .bind(ends.base_mac)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
         })
     }
 
@@ -303,11 +418,18 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("UPDATE audit_head SET base_seq = $1, base_hash = $2 WHERE id = 1")
-                .bind(seq)
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE audit_head SET base_seq = $1, base_hash = $2, base_mac = $3 WHERE id = 1",
+            )
+            .bind(seq)
+            .bind(&hash)
+            .bind(shuniu_domain::audit::anchor_mac(
+                &self.audit_key,
+                seq,
+                &hash,
+            ))
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok::<_, StoreError>(n as i64)
         })

@@ -38,6 +38,9 @@ pub use registry::{OrgChange, OrgFilter, OrgSort, Page};
 /// The audit key used when none is configured (tests, demos).
 pub const DEV_AUDIT_KEY: &[u8] = b"shuniu development audit key - not for production";
 
+/// The migration that adds `audit_head.head_mac` and `base_mac` (see [`Store::migrate`]).
+const AUDIT_END_MACS_MIGRATION: i64 = 20261130140000;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -214,6 +217,16 @@ impl Store {
         }
     }
 
+    /// A read-only transaction that sees one consistent snapshot. SQLite: a plain
+    /// (deferred) `BEGIN`, whose first read fixes the snapshot in WAL mode without taking
+    /// the write lock; PostgreSQL: `REPEATABLE READ`.
+    pub(crate) fn read_snapshot_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "BEGIN",
+            Backend::Postgres(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        }
+    }
+
     pub fn backend_name(&self) -> &'static str {
         match self.backend {
             Backend::Sqlite(_) => "sqlite",
@@ -222,12 +235,33 @@ impl Store {
     }
 
     /// Applies pending migrations, then the reference jurisdiction tree.
+    ///
+    /// The migration that adds the MACs of the audit chain's ends cannot compute them
+    /// (the key is outside the database): when this call applied it, the ends are sealed
+    /// here, with this store's key, as they stand. Only then — a later `migrate` never
+    /// re-seals, or anyone who can write the database could clear a MAC and have the
+    /// next start-up vouch for a head they moved.
     pub async fn migrate(&self) -> Result<()> {
+        let sealed_before = self.migration_applied(AUDIT_END_MACS_MIGRATION).await;
         match &self.backend {
             Backend::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Backend::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
+        if !sealed_before {
+            self.audit_seal_ends().await?;
+        }
         self.ensure_reference_tree().await
+    }
+
+    /// Whether migration `version` is recorded as applied (false before any migration).
+    async fn migration_applied(&self, version: i64) -> bool {
+        on_pool!(self, |p| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = $1 AND success"
+        )
+        .bind(version)
+        .fetch_one(p)
+        .await)
+        .is_ok_and(|n| n > 0)
     }
 
     /// Reverts every migration (used to test that migrations go down as well as up).

@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use shuniu_domain::access::Role;
 use shuniu_domain::accounts::{LoginState, Username};
-use shuniu_domain::audit::{AuditEvent, Outcome};
+use shuniu_domain::audit::{AuditEvent, BreakKind, CheckpointError, CheckpointFinding, Outcome};
 use shuniu_domain::codes::Uscc;
 use shuniu_domain::registry::{OrganizationData, OrganizationDraft};
 use shuniu_store::accounts::NewUser;
@@ -413,5 +413,253 @@ both_backends!(
         assert_eq!(store.audit_verify().await.unwrap().first_break, None);
         let _ = AuditEvent::now_micros();
         let _ = Outcome::Success;
+    }
+);
+
+// The chain on a live system, and its two ends.
+
+both_backends!(
+    verify_is_right_while_writes_go_on,
+    |store: Store| async move {
+        for _ in 0..40 {
+            store
+                .audit(ctx().event_for_tests("login.success"))
+                .await
+                .unwrap();
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (store, stop) = (store.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                // Bounded: stops when told, or after this many appends.
+                while n < 100_000 && !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    store
+                        .audit(ctx().event_for_tests("login.failure"))
+                        .await
+                        .unwrap();
+                    n += 1;
+                }
+                n
+            })
+        };
+        for i in 0..20 {
+            let r = store.audit_verify().await.unwrap();
+            assert_eq!(r.first_break, None, "verification {i} while writing");
+            assert!(r.verified >= 40 && r.verified == r.head_seq, "{r:?}");
+        }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let appended = writer.await.unwrap();
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (40 + appended, None));
+    }
+);
+
+both_backends!(
+    cutting_the_end_and_rewriting_the_head_is_found,
+    |store: Store| async move {
+        make_trail(&store).await;
+        store.disable_audit_guard_for_tests().await;
+        raw(&store, "DELETE FROM audit_log WHERE seq > 3")
+            .await
+            .unwrap();
+        raw(
+            &store,
+            "UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3) WHERE id = 1",
+        )
+        .await
+        .unwrap();
+        let r = store.audit_verify().await.unwrap();
+        let b = r.first_break.expect("the cut is found");
+        assert_eq!((b.kind, b.seq), (BreakKind::ForgedHead, 4), "{}", b.problem);
+        assert!(b.problem.contains("head"), "{}", b.problem);
+        assert_eq!(r.verified, 3);
+    }
+);
+
+both_backends!(
+    cutting_the_start_and_moving_the_anchor_is_found,
+    |store: Store| async move {
+        make_trail(&store).await;
+        // The purge flag lets the delete through, as a purge would.
+        let allow = match store.backend_name() {
+            "postgres" => "SET shuniu.audit_purge = 'on'; DELETE FROM audit_log WHERE seq <= 2",
+            _ => "UPDATE audit_purge SET active = 1; DELETE FROM audit_log WHERE seq <= 2",
+        };
+        raw(&store, allow).await.unwrap();
+        raw(
+            &store,
+            "UPDATE audit_head SET base_seq = 2, base_hash = (SELECT prev_hash FROM audit_log WHERE seq = 3) WHERE id = 1",
+        )
+        .await
+        .unwrap();
+        let b = store
+            .audit_verify()
+            .await
+            .unwrap()
+            .first_break
+            .expect("the cut is found");
+        assert_eq!(
+            (b.kind, b.seq),
+            (BreakKind::ForgedAnchor, 3),
+            "{}",
+            b.problem
+        );
+        assert!(b.problem.contains("anchor"), "{}", b.problem);
+    }
+);
+
+both_backends!(a_record_past_the_head_is_found, |store: Store| async move {
+    make_trail(&store).await;
+    raw(&store, "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash) \
+                 SELECT 6, at, 'mallory', role, source, action, object, outcome, details, jurisdiction_path, hash, hash FROM audit_log WHERE seq = 5")
+        .await
+        .unwrap();
+    let b = store
+        .audit_verify()
+        .await
+        .unwrap()
+        .first_break
+        .expect("found");
+    assert_eq!((b.kind, b.seq), (BreakKind::PastHead, 6));
+});
+
+both_backends!(
+    a_checkpoint_proves_the_chain_still_reaches_it,
+    |store: Store| async move {
+        make_trail(&store).await;
+        // Someone with database access keeps a copy of the head as it is now…
+        raw(
+            &store,
+            "CREATE TABLE saved_head AS SELECT seq, hash, head_mac FROM audit_head",
+        )
+        .await
+        .unwrap();
+        for _ in 0..2 {
+            store
+                .audit(ctx().event_for_tests("login.success"))
+                .await
+                .unwrap();
+        }
+        let (r, line) = store.audit_checkpoint().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (7, None));
+        let line = line.expect("an intact chain is checkpointed");
+        assert!(
+            line.starts_with("shuniu-audit-checkpoint v1 seq=7 hash="),
+            "{line}"
+        );
+        let cp = store.audit_checkpoint_parse(&line).unwrap();
+        store
+            .audit(ctx().event_for_tests("login.success"))
+            .await
+            .unwrap();
+        let r = store.audit_verify_since(&cp).await.unwrap();
+        assert_eq!(
+            (r.verified, r.first_break, r.checkpoint),
+            (8, None, Some(CheckpointFinding::Contained))
+        );
+
+        // …and later cuts the chain back to it: the old head is genuinely sealed, so
+        // only the checkpoint kept outside the database tells.
+        store.disable_audit_guard_for_tests().await;
+        raw(&store, "DELETE FROM audit_log WHERE seq > 5")
+            .await
+            .unwrap();
+        raw(
+            &store,
+            "UPDATE audit_head SET seq = (SELECT seq FROM saved_head), hash = (SELECT hash FROM saved_head), \
+             head_mac = (SELECT head_mac FROM saved_head) WHERE id = 1",
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.audit_verify().await.unwrap().first_break, None);
+        let r = store.audit_verify_since(&cp).await.unwrap();
+        let b = r
+            .first_break
+            .expect("the cut below the checkpoint is found");
+        assert_eq!(
+            (b.kind, b.seq),
+            (BreakKind::CheckpointLost, 6),
+            "{}",
+            b.problem
+        );
+        assert_eq!(r.verified, 5);
+    }
+);
+
+both_backends!(
+    a_checkpoint_purged_by_retention_is_reported,
+    |store: Store| async move {
+        make_trail(&store).await;
+        let line = store.audit_checkpoint().await.unwrap().1.unwrap();
+        let cp = store.audit_checkpoint_parse(&line).unwrap();
+        assert_eq!(
+            store
+                .audit_purge_before(Utc::now() + Duration::hours(1))
+                .await
+                .unwrap(),
+            5
+        );
+        store
+            .audit(ctx().event_for_tests("audit.purge"))
+            .await
+            .unwrap();
+        let r = store.audit_verify_since(&cp).await.unwrap();
+        assert_eq!(
+            (r.verified, r.first_break, r.checkpoint),
+            (
+                6,
+                None,
+                Some(CheckpointFinding::PurgedByRetention { anchor_seq: 5 })
+            )
+        );
+    }
+);
+
+both_backends!(forged_checkpoints_are_refused, |store: Store| async move {
+    make_trail(&store).await;
+    let line = store.audit_checkpoint().await.unwrap().1.unwrap();
+    let other = store.clone().with_audit_key(b"another key");
+    assert_eq!(
+        other.audit_checkpoint_parse(&line),
+        Err(CheckpointError::BadMac)
+    );
+    let forged = line.replace("seq=5", "seq=4");
+    assert_eq!(
+        store.audit_checkpoint_parse(&forged),
+        Err(CheckpointError::BadMac)
+    );
+    // A broken chain is not checkpointed.
+    store.disable_audit_guard_for_tests().await;
+    raw(&store, "UPDATE audit_log SET details = '{}' WHERE seq = 2")
+        .await
+        .unwrap();
+    let (r, line) = store.audit_checkpoint().await.unwrap();
+    assert_eq!(r.first_break.unwrap().kind, BreakKind::Altered);
+    assert_eq!(line, None);
+});
+
+both_backends!(
+    ends_are_sealed_once_when_an_existing_database_is_upgraded,
+    |store: Store| async move {
+        make_trail(&store).await;
+        // A database from before the MACs: the columns and the migration's record gone.
+        raw(
+            &store,
+            "ALTER TABLE audit_head DROP COLUMN head_mac; ALTER TABLE audit_head DROP COLUMN base_mac; \
+             DELETE FROM _sqlx_migrations WHERE version = 20261130140000",
+        )
+        .await
+        .unwrap();
+        store.migrate().await.unwrap();
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (5, None));
+        // A MAC cleared later is a break, and a later migrate does not vouch for it again.
+        raw(&store, "UPDATE audit_head SET head_mac = NULL")
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let b = store.audit_verify().await.unwrap().first_break.unwrap();
+        assert_eq!(b.kind, BreakKind::ForgedHead);
     }
 );

@@ -1,6 +1,6 @@
 //! `shuniu`: the one binary of Shuniu 枢纽 — serve the site and API, migrate the
 //! database, load the demo data, back up SQLite, manage accounts and API tokens, and
-//! verify or purge the audit trail.
+//! verify, checkpoint or purge the audit trail.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -147,7 +147,7 @@ enum Command {
     /// Manage API tokens: create, list, revoke
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Check the audit trail's integrity, or purge records past retention
+    /// Check the audit trail's integrity, take a checkpoint, or purge records past retention
     #[command(subcommand)]
     Audit(AuditCommand),
 }
@@ -316,7 +316,10 @@ async fn run(command: Command, settings: Settings) -> Outcome {
         Command::Audit(c) => {
             let store = open_keyed(&settings, Key::Required).await?;
             let done = match c {
-                AuditCommand::Verify { .. } => audit::verify(&store).await,
+                AuditCommand::Verify {
+                    since_checkpoint, ..
+                } => audit::verify(&store, since_checkpoint.as_deref()).await,
+                AuditCommand::Checkpoint { .. } => audit::checkpoint(&store).await,
                 AuditCommand::Purge { .. } => {
                     audit::purge(&store, settings.security.audit_retention_days).await
                 }

@@ -1298,3 +1298,6 @@ async fn serve_demo_loads_xuanwu_and_one_account_per_role_into_an_empty_sqlite_d
     );
     assert_eq!(xuanwu_organizations(&url).await.0, 1379);
 }
+
+#[path = "cli/audit_ends.rs"]
+mod audit_ends;
