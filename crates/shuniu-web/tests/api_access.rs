@@ -718,6 +718,7 @@ http_test!(
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["first_break"]["seq"], 3, "{v}");
         assert!(v["first_break"]["problem"].as_str().unwrap().len() > 3);
+        assert_eq!(v["first_break"]["kind"], "altered", "{v}");
         assert_eq!(v["verified"], 2);
     }
 );

@@ -388,6 +388,12 @@ pub async fn export(
 pub struct ChainBreakBody {
     /// The first record that is not what the chain says it should be.
     pub seq: i64,
+    /// What was found: `missing` (a record deleted), `disordered`, `unlinked` (inserted
+    /// or reordered), `altered`, `cut_at_end`, `forged_head` (the head rewritten without
+    /// the key), `forged_anchor` (the start moved without the key), `past_head` (a record
+    /// appended without the key), `checkpoint_lost`.
+    #[schema(example = "altered")]
+    pub kind: String,
     #[schema(example = "hash mismatch: the record was altered")]
     pub problem: String,
 }
@@ -431,6 +437,10 @@ pub async fn verify(
         verified: r.verified,
         first_break: r.first_break.map(|b| ChainBreakBody {
             seq: b.seq,
+            kind: serde_json::to_value(b.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
             problem: b.problem,
         }),
     }))
