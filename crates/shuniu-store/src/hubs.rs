@@ -151,7 +151,7 @@ impl TryFrom<HubRow> for Hub {
     /// Rows were validated on the way in; a row that does not parse is corruption.
     fn try_from(r: HubRow) -> Result<Self> {
         let id = r.id;
-        let bad = |what: &str| StoreError::State(format!("corrupt hub row {id}: {what}"));
+        let bad = |what: &str| StoreError::Corrupt(format!("corrupt hub row {id}: {what}"));
         Ok(Hub {
             id,
             organization_id: r.organization_id,
@@ -197,7 +197,7 @@ impl TryFrom<MembershipRow> for Membership {
     type Error = StoreError;
     fn try_from(r: MembershipRow) -> Result<Self> {
         let id = r.id;
-        let bad = |what: &str| StoreError::State(format!("corrupt membership row {id}: {what}"));
+        let bad = |what: &str| StoreError::Corrupt(format!("corrupt membership row {id}: {what}"));
         Ok(Membership {
             id,
             hub_id: r.hub_id,
@@ -230,7 +230,8 @@ impl TryFrom<EventRow> for MembershipEvent {
     type Error = StoreError;
     fn try_from(r: EventRow) -> Result<Self> {
         let id = r.id;
-        let bad = |what: &str| StoreError::State(format!("corrupt membership event {id}: {what}"));
+        let bad =
+            |what: &str| StoreError::Corrupt(format!("corrupt membership event {id}: {what}"));
         Ok(MembershipEvent {
             id,
             at: r.at,
@@ -269,7 +270,7 @@ impl TryFrom<VenueRow> for Venue {
     type Error = StoreError;
     fn try_from(r: VenueRow) -> Result<Self> {
         let id = r.id;
-        let bad = |what: &str| StoreError::State(format!("corrupt venue row {id}: {what}"));
+        let bad = |what: &str| StoreError::Corrupt(format!("corrupt venue row {id}: {what}"));
         Ok(Venue {
             id,
             hub_id: r.hub_id,
@@ -298,7 +299,7 @@ fn invalid(field: &str, zh: &str, en: &str) -> StoreError {
 }
 
 fn corrupt(what: &str) -> StoreError {
-    StoreError::State(format!("corrupt row: {what}"))
+    StoreError::Corrupt(format!("corrupt row: {what}"))
 }
 
 fn in_subtree(path: &str, root: &str) -> bool {

@@ -20,8 +20,9 @@ struct JurisdictionRow {
 impl TryFrom<JurisdictionRow> for Jurisdiction {
     type Error = StoreError;
     fn try_from(r: JurisdictionRow) -> Result<Self> {
-        let bad =
-            |what: &str| StoreError::State(format!("corrupt jurisdiction row {}: {what}", r.code));
+        let bad = |what: &str| {
+            StoreError::Corrupt(format!("corrupt jurisdiction row {}: {what}", r.code))
+        };
         Ok(Jurisdiction {
             code: JurisdictionCode::parse(&r.code).map_err(|_| bad("code"))?,
             name_zh: r.name_zh.clone(),

@@ -57,6 +57,11 @@ pub enum StoreError {
     /// The request is not allowed in the record's current state (`409`).
     #[error("{0}")]
     State(String),
+    /// A stored row does not parse: the database holds what no write of the
+    /// application could have put there. An internal error (`500`, logged), never a
+    /// conflict shown to the client.
+    #[error("{0}")]
+    Corrupt(String),
     #[error("unsupported database URL: {0}")]
     Url(String),
     #[error(transparent)]

@@ -82,7 +82,7 @@ struct VenueRow {
 }
 
 fn count(v: i64, what: &str, id: Uuid) -> Result<u32> {
-    u32::try_from(v).map_err(|_| StoreError::State(format!("corrupt row {id}: {what}")))
+    u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("corrupt row {id}: {what}")))
 }
 
 impl TryFrom<VenueRow> for Venue {
@@ -96,7 +96,7 @@ impl TryFrom<VenueRow> for Venue {
                 name: r.name,
                 address: r.address,
                 jurisdiction: JurisdictionCode::parse(&r.jurisdiction_code).map_err(|_| {
-                    StoreError::State(format!("corrupt venue row {}: jurisdiction", r.id))
+                    StoreError::Corrupt(format!("corrupt venue row {}: jurisdiction", r.id))
                 })?,
                 area_m2: count(r.area_m2, "area_m2", r.id)?,
                 owner: r.owner,
@@ -134,7 +134,7 @@ impl TryFrom<SpaceRow> for Space {
             data: SpaceData {
                 name: r.name,
                 kind: SpaceKind::parse(&r.kind).ok_or_else(|| {
-                    StoreError::State(format!("corrupt space row {}: kind", r.id))
+                    StoreError::Corrupt(format!("corrupt space row {}: kind", r.id))
                 })?,
                 capacity: count(r.capacity, "capacity", r.id)?,
                 area_m2: count(r.area_m2, "area_m2", r.id)?,
@@ -172,7 +172,7 @@ impl TryFrom<BookingRow> for Booking {
             purpose: r.purpose,
             attendees: count(r.attendees, "attendees", r.id)?,
             status: BookingStatus::parse(&r.status).ok_or_else(|| {
-                StoreError::State(format!("corrupt booking row {}: status", r.id))
+                StoreError::Corrupt(format!("corrupt booking row {}: status", r.id))
             })?,
             booked_by: r.booked_by,
         })
@@ -222,7 +222,7 @@ struct ReportRow {
 impl TryFrom<ReportRow> for ObligationReport {
     type Error = StoreError;
     fn try_from(r: ReportRow) -> Result<Self> {
-        let bad = || StoreError::State(format!("corrupt obligation report row {}", r.id));
+        let bad = || StoreError::Corrupt(format!("corrupt obligation report row {}", r.id));
         Ok(ObligationReport {
             id: r.id,
             venue_id: r.venue_id,

@@ -90,7 +90,7 @@ impl TryFrom<InstructorRow> for Instructor {
     type Error = StoreError;
     fn try_from(r: InstructorRow) -> Result<Self> {
         let bad =
-            |what: &str| StoreError::State(format!("corrupt instructor row {}: {what}", r.id));
+            |what: &str| StoreError::Corrupt(format!("corrupt instructor row {}: {what}", r.id));
         Ok(Instructor {
             id: r.id,
             data: InstructorData {

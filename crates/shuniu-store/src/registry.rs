@@ -57,7 +57,7 @@ impl TryFrom<OrgRow> for Organization {
     /// Rows were validated on the way in; a row that does not parse is corruption.
     fn try_from(r: OrgRow) -> Result<Self> {
         let bad =
-            |what: &str| StoreError::State(format!("corrupt organization row {}: {what}", r.id));
+            |what: &str| StoreError::Corrupt(format!("corrupt organization row {}: {what}", r.id));
         let count = |v: i64, what: &str| u32::try_from(v).map_err(|_| bad(what));
         let data = OrganizationData {
             name: r.name.clone(),

@@ -956,3 +956,33 @@ http_test!(
         );
     }
 );
+
+http_test!(
+    a_corrupt_row_is_an_internal_error_not_a_conflict,
+    |app: TestApp| async move {
+        let rec = create(&app, &org_json(1)).await;
+        let id = rec["id"].as_str().unwrap().to_string();
+        // Someone with database access writes what no request could: the checks that
+        // would refuse it are lifted first.
+        let lift = if app.store.backend_name() == "postgres" {
+            "DO $$ DECLARE r record; BEGIN \
+               FOR r IN SELECT conname FROM pg_constraint \
+                        WHERE conrelid = 'organizations'::regclass AND contype = 'c' LOOP \
+                 EXECUTE 'ALTER TABLE organizations DROP CONSTRAINT ' || quote_ident(r.conname); \
+               END LOOP; END $$;"
+                .to_string()
+        } else {
+            "PRAGMA ignore_check_constraints = ON;".to_string()
+        };
+        app.store
+            .execute_raw_for_tests(&format!(
+                "{lift} UPDATE organizations SET legal_form = 'bogus' WHERE name = '{}'",
+                rec["name"].as_str().unwrap()
+            ))
+            .await
+            .unwrap();
+        let (st, v) = get(&app, &format!("/api/v1/organizations/{id}")).await;
+        assert_eq!(st, StatusCode::INTERNAL_SERVER_ERROR, "{v}");
+        assert_eq!(v["error"], "internal", "{v}");
+    }
+);
