@@ -33,6 +33,20 @@ pub enum AppError {
     BadRequest(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Too many failed attempts from this source or for this account: 429.
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// No capacity now (password hashing is bounded): 503.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
+}
+
+impl From<crate::hashing::Busy> for AppError {
+    fn from(b: crate::hashing::Busy) -> Self {
+        AppError::Busy {
+            retry_after_secs: b.retry_after_secs,
+        }
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -63,6 +77,25 @@ impl AppError {
             AppError::Conflict { .. } | AppError::State(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Seconds for `Retry-After`, for the answers that carry it.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to `res` if this error has one.
+    pub fn add_retry_after(&self, res: &mut Response) {
+        if let Some(secs) = self.retry_after() {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
     }
 
@@ -100,6 +133,8 @@ impl AppError {
             AppError::State(s) => json!({"error": "conflict", "message": s}),
             AppError::BadRequest(s) => json!({"error": "bad_request", "message": s}),
             AppError::Internal(_) => json!({"error": "internal"}),
+            AppError::TooManyRequests { .. } => json!({"error": "too_many_requests"}),
+            AppError::Busy { .. } => json!({"error": "busy"}),
         }
     }
 }
@@ -110,6 +145,8 @@ impl IntoResponse for AppError {
         if let AppError::Internal(e) = &self {
             tracing::error!(error = %e, "internal error");
         }
-        (self.status(), Json(self.json_body(Lang::En))).into_response()
+        let mut res = (self.status(), Json(self.json_body(Lang::En))).into_response();
+        self.add_retry_after(&mut res);
+        res
     }
 }

@@ -46,6 +46,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %e, "internal error");
         }
         let mut resp = (self.error.status(), Json(self.error.json_body(self.lang))).into_response();
+        self.error.add_retry_after(&mut resp);
         // RFC 6750: a 401 names the scheme the client should use.
         if resp.status() == axum::http::StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
@@ -78,7 +79,8 @@ pub struct ErrorBody {
     /// answer carries `WWW-Authenticate: Bearer`), `forbidden` (403: the record is known
     /// to the caller, but this is not theirs to do), `validation_failed` (422),
     /// `not_found` (404, also for a record outside the caller's scope), `conflict` (409),
-    /// `bad_request` (400), `internal` (500).
+    /// `bad_request` (400), `too_many_requests` (429) and `busy` (503), both with
+    /// `Retry-After`, `internal` (500).
     #[schema(example = "validation_failed")]
     pub error: String,
     /// For `validation_failed`: every bad field (or query parameter) and what is wrong
