@@ -53,8 +53,11 @@ pub struct PasswordHashing {
     settings: HashingSettings,
     permits: Arc<Semaphore>,
     waiting: AtomicUsize,
-    /// Buffers of finished hashes, for the next; never more than `permits` exist.
-    buffers: std::sync::Mutex<Vec<Vec<Block>>>,
+    /// Buffers made so far (at most `permits`, ever).
+    allocated: AtomicUsize,
+    /// Buffers of finished hashes, for the next; never more than `permits` exist (a
+    /// buffer goes back before its permit does).
+    buffers: Arc<std::sync::Mutex<Vec<Vec<Block>>>>,
 }
 
 impl Default for PasswordHashing {
@@ -80,7 +83,8 @@ impl PasswordHashing {
             },
             permits: Arc::new(Semaphore::new(permits)),
             waiting: AtomicUsize::new(0),
-            buffers: std::sync::Mutex::new(Vec::with_capacity(permits)),
+            allocated: AtomicUsize::new(0),
+            buffers: Arc::new(std::sync::Mutex::new(Vec::with_capacity(permits))),
         }
     }
 
@@ -122,28 +126,30 @@ impl PasswordHashing {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .pop()
-            .unwrap_or_default();
+            .unwrap_or_else(|| {
+                self.allocated.fetch_add(1, Ordering::SeqCst);
+                Vec::new()
+            });
         // The permit goes with the work: if the request is dropped meanwhile, the hash
-        // still counts until it is done.
+        // still counts until it is done. The buffer is back in the pool before the
+        // permit is released, so the next holder finds it (and allocates nothing).
+        let pool = self.buffers.clone();
+        let permits = self.settings.permits;
         let done = tokio::task::spawn_blocking(move || {
             let r = f(&mut buffer);
+            let mut pool = pool.lock().unwrap_or_else(|e| e.into_inner());
+            if pool.len() < permits {
+                pool.push(buffer);
+            }
+            drop(pool);
             drop(permit);
-            (r, buffer)
+            r
         })
         .await;
-        match done {
-            Ok((r, buffer)) => {
-                let mut pool = self.buffers.lock().unwrap_or_else(|e| e.into_inner());
-                if pool.len() < self.settings.permits {
-                    pool.push(buffer);
-                }
-                Ok(r)
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "password hashing failed");
-                Err(self.busy())
-            }
-        }
+        done.map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            self.busy()
+        })
     }
 
     /// Checks `password` against a stored PHC-string hash (Argon2 of any variant, its
@@ -287,6 +293,39 @@ mod tests {
         let _held = p.permits.clone().try_acquire_owned().unwrap();
         assert!(p.verify(crate::auth::DUMMY_HASH, "x").await.is_err());
         assert_eq!(p.waiting.load(Ordering::SeqCst), 0, "no waiter left behind");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_buffers_than_permits_under_a_flood() {
+        use argon2::password_hash::PasswordHasher;
+        let p = Arc::new(PasswordHashing::new(HashingSettings {
+            permits: 2,
+            queue: 1000,
+            wait: Duration::from_secs(600),
+        }));
+        let params = Params::new(256, 1, 1, None).unwrap();
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let hash = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"pw", &salt)
+            .unwrap()
+            .to_string();
+        let tasks: Vec<_> = (0..200)
+            .map(|i| {
+                let (p, hash) = (p.clone(), hash.clone());
+                tokio::spawn(
+                    async move { p.verify(&hash, if i % 2 == 0 { "pw" } else { "no" }).await },
+                )
+            })
+            .collect();
+        let mut right = 0;
+        for t in tasks {
+            right += usize::from(t.await.unwrap().unwrap());
+        }
+        assert_eq!(right, 100);
+        assert!(
+            p.allocated.load(Ordering::SeqCst) <= 2,
+            "buffers are reused"
+        );
     }
 
     #[test]
