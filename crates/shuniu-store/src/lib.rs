@@ -162,7 +162,8 @@ impl Store {
             if !memory {
                 // Created here, private (0600), before SQLite would create it with the
                 // process's umask; SQLite gives its -wal and -shm files the same mode.
-                create_private_file(opts.get_filename())?;
+                // If it cannot be created (no such directory…), connecting says so.
+                let _ = create_private_file(opts.get_filename());
             }
             let pool = SqlitePoolOptions::new()
                 // An in-memory database lives in one connection.
@@ -281,7 +282,7 @@ impl Store {
                 if target.exists() {
                     return Err(StoreError::State(format!("{path} already exists")));
                 }
-                create_private_file(target)?;
+                create_private_file(target).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
                 let r = sqlx::query("VACUUM INTO $1").bind(path).execute(p).await;
                 if let Err(e) = r {
                     let _ = std::fs::remove_file(target);
@@ -301,7 +302,7 @@ impl Store {
 }
 
 /// Creates `path` empty with mode 0600 (owner only) if it does not exist.
-fn create_private_file(path: &std::path::Path) -> Result<()> {
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
     if path.as_os_str().is_empty() || path.exists() {
         return Ok(());
     }
@@ -315,10 +316,7 @@ fn create_private_file(path: &std::path::Path) -> Result<()> {
     match options.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(StoreError::Url(format!(
-            "cannot create {}: {e}",
-            path.display()
-        ))),
+        Err(e) => Err(e),
     }
 }
 
