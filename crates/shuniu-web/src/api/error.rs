@@ -90,3 +90,42 @@ pub struct ErrorBody {
     /// For a `conflict` with the record's state (e.g. editing a deregistered organization).
     pub message: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_and_throttled_answers_are_json_with_retry_after() {
+        for (error, status, code) in [
+            (
+                AppError::Busy {
+                    retry_after_secs: 5,
+                },
+                503,
+                "busy",
+            ),
+            (
+                AppError::TooManyRequests {
+                    retry_after_secs: 60,
+                },
+                429,
+                "too_many_requests",
+            ),
+        ] {
+            let secs = error.retry_after().unwrap().to_string();
+            let body = error.json_body(Lang::En);
+            let res = ApiError {
+                error,
+                lang: Lang::En,
+            }
+            .into_response();
+            assert_eq!(res.status().as_u16(), status);
+            assert_eq!(
+                res.headers()[axum::http::header::RETRY_AFTER],
+                secs.as_str()
+            );
+            assert_eq!(body["error"], code);
+        }
+    }
+}
