@@ -90,7 +90,20 @@ impl Default for LockoutPolicy {
     }
 }
 
+impl LockoutPolicy {
+    /// Whether the failure that brought the count to `failures` is the one that locks
+    /// the account. Failures go on being counted while it is locked (parallel guesses
+    /// that were already past the lock check), so exactly one failure locks it.
+    pub fn locks_at(&self, failures: u32) -> bool {
+        failures == self.max_failures.max(1)
+    }
+}
+
 /// An account's failure counter and lock.
+///
+/// The store applies [`LoginState::after_failure`] and [`LoginState::after_success`]
+/// in one SQL statement each (so that parallel attempts are all counted); these are
+/// the rules it implements, and its tests check it against them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LoginState {
     pub failures: u32,
@@ -101,27 +114,29 @@ impl LoginState {
     pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|t| now < t)
     }
-    /// After a wrong password: count it; at the limit, lock and reset the count.
+    /// After a wrong password: count it (from 1 again once a lock has expired); when
+    /// the count reaches the limit, lock. A lock in force is kept, not extended.
     pub fn after_failure(self, now: DateTime<Utc>, policy: LockoutPolicy) -> LoginState {
-        let failures = if self.locked_until.is_some_and(|t| now >= t) {
+        if self.is_locked(now) {
+            return LoginState {
+                failures: self.failures.saturating_add(1),
+                locked_until: self.locked_until,
+            };
+        }
+        let failures = if self.locked_until.is_some() {
             1
         } else {
-            self.failures + 1
+            self.failures.saturating_add(1)
         };
-        if failures >= policy.max_failures {
-            LoginState {
-                failures: 0,
-                locked_until: Some(now + policy.lock_for),
-            }
-        } else {
-            LoginState {
-                failures,
-                locked_until: self.locked_until.filter(|t| now < *t),
-            }
+        LoginState {
+            failures,
+            locked_until: (failures >= policy.max_failures).then(|| now + policy.lock_for),
         }
     }
-    pub fn after_success(self) -> LoginState {
-        LoginState::default()
+    /// After the right password: the count starts again — unless the account is
+    /// locked, when the attempt fails and nothing changes (`None`).
+    pub fn after_success(self, now: DateTime<Utc>) -> Option<LoginState> {
+        (!self.is_locked(now)).then(LoginState::default)
     }
 }
 
@@ -194,7 +209,36 @@ mod tests {
         let s2 = s.after_failure(t0 + Duration::minutes(16), p);
         assert_eq!(s2.failures, 1);
         assert!(!s2.is_locked(t0 + Duration::minutes(16)));
-        assert_eq!(s.after_success(), LoginState::default());
+        assert_eq!(
+            s.after_success(t0),
+            None,
+            "the right password does not open a lock"
+        );
+        assert_eq!(
+            s.after_success(t0 + Duration::minutes(15)),
+            Some(LoginState::default())
+        );
+    }
+
+    #[test]
+    fn failures_while_locked_are_counted_and_one_of_them_locked() {
+        let p = LockoutPolicy::default();
+        let t0 = Utc::now();
+        let mut s = LoginState::default();
+        let mut locking = 0;
+        for _ in 0..39 {
+            let was_locked = s.is_locked(t0);
+            s = s.after_failure(t0, p);
+            if !was_locked && s.is_locked(t0) {
+                locking += 1;
+                assert!(p.locks_at(s.failures));
+            } else {
+                assert!(!p.locks_at(s.failures));
+            }
+        }
+        assert_eq!(locking, 1);
+        assert_eq!(s.failures, 39);
+        assert_eq!(s.locked_until, Some(t0 + p.lock_for), "not extended");
     }
 
     #[test]

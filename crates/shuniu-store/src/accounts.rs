@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shuniu_domain::access::{Actor, Role};
-use shuniu_domain::accounts::{LoginState, Username};
+use shuniu_domain::accounts::{LockoutPolicy, LoginState, Username};
 use shuniu_domain::audit::Outcome;
 use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
@@ -390,6 +390,62 @@ impl Store {
         .await
         .map(|_| ()))?;
         Ok(())
+    }
+
+    /// Counts one wrong password in a single statement, so that parallel attempts are
+    /// all counted, and locks the account when the count reaches the limit (the rule is
+    /// [`LoginState::after_failure`]). Returns the state written, `None` if there is no
+    /// such user.
+    pub async fn record_login_failure(
+        &self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+        policy: LockoutPolicy,
+    ) -> Result<Option<LoginState>> {
+        // Every SET expression reads the row as it was before the statement (both
+        // engines), and the row is locked for the statement's duration.
+        let lock_until = now + policy.lock_for;
+        let row: Option<(i64, Option<DateTime<Utc>>)> = on_pool!(self, |p| {
+            sqlx::query_as(
+            "UPDATE users SET \
+               failed_logins = CASE \
+                 WHEN locked_until IS NOT NULL AND locked_until > $2 THEN failed_logins + 1 \
+                 WHEN locked_until IS NOT NULL THEN 1 \
+                 ELSE failed_logins + 1 END, \
+               locked_until = CASE \
+                 WHEN locked_until IS NOT NULL AND locked_until > $2 THEN locked_until \
+                 WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= $3 THEN $4 \
+                 ELSE NULL END \
+             WHERE id = $1 RETURNING failed_logins, locked_until"
+        )
+        .bind(user_id)
+        .bind(now)
+        .bind(i64::from(policy.max_failures))
+        .bind(lock_until)
+        .fetch_optional(p)
+        .await
+        })?;
+        Ok(row.map(|(failures, locked_until)| LoginState {
+            failures: u32::try_from(failures.max(0)).unwrap_or(u32::MAX),
+            locked_until,
+        }))
+    }
+
+    /// After the right password: resets the failure count — in the same statement that
+    /// checks the account is not locked (nor disabled), so that a right password racing
+    /// with wrong ones that locked the account does not sign in. `false`: it is locked.
+    pub async fn record_login_success(&self, user_id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+        let row: Option<(Uuid,)> = on_pool!(self, |p| sqlx::query_as(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL \
+             WHERE id = $1 AND disabled = $3 AND (locked_until IS NULL OR locked_until <= $2) \
+             RETURNING id"
+        )
+        .bind(user_id)
+        .bind(now)
+        .bind(false)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.is_some())
     }
 
     pub async fn create_session(

@@ -169,6 +169,12 @@ impl Store {
                 // 32 MiB of page cache per connection (the default is 2 MiB): subtree
                 // scans and bulk loads at province scale stay in memory.
                 .pragma("cache_size", "-32768");
+            if !memory {
+                // Created here, private (0600), before SQLite would create it with the
+                // process's umask; SQLite gives its -wal and -shm files the same mode.
+                // If it cannot be created (no such directory…), connecting says so.
+                let _ = create_private_file(opts.get_filename());
+            }
             let pool = SqlitePoolOptions::new()
                 // An in-memory database lives in one connection.
                 .max_connections(if memory { 1 } else { 8 })
@@ -312,7 +318,17 @@ impl Store {
     pub async fn backup_sqlite(&self, path: &str) -> Result<()> {
         match &self.backend {
             Backend::Sqlite(p) => {
-                sqlx::query("VACUUM INTO $1").bind(path).execute(p).await?;
+                // An empty file is a valid target of `VACUUM INTO`: make it private first.
+                let target = std::path::Path::new(path);
+                if target.exists() {
+                    return Err(StoreError::State(format!("{path} already exists")));
+                }
+                create_private_file(target).map_err(|e| StoreError::Db(sqlx::Error::Io(e)))?;
+                let r = sqlx::query("VACUUM INTO $1").bind(path).execute(p).await;
+                if let Err(e) = r {
+                    let _ = std::fs::remove_file(target);
+                    return Err(e.into());
+                }
                 Ok(())
             }
             Backend::Postgres(_) => Err(StoreError::State(
@@ -323,6 +339,25 @@ impl Store {
 
     pub async fn close(&self) {
         on_pool!(self, |p| p.close().await)
+    }
+}
+
+/// Creates `path` empty with mode 0600 (owner only) if it does not exist.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    if path.as_os_str().is_empty() || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -14,9 +14,7 @@ use shuniu_store::accounts::{ApiToken, NewUser, User};
 use shuniu_store::{Page, Store};
 use uuid::Uuid;
 
-use crate::auth::{
-    Caller, DUMMY_HASH, Via, hash_password, random_token, token_hash, verify_password,
-};
+use crate::auth::{Caller, DUMMY_HASH, Via, random_token, token_hash};
 use crate::{AppError, AppState};
 
 /// Why a sign-in failed. Callers show one message for all of them: whether an account
@@ -27,6 +25,14 @@ pub enum LoginFailure {
     WrongPassword,
     Locked,
     Disabled,
+    /// Too many failures from this source or for this name: 429, nothing checked.
+    Throttled {
+        retry_after_secs: u64,
+    },
+    /// No turn to hash the password in time: 503.
+    Busy {
+        retry_after_secs: u64,
+    },
 }
 
 impl LoginFailure {
@@ -36,6 +42,8 @@ impl LoginFailure {
             LoginFailure::WrongPassword => "wrong_password",
             LoginFailure::Locked => "locked",
             LoginFailure::Disabled => "disabled",
+            LoginFailure::Throttled { .. } => "throttled",
+            LoginFailure::Busy { .. } => "busy",
         }
     }
 }
@@ -76,8 +84,11 @@ fn user_event(
 
 /// Checks a user name and password; on success opens a session. Unknown users are
 /// checked against a dummy hash so that they take as long as known ones. Five failures
-/// (settings) lock the account; a locked or disabled account fails even with the right
-/// password. Every attempt is audited.
+/// (settings) lock the account; a locked account is refused before any hashing, and a
+/// locked or disabled account fails even with the right password. Failures are counted
+/// in the database, one statement each, so that parallel guesses are all counted, and
+/// the right password signs in only if that same statement finds the account unlocked.
+/// Every attempt is audited.
 pub async fn login(
     state: &AppState,
     caller: &Caller,
@@ -85,11 +96,56 @@ pub async fn login(
     password: &str,
 ) -> Result<NewSession, LoginFailure> {
     let store = &state.store;
-    let now = Utc::now();
+    let now = shuniu_store::now();
+    let throttle = &state.login_throttle;
+    if let Some(secs) = throttle.check(&caller.source, username, std::time::Instant::now()) {
+        tracing::debug!(source = %caller.source, "sign-in refused: too many failures");
+        return Err(LoginFailure::Throttled {
+            retry_after_secs: secs,
+        });
+    }
     let user = match Username::parse(username) {
         Ok(name) => store.user_by_username(name.as_str()).await.ok().flatten(),
         Err(_) => None,
     };
+    let fail = |reason: LoginFailure| {
+        throttle.failed(&caller.source, username, std::time::Instant::now());
+        // Unknown names are recorded once per source and minute, with the count of
+        // those left unrecorded before: a spray of made-up names cannot flood the trail.
+        let unrecorded = match (&user, reason) {
+            (None, LoginFailure::UnknownUser) => state
+                .unknown_logins
+                .admit(&caller.source, std::time::Instant::now()),
+            _ => Some(0),
+        };
+        let event = unrecorded.map(|n| {
+            let details = if n > 0 {
+                serde_json::json!({ "reason": reason.as_str(), "unrecorded_failures_before": n })
+            } else {
+                serde_json::json!({ "reason": reason.as_str() })
+            };
+            user_event(
+                caller,
+                user.as_ref(),
+                "login.failure",
+                Outcome::Failure,
+                details,
+            )
+        });
+        async move {
+            if let Some(event) = event {
+                let _ = store.audit(event).await;
+            }
+            Err(reason)
+        }
+    };
+    // A locked account is refused before the (costly) hashing.
+    if let Some(u) = &user
+        && !u.disabled
+        && LoginState::from(u.login).is_locked(now)
+    {
+        return fail(LoginFailure::Locked).await;
+    }
     let hash = match &user {
         Some(u) => store
             .password_hash(u.id)
@@ -99,56 +155,56 @@ pub async fn login(
             .unwrap_or_else(|| DUMMY_HASH.to_string()),
         None => DUMMY_HASH.to_string(),
     };
-    let ok = verify_password(&hash, password).await;
-    let fail = |reason: LoginFailure| {
-        let event = user_event(
-            caller,
-            user.as_ref(),
-            "login.failure",
-            Outcome::Failure,
-            serde_json::json!({ "reason": reason.as_str() }),
-        );
-        async move {
-            let _ = store.audit(event).await;
-            Err(reason)
+    let ok = match state.hashing.verify(&hash, password).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            return Err(LoginFailure::Busy {
+                retry_after_secs: busy.retry_after_secs,
+            });
         }
     };
     let Some(u) = user.clone() else {
         return fail(LoginFailure::UnknownUser).await;
     };
-    let login_state = LoginState::from(u.login);
     if u.disabled {
         return fail(LoginFailure::Disabled).await;
     }
-    if login_state.is_locked(now) {
-        return fail(LoginFailure::Locked).await;
-    }
     if !ok {
-        let next = login_state.after_failure(now, state.auth.lockout);
-        let _ = store.set_login_state(u.id, next).await;
-        let locked = next.is_locked(now);
+        let policy = state.auth.lockout;
+        let counted = store.record_login_failure(u.id, now, policy).await;
         let r = fail(LoginFailure::WrongPassword).await;
-        if locked {
-            let _ = store
-                .audit(user_event(
-                    caller,
-                    Some(&u),
-                    "login.lockout",
-                    Outcome::Failure,
-                    serde_json::json!({
-                        "locked_until": next.locked_until,
-                        "failures": state.auth.lockout.max_failures,
-                    }),
-                ))
-                .await;
+        match counted {
+            Ok(Some(next)) if policy.locks_at(next.failures) && next.is_locked(now) => {
+                let _ = store
+                    .audit(user_event(
+                        caller,
+                        Some(&u),
+                        "login.lockout",
+                        Outcome::Failure,
+                        serde_json::json!({
+                            "locked_until": next.locked_until,
+                            "failures": next.failures,
+                        }),
+                    ))
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "could not count a failed sign-in"),
         }
         return r;
     }
+    // The right password: it signs in only if the account is (still) not locked, as
+    // checked by the statement that resets the count.
+    match store.record_login_success(u.id, now).await {
+        Ok(true) => {}
+        Ok(false) => return fail(LoginFailure::Locked).await,
+        Err(e) => {
+            tracing::error!(error = %e, "could not reset the failure count");
+            return fail(LoginFailure::WrongPassword).await;
+        }
+    }
     let token = random_token();
     let opened = async {
-        store
-            .set_login_state(u.id, login_state.after_success())
-            .await?;
         store
             .create_session(&token_hash(&token), u.id, &random_token())
             .await?;
@@ -214,7 +270,7 @@ pub async fn change_password(
         .password_hash(u.id)
         .await?
         .unwrap_or_else(|| DUMMY_HASH.to_string());
-    if !verify_password(&hash, current).await {
+    if !state.hashing.verify(&hash, current).await? {
         errors.add(
             "current_password",
             FieldError::new("当前密码不正确", "is not right"),
@@ -244,7 +300,7 @@ pub async fn change_password(
         Via::Session { token_hash, .. } => Some(token_hash.as_str()),
         _ => None,
     };
-    let new_hash = hash_password(new).await?;
+    let new_hash = state.hashing.hash(new).await?;
     state
         .store
         .set_password(u.id, &new_hash, false, keep, caller.ctx())
@@ -414,7 +470,7 @@ pub async fn create_user(
         role,
         jurisdiction_code,
         organization_id,
-        password_hash: hash_password(&password).await?,
+        password_hash: state.hashing.hash(&password).await?,
         must_change_password: true,
     };
     Ok(state.store.create_user(&new, caller.ctx()).await?)
@@ -455,7 +511,7 @@ pub async fn reset_password(
         errors.add("password", e);
         return Err(AppError::Validation(errors));
     }
-    let hash = hash_password(password).await?;
+    let hash = state.hashing.hash(password).await?;
     Ok(state
         .store
         .set_password(id, &hash, true, None, caller.ctx())
@@ -488,6 +544,12 @@ mod tests {
             LoginFailure::WrongPassword,
             LoginFailure::Locked,
             LoginFailure::Disabled,
+            LoginFailure::Throttled {
+                retry_after_secs: 1,
+            },
+            LoginFailure::Busy {
+                retry_after_secs: 1,
+            },
         ];
         let names: std::collections::BTreeSet<_> = all.iter().map(|f| f.as_str()).collect();
         assert_eq!(names.len(), all.len());

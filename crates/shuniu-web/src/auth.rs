@@ -21,9 +21,15 @@ use shuniu_store::accounts::User;
 use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "shuniu_session";
-/// Double-submit cookie protecting the forms of callers without a session (login).
+/// Cookie protecting the forms of callers without a session (login): a token the
+/// server issued and signed (see [`issue_login_csrf`]); the form carries the same token.
 pub const CSRF_COOKIE: &str = "shuniu_csrf";
 pub const CSRF_FIELD: &str = "_csrf";
+/// Scripts may send a form's CSRF token in this header instead of the `_csrf` field (a
+/// browser cannot send a custom header cross-site: the server allows no CORS).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// How long a login form's CSRF token is accepted.
+pub const LOGIN_CSRF_TTL_SECS: u64 = 2 * 3600;
 
 /// Security settings (等保 2.0): all adjustable, defaults from the issue.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +41,10 @@ pub struct AuthSettings {
     pub secure_cookies: bool,
     /// Default lifetime of a new API token, in days.
     pub token_days: i64,
+    /// How many password hashes run and wait at once (memory stays bounded).
+    pub hashing: crate::hashing::HashingSettings,
+    /// Failed sign-ins allowed per source address and per account name.
+    pub login_limits: crate::throttle::LoginLimits,
 }
 
 impl Default for AuthSettings {
@@ -45,6 +55,8 @@ impl Default for AuthSettings {
             password_min_len: 8,
             secure_cookies: false,
             token_days: 90,
+            hashing: Default::default(),
+            login_limits: Default::default(),
         }
     }
 }
@@ -99,6 +111,62 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+fn login_csrf_mac(key: &[u8], body: &[u8]) -> Vec<u8> {
+    use hmac::Mac;
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(b"shuniu login csrf\0");
+    mac.update(body);
+    mac.finalize().into_bytes()[..16].to_vec()
+}
+
+/// A new login-form CSRF token: 8 random bytes and the time of issue, signed with the
+/// server's key — 64 hex digits. Only the server can make one; it expires.
+pub fn issue_login_csrf(key: &[u8], now_secs: u64) -> String {
+    let mut body = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut body[..8]);
+    body[8..].copy_from_slice(&now_secs.to_be_bytes());
+    format!(
+        "{}{}",
+        hex::encode(body),
+        hex::encode(login_csrf_mac(key, &body))
+    )
+}
+
+/// Whether `token` is a login CSRF token this server issued (with `key`) and that has
+/// not expired at `now_secs`.
+pub fn verify_login_csrf(key: &[u8], token: &str, now_secs: u64) -> bool {
+    if token.len() != 64 || !token.is_ascii() {
+        return false;
+    }
+    let (Ok(body), Ok(mac)) = (hex::decode(&token[..32]), hex::decode(&token[32..])) else {
+        return false;
+    };
+    let expected = hex::encode(login_csrf_mac(key, &body));
+    if !constant_time_eq(&expected, &hex::encode(mac)) {
+        return false;
+    }
+    let mut issued = [0u8; 8];
+    issued.copy_from_slice(&body[8..16]);
+    let issued = u64::from_be_bytes(issued);
+    // A minute of clock slack forwards; none of expiry backwards.
+    issued <= now_secs + 60 && now_secs.saturating_sub(issued) <= LOGIN_CSRF_TTL_SECS
+}
+
+/// Seconds since the epoch, now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Compares byte strings without leaking where they differ.
+pub fn constant_time_eq_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -128,8 +196,11 @@ pub struct Caller {
     pub user: Option<User>,
     pub via: Via,
     pub source: String,
-    /// The double-submit CSRF cookie, if the browser sent one.
+    /// The login-form CSRF cookie, if the browser sent one the server issued and that
+    /// has not expired (anything else is dropped on arrival).
     pub csrf_cookie: Option<String>,
+    /// A CSRF token sent in the `X-CSRF-Token` header (scripts), if any.
+    pub csrf_header: Option<String>,
 }
 
 impl Caller {
@@ -189,16 +260,16 @@ impl Caller {
         }
     }
 
-    /// Checks a submitted form token: the session's, or for anonymous forms the
-    /// double-submit cookie's.
+    /// Checks a submitted form token (the `_csrf` field or the `X-CSRF-Token` header;
+    /// either must match): the session's, or for anonymous forms the server-issued login token of
+    /// the cookie. Pages are reached with sessions only, so there is no exception.
     pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
-        // A bearer token is never sent by a browser on its own: no CSRF possible.
-        if self.via == Via::Token {
-            return Ok(());
-        }
-        match (self.csrf_token(), submitted) {
-            (Some(expected), Some(got)) if constant_time_eq(expected, got) => Ok(()),
-            _ => Err(AppError::Csrf),
+        let expected = self.csrf_token().ok_or(AppError::Csrf)?;
+        let matches = |got: Option<&str>| got.is_some_and(|g| constant_time_eq(expected, g));
+        if matches(submitted) || matches(self.csrf_header.as_deref()) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
         }
     }
 }
@@ -231,33 +302,44 @@ impl FromRequestParts<AppState> for Caller {
             return Ok(c.clone());
         }
         let source = source_of(parts);
-        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|c| c.len() == 64);
+        let csrf_cookie = cookie(&parts.headers, CSRF_COOKIE)
+            .filter(|c| verify_login_csrf(&state.csrf_key[..], c, unix_now()));
+        let csrf_header = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let now = Utc::now();
         let mut caller = Caller {
             user: None,
             via: Via::Anonymous,
             source,
             csrf_cookie,
+            csrf_header,
         };
-        if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
-            let token = auth
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .ok_or(AppError::Unauthenticated)?;
-            let user = state
-                .store
-                .api_token_user(&token_hash(token), now)
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
-            caller.user = Some(user);
-            caller.via = Via::Token;
-        } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE)
-            // The API authenticates by token only: a browser's cookie cannot make a
-            // cross-site API write (no CSRF surface there).
-            && !is_api(parts)
-        {
+        if is_api(parts) {
+            // The API authenticates by bearer token only: a browser's cookie cannot make
+            // a cross-site API write (no CSRF surface there). Any other credential (a
+            // `Basic` header, a bad token) is a 401, never silently anonymous.
+            if let Some(auth) = parts.headers.get(header::AUTHORIZATION) {
+                let token = auth
+                    .to_str()
+                    .ok()
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .map(str::trim)
+                    .ok_or(AppError::Unauthenticated)?;
+                let user = state
+                    .store
+                    .api_token_user(&token_hash(token), now)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                caller.user = Some(user);
+                caller.via = Via::Token;
+            }
+        } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            // Pages accept sessions only: an `Authorization` header (a bearer token, a
+            // stray `Basic`) is ignored there, so an API token cannot open a page nor
+            // manage tokens without a session and its CSRF token.
             let h = token_hash(&token);
             if let Some((s, user)) = state.store.session(&h).await? {
                 if !user.disabled
@@ -384,6 +466,34 @@ mod tests {
         assert!(!verify_password(&h, "lower1upper").await);
         assert!(!verify_password("garbage", "x").await);
         assert!(!verify_password(DUMMY_HASH, "anything").await);
+    }
+
+    #[test]
+    fn login_csrf_tokens_are_issued_signed_and_expire() {
+        let key = [7u8; 32];
+        let t0 = 1_800_000_000;
+        let t = issue_login_csrf(&key, t0);
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, issue_login_csrf(&key, t0));
+        assert!(verify_login_csrf(&key, &t, t0));
+        assert!(verify_login_csrf(&key, &t, t0 + LOGIN_CSRF_TTL_SECS));
+        assert!(!verify_login_csrf(&key, &t, t0 + LOGIN_CSRF_TTL_SECS + 1));
+        assert!(
+            !verify_login_csrf(&[8u8; 32], &t, t0),
+            "another server's key"
+        );
+        // Anything not issued: a made-up value, a changed time, a truncated token.
+        assert!(!verify_login_csrf(&key, &"0".repeat(64), t0));
+        let mut forged = t.clone().into_bytes();
+        forged[20] = if forged[20] == b'0' { b'1' } else { b'0' };
+        assert!(!verify_login_csrf(
+            &key,
+            std::str::from_utf8(&forged).unwrap(),
+            t0
+        ));
+        assert!(!verify_login_csrf(&key, &t[..63], t0));
+        assert!(!verify_login_csrf(&key, "zz", t0));
+        assert!(!verify_login_csrf(&key, &format!("{}é", &t[..62]), t0));
     }
 
     #[test]

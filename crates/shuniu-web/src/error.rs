@@ -42,6 +42,12 @@ pub enum AppError {
     /// its content: 400, 405, 413, 414, 415 … (see `crate::guard`).
     #[error("{0}")]
     Http(StatusCode),
+    /// Too many failed attempts from this source or for this account: 429.
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// No capacity now (password hashing is bounded): 503.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
 }
 
 /// The API's error code for a status refused by the HTTP layer.
@@ -57,9 +63,17 @@ pub fn http_error_code(status: StatusCode) -> &'static str {
         415 => "unsupported_media_type",
         422 => "validation_failed",
         429 => "too_many_requests",
-        503 => "unavailable",
+        503 => "busy",
         s if s >= 500 => "internal",
         _ => "bad_request",
+    }
+}
+
+impl From<crate::hashing::Busy> for AppError {
+    fn from(b: crate::hashing::Busy) -> Self {
+        AppError::Busy {
+            retry_after_secs: b.retry_after_secs,
+        }
     }
 }
 
@@ -92,6 +106,25 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Http(s) => *s,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Seconds for `Retry-After`, for the answers that carry it.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to `res` if this error has one.
+    pub fn add_retry_after(&self, res: &mut Response) {
+        if let Some(secs) = self.retry_after() {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
     }
 
@@ -133,6 +166,8 @@ impl AppError {
                 "error": http_error_code(*s),
                 "message": s.canonical_reason().unwrap_or("error").to_lowercase(),
             }),
+            AppError::TooManyRequests { .. } => json!({"error": "too_many_requests"}),
+            AppError::Busy { .. } => json!({"error": "busy"}),
         }
     }
 }
@@ -143,6 +178,8 @@ impl IntoResponse for AppError {
         if let AppError::Internal(e) = &self {
             tracing::error!(error = %e, "internal error");
         }
-        (self.status(), Json(self.json_body(Lang::En))).into_response()
+        let mut res = (self.status(), Json(self.json_body(Lang::En))).into_response();
+        self.add_retry_after(&mut res);
+        res
     }
 }

@@ -17,6 +17,7 @@ pub mod audit_export;
 pub mod auth;
 pub mod error;
 pub mod guard;
+pub mod hashing;
 pub mod hubs;
 pub mod i18n;
 pub mod pages;
@@ -25,6 +26,7 @@ pub mod parks;
 pub mod party;
 pub mod registry;
 pub mod routes;
+pub mod throttle;
 
 pub use error::AppError;
 
@@ -41,6 +43,15 @@ pub struct AppState {
     /// Keeps refused requests (403, and 404 outside the caller's scope) from flooding
     /// the audit trail.
     pub denials: std::sync::Arc<auth::FailureThrottle>,
+    /// Signs the login form's CSRF tokens: random per process (a restart only makes
+    /// open login forms ask again).
+    pub csrf_key: std::sync::Arc<[u8; 32]>,
+    /// Bounds the password hashes computed at once, and their memory.
+    pub hashing: std::sync::Arc<hashing::PasswordHashing>,
+    /// Failed sign-ins per source address and per account name.
+    pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
+    /// Keeps failed sign-ins with unknown names from flooding the audit trail.
+    pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
@@ -76,13 +87,28 @@ pub fn app_with(store: Store, auth: auth::AuthSettings) -> Router {
 
 /// The application with explicit security settings and room-booking rules.
 pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: BookingRules) -> Router {
-    let state = AppState {
-        store,
-        auth,
-        booking,
-        auth_failures: Default::default(),
-        denials: Default::default(),
-    };
+    app_from_state(AppState::new(store, auth, booking))
+}
+
+impl AppState {
+    /// The state of a new application: fresh throttles, a fresh CSRF key.
+    pub fn new(store: Store, auth: auth::AuthSettings, booking: BookingRules) -> AppState {
+        AppState {
+            store,
+            booking,
+            auth_failures: Default::default(),
+            csrf_key: std::sync::Arc::new(random_key()),
+            hashing: std::sync::Arc::new(hashing::PasswordHashing::new(auth.hashing)),
+            login_throttle: std::sync::Arc::new(throttle::LoginThrottle::new(auth.login_limits)),
+            unknown_logins: Default::default(),
+            denials: Default::default(),
+            auth,
+        }
+    }
+}
+
+/// The application over a given state (tests hold on to its parts).
+pub fn app_from_state(state: AppState) -> Router {
     let router = Router::new()
         .merge(routes().into_router())
         .merge(api::fallback())
@@ -96,8 +122,40 @@ pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: Bookin
             guard::guard,
         ));
     with_security_headers(router)
+        .layer(axum::middleware::from_fn(no_store_for_callers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `Cache-Control: no-store` on every answer to a request that carried credentials (a
+/// session cookie or an `Authorization` header): what a signed-in caller sees is theirs
+/// and must stay out of shared and browser caches. Static assets are the exception.
+async fn no_store_for_callers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let credentials = req.headers().contains_key(header::AUTHORIZATION)
+        || req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.contains(auth::SESSION_COOKIE));
+    let personal = credentials && !req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    if personal {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+fn random_key() -> [u8; 32] {
+    use rand::RngCore;
+    let mut k = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut k);
+    k
 }
 
 /// Security headers on every response: a CSP without inline script, no framing,

@@ -403,10 +403,11 @@ http_test!(
             let at = p.raw.find("id=\"new-token\">").expect("the new token") + 15;
             p.raw[at..at + 64].to_string()
         };
-        // It works as a bearer token, and is not shown again.
+        // It works as a bearer token (on the API: pages take sessions only), and is
+        // not shown again.
         let api = |t: &str| {
             app.anon
-                .get(app.url("/account"))
+                .get(app.url("/api/v1/me"))
                 .header(reqwest::header::AUTHORIZATION, format!("Bearer {t}"))
                 .send()
         };

@@ -68,6 +68,14 @@ pub struct Layer {
     pub secure_cookies: Option<bool>,
     /// `audit purge` removes records older than this (at least 180).
     pub audit_retention_days: Option<u32>,
+    /// Failed sign-ins from one source address per window, past which it gets 429.
+    pub login_failures_per_source: Option<u32>,
+    /// Failed sign-ins for one account name (known or not) per window, past which it gets 429.
+    pub login_failures_per_name: Option<u32>,
+    /// The window of those limits, in minutes.
+    pub login_limit_window_minutes: Option<u32>,
+    /// How long a sign-in waits for its turn to hash a password before 503.
+    pub hash_wait_seconds: Option<u32>,
     /// Rooms open at this local hour (0–23).
     pub booking_opens_at_hour: Option<u32>,
     /// Rooms close at this local hour (1–24, after the opening hour).
@@ -81,6 +89,7 @@ pub struct Layer {
 /// The keys of `shuniu.toml`, for error messages.
 const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_failures, lockout_minutes, \
     session_idle_minutes, session_absolute_hours, password_min_length, secure_cookies, audit_retention_days, \
+    login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
@@ -117,6 +126,16 @@ impl Layer {
             password_min_length: self.password_min_length.or(lower.password_min_length),
             secure_cookies: self.secure_cookies.or(lower.secure_cookies),
             audit_retention_days: self.audit_retention_days.or(lower.audit_retention_days),
+            login_failures_per_source: self
+                .login_failures_per_source
+                .or(lower.login_failures_per_source),
+            login_failures_per_name: self
+                .login_failures_per_name
+                .or(lower.login_failures_per_name),
+            login_limit_window_minutes: self
+                .login_limit_window_minutes
+                .or(lower.login_limit_window_minutes),
+            hash_wait_seconds: self.hash_wait_seconds.or(lower.hash_wait_seconds),
             booking_opens_at_hour: self.booking_opens_at_hour.or(lower.booking_opens_at_hour),
             booking_closes_at_hour: self.booking_closes_at_hour.or(lower.booking_closes_at_hour),
             booking_horizon_days: self.booking_horizon_days.or(lower.booking_horizon_days),
@@ -153,6 +172,10 @@ impl Layer {
                 .map(|v| parse_bool("SHUNIU_SECURE_COOKIES", &v))
                 .transpose()?,
             audit_retention_days: number("SHUNIU_AUDIT_RETENTION_DAYS")?,
+            login_failures_per_source: number("SHUNIU_LOGIN_FAILURES_PER_SOURCE")?,
+            login_failures_per_name: number("SHUNIU_LOGIN_FAILURES_PER_NAME")?,
+            login_limit_window_minutes: number("SHUNIU_LOGIN_LIMIT_WINDOW_MINUTES")?,
+            hash_wait_seconds: number("SHUNIU_HASH_WAIT_SECONDS")?,
             booking_opens_at_hour: number("SHUNIU_BOOKING_OPENS_AT_HOUR")?,
             booking_closes_at_hour: number("SHUNIU_BOOKING_CLOSES_AT_HOUR")?,
             booking_horizon_days: number("SHUNIU_BOOKING_HORIZON_DAYS")?,
@@ -220,6 +243,10 @@ pub struct Security {
     pub password_min_length: u32,
     pub secure_cookies: bool,
     pub audit_retention_days: u32,
+    pub login_failures_per_source: u32,
+    pub login_failures_per_name: u32,
+    pub login_limit_window_minutes: u32,
+    pub hash_wait_seconds: u32,
 }
 
 impl Default for Security {
@@ -232,6 +259,10 @@ impl Default for Security {
             password_min_length: MIN_PASSWORD_LENGTH,
             secure_cookies: false,
             audit_retention_days: MIN_AUDIT_RETENTION_DAYS,
+            login_failures_per_source: 100,
+            login_failures_per_name: 20,
+            login_limit_window_minutes: 15,
+            hash_wait_seconds: 5,
         }
     }
 }
@@ -252,6 +283,17 @@ impl Security {
             },
             password_min_len: self.password_min_length as usize,
             secure_cookies: self.secure_cookies,
+            login_limits: shuniu_web::throttle::LoginLimits {
+                per_source: self.login_failures_per_source,
+                per_name: self.login_failures_per_name,
+                window: std::time::Duration::from_secs(
+                    60 * u64::from(self.login_limit_window_minutes),
+                ),
+            },
+            hashing: shuniu_web::hashing::HashingSettings {
+                wait: std::time::Duration::from_secs(u64::from(self.hash_wait_seconds)),
+                ..Default::default()
+            },
             ..shuniu_web::auth::AuthSettings::default()
         }
     }
@@ -360,6 +402,33 @@ pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, Config
             MIN_AUDIT_RETENTION_DAYS..=36_500,
             " (audit records are kept at least 180 days)",
         )?,
+        login_failures_per_source: in_range(
+            "login_failures_per_source",
+            l.login_failures_per_source
+                .unwrap_or(d.login_failures_per_source),
+            1..=100_000,
+            "",
+        )?,
+        login_failures_per_name: in_range(
+            "login_failures_per_name",
+            l.login_failures_per_name
+                .unwrap_or(d.login_failures_per_name),
+            1..=10_000,
+            "",
+        )?,
+        login_limit_window_minutes: in_range(
+            "login_limit_window_minutes",
+            l.login_limit_window_minutes
+                .unwrap_or(d.login_limit_window_minutes),
+            1..=1_440,
+            "",
+        )?,
+        hash_wait_seconds: in_range(
+            "hash_wait_seconds",
+            l.hash_wait_seconds.unwrap_or(d.hash_wait_seconds),
+            1..=60,
+            "",
+        )?,
     };
     Ok(Settings {
         db: l.db.unwrap_or_else(|| DEFAULT_DB.to_string()),
@@ -404,405 +473,5 @@ pub fn redact(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn layer(db: Option<&str>, bind: Option<&str>, log: Option<&str>) -> Layer {
-        Layer {
-            db: db.map(String::from),
-            bind: bind.map(String::from),
-            log: log.map(String::from),
-            ..Layer::default()
-        }
-    }
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        }
-    }
-
-    #[test]
-    fn nothing_given_means_the_defaults() {
-        let s = resolve(Layer::default(), Layer::default(), Layer::default()).unwrap();
-        assert_eq!(
-            s,
-            Settings {
-                db: "sqlite://shuniu.db".into(),
-                bind: "127.0.0.1:8080".into(),
-                log: "info".into(),
-                log_format: LogFormat::Text,
-                audit_key_file: PathBuf::from("shuniu-audit.key"),
-                security: Security {
-                    lockout_failures: 5,
-                    lockout_minutes: 15,
-                    session_idle_minutes: 30,
-                    session_absolute_hours: 12,
-                    password_min_length: 8,
-                    secure_cookies: false,
-                    audit_retention_days: 180,
-                },
-                booking: BookingRules {
-                    slot_minutes: 30,
-                    max_hours: 8,
-                    horizon_days: 90,
-                    opens_at_hour: 8,
-                    closes_at_hour: 21,
-                },
-            }
-        );
-    }
-
-    #[test]
-    fn each_layer_beats_the_ones_below_setting_by_setting() {
-        let file = Layer {
-            log_format: Some(LogFormat::Json),
-            ..layer(Some("sqlite://file.db"), Some("0.0.0.0:1"), Some("debug"))
-        };
-        let env = layer(Some("sqlite://env.db"), Some("0.0.0.0:2"), None);
-        let flags = layer(Some("sqlite://flag.db"), None, None);
-        let s = resolve(flags.clone(), env.clone(), file.clone()).unwrap();
-        assert_eq!(s.db, "sqlite://flag.db");
-        assert_eq!(s.bind, "0.0.0.0:2");
-        assert_eq!(s.log, "debug");
-        assert_eq!(s.log_format, LogFormat::Json);
-
-        let s = resolve(Layer::default(), env, file.clone()).unwrap();
-        assert_eq!(s.db, "sqlite://env.db");
-        let s = resolve(Layer::default(), Layer::default(), file).unwrap();
-        assert_eq!(s.db, "sqlite://file.db");
-        assert_eq!(s.bind, "0.0.0.0:1");
-        let s = resolve(flags, Layer::default(), Layer::default()).unwrap();
-        assert_eq!(
-            (s.db.as_str(), s.bind.as_str()),
-            ("sqlite://flag.db", DEFAULT_BIND)
-        );
-    }
-
-    #[test]
-    fn environment_layer_reads_shuniu_variables() {
-        let l = Layer::from_env(env_of(&[
-            ("SHUNIU_DB", "postgres://u@h/db"),
-            ("SHUNIU_BIND", "0.0.0.0:80"),
-            ("SHUNIU_LOG", "shuniu=debug"),
-            ("RUST_LOG", "trace"),
-            ("SHUNIU_LOG_FORMAT", "JSON"),
-        ]))
-        .unwrap();
-        assert_eq!(
-            l,
-            Layer {
-                log_format: Some(LogFormat::Json),
-                ..layer(
-                    Some("postgres://u@h/db"),
-                    Some("0.0.0.0:80"),
-                    Some("shuniu=debug")
-                )
-            }
-        );
-    }
-
-    #[test]
-    fn rust_log_is_the_fallback_filter_and_empty_variables_are_unset() {
-        let l = Layer::from_env(env_of(&[
-            ("SHUNIU_DB", ""),
-            ("SHUNIU_LOG", " "),
-            ("RUST_LOG", "warn"),
-        ]))
-        .unwrap();
-        assert_eq!(l, layer(None, None, Some("warn")));
-    }
-
-    #[test]
-    fn a_bad_log_format_in_the_environment_is_an_error() {
-        let e = Layer::from_env(env_of(&[("SHUNIU_LOG_FORMAT", "xml")])).unwrap_err();
-        assert!(
-            e.0.contains("SHUNIU_LOG_FORMAT") && e.0.contains("json"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn toml_file_keys() {
-        let l = Layer::from_toml(
-            "db = \"sqlite://x.db\"\nbind = \"127.0.0.1:9\"\nlog = \"debug\"\nlog_format = \"json\"\n",
-            Path::new("shuniu.toml"),
-        )
-        .unwrap();
-        assert_eq!(
-            l,
-            Layer {
-                log_format: Some(LogFormat::Json),
-                ..layer(Some("sqlite://x.db"), Some("127.0.0.1:9"), Some("debug"))
-            }
-        );
-        assert_eq!(
-            Layer::from_toml("", Path::new("shuniu.toml")).unwrap(),
-            Layer::default()
-        );
-    }
-
-    #[test]
-    fn toml_errors_name_the_file_and_the_problem() {
-        let e = Layer::from_toml("database = \"x\"", Path::new("conf/shuniu.toml")).unwrap_err();
-        assert!(e.0.contains("conf/shuniu.toml"), "{e}");
-        assert!(e.0.contains("database"), "{e}");
-        let e = Layer::from_toml("log_format = \"xml\"", Path::new("a.toml")).unwrap_err();
-        assert!(e.0.contains("a.toml") && e.0.contains("xml"), "{e}");
-    }
-
-    #[test]
-    fn missing_default_file_is_fine_but_a_named_one_is_not() {
-        let missing = Path::new("/nonexistent/shuniu-config-test.toml");
-        let e = Layer::from_file(Some(missing)).unwrap_err();
-        assert!(e.0.contains("/nonexistent/shuniu-config-test.toml"), "{e}");
-    }
-
-    #[test]
-    fn security_settings_come_from_every_layer_and_are_checked() {
-        let file = Layer::from_toml(
-            "lockout_failures = 7\nsecure_cookies = true\naudit_retention_days = 365\n\
-             audit_key_file = \"/etc/shuniu/audit.key\"\n",
-            Path::new("shuniu.toml"),
-        )
-        .unwrap();
-        let env = Layer::from_env(env_of(&[
-            ("SHUNIU_LOCKOUT_FAILURES", "9"),
-            ("SHUNIU_SESSION_IDLE_MINUTES", "10"),
-            ("SHUNIU_SECURE_COOKIES", "off"),
-            ("SHUNIU_AUDIT_KEY_FILE", "/run/key"),
-        ]))
-        .unwrap();
-        let flags = Layer {
-            lockout_failures: Some(3),
-            ..Layer::default()
-        };
-        let s = resolve(flags, env.clone(), file.clone()).unwrap();
-        assert_eq!(s.security.lockout_failures, 3);
-        assert_eq!(s.security.session_idle_minutes, 10);
-        assert!(!s.security.secure_cookies);
-        assert_eq!(s.security.audit_retention_days, 365);
-        assert_eq!(s.audit_key_file, PathBuf::from("/run/key"));
-        let s = resolve(Layer::default(), env, file.clone()).unwrap();
-        assert_eq!(s.security.lockout_failures, 9);
-        let s = resolve(Layer::default(), Layer::default(), file).unwrap();
-        assert_eq!(s.security.lockout_failures, 7);
-        assert!(s.security.secure_cookies);
-        assert_eq!(s.audit_key_file, PathBuf::from("/etc/shuniu/audit.key"));
-
-        let a = s.security.auth_settings();
-        assert_eq!(a.lockout.max_failures, 7);
-        assert_eq!(a.lockout.lock_for, chrono::Duration::minutes(15));
-        assert_eq!(a.session.absolute, chrono::Duration::hours(12));
-        assert!(a.secure_cookies);
-    }
-
-    #[test]
-    fn retention_below_180_days_and_short_passwords_are_refused() {
-        let e = resolve(
-            Layer {
-                audit_retention_days: Some(90),
-                ..Layer::default()
-            },
-            Layer::default(),
-            Layer::default(),
-        )
-        .unwrap_err();
-        assert!(
-            e.0.contains("audit_retention_days") && e.0.contains("180"),
-            "{e}"
-        );
-        let e = resolve(
-            Layer::default(),
-            Layer::from_env(env_of(&[("SHUNIU_PASSWORD_MIN_LENGTH", "6")])).unwrap(),
-            Layer::default(),
-        )
-        .unwrap_err();
-        assert!(e.0.contains("password_min_length"), "{e}");
-        let e = Layer::from_env(env_of(&[("SHUNIU_LOCKOUT_MINUTES", "soon")])).unwrap_err();
-        assert!(e.0.contains("SHUNIU_LOCKOUT_MINUTES"), "{e}");
-        let e = Layer::from_env(env_of(&[("SHUNIU_SECURE_COOKIES", "maybe")])).unwrap_err();
-        assert!(e.0.contains("SHUNIU_SECURE_COOKIES"), "{e}");
-    }
-
-    #[test]
-    fn booking_rules_come_from_every_layer_with_a_fixed_slot() {
-        let file = Layer::from_toml(
-            "booking_opens_at_hour = 7\nbooking_closes_at_hour = 22\nbooking_horizon_days = 365\n",
-            Path::new("shuniu.toml"),
-        )
-        .unwrap();
-        let env = Layer::from_env(env_of(&[
-            ("SHUNIU_BOOKING_OPENS_AT_HOUR", "6"),
-            ("SHUNIU_BOOKING_MAX_HOURS", "4"),
-        ]))
-        .unwrap();
-        let flags = Layer {
-            booking_max_hours: Some(2),
-            ..Layer::default()
-        };
-        let b = resolve(flags, env.clone(), file.clone()).unwrap().booking;
-        assert_eq!(
-            b,
-            BookingRules {
-                slot_minutes: BOOKING_SLOT_MINUTES,
-                max_hours: 2,
-                horizon_days: 365,
-                opens_at_hour: 6,
-                closes_at_hour: 22,
-            }
-        );
-        let b = resolve(Layer::default(), env, file.clone())
-            .unwrap()
-            .booking;
-        assert_eq!((b.opens_at_hour, b.max_hours), (6, 4));
-        let b = resolve(Layer::default(), Layer::default(), file)
-            .unwrap()
-            .booking;
-        assert_eq!((b.opens_at_hour, b.max_hours), (7, 8));
-        // The slot is no key of the file.
-        let e =
-            Layer::from_toml("booking_slot_minutes = 15", Path::new("shuniu.toml")).unwrap_err();
-        assert!(
-            e.0.contains("booking_slot_minutes") && e.0.contains("booking_max_hours"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn booking_rules_out_of_range_are_refused_by_name() {
-        let refused = |l: Layer| {
-            resolve(l, Layer::default(), Layer::default())
-                .unwrap_err()
-                .0
-        };
-        for (l, name) in [
-            (
-                Layer {
-                    booking_opens_at_hour: Some(24),
-                    ..Layer::default()
-                },
-                "booking_opens_at_hour",
-            ),
-            (
-                Layer {
-                    booking_closes_at_hour: Some(0),
-                    ..Layer::default()
-                },
-                "booking_closes_at_hour",
-            ),
-            (
-                Layer {
-                    booking_closes_at_hour: Some(24),
-                    ..Layer::default()
-                },
-                "booking_closes_at_hour",
-            ),
-            (
-                Layer {
-                    booking_closes_at_hour: Some(25),
-                    ..Layer::default()
-                },
-                "booking_closes_at_hour",
-            ),
-            (
-                Layer {
-                    booking_horizon_days: Some(0),
-                    ..Layer::default()
-                },
-                "booking_horizon_days",
-            ),
-            (
-                Layer {
-                    booking_horizon_days: Some(731),
-                    ..Layer::default()
-                },
-                "booking_horizon_days",
-            ),
-            (
-                Layer {
-                    booking_max_hours: Some(0),
-                    ..Layer::default()
-                },
-                "booking_max_hours",
-            ),
-            (
-                Layer {
-                    booking_max_hours: Some(25),
-                    ..Layer::default()
-                },
-                "booking_max_hours",
-            ),
-        ] {
-            let e = refused(l);
-            assert!(e.contains(name) && e.contains("between"), "{name}: {e}");
-        }
-        // Closing at or before opening leaves no time to book.
-        let e = refused(Layer {
-            booking_opens_at_hour: Some(12),
-            booking_closes_at_hour: Some(12),
-            ..Layer::default()
-        });
-        assert!(
-            e.contains("booking_closes_at_hour") && e.contains("booking_opens_at_hour = 12"),
-            "{e}"
-        );
-        let e = resolve(
-            Layer::default(),
-            Layer::default(),
-            Layer {
-                booking_opens_at_hour: Some(22),
-                ..Layer::default()
-            },
-        )
-        .unwrap_err();
-        assert!(e.0.contains("later than"), "{e}");
-        // The edges are accepted.
-        let b = resolve(
-            Layer {
-                booking_opens_at_hour: Some(0),
-                booking_closes_at_hour: Some(23),
-                booking_horizon_days: Some(730),
-                booking_max_hours: Some(24),
-                ..Layer::default()
-            },
-            Layer::default(),
-            Layer::default(),
-        )
-        .unwrap()
-        .booking;
-        assert_eq!(
-            (
-                b.opens_at_hour,
-                b.closes_at_hour,
-                b.horizon_days,
-                b.max_hours
-            ),
-            (0, 23, 730, 24)
-        );
-        let e = Layer::from_env(env_of(&[("SHUNIU_BOOKING_HORIZON_DAYS", "a year")])).unwrap_err();
-        assert!(e.0.contains("SHUNIU_BOOKING_HORIZON_DAYS"), "{e}");
-    }
-
-    #[test]
-    fn redact_hides_passwords_only() {
-        assert_eq!(
-            redact("postgres://app:s3cr:et@db.example:5432/shuniu?sslmode=require"),
-            "postgres://app:***@db.example:5432/shuniu?sslmode=require"
-        );
-        assert_eq!(
-            redact("postgres://postgres@127.0.0.1/x"),
-            "postgres://postgres@127.0.0.1/x"
-        );
-        assert_eq!(redact("sqlite://shuniu.db"), "sqlite://shuniu.db");
-        assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
-        assert_eq!(redact("sqlite:///tmp/a@b.db"), "sqlite:///tmp/a@b.db");
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

@@ -55,6 +55,18 @@ struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Security settings")]
 struct SecurityFlags {
+    /// Failed sign-ins from one source address per window, past which it gets 429 [env: SHUNIU_LOGIN_FAILURES_PER_SOURCE] [default: 100]
+    #[arg(long, global = true, value_name = "N")]
+    login_failures_per_source: Option<u32>,
+    /// Failed sign-ins for one account name (known or not) per window, past which it gets 429 [env: SHUNIU_LOGIN_FAILURES_PER_NAME] [default: 20]
+    #[arg(long, global = true, value_name = "N")]
+    login_failures_per_name: Option<u32>,
+    /// The window of those limits, in minutes [env: SHUNIU_LOGIN_LIMIT_WINDOW_MINUTES] [default: 15]
+    #[arg(long, global = true, value_name = "MIN")]
+    login_limit_window_minutes: Option<u32>,
+    /// How long a sign-in waits for its turn to hash a password before 503 [env: SHUNIU_HASH_WAIT_SECONDS] [default: 5]
+    #[arg(long, global = true, value_name = "SECS")]
+    hash_wait_seconds: Option<u32>,
     /// Failed logins in a row that lock an account [env: SHUNIU_LOCKOUT_FAILURES] [default: 5]
     #[arg(long, global = true, value_name = "N")]
     lockout_failures: Option<u32>,
@@ -180,6 +192,10 @@ impl Cli {
             password_min_length: s.password_min_length,
             secure_cookies: s.secure_cookies,
             audit_retention_days: s.audit_retention_days,
+            login_failures_per_source: s.login_failures_per_source,
+            login_failures_per_name: s.login_failures_per_name,
+            login_limit_window_minutes: s.login_limit_window_minutes,
+            hash_wait_seconds: s.hash_wait_seconds,
             booking_opens_at_hour: booking.and_then(|b| b.booking_opens_at_hour),
             booking_closes_at_hour: booking.and_then(|b| b.booking_closes_at_hour),
             booking_horizon_days: booking.and_then(|b| b.booking_horizon_days),

@@ -39,6 +39,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                             .map(|c| c.0.ip().to_string())
                             .unwrap_or_else(|| "unknown".into()),
                         csrf_cookie: None,
+                        csrf_header: None,
                     };
                     // One record per source and minute, carrying the count of the
                     // failures it stands for; the event names the endpoint, never the

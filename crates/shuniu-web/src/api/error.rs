@@ -46,6 +46,7 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %e, "internal error");
         }
         let mut resp = (self.error.status(), Json(self.error.json_body(self.lang))).into_response();
+        self.error.add_retry_after(&mut resp);
         // RFC 6750: a 401 names the scheme the client should use.
         if resp.status() == axum::http::StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
@@ -79,8 +80,8 @@ pub struct ErrorBody {
     /// to the caller, but this is not theirs to do), `validation_failed` (422),
     /// `not_found` (404, also for a record outside the caller's scope), `conflict` (409),
     /// `bad_request` (400), `method_not_allowed` (405), `payload_too_large` (413),
-    /// `uri_too_long` (414), `unsupported_media_type` (415), `too_many_requests` (429),
-    /// `internal` (500), `unavailable` (503).
+    /// `uri_too_long` (414), `unsupported_media_type` (415), `too_many_requests` (429)
+    /// and `busy` (503), both with `Retry-After`, `internal` (500).
     #[schema(example = "validation_failed")]
     pub error: String,
     /// For `validation_failed`: every bad field (or query parameter) and what is wrong
@@ -89,4 +90,43 @@ pub struct ErrorBody {
     pub fields: Option<BTreeMap<String, String>>,
     /// For a `conflict` with the record's state (e.g. editing a deregistered organization).
     pub message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_and_throttled_answers_are_json_with_retry_after() {
+        for (error, status, code) in [
+            (
+                AppError::Busy {
+                    retry_after_secs: 5,
+                },
+                503,
+                "busy",
+            ),
+            (
+                AppError::TooManyRequests {
+                    retry_after_secs: 60,
+                },
+                429,
+                "too_many_requests",
+            ),
+        ] {
+            let secs = error.retry_after().unwrap().to_string();
+            let body = error.json_body(Lang::En);
+            let res = ApiError {
+                error,
+                lang: Lang::En,
+            }
+            .into_response();
+            assert_eq!(res.status().as_u16(), status);
+            assert_eq!(
+                res.headers()[axum::http::header::RETRY_AFTER],
+                secs.as_str()
+            );
+            assert_eq!(body["error"], code);
+        }
+    }
 }

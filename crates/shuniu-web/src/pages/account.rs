@@ -15,7 +15,9 @@ use super::orgs::parse_id;
 use super::view::local_path;
 use super::{Ui, error_page, render, see_other};
 use crate::accounts::{self, LoginFailure};
-use crate::auth::{Caller, clear_session_cookie, csrf_cookie, random_token, session_cookie};
+use crate::auth::{
+    Caller, clear_session_cookie, csrf_cookie, issue_login_csrf, session_cookie, unix_now,
+};
 use crate::{AppError, AppState, local_time};
 
 #[derive(Template)]
@@ -47,7 +49,7 @@ fn add_cookie(res: &mut Response, cookie: &str) {
     }
 }
 
-/// The login form. Sets the double-submit CSRF cookie when the browser has none.
+/// The login form. Sets a new server-issued CSRF cookie when the browser has no valid one.
 fn login_page(
     s: &AppState,
     ui: Ui,
@@ -59,7 +61,7 @@ fn login_page(
     let mut ui = ui.with_nav("login");
     let mut new_cookie = None;
     if ui.csrf.is_empty() {
-        let t = random_token();
+        let t = issue_login_csrf(&s.csrf_key[..], unix_now());
         ui.csrf = t.clone();
         new_cookie = Some(csrf_cookie(&t, &s.auth));
     }
@@ -128,6 +130,12 @@ pub async fn login(
             let mut res = see_other(target);
             add_cookie(&mut res, &session_cookie(&session.token, &s.auth));
             res
+        }
+        Err(LoginFailure::Throttled { retry_after_secs }) => {
+            error_page(&ui, &AppError::TooManyRequests { retry_after_secs })
+        }
+        Err(LoginFailure::Busy { retry_after_secs }) => {
+            error_page(&ui, &AppError::Busy { retry_after_secs })
         }
         Err(
             LoginFailure::UnknownUser

@@ -384,6 +384,16 @@ fn error_page_inner(ui: &Ui, err: &AppError) -> Response {
             ui.t("error.400.text").into(),
             vec![],
         ),
+        AppError::TooManyRequests { .. } => (
+            ui.t("error.429.title"),
+            ui.t("error.429.text").into(),
+            vec![],
+        ),
+        AppError::Busy { .. } => (
+            ui.t("error.503.title"),
+            ui.t("error.503.text").into(),
+            vec![],
+        ),
         AppError::Internal(e) => {
             tracing::error!(error = %e, "internal error");
             (
@@ -406,7 +416,7 @@ fn error_page_inner(ui: &Ui, err: &AppError) -> Response {
             (ui.t(title), ui.t(text).into(), vec![])
         }
     };
-    render(
+    let mut res = render(
         status,
         &ErrorPage {
             ui: ui.clone(),
@@ -415,7 +425,9 @@ fn error_page_inner(ui: &Ui, err: &AppError) -> Response {
             message,
             details,
         },
-    )
+    );
+    err.add_retry_after(&mut res);
+    res
 }
 
 /// The HTML 404 page, for use as the application's fallback.

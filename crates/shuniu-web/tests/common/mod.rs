@@ -22,8 +22,10 @@ impl TestApp {
         format!("{}{}", self.addr, path)
     }
 
-    /// A client signed in (by API token) as a new user of `role`, bound to a
-    /// jurisdiction code (officials) or an organization (hub staff, members).
+    /// A client signed in as a new user of `role`, bound to a jurisdiction code
+    /// (officials) or an organization (hub staff, members): it sends an API token (the
+    /// API) and a session cookie with its CSRF token in `X-CSRF-Token` (pages), as a
+    /// script that signed in both ways would.
     pub async fn client_as(
         &self,
         username: &str,
@@ -59,19 +61,66 @@ impl TestApp {
             )
             .await
             .expect("create test token");
-        bearer_client(&token)
+        let session = shuniu_web::auth::random_token();
+        let csrf = shuniu_web::auth::random_token();
+        self.store
+            .create_session(&shuniu_web::auth::token_hash(&session), user.id, &csrf)
+            .await
+            .expect("create test session");
+        client_with(&self.addr, &token, Some((&session, &csrf)))
+    }
+
+    /// A client that sends only an API token, of a new user of `role`.
+    pub async fn token_only_as(&self, username: &str, role: Role) -> (reqwest::Client, String) {
+        let user = self
+            .store
+            .create_user(
+                &NewUser {
+                    username: Username::parse(username).unwrap(),
+                    display_name: username.to_string(),
+                    role,
+                    jurisdiction_code: None,
+                    organization_id: None,
+                    password_hash: "$argon2id$not-a-hash".into(),
+                    must_change_password: false,
+                },
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("create test user");
+        let token = shuniu_web::auth::random_token();
+        self.store
+            .create_api_token(
+                user.id,
+                "test",
+                &shuniu_web::auth::token_hash(&token),
+                chrono::Utc::now() + chrono::Duration::days(1),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("create test token");
+        (client_with(&self.addr, &token, None), token)
     }
 }
 
-fn bearer_client(token: &str) -> reqwest::Client {
+fn client_with(addr: &str, token: &str, session: Option<(&str, &str)>) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,
         format!("Bearer {token}").parse().unwrap(),
     );
+    // The session cookie goes in the cookie jar, with the cookies the app sets.
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    if let Some((session, csrf)) = session {
+        jar.add_cookie_str(
+            &format!("shuniu_session={session}; Path=/"),
+            &addr.parse().unwrap(),
+        );
+        headers.insert("x-csrf-token", csrf.parse().unwrap());
+    }
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
+        .cookie_provider(jar)
         .default_headers(headers)
         .build()
         .unwrap()
@@ -105,6 +154,46 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
     };
     app.client = app.client_as("admin", Role::Admin, None, None).await;
     app
+}
+
+/// Like [`spawn_app`], but with the security settings `auth`; also returns the app's
+/// state (its throttles and hasher), for tests that need to hold on to them.
+pub async fn spawn_app_with_auth(
+    backend: TestBackend,
+    auth: shuniu_web::auth::AuthSettings,
+) -> (TestApp, shuniu_web::AppState) {
+    let store = fresh_store(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let state = shuniu_web::AppState::new(
+        store.clone(),
+        auth,
+        shuniu_domain::parks::BookingRules::default(),
+    );
+    let app = shuniu_web::app_from_state(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("server runs");
+    });
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let mut app = TestApp {
+        addr,
+        store,
+        client: anon.clone(),
+        anon,
+    };
+    app.client = app.client_as("admin", Role::Admin, None, None).await;
+    (app, state)
 }
 
 /// Like [`spawn_app`], but the app runs with the room-booking rules `booking`
