@@ -91,8 +91,9 @@ impl TryFrom<UserRow> for User {
     type Error = StoreError;
     fn try_from(r: UserRow) -> Result<Self> {
         Ok(User {
-            role: Role::parse(&r.role)
-                .ok_or_else(|| StoreError::State(format!("corrupt role of user {}", r.username)))?,
+            role: Role::parse(&r.role).ok_or_else(|| {
+                StoreError::Corrupt(format!("corrupt role of user {}", r.username))
+            })?,
             id: r.id,
             username: r.username,
             display_name: r.display_name,
