@@ -266,18 +266,7 @@ http_test!(
         assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
         assert_eq!(history[0]["actor"], "xw.official");
         // Denials are in the audit trail.
-        let denied = app
-            .store
-            .audit_page(
-                &shuniu_store::AuditFilter {
-                    action: Some("access.denied".into()),
-                    ..Default::default()
-                },
-                1,
-                50,
-            )
-            .await
-            .unwrap();
+        let denied = app.audit_records("access.denied").await;
         let actors: Vec<&str> = denied
             .items
             .iter()

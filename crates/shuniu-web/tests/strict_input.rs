@@ -36,17 +36,14 @@ async fn create(app: &TestApp, body: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
+async fn get_json(c: &reqwest::Client, url: String) -> Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 async fn count_orgs(app: &TestApp) -> i64 {
-    let v: Value = app
-        .anon
-        .get(app.url("/api/v1/organizations"))
-        .send()
-        .await
+    get_json(&app.anon, app.url("/api/v1/organizations")).await["total"]
+        .as_i64()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["total"].as_i64().unwrap()
 }
 
 /// A JSON error answer with `status`, `error` code and (if given) the named field.
@@ -120,19 +117,7 @@ http_test!(
             "the field's problem is said: {body}"
         );
         // Nothing was attempted: no sign-in event.
-        let tried = app
-            .store
-            .audit_page(
-                &shuniu_store::AuditFilter {
-                    action: Some("login.".into()),
-                    ..Default::default()
-                },
-                1,
-                10,
-            )
-            .await
-            .unwrap();
-        assert_eq!(tried.total, 0);
+        assert_eq!(app.audit_records("login.").await.total, 0);
     }
 );
 
@@ -167,15 +152,7 @@ http_test!(
             .await
             .unwrap();
         expect_json_error(r, 422, "validation_failed", Some("address")).await;
-        let v: Value = app
-            .client
-            .get(app.url(&format!("/api/v1/organizations/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = get_json(&app.client, app.url(&format!("/api/v1/organizations/{id}"))).await;
         assert_eq!(v["address"], "梅园新村34号");
         // A reason given as a number.
         let r = app
@@ -327,18 +304,7 @@ http_test!(
                 .unwrap();
             assert_eq!(r.status(), StatusCode::FORBIDDEN);
         }
-        let denied = app
-            .store
-            .audit_page(
-                &shuniu_store::AuditFilter {
-                    action: Some("access.denied".into()),
-                    ..Default::default()
-                },
-                1,
-                50,
-            )
-            .await
-            .unwrap();
+        let denied = app.audit_records("access.denied").await;
         assert_eq!(
             denied.total, 1,
             "one record for the minute: {:?}",
@@ -356,15 +322,7 @@ http_test!(
 http_test!(
     the_document_says_unknown_fields_are_refused,
     |app: TestApp| async move {
-        let doc: Value = app
-            .anon
-            .get(app.url("/api/openapi.json"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc = get_json(&app.anon, app.url("/api/openapi.json")).await;
         let mut bodies = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {

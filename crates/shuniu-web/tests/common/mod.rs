@@ -33,6 +33,32 @@ impl TestApp {
         jurisdiction: Option<&str>,
         organization: Option<uuid::Uuid>,
     ) -> reqwest::Client {
+        let (user, token) = self
+            .user_with_token(username, role, jurisdiction, organization)
+            .await;
+        let session = shuniu_web::auth::random_token();
+        let csrf = shuniu_web::auth::random_token();
+        self.store
+            .create_session(&shuniu_web::auth::token_hash(&session), user.id, &csrf)
+            .await
+            .expect("create test session");
+        client_with(&self.addr, &token, Some((&session, &csrf)))
+    }
+
+    /// A client that sends only an API token, of a new user of `role`.
+    pub async fn token_only_as(&self, username: &str, role: Role) -> (reqwest::Client, String) {
+        let (_, token) = self.user_with_token(username, role, None, None).await;
+        (client_with(&self.addr, &token, None), token)
+    }
+
+    /// A new user of `role` and an API token of theirs (valid for a day).
+    async fn user_with_token(
+        &self,
+        username: &str,
+        role: Role,
+        jurisdiction: Option<&str>,
+        organization: Option<uuid::Uuid>,
+    ) -> (shuniu_store::accounts::User, String) {
         let user = self
             .store
             .create_user(
@@ -61,45 +87,25 @@ impl TestApp {
             )
             .await
             .expect("create test token");
-        let session = shuniu_web::auth::random_token();
-        let csrf = shuniu_web::auth::random_token();
-        self.store
-            .create_session(&shuniu_web::auth::token_hash(&session), user.id, &csrf)
-            .await
-            .expect("create test session");
-        client_with(&self.addr, &token, Some((&session, &csrf)))
+        (user, token)
     }
 
-    /// A client that sends only an API token, of a new user of `role`.
-    pub async fn token_only_as(&self, username: &str, role: Role) -> (reqwest::Client, String) {
-        let user = self
-            .store
-            .create_user(
-                &NewUser {
-                    username: Username::parse(username).unwrap(),
-                    display_name: username.to_string(),
-                    role,
-                    jurisdiction_code: None,
-                    organization_id: None,
-                    password_hash: "$argon2id$not-a-hash".into(),
-                    must_change_password: false,
-                },
-                WriteCtx::system("test"),
-            )
-            .await
-            .expect("create test user");
-        let token = shuniu_web::auth::random_token();
+    /// The audit records of `action` (exact, or a prefix ending in `.`), newest first.
+    pub async fn audit_records(
+        &self,
+        action: &str,
+    ) -> shuniu_store::Page<shuniu_domain::audit::AuditRecord> {
         self.store
-            .create_api_token(
-                user.id,
-                "test",
-                &shuniu_web::auth::token_hash(&token),
-                chrono::Utc::now() + chrono::Duration::days(1),
-                WriteCtx::system("test"),
+            .audit_page(
+                &shuniu_store::AuditFilter {
+                    action: Some(action.into()),
+                    ..Default::default()
+                },
+                1,
+                100,
             )
             .await
-            .expect("create test token");
-        (client_with(&self.addr, &token, None), token)
+            .expect("read the audit trail")
     }
 }
 
@@ -126,13 +132,12 @@ fn client_with(addr: &str, token: &str, session: Option<(&str, &str)>) -> reqwes
         .unwrap()
 }
 
-pub async fn spawn_app(backend: TestBackend) -> TestApp {
-    let store = fresh_store(backend).await;
+/// Serves `app` over `store` on port 0, with an admin's client ready.
+async fn serve(store: Store, app: axum::Router) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind port 0");
     let addr = format!("http://{}", listener.local_addr().unwrap());
-    let app = shuniu_web::app(store.clone());
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -156,6 +161,11 @@ pub async fn spawn_app(backend: TestBackend) -> TestApp {
     app
 }
 
+pub async fn spawn_app(backend: TestBackend) -> TestApp {
+    let store = fresh_store(backend).await;
+    serve(store.clone(), shuniu_web::app(store)).await
+}
+
 /// Like [`spawn_app`], but with the security settings `auth`; also returns the app's
 /// state (its throttles and hasher), for tests that need to hold on to them.
 pub async fn spawn_app_with_auth(
@@ -163,36 +173,12 @@ pub async fn spawn_app_with_auth(
     auth: shuniu_web::auth::AuthSettings,
 ) -> (TestApp, shuniu_web::AppState) {
     let store = fresh_store(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind port 0");
-    let addr = format!("http://{}", listener.local_addr().unwrap());
     let state = shuniu_web::AppState::new(
         store.clone(),
         auth,
         shuniu_domain::parks::BookingRules::default(),
     );
-    let app = shuniu_web::app_from_state(state.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .expect("server runs");
-    });
-    let anon = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let mut app = TestApp {
-        addr,
-        store,
-        client: anon.clone(),
-        anon,
-    };
-    app.client = app.client_as("admin", Role::Admin, None, None).await;
+    let app = serve(store, shuniu_web::app_from_state(state.clone())).await;
     (app, state)
 }
 
@@ -203,36 +189,12 @@ pub async fn spawn_app_with_booking(
     booking: shuniu_domain::parks::BookingRules,
 ) -> TestApp {
     let store = fresh_store(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind port 0");
-    let addr = format!("http://{}", listener.local_addr().unwrap());
     let app = shuniu_web::app_with_settings(
         store.clone(),
         shuniu_web::auth::AuthSettings::default(),
         booking,
     );
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .expect("server runs");
-    });
-    let anon = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let mut app = TestApp {
-        addr,
-        store,
-        client: anon.clone(),
-        anon,
-    };
-    app.client = app.client_as("admin", Role::Admin, None, None).await;
-    app
+    serve(store, app).await
 }
 
 /// Declares an HTTP test once and runs it against both backends:
