@@ -125,7 +125,7 @@ const AUDIT_COLUMNS: &str = "seq, at, actor, role, source, action, object, outco
 macro_rules! append_in_tx {
     ($store:expr, $tx:expr, $event:expr) => {{
         let store: &$crate::Store = $store;
-        let lock = if store.backend_name() == "postgres" { " FOR UPDATE" } else { "" };
+        let lock = store.row_lock(" FOR UPDATE");
         let (seq, prev): (i64, String) =
             sqlx::query_as(&format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}"))
                 .fetch_one(&mut *$tx)
@@ -363,11 +363,7 @@ impl Store {
     /// Authenticates the chain's ends as they stand, with this store's key: run by
     /// `migrate` once, right after the migration that added the MAC columns.
     pub(crate) async fn audit_seal_ends(&self) -> Result<()> {
-        let lock = if self.backend_name() == "postgres" {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
+        let lock = self.row_lock(" FOR UPDATE");
         let sql =
             format!("SELECT seq, hash, base_seq, base_hash FROM audit_head WHERE id = 1{lock}");
         on_pool!(self, |p| {
@@ -399,7 +395,8 @@ impl Store {
             let Some((seq, hash)) = last else {
                 return Ok(0);
             };
-            if self.backend_name() == "postgres" {
+            let postgres = self.dialect() == crate::Dialect::Postgres;
+            if postgres {
                 sqlx::query("SET LOCAL shuniu.audit_purge = 'on'")
                     .execute(&mut *tx)
                     .await?;
@@ -413,7 +410,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if self.backend_name() != "postgres" {
+            if !postgres {
                 sqlx::query("UPDATE audit_purge SET active = 0 WHERE id = 1")
                     .execute(&mut *tx)
                     .await?;

@@ -372,7 +372,7 @@ fn placeholders(args: &mut Vec<Arg>, values: impl IntoIterator<Item = String>) -
 /// Takes the membership lock (PostgreSQL) in the open transaction `$tx`.
 macro_rules! lock_memberships {
     ($store:expr, $tx:expr) => {
-        if $store.backend_name() == "postgres" {
+        if $store.dialect() == $crate::Dialect::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)")
                 .bind(MEMBERSHIP_LOCK)
                 .execute(&mut *$tx)

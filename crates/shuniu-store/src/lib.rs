@@ -90,6 +90,13 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The SQL dialect of a store's engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Backend {
     Sqlite(SqlitePool),
@@ -238,10 +245,30 @@ impl Store {
         }
     }
 
-    pub fn backend_name(&self) -> &'static str {
+    /// Which SQL dialect this store speaks: where the engines differ, code asks this
+    /// (never compares backend names as strings).
+    pub fn dialect(&self) -> Dialect {
         match self.backend {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// `lock` (`" FOR UPDATE"`, `" FOR SHARE"`) where rows can be locked (PostgreSQL);
+    /// nothing on SQLite, whose writing transactions hold the database's write lock
+    /// from `BEGIN IMMEDIATE` on.
+    pub(crate) fn row_lock(&self, lock: &'static str) -> &'static str {
+        match self.dialect() {
+            Dialect::Postgres => lock,
+            Dialect::Sqlite => "",
+        }
+    }
+
+    /// `sqlite` or `postgres`, for logs and people.
+    pub fn backend_name(&self) -> &'static str {
+        match self.dialect() {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
         }
     }
 

@@ -311,16 +311,6 @@ macro_rules! bind_venue {
 }
 
 impl Store {
-    /// `" FOR UPDATE"` / `" FOR SHARE"` on PostgreSQL; nothing on SQLite, whose writing
-    /// transactions hold the database's write lock from `BEGIN IMMEDIATE` on.
-    fn row_lock(&self, lock: &'static str) -> &'static str {
-        if self.backend_name() == "postgres" {
-            lock
-        } else {
-            ""
-        }
-    }
-
     /// A venue, optionally run by a hub (`NotFound` for an unknown hub; `Invalid(jurisdiction)`
     /// for an unknown jurisdiction). Audited as `venue.create`.
     pub async fn create_venue(

@@ -339,11 +339,7 @@ impl Store {
     ) -> Result<Organization> {
         let ctx = ctx.into();
         let now = crate::now();
-        let lock = if self.backend_name() == "postgres" {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
+        let lock = self.row_lock(" FOR UPDATE");
         let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1{lock}");
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
@@ -575,7 +571,7 @@ impl Store {
             // and plans a table scan and a sort of every match (0.4 s at 1M rows); `+`
             // hides the term from the planner, which then walks the name index.
             // PostgreSQL keeps statistics (and has no unary `+` on text).
-            let gap_sql = if self.backend_name() == "sqlite" {
+            let gap_sql = if self.dialect() == crate::Dialect::Sqlite {
                 gap_clause(gap).replace("party_org =", "+party_org =")
             } else {
                 gap_clause(gap).to_string()

@@ -471,11 +471,7 @@ impl Store {
         let updated = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
             // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
-            let lock = if self.backend_name() == "postgres" {
-                " FOR UPDATE"
-            } else {
-                ""
-            };
+            let lock = self.row_lock(" FOR UPDATE");
             let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -579,11 +575,7 @@ impl Store {
         let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let lock = if self.backend_name() == "postgres" {
-                " FOR UPDATE"
-            } else {
-                ""
-            };
+            let lock = self.row_lock(" FOR UPDATE");
             let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
                 .bind(id)
                 .fetch_optional(&mut *tx)

@@ -129,9 +129,11 @@ impl Store {
     /// Removes the append-only triggers, as an attacker with DDL rights could.
     #[doc(hidden)]
     pub async fn disable_audit_guard_for_tests(&self) {
-        let sql = match self.backend_name() {
-            "postgres" => "DROP TRIGGER audit_log_no_update ON audit_log",
-            _ => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
+        let sql = match self.dialect() {
+            crate::Dialect::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+            crate::Dialect::Sqlite => {
+                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+            }
         };
         self.execute_raw_for_tests(sql)
             .await

@@ -898,7 +898,7 @@ async fn venue(store: &Store, name: &str, street: &str, hub: Option<Uuid>) {
     };
     let hub = hub.map(lit).unwrap_or_else(|| "NULL".into());
     let path = format!("{XUANWU_PATH}{street}/");
-    let t = if store.backend_name() == "postgres" {
+    let t = if store.dialect() == shuniu_store::Dialect::Postgres {
         "TRUE"
     } else {
         "1"

@@ -964,7 +964,7 @@ http_test!(
         let id = rec["id"].as_str().unwrap().to_string();
         // Someone with database access writes what no request could: the checks that
         // would refuse it are lifted first.
-        let lift = if app.store.backend_name() == "postgres" {
+        let lift = if app.store.dialect() == shuniu_store::Dialect::Postgres {
             "DO $$ DECLARE r record; BEGIN \
                FOR r IN SELECT conname FROM pg_constraint \
                         WHERE conrelid = 'organizations'::regclass AND contype = 'c' LOOP \

@@ -271,7 +271,7 @@ http_test!(
         // Break reading the trail (not writing it): the export's own record is written,
         // the first chunk cannot be read.
         app.store.disable_audit_guard_for_tests().await;
-        let sql = if app.store.backend_name() == "postgres" {
+        let sql = if app.store.dialect() == shuniu_store::Dialect::Postgres {
             "ALTER TABLE audit_log ALTER COLUMN seq TYPE NUMERIC"
         } else {
             "UPDATE audit_log SET at = 'not a time' WHERE seq = 1"
