@@ -4,8 +4,8 @@
 //! below says. A route the expectation function does not know fails the test, so a
 //! new route cannot escape the matrix.
 
-mod common;
-mod world;
+use crate::common;
+use crate::world;
 
 use common::{TestApp, org_json};
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! personal data by role, `/api/v1/me`, and the audit trail (browse, scope, CSV
 //! export, verify). Every test runs on both backends.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, org_json};
 use reqwest::StatusCode;

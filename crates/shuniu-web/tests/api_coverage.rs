@@ -3,9 +3,8 @@
 //! the lists of organizations not covered and their paging, who may see and change
 //! what, and the instructor register.
 
-mod common;
-mod coverage_support;
-mod pages_support;
+use crate::common;
+use crate::coverage_support;
 
 use common::TestApp;
 use coverage_support::*;

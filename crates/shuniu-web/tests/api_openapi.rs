@@ -1,7 +1,7 @@
 //! The OpenAPI document at `/api/openapi.json`: valid, complete, and true to the API.
 
-mod common;
-mod world;
+use crate::common;
+use crate::world;
 
 use std::collections::BTreeSet;
 

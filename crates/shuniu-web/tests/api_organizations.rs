@@ -1,6 +1,6 @@
 //! HTTP tests of `/api/v1/organizations` on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, org_json};
 use reqwest::StatusCode;

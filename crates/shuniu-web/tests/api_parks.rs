@@ -2,8 +2,8 @@
 //! booking rules, concurrent overlapping bookings (exactly one wins), office
 //! allocations and obligation reports — with who may do what.
 
-mod common;
-mod parks_support;
+use crate::common;
+use crate::parks_support;
 
 use common::TestApp;
 use parks_support::*;

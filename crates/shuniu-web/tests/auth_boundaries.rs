@@ -3,8 +3,8 @@
 //! on a page is ignored; the login form's CSRF token is the server's; signed-in answers
 //! are not cached — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::accounts::*;

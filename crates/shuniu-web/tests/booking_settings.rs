@@ -2,8 +2,8 @@
 //! with other opening hours, horizon and longest booking is held to them by the API and
 //! shown them by the calendar — on SQLite and PostgreSQL.
 
-mod common;
-mod parks_support;
+use crate::common;
+use crate::parks_support;
 
 use common::TestApp;
 use parks_support::*;

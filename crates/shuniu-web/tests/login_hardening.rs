@@ -3,8 +3,8 @@
 //! trail; password hashing is bounded (503 with `Retry-After` when it is full) — on
 //! SQLite and PostgreSQL, through real HTTP.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::{TestApp, spawn_app_with_auth};
 use pages_support::accounts::*;

@@ -1,8 +1,8 @@
 //! Pages: signing in and out, lockout, the forced password change, CSRF on every form,
 //! the account page and its API tokens — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::accounts::*;

@@ -1,8 +1,8 @@
 //! Pages: user administration, the audit browser and its CSV export, and the registry
 //! pages as the policy presents them (links, masking) — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::accounts::*;

@@ -2,9 +2,9 @@
 //! the organizations not covered), an organization's party-building form and the
 //! instructor register — on SQLite and PostgreSQL.
 
-mod common;
-mod coverage_support;
-mod pages_support;
+use crate::common;
+use crate::coverage_support;
+use crate::pages_support;
 
 use common::TestApp;
 use coverage_support::*;

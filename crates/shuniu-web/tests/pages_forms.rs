@@ -1,8 +1,8 @@
 //! Pages: the create, edit and status forms — success redirects, inline errors that
 //! keep what was typed, conflicts — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::*;

@@ -1,8 +1,8 @@
 //! Pages: home (the jurisdiction tree), jurisdiction pages, the language switch,
 //! static files and error pages — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::*;

@@ -1,8 +1,8 @@
 //! Pages of the hubs capability: list, detail, forms, memberships and the structure
 //! views — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::accounts::{PASSWORD, csrf_in, get_with, make_user, post_with, signed_in};

@@ -1,8 +1,8 @@
 //! Pages: the organization list (filters, pagination, bad filters) and the detail page
 //! — on SQLite and PostgreSQL.
 
-mod common;
-mod pages_support;
+use crate::common;
+use crate::pages_support;
 
 use common::TestApp;
 use pages_support::*;

@@ -2,9 +2,9 @@
 //! both languages, the booking form (errors kept, overlap on the start field, 303 on
 //! success), and the venue and report forms.
 
-mod common;
-mod pages_support;
-mod parks_support;
+use crate::common;
+use crate::pages_support;
+use crate::parks_support;
 
 use common::TestApp;
 use pages_support::{EN, Page, ZH, read};

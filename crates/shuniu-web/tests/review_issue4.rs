@@ -3,9 +3,9 @@
 //! nothing they may not see, page forms check the CSRF token, and changes are audited
 //! under the caller's name.
 
-mod common;
-mod pages_support;
-mod world;
+use crate::common;
+use crate::pages_support;
+use crate::world;
 
 use common::TestApp;
 use pages_support::accounts::{PASSWORD, csrf_in, get_with, make_user, post_with, signed_in};

@@ -2,7 +2,7 @@
 //! strict JSON bodies, every API error as JSON and every page error as HTML, a failed
 //! export as an error, and a flood of refusals kept out of the audit trail.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, org_json};
 use reqwest::StatusCode;

@@ -1,0 +1,4 @@
+//! The demo data's tests in one binary: loading it, and the hub structure it builds.
+
+mod load;
+mod structure;

@@ -1,0 +1,13 @@
+//! Every storage test in one binary (one link instead of one per file): the
+//! conformance stories, each capability's store, the audit chain, accounts, the
+//! migration parity check. Each file is a module named for what it tests.
+
+mod audit_accounts;
+mod collation;
+mod conformance;
+mod file_modes;
+mod hubs;
+mod login_lockout;
+mod migration_parity;
+mod parks;
+mod party;

@@ -1,0 +1,33 @@
+//! Every HTTP-level test of the web crate in one binary: one link instead of one per
+//! file (on two cores the links took most of the build), the shared fixtures compiled
+//! once. Each file is a module named for what it tests; `browser` (headless Chromium) is
+//! its own target, so that it runs apart from this crowd.
+
+#[macro_use]
+mod common;
+mod coverage_support;
+mod pages_support;
+mod parks_support;
+mod world;
+
+mod access_matrix;
+mod api_access;
+mod api_coverage;
+mod api_hubs;
+mod api_jurisdictions;
+mod api_openapi;
+mod api_organizations;
+mod api_parks;
+mod auth_boundaries;
+mod booking_settings;
+mod login_hardening;
+mod pages_accounts;
+mod pages_admin;
+mod pages_coverage;
+mod pages_forms;
+mod pages_home;
+mod pages_hubs;
+mod pages_orgs;
+mod pages_parks;
+mod review_issue4;
+mod strict_input;
