@@ -15,15 +15,7 @@ const XUANWU: &str = "320000/320100/320102/";
 const QINHUAI: &str = "320000/320100/320104/";
 
 async fn create(app: &TestApp, body: &Value) -> Value {
-    let resp = app
-        .client
-        .post(app.url("/api/v1/organizations"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::CREATED);
-    resp.json().await.unwrap()
+    app.create_org(body).await
 }
 
 async fn get(client: &reqwest::Client, url: String) -> (StatusCode, Value) {

@@ -24,16 +24,10 @@ fn is_html(r: &reqwest::Response) -> bool {
 }
 
 async fn create(app: &TestApp, body: &Value) -> String {
-    let r = app
-        .client
-        .post(app.url("/api/v1/organizations"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let v: Value = r.json().await.unwrap();
-    v["id"].as_str().unwrap().to_string()
+    app.create_org(body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 async fn get_json(c: &reqwest::Client, url: String) -> Value {
@@ -130,13 +124,7 @@ http_test!(
         body["name"] = json!(12);
         body["address"] = json!(12345);
         body["volunteers"] = json!("10");
-        let r = app
-            .client
-            .post(app.url("/api/v1/organizations"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json("/api/v1/organizations", &body).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let v: Value = r.json().await.unwrap();
         for f in ["name", "address", "volunteers"] {
@@ -245,13 +233,7 @@ http_test!(
         assert!(is_html(&r));
         // 413: a body over 2 MiB.
         let huge = json!({"name": "x".repeat(3 * 1024 * 1024)});
-        let r = app
-            .client
-            .post(app.url("/api/v1/organizations"))
-            .json(&huge)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json("/api/v1/organizations", &huge).await;
         expect_json_error(r, 413, "payload_too_large", None).await;
         let r = app
             .anon
@@ -347,13 +329,7 @@ http_test!(
         // And the server does refuse them.
         let mut body = org_json(9);
         body["colour"] = json!("red");
-        let r = app
-            .client
-            .post(app.url("/api/v1/organizations"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_json("/api/v1/organizations", &body).await;
         expect_json_error(r, 422, "validation_failed", Some("colour")).await;
     }
 );

@@ -90,6 +90,23 @@ impl TestApp {
         (user, token)
     }
 
+    /// `POST path` with a JSON body, as the admin.
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("the app answers")
+    }
+
+    /// Registers an organization as the admin and returns the record.
+    pub async fn create_org(&self, body: &serde_json::Value) -> serde_json::Value {
+        let r = self.post_json("/api/v1/organizations", body).await;
+        assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+        r.json().await.expect("a JSON record")
+    }
+
     /// The audit records of `action` (exact, or a prefix ending in `.`), newest first.
     pub async fn audit_records(
         &self,
