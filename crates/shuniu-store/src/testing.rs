@@ -10,6 +10,21 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection};
 
 use crate::Store;
+use crate::accounts::NewUser;
+
+/// An account of `role` bound to nothing, named `name`, with `password_hash` stored as
+/// given; bindings and flags are set with struct-update syntax where a test needs them.
+pub fn new_user(name: &str, role: shuniu_domain::access::Role, password_hash: &str) -> NewUser {
+    NewUser {
+        username: shuniu_domain::accounts::Username::parse(name).expect("a valid user name"),
+        display_name: name.to_string(),
+        role,
+        jurisdiction_code: None,
+        organization_id: None,
+        password_hash: password_hash.to_string(),
+        must_change_password: false,
+    }
+}
 
 /// Which engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use shuniu_domain::access::Role;
-use shuniu_domain::accounts::{LoginState, Username};
+use shuniu_domain::accounts::LoginState;
 use shuniu_domain::audit::{AuditEvent, BreakKind, CheckpointError, CheckpointFinding, Outcome};
 use shuniu_domain::codes::Uscc;
 use shuniu_domain::registry::{OrganizationData, OrganizationDraft};
@@ -36,13 +36,9 @@ fn ctx() -> WriteCtx {
 
 fn user(name: &str, role: Role) -> NewUser {
     NewUser {
-        username: Username::parse(name).unwrap(),
         display_name: name.to_uppercase(),
-        role,
-        jurisdiction_code: None,
-        organization_id: None,
-        password_hash: "$argon2id$fake".into(),
         must_change_password: true,
+        ..shuniu_store::testing::new_user(name, role, "$argon2id$fake")
     }
 }
 
@@ -52,6 +48,13 @@ async fn raw(store: &Store, sql: &str) -> Result<(), String> {
         .execute_raw_for_tests(sql)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// A trail of records, with the append-only triggers removed as an attacker with DDL
+/// rights would: what the tamper tests start from.
+async fn trail_open_to_tampering(store: &Store) {
+    make_trail(store).await;
+    store.disable_audit_guard_for_tests().await;
 }
 
 async fn make_trail(store: &Store) -> Vec<uuid::Uuid> {
@@ -152,8 +155,7 @@ both_backends!(
 );
 
 both_backends!(verify_finds_an_altered_record, |store: Store| async move {
-    make_trail(&store).await;
-    store.disable_audit_guard_for_tests().await;
+    trail_open_to_tampering(&store).await;
     raw(&store, "UPDATE audit_log SET details = '{}' WHERE seq = 3")
         .await
         .unwrap();
@@ -165,8 +167,7 @@ both_backends!(verify_finds_an_altered_record, |store: Store| async move {
 });
 
 both_backends!(verify_finds_a_deleted_record, |store: Store| async move {
-    make_trail(&store).await;
-    store.disable_audit_guard_for_tests().await;
+    trail_open_to_tampering(&store).await;
     raw(&store, "DELETE FROM audit_log WHERE seq = 2")
         .await
         .unwrap();
@@ -180,8 +181,7 @@ both_backends!(verify_finds_a_deleted_record, |store: Store| async move {
 });
 
 both_backends!(verify_finds_an_inserted_record, |store: Store| async move {
-    make_trail(&store).await;
-    store.disable_audit_guard_for_tests().await;
+    trail_open_to_tampering(&store).await;
     // Make room at 3 and insert a record that copies record 3's links.
     raw(
         &store,
@@ -211,8 +211,7 @@ both_backends!(verify_finds_an_inserted_record, |store: Store| async move {
 both_backends!(
     verify_finds_records_cut_off_the_end,
     |store: Store| async move {
-        make_trail(&store).await;
-        store.disable_audit_guard_for_tests().await;
+        trail_open_to_tampering(&store).await;
         raw(&store, "DELETE FROM audit_log WHERE seq = 5")
             .await
             .unwrap();
@@ -458,8 +457,7 @@ both_backends!(
 both_backends!(
     cutting_the_end_and_rewriting_the_head_is_found,
     |store: Store| async move {
-        make_trail(&store).await;
-        store.disable_audit_guard_for_tests().await;
+        trail_open_to_tampering(&store).await;
         raw(&store, "DELETE FROM audit_log WHERE seq > 3")
             .await
             .unwrap();

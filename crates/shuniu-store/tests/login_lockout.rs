@@ -4,22 +4,13 @@
 
 use chrono::Duration;
 use shuniu_domain::access::Role;
-use shuniu_domain::accounts::{LockoutPolicy, LoginState, Username};
-use shuniu_store::accounts::NewUser;
+use shuniu_domain::accounts::{LockoutPolicy, LoginState};
 use shuniu_store::{Store, WriteCtx, both_backends};
 
 async fn member(store: &Store, name: &str) -> uuid::Uuid {
     store
         .create_user(
-            &NewUser {
-                username: Username::parse(name).unwrap(),
-                display_name: name.into(),
-                role: Role::Expert,
-                jurisdiction_code: None,
-                organization_id: None,
-                password_hash: "$argon2id$fake".into(),
-                must_change_password: false,
-            },
+            &shuniu_store::testing::new_user(name, Role::Expert, "$argon2id$fake"),
             WriteCtx::system("test"),
         )
         .await

@@ -91,7 +91,14 @@ http_test!(
     a_stray_authorization_header_is_ignored_on_pages_only,
     |app: TestApp| async move {
         for scheme in ["Basic dXNlcjpwYXNz", "Bearer not-a-token", "Negotiate abc"] {
-            for path in ["/", "/organizations", "/login"] {
+            // Pages ignore the header; the API refuses what is not a valid token.
+            for (path, expected) in [
+                ("/", StatusCode::OK),
+                ("/organizations", StatusCode::OK),
+                ("/login", StatusCode::OK),
+                ("/api/v1/me", StatusCode::UNAUTHORIZED),
+                ("/api/v1/organizations", StatusCode::UNAUTHORIZED),
+            ] {
                 let r = app
                     .anon
                     .get(app.url(path))
@@ -99,17 +106,7 @@ http_test!(
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status(), StatusCode::OK, "{scheme} on {path}");
-            }
-            for path in ["/api/v1/me", "/api/v1/organizations"] {
-                let r = app
-                    .anon
-                    .get(app.url(path))
-                    .header(AUTHORIZATION, scheme)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{scheme} on {path}");
+                assert_eq!(r.status(), expected, "{scheme} on {path}");
             }
         }
     }

@@ -10,9 +10,9 @@ use common::{TestApp, spawn_app_with_auth};
 use pages_support::accounts::*;
 use reqwest::StatusCode;
 use shuniu_domain::access::Role;
-use shuniu_domain::accounts::{LockoutPolicy, Username};
+use shuniu_domain::accounts::LockoutPolicy;
 use shuniu_store::WriteCtx;
-use shuniu_store::accounts::{NewUser, User};
+use shuniu_store::accounts::User;
 use shuniu_store::testing::TestBackend;
 use shuniu_web::auth::AuthSettings;
 use shuniu_web::throttle::LoginLimits;
@@ -76,15 +76,7 @@ pub async fn cheap_user(app: &TestApp, name: &str, password: &str) -> User {
         .to_string();
     app.store
         .create_user(
-            &NewUser {
-                username: Username::parse(name).unwrap(),
-                display_name: name.into(),
-                role: Role::Expert,
-                jurisdiction_code: None,
-                organization_id: None,
-                password_hash: hash,
-                must_change_password: false,
-            },
+            &shuniu_store::testing::new_user(name, Role::Expert, &hash),
             WriteCtx::system("test"),
         )
         .await

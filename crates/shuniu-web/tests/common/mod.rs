@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 use shuniu_domain::access::Role;
-use shuniu_domain::accounts::Username;
 use shuniu_store::accounts::NewUser;
 use shuniu_store::testing::{TestBackend, fresh_store};
 use shuniu_store::{Store, WriteCtx};
@@ -63,14 +62,10 @@ impl TestApp {
             .store
             .create_user(
                 &NewUser {
-                    username: Username::parse(username).unwrap(),
-                    display_name: username.to_string(),
-                    role,
                     jurisdiction_code: jurisdiction.map(String::from),
                     organization_id: organization,
                     // Token-authenticated test users never log in with a password.
-                    password_hash: "$argon2id$not-a-hash".into(),
-                    must_change_password: false,
+                    ..shuniu_store::testing::new_user(username, role, "$argon2id$not-a-hash")
                 },
                 WriteCtx::system("test"),
             )
