@@ -172,14 +172,60 @@ impl AppError {
     }
 }
 
-/// Default rendering: JSON (the API). Pages render their own error views.
+/// An error a handler returns is rendered at the edge, not here: the `guard` layer
+/// knows the request, so it answers JSON in the API caller's language under `/api/`
+/// and the HTML error page (in the page's language, with the caller's navigation)
+/// elsewhere. Handlers therefore just use `?`. The body set here (JSON, English) is only
+/// what a router without that layer (a unit test) would see.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
-            tracing::error!(error = %e, "internal error");
-        }
         let mut res = (self.status(), Json(self.json_body(Lang::En))).into_response();
         self.add_retry_after(&mut res);
+        res.extensions_mut()
+            .insert(RenderLater(std::sync::Arc::new(self)));
+        res
+    }
+}
+
+/// Marks a response whose body the `guard` layer renders from this error.
+#[derive(Debug, Clone)]
+pub struct RenderLater(pub std::sync::Arc<AppError>);
+
+impl RenderLater {
+    /// The error of a response a handler answered with `Err(AppError)`, if any.
+    pub fn take(res: &mut Response) -> Option<std::sync::Arc<AppError>> {
+        res.extensions_mut().remove::<RenderLater>().map(|r| r.0)
+    }
+}
+
+/// Marks a page's `403`/`404` that the policy decided (not a CSRF failure), so that
+/// the `record_denials` layer audits it.
+#[derive(Debug, Clone, Copy)]
+pub struct Denied;
+
+/// What a page handler returns when it does not render its page: `Result<Response,
+/// PageError>` and `?` on any service call. The error page (or the login redirect for
+/// an anonymous caller) is rendered by the `guard` layer in the caller's language;
+/// a refusal of the policy is also recorded in the audit trail.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+/// The result of a page handler.
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let denied = matches!(self.0, AppError::Forbidden | AppError::Hidden);
+        let mut res = self.0.into_response();
+        if denied {
+            res.extensions_mut().insert(Denied);
+        }
         res
     }
 }

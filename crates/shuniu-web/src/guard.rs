@@ -23,6 +23,7 @@ use shuniu_domain::FieldErrors;
 
 use crate::api::error::{ApiError, api_lang_of};
 use crate::api::input::{control_chars_error, has_control_chars};
+use crate::error::RenderLater;
 use crate::{AppError, AppState};
 
 /// The longest address (path and query) served. Far above any link the application
@@ -113,6 +114,20 @@ async fn refuse(state: &AppState, parts: &mut Parts, err: AppError) -> Response 
     }
 }
 
+/// The answer to an error a handler returned: JSON in the API caller's language, or
+/// the error page with the caller's navigation (the language switch comes back to the
+/// page that failed).
+async fn render_handler_error(state: &AppState, parts: &mut Parts, err: &AppError) -> Response {
+    if is_api(parts.uri.path()) {
+        let lang = api_lang_of(parts);
+        let mut res = crate::api::error::api_error_response(err, lang);
+        err.add_retry_after(&mut res);
+        res
+    } else {
+        crate::pages::handler_error_page(state, parts, err).await
+    }
+}
+
 fn control_chars_in(name: String) -> AppError {
     AppError::Validation(FieldErrors::single(&name, control_chars_error()))
 }
@@ -167,12 +182,22 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     {
         probe.extensions_mut().insert(*c);
     }
-    let res = next.run(Request::from_parts(parts, body)).await;
-    if !needs_a_body(&res, api) {
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    let handler_error = RenderLater::take(&mut res);
+    if handler_error.is_none() && !needs_a_body(&res, api) {
         return res;
     }
     let status = res.status();
     let (mut probe_parts, ()) = probe.into_parts();
+    if let Some(err) = handler_error {
+        // Rendered whole from the error: its status (a page's 401 is a redirect to
+        // the login page), `Retry-After` and `WWW-Authenticate` come with it.
+        let mut rendered = render_handler_error(&state, &mut probe_parts, &err).await;
+        for v in res.headers().get_all(header::SET_COOKIE) {
+            rendered.headers_mut().append(header::SET_COOKIE, v.clone());
+        }
+        return rendered;
+    }
     let mut replaced = refuse(&state, &mut probe_parts, AppError::Http(status)).await;
     *replaced.status_mut() = status;
     for name in KEPT_HEADERS {

@@ -16,6 +16,7 @@ pub mod api;
 pub mod audit_export;
 pub mod auth;
 pub mod error;
+pub mod extract;
 pub mod guard;
 pub mod hashing;
 pub mod hubs;
@@ -28,7 +29,7 @@ pub mod registry;
 pub mod routes;
 pub mod throttle;
 
-pub use error::AppError;
+pub use error::{AppError, PageError, PageResult};
 
 /// What every handler can reach.
 #[derive(Clone)]

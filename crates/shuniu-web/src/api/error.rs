@@ -42,20 +42,26 @@ pub struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self.error {
-            tracing::error!(error = %e, "internal error");
-        }
-        let mut resp = (self.error.status(), Json(self.error.json_body(self.lang))).into_response();
+        let mut resp = api_error_response(&self.error, self.lang);
         self.error.add_retry_after(&mut resp);
-        // RFC 6750: a 401 names the scheme the client should use.
-        if resp.status() == axum::http::StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Bearer realm=\"shuniu\""),
-            );
-        }
         resp
     }
+}
+
+/// The JSON answer to `error`, messages in `lang` (without `Retry-After`).
+pub fn api_error_response(error: &AppError, lang: Lang) -> Response {
+    if let AppError::Internal(e) = error {
+        tracing::error!(error = %e, "internal error");
+    }
+    let mut resp = (error.status(), Json(error.json_body(lang))).into_response();
+    // RFC 6750: a 401 names the scheme the client should use.
+    if resp.status() == axum::http::StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer realm=\"shuniu\""),
+        );
+    }
+    resp
 }
 
 /// `result.in_lang(lang)?` in a handler: errors answer in the caller's language.

@@ -257,9 +257,7 @@ struct ErrorPage {
     details: Vec<String>,
 }
 
-/// Marks a page's `403` (the policy said no) so that [`record_denials`] audits it.
-#[derive(Debug, Clone, Copy)]
-struct Denied;
+use crate::error::Denied;
 
 /// Records every permission denial of a page (`403` from the policy, not a CSRF
 /// failure) in the audit trail as `access.denied`: method, path and who asked.
@@ -317,6 +315,28 @@ pub(crate) async fn error_page_for(
         Err(_) => ui,
     };
     error_page(&ui, err)
+}
+
+/// The HTML error page for an error a page handler returned (`PageError`): like
+/// [`error_page_for`], but the language switch comes back to the page that failed.
+pub(crate) async fn handler_error_page(
+    state: &AppState,
+    parts: &mut Parts,
+    err: &AppError,
+) -> Response {
+    let here = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| p.len() <= 512)
+        .unwrap_or("/")
+        .to_string();
+    let ui = Ui::new(lang_of(parts), here);
+    let ui = match Caller::from_request_parts(parts, state).await {
+        Ok(c) => ui.for_caller(&c),
+        Err(_) => ui,
+    };
+    error_page_inner(&ui, err)
 }
 
 /// The HTML page for an error, in the user's language.
