@@ -1,16 +1,15 @@
 //! Extractors every capability uses, so that a handler is parse → ask → call → render:
-//! record ids in the path, CSRF-checked forms, strict JSON bodies. Each rejects with
+//! record ids and codes in the path, CSRF-checked forms, query parameters. Each rejects with
 //! an [`AppError`] that the `guard` layer renders for the caller (JSON in the API
 //! caller's language, or the error page).
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum_extra::extract::Form;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::api::input;
 use crate::auth::{CSRF_FIELD, Caller};
 use crate::error::PageError;
 use crate::{AppError, AppState};
@@ -86,20 +85,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CheckedForm<T> {
     }
 }
 
-/// A strict JSON object body (see [`input`]): not an object, a duplicate key or
-/// broken JSON is a `422` naming the problem.
-pub struct JsonObject(pub serde_json::Map<String, serde_json::Value>);
-
-impl<S: Send + Sync> FromRequest<S> for JsonObject {
-    type Rejection = AppError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| AppError::Http(e.status()))?;
-        input::object(&bytes)
-            .map(JsonObject)
-            .map_err(AppError::Validation)
-    }
+/// A malformed query (a number that is not one, an unknown value): `422` naming
+/// `query`. For handlers that authorize before they read their parameters.
+pub fn bad_query(e: axum::extract::rejection::QueryRejection) -> AppError {
+    AppError::Validation(shuniu_domain::FieldErrors::single(
+        "query",
+        shuniu_domain::FieldError::new("查询参数无效", format!("is malformed: {e}")),
+    ))
 }
 
 /// Query parameters of an API list: a malformed query (a number that is not one, an
@@ -111,12 +103,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let axum::extract::Query(q) = axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
-            .map_err(|e| {
-                AppError::Validation(shuniu_domain::FieldErrors::single(
-                    "query",
-                    shuniu_domain::FieldError::new("查询参数无效", format!("is malformed: {e}")),
-                ))
-            })?;
+            .map_err(bad_query)?;
         Ok(ApiQuery(q))
     }
 }
+
+/// The text of a path with one parameter that is not a record id (a jurisdiction
+/// code): a missing or undecodable one names nothing, `404`.
+pub struct PathCode(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathCode {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Path(code) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        Ok(PathCode(code))
+    }
+}
+
+/// The body of a form that carries nothing but its CSRF token (a button).
+#[derive(Debug, serde::Deserialize)]
+pub struct NoFields {}

@@ -75,6 +75,26 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
+/// The caller of an API operation that needs an account: anonymous is a `401` (with
+/// `WWW-Authenticate: Bearer`), before anything of the request is looked at.
+#[derive(Debug, Clone)]
+pub struct ApiAccount(pub Caller);
+
+impl FromRequestParts<AppState> for ApiAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ApiCaller(caller) = ApiCaller::from_request_parts(parts, state).await?;
+        match require_account(&caller) {
+            Ok(()) => Ok(ApiAccount(caller)),
+            Err(error) => Err(ApiError {
+                error,
+                lang: api_lang_of(parts),
+            }),
+        }
+    }
+}
+
 /// A phone number as text, masked (`138****8000`) unless `visible`. Text that does
 /// not parse as a phone is masked character-wise all the same.
 pub fn phone_text(phone: &str, visible: bool) -> String {

@@ -19,7 +19,7 @@ use shuniu_store::AuditFilter;
 use utoipa::ToSchema;
 
 use super::access::{ApiCaller, note_denial};
-use super::error::{ApiError, ApiLang, ErrorBody, InLang};
+use super::error::ErrorBody;
 use crate::auth::Caller;
 use crate::{AppError, AppState};
 
@@ -141,12 +141,7 @@ async fn filter_for(
     what: &str,
 ) -> Result<(AuditFilter, u32, u32), AppError> {
     let prefix = note_denial(s, caller, what, "audit_log".into(), scope(caller)).await?;
-    let Query(q) = q.map_err(|e| {
-        AppError::Validation(FieldErrors::single(
-            "query",
-            FieldError::new("查询参数无效", format!("is malformed: {e}")),
-        ))
-    })?;
+    let Query(q) = q.map_err(crate::extract::bad_query)?;
     let (mut filter, page, per_page) = q.parse()?;
     filter.path_prefix = prefix;
     Ok((filter, page, per_page))
@@ -233,18 +228,11 @@ pub struct AuditPage {
 )]
 pub async fn list(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
     q: Result<Query<AuditQuery>, QueryRejection>,
-) -> Result<Json<AuditPage>, ApiError> {
-    let (filter, page, per_page) = filter_for(&s, &caller, q, "audit.read")
-        .await
-        .in_lang(lang)?;
-    let p = s
-        .store
-        .audit_page(&filter, page, per_page)
-        .await
-        .in_lang(lang)?;
+) -> Result<Json<AuditPage>, AppError> {
+    let (filter, page, per_page) = filter_for(&s, &caller, q, "audit.read").await?;
+    let p = s.store.audit_page(&filter, page, per_page).await?;
     Ok(Json(AuditPage {
         items: p.items.into_iter().map(AuditEntry::from).collect(),
         total: p.total,
@@ -339,13 +327,10 @@ fn csv_chunk(rows: &[AuditRecord], header: bool) -> Result<Vec<u8>, csv::Error> 
 )]
 pub async fn export(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
     q: Result<Query<AuditQuery>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let (filter, _, _) = filter_for(&s, &caller, q, "audit.export")
-        .await
-        .in_lang(lang)?;
+) -> Result<Response, AppError> {
+    let (filter, _, _) = filter_for(&s, &caller, q, "audit.export").await?;
     let details = serde_json::json!({
         "format": "csv",
         "filter": {
@@ -364,11 +349,8 @@ pub async fn export(
             Outcome::Success,
             details.to_string(),
         ))
-        .await
-        .in_lang(lang)?;
-    let body = crate::audit_export::csv_body(s.store.clone(), filter, CHUNK, csv_chunk)
-        .await
-        .in_lang(lang)?;
+        .await?;
+    let body = crate::audit_export::csv_body(s.store.clone(), filter, CHUNK, csv_chunk).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -424,15 +406,12 @@ pub struct VerifyResult {
 )]
 pub async fn verify(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-) -> Result<Json<VerifyResult>, ApiError> {
+) -> Result<Json<VerifyResult>, AppError> {
     // The chain spans every jurisdiction: the policy keeps verifying to admins.
     let whole = caller.require(Action::VerifyAudit, &Resource::AuditTrail);
-    note_denial(&s, &caller, "audit.verify", "audit_log".into(), whole)
-        .await
-        .in_lang(lang)?;
-    let r = s.store.audit_verify().await.in_lang(lang)?;
+    note_denial(&s, &caller, "audit.verify", "audit_log".into(), whole).await?;
+    let r = s.store.audit_verify().await?;
     Ok(Json(VerifyResult {
         verified: r.verified,
         first_break: r.first_break.map(|b| ChainBreakBody {

@@ -4,12 +4,13 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use shuniu_domain::FieldErrors;
 use shuniu_domain::hubs::Hub;
 use shuniu_domain::jurisdiction::Jurisdiction;
 use shuniu_domain::party::{
@@ -17,15 +18,15 @@ use shuniu_domain::party::{
     org_covered, work_covered,
 };
 use shuniu_domain::registry::Organization;
-use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{ChildCoverage, CoverageScope, Gap, Page};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::{ApiCaller, note_denial, require_account};
-use super::error::{ApiError, ApiLang, ErrorBody, InLang};
+use super::access::{ApiAccount, ApiCaller, note_denial};
+use super::error::ErrorBody;
 use super::input::{self, Mode};
 use super::schema;
+use crate::extract::{ApiQuery, PathCode, RecordId, bad_query};
 use crate::party::{self, GapQuery, InstructorQuery, PartyView};
 use crate::routes::Routes;
 use crate::{AppError, AppState};
@@ -391,13 +392,6 @@ pub struct PartyUpdate {
     pub instructor_id: Option<Uuid>,
 }
 
-fn bad_query(e: QueryRejection) -> AppError {
-    AppError::Validation(FieldErrors::single(
-        "query",
-        FieldError::new("查询参数无效", format!("is malformed: {e}")),
-    ))
-}
-
 fn party_draft(body: &serde_json::Map<String, Value>) -> (PartyBuildingDraft, FieldErrors) {
     let mut e = FieldErrors::new();
     input::unknown_fields(
@@ -444,11 +438,6 @@ fn instructor_draft(body: &serde_json::Map<String, Value>) -> (InstructorDraft, 
     (d, e)
 }
 
-fn parse_org_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, AppError> {
-    let Path(id) = id.map_err(|_| AppError::NotFound)?;
-    Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)
-}
-
 /// An organization's party building: party organization, party members, instructor.
 /// Public; the instructor's phone is masked unless the caller may see personal data.
 #[utoipa::path(
@@ -466,12 +455,10 @@ fn parse_org_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, AppErro
 )]
 pub async fn get_party(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<PartyRecord>, ApiError> {
-    let id = parse_org_id(id).in_lang(lang)?;
-    let v = party::view(&s.store, &caller, id).await.in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<PartyRecord>, AppError> {
+    let v = party::view(&s.store, &caller, id).await?;
     Ok(Json(PartyRecord::from(&v)))
 }
 
@@ -495,14 +482,11 @@ pub async fn get_party(
 )]
 pub async fn set_party(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<PartyRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_org_id(id).in_lang(lang)?;
-    crate::registry::get(&s.store, id).await.in_lang(lang)?;
+) -> Result<Json<PartyRecord>, AppError> {
+    crate::registry::get(&s.store, id).await?;
     let (draft, found) = match input::object(&body) {
         Ok(b) => party_draft(&b),
         Err(e) => (PartyBuildingDraft::default(), e),
@@ -515,9 +499,8 @@ pub async fn set_party(
         format!("organization:{id}"),
         r,
     )
-    .await
-    .in_lang(lang)?;
-    let v = party::view(&s.store, &caller, id).await.in_lang(lang)?;
+    .await?;
+    let v = party::view(&s.store, &caller, id).await?;
     Ok(Json(PartyRecord::from(&v)))
 }
 
@@ -538,15 +521,10 @@ pub async fn set_party(
 )]
 pub async fn list_instructors(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    q: Result<Query<InstructorQuery>, QueryRejection>,
-) -> Result<Json<InstructorPage>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let Query(q) = q.map_err(bad_query).in_lang(lang)?;
-    let l = party::instructors(&s.store, &caller, &q)
-        .await
-        .in_lang(lang)?;
+    ApiAccount(caller): ApiAccount,
+    ApiQuery(q): ApiQuery<InstructorQuery>,
+) -> Result<Json<InstructorPage>, AppError> {
+    let l = party::instructors(&s.store, &caller, &q).await?;
     Ok(Json(InstructorPage {
         jurisdiction: (&l.jurisdiction).into(),
         items: l
@@ -578,19 +556,15 @@ pub async fn list_instructors(
 )]
 pub async fn create_instructor(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
+    ApiAccount(caller): ApiAccount,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
+) -> Result<Response, AppError> {
     let (draft, found) = match input::object(&body) {
         Ok(b) => instructor_draft(&b),
         Err(e) => (InstructorDraft::default(), e),
     };
     let r = party::create_instructor(&s.store, &caller, &draft, found).await;
-    let i = note_denial(&s, &caller, "instructor.create", "instructor:new".into(), r)
-        .await
-        .in_lang(lang)?;
+    let i = note_denial(&s, &caller, "instructor.create", "instructor:new".into(), r).await?;
     Ok((
         StatusCode::CREATED,
         Json(InstructorRecord::for_caller(&i, true)),
@@ -615,15 +589,10 @@ pub async fn create_instructor(
 )]
 pub async fn jurisdiction_coverage(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    code: Result<Path<String>, PathRejection>,
-) -> Result<Json<CoverageReport>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let Path(code) = code.map_err(|_| AppError::NotFound).in_lang(lang)?;
-    let r = party::jurisdiction_report(&s.store, &caller, &code)
-        .await
-        .in_lang(lang)?;
+    ApiAccount(caller): ApiAccount,
+    PathCode(code): PathCode,
+) -> Result<Json<CoverageReport>, AppError> {
+    let r = party::jurisdiction_report(&s.store, &caller, &code).await?;
     Ok(Json(CoverageReport {
         jurisdiction: (&r.jurisdiction).into(),
         party: r.figures.party.into(),
@@ -650,18 +619,14 @@ pub async fn jurisdiction_coverage(
 )]
 pub async fn jurisdiction_uncovered(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    code: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    PathCode(code): PathCode,
     q: Result<Query<GapQuery>, QueryRejection>,
-) -> Result<Json<UncoveredPage>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let Path(code) = code.map_err(|_| AppError::NotFound).in_lang(lang)?;
-    let j = party::report_jurisdiction(&s.store, &caller, &code)
-        .await
-        .in_lang(lang)?;
-    let Query(q) = q.map_err(bad_query).in_lang(lang)?;
-    let (gap, page, per_page) = q.parse().in_lang(lang)?;
+) -> Result<Json<UncoveredPage>, AppError> {
+    let j = party::report_jurisdiction(&s.store, &caller, &code).await?;
+    // The report is authorized (401/403/404) before its parameters are read (422).
+    let Query(q) = q.map_err(bad_query)?;
+    let (gap, page, per_page) = q.parse()?;
     let gap = gap.unwrap_or(Gap::PartyOrganization);
     let p = party::uncovered(
         &s.store,
@@ -670,8 +635,7 @@ pub async fn jurisdiction_uncovered(
         page,
         per_page,
     )
-    .await
-    .in_lang(lang)?;
+    .await?;
     Ok(Json(UncoveredPage::new(gap, &p)))
 }
 
@@ -693,26 +657,20 @@ pub async fn jurisdiction_uncovered(
 )]
 pub async fn hub_coverage(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    PathCode(id): PathCode,
     q: Result<Query<GapQuery>, QueryRejection>,
-) -> Result<Json<HubCoverageReport>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let Path(id) = id.map_err(|_| AppError::NotFound).in_lang(lang)?;
-    let hub = party::report_hub(&s.store, &caller, &id)
-        .await
-        .in_lang(lang)?;
-    let Query(q) = q.map_err(bad_query).in_lang(lang)?;
-    let (gap, page, per_page) = q.parse().in_lang(lang)?;
+) -> Result<Json<HubCoverageReport>, AppError> {
+    let hub = party::report_hub(&s.store, &caller, &id).await?;
+    // The report is authorized (401/403/404) before its parameters are read (422).
+    let Query(q) = q.map_err(bad_query)?;
+    let (gap, page, per_page) = q.parse()?;
     let scope = CoverageScope::Hub(hub.id);
-    let f = party::figures(&s.store, &scope).await.in_lang(lang)?;
+    let f = party::figures(&s.store, &scope).await?;
     let uncovered = match gap {
         None => None,
         Some(g) => {
-            let p = party::uncovered(&s.store, &scope, g, page, per_page)
-                .await
-                .in_lang(lang)?;
+            let p = party::uncovered(&s.store, &scope, g, page, per_page).await?;
             Some(UncoveredPage::new(g, &p))
         }
     };

@@ -1,8 +1,7 @@
 //! `/api/v1/jurisdictions`: the jurisdiction tree with live counts per subtree.
 
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::jurisdiction::Jurisdiction;
@@ -10,8 +9,9 @@ use shuniu_store::Store;
 use utoipa::ToSchema;
 
 use super::access::ApiCaller;
-use super::error::{ApiError, ApiLang, ErrorBody, InLang};
+use super::error::ErrorBody;
 use super::schema;
+use crate::extract::PathCode;
 use crate::{AppError, AppState};
 
 /// A child node with the totals of its own subtree.
@@ -102,15 +102,12 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
 )]
 pub async fn roots(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-) -> Result<Json<Vec<JurisdictionNode>>, ApiError> {
+) -> Result<Json<Vec<JurisdictionNode>>, AppError> {
     let mut out = Vec::new();
-    for j in s.store.jurisdiction_roots().await.in_lang(lang)? {
-        caller
-            .require(Action::Read, &Resource::Jurisdiction { path: &j.path })
-            .in_lang(lang)?;
-        out.push(node(&s.store, j).await.in_lang(lang)?);
+    for j in s.store.jurisdiction_roots().await? {
+        caller.require(Action::Read, &Resource::Jurisdiction { path: &j.path })?;
+        out.push(node(&s.store, j).await?);
     }
     Ok(Json(out))
 }
@@ -131,20 +128,14 @@ pub async fn roots(
 )]
 pub async fn one(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    code: Result<Path<String>, PathRejection>,
-) -> Result<Json<JurisdictionNode>, ApiError> {
-    let Path(code) = code.map_err(|_| AppError::NotFound).in_lang(lang)?;
+    PathCode(code): PathCode,
+) -> Result<Json<JurisdictionNode>, AppError> {
     let j = s
         .store
         .jurisdiction(code.trim())
-        .await
-        .in_lang(lang)?
-        .ok_or(AppError::NotFound)
-        .in_lang(lang)?;
-    caller
-        .require(Action::Read, &Resource::Jurisdiction { path: &j.path })
-        .in_lang(lang)?;
-    Ok(Json(node(&s.store, j).await.in_lang(lang)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    caller.require(Action::Read, &Resource::Jurisdiction { path: &j.path })?;
+    Ok(Json(node(&s.store, j).await?))
 }

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::{ApiCaller, require_account};
-use super::error::{ApiError, ApiLang, ErrorBody, InLang};
+use super::access::ApiAccount;
+use super::error::ErrorBody;
 use crate::AppError;
 
 /// The calling account: who it is, its role and what the role is bound to.
@@ -50,16 +50,8 @@ pub struct Bindings {
         (status = 401, description = "No valid API token", body = ErrorBody),
     )
 )]
-pub async fn me(
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-) -> Result<Json<Me>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let u = caller
-        .user
-        .as_ref()
-        .ok_or(AppError::Unauthenticated)
-        .in_lang(lang)?;
+pub async fn me(ApiAccount(caller): ApiAccount) -> Result<Json<Me>, AppError> {
+    let u = caller.user.as_ref().ok_or(AppError::Unauthenticated)?;
     Ok(Json(Me {
         username: u.username.clone(),
         display_name: u.display_name.clone(),

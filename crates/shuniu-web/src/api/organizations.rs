@@ -2,23 +2,23 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
+use shuniu_domain::FieldErrors;
 use shuniu_domain::registry::{Organization, StatusChange};
-use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{OrgChange, Page};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::{self, ApiCaller, note_denial, phone_text, require_account};
-use super::error::{ApiError, ApiLang, ErrorBody, InLang};
+use super::access::{self, ApiAccount, ApiCaller, note_denial, phone_text};
+use super::error::ErrorBody;
 use super::input::{self, Mode};
 use super::schema;
 use crate::auth::Caller;
+use crate::extract::{ApiQuery, RecordId};
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, today};
 
@@ -297,16 +297,6 @@ impl ChangeRecord {
     }
 }
 
-/// An id that is not a UUID names no organization: `404`, like an unknown one.
-fn parse_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, AppError> {
-    let Path(id) = id.map_err(|_| AppError::NotFound)?;
-    Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)
-}
-
-fn body_object(body: &Bytes) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
-    input::object(body).map_err(AppError::Validation)
-}
-
 /// The record as this caller may see it.
 async fn record(
     s: &AppState,
@@ -334,33 +324,21 @@ async fn record(
 )]
 pub async fn list(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    q: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<OrganizationPage>, ApiError> {
-    let Query(q) = q
-        .map_err(|e| {
-            AppError::Validation(FieldErrors::single(
-                "query",
-                FieldError::new("查询参数无效", format!("is malformed: {e}")),
-            ))
-        })
-        .in_lang(lang)?;
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<OrganizationPage>, AppError> {
     // A well-formed code that is not in the tree is a bad filter value too.
     if let Ok((filter, _, _)) = q.parse()
         && let Some(code) = &filter.jurisdiction
-        && s.store.jurisdiction(code).await.in_lang(lang)?.is_none()
+        && s.store.jurisdiction(code).await?.is_none()
     {
         return Err(AppError::Validation(FieldErrors::single(
             "jurisdiction",
             registry::unknown_jurisdiction(),
-        )))
-        .in_lang(lang);
+        )));
     }
-    let page = registry::list(&s.store, &q).await.in_lang(lang)?;
-    let visible = registry::personal_data_visible(&s.store, &caller, &page.items)
-        .await
-        .in_lang(lang)?;
+    let page = registry::list(&s.store, &q).await?;
+    let visible = registry::personal_data_visible(&s.store, &caller, &page.items).await?;
     Ok(Json(OrganizationPage::for_caller(&page, &visible)))
 }
 
@@ -383,12 +361,10 @@ pub async fn list(
 )]
 pub async fn create(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
+    ApiAccount(caller): ApiAccount,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    let body = input::object(&body)?;
     let (draft, found) = input::organization_draft(&body, Mode::Create);
     let created = registry::create_with(&s.store, &draft, found, &caller).await;
     let org = note_denial(
@@ -398,9 +374,8 @@ pub async fn create(
         "organization:new".into(),
         created,
     )
-    .await
-    .in_lang(lang)?;
-    let rec = record(&s, &caller, &org).await.in_lang(lang)?;
+    .await?;
+    let rec = record(&s, &caller, &org).await?;
     Ok((
         StatusCode::CREATED,
         [(
@@ -428,16 +403,12 @@ pub async fn create(
 )]
 pub async fn get(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<OrganizationRecord>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let org = registry::get(&s.store, id).await.in_lang(lang)?;
-    registry::require_on(&s.store, &caller, shuniu_domain::access::Action::Read, &org)
-        .await
-        .in_lang(lang)?;
-    record(&s, &caller, &org).await.in_lang(lang)
+    RecordId(id): RecordId,
+) -> Result<Json<OrganizationRecord>, AppError> {
+    let org = registry::get(&s.store, id).await?;
+    registry::require_on(&s.store, &caller, shuniu_domain::access::Action::Read, &org).await?;
+    record(&s, &caller, &org).await
 }
 
 /// Change some fields of an organization.
@@ -460,16 +431,13 @@ pub async fn get(
 )]
 pub async fn update(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<OrganizationRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
+) -> Result<Json<OrganizationRecord>, AppError> {
     // An unknown id is a 404 whatever the body says.
-    registry::get(&s.store, id).await.in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+    registry::get(&s.store, id).await?;
+    let body = input::object(&body)?;
     let (patch, found) = input::organization_draft(&body, Mode::Patch);
     let updated = registry::update_with(&s.store, id, patch, found, &caller).await;
     let org = note_denial(
@@ -479,9 +447,8 @@ pub async fn update(
         format!("organization:{id}"),
         updated,
     )
-    .await
-    .in_lang(lang)?;
-    record(&s, &caller, &org).await.in_lang(lang)
+    .await?;
+    record(&s, &caller, &org).await
 }
 
 /// Suspend, reactivate or deregister an organization (never a hard delete).
@@ -504,15 +471,12 @@ pub async fn update(
 )]
 pub async fn change_status(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<OrganizationRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    registry::get(&s.store, id).await.in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Json<OrganizationRecord>, AppError> {
+    registry::get(&s.store, id).await?;
+    let body = input::object(&body)?;
     let mut found = FieldErrors::new();
     input::unknown_fields(&mut found, &body, &["status", "reason", "effective_on"]);
     let mut field = |name: &str| {
@@ -532,7 +496,7 @@ pub async fn change_status(
                 found.add(&f, err);
             }
         }
-        return Err(AppError::Validation(found)).in_lang(lang);
+        return Err(AppError::Validation(found));
     }
     let changed = registry::change_status(
         &s.store,
@@ -550,9 +514,8 @@ pub async fn change_status(
         format!("organization:{id}"),
         changed,
     )
-    .await
-    .in_lang(lang)?;
-    record(&s, &caller, &org).await.in_lang(lang)
+    .await?;
+    record(&s, &caller, &org).await
 }
 
 /// The change history of an organization, newest first. Public like the record
@@ -573,17 +536,13 @@ pub async fn change_status(
 )]
 pub async fn history(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<Vec<ChangeRecord>>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let org = registry::get(&s.store, id).await.in_lang(lang)?;
-    registry::require_on(&s.store, &caller, shuniu_domain::access::Action::Read, &org)
-        .await
-        .in_lang(lang)?;
-    let visible = access::visible_one(&s, &caller, &org).await.in_lang(lang)?;
-    let changes = s.store.organization_history(id).await.in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<Vec<ChangeRecord>>, AppError> {
+    let org = registry::get(&s.store, id).await?;
+    registry::require_on(&s.store, &caller, shuniu_domain::access::Action::Read, &org).await?;
+    let visible = access::visible_one(&s, &caller, &org).await?;
+    let changes = s.store.organization_history(id).await?;
     Ok(Json(
         changes
             .into_iter()

@@ -2,24 +2,22 @@
 //! with a temporary password, disabling and enabling, resetting a password.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use axum_extra::extract::Form;
-use axum_extra::extract::FormRejection;
 use serde::Deserialize;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::access::Role;
 use shuniu_domain::jurisdiction::Level;
+use uuid::Uuid;
 
-use super::account::CsrfOnly;
 use super::forms::{Field, SummaryItem, summary};
-use super::orgs::{PageLink, parse_id};
+use super::orgs::PageLink;
 use super::view::{fmt_int, jurisdiction_options, options, tree};
-use super::{Ui, error_page, render, see_other};
+use super::{Ui, render, see_other};
 use crate::accounts::{self, UserDraft};
 use crate::auth::Caller;
-use crate::{AppError, AppState, local_time};
+use crate::extract::{CheckedForm, NoFields, RecordId};
+use crate::{AppError, AppState, PageResult, local_time};
 
 const PER_PAGE: u32 = 25;
 
@@ -60,7 +58,7 @@ pub async fn users(
     ui: Ui,
     caller: Caller,
     q: Result<Query<UsersQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("users");
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let page = q
@@ -69,10 +67,7 @@ pub async fn users(
         .and_then(|p| p.parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    let p = match accounts::list_users(&s.store, &caller, page, PER_PAGE).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&ui, &e),
-    };
+    let p = accounts::list_users(&s.store, &caller, page, PER_PAGE).await?;
     // The page's bindings by name, one query for organizations and one for places.
     let org_ids: Vec<uuid::Uuid> = p.items.iter().filter_map(|u| u.organization_id).collect();
     let codes: Vec<&str> = p
@@ -80,13 +75,10 @@ pub async fn users(
         .iter()
         .filter_map(|u| u.jurisdiction_code.as_deref())
         .collect();
-    let (org_names, places) = match (
-        s.store.organization_names(&org_ids).await,
-        s.store.jurisdictions_by_codes(&codes).await,
-    ) {
-        (Ok(o), Ok(j)) => (o, j),
-        (Err(e), _) | (_, Err(e)) => return error_page(&ui, &AppError::from(e)),
-    };
+    let (org_names, places) = (
+        s.store.organization_names(&org_ids).await?,
+        s.store.jurisdictions_by_codes(&codes).await?,
+    );
     let place_names: std::collections::HashMap<&str, &str> = places
         .iter()
         .map(|j| (j.code.as_str(), j.name(ui.lang)))
@@ -164,7 +156,7 @@ pub async fn users(
         pages,
         notice,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 #[derive(Template)]
@@ -192,8 +184,6 @@ pub struct UserForm {
     jurisdiction: Option<String>,
     organization: Option<String>,
     password: Option<String>,
-    #[serde(rename = "_csrf")]
-    csrf: Option<String>,
 }
 
 impl UserForm {
@@ -209,12 +199,7 @@ impl UserForm {
     }
 }
 
-async fn user_form_page(
-    s: &AppState,
-    ui: &Ui,
-    d: &UserDraft,
-    errors: &FieldErrors,
-) -> Result<Response, AppError> {
+async fn user_form_page(s: &AppState, ui: &Ui, d: &UserDraft, errors: &FieldErrors) -> PageResult {
     let lang = ui.lang;
     let nodes = tree(&s.store, Level::Community).await?;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -266,13 +251,9 @@ async fn user_form_page(
 }
 
 /// `GET /admin/users/new`
-pub async fn new_user(State(s): State<AppState>, ui: Ui, caller: Caller) -> Response {
-    if let Err(e) = accounts::require_admin(&caller) {
-        return error_page(&ui, &e);
-    }
-    user_form_page(&s, &ui, &UserDraft::default(), &FieldErrors::new())
-        .await
-        .unwrap_or_else(|e| error_page(&ui, &e))
+pub async fn new_user(State(s): State<AppState>, ui: Ui, caller: Caller) -> PageResult {
+    accounts::require_admin(&caller)?;
+    user_form_page(&s, &ui, &UserDraft::default(), &FieldErrors::new()).await
 }
 
 /// `POST /admin/users`: 303 to the list, or the form with its errors.
@@ -280,85 +261,56 @@ pub async fn create_user(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<Form<UserForm>, FormRejection>,
-) -> Response {
+    CheckedForm(f): CheckedForm<UserForm>,
+) -> PageResult {
     let ui = ui.at("/admin/users/new");
-    if let Err(e) = accounts::require_admin(&caller) {
-        return error_page(&ui, &e);
-    }
-    let Ok(Form(f)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = caller.check_csrf(f.csrf.as_deref()) {
-        return error_page(&ui, &e);
-    }
+    accounts::require_admin(&caller)?;
     let draft = f.draft();
     match accounts::create_user(&s, &caller, &draft).await {
-        Ok(_) => see_other("/admin/users?done=created"),
-        Err(AppError::Validation(errors)) => user_form_page(&s, &ui, &draft, &errors)
-            .await
-            .unwrap_or_else(|e| error_page(&ui, &e)),
+        Ok(_) => Ok(see_other("/admin/users?done=created")),
+        Err(AppError::Validation(errors)) => user_form_page(&s, &ui, &draft, &errors).await,
         Err(AppError::Conflict { .. }) => {
             let mut errors = FieldErrors::new();
             errors.add(
                 "username",
                 shuniu_domain::FieldError::new("该用户名已被使用", "is already taken"),
             );
-            user_form_page(&s, &ui, &draft, &errors)
-                .await
-                .unwrap_or_else(|e| error_page(&ui, &e))
+            user_form_page(&s, &ui, &draft, &errors).await
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn set_disabled(
-    s: &AppState,
-    ui: &Ui,
-    caller: &Caller,
-    id: &str,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-    disabled: bool,
-) -> Response {
-    let res = async {
-        let id = parse_id(id)?;
-        accounts::require_admin_over(caller, id)?;
-        let Ok(Form(f)) = form else {
-            return Err(AppError::BadRequest("form".into()));
-        };
-        caller.check_csrf(f.csrf.as_deref())?;
-        accounts::set_disabled(&s.store, caller, id, disabled).await
-    };
-    match res.await {
-        Ok(()) => see_other(if disabled {
-            "/admin/users?done=disabled"
-        } else {
-            "/admin/users?done=enabled"
-        }),
-        Err(e) => error_page(ui, &e),
-    }
+async fn set_disabled(s: &AppState, caller: &Caller, id: Uuid, disabled: bool) -> PageResult {
+    accounts::require_admin_over(caller, id)?;
+    accounts::set_disabled(&s.store, caller, id, disabled).await?;
+    Ok(see_other(if disabled {
+        "/admin/users?done=disabled"
+    } else {
+        "/admin/users?done=enabled"
+    }))
 }
 
 /// `POST /admin/users/{id}/disable`
 pub async fn disable(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    set_disabled(&s, &ui, &caller, &id, form, true).await
+    RecordId(id): RecordId,
+    CheckedForm(NoFields {}): CheckedForm<NoFields>,
+) -> PageResult {
+    set_disabled(&s, &caller, id, true).await
 }
 
 /// `POST /admin/users/{id}/enable`
 pub async fn enable(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    set_disabled(&s, &ui, &caller, &id, form, false).await
+    RecordId(id): RecordId,
+    CheckedForm(NoFields {}): CheckedForm<NoFields>,
+) -> PageResult {
+    set_disabled(&s, &caller, id, false).await
 }
 
 #[derive(Template)]
@@ -374,18 +326,15 @@ struct ResetPage {
 #[derive(Deserialize, Default)]
 pub struct ResetForm {
     password: Option<String>,
-    #[serde(rename = "_csrf")]
-    csrf: Option<String>,
 }
 
 async fn reset_page(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
-    id: &str,
+    id: Uuid,
     errors: &FieldErrors,
-) -> Result<Response, AppError> {
-    let id = parse_id(id)?;
+) -> PageResult {
     accounts::require_admin_over(caller, id)?;
     let u = s.store.user_by_id(id).await?.ok_or(AppError::NotFound)?;
     let mut password = Field::new(ui, "password", "input", errors)
@@ -415,11 +364,9 @@ pub async fn reset_form(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
-    reset_page(&s, &ui, &caller, &id, &FieldErrors::new())
-        .await
-        .unwrap_or_else(|e| error_page(&ui, &e))
+    RecordId(id): RecordId,
+) -> PageResult {
+    reset_page(&s, &ui, &caller, id, &FieldErrors::new()).await
 }
 
 /// `POST /admin/users/{id}/password`: a temporary password, changed at next sign-in.
@@ -427,28 +374,14 @@ pub async fn reset(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<Form<ResetForm>, FormRejection>,
-) -> Response {
-    let res = async {
-        accounts::require_admin_over(&caller, parse_id(&id)?)?;
-        let Ok(Form(f)) = form else {
-            return Err(AppError::BadRequest("form".into()));
-        };
-        caller.check_csrf(f.csrf.as_deref())?;
-        accounts::reset_password(
-            &s,
-            &caller,
-            parse_id(&id)?,
-            f.password.as_deref().unwrap_or(""),
-        )
-        .await
-    };
-    match res.await {
-        Ok(()) => see_other("/admin/users?done=reset"),
-        Err(AppError::Validation(errors)) => reset_page(&s, &ui, &caller, &id, &errors)
-            .await
-            .unwrap_or_else(|e| error_page(&ui, &e)),
-        Err(e) => error_page(&ui, &e),
+    RecordId(id): RecordId,
+    CheckedForm(f): CheckedForm<ResetForm>,
+) -> PageResult {
+    accounts::require_admin_over(&caller, id)?;
+    let password = f.password.as_deref().unwrap_or("");
+    match accounts::reset_password(&s, &caller, id, password).await {
+        Ok(()) => Ok(see_other("/admin/users?done=reset")),
+        Err(AppError::Validation(errors)) => reset_page(&s, &ui, &caller, id, &errors).await,
+        Err(e) => Err(e.into()),
     }
 }
