@@ -21,8 +21,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shuniu_domain::FieldErrors;
 
-use crate::api::error::{ApiError, api_lang_of};
-use crate::api::input::{control_chars_error, has_control_chars};
+use crate::kit::api::error::{ApiError, api_lang_of};
+use crate::kit::api::input::{control_chars_error, has_control_chars};
 use crate::{AppError, AppState};
 
 /// The longest address (path and query) served. Far above any link the application
@@ -109,7 +109,7 @@ async fn refuse(state: &AppState, parts: &mut Parts, err: AppError) -> Response 
         let lang = api_lang_of(parts);
         ApiError { error: err, lang }.into_response()
     } else {
-        crate::pages::error_page_for(state, parts, &err).await
+        crate::kit::ui::error_page_for(state, parts, &err).await
     }
 }
 
