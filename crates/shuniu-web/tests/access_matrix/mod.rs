@@ -1,11 +1,26 @@
 //! The access matrix: EVERY route the application serves (taken from the route table
 //! itself, `shuniu_web::routes().list()`) × every role × in-scope, out-of-scope and
 //! unknown records, each answered with the status an explicit expectation function
-//! below says. A route the expectation function does not know fails the test, so a
-//! new route cannot escape the matrix.
+//! says. Each capability's expectations are in its own file here (`registry.rs`,
+//! `hubs.rs` …, keyed by `Capability::name`; the kit's own routes in `site.rs`), and a
+//! route is judged by the file of the capability that serves it. A route, or a
+//! capability, the expectations do not know fails the test, so a new route cannot
+//! escape the matrix.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::common;
 use crate::world;
+
+mod accounts;
+mod audit;
+mod hubs;
+mod jurisdictions;
+mod parks;
+mod party;
+mod registry;
+mod site;
 
 use common::{TestApp, org_json};
 use reqwest::{Method, StatusCode};
@@ -189,296 +204,43 @@ fn form(who: Who, known: bool, allowed: bool, ok: Exp) -> Option<Vec<Exp>> {
     }
 }
 
-/// What `method path` must answer to `who` about `rec`. `None`: the route is not
-/// known here — the test fails, naming it.
+/// Each capability's expectations, in its own file, by `Capability::name`: a new
+/// capability adds `access_matrix/<name>.rs` and one line here (the test fails until
+/// it does).
+const EXPECTATIONS: &[(&str, Expect)] = &[
+    ("registry", registry::expect),
+    ("jurisdictions", jurisdictions::expect),
+    ("accounts", accounts::expect),
+    ("audit", audit::expect),
+    ("hubs", hubs::expect),
+    ("parks", parks::expect),
+    ("party", party::expect),
+];
+
+type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;
+
+/// Which capability serves `(method, path)`, from each capability's own routes.
+static OWNERS: LazyLock<HashMap<(String, String), &'static str>> = LazyLock::new(|| {
+    let mut owners = HashMap::new();
+    for c in shuniu_web::capabilities() {
+        for (m, p) in (c.routes)().list() {
+            owners.insert((m.as_str().to_string(), p), c.name);
+        }
+    }
+    owners
+});
+
+/// What `method path` must answer to `who` about `rec`: the expectations of the
+/// capability that serves the route, or the kit's own (`site`). `None`: the route is
+/// not known — the test fails, naming it.
 fn expect(method: &Method, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
-    use Who::*;
-    let anon = who == Anonymous;
-    let known = rec != Rec::Unknown;
-    let one = |e: Exp| Some(vec![e]);
     let m = method.as_str();
-    match (m, path) {
-        // ---- public ----
-        ("GET", "/healthz" | "/api/openapi.json" | "/" | "/organizations") => one(OK),
-        ("GET", "/api/v1/organizations" | "/api/v1/jurisdictions") => one(OK),
-        (
-            "GET",
-            "/api/v1/organizations/{id}"
-            | "/api/v1/organizations/{id}/history"
-            | "/api/v1/jurisdictions/{code}"
-            | "/organizations/{id}"
-            | "/jurisdictions/{code}"
-            | "/static/{file}",
-        ) => one(if known { OK } else { NOT_FOUND }),
-        // Switching the language sends the browser back.
-        ("GET", "/lang/{lang}") => one(if known { REDIRECT } else { NOT_FOUND }),
-
-        // ---- API: accounts and writes ----
-        ("GET", "/api/v1/me") => one(if anon { Login } else { OK }),
-        ("POST", "/api/v1/organizations") => one(match who {
-            Anonymous => Login,
-            w if registers_in_xuanwu(w) => CREATED,
-            _ => FORBIDDEN,
-        }),
-        ("PATCH", "/api/v1/organizations/{id}") => one(match who {
-            Anonymous => Login,
-            _ if !known => NOT_FOUND,
-            w if edits_a(w) => OK,
-            _ => FORBIDDEN,
-        }),
-        // The body names a bad status: allowed callers reach validation (422).
-        ("POST", "/api/v1/organizations/{id}/status") => one(match who {
-            Anonymous => Login,
-            _ if !known => NOT_FOUND,
-            w if rules_a(w) => UNPROCESSABLE,
-            _ => FORBIDDEN,
-        }),
-        ("GET", "/api/v1/audit" | "/api/v1/audit.csv") => one(match who {
-            Anonymous => Login,
-            w if reads_audit(w) => OK,
-            _ => FORBIDDEN,
-        }),
-        ("GET", "/api/v1/audit/verify") => one(match who {
-            Anonymous => Login,
-            Admin => OK,
-            _ => FORBIDDEN,
-        }),
-
-        // ---- pages: forms ----
-        ("GET", "/organizations/new") => one(match who {
-            Anonymous => Login,
-            w if registers(w) => OK,
-            _ => FORBIDDEN,
-        }),
-        // Anonymous callers are sent to sign in; an unknown id may also say 404
-        // (neither reveals anything).
-        ("GET", "/organizations/{id}/edit") => match who {
-            Anonymous if known => one(Login),
-            Anonymous => Some(vec![Login, NOT_FOUND]),
-            _ if !known => one(NOT_FOUND),
-            w if edits_a(w) => one(OK),
-            _ => one(FORBIDDEN),
-        },
-        ("GET", "/organizations/{id}/status") => match who {
-            Anonymous if known => one(Login),
-            Anonymous => Some(vec![Login, NOT_FOUND]),
-            _ if !known => one(NOT_FOUND),
-            w if rules_a(w) => one(OK),
-            _ => one(FORBIDDEN),
-        },
-        // Anonymous form posts: to the login page, or refused (no CSRF token).
-        ("POST", "/organizations") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
-            w if registers_in_xuanwu(w) => one(REDIRECT),
-            _ => one(FORBIDDEN),
-        },
-        ("POST", "/organizations/{id}/edit") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN, NOT_FOUND]),
-            _ if !known => one(NOT_FOUND),
-            w if edits_a(w) => one(REDIRECT),
-            _ => one(FORBIDDEN),
-        },
-        ("POST", "/organizations/{id}/status") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN, NOT_FOUND]),
-            _ if !known => one(NOT_FOUND),
-            w if rules_a(w) => one(UNPROCESSABLE),
-            _ => one(FORBIDDEN),
-        },
-
-        // ---- pages: accounts and the audit trail ----
-        ("GET", "/login") => Some(vec![OK, REDIRECT]),
-        // Wrong credentials: the form again (or a refusal without a CSRF token).
-        ("POST", "/login") => Some(vec![OK, Status(401), FORBIDDEN, UNPROCESSABLE]),
-        ("POST", "/logout") => match who {
-            Anonymous => Some(vec![REDIRECT, Login, FORBIDDEN]),
-            _ => one(REDIRECT),
-        },
-        ("GET", "/audit" | "/audit.csv") => one(match who {
-            Anonymous => Login,
-            w if reads_audit(w) => OK,
-            _ => FORBIDDEN,
-        }),
-        // Revoking an API token: only one's own (the spare token belongs to A's member);
-        // anyone else's is not there for them.
-        ("POST", "/account/tokens/{id}/revoke") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
-            MemberOfA if known => one(REDIRECT),
-            _ => one(NOT_FOUND),
-        },
-        ("GET", p) if p == "/account" || p.starts_with("/account/") => match who {
-            Anonymous => one(Login),
-            _ if !known => one(NOT_FOUND),
-            _ => one(OK),
-        },
-        ("POST", p) if p == "/account" || p.starts_with("/account/") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
-            _ if !known => one(NOT_FOUND),
-            // A form that passes the account check: done, or shown again with errors.
-            _ => Some(vec![OK, REDIRECT, UNPROCESSABLE]),
-        },
-        // ---- hubs (issue 4): public reads ----
-        ("GET", "/api/v1/hubs" | "/hubs") => one(OK),
-        (
-            "GET",
-            "/api/v1/hubs/{id}"
-            | "/api/v1/hubs/{id}/members"
-            | "/api/v1/organizations/{id}/memberships"
-            | "/api/v1/structure/{code}"
-            | "/hubs/{id}"
-            | "/structure/{code}",
-        ) => one(if known { OK } else { NOT_FOUND }),
-        // ---- hubs: recognitions ----
-        // The body recognizes A as Meiyuan's regional hub, which H already is: the
-        // official over Meiyuan (and admins) reach the rule (422); Qinhuai's may
-        // recognize elsewhere but not here.
-        ("POST", "/api/v1/hubs") => one(match who {
-            Anonymous => Login,
-            w if recognizes_in_xuanwu(w) => UNPROCESSABLE,
-            _ => FORBIDDEN,
-        }),
-        ("POST", "/hubs") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
-            w if recognizes_in_xuanwu(w) => one(UNPROCESSABLE),
-            _ => one(FORBIDDEN),
-        },
-        ("GET", "/hubs/new") => one(match who {
-            Anonymous => Login,
-            w if recognizes(w) => OK,
-            _ => FORBIDDEN,
-        }),
-        // No reason given.
-        ("POST", "/api/v1/hubs/{id}/revoke") => {
-            api(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
-        }
-        ("POST", "/hubs/{id}/revoke") => form(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE),
-        // ---- hubs: memberships ----
-        // No organization named.
-        ("POST", "/api/v1/hubs/{id}/members") => api(who, known, runs_h(who), UNPROCESSABLE),
-        ("POST", "/hubs/{id}/members") => form(who, known, runs_h(who), UNPROCESSABLE),
-        // H applies to itself: only who acts for H may, and then the rule says no (422).
-        ("POST", "/api/v1/hubs/{id}/applications") => {
-            api(who, known, acts_for_h(who), UNPROCESSABLE)
-        }
-        ("POST", "/hubs/{id}/applications") => form(who, known, acts_for_h(who), UNPROCESSABLE),
-        // A membership is not public: who may not read it gets 404.
-        ("GET", "/api/v1/memberships/{id}") => hidden_unless(
-            reads_membership(who),
-            api(who, known, reads_membership(who), OK),
-        ),
-        ("GET", "/memberships/{id}") => hidden_unless(
-            reads_membership(who),
-            page(who, known, reads_membership(who)),
-        ),
-        // A bad action: the hub side reaches validation; readers who can decide
-        // nothing (experts) and strangers are refused.
-        ("POST", "/api/v1/memberships/{id}/decision") => hidden_unless(
-            reads_membership(who),
-            api(who, known, runs_h(who), UNPROCESSABLE),
-        ),
-        ("POST", "/memberships/{id}/decision") => hidden_unless(
-            reads_membership(who),
-            form(who, known, runs_h(who), UNPROCESSABLE),
-        ),
-        // Unmarking an unmarked initiating unit: done, nothing changes.
-        ("POST", "/api/v1/memberships/{id}/initiating") => {
-            hidden_unless(reads_membership(who), api(who, known, runs_h(who), OK))
-        }
-        ("POST", "/memberships/{id}/initiating") => hidden_unless(
-            reads_membership(who),
-            form(who, known, runs_h(who), REDIRECT),
-        ),
-        // ---- hubs: the district core (no names given) ----
-        ("POST", "/api/v1/structure/{code}/core") => {
-            api(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
-        }
-        ("POST", "/structure/{code}/core") => {
-            form(who, known, recognizes_in_xuanwu(who), UNPROCESSABLE)
-        }
-
-        // ---- party building and coverage ----
-        ("GET", "/api/v1/organizations/{id}/party" | "/organizations/{id}/party") => {
-            one(if known { OK } else { NOT_FOUND })
-        }
-        // A bad party organization type.
-        ("POST", "/api/v1/organizations/{id}/party") => {
-            api(who, known, keeps_party_of_a(who), UNPROCESSABLE)
-        }
-        ("POST", "/organizations/{id}/party") => {
-            form(who, known, keeps_party_of_a(who), UNPROCESSABLE)
-        }
-        ("GET", "/api/v1/instructors") => api(who, true, reads_reports(who), OK),
-        ("GET", "/instructors") => page(who, true, reads_reports(who)),
-        // No fields.
-        ("POST", "/api/v1/instructors") => api(who, true, keeps_instructors(who), UNPROCESSABLE),
-        ("POST", "/instructors") => form(who, true, keeps_instructors(who), UNPROCESSABLE),
-        ("GET", "/api/v1/coverage/{code}" | "/api/v1/coverage/{code}/uncovered") => {
-            api(who, known, reports_on_xuanwu(who), OK)
-        }
-        ("GET", "/coverage/{code}") => page(who, known, reports_on_xuanwu(who)),
-        // H's reports: those who run it, and experts.
-        ("GET", "/api/v1/hubs/{id}/coverage") => api(who, known, runs_h(who) || who == Expert, OK),
-        ("GET", "/hubs/{id}/coverage") => page(who, known, runs_h(who) || who == Expert),
-
-        // ---- service parks: public reads ----
-        ("GET", "/api/v1/venues" | "/venues") => one(OK),
-        (
-            "GET",
-            "/api/v1/venues/{id}"
-            | "/api/v1/venues/{id}/obligations"
-            | "/api/v1/spaces/{id}"
-            | "/api/v1/spaces/{id}/bookings"
-            | "/api/v1/spaces/{id}/allocations"
-            | "/api/v1/bookings/{id}"
-            | "/venues/{id}"
-            | "/spaces/{id}",
-        ) => one(if known { OK } else { NOT_FOUND }),
-        // ---- service parks: venues and spaces (bad or missing fields) ----
-        ("POST", "/api/v1/venues") => api(who, true, creates_venues(who), UNPROCESSABLE),
-        ("POST", "/venues") => form(who, true, creates_venues(who), UNPROCESSABLE),
-        ("GET", "/venues/new") => page(who, true, creates_venues(who)),
-        ("GET", "/venues/{id}/edit") => page(who, known, runs_h(who)),
-        (
-            "PATCH" | "POST",
-            "/api/v1/venues/{id}" | "/api/v1/venues/{id}/spaces" | "/api/v1/spaces/{id}",
-        ) => api(who, known, runs_h(who), UNPROCESSABLE),
-        ("POST", "/venues/{id}/edit" | "/venues/{id}/spaces") => {
-            form(who, known, runs_h(who), UNPROCESSABLE)
-        }
-        // ---- offices: the known space is a room (only offices are allocated: 422) ----
-        ("POST", "/api/v1/spaces/{id}/allocations" | "/api/v1/allocations/{id}/end") => {
-            api(who, known, runs_h(who), UNPROCESSABLE)
-        }
-        ("POST", "/spaces/{id}/allocations" | "/allocations/{id}/end") => {
-            form(who, known, runs_h(who), UNPROCESSABLE)
-        }
-        // ---- bookings and reports for C, with a bad date or quarter ----
-        ("POST", "/api/v1/spaces/{id}/bookings" | "/api/v1/venues/{id}/obligations") => {
-            api(who, known, books_for_c(who), UNPROCESSABLE)
-        }
-        ("POST", "/spaces/{id}/bookings" | "/venues/{id}/reports") => {
-            form(who, known, books_for_c(who), UNPROCESSABLE)
-        }
-        // Each case cancels a fresh booking of C's.
-        ("POST", "/api/v1/bookings/{id}/cancel") => api(who, known, books_for_c(who), OK),
-        ("POST", "/bookings/{id}/cancel") => form(who, known, books_for_c(who), REDIRECT),
-
-        // Someone else's account is an admin's business: to anyone else it is not
-        // there (404); the lists and the new-user form are refused (403).
-        ("GET", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
-            Anonymous => one(Login),
-            Admin if !known => one(NOT_FOUND),
-            Admin => one(OK),
-            _ if p.contains("{id}") => one(NOT_FOUND),
-            _ => one(FORBIDDEN),
-        },
-        ("POST", p) if p == "/admin/users" || p.starts_with("/admin/users/") => match who {
-            Anonymous => Some(vec![Login, Status(401), FORBIDDEN]),
-            Admin if !known => one(NOT_FOUND),
-            Admin => Some(vec![OK, REDIRECT, UNPROCESSABLE]),
-            _ if p.contains("{id}") => one(NOT_FOUND),
-            _ => one(FORBIDDEN),
-        },
-        _ => None,
+    match OWNERS.get(&(m.to_string(), path.to_string())) {
+        Some(name) => EXPECTATIONS
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, f)| f(m, path, who, rec)),
+        None => site::expect(m, path, who, rec),
     }
 }
 
@@ -855,6 +617,14 @@ fn the_expectation_function_covers_the_whole_route_table() {
                 );
             }
         }
+    }
+    // Every capability has its expectations.
+    for c in shuniu_web::capabilities() {
+        assert!(
+            EXPECTATIONS.iter().any(|(n, _)| *n == c.name),
+            "capability {} has no access-matrix expectations",
+            c.name
+        );
     }
     assert!(
         expect(
