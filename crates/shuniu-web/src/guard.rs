@@ -21,9 +21,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shuniu_domain::FieldErrors;
 
-use crate::api::error::{ApiError, api_lang_of};
-use crate::api::input::{control_chars_error, has_control_chars};
-use crate::error::RenderLater;
+use crate::kit::api::error::{ApiError, api_lang_of};
+use crate::kit::api::input::{control_chars_error, has_control_chars};
+use crate::kit::error::RenderLater;
 use crate::{AppError, AppState};
 
 /// The longest address (path and query) served. Far above any link the application
@@ -110,7 +110,7 @@ async fn refuse(state: &AppState, parts: &mut Parts, err: AppError) -> Response 
         let lang = api_lang_of(parts);
         ApiError { error: err, lang }.into_response()
     } else {
-        crate::pages::error_page_for(state, parts, &err).await
+        crate::kit::ui::error_page_for(state, parts, &err).await
     }
 }
 
@@ -120,11 +120,11 @@ async fn refuse(state: &AppState, parts: &mut Parts, err: AppError) -> Response 
 async fn render_handler_error(state: &AppState, parts: &mut Parts, err: &AppError) -> Response {
     if is_api(parts.uri.path()) {
         let lang = api_lang_of(parts);
-        let mut res = crate::api::error::api_error_response(err, lang);
+        let mut res = crate::kit::api::error::api_error_response(err, lang);
         err.add_retry_after(&mut res);
         res
     } else {
-        crate::pages::handler_error_page(state, parts, err).await
+        crate::kit::ui::handler_error_page(state, parts, err).await
     }
 }
 

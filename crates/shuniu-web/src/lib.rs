@@ -1,72 +1,49 @@
 //! Shuniu's web layer. Handlers parse the request, call the capability service (which
 //! calls the domain and the store), and render HTML or JSON from the same result.
 //!
-//! Layout: `registry` (and later one module per capability) holds the service code that
-//! pages and API share; `pages/` renders HTML; `api/` answers JSON under `/api/v1` and
-//! documents itself at `/api/openapi.json`.
+//! Layout: one folder per capability (`registry/`, `jurisdictions/`, `accounts/`,
+//! `audit/`, `hubs/`, `parks/`, `party/`), each with its service, pages, API, words and
+//! view helpers, exporting one `Capability`; `kit/` holds what every capability uses;
+//! `auth`, `hashing`, `throttle` and `guard` are the shared security infrastructure.
+//! [`capabilities`] is the one list that assembles them.
 
 use std::net::SocketAddr;
+use std::sync::LazyLock;
 
 use axum::Router;
 use shuniu_domain::parks::BookingRules;
 use shuniu_store::Store;
 
-pub mod accounts;
-pub mod api;
-pub mod audit_export;
 pub mod auth;
-pub mod error;
-pub mod extract;
 pub mod guard;
 pub mod hashing;
+pub mod kit;
+pub mod throttle;
+
+pub mod accounts;
+pub mod audit;
 pub mod hubs;
-pub mod i18n;
-pub mod pages;
-pub mod params;
+pub mod jurisdictions;
 pub mod parks;
 pub mod party;
 pub mod registry;
-pub mod routes;
-pub mod throttle;
 
-pub use error::{AppError, PageError, PageResult};
+pub use kit::error::{PageError, PageResult};
+pub use kit::{AppError, AppState, Capability, local_time, today};
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub auth: auth::AuthSettings,
-    /// Room-booking rules (opening hours, horizon, longest booking): settings. The
-    /// slot size stays the default 30 minutes: the store claims slots on that grid.
-    pub booking: BookingRules,
-    /// Keeps failed API authentications from flooding the audit trail.
-    pub auth_failures: std::sync::Arc<auth::FailureThrottle>,
-    /// Keeps refused requests (403, and 404 outside the caller's scope) from flooding
-    /// the audit trail.
-    pub denials: std::sync::Arc<auth::FailureThrottle>,
-    /// Signs the login form's CSRF tokens: random per process (a restart only makes
-    /// open login forms ask again).
-    pub csrf_key: std::sync::Arc<[u8; 32]>,
-    /// Bounds the password hashes computed at once, and their memory.
-    pub hashing: std::sync::Arc<hashing::PasswordHashing>,
-    /// Failed sign-ins per source address and per account name.
-    pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
-    /// Keeps failed sign-ins with unknown names from flooding the audit trail.
-    pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
-}
-
-/// Today's date in Asia/Shanghai: dates people type are local dates.
-pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Shanghai)
-        .date_naive()
-}
-
-/// Formats a stored UTC time for people: Asia/Shanghai, minutes.
-pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono_tz::Asia::Shanghai)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+/// Every capability of the application, in the order their OpenAPI tags, words and
+/// organization-page sections appear. Adding a capability is one line here.
+pub fn capabilities() -> &'static [Capability] {
+    static ALL: [Capability; 7] = [
+        registry::CAPABILITY,
+        jurisdictions::CAPABILITY,
+        accounts::CAPABILITY,
+        audit::CAPABILITY,
+        hubs::CAPABILITY,
+        parks::CAPABILITY,
+        party::CAPABILITY,
+    ];
+    &ALL
 }
 
 /// The whole application: pages, API, health check.
@@ -74,11 +51,31 @@ pub fn app(store: Store) -> Router {
     app_with(store, auth::AuthSettings::default())
 }
 
-/// Every route of the application (pages and API), in one table.
-pub fn routes() -> routes::Routes {
-    pages::routes()
-        .merge(api::routes())
-        .get("/healthz", healthz)
+/// Every route of the application (pages and API), in one table: the kit's own, the
+/// OpenAPI document, the health check, and every capability's.
+pub fn routes() -> kit::routes::Routes {
+    capabilities().iter().fold(
+        kit::ui::routes()
+            .get("/api/openapi.json", openapi_json)
+            .get("/healthz", healthz),
+        |all, c| all.merge((c.routes)()),
+    )
+}
+
+/// The OpenAPI document: the kit's frame and every capability's part, merged in order.
+static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
+    let mut doc = kit::api::base_doc();
+    for c in capabilities() {
+        doc.merge((c.openapi)());
+    }
+    kit::api::finish(&doc)
+});
+
+async fn openapi_json() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI_JSON.as_str(),
+    )
 }
 
 /// The application with explicit security settings (default booking rules).
@@ -94,6 +91,7 @@ pub fn app_with_settings(store: Store, auth: auth::AuthSettings, booking: Bookin
 impl AppState {
     /// The state of a new application: fresh throttles, a fresh CSRF key.
     pub fn new(store: Store, auth: auth::AuthSettings, booking: BookingRules) -> AppState {
+        kit::capability::install(capabilities());
         AppState {
             store,
             booking,
@@ -112,11 +110,11 @@ impl AppState {
 pub fn app_from_state(state: AppState) -> Router {
     let router = Router::new()
         .merge(routes().into_router())
-        .merge(api::fallback())
-        .fallback(pages::not_found)
+        .merge(kit::api::fallback())
+        .fallback(kit::ui::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            pages::record_denials,
+            kit::ui::record_denials,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,0 +1,23 @@
+//! The interface words of the audit trail: key, Chinese, English.
+
+#[rustfmt::skip]
+pub static MESSAGES: &[(&str, &str, &str)] = &[
+    ("audit.title", "审计日志", "Audit trail"),
+    ("audit.scope_all", "全部记录（平台管理员）。记录只能追加，不能修改或删除。", "All records (platform admin). Records can only be appended, never changed or deleted."),
+    ("audit.scope_official", "仅显示{}及下级辖区的记录。", "Records of {} and below only."),
+    ("audit.summary", "共 {} 条记录 · 第 {} / {} 页", "{} records · page {} of {}"),
+    ("audit.empty", "没有符合条件的记录。", "No records match these filters."),
+    ("audit.export", "导出 CSV", "Export CSV"),
+    ("audit.success", "成功", "Success"),
+    ("audit.failure", "失败", "Failure"),
+    ("audit.col.time", "时间", "Time"),
+    ("audit.col.object", "对象", "Object"),
+    ("audit.col.source", "来源地址", "Source"),
+    ("audit.col.details", "详情", "Details"),
+    ("field.audit_actor", "操作人", "Actor"),
+    ("field.audit_action", "操作", "Action"),
+    ("field.audit_outcome", "结果", "Outcome"),
+    ("field.audit_from", "开始日期", "From"),
+    ("field.audit_to", "结束日期", "To"),
+    ("hint.audit_action", "如 login 表示全部登录事件", "e.g. login for every sign-in event"),
+];

@@ -1,0 +1,400 @@
+//! The audit trail browser and its CSV export. Admins see every record; officials
+//! only records within their jurisdiction's subtree. Times are Asia/Shanghai.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
+use serde::Deserialize;
+use shuniu_domain::access::{Action, Resource, Role};
+use shuniu_domain::audit::{AuditRecord, Outcome};
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::AuditFilter;
+
+use crate::auth::Caller;
+use crate::kit::messages::field_label;
+use crate::kit::paging::PageLink;
+use crate::kit::ui::{Ui, error_page, render};
+use crate::kit::view::{Opt, fmt_int, pct};
+use crate::{AppError, AppState, local_time};
+
+const PER_PAGE: u32 = 50;
+const CHUNK: u32 = 500;
+
+/// The filters as typed (query string).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub outcome: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<String>,
+}
+
+fn local_midnight(d: NaiveDate) -> DateTime<Utc> {
+    let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Shanghai
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+}
+
+impl AuditQuery {
+    fn clean(v: &Option<String>) -> Option<String> {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The store's filter, scoped to what `caller` may read.
+    pub fn filter(&self, caller: &Caller) -> Result<AuditFilter, AppError> {
+        caller.require(Action::ReadAudit, &Resource::AuditTrail)?;
+        let mut errors = FieldErrors::new();
+        let date = |name: &str, v: &Option<String>, errors: &mut FieldErrors| {
+            Self::clean(v).and_then(|s| match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.add(
+                        name,
+                        FieldError::new("日期格式为 年-月-日", "must be a date YYYY-MM-DD"),
+                    );
+                    None
+                }
+            })
+        };
+        let from = date("from", &self.from, &mut errors);
+        let to = date("to", &self.to, &mut errors);
+        let outcome = match Self::clean(&self.outcome) {
+            None => None,
+            Some(o) => match Outcome::parse(&o) {
+                Some(o) => Some(o),
+                None => {
+                    errors.add(
+                        "outcome",
+                        FieldError::new("结果只能是成功或失败", "must be success or failure"),
+                    );
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        // `login` means every `login.…` action; `login.failure` means just that one.
+        let action =
+            Self::clean(&self.action).map(|a| if a.contains('.') { a } else { format!("{a}.") });
+        let path_prefix = match caller.user.as_ref() {
+            Some(u) if u.role == Role::Admin => None,
+            // Officials: their subtree only; an official without one sees nothing.
+            Some(u) => Some(
+                u.jurisdiction_path
+                    .clone()
+                    .unwrap_or_else(|| "\u{1}none/".into()),
+            ),
+            None => return Err(AppError::Unauthenticated),
+        };
+        Ok(AuditFilter {
+            path_prefix,
+            actor: Self::clean(&self.actor).map(|a| a.to_ascii_lowercase()),
+            action,
+            outcome,
+            from: from.map(local_midnight),
+            // Inclusive: up to the end of that local day.
+            to: to.and_then(|d| d.succ_opt()).map(local_midnight),
+        })
+    }
+
+    /// The filters as a query string (without `page`), each `key=value&`.
+    fn query_string(&self) -> String {
+        let mut out = String::new();
+        for (k, v) in [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("outcome", &self.outcome),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if let Some(v) = Self::clean(v) {
+                out.push_str(&format!("{k}={}&", pct(&v)));
+            }
+        }
+        out
+    }
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub source: String,
+    pub action: String,
+    pub object: String,
+    pub ok: bool,
+    /// What changed, in short (the field names), and the details in full.
+    pub brief: String,
+    pub details: String,
+}
+
+/// The field names of a JSON object (`a, b, c …`), or the start of the text.
+fn brief(details: &str) -> String {
+    if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(details) {
+        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+        let mut out = keys.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+        if keys.len() > 5 {
+            out.push_str(&format!(" … (+{})", keys.len() - 5));
+        }
+        return out;
+    }
+    let mut out: String = details.chars().take(40).collect();
+    if details.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "audit/audit.html")]
+struct AuditPage {
+    ui: Ui,
+    q: AuditQuery,
+    outcomes: Vec<Opt>,
+    errors: Vec<String>,
+    rows: Vec<AuditRow>,
+    summary: String,
+    scope: String,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+    csv_href: String,
+}
+
+fn row(r: &AuditRecord) -> AuditRow {
+    let e = &r.event;
+    let details = if e.details == "{}" || e.details.is_empty() {
+        String::new()
+    } else {
+        e.details.clone()
+    };
+    AuditRow {
+        seq: r.seq,
+        at: local_time(e.at),
+        actor: e.actor.clone(),
+        role: e.role.clone(),
+        source: e.source.clone(),
+        action: e.action.clone(),
+        object: e.object.clone(),
+        ok: e.outcome == Outcome::Success,
+        brief: brief(&details),
+        details,
+    }
+}
+
+/// `GET /audit`
+pub async fn browse(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let ui = ui.with_nav("audit");
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
+    };
+    if let Err(e) = caller.require(Action::ReadAudit, &Resource::AuditTrail) {
+        return error_page(&ui, &e);
+    }
+    let outcome = AuditQuery::clean(&q.outcome).unwrap_or_default();
+    let outcomes = vec![
+        Opt::new("", ui.t("filter.all"), outcome.is_empty()),
+        Opt::new("success", ui.t("audit.success"), outcome == "success"),
+        Opt::new("failure", ui.t("audit.failure"), outcome == "failure"),
+    ];
+    let scope = match caller.user.as_ref() {
+        Some(u) if u.role == Role::Official => {
+            let code = u.jurisdiction_code.clone().unwrap_or_default();
+            let name = match s.store.jurisdiction(&code).await {
+                Ok(Some(j)) => j.name(ui.lang).to_string(),
+                _ => code,
+            };
+            ui.tf("audit.scope_official", &[&name])
+        }
+        _ => ui.t("audit.scope_all").to_string(),
+    };
+    let base = q.query_string();
+    let mut page = AuditPage {
+        ui: ui.clone(),
+        q: q.clone(),
+        outcomes,
+        errors: vec![],
+        rows: vec![],
+        summary: String::new(),
+        scope,
+        prev: None,
+        next: None,
+        pages: vec![],
+        csv_href: format!("/audit.csv?{}", base.trim_end_matches('&')),
+    };
+    let filter = match q.filter(&caller) {
+        Ok(f) => f,
+        Err(AppError::Validation(f)) => {
+            page.errors =
+                f.0.iter()
+                    .map(|(k, e)| {
+                        format!(
+                            "{}{}{}",
+                            field_label(ui.lang, &format!("audit_{k}")),
+                            ui.t("punct.colon"),
+                            e.message(ui.lang)
+                        )
+                    })
+                    .collect();
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        Err(e) => return error_page(&ui, &e),
+    };
+    let n = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let p = match s.store.audit_page(&filter, n, PER_PAGE).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&ui, &e.into()),
+    };
+    let last = p.pages().max(1);
+    page.rows = p.items.iter().map(row).collect();
+    page.summary = ui.tf(
+        "audit.summary",
+        &[&fmt_int(p.total), &p.page.to_string(), &last.to_string()],
+    );
+    let href = |n: u32| format!("/audit?{base}page={n}");
+    if p.page > 1 {
+        page.prev = Some(href((p.page - 1).min(last)));
+    }
+    if p.page < last {
+        page.next = Some(href(p.page + 1));
+    }
+    if last > 1 {
+        let lo = p.page.saturating_sub(3).max(1);
+        let hi = (p.page + 3).min(last);
+        page.pages = (lo..=hi)
+            .map(|n| PageLink {
+                label: n.to_string(),
+                href: href(n),
+                current: n == p.page,
+            })
+            .collect();
+    }
+    render(StatusCode::OK, &page)
+}
+
+/// A cell a spreadsheet would not run as a formula.
+fn cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '@', '\t', '\r']) || (s.starts_with('-') && s.len() > 1);
+    if risky {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+const CSV_HEADER: [&str; 11] = [
+    "seq",
+    "time_asia_shanghai",
+    "actor",
+    "role",
+    "source",
+    "action",
+    "object",
+    "outcome",
+    "details",
+    "jurisdiction_path",
+    "hash",
+];
+
+fn csv_rows(records: &[AuditRecord], header: bool) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if header {
+        w.write_record(CSV_HEADER)?;
+    }
+    for r in records {
+        let e = &r.event;
+        w.write_record([
+            r.seq.to_string(),
+            e.at.with_timezone(&Shanghai)
+                .format("%Y-%m-%d %H:%M:%S%:z")
+                .to_string(),
+            cell(&e.actor),
+            cell(&e.role),
+            cell(&e.source),
+            cell(&e.action),
+            cell(&e.object),
+            e.outcome.as_str().to_string(),
+            cell(&e.details),
+            e.jurisdiction_path.clone().unwrap_or_default(),
+            r.hash.clone(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `GET /audit.csv` (same filters): streamed in chunks, newest first; the export is
+/// itself recorded in the trail before the first row is sent.
+pub async fn export(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let ui = ui.with_nav("audit");
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
+    };
+    let filter = match q.filter(&caller) {
+        Ok(f) => f,
+        Err(e) => return error_page(&ui, &e),
+    };
+    let details = serde_json::json!({ "filter": &filter, "format": "csv" });
+    if let Err(e) = s
+        .store
+        .audit(caller.event(
+            "audit.export",
+            "audit_log".into(),
+            Outcome::Success,
+            details.to_string(),
+        ))
+        .await
+    {
+        return error_page(&ui, &e.into());
+    }
+    let body = match crate::audit::export::csv_body(s.store.clone(), filter, CHUNK, csv_rows).await
+    {
+        Ok(b) => b,
+        Err(e) => return error_page(&ui, &e.into()),
+    };
+    let name = format!(
+        "attachment; filename=\"shuniu-audit-{}.csv\"",
+        Utc::now().with_timezone(&Shanghai).format("%Y%m%d-%H%M%S")
+    );
+    let mut res = (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}

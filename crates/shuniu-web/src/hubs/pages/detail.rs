@@ -1,0 +1,411 @@
+//! A hub's page: its recognition, members and pending applications, and the forms on it.
+
+use super::*;
+
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+    pub href: Option<String>,
+    pub tags: Vec<&'static str>,
+}
+
+impl Fact {
+    pub(super) fn text(label: &'static str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        Fact {
+            label,
+            value: if value.trim().is_empty() {
+                "—".into()
+            } else {
+                value
+            },
+            href: None,
+            tags: vec![],
+        }
+    }
+}
+
+pub struct MemberRow {
+    pub org_href: String,
+    pub name: String,
+    pub initiating: bool,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub applied_on: String,
+    pub decided_on: String,
+    /// The membership's page, for those who may read it.
+    pub href: Option<String>,
+}
+
+pub struct PendingRow {
+    pub id: String,
+    pub org_href: String,
+    pub name: String,
+    pub applied_on: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    pub status: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MemberForm {
+    pub organization_id: Option<String>,
+    pub initiating: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RevokeForm {
+    pub reason: Option<String>,
+    pub revoked_on: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hubs/hub_detail.html")]
+pub(super) struct DetailPage {
+    ui: Ui,
+    id: String,
+    name: String,
+    org_href: String,
+    kind: &'static str,
+    kind_class: &'static str,
+    status: &'static str,
+    status_class: &'static str,
+    notice: Option<String>,
+    facts: Vec<Fact>,
+    structure_href: Option<String>,
+    members: Vec<MemberRow>,
+    members_summary: String,
+    members_public: bool,
+    status_filter: Vec<Opt>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_manage: bool,
+    pending: Vec<PendingRow>,
+    add_fields: Vec<Field>,
+    add_summary: Vec<SummaryItem>,
+    can_revoke: bool,
+    revoke_fields: Vec<Field>,
+    revoke_summary: Vec<SummaryItem>,
+}
+
+pub(super) struct DetailState<'a> {
+    add: &'a MemberForm,
+    add_errors: &'a FieldErrors,
+    revoke: &'a RevokeForm,
+    revoke_errors: &'a FieldErrors,
+}
+
+pub(super) async fn detail_page(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    id: &str,
+    q: &DetailQuery,
+    st: DetailState<'_>,
+) -> Result<DetailPage, AppError> {
+    let id = parse_id(id)?;
+    let hub = hubs::get(&s.store, id).await?;
+    hubs::require_hub(caller, Action::Read, &hub)?;
+    let lang = ui.lang;
+    let r = &hub.recognition;
+    let code = r.jurisdiction.to_string();
+    let node = s.store.jurisdiction(&code).await?;
+    let place = node
+        .as_ref()
+        .map(|j| j.name(lang).to_string())
+        .unwrap_or_else(|| code.clone());
+    let structure_href = node
+        .as_ref()
+        .filter(|j| matches!(j.level, Level::District | Level::Street))
+        .map(|j| format!("/structure/{}", j.code));
+    let mut fields = Fact::text(ui.t("hubs.f.fields"), "");
+    fields.tags = labels(lang, &r.fields(), ServiceDomain::label);
+    let mut functions = Fact::text(ui.t("hubs.f.functions"), "");
+    functions.tags = labels(lang, &r.functions(), HubFunction::label);
+    let mut jur = Fact::text(ui.t("hubs.f.jurisdiction"), place);
+    jur.href = Some(format!("/jurisdictions/{code}"));
+    let mut facts = vec![
+        Fact::text(ui.t("hubs.f.kind"), r.kind.label(lang)),
+        Fact::text(ui.t("hubs.f.level"), r.level.label(lang)),
+        jur,
+    ];
+    if r.kind == HubKind::Industry {
+        facts.push(Fact::text(ui.t("hubs.f.base_body"), r.base_body.clone()));
+        facts.push(fields);
+    }
+    facts.extend([
+        Fact::text(ui.t("hubs.f.recognizing_body"), r.recognizing_body.clone()),
+        Fact::text(ui.t("hubs.f.document_number"), r.document_number.clone()),
+        Fact::text(ui.t("hubs.f.recognized_on"), r.recognized_on.to_string()),
+        functions,
+        Fact::text(ui.t("hubs.col.members"), fmt_int(hub.member_count)),
+    ]);
+    let notice = (hub.status == HubStatus::Revoked).then(|| {
+        ui.tf(
+            "hubs.revoked_notice",
+            &[
+                &hub.revoked_on.map(|d| d.to_string()).unwrap_or_default(),
+                hub.revoke_reason.as_deref().unwrap_or("—"),
+            ],
+        )
+    });
+    let sees_all = hubs::sees_all_members(caller, &hub);
+    let status_q = if sees_all { q.status.clone() } else { None };
+    let page = hubs::members(&s.store, caller, &hub, &status_q, &q.page, &None).await?;
+    let members = page
+        .items
+        .iter()
+        .map(|m| MemberRow {
+            org_href: format!("/organizations/{}", m.organization_id),
+            name: m.organization_name.clone(),
+            initiating: m.initiating,
+            status: m.status.label(lang),
+            status_class: status_class(m.status),
+            applied_on: m.applied_on.to_string(),
+            decided_on: m.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+            href: hubs::may_membership(caller, Action::Read, &hub, m.organization_id)
+                .then(|| format!("/memberships/{}", m.id)),
+        })
+        .collect();
+    let pages = page.pages().max(1);
+    let members_summary = ui.tf(
+        "hubs.members_summary",
+        &[
+            &fmt_int(page.total),
+            &page.page.to_string(),
+            &pages.to_string(),
+        ],
+    );
+    let mut base = format!("/hubs/{}?", hub.id);
+    if let Some(st) = status_q.as_deref().filter(|x| !x.trim().is_empty()) {
+        base.push_str(&format!("status={}&", pct(st.trim())));
+    }
+    let prev = (page.page > 1).then(|| format!("{base}page={}#members", page.page - 1));
+    let next = (page.page < pages).then(|| format!("{base}page={}#members", page.page + 1));
+    let status_filter = options(
+        MembershipStatus::ALL,
+        MembershipStatus::as_str,
+        |x| x.label(lang).into(),
+        status_q.as_deref().unwrap_or(""),
+        Some(ui.t("filter.all")),
+    );
+    let can_manage =
+        hub.status == HubStatus::Recognized && hubs::decide_hub(caller, Action::ManageHub, &hub);
+    let pending = if can_manage {
+        s.store
+            .hub_members(hub.id, Some(MembershipStatus::Pending), 1, 200)
+            .await?
+            .items
+            .iter()
+            .map(|m| PendingRow {
+                id: m.id.to_string(),
+                org_href: format!("/organizations/{}", m.organization_id),
+                name: m.organization_name.clone(),
+                applied_on: m.applied_on.to_string(),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut org_field =
+        field(ui, "member_org", "input", st.add_errors).value(&st.add.organization_id);
+    org_field.name = "organization_id";
+    if let Some(e) = st
+        .add_errors
+        .get("organization_id")
+        .or(st.add_errors.get("hub"))
+    {
+        org_field.error = Some(e.message(lang).to_string());
+    }
+    let mut ini = field(ui, "initiating", "checks", st.add_errors);
+    ini.options = vec![Opt::new(
+        "on",
+        ui.t("hubs.f.initiating"),
+        st.add.initiating.is_some(),
+    )];
+    let add_fields = vec![org_field.required().wide(), ini];
+    let add_summary = hub_summary(ui, st.add_errors, &["organization_id", "hub", "initiating"])
+        .into_iter()
+        .map(|mut i| {
+            if i.name == "hub" || i.name == "organization_id" {
+                i.name = "organization_id".into();
+                i.label = ui.t("hubs.f.member_org").into();
+            }
+            i
+        })
+        .collect();
+    let can_revoke =
+        hub.status == HubStatus::Recognized && hubs::decide_hub(caller, Action::Recognize, &hub);
+    let mut on = field(ui, "revoked_on", "input", st.revoke_errors).value(&st.revoke.revoked_on);
+    on.input_type = "date";
+    on.max = today().to_string();
+    let revoke_fields = vec![
+        field(ui, "reason", "textarea", st.revoke_errors)
+            .value(&st.revoke.reason)
+            .required()
+            .wide(),
+        on,
+    ];
+    Ok(DetailPage {
+        ui: ui.clone(),
+        id: hub.id.to_string(),
+        name: hub.organization_name.clone(),
+        org_href: format!("/organizations/{}", hub.organization_id),
+        kind: r.kind.label(lang),
+        kind_class: kind_class(r.kind),
+        status: hub.status.label(lang),
+        status_class: hub_status_class(hub.status),
+        notice,
+        facts,
+        structure_href,
+        members,
+        members_summary,
+        members_public: !sees_all,
+        status_filter,
+        prev,
+        next,
+        can_manage,
+        pending,
+        add_fields,
+        add_summary,
+        can_revoke,
+        revoke_fields,
+        revoke_summary: hub_summary(ui, st.revoke_errors, &["reason", "revoked_on"]),
+    })
+}
+
+pub async fn detail(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: Result<Query<DetailQuery>, QueryRejection>,
+) -> Response {
+    let ui = ui.with_nav("hubs");
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let st = DetailState {
+        add: &MemberForm::default(),
+        add_errors: &FieldErrors::new(),
+        revoke: &RevokeForm::default(),
+        revoke_errors: &FieldErrors::new(),
+    };
+    match detail_page(&s, &ui, &caller, &id, &q, st).await {
+        Ok(p) => render(StatusCode::OK, &p),
+        Err(e) => error_page(&ui, &e),
+    }
+}
+
+/// The hub page again with a form's errors (422), or the error page.
+pub(super) async fn detail_again(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    id: &str,
+    st: DetailState<'_>,
+    err: AppError,
+) -> Response {
+    if !matches!(err, AppError::Validation(_)) {
+        return error_page(ui, &err);
+    }
+    match detail_page(s, ui, caller, id, &DetailQuery::default(), st).await {
+        Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
+        Err(e) => error_page(ui, &e),
+    }
+}
+
+/// `POST /hubs/{id}/revoke`
+pub async fn revoke(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+    form: Result<CsrfForm<RevokeForm>, ()>,
+) -> Response {
+    let ui = ui.with_nav("hubs").at(format!("/hubs/{id}"));
+    let Ok(CsrfForm(form, token)) = form else {
+        return error_page(&ui, &AppError::BadRequest("form".into()));
+    };
+    if let Err(e) = check_csrf(&caller, token.as_deref()) {
+        return error_page(&ui, &e);
+    }
+    let uuid = match parse_id(&id) {
+        Ok(u) => u,
+        Err(e) => return error_page(&ui, &e),
+    };
+    match hubs::revoke(&s.store, uuid, &form.reason, &form.revoked_on, &caller).await {
+        Ok(h) => see_other(&format!("/hubs/{}", h.id)),
+        Err(AppError::Validation(f)) => {
+            let st = DetailState {
+                add: &MemberForm::default(),
+                add_errors: &FieldErrors::new(),
+                revoke: &form,
+                revoke_errors: &f,
+            };
+            detail_again(&s, &ui, &caller, &id, st, AppError::Validation(f.clone())).await
+        }
+        Err(e) => error_page(&ui, &e),
+    }
+}
+
+/// `POST /hubs/{id}/members` (hub side adds a member)
+pub async fn add_member(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+    form: Result<CsrfForm<MemberForm>, ()>,
+) -> Response {
+    let ui = ui.with_nav("hubs").at(format!("/hubs/{id}"));
+    let Ok(CsrfForm(form, token)) = form else {
+        return error_page(&ui, &AppError::BadRequest("form".into()));
+    };
+    if let Err(e) = check_csrf(&caller, token.as_deref()) {
+        return error_page(&ui, &e);
+    }
+    let uuid = match parse_id(&id) {
+        Ok(u) => u,
+        Err(e) => return error_page(&ui, &e),
+    };
+    let initiating = form.initiating.is_some();
+    match hubs::add_member(&s.store, uuid, &form.organization_id, initiating, &caller).await {
+        Ok(_) => see_other(&format!("/hubs/{uuid}#members")),
+        Err(AppError::Validation(f)) => {
+            let st = DetailState {
+                add: &form,
+                add_errors: &f,
+                revoke: &RevokeForm::default(),
+                revoke_errors: &FieldErrors::new(),
+            };
+            detail_again(&s, &ui, &caller, &id, st, AppError::Validation(f.clone())).await
+        }
+        Err(e) => error_page(&ui, &e),
+    }
+}
+
+/// `POST /hubs/{id}/applications` (an organization applies; from its page)
+pub async fn apply(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+    form: Result<CsrfForm<MemberForm>, ()>,
+) -> Response {
+    let ui = ui.with_nav("orgs");
+    let Ok(CsrfForm(form, token)) = form else {
+        return error_page(&ui, &AppError::BadRequest("form".into()));
+    };
+    if let Err(e) = check_csrf(&caller, token.as_deref()) {
+        return error_page(&ui, &e);
+    }
+    let uuid = match parse_id(&id) {
+        Ok(u) => u,
+        Err(e) => return error_page(&ui, &e),
+    };
+    match hubs::apply(&s.store, uuid, &form.organization_id, &caller).await {
+        Ok(m) => see_other(&format!("/organizations/{}#memberships", m.organization_id)),
+        Err(e) => error_page(&ui, &e),
+    }
+}

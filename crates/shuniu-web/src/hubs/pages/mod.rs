@@ -1,0 +1,92 @@
+//! Hub pages: hub list and detail, recognition, memberships, the district's 一核两轴 diagram and the street's 1+1+X.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use shuniu_domain::access::{Action, Resource};
+use shuniu_domain::hubs::{
+    Hub, HubFunction, HubKind, HubLevel, HubStatus, MembershipAction, MembershipStatus,
+    RecognitionDraft,
+};
+use shuniu_domain::jurisdiction::Level;
+use shuniu_domain::registry::ServiceDomain;
+use shuniu_domain::{FieldErrors, Lang};
+use shuniu_store::{DistrictStructure, StreetStructure};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::hubs::{self, HubListQuery, RecognitionInput, Structure};
+use crate::kit::forms::{CsrfForm, Field, SummaryItem};
+use crate::kit::routes::Routes;
+use crate::kit::ui::{Ui, error_page, render, see_other};
+use crate::kit::view::{Filter, parse_id};
+use crate::kit::view::{Opt, fmt_int, jurisdiction_options, options, pct, tree};
+use crate::{AppError, AppState, local_time, today};
+
+pub mod detail;
+pub mod diagram;
+pub mod list;
+pub mod membership;
+pub mod org_section;
+pub mod recognition;
+pub mod structure;
+use detail::*;
+use diagram::*;
+use list::*;
+use membership::*;
+pub use org_section::org_section;
+use recognition::*;
+use structure::*;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/hubs", list)
+        .post("/hubs", create)
+        .get("/hubs/new", new)
+        .get("/hubs/{id}", detail)
+        .post("/hubs/{id}/revoke", revoke)
+        .post("/hubs/{id}/members", add_member)
+        .post("/hubs/{id}/applications", apply)
+        .get("/memberships/{id}", membership)
+        .post("/memberships/{id}/decision", decide)
+        .post("/memberships/{id}/initiating", initiating)
+        .get("/structure/{code}", structure)
+        .post("/structure/{code}/core", set_core)
+}
+
+/// The CSRF check of these forms (anonymous callers are refused by the policy).
+fn check_csrf(caller: &Caller, token: Option<&str>) -> Result<(), AppError> {
+    if caller.user.is_none() {
+        return Ok(());
+    }
+    caller.check_csrf(token)
+}
+
+fn kind_class(k: HubKind) -> &'static str {
+    match k {
+        HubKind::Regional => "regional",
+        HubKind::Industry => "industry",
+    }
+}
+
+fn status_class(s: MembershipStatus) -> &'static str {
+    match s {
+        MembershipStatus::Active => "ok",
+        MembershipStatus::Pending | MembershipStatus::Suspended => "warn",
+        _ => "off",
+    }
+}
+
+fn hub_status_class(s: HubStatus) -> &'static str {
+    match s {
+        HubStatus::Recognized => "ok",
+        HubStatus::Revoked => "off",
+    }
+}
+
+fn labels<T: Copy>(lang: Lang, xs: &[T], f: impl Fn(T, Lang) -> &'static str) -> Vec<&'static str> {
+    xs.iter().map(|x| f(*x, lang)).collect()
+}

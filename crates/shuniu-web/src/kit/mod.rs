@@ -1,0 +1,29 @@
+//! The shared kit: what every capability's pages and API use, and nothing of any one
+//! capability. The kit knows no capability by name: `crate::capabilities()` hands it
+//! the list ([`capability::install`]), from which it serves the message catalog, the
+//! site navigation and the sections of an organization's page.
+//!
+//! - [`state`]: `AppState`, today's date, local times;
+//! - [`capability`]: the `Capability` a folder exports, and the installed list;
+//! - [`error`]: `AppError`, every outcome's status; [`params`]: query parameters;
+//! - [`routes`]: the route table; [`i18n`] and [`messages`]: the language and the words;
+//! - [`ui`]: `Ui`, rendering, error pages; [`view`], [`forms`], [`paging`]: widgets;
+//! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
+
+pub mod api;
+pub mod capability;
+pub mod error;
+pub mod extract;
+pub mod forms;
+pub mod i18n;
+pub mod messages;
+pub mod paging;
+pub mod params;
+pub mod routes;
+pub mod state;
+pub mod ui;
+pub mod view;
+
+pub use capability::{Capability, NavItem, OrgSection};
+pub use error::AppError;
+pub use state::{AppState, local_time, today};

@@ -1,0 +1,44 @@
+//! What every handler can reach, and the clock and time zone people read.
+
+use shuniu_domain::parks::BookingRules;
+use shuniu_store::Store;
+
+use crate::{auth, hashing, throttle};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub auth: auth::AuthSettings,
+    /// Room-booking rules (opening hours, horizon, longest booking): settings. The
+    /// slot size stays the default 30 minutes: the store claims slots on that grid.
+    pub booking: BookingRules,
+    /// Keeps failed API authentications from flooding the audit trail.
+    pub auth_failures: std::sync::Arc<auth::FailureThrottle>,
+    /// Keeps refused requests (403, and 404 outside the caller's scope) from flooding
+    /// the audit trail.
+    pub denials: std::sync::Arc<auth::FailureThrottle>,
+    /// Signs the login form's CSRF tokens: random per process (a restart only makes
+    /// open login forms ask again).
+    pub csrf_key: std::sync::Arc<[u8; 32]>,
+    /// Bounds the password hashes computed at once, and their memory.
+    pub hashing: std::sync::Arc<hashing::PasswordHashing>,
+    /// Failed sign-ins per source address and per account name.
+    pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
+    /// Keeps failed sign-ins with unknown names from flooding the audit trail.
+    pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
+}
+
+/// Today's date in Asia/Shanghai: dates people type are local dates.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+/// Formats a stored UTC time for people: Asia/Shanghai, minutes.
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

@@ -1,0 +1,227 @@
+//! `/api/v1/venues` and `/api/v1/spaces`: venues and their spaces.
+
+use super::*;
+
+/// List venues, by name, paged in the database. Public.
+#[utoipa::path(
+    get, path = "/api/v1/venues", operation_id = "list_venues", tag = "parks",
+    params(VenueQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        (status = 200, description = "One page of venues", body = VenuePage),
+        (status = 422, description = "A bad filter or paging parameter, named", body = ErrorBody),
+    )
+)]
+pub async fn list_venues(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(_caller): ApiCaller,
+    q: Result<Query<VenueQuery>, QueryRejection>,
+) -> Result<Json<VenuePage>, ApiError> {
+    let Query(q) = q.map_err(query_error).in_lang(lang)?;
+    let p = svc::list_venues(&s.store, &q).await.in_lang(lang)?;
+    Ok(Json(VenuePage {
+        items: p.items.iter().map(VenueRecord::from).collect(),
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    }))
+}
+
+/// Create a venue: the hub's staff, officials over its jurisdiction, admins.
+#[utoipa::path(
+    post, path = "/api/v1/venues", operation_id = "create_venue", tag = "parks",
+    request_body = VenueCreate,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = VenueDetail),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller may not create venues (there, or for this hub)", body = ErrorBody),
+        (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
+    )
+)]
+pub async fn create_venue(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_account(&caller).in_lang(lang)?;
+    svc::may_create_venues(&caller).in_lang(lang)?;
+    let mut allowed = VENUE_FIELDS.to_vec();
+    allowed.push("hub_id");
+    let (f, found) = fields(&body, &allowed, Mode::Create).in_lang(lang)?;
+    let r = svc::create_venue(
+        &s.store,
+        &caller,
+        f.get("hub_id").map(String::as_str),
+        &venue_draft(&f),
+        found,
+    )
+    .await;
+    let v = note_denial(&s, &caller, "venue.create", "venue:new".into(), r)
+        .await
+        .in_lang(lang)?;
+    let d = venue_detail(&s, &v).await.in_lang(lang)?;
+    Ok(created(format!("/api/v1/venues/{}", v.id), d))
+}
+
+/// One venue with its spaces. Public.
+#[utoipa::path(
+    get, path = "/api/v1/venues/{id}", operation_id = "get_venue", tag = "parks",
+    params(("id" = Uuid, Path, description = "Venue id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        (status = 200, description = "The venue and its spaces", body = VenueDetail),
+        (status = 404, description = "No such venue", body = ErrorBody),
+    )
+)]
+pub async fn get_venue(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<VenueDetail>, ApiError> {
+    let id = parse_id(id).in_lang(lang)?;
+    let v = svc::get_venue(&s.store, id).await.in_lang(lang)?;
+    caller
+        .require(
+            shuniu_domain::access::Action::Read,
+            &svc::venue_resource(&v),
+        )
+        .in_lang(lang)?;
+    Ok(Json(venue_detail(&s, &v).await.in_lang(lang)?))
+}
+
+/// Change some fields of a venue.
+#[utoipa::path(
+    patch, path = "/api/v1/venues/{id}", operation_id = "update_venue", tag = "parks",
+    params(("id" = Uuid, Path, description = "Venue id")),
+    request_body = VenuePatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated venue", body = VenueDetail),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller does not run this venue", body = ErrorBody),
+        (status = 404, description = "No such venue", body = ErrorBody),
+        (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
+    )
+)]
+pub async fn update_venue(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Result<Json<VenueDetail>, ApiError> {
+    require_account(&caller).in_lang(lang)?;
+    let id = parse_id(id).in_lang(lang)?;
+    svc::get_venue(&s.store, id).await.in_lang(lang)?;
+    let (f, found) = fields(&body, VENUE_FIELDS, Mode::Patch).in_lang(lang)?;
+    let r = svc::update_venue(&s.store, &caller, id, venue_draft(&f), found).await;
+    let v = note_denial(&s, &caller, "venue.update", format!("venue:{id}"), r)
+        .await
+        .in_lang(lang)?;
+    Ok(Json(venue_detail(&s, &v).await.in_lang(lang)?))
+}
+
+// ---------------------------------------------------------------- spaces
+
+/// Add a space (office, activity room, meeting room) to a venue.
+#[utoipa::path(
+    post, path = "/api/v1/venues/{id}/spaces", operation_id = "add_space", tag = "parks",
+    params(("id" = Uuid, Path, description = "Venue id")),
+    request_body = SpaceInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = SpaceRecord),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller does not run this venue", body = ErrorBody),
+        (status = 404, description = "No such venue", body = ErrorBody),
+        (status = 422, description = "Every bad field named", body = ErrorBody),
+    )
+)]
+pub async fn add_space(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_account(&caller).in_lang(lang)?;
+    let id = parse_id(id).in_lang(lang)?;
+    svc::get_venue(&s.store, id).await.in_lang(lang)?;
+    let (f, found) = fields(&body, SPACE_FIELDS, Mode::Create).in_lang(lang)?;
+    let r = svc::add_space(&s.store, &caller, id, &space_draft(&f), found).await;
+    let sp = note_denial(&s, &caller, "space.create", format!("venue:{id}"), r)
+        .await
+        .in_lang(lang)?;
+    Ok(created(
+        format!("/api/v1/spaces/{}", sp.id),
+        SpaceRecord::from(&sp),
+    ))
+}
+
+/// One space. Public.
+#[utoipa::path(
+    get, path = "/api/v1/spaces/{id}", operation_id = "get_space", tag = "parks",
+    params(("id" = Uuid, Path, description = "Space id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        (status = 200, description = "The space", body = SpaceRecord),
+        (status = 404, description = "No such space", body = ErrorBody),
+    )
+)]
+pub async fn get_space(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<SpaceRecord>, ApiError> {
+    let id = parse_id(id).in_lang(lang)?;
+    let (sp, v) = svc::get_space(&s.store, id).await.in_lang(lang)?;
+    caller
+        .require(
+            shuniu_domain::access::Action::Read,
+            &svc::venue_resource(&v),
+        )
+        .in_lang(lang)?;
+    Ok(Json(SpaceRecord::from(&sp)))
+}
+
+/// Change some fields of a space. Turning an office into a room (or back) is refused
+/// (`409`) while it has current allocations or future bookings.
+#[utoipa::path(
+    patch, path = "/api/v1/spaces/{id}", operation_id = "update_space", tag = "parks",
+    params(("id" = Uuid, Path, description = "Space id")),
+    request_body = SpaceInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated space", body = SpaceRecord),
+        (status = 401, description = "No valid API token", body = ErrorBody),
+        (status = 403, description = "The caller does not run this venue", body = ErrorBody),
+        (status = 404, description = "No such space", body = ErrorBody),
+        (status = 409, description = "The kind cannot change now", body = ErrorBody),
+        (status = 422, description = "Every bad field named", body = ErrorBody),
+    )
+)]
+pub async fn update_space(
+    State(s): State<AppState>,
+    ApiLang(lang): ApiLang,
+    ApiCaller(caller): ApiCaller,
+    id: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Result<Json<SpaceRecord>, ApiError> {
+    require_account(&caller).in_lang(lang)?;
+    let id = parse_id(id).in_lang(lang)?;
+    svc::get_space(&s.store, id).await.in_lang(lang)?;
+    let (f, found) = fields(&body, SPACE_FIELDS, Mode::Patch).in_lang(lang)?;
+    let r = svc::update_space(&s.store, &caller, id, space_draft(&f), found).await;
+    let sp = note_denial(&s, &caller, "space.update", format!("space:{id}"), r)
+        .await
+        .in_lang(lang)?;
+    Ok(Json(SpaceRecord::from(&sp)))
+}

@@ -1,0 +1,188 @@
+//! The venues list.
+
+use super::*;
+
+pub struct VenueRow {
+    pub href: String,
+    pub name: String,
+    pub address: String,
+    pub jurisdiction: String,
+    pub area: String,
+    pub hub: String,
+}
+
+pub struct Filter {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub options: Vec<Opt>,
+}
+
+#[derive(Template)]
+#[template(path = "parks/venue_list.html")]
+pub(super) struct ListPage {
+    ui: Ui,
+    filters: Vec<Filter>,
+    errors: Vec<String>,
+    rows: Vec<VenueRow>,
+    summary: String,
+    prev: Option<String>,
+    next: Option<String>,
+    can_create: bool,
+}
+
+/// The hub filter's choices: the first 200 hubs (by kind, place, name) of the chosen
+/// jurisdiction, or of all when none is chosen, plus the chosen hub. A province has
+/// more hubs than a select can hold: narrowing by jurisdiction reaches the others.
+pub(super) async fn hub_names(
+    s: &AppState,
+    path_prefix: Option<String>,
+    chosen: Option<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, AppError> {
+    let filter = HubFilter {
+        path_prefix,
+        ..Default::default()
+    };
+    let mut hubs = s.store.list_hubs(&filter, 1, 200).await?.items;
+    if let Some(id) = chosen
+        && !hubs.iter().any(|h| h.id == id)
+    {
+        hubs.extend(s.store.hub(id).await?);
+    }
+    Ok(hubs
+        .into_iter()
+        .map(|h| (h.id, h.organization_name))
+        .collect())
+}
+
+/// `GET /venues`
+pub async fn list(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    query: Result<Query<VenueQuery>, QueryRejection>,
+) -> Response {
+    let ui = ui.with_nav("venues");
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
+    };
+    match list_page(&s, &ui, &caller, &q).await {
+        Ok((status, p)) => render(status, &p),
+        Err(e) => error_page(&ui, &e),
+    }
+}
+
+pub(super) async fn list_page(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    q: &VenueQuery,
+) -> Result<(StatusCode, ListPage), AppError> {
+    let lang = ui.lang;
+    let nodes = tree(&s.store, Level::Street).await?;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let chosen_path = nodes
+        .iter()
+        .find(|j| j.code.as_str() == v(&q.jurisdiction).trim())
+        .map(|j| j.path.clone());
+    let chosen_hub = Uuid::parse_str(v(&q.hub).trim()).ok();
+    let hubs = hub_names(s, chosen_path, chosen_hub).await?;
+    let all = ui.t("filter.all");
+    let mut hub_opts = vec![Opt::new("", all, v(&q.hub).is_empty())];
+    let mut sorted: Vec<(&Uuid, &String)> = hubs.iter().collect();
+    sorted.sort_by(|a, b| a.1.cmp(b.1));
+    for (id, name) in sorted {
+        let id = id.to_string();
+        let sel = v(&q.hub).trim() == id;
+        hub_opts.push(Opt::new(id, name.clone(), sel));
+    }
+    let filters = vec![
+        Filter {
+            name: "jurisdiction",
+            label: ui.t("park.f.jurisdiction"),
+            options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
+        },
+        Filter {
+            name: "hub",
+            label: ui.t("park.filter.hub"),
+            options: hub_opts,
+        },
+    ];
+    let mut page = ListPage {
+        ui: ui.clone(),
+        filters,
+        errors: vec![],
+        rows: vec![],
+        summary: String::new(),
+        prev: None,
+        next: None,
+        can_create: svc::may_create_venues(caller).is_ok(),
+    };
+    let p = match svc::list_venues(&s.store, q).await {
+        Ok(p) => p,
+        Err(AppError::Validation(f)) => {
+            page.errors = f
+                .0
+                .iter()
+                .map(|(k, e)| format!("{}{}{}", label(ui, k), ui.t("punct.colon"), e.message(lang)))
+                .collect();
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+        Err(e) => return Err(e),
+    };
+    let names: std::collections::HashMap<&str, &str> = nodes
+        .iter()
+        .map(|j| (j.code.as_str(), j.name(lang)))
+        .collect();
+    // The page's hubs by id in one query (they need not be among the filter's choices).
+    let ids: Vec<Uuid> = p.items.iter().filter_map(|x| x.hub_id).collect();
+    let hubs: std::collections::HashMap<Uuid, String> = s
+        .store
+        .hubs_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.organization_name))
+        .collect();
+    page.rows = p
+        .items
+        .iter()
+        .map(|x| VenueRow {
+            href: format!("/venues/{}", x.id),
+            name: x.data.name.clone(),
+            address: x.data.address.clone(),
+            jurisdiction: names
+                .get(x.data.jurisdiction.as_str())
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| x.data.jurisdiction.to_string()),
+            area: fmt_int(i64::from(x.data.area_m2)),
+            hub: x
+                .hub_id
+                .and_then(|h| hubs.get(&h).cloned())
+                .unwrap_or_else(|| "—".into()),
+        })
+        .collect();
+    let pages = p.pages().max(1);
+    if p.total > 0 {
+        page.summary = ui.tf(
+            "park.list.summary",
+            &[&fmt_int(p.total), &p.page.to_string(), &pages.to_string()],
+        );
+    }
+    let mut base = String::from("/venues?");
+    for (k, val) in [
+        ("jurisdiction", &q.jurisdiction),
+        ("hub", &q.hub),
+        ("per_page", &q.per_page),
+    ] {
+        if let Some(val) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            base.push_str(&format!("{k}={}&", pct(val)));
+        }
+    }
+    if p.page > 1 {
+        page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
+    }
+    if p.page < pages {
+        page.next = Some(format!("{base}page={}", p.page + 1));
+    }
+    Ok((StatusCode::OK, page))
+}

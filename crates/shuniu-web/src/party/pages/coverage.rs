@@ -1,0 +1,346 @@
+//! The coverage reports of a jurisdiction or a hub.
+
+use super::*;
+
+pub struct Crumb {
+    pub name: String,
+    pub href: String,
+}
+
+pub struct Bar {
+    pub label: &'static str,
+    pub note: &'static str,
+    pub percent: String,
+    pub permille: i64,
+    pub detail: String,
+}
+
+pub struct ChildRow {
+    pub name: String,
+    pub href: String,
+    pub organizations: String,
+    pub org: String,
+    pub work: String,
+    pub regional: String,
+    pub industry: String,
+}
+
+pub struct Tab {
+    pub label: &'static str,
+    pub href: String,
+    pub count: String,
+    pub current: bool,
+}
+
+pub struct GapRow {
+    pub name: String,
+    pub href: String,
+    pub place: String,
+    pub party_org: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "party/coverage_report.html")]
+pub(super) struct CoveragePage {
+    ui: Ui,
+    heading: String,
+    intro: &'static str,
+    crumbs: Vec<Crumb>,
+    bars: Vec<Bar>,
+    show_children: bool,
+    children_title: &'static str,
+    children: Vec<ChildRow>,
+    tabs: Vec<Tab>,
+    gap_label: &'static str,
+    errors: Vec<String>,
+    rows: Vec<GapRow>,
+    count_line: String,
+    beyond: Option<String>,
+    prev: Option<String>,
+    next: Option<String>,
+    instructors: Option<String>,
+}
+
+pub(super) fn bars(ui: &Ui, f: &Figures) -> Vec<Bar> {
+    let bar = |label, note, s: Share| Bar {
+        label,
+        note,
+        percent: s.percent_text(),
+        permille: s.permille(),
+        detail: ui.tf("cov.fig.of", &[&fmt_int(s.covered), &fmt_int(s.total)]),
+    };
+    vec![
+        bar(
+            ui.t("cov.fig.org"),
+            ui.t("cov.fig.org_note"),
+            f.party.organizations,
+        ),
+        bar(
+            ui.t("cov.fig.work"),
+            ui.t("cov.fig.work_note"),
+            f.party.work,
+        ),
+        bar(
+            ui.t("cov.fig.regional"),
+            ui.t("cov.fig.regional_note"),
+            f.hubs.regional,
+        ),
+        bar(
+            ui.t("cov.fig.industry"),
+            ui.t("cov.fig.industry_note"),
+            f.hubs.industry,
+        ),
+    ]
+}
+
+pub(super) fn gap_label(ui: &Ui, g: Gap) -> &'static str {
+    match g {
+        Gap::PartyOrganization => ui.t("cov.gap.party_organization"),
+        Gap::PartyWork => ui.t("cov.gap.party_work"),
+        Gap::RegionalHub => ui.t("cov.gap.regional_hub"),
+        Gap::IndustryHub => ui.t("cov.gap.industry_hub"),
+    }
+}
+
+/// How many organizations fall in a gap, from the figures (no extra query).
+pub(super) fn gap_count(f: &Figures, g: Gap) -> i64 {
+    let s = match g {
+        Gap::PartyOrganization => f.party.organizations,
+        Gap::PartyWork => f.party.work,
+        Gap::RegionalHub => f.hubs.regional,
+        Gap::IndustryHub => f.hubs.industry,
+    };
+    s.total - s.covered
+}
+
+/// The parts every coverage page shares: bars, gap tabs, the uncovered list.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn report_page(
+    s: &AppState,
+    ui: &Ui,
+    base: &str,
+    scope: &CoverageScope,
+    figures: &Figures,
+    q: &GapQuery,
+    heading: String,
+    intro: &'static str,
+    crumbs: Vec<Crumb>,
+) -> Result<(StatusCode, CoveragePage), AppError> {
+    let lang = ui.lang;
+    let (gap, page, per_page, errors, status) = match q.parse() {
+        Ok((g, p, pp)) => (
+            g.unwrap_or(Gap::PartyOrganization),
+            p,
+            pp,
+            vec![],
+            StatusCode::OK,
+        ),
+        Err(e) => (
+            Gap::PartyOrganization,
+            1,
+            20,
+            error_lines(ui, &e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    };
+    let tabs = Gap::ALL
+        .iter()
+        .map(|g| Tab {
+            label: gap_label(ui, *g),
+            href: format!("{base}?gap={}", g.as_str()),
+            count: fmt_int(gap_count(figures, *g)),
+            current: *g == gap,
+        })
+        .collect();
+    let p: Page<Organization> = party::uncovered(&s.store, scope, gap, page, per_page).await?;
+    // The rows' places in one query, not one per row.
+    let codes: Vec<&str> = p
+        .items
+        .iter()
+        .map(|o| o.data.jurisdiction.as_str())
+        .collect();
+    let mut places: HashMap<String, String> = s
+        .store
+        .jurisdictions_by_codes(&codes)
+        .await?
+        .into_iter()
+        .map(|j| (j.code.to_string(), j.name(lang).to_string()))
+        .collect();
+    for c in codes {
+        places.entry(c.to_string()).or_insert_with(|| c.to_string());
+    }
+    let rows = p
+        .items
+        .iter()
+        .map(|o| GapRow {
+            name: o.data.name.clone(),
+            href: format!("/organizations/{}", o.id),
+            place: places[o.data.jurisdiction.as_str()].clone(),
+            party_org: o.data.party_org.label(lang),
+        })
+        .collect();
+    let pages = p.pages().max(1);
+    let pp = if per_page == 20 {
+        String::new()
+    } else {
+        format!("&per_page={per_page}")
+    };
+    let href = |n: u32| format!("{base}?gap={}{pp}&page={n}", gap.as_str());
+    Ok((
+        status,
+        CoveragePage {
+            ui: ui.clone(),
+            heading,
+            intro,
+            crumbs,
+            bars: bars(ui, figures),
+            show_children: false,
+            children_title: ui.t("cov.children"),
+            children: vec![],
+            tabs,
+            gap_label: gap_label(ui, gap),
+            errors,
+            rows,
+            count_line: if p.total == 0 {
+                String::new()
+            } else {
+                ui.tf(
+                    "cov.gaps.summary",
+                    &[&fmt_int(p.total), &p.page.to_string(), &pages.to_string()],
+                )
+            },
+            beyond: (p.items.is_empty() && p.total > 0).then(|| href(1)),
+            prev: (p.page > 1).then(|| href((p.page - 1).min(pages))),
+            next: (p.page < pages).then(|| href(p.page + 1)),
+            instructors: None,
+        },
+    ))
+}
+
+/// `GET /coverage/{code}?gap=&page=`: a district's or a street's coverage.
+pub(super) async fn jurisdiction_coverage(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(code): Path<String>,
+    q: Result<Query<GapQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error_page(&ui, &AppError::BadRequest("query".into()));
+    };
+    match jurisdiction_view(&s, &ui, &caller, &code, &q).await {
+        Ok((status, p)) => render(status, &p),
+        Err(e) => error_page(&ui, &e),
+    }
+}
+
+pub(super) async fn jurisdiction_view(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    code: &str,
+    q: &GapQuery,
+) -> Result<(StatusCode, CoveragePage), AppError> {
+    let r = party::jurisdiction_report(&s.store, caller, code).await?;
+    let lang = ui.lang;
+    let j = &r.jurisdiction;
+    // Ancestors: to their coverage where the caller may read it, else to their page.
+    let mut crumbs = vec![];
+    let mut at = String::new();
+    for part in j.path.split('/').filter(|p| !p.is_empty()) {
+        at.push_str(part);
+        at.push('/');
+        if part == j.code.as_str() {
+            break;
+        }
+        if let Some(a) = s.store.jurisdiction(part).await? {
+            let may = caller
+                .decide(Action::ReadReports, &Resource::Jurisdiction { path: &at })
+                .is_allowed();
+            crumbs.push(Crumb {
+                name: a.name(lang).to_string(),
+                href: if may {
+                    format!("/coverage/{part}")
+                } else {
+                    format!("/jurisdictions/{part}")
+                },
+            });
+        }
+    }
+    let base = format!("/coverage/{}", j.code);
+    let scope = CoverageScope::Subtree(j.path.clone());
+    let (status, mut page) = report_page(
+        s,
+        ui,
+        &base,
+        &scope,
+        &r.figures,
+        q,
+        ui.tf("cov.title", &[j.name(lang)]),
+        ui.t("cov.intro"),
+        crumbs,
+    )
+    .await?;
+    page.show_children = true;
+    if j.level == Level::District {
+        page.children_title = ui.t("cov.children.streets");
+    }
+    let pc = |s: Share| s.percent_text();
+    page.children = r
+        .children
+        .iter()
+        .map(|c| ChildRow {
+            name: c.jurisdiction.name(lang).to_string(),
+            href: format!("/coverage/{}", c.jurisdiction.code),
+            organizations: fmt_int(c.party.organizations.total),
+            org: pc(c.party.organizations),
+            work: pc(c.party.work),
+            regional: pc(c.hubs.regional),
+            industry: pc(c.hubs.industry),
+        })
+        .collect();
+    page.instructors = Some(format!(
+        "/instructors?jurisdiction={}",
+        pct(j.code.as_str())
+    ));
+    Ok((status, page))
+}
+
+/// `GET /hubs/{id}/coverage?gap=&page=`: coverage of a hub's members.
+pub(super) async fn hub_coverage(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: Result<Query<GapQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error_page(&ui, &AppError::BadRequest("query".into()));
+    };
+    let r = async {
+        let hub = party::report_hub(&s.store, &caller, &id).await?;
+        let scope = CoverageScope::Hub(hub.id);
+        let f = party::figures(&s.store, &scope).await?;
+        let crumbs = vec![Crumb {
+            name: hub.organization_name.clone(),
+            href: format!("/hubs/{}", hub.id),
+        }];
+        report_page(
+            &s,
+            &ui,
+            &format!("/hubs/{}/coverage", hub.id),
+            &scope,
+            &f,
+            &q,
+            ui.tf("cov.hub.title", &[&hub.organization_name]),
+            ui.t("cov.hub.intro"),
+            crumbs,
+        )
+        .await
+    }
+    .await;
+    match r {
+        Ok((status, p)) => render(status, &p),
+        Err(e) => error_page(&ui, &e),
+    }
+}

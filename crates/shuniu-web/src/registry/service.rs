@@ -1,0 +1,355 @@
+//! The registry capability's service code, shared by pages and API: parse what came
+//! in, ask the domain, call the store.
+
+use crate::kit::params::{given, number};
+use serde::Deserialize;
+use shuniu_domain::jurisdiction::JurisdictionCode;
+use shuniu_domain::jurisdiction::bad_code_error;
+use shuniu_domain::registry::{
+    Grade, LegalForm, OrgStatus, Organization, OrganizationData, OrganizationDraft, ServiceDomain,
+    Stage, StatusChange,
+};
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::{OrgFilter, OrgSort, Page, Store};
+use uuid::Uuid;
+
+use shuniu_domain::access::{Action, Resource};
+
+use crate::auth::Caller;
+use crate::{AppError, today};
+
+/// Query parameters of the organization list, as they come (UI and API alike).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Jurisdiction code: that node and everything below it.
+    pub jurisdiction: Option<String>,
+    /// `social_group`, `social_service_institution`, `foundation`, `community_filed`.
+    #[param(schema_with = crate::kit::api::schema::legal_form)]
+    pub legal_form: Option<String>,
+    /// A service domain code, e.g. `elderly`.
+    #[param(schema_with = crate::kit::api::schema::service_domain)]
+    pub domain: Option<String>,
+    /// `active`, `suspended`, `deregistered`.
+    #[param(schema_with = crate::kit::api::schema::status)]
+    pub status: Option<String>,
+    /// `germination`, `start_up`, `growth`, `mature`.
+    #[param(schema_with = crate::kit::api::schema::stage)]
+    pub stage: Option<String>,
+    /// `1A` … `5A`.
+    #[param(schema_with = crate::kit::api::schema::grade_filter)]
+    pub grade: Option<String>,
+    /// Part of the name, or a whole USCC or filing number.
+    pub q: Option<String>,
+    /// `name`, `-name`, `founded_on`, `-founded_on`, `-updated_at`, `-staff`.
+    #[param(schema_with = crate::kit::api::schema::sort)]
+    pub sort: Option<String>,
+    /// 1-based page number.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    pub page: Option<String>,
+    /// Items per page, 1–200 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub per_page: Option<String>,
+}
+
+/// The message for a well-formed jurisdiction code that is not in the tree.
+pub fn unknown_jurisdiction() -> FieldError {
+    FieldError::new("没有这个行政区划", "is not a known jurisdiction")
+}
+
+fn choice<T: Copy>(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    let s = given(v)?;
+    let found = all
+        .iter()
+        .copied()
+        .find(|x| code(*x).eq_ignore_ascii_case(s));
+    if found.is_none() {
+        let codes: Vec<&str> = all.iter().map(|x| code(*x)).collect();
+        errs.add(
+            field,
+            FieldError::new(
+                format!("取值无效，可选：{}", codes.join("、")),
+                format!("is not one of: {}", codes.join(", ")),
+            ),
+        );
+    }
+    found
+}
+
+impl ListQuery {
+    /// The filter, page and page size; a bad parameter is a 422 naming it.
+    pub fn parse(&self) -> Result<(OrgFilter, u32, u32), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let jurisdiction = given(&self.jurisdiction).map(String::from);
+        if let Some(code) = &jurisdiction
+            && JurisdictionCode::parse(code).is_err()
+        {
+            e.add("jurisdiction", bad_code_error());
+        }
+        let filter = OrgFilter {
+            jurisdiction,
+            legal_form: choice(
+                &mut e,
+                "legal_form",
+                &self.legal_form,
+                LegalForm::ALL,
+                LegalForm::as_str,
+            ),
+            domain: choice(
+                &mut e,
+                "domain",
+                &self.domain,
+                ServiceDomain::ALL,
+                ServiceDomain::as_str,
+            ),
+            status: choice(
+                &mut e,
+                "status",
+                &self.status,
+                OrgStatus::ALL,
+                OrgStatus::as_str,
+            ),
+            stage: choice(&mut e, "stage", &self.stage, Stage::ALL, Stage::as_str),
+            grade: choice(&mut e, "grade", &self.grade, Grade::ALL, Grade::as_str),
+            q: given(&self.q).map(|q| q.chars().take(100).collect()),
+            sort: choice(&mut e, "sort", &self.sort, &OrgSort::ALL, OrgSort::as_str)
+                .unwrap_or_default(),
+        };
+        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
+        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        if e.is_empty() {
+            Ok((filter, page, per_page))
+        } else {
+            Err(e)
+        }
+    }
+}
+
+pub async fn list(store: &Store, q: &ListQuery) -> Result<Page<Organization>, AppError> {
+    let (filter, page, per_page) = q.parse()?;
+    Ok(store.list_organizations(&filter, page, per_page).await?)
+}
+
+pub async fn get(store: &Store, id: Uuid) -> Result<Organization, AppError> {
+    store.organization(id).await?.ok_or(AppError::NotFound)
+}
+
+/// The jurisdiction path of an organization (what the policy scopes by).
+pub async fn path_of(store: &Store, org: &Organization) -> Result<String, AppError> {
+    Ok(store
+        .jurisdiction(org.data.jurisdiction.as_str())
+        .await?
+        .map(|j| j.path)
+        .unwrap_or_default())
+}
+
+/// Organization ids of the hubs `org` is an active member of, as the policy's
+/// `hub_ids`. Only hub staff's rights depend on them, so others skip the query.
+pub async fn hub_ids_for(store: &Store, caller: &Caller, org: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let hub_staff = caller
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == shuniu_domain::access::Role::HubStaff);
+    if !hub_staff {
+        return Ok(vec![]);
+    }
+    Ok(store.active_hub_org_ids(org).await?)
+}
+
+/// Asks the policy about `action` on a stored organization.
+pub async fn require_on(
+    store: &Store,
+    caller: &Caller,
+    action: Action,
+    org: &Organization,
+) -> Result<(), AppError> {
+    let path = path_of(store, org).await?;
+    let hub_ids = hub_ids_for(store, caller, org.id).await?;
+    caller.require(
+        action,
+        &Resource::Organization {
+            id: org.id,
+            jurisdiction_path: &path,
+            hub_ids: &hub_ids,
+        },
+    )
+}
+
+/// Whether this caller sees each organization's personal data (phones) unmasked.
+/// One jurisdiction lookup per distinct jurisdiction on the page, not per row.
+pub async fn personal_data_visible(
+    store: &Store,
+    caller: &Caller,
+    orgs: &[Organization],
+) -> Result<Vec<bool>, AppError> {
+    let mut paths: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(orgs.len());
+    for o in orgs {
+        if caller.user.is_none() {
+            out.push(false);
+            continue;
+        }
+        let code = o.data.jurisdiction.to_string();
+        if !paths.contains_key(&code) {
+            let p = store
+                .jurisdiction(&code)
+                .await?
+                .map(|j| j.path)
+                .unwrap_or_default();
+            paths.insert(code.clone(), p);
+        }
+        let hub_ids = hub_ids_for(store, caller, o.id).await?;
+        let r = Resource::Organization {
+            id: o.id,
+            jurisdiction_path: &paths[&code],
+            hub_ids: &hub_ids,
+        };
+        out.push(caller.decide(Action::ReadPersonalData, &r).is_allowed());
+    }
+    Ok(out)
+}
+
+/// The contact phone as this caller may see it: full, or masked (`138****8000`).
+pub fn phone_for(org: &Organization, visible: bool) -> Option<String> {
+    org.data
+        .contact_phone
+        .as_ref()
+        .map(|p| if visible { p.to_string() } else { p.masked() })
+}
+
+pub async fn create(
+    store: &Store,
+    draft: &OrganizationDraft,
+    caller: &Caller,
+) -> Result<Organization, AppError> {
+    create_with(store, draft, FieldErrors::new(), caller).await
+}
+
+/// [`create`], with problems the caller already found in the input (e.g. a JSON value
+/// of the wrong type), so that one answer names every bad field.
+pub async fn create_with(
+    store: &Store,
+    draft: &OrganizationDraft,
+    found: FieldErrors,
+    caller: &Caller,
+) -> Result<Organization, AppError> {
+    // Whether this caller may register at all, before looking at the input…
+    caller.require(
+        Action::Create,
+        &Resource::NewOrganization {
+            jurisdiction_path: None,
+        },
+    )?;
+    let data = check(store, draft, found).await?;
+    // …and whether at this place.
+    let path = store
+        .jurisdiction(data.jurisdiction.as_str())
+        .await?
+        .map(|j| j.path)
+        .unwrap_or_default();
+    caller.require(
+        Action::Create,
+        &Resource::NewOrganization {
+            jurisdiction_path: Some(&path),
+        },
+    )?;
+    Ok(store.create_organization(&data, caller.ctx()).await?)
+}
+
+/// Applies the given fields over the stored record and validates the whole result.
+pub async fn update(
+    store: &Store,
+    id: Uuid,
+    patch: OrganizationDraft,
+    caller: &Caller,
+) -> Result<Organization, AppError> {
+    update_with(store, id, patch, FieldErrors::new(), caller).await
+}
+
+/// [`update`], with problems the caller already found in the input.
+/// Unknown id → 404; a deregistered record → 409; bad fields → 422.
+pub async fn update_with(
+    store: &Store,
+    id: Uuid,
+    patch: OrganizationDraft,
+    found: FieldErrors,
+    caller: &Caller,
+) -> Result<Organization, AppError> {
+    let current = get(store, id).await?;
+    require_on(store, caller, Action::Edit, &current).await?;
+    if current.status == OrgStatus::Deregistered {
+        return Err(AppError::State(
+            "a deregistered organization cannot be edited".into(),
+        ));
+    }
+    let draft = current.data.to_draft().merge(patch);
+    let data = check(store, &draft, found).await?;
+    // Moving an organization needs the right at its new place as well.
+    if data.jurisdiction != current.data.jurisdiction {
+        let path = store
+            .jurisdiction(data.jurisdiction.as_str())
+            .await?
+            .map(|j| j.path)
+            .unwrap_or_default();
+        caller.require(
+            Action::Edit,
+            &Resource::Organization {
+                id,
+                jurisdiction_path: &path,
+                hub_ids: &[],
+            },
+        )?;
+    }
+    Ok(store.update_organization(id, &data, caller.ctx()).await?)
+}
+
+/// Validates a draft in the domain and checks what only the store knows (that the
+/// jurisdiction exists), adding every problem to `found`.
+pub async fn check(
+    store: &Store,
+    draft: &OrganizationDraft,
+    mut found: FieldErrors,
+) -> Result<OrganizationData, AppError> {
+    let validated = draft.validate(today());
+    let jurisdiction_ok = match &validated {
+        Err(e) => e.get("jurisdiction").is_none(),
+        Ok(_) => true,
+    };
+    if jurisdiction_ok
+        && found.get("jurisdiction").is_none()
+        && let Some(code) = given(&draft.jurisdiction)
+        && store.jurisdiction(code).await?.is_none()
+    {
+        found.add("jurisdiction", unknown_jurisdiction());
+    }
+    match validated {
+        Ok(data) if found.is_empty() => Ok(data),
+        Ok(_) => Err(AppError::Validation(found)),
+        Err(e) => {
+            for (field, err) in e.0 {
+                found.add(&field, err);
+            }
+            Err(AppError::Validation(found))
+        }
+    }
+}
+
+pub async fn change_status(
+    store: &Store,
+    id: Uuid,
+    status: Option<&str>,
+    reason: Option<&str>,
+    effective_on: Option<&str>,
+    caller: &Caller,
+) -> Result<Organization, AppError> {
+    let current = get(store, id).await?;
+    require_on(store, caller, Action::ChangeStatus, &current).await?;
+    let change = StatusChange::parse(status, reason, effective_on, today())?;
+    Ok(store.change_status(id, &change, caller.ctx()).await?)
+}
