@@ -167,6 +167,16 @@ impl SessionPolicy {
     }
 }
 
+/// An official's account without its jurisdiction (`jurisdiction`).
+pub fn jurisdiction_binding_required() -> FieldError {
+    FieldError::new("政府工作人员须绑定辖区", "is required for an official")
+}
+
+/// A hub's or an organization's account without its organization (`organization`).
+pub fn organization_binding_required() -> FieldError {
+    FieldError::new("须绑定社会组织", "is required for this role")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

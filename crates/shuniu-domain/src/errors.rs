@@ -26,6 +26,14 @@ impl FieldError {
     pub fn required() -> Self {
         FieldError::new("必填", "is required")
     }
+    /// A jurisdiction code that names no node of the tree.
+    pub fn unknown_jurisdiction() -> Self {
+        FieldError::new("没有这个行政区划", "is not a known jurisdiction")
+    }
+    /// An organization id that names no registered organization.
+    pub fn unknown_organization() -> Self {
+        FieldError::new("没有这个社会组织", "is not a known organization")
+    }
 }
 
 /// Every bad field of one input, keyed by the field's name.

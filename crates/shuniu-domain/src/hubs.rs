@@ -191,10 +191,7 @@ impl RecognitionDraft {
             },
         };
         if jurisdiction.is_some() && jurisdiction_level.is_none() {
-            e.add(
-                "jurisdiction",
-                FieldError::new("没有这个行政区划", "is not a known jurisdiction"),
-            );
+            e.add("jurisdiction", FieldError::unknown_jurisdiction());
         }
         let base_body = parse_text(&mut e, "base_body", &self.base_body, 100, false);
         let mut fields = Vec::new();
@@ -524,16 +521,10 @@ pub fn check_join(f: &JoinFacts<'_>) -> Result<(), FieldErrors> {
         );
     }
     if f.organization_status == OrgStatus::Deregistered {
-        return err(
-            "已注销的组织不能加入枢纽",
-            "a deregistered organization cannot join a hub",
-        );
+        return Err(FieldErrors::single("hub", deregistered_cannot_join()));
     }
     if f.live.iter().any(|(h, _)| *h == f.hub_id) {
-        return err(
-            "已是该枢纽的成员或已提出申请",
-            "already a member of this hub, or applied",
-        );
+        return Err(FieldErrors::single("hub", already_member()));
     }
     if f.hub_kind == HubKind::Regional {
         if !path_within(f.organization_path, f.hub_path) {
@@ -543,10 +534,7 @@ pub fn check_join(f: &JoinFacts<'_>) -> Result<(), FieldErrors> {
             );
         }
         if f.live.iter().any(|(_, k)| *k == HubKind::Regional) {
-            return err(
-                "一个组织只能加入一个区域性枢纽",
-                "an organization can belong to only one regional hub",
-            );
+            return Err(FieldErrors::single("hub", one_regional_hub()));
         }
     }
     if f.hub_is_below_organization {
@@ -556,6 +544,142 @@ pub fn check_join(f: &JoinFacts<'_>) -> Result<(), FieldErrors> {
         );
     }
     Ok(())
+}
+
+/// What the recognition rules need to know, gathered by the store inside the writing
+/// transaction.
+#[derive(Debug, Clone)]
+pub struct RecognitionFacts<'a> {
+    pub kind: HubKind,
+    pub organization_status: OrgStatus,
+    /// Path of the organization's registered jurisdiction.
+    pub organization_path: &'a str,
+    /// Whether the organization already holds a standing recognition.
+    pub organization_recognized: bool,
+    /// Level and path of the named jurisdiction; `None` when there is no such node.
+    pub jurisdiction: Option<(Level, &'a str)>,
+    /// Whether the node already has a standing regional hub (asked for regional hubs).
+    pub jurisdiction_has_regional_hub: bool,
+}
+
+/// The recognition rules (DOMAIN.md §2): the organization is not deregistered and holds
+/// no standing recognition; the jurisdiction exists; a regional hub is bound to a street
+/// or a district, its organization is registered within it, and the node has no other
+/// standing regional hub. Every broken rule is reported, on `organization_id` or
+/// `jurisdiction` (the first per field).
+pub fn check_recognition(f: &RecognitionFacts<'_>) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::new();
+    if f.organization_status == OrgStatus::Deregistered {
+        e.add(
+            "organization_id",
+            FieldError::new(
+                "已注销的组织不能认定为枢纽",
+                "a deregistered organization cannot be recognized as a hub",
+            ),
+        );
+    }
+    if f.organization_recognized {
+        e.add("organization_id", already_recognized());
+    }
+    match f.jurisdiction {
+        None => e.add("jurisdiction", FieldError::unknown_jurisdiction()),
+        Some((level, path)) if f.kind == HubKind::Regional => {
+            if level == Level::Community {
+                e.add(
+                    "jurisdiction",
+                    FieldError::new(
+                        "区域性枢纽应绑定街道或区",
+                        "a regional hub is bound to a street or a district",
+                    ),
+                );
+            }
+            if !path_within(f.organization_path, path) {
+                e.add(
+                    "organization_id",
+                    FieldError::new(
+                        "区域性枢纽组织须登记在其辖区内",
+                        "a regional hub's organization must be registered within its jurisdiction",
+                    ),
+                );
+            }
+            if f.jurisdiction_has_regional_hub {
+                e.add("jurisdiction", jurisdiction_has_regional_hub());
+            }
+        }
+        Some(_) => {}
+    }
+    if e.is_empty() { Ok(()) } else { Err(e) }
+}
+
+/// The rules of a district's core 核: both names given (at most 100 characters, trimmed
+/// by the caller), bound to a known district (`jurisdiction_level` is `None` when the
+/// code names no node).
+pub fn check_core(
+    name_zh: &str,
+    name_en: &str,
+    jurisdiction_level: Option<Level>,
+) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::new();
+    for (field, v) in [("name_zh", name_zh), ("name_en", name_en)] {
+        if v.is_empty() {
+            e.add(field, FieldError::required());
+        } else if v.chars().count() > 100 {
+            e.add(
+                field,
+                FieldError::new("不超过100个字符", "at most 100 characters"),
+            );
+        }
+    }
+    if jurisdiction_level != Some(Level::District) {
+        e.add(
+            "jurisdiction",
+            FieldError::new("应为已知的区", "must be a known district"),
+        );
+    }
+    if e.is_empty() { Ok(()) } else { Err(e) }
+}
+
+// The messages of the rules that a unique index also enforces: the rules above return
+// them, and the store answers the index's refusal (a race the rules lost) with the same.
+
+/// The organization already holds a standing recognition (`organization_id`).
+pub fn already_recognized() -> FieldError {
+    FieldError::new(
+        "该组织已被认定为枢纽",
+        "this organization already holds a standing hub recognition",
+    )
+}
+
+/// The node already has a standing regional hub (`jurisdiction`).
+pub fn jurisdiction_has_regional_hub() -> FieldError {
+    FieldError::new(
+        "该行政区划已有区域性枢纽",
+        "this jurisdiction already has a regional hub",
+    )
+}
+
+/// A live membership of this pair exists (`hub`).
+pub fn already_member() -> FieldError {
+    FieldError::new(
+        "已是该枢纽的成员或已提出申请",
+        "already a member of this hub, or applied",
+    )
+}
+
+/// The organization already has a live regional membership (`hub`).
+pub fn one_regional_hub() -> FieldError {
+    FieldError::new(
+        "一个组织只能加入一个区域性枢纽",
+        "an organization can belong to only one regional hub",
+    )
+}
+
+/// A deregistered organization joins no hub, nor is approved into one (`hub`).
+pub fn deregistered_cannot_join() -> FieldError {
+    FieldError::new(
+        "已注销的组织不能加入枢纽",
+        "a deregistered organization cannot join a hub",
+    )
 }
 
 #[cfg(test)]
@@ -734,5 +858,84 @@ mod tests {
         let mut f = facts(&[], MEIYUAN, org);
         f.organization_status = OrgStatus::Deregistered;
         assert!(check_join(&f).unwrap_err().get("hub").is_some());
+    }
+
+    fn recognition_facts(kind: HubKind, org_path: &str) -> RecognitionFacts<'_> {
+        RecognitionFacts {
+            kind,
+            organization_status: OrgStatus::Active,
+            organization_path: org_path,
+            organization_recognized: false,
+            jurisdiction: Some((Level::Street, MEIYUAN)),
+            jurisdiction_has_regional_hub: false,
+        }
+    }
+
+    #[test]
+    fn recognition_rules() {
+        let org = "320000/320100/320102/320102002000/320102002001/";
+        assert!(check_recognition(&recognition_facts(HubKind::Regional, org)).is_ok());
+        // Outside the street, a community node, a taken node: each on its field.
+        let e = check_recognition(&recognition_facts(HubKind::Regional, SUOJIN)).unwrap_err();
+        assert!(e.get("organization_id").is_some() && e.get("jurisdiction").is_none());
+        let mut f = recognition_facts(HubKind::Regional, org);
+        f.jurisdiction = Some((Level::Community, org));
+        assert!(
+            check_recognition(&f)
+                .unwrap_err()
+                .get("jurisdiction")
+                .is_some()
+        );
+        let mut f = recognition_facts(HubKind::Regional, org);
+        f.jurisdiction_has_regional_hub = true;
+        assert_eq!(
+            check_recognition(&f).unwrap_err().get("jurisdiction"),
+            Some(&jurisdiction_has_regional_hub())
+        );
+        // An industry hub is bound anywhere, and its node may hold a regional hub.
+        let mut f = recognition_facts(HubKind::Industry, SUOJIN);
+        f.jurisdiction_has_regional_hub = true;
+        assert!(check_recognition(&f).is_ok());
+        // Unknown node; deregistered or already recognized organization.
+        let mut f = recognition_facts(HubKind::Industry, org);
+        f.jurisdiction = None;
+        assert!(
+            check_recognition(&f)
+                .unwrap_err()
+                .get("jurisdiction")
+                .is_some()
+        );
+        let mut f = recognition_facts(HubKind::Industry, org);
+        f.organization_recognized = true;
+        assert_eq!(
+            check_recognition(&f).unwrap_err().get("organization_id"),
+            Some(&already_recognized())
+        );
+        let mut f = recognition_facts(HubKind::Industry, org);
+        f.organization_status = OrgStatus::Deregistered;
+        f.organization_recognized = true;
+        // The first problem with a field is the one told.
+        assert!(
+            check_recognition(&f)
+                .unwrap_err()
+                .get("organization_id")
+                .unwrap()
+                .en
+                .contains("deregistered")
+        );
+    }
+
+    #[test]
+    fn core_rules() {
+        assert!(check_core("核", "Core", Some(Level::District)).is_ok());
+        let e = check_core("", &"x".repeat(101), Some(Level::Street)).unwrap_err();
+        assert!(e.get("name_zh").is_some() && e.get("name_en").is_some());
+        assert!(e.get("jurisdiction").is_some());
+        assert!(
+            check_core("核", "Core", None)
+                .unwrap_err()
+                .get("jurisdiction")
+                .is_some()
+        );
     }
 }

@@ -308,23 +308,14 @@ impl BookingDraft {
             if let Some(t) = t {
                 use chrono::Timelike;
                 if t.minute() % slot != 0 || t.second() != 0 {
-                    e.add(
-                        field,
-                        FieldError::new(
-                            format!("须为整{slot}分钟"),
-                            format!("must be on a {slot}-minute boundary"),
-                        ),
-                    );
+                    e.add(field, off_slot_boundary(slot));
                 }
             }
         }
         if let (Some(s), Some(en)) = (start, end) {
             use chrono::Timelike;
             if en <= s {
-                e.add(
-                    "end",
-                    FieldError::new("结束时间须晚于开始时间", "must be after the start"),
-                );
+                e.add("end", end_not_after_start());
             } else if (en - s) > Duration::hours(i64::from(rules.max_hours)) {
                 e.add(
                     "end",
@@ -490,10 +481,7 @@ impl AllocationDraft {
         if let (Some(s), Some(en)) = (s, en)
             && en < s
         {
-            e.add(
-                "ends_on",
-                FieldError::new("结束日期不能早于开始日期", "must not be before the start"),
-            );
+            e.add("ends_on", ends_before_start());
         }
         if !e.is_empty() {
             return Err(e);
@@ -634,6 +622,47 @@ impl ObligationReportDraft {
             note,
         })
     }
+}
+
+// Messages of the rules the store asks again where it writes (a request built without
+// the form, a record read in the writing transaction): written once, here.
+
+/// A booking's end at or before its start (`end`).
+pub fn end_not_after_start() -> FieldError {
+    FieldError::new("结束时间须晚于开始时间", "must be after the start")
+}
+
+/// A booking time off the room's slot grid (`start`, `end`).
+pub fn off_slot_boundary(slot_minutes: u32) -> FieldError {
+    FieldError::new(
+        format!("须为整{slot_minutes}分钟"),
+        format!("must be on a {slot_minutes}-minute boundary"),
+    )
+}
+
+/// An allocation that ends before it starts (`ends_on`).
+pub fn ends_before_start() -> FieldError {
+    FieldError::new("结束日期不能早于开始日期", "must not be before the start")
+}
+
+/// Ending an allocation early, on a day outside it (`ended_on`).
+pub fn ended_outside_allocation(before_start: bool) -> FieldError {
+    if before_start {
+        FieldError::new(
+            "不能早于分配开始日期",
+            "must not be before the allocation starts",
+        )
+    } else {
+        FieldError::new(
+            "不能晚于分配结束日期",
+            "must not be after the allocation ends",
+        )
+    }
+}
+
+/// A deregistered organization gets no office and books no room (`organization_id`).
+pub fn organization_deregistered() -> FieldError {
+    FieldError::new("该组织已注销", "the organization is deregistered")
 }
 
 #[cfg(test)]

@@ -182,6 +182,11 @@ impl PartyBuildingDraft {
     }
 }
 
+/// An instructor id that names no instructor (`instructor_id`).
+pub fn unknown_instructor() -> FieldError {
+    FieldError::new("没有这个党建指导员", "is not a known instructor")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

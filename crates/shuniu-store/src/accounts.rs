@@ -10,7 +10,7 @@ use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::{Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 
 /// A stored account (without its password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,6 +112,13 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// A user name is one account's: a second is a `Conflict` on `username`.
+pub(crate) const UNIQUES: &[Unique] = &[Unique {
+    pg: "users_username_key",
+    sqlite: "users.username",
+    taken: Taken::Conflict("username"),
+}];
+
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.jurisdiction_code, j.path AS jurisdiction_path, \
     u.organization_id, u.must_change_password, u.disabled, u.failed_logins, u.locked_until, u.password_changed_at, u.created_at \
     FROM users u LEFT JOIN jurisdictions j ON j.code = u.jurisdiction_code";
@@ -147,24 +154,18 @@ impl Store {
         match u.role.binding() {
             Binding::Jurisdiction => match &u.jurisdiction_code {
                 Some(c) if self.jurisdiction(c).await?.is_some() => {}
-                Some(_) => e.add(
-                    "jurisdiction",
-                    FieldError::new("没有这个行政区划", "is not a known jurisdiction"),
-                ),
+                Some(_) => e.add("jurisdiction", FieldError::unknown_jurisdiction()),
                 None => e.add(
                     "jurisdiction",
-                    FieldError::new("政府工作人员须绑定辖区", "is required for an official"),
+                    shuniu_domain::accounts::jurisdiction_binding_required(),
                 ),
             },
             Binding::Organization => match u.organization_id {
                 Some(id) if self.organization(id).await?.is_some() => {}
-                Some(_) => e.add(
-                    "organization",
-                    FieldError::new("没有这个社会组织", "is not a known organization"),
-                ),
+                Some(_) => e.add("organization", FieldError::unknown_organization()),
                 None => e.add(
                     "organization",
-                    FieldError::new("须绑定社会组织", "is required for this role"),
+                    shuniu_domain::accounts::organization_binding_required(),
                 ),
             },
             Binding::None => {}
@@ -197,11 +198,7 @@ impl Store {
             .bind(now)
             .bind(now)
             .execute(&mut *tx)
-            .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Conflict { .. } => StoreError::Conflict { field: "username".into() },
-                other => other,
-            })?;
+            .await?;
             let details = serde_json::json!({
                 "username": {"from": null, "to": u.username.as_str()},
                 "role": {"from": null, "to": u.role.as_str()},
@@ -254,29 +251,14 @@ impl Store {
     }
 
     pub async fn list_users(&self, page: u32, per_page: u32) -> Result<crate::Page<User>> {
-        let page = page.max(1);
-        let per_page = per_page.clamp(1, 200);
-        let sql = format!(
-            "{USER_SELECT} ORDER BY u.username LIMIT {per_page} OFFSET {}",
-            (u64::from(page) - 1) * u64::from(per_page)
-        );
-        let (total, rows) = on_pool!(self, |p| {
-            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-                .fetch_one(p)
-                .await?;
-            let rows = sqlx::query_as::<_, UserRow>(&sql).fetch_all(p).await?;
-            Ok::<_, sqlx::Error>((total, rows))
-        })?;
-        let items = rows
-            .into_iter()
-            .map(User::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(crate::Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        let sql = format!("{USER_SELECT} ORDER BY u.username");
+        self.paged::<UserRow, _>(
+            crate::Paging::new(page, per_page, 200),
+            ("SELECT COUNT(*) FROM users", &[]),
+            (&sql, &[]),
+            User::try_from,
+        )
+        .await
     }
 
     /// Sets a new password hash; `must_change` for admin resets. Ends the user's

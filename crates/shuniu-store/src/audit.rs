@@ -222,29 +222,17 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<crate::Page<AuditRecord>> {
-        let page = page.max(1);
-        let per_page = per_page.clamp(1, 500);
         let (where_sql, args) = audit_where(filter);
         let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {where_sql}");
-        let list_sql = format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {where_sql} ORDER BY seq DESC LIMIT {per_page} OFFSET {}",
-            (u64::from(page) - 1) * u64::from(per_page)
-        );
-        let (total, rows) = on_pool!(self, |p| {
-            let total: i64 = bind_args!(sqlx::query_scalar::<_, i64>(&count_sql), args)
-                .fetch_one(p)
-                .await?;
-            let rows = bind_args!(sqlx::query_as::<_, AuditRow>(&list_sql), args)
-                .fetch_all(p)
-                .await?;
-            Ok::<_, sqlx::Error>((total, rows))
-        })?;
-        Ok(crate::Page {
-            items: rows.into_iter().map(AuditRecord::from).collect(),
-            total,
-            page,
-            per_page,
-        })
+        let list_sql =
+            format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE {where_sql} ORDER BY seq DESC");
+        self.paged(
+            crate::Paging::new(page, per_page, 500),
+            (&count_sql, &args),
+            (&list_sql, &args),
+            |r: AuditRow| Ok(AuditRecord::from(r)),
+        )
+        .await
     }
 
     /// Records matching `filter` with `seq < before` (all if `None`), newest first, at

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode, Level, reference_tree};
 
-use crate::{Result, Store, StoreError, on_pool};
+use crate::{Result, Store, StoreError, Taken, Unique, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct JurisdictionRow {
@@ -43,6 +43,20 @@ pub struct SubtreeStats {
     pub organizations: i64,
     pub staff: i64,
 }
+
+/// A node's code and path are its own: a second node with either is a `Conflict`.
+pub(crate) const UNIQUES: &[Unique] = &[
+    Unique {
+        pg: "jurisdictions_pkey",
+        sqlite: "jurisdictions.code",
+        taken: Taken::Conflict("code"),
+    },
+    Unique {
+        pg: "jurisdictions_path_key",
+        sqlite: "jurisdictions.path",
+        taken: Taken::Conflict("path"),
+    },
+];
 
 const COLUMNS: &str = "code, name_zh, name_en, level, parent_code, path";
 

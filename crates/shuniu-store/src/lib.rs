@@ -7,12 +7,18 @@
 //! backend (`migrations/sqlite`, `migrations/postgres`) and are reversible.
 //!
 //! Invariants that must hold under concurrency live in the database: unique codes,
-//! check constraints, and counters updated in the same transaction as the rows.
+//! check constraints, and counters updated in the same transaction as the rows. Each
+//! module lists its unique constraints ([`Unique`]) with what a refusal tells the
+//! client; [`StoreError`]'s `From<sqlx::Error>` is the one place that reads them.
+//!
+//! Modules by capability (`registry`, `accounts`, `audit`, `hubs/`, `parks/`, `party`,
+//! `jurisdictions`); read views that join several (the district and street structure)
+//! live in `views/`, which depends on them and never the other way round.
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use shuniu_domain::FieldErrors;
+use shuniu_domain::{FieldError, FieldErrors};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
@@ -21,19 +27,30 @@ pub mod accounts;
 pub mod audit;
 pub mod hubs;
 pub mod jurisdictions;
+mod paging;
 pub mod parks;
 pub mod party;
 pub mod registry;
+/// What the migration-parity test compares (tests only).
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod schema_facts;
+/// Test support (fresh databases, `both_backends!`, tamper hooks): compiled only with
+/// the `testing` feature, which only dev-dependencies turn on, so none of it is in the
+/// production binary.
+#[cfg(feature = "testing")]
 pub mod testing;
+pub mod views;
 
 pub use audit::{AuditFilter, VerifyReport, WriteCtx};
-pub use hubs::{DistrictStructure, HubFilter, MembershipEvent, StreetAxis, StreetStructure};
+pub use hubs::{HubFilter, MembershipEvent};
 pub use jurisdictions::SubtreeStats;
+pub use paging::Page;
+pub(crate) use paging::Paging;
 pub use parks::{ObligationReport, ObligationSummary};
 pub use party::{ChildCoverage, CoverageScope, Gap};
-pub use registry::{OrgChange, OrgFilter, OrgSort, Page};
+pub use registry::{OrgChange, OrgFilter, OrgSort};
+pub use views::structure::{DistrictStructure, StreetAxis, StreetStructure};
 
 /// The audit key used when none is configured (tests, demos).
 pub const DEV_AUDIT_KEY: &[u8] = b"shuniu development audit key - not for production";
@@ -71,21 +88,76 @@ pub enum StoreError {
 }
 
 impl From<sqlx::Error> for StoreError {
+    /// A unique violation is answered as the table of the constraint says (a unique
+    /// constraint found in no table is a conflict on `id`); any other error is `Db`.
     fn from(e: sqlx::Error) -> Self {
         if let Some(db) = e.as_database_error()
             && db.is_unique_violation()
         {
-            let msg = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
-            let field = ["uscc", "filing_number", "code", "path"]
-                .into_iter()
-                .find(|f| msg.contains(f))
-                .unwrap_or("id");
-            return StoreError::Conflict {
-                field: field.to_string(),
+            let refused = |u: &&Unique| {
+                // PostgreSQL names the constraint or index; SQLite lists the columns.
+                db.constraint() == Some(u.pg)
+                    || db.message().strip_prefix("UNIQUE constraint failed: ") == Some(u.sqlite)
+            };
+            return match UNIQUES.iter().flat_map(|t| t.iter()).find(refused) {
+                Some(Unique {
+                    taken: Taken::Conflict(field),
+                    ..
+                }) => StoreError::Conflict {
+                    field: field.to_string(),
+                },
+                Some(Unique {
+                    taken: Taken::Rule(field, message),
+                    ..
+                }) => StoreError::Invalid(FieldErrors::single(field, message())),
+                None => StoreError::Conflict { field: "id".into() },
             };
         }
         StoreError::Db(e)
     }
+}
+
+/// One unique constraint of the schema, as each engine names it when it refuses a row,
+/// and what the refusal tells the client. Each module keeps the table of its own.
+#[derive(Debug)]
+pub(crate) struct Unique {
+    /// PostgreSQL: the constraint's or the unique index's name.
+    pub pg: &'static str,
+    /// SQLite: the columns its message lists (`UNIQUE constraint failed: <columns>`).
+    pub sqlite: &'static str,
+    pub taken: Taken,
+}
+
+/// What a refused row tells the client.
+#[derive(Debug)]
+pub(crate) enum Taken {
+    /// The value belongs to another record: `Conflict { field }` (409).
+    Conflict(&'static str),
+    /// A rule of the domain, read a moment earlier in the same transaction, allowed the
+    /// row and a concurrent write got there first: answered as the rule answers,
+    /// `Invalid` on the field with the domain's message (422).
+    Rule(&'static str, fn() -> FieldError),
+}
+
+/// Every module's table of unique constraints.
+const UNIQUES: &[&[Unique]] = &[
+    jurisdictions::UNIQUES,
+    registry::UNIQUES,
+    accounts::UNIQUES,
+    hubs::UNIQUES,
+    parks::UNIQUES,
+];
+
+/// `(PostgreSQL name, SQLite columns)` of every listed unique constraint, for the test
+/// that each one exists in the schema (a renamed index would silently fall back to `id`).
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub fn unique_constraints_for_tests() -> Vec<(&'static str, &'static str)> {
+    UNIQUES
+        .iter()
+        .flat_map(|t| t.iter())
+        .map(|u| (u.pg, u.sqlite))
+        .collect()
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -121,6 +193,7 @@ pub(crate) enum Arg {
     Text(String),
     Int(i64),
     Time(chrono::DateTime<chrono::Utc>),
+    Uuid(uuid::Uuid),
 }
 
 /// Binds every [`Arg`] in order; works for `query`, `query_as` and `query_scalar`.
@@ -132,6 +205,7 @@ macro_rules! bind_args {
                 $crate::Arg::Text(s) => q.bind(s.clone()),
                 $crate::Arg::Int(i) => q.bind(*i),
                 $crate::Arg::Time(t) => q.bind(*t),
+                $crate::Arg::Uuid(u) => q.bind(*u),
             };
         }
         q

@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::audit::append_in_tx;
 use crate::registry::{COLUMNS, OrgRow};
-use crate::{Page, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// Whose coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,6 +153,16 @@ fn scope_clause(scope: &CoverageScope, first: usize) -> (String, ScopeArgs) {
     }
 }
 
+impl ScopeArgs {
+    /// The same values, for a query built with [`bind_args!`](crate::bind_args).
+    fn to_args(&self) -> Vec<Arg> {
+        match self {
+            ScopeArgs::Range(lo, hi) => vec![Arg::Text(lo.clone()), Arg::Text(hi.clone())],
+            ScopeArgs::Hub(id) => vec![Arg::Uuid(*id)],
+        }
+    }
+}
+
 macro_rules! bind_scope {
     ($q:expr, $args:expr) => {
         match &$args {
@@ -233,7 +243,7 @@ impl Store {
             .ok_or_else(|| {
                 StoreError::Invalid(FieldErrors::single(
                     "jurisdiction",
-                    FieldError::new("没有这个行政区划", "is not a known jurisdiction"),
+                    FieldError::unknown_jurisdiction(),
                 ))
             })?;
         let id = Uuid::now_v7();
@@ -293,36 +303,19 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Instructor>> {
-        let page = page.max(1);
-        let per_page = per_page.clamp(1, 200);
         let (lo, hi) = range_of(path_prefix);
+        let args = [Arg::Text(lo), Arg::Text(hi)];
         let count_sql = "SELECT COUNT(*) FROM party_instructors WHERE jurisdiction_path >= $1 AND jurisdiction_path < $2";
         let list_sql = format!(
-            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2 ORDER BY i.name, i.id LIMIT {per_page} OFFSET {}",
-            (u64::from(page) - 1) * u64::from(per_page)
+            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2 ORDER BY i.name, i.id"
         );
-        let (total, rows) = on_pool!(self, |p| {
-            let total: i64 = sqlx::query_scalar(count_sql)
-                .bind(&lo)
-                .bind(&hi)
-                .fetch_one(p)
-                .await?;
-            let rows = sqlx::query_as::<_, InstructorRow>(&list_sql)
-                .bind(&lo)
-                .bind(&hi)
-                .fetch_all(p)
-                .await?;
-            Ok::<_, sqlx::Error>((total, rows))
-        })?;
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(Instructor::try_from)
-                .collect::<Result<Vec<_>>>()?,
-            total,
-            page,
-            per_page,
-        })
+        self.paged::<InstructorRow, _>(
+            Paging::new(page, per_page, 200),
+            (count_sql, &args),
+            (&list_sql, &args),
+            Instructor::try_from,
+        )
+        .await
     }
 
     /// Sets an organization's party organization, party members and instructor
@@ -369,7 +362,7 @@ impl Store {
                 if known == 0 {
                     return Err(StoreError::Invalid(FieldErrors::single(
                         "instructor_id",
-                        FieldError::new("没有这个党建指导员", "is not a known instructor"),
+                        shuniu_domain::party::unknown_instructor(),
                     )));
                 }
             }
@@ -556,8 +549,6 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Organization>> {
-        let page = page.max(1);
-        let per_page = per_page.clamp(1, 200);
         let (clause, args) = scope_clause(scope, 1);
         let where_sql = format!("{clause} AND {}", gap_clause(gap));
         // The count reads the covering index over the range whatever its width; the
@@ -582,29 +573,16 @@ impl Store {
         };
         let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
         let list_sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE {list_where} ORDER BY name ASC, id ASC LIMIT {per_page} OFFSET {}",
-            (u64::from(page) - 1) * u64::from(per_page)
+            "SELECT {COLUMNS} FROM organizations WHERE {list_where} ORDER BY name ASC, id ASC"
         );
-        let (total, rows) = on_pool!(self, |p| {
-            let total: i64 = bind_scope!(sqlx::query_scalar::<_, i64>(&count_sql), args)
-                .fetch_one(p)
-                .await?;
-            let list = sqlx::query_as::<_, OrgRow>(&list_sql);
-            let rows = if whole {
-                list.fetch_all(p).await?
-            } else {
-                bind_scope!(list, args).fetch_all(p).await?
-            };
-            Ok::<_, sqlx::Error>((total, rows))
-        })?;
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(Organization::try_from)
-                .collect::<Result<Vec<_>>>()?,
-            total,
-            page,
-            per_page,
-        })
+        let args = args.to_args();
+        let list_args: &[Arg] = if whole { &[] } else { &args };
+        self.paged::<OrgRow, _>(
+            Paging::new(page, per_page, 200),
+            (&count_sql, &args),
+            (&list_sql, list_args),
+            Organization::try_from,
+        )
+        .await
     }
 }

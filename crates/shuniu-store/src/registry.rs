@@ -15,7 +15,7 @@ use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::{Arg, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
+use crate::{Arg, Page, Paging, Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 use shuniu_domain::audit::Outcome;
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
@@ -174,20 +174,19 @@ impl OrgSort {
     }
 }
 
-/// One page of a list.
-#[derive(Debug, Clone, Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl<T> Page<T> {
-    pub fn pages(&self) -> u32 {
-        ((self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64)) as u32
-    }
-}
+/// The unique codes of an organization: a code held by another is a `Conflict` on it.
+pub(crate) const UNIQUES: &[Unique] = &[
+    Unique {
+        pg: "organizations_uscc_key",
+        sqlite: "organizations.uscc",
+        taken: Taken::Conflict("uscc"),
+    },
+    Unique {
+        pg: "organizations_filing_number_key",
+        sqlite: "organizations.filing_number",
+        taken: Taken::Conflict("filing_number"),
+    },
+];
 
 /// One entry of an organization's change history.
 #[derive(Debug, Clone, Serialize)]
@@ -265,7 +264,7 @@ impl Store {
         self.jurisdiction(code.as_str()).await?.ok_or_else(|| {
             StoreError::Invalid(FieldErrors::single(
                 "jurisdiction",
-                FieldError::new("没有这个行政区划", "is not a known jurisdiction"),
+                FieldError::unknown_jurisdiction(),
             ))
         })
     }
@@ -660,16 +659,19 @@ impl Store {
             .bind(id)
             .fetch_all(p)
             .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| OrgChange {
-                id: r.id,
-                changed_at: r.changed_at,
-                actor: r.actor,
-                action: r.action,
-                changes: serde_json::from_str(&r.changes).unwrap_or(Value::Null),
+        rows.into_iter()
+            .map(|r| {
+                Ok(OrgChange {
+                    changes: serde_json::from_str(&r.changes).map_err(|_| {
+                        StoreError::Corrupt(format!("corrupt organization change {}", r.id))
+                    })?,
+                    id: r.id,
+                    changed_at: r.changed_at,
+                    actor: r.actor,
+                    action: r.action,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// One page of organizations matching `filter`; filtering, ordering and paging all
@@ -680,8 +682,7 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Organization>> {
-        let page = page.max(1);
-        let per_page = per_page.clamp(1, 200);
+        let paging = Paging::new(page, per_page, 200);
         let mut where_ = vec!["1 = 1".to_string()];
         let mut args: Vec<Arg> = Vec::new();
         // Appends a clause, numbering its `?` placeholders after those already bound.
@@ -701,14 +702,7 @@ impl Store {
         let range = match &filter.jurisdiction {
             Some(code) => match self.jurisdiction(code).await? {
                 Some(j) => Some(j.subtree_range()),
-                None => {
-                    return Ok(Page {
-                        items: vec![],
-                        total: 0,
-                        page,
-                        per_page,
-                    });
-                }
+                None => return Ok(paging.empty()),
             },
             None => None,
         };
@@ -772,30 +766,16 @@ impl Store {
         let where_sql = where_.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
         let list_sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {} LIMIT {} OFFSET {}",
-            filter.sort.order_by(),
-            per_page,
-            (u64::from(page) - 1) * u64::from(per_page)
+            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {}",
+            filter.sort.order_by()
         );
-        let (total, rows) = on_pool!(self, |p| {
-            let total: i64 = bind_args!(sqlx::query_scalar::<_, i64>(&count_sql), args)
-                .fetch_one(p)
-                .await?;
-            let rows = bind_args!(sqlx::query_as::<_, OrgRow>(&list_sql), args)
-                .fetch_all(p)
-                .await?;
-            Ok::<_, sqlx::Error>((total, rows))
-        })?;
-        let items = rows
-            .into_iter()
-            .map(Organization::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        self.paged::<OrgRow, _>(
+            paging,
+            (&count_sql, &args),
+            (&list_sql, &args),
+            Organization::try_from,
+        )
+        .await
     }
 
     /// Recounts live organizations per jurisdiction straight from the registry

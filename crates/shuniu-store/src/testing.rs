@@ -26,6 +26,15 @@ pub fn new_user(name: &str, role: shuniu_domain::access::Role, password_hash: &s
     }
 }
 
+/// A UUID as a literal of the store's column type, for tests that write raw SQL
+/// (PostgreSQL: `uuid`; SQLite: a 16-byte blob).
+pub fn uuid_literal(store: &Store, id: uuid::Uuid) -> String {
+    match store.dialect() {
+        crate::Dialect::Postgres => format!("'{id}'"),
+        crate::Dialect::Sqlite => format!("X'{}'", id.simple()),
+    }
+}
+
 /// Which engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestBackend {
@@ -185,6 +194,54 @@ impl Store {
             .await
             .expect("information_schema"),
             crate::Backend::Sqlite(_) => Vec::new(),
+        }
+    }
+}
+
+impl Store {
+    /// Whether the schema holds a unique constraint named `pg` (PostgreSQL) or one over
+    /// exactly the columns `sqlite` lists (`table.a, table.b`; SQLite) — what a unique
+    /// violation names on each engine.
+    #[doc(hidden)]
+    pub async fn has_unique_for_tests(&self, pg: &str, sqlite: &str) -> bool {
+        match &self.backend {
+            crate::Backend::Postgres(p) => sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() \
+                 AND indexname = $1 AND indexdef LIKE 'CREATE UNIQUE%')",
+            )
+            .bind(pg)
+            .fetch_one(p)
+            .await
+            .expect("pg_indexes"),
+            crate::Backend::Sqlite(p) => {
+                let Some((table, _)) = sqlite.split_once('.') else {
+                    return false;
+                };
+                let indexes: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM pragma_index_list($1) WHERE \"unique\" = 1",
+                )
+                .bind(table)
+                .fetch_all(p)
+                .await
+                .expect("pragma_index_list");
+                for index in indexes {
+                    let columns: Vec<String> =
+                        sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                            .bind(&index)
+                            .fetch_all(p)
+                            .await
+                            .expect("pragma_index_info");
+                    let listed = columns
+                        .iter()
+                        .map(|c| format!("{table}.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    if listed == sqlite {
+                        return true;
+                    }
+                }
+                false
+            }
         }
     }
 }

@@ -480,9 +480,13 @@ both_backends!(
     |store: Store| async move {
         make_trail(&store).await;
         // The purge flag lets the delete through, as a purge would.
-        let allow = match store.backend_name() {
-            "postgres" => "SET shuniu.audit_purge = 'on'; DELETE FROM audit_log WHERE seq <= 2",
-            _ => "UPDATE audit_purge SET active = 1; DELETE FROM audit_log WHERE seq <= 2",
+        let allow = match store.dialect() {
+            shuniu_store::Dialect::Postgres => {
+                "SET shuniu.audit_purge = 'on'; DELETE FROM audit_log WHERE seq <= 2"
+            }
+            shuniu_store::Dialect::Sqlite => {
+                "UPDATE audit_purge SET active = 1; DELETE FROM audit_log WHERE seq <= 2"
+            }
         };
         raw(&store, allow).await.unwrap();
         raw(

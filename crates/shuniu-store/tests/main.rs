@@ -11,3 +11,4 @@ mod login_lockout;
 mod migration_parity;
 mod parks;
 mod party;
+mod unique_constraints;

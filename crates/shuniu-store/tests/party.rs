@@ -167,10 +167,7 @@ fn count(plans: &[Plan], place: &str, f: impl Fn(&Plan) -> bool) -> i64 {
 
 /// A UUID as a literal of the backend's column type (tests write raw SQL).
 fn uuid_lit(store: &Store, id: Uuid) -> String {
-    match store.backend_name() {
-        "postgres" => format!("'{id}'"),
-        _ => format!("X'{}'", id.simple()),
-    }
+    shuniu_store::testing::uuid_literal(store, id)
 }
 
 both_backends!(

@@ -1,0 +1,98 @@
+//! Paged lists: every list the store answers in pages counts its matches and reads one
+//! page of them through [`Store::paged`], so the clamping, the `LIMIT … OFFSET …` and
+//! the count are written once.
+
+use serde::Serialize;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use crate::{Arg, Result, Store, bind_args, on_pool};
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        ((self.total.max(0) as u64).div_ceil(self.per_page.max(1) as u64)) as u32
+    }
+}
+
+/// A page asked for, clamped: `page` from 1, `per_page` from 1 to the list's maximum
+/// (a client cannot ask for the whole table in one page).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Paging {
+    pub fn new(page: u32, per_page: u32, max_per_page: u32) -> Paging {
+        Paging {
+            page: page.max(1),
+            per_page: per_page.clamp(1, max_per_page),
+        }
+    }
+
+    /// No matches (a filter that names nothing), without asking the database.
+    pub fn empty<T>(self) -> Page<T> {
+        Page {
+            items: Vec::new(),
+            total: 0,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
+    fn limit_offset(self) -> String {
+        format!(
+            " LIMIT {} OFFSET {}",
+            self.per_page,
+            (u64::from(self.page) - 1) * u64::from(self.per_page)
+        )
+    }
+}
+
+/// A query text and the values of its `$n`, in order.
+pub(crate) type Sql<'a> = (&'a str, &'a [Arg]);
+
+impl Store {
+    /// `count` (a `SELECT COUNT(*) …`) gives the total; `list` (ordered, ending on a
+    /// unique column so that pages are stable; no `LIMIT`) gives the rows, of which the
+    /// page asked for is read and turned into items by `item`. The two statements may
+    /// bind different values (a listing may drop a filter the count keeps).
+    pub(crate) async fn paged<R, T>(
+        &self,
+        paging: Paging,
+        count: Sql<'_>,
+        list: Sql<'_>,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<Page<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let (count_sql, count_args) = count;
+        let list_sql = format!("{}{}", list.0, paging.limit_offset());
+        let list_args = list.1;
+        let (total, rows) = on_pool!(self, |p| {
+            let total: i64 = bind_args!(sqlx::query_scalar::<_, i64>(count_sql), count_args)
+                .fetch_one(p)
+                .await?;
+            let rows = bind_args!(sqlx::query_as::<_, R>(&list_sql), list_args)
+                .fetch_all(p)
+                .await?;
+            Ok::<_, sqlx::Error>((total, rows))
+        })?;
+        Ok(Page {
+            items: rows.into_iter().map(item).collect::<Result<Vec<_>>>()?,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+}

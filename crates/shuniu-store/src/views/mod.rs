@@ -1,0 +1,3 @@
+//! Read views that span capabilities, each in one place.
+
+pub mod structure;
