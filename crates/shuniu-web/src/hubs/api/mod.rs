@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -17,9 +17,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::hubs::{self, HubListQuery, RecognitionInput, Structure};
-use crate::kit::api::access::{ApiCaller, note_denial, require_account};
-use crate::kit::api::error::{ApiError, ApiLang, ErrorBody, InLang};
+use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
+use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
+use crate::kit::extract::{ApiQuery, PathCode, RecordId, bad_query};
 use crate::kit::routes::Routes;
 use crate::{AppError, AppState};
 
@@ -93,15 +94,6 @@ pub fn doc() -> utoipa::openapi::OpenApi {
 
 // ---------------------------------------------------------------- handlers
 
-fn parse_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, AppError> {
-    let Path(id) = id.map_err(|_| AppError::NotFound)?;
-    Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)
-}
-
-fn body_object(body: &Bytes) -> Result<Map<String, Value>, AppError> {
-    input::object(body).map_err(AppError::Validation)
-}
-
 /// A string field (other JSON types are named).
 fn text(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Option<String> {
     body.get(field)
@@ -122,13 +114,6 @@ fn boolean(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Optio
         .map(|b| b == "true")
 }
 
-fn query_error(e: QueryRejection) -> AppError {
-    AppError::Validation(FieldErrors::single(
-        "query",
-        FieldError::new("查询参数无效", format!("is malformed: {e}")),
-    ))
-}
-
 /// List hubs, filtered and paged. Public.
 #[utoipa::path(
     get,
@@ -145,12 +130,10 @@ fn query_error(e: QueryRejection) -> AppError {
 )]
 pub async fn list(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(_caller): ApiCaller,
-    q: Result<Query<HubListQuery>, QueryRejection>,
-) -> Result<Json<HubPage>, ApiError> {
-    let Query(q) = q.map_err(query_error).in_lang(lang)?;
-    let p = hubs::list(&s.store, &q).await.in_lang(lang)?;
+    ApiQuery(q): ApiQuery<HubListQuery>,
+) -> Result<Json<HubPage>, AppError> {
+    let p = hubs::list(&s.store, &q).await?;
     Ok(Json(HubPage {
         items: p.items.iter().map(HubRecord::from).collect(),
         total: p.total,
@@ -177,12 +160,10 @@ pub async fn list(
 )]
 pub async fn create(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
+    ApiAccount(caller): ApiAccount,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, shuniu_domain::hubs::RECOGNITION_FIELDS);
     let input = RecognitionInput {
@@ -200,9 +181,7 @@ pub async fn create(
         },
     };
     let made = hubs::recognize(&s.store, &input, e, &caller).await;
-    let hub = note_denial(&s, &caller, "hub.recognize", "hub:new".into(), made)
-        .await
-        .in_lang(lang)?;
+    let hub = note_denial(&s, &caller, "hub.recognize", "hub:new".into(), made).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/hubs/{}", hub.id))],
@@ -227,13 +206,11 @@ pub async fn create(
 )]
 pub async fn get(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<HubRecord>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let hub = hubs::get(&s.store, id).await.in_lang(lang)?;
-    hubs::require_hub(&caller, shuniu_domain::access::Action::Read, &hub).in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<HubRecord>, AppError> {
+    let hub = hubs::get(&s.store, id).await?;
+    hubs::require_hub(&caller, shuniu_domain::access::Action::Read, &hub)?;
     Ok(Json(HubRecord::from(&hub)))
 }
 
@@ -257,26 +234,21 @@ pub async fn get(
 )]
 pub async fn revoke(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<HubRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    hubs::get(&s.store, id).await.in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Json<HubRecord>, AppError> {
+    hubs::get(&s.store, id).await?;
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, &["reason", "revoked_on"]);
     let reason = text(&mut e, &body, "reason");
     let on = text(&mut e, &body, "revoked_on");
     if !e.is_empty() {
-        return Err(AppError::Validation(e)).in_lang(lang);
+        return Err(AppError::Validation(e));
     }
     let r = hubs::revoke(&s.store, id, &reason, &on, &caller).await;
-    let hub = note_denial(&s, &caller, "hub.revoke", format!("hub:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let hub = note_denial(&s, &caller, "hub.revoke", format!("hub:{id}"), r).await?;
     Ok(Json(HubRecord::from(&hub)))
 }
 
@@ -310,17 +282,13 @@ pub struct MembersQuery {
 )]
 pub async fn members(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    RecordId(id): RecordId,
     q: Result<Query<MembersQuery>, QueryRejection>,
-) -> Result<Json<MembershipPage>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let hub = hubs::get(&s.store, id).await.in_lang(lang)?;
-    let Query(q) = q.map_err(query_error).in_lang(lang)?;
-    let p = hubs::members(&s.store, &caller, &hub, &q.status, &q.page, &q.per_page)
-        .await
-        .in_lang(lang)?;
+) -> Result<Json<MembershipPage>, AppError> {
+    let hub = hubs::get(&s.store, id).await?;
+    let Query(q) = q.map_err(bad_query)?;
+    let p = hubs::members(&s.store, &caller, &hub, &q.status, &q.page, &q.per_page).await?;
     Ok(Json(MembershipPage::from(&p)))
 }
 
@@ -352,26 +320,21 @@ fn created(m: &Membership) -> Response {
 )]
 pub async fn add_member(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    hubs::get(&s.store, id).await.in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    hubs::get(&s.store, id).await?;
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, &["organization_id", "initiating"]);
     let org = text(&mut e, &body, "organization_id");
     let initiating = boolean(&mut e, &body, "initiating").unwrap_or(false);
     if !e.is_empty() {
-        return Err(AppError::Validation(e)).in_lang(lang);
+        return Err(AppError::Validation(e));
     }
     let r = hubs::add_member(&s.store, id, &org, initiating, &caller).await;
-    let m = note_denial(&s, &caller, "membership.add", format!("hub:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let m = note_denial(&s, &caller, "membership.add", format!("hub:{id}"), r).await?;
     Ok(created(&m))
 }
 
@@ -394,25 +357,20 @@ pub async fn add_member(
 )]
 pub async fn apply(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    hubs::get(&s.store, id).await.in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    hubs::get(&s.store, id).await?;
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, &["organization_id"]);
     let org = text(&mut e, &body, "organization_id");
     if !e.is_empty() {
-        return Err(AppError::Validation(e)).in_lang(lang);
+        return Err(AppError::Validation(e));
     }
     let r = hubs::apply(&s.store, id, &org, &caller).await;
-    let m = note_denial(&s, &caller, "membership.apply", format!("hub:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let m = note_denial(&s, &caller, "membership.apply", format!("hub:{id}"), r).await?;
     Ok(created(&m))
 }
 
@@ -433,16 +391,11 @@ pub async fn apply(
 )]
 pub async fn membership(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<MembershipDetail>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    let (m, _) = hubs::membership(&s.store, &caller, id)
-        .await
-        .in_lang(lang)?;
-    let history = hubs::history(&s.store, id).await.in_lang(lang)?;
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
+) -> Result<Json<MembershipDetail>, AppError> {
+    let (m, _) = hubs::membership(&s.store, &caller, id).await?;
+    let history = hubs::history(&s.store, id).await?;
     Ok(Json(MembershipDetail {
         membership: MembershipRecord::from(&m),
         history: history.iter().map(MembershipEventRecord::from).collect(),
@@ -470,20 +423,17 @@ pub async fn membership(
 )]
 pub async fn decide(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<MembershipRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Json<MembershipRecord>, AppError> {
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, &["action", "reason"]);
     let action = text(&mut e, &body, "action");
     let reason = text(&mut e, &body, "reason");
     if !e.is_empty() {
-        return Err(AppError::Validation(e)).in_lang(lang);
+        return Err(AppError::Validation(e));
     }
     let r = hubs::decide(&s.store, id, action.as_deref(), reason.as_deref(), &caller).await;
     let m = note_denial(
@@ -493,8 +443,7 @@ pub async fn decide(
         format!("membership:{id}"),
         r,
     )
-    .await
-    .in_lang(lang)?;
+    .await?;
     Ok(Json(MembershipRecord::from(&m)))
 }
 
@@ -518,14 +467,11 @@ pub async fn decide(
 )]
 pub async fn initiating(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<MembershipRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Json<MembershipRecord>, AppError> {
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, &["initiating"]);
     let flag = boolean(&mut e, &body, "initiating");
@@ -533,7 +479,7 @@ pub async fn initiating(
         e.add("initiating", FieldError::required());
     }
     let Some(flag) = flag.filter(|_| e.is_empty()) else {
-        return Err(AppError::Validation(e)).in_lang(lang);
+        return Err(AppError::Validation(e));
     };
     let r = hubs::set_initiating(&s.store, id, flag, &caller).await;
     let m = note_denial(
@@ -543,8 +489,7 @@ pub async fn initiating(
         format!("membership:{id}"),
         r,
     )
-    .await
-    .in_lang(lang)?;
+    .await?;
     Ok(Json(MembershipRecord::from(&m)))
 }
 
@@ -565,14 +510,10 @@ pub async fn initiating(
 )]
 pub async fn memberships_of(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<Vec<MembershipRecord>>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let ms = hubs::memberships_of(&s.store, &caller, id)
-        .await
-        .in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<Vec<MembershipRecord>>, AppError> {
+    let ms = hubs::memberships_of(&s.store, &caller, id).await?;
     Ok(Json(
         ms.iter().map(|(m, _)| MembershipRecord::from(m)).collect(),
     ))
@@ -594,14 +535,10 @@ pub async fn memberships_of(
 )]
 pub async fn structure(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(_caller): ApiCaller,
-    code: Result<Path<String>, PathRejection>,
-) -> Result<Json<StructureRecord>, ApiError> {
-    let Ok(Path(code)) = code else {
-        return Err(AppError::NotFound).in_lang(lang);
-    };
-    let st = hubs::structure(&s.store, code.trim()).await.in_lang(lang)?;
+    PathCode(code): PathCode,
+) -> Result<Json<StructureRecord>, AppError> {
+    let st = hubs::structure(&s.store, code.trim()).await?;
     Ok(Json(match st {
         Structure::District(d) => {
             StructureRecord::District(Box::new(DistrictStructureRecord::from(&*d)))
@@ -631,26 +568,19 @@ pub async fn structure(
 )]
 pub async fn set_core(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    code: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    PathCode(code): PathCode,
     body: Bytes,
-) -> Result<Json<CoreRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let Ok(Path(code)) = code else {
-        return Err(AppError::NotFound).in_lang(lang);
-    };
-    let body = body_object(&body).in_lang(lang)?;
+) -> Result<Json<CoreRecord>, AppError> {
+    let body = input::object(&body)?;
     let mut e = FieldErrors::new();
     input::unknown_fields(&mut e, &body, &["name_zh", "name_en"]);
     let zh = text(&mut e, &body, "name_zh");
     let en = text(&mut e, &body, "name_en");
     if !e.is_empty() {
-        return Err(AppError::Validation(e)).in_lang(lang);
+        return Err(AppError::Validation(e));
     }
     let r = hubs::set_core(&s.store, code.trim(), &zh, &en, &caller).await;
-    let core = note_denial(&s, &caller, "hub.core", format!("structure:{code}"), r)
-        .await
-        .in_lang(lang)?;
+    let core = note_denial(&s, &caller, "hub.core", format!("structure:{code}"), r).await?;
     Ok(Json(CoreRecord::from(&core)))
 }

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -14,9 +13,6 @@ use crate::AppError;
 
 /// The language of API messages: English unless `Accept-Language` prefers Chinese.
 /// (Pages default to Chinese and honour the `lang` cookie; API clients are programs.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ApiLang(pub Lang);
-
 pub fn api_lang_of(parts: &Parts) -> Lang {
     parts
         .headers
@@ -24,13 +20,6 @@ pub fn api_lang_of(parts: &Parts) -> Lang {
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or(Lang::En)
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiLang {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ApiLang(api_lang_of(parts)))
-    }
 }
 
 /// An [`AppError`] with the language to answer it in.
@@ -62,20 +51,6 @@ pub fn api_error_response(error: &AppError, lang: Lang) -> Response {
         );
     }
     resp
-}
-
-/// `result.in_lang(lang)?` in a handler: errors answer in the caller's language.
-pub trait InLang<T> {
-    fn in_lang(self, lang: Lang) -> Result<T, ApiError>;
-}
-
-impl<T, E: Into<AppError>> InLang<T> for Result<T, E> {
-    fn in_lang(self, lang: Lang) -> Result<T, ApiError> {
-        self.map_err(|e| ApiError {
-            error: e.into(),
-            lang,
-        })
-    }
 }
 
 /// Every error answer of the API.

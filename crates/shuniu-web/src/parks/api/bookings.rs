@@ -17,24 +17,18 @@ use super::*;
 )]
 pub async fn list_bookings(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    RecordId(id): RecordId,
     q: Result<Query<RangeQuery>, QueryRejection>,
-) -> Result<Json<Vec<BookingRecord>>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let (_, v) = svc::get_space(&s.store, id).await.in_lang(lang)?;
-    caller
-        .require(
-            shuniu_domain::access::Action::Read,
-            &svc::venue_resource(&v),
-        )
-        .in_lang(lang)?;
-    let Query(q) = q.map_err(query_error).in_lang(lang)?;
-    let (from, to) = svc::parse_range(q.from.as_deref(), q.to.as_deref()).in_lang(lang)?;
-    let list = svc::bookings_between(&s.store, id, from, to)
-        .await
-        .in_lang(lang)?;
+) -> Result<Json<Vec<BookingRecord>>, AppError> {
+    let (_, v) = svc::get_space(&s.store, id).await?;
+    caller.require(
+        shuniu_domain::access::Action::Read,
+        &svc::venue_resource(&v),
+    )?;
+    let Query(q) = q.map_err(bad_query)?;
+    let (from, to) = svc::parse_range(q.from.as_deref(), q.to.as_deref())?;
+    let list = svc::bookings_between(&s.store, id, from, to).await?;
     Ok(Json(
         list.iter()
             .map(|b| BookingRecord::new(b, svc::sees_booker(&caller, &v, b)))
@@ -62,15 +56,12 @@ pub async fn list_bookings(
 )]
 pub async fn create_booking(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    svc::get_space(&s.store, id).await.in_lang(lang)?;
-    let (f, found) = fields(&body, BOOKING_FIELDS, Mode::Create).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    svc::get_space(&s.store, id).await?;
+    let (f, found) = fields(&body, BOOKING_FIELDS, Mode::Create)?;
     let g = |k: &str| f.get(k).cloned();
     let draft = BookingDraft {
         date: g("date"),
@@ -88,9 +79,7 @@ pub async fn create_booking(
         found,
     )
     .await;
-    let b = note_denial(&s, &caller, "booking.create", format!("space:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let b = note_denial(&s, &caller, "booking.create", format!("space:{id}"), r).await?;
     Ok(created(
         format!("/api/v1/bookings/{}", b.id),
         BookingRecord::new(&b, true),
@@ -110,18 +99,14 @@ pub async fn create_booking(
 )]
 pub async fn get_booking(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<BookingRecord>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let (b, _, v) = svc::get_booking(&s.store, id).await.in_lang(lang)?;
-    caller
-        .require(
-            shuniu_domain::access::Action::Read,
-            &svc::venue_resource(&v),
-        )
-        .in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<BookingRecord>, AppError> {
+    let (b, _, v) = svc::get_booking(&s.store, id).await?;
+    caller.require(
+        shuniu_domain::access::Action::Read,
+        &svc::venue_resource(&v),
+    )?;
     Ok(Json(BookingRecord::new(
         &b,
         svc::sees_booker(&caller, &v, &b),
@@ -145,24 +130,19 @@ pub async fn get_booking(
 )]
 pub async fn cancel_booking(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<BookingRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
+) -> Result<Json<BookingRecord>, AppError> {
     // No fields are read; anything else sent is named back rather than ignored.
     if !body.iter().all(u8::is_ascii_whitespace) {
-        let (_, found) = fields(&body, &[], Mode::Create).in_lang(lang)?;
+        let (_, found) = fields(&body, &[], Mode::Create)?;
         if !found.is_empty() {
-            return Err(AppError::Validation(found)).in_lang(lang);
+            return Err(AppError::Validation(found));
         }
     }
     let r = svc::cancel(&s.store, &caller, id).await;
-    let b = note_denial(&s, &caller, "booking.cancel", format!("booking:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let b = note_denial(&s, &caller, "booking.cancel", format!("booking:{id}"), r).await?;
     Ok(Json(BookingRecord::new(&b, true)))
 }
 
@@ -181,21 +161,15 @@ pub async fn cancel_booking(
 )]
 pub async fn list_allocations(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<Vec<AllocationRecord>>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let (sp, v) = svc::get_space(&s.store, id).await.in_lang(lang)?;
-    caller
-        .require(
-            shuniu_domain::access::Action::Read,
-            &svc::venue_resource(&v),
-        )
-        .in_lang(lang)?;
-    let list = svc::allocations_of_space(&s.store, &sp)
-        .await
-        .in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<Vec<AllocationRecord>>, AppError> {
+    let (sp, v) = svc::get_space(&s.store, id).await?;
+    caller.require(
+        shuniu_domain::access::Action::Read,
+        &svc::venue_resource(&v),
+    )?;
+    let list = svc::allocations_of_space(&s.store, &sp).await?;
     Ok(Json(list.iter().map(AllocationRecord::from).collect()))
 }
 
@@ -217,20 +191,16 @@ pub async fn list_allocations(
 )]
 pub async fn allocate(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    svc::get_space(&s.store, id).await.in_lang(lang)?;
+) -> Result<Response, AppError> {
+    svc::get_space(&s.store, id).await?;
     let (f, found) = fields(
         &body,
         &["organization_id", "starts_on", "ends_on"],
         Mode::Create,
-    )
-    .in_lang(lang)?;
+    )?;
     let g = |k: &str| f.get(k).cloned();
     let draft = AllocationDraft {
         organization_id: g("organization_id"),
@@ -238,9 +208,7 @@ pub async fn allocate(
         ends_on: g("ends_on"),
     };
     let r = svc::allocate_office(&s.store, &caller, id, &draft, found).await;
-    let a = note_denial(&s, &caller, "office.allocate", format!("space:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let a = note_denial(&s, &caller, "office.allocate", format!("space:{id}"), r).await?;
     Ok(created(
         format!("/api/v1/spaces/{id}/allocations"),
         AllocationRecord::from(&a),
@@ -263,26 +231,21 @@ pub async fn allocate(
 )]
 pub async fn end_allocation(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<AllocationRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
+) -> Result<Json<AllocationRecord>, AppError> {
     // An empty body means "today".
     let (f, found) = if body.iter().all(u8::is_ascii_whitespace) {
         (BTreeMap::new(), FieldErrors::new())
     } else {
-        fields(&body, &["ended_on"], Mode::Create).in_lang(lang)?
+        fields(&body, &["ended_on"], Mode::Create)?
     };
     if !found.is_empty() {
-        return Err(AppError::Validation(found)).in_lang(lang);
+        return Err(AppError::Validation(found));
     }
     let r = svc::end_allocation(&s.store, &caller, id, f.get("ended_on").map(String::as_str)).await;
-    let a = note_denial(&s, &caller, "office.end", format!("allocation:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let a = note_denial(&s, &caller, "office.end", format!("allocation:{id}"), r).await?;
     Ok(Json(AllocationRecord::from(&a)))
 }
 
@@ -314,22 +277,18 @@ pub(super) fn shows_reporter(caller: &Caller, v: &shuniu_domain::parks::Venue) -
 )]
 pub async fn obligations(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    RecordId(id): RecordId,
     q: Result<Query<QuartersQuery>, QueryRejection>,
-) -> Result<Json<Vec<SummaryRecord>>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let v = svc::get_venue(&s.store, id).await.in_lang(lang)?;
-    caller
-        .require(
-            shuniu_domain::access::Action::Read,
-            &svc::venue_resource(&v),
-        )
-        .in_lang(lang)?;
-    let Query(q) = q.map_err(query_error).in_lang(lang)?;
-    let n = svc::parse_quarters(q.quarters.as_deref()).in_lang(lang)?;
-    let list = svc::summaries(&s.store, id, n).await.in_lang(lang)?;
+) -> Result<Json<Vec<SummaryRecord>>, AppError> {
+    let v = svc::get_venue(&s.store, id).await?;
+    caller.require(
+        shuniu_domain::access::Action::Read,
+        &svc::venue_resource(&v),
+    )?;
+    let Query(q) = q.map_err(bad_query)?;
+    let n = svc::parse_quarters(q.quarters.as_deref())?;
+    let list = svc::summaries(&s.store, id, n).await?;
     let show = shows_reporter(&caller, &v);
     Ok(Json(
         list.iter().map(|x| SummaryRecord::new(x, show)).collect(),
@@ -353,15 +312,12 @@ pub async fn obligations(
 )]
 pub async fn report_obligation(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    svc::get_venue(&s.store, id).await.in_lang(lang)?;
-    let (f, found) = fields(&body, REPORT_FIELDS, Mode::Create).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    svc::get_venue(&s.store, id).await?;
+    let (f, found) = fields(&body, REPORT_FIELDS, Mode::Create)?;
     let g = |k: &str| f.get(k).cloned();
     let draft = ObligationReportDraft {
         organization_id: g("organization_id"),
@@ -371,9 +327,7 @@ pub async fn report_obligation(
         note: g("note"),
     };
     let r = svc::report(&s.store, &caller, id, &draft, found).await;
-    let rep = note_denial(&s, &caller, "obligation.report", format!("venue:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let rep = note_denial(&s, &caller, "obligation.report", format!("venue:{id}"), r).await?;
     Ok(created(
         format!("/api/v1/venues/{id}/obligations"),
         ReportRecord::new(&rep, true),

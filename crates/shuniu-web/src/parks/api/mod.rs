@@ -8,26 +8,27 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use shuniu_domain::FieldErrors;
 use shuniu_domain::parks::{
     Allocation, AllocationDraft, Booking, BookingDraft, ObligationReportDraft, Space, SpaceDraft,
     VENUE_FIELDS, Venue, VenueDraft,
 };
-use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::parks::{ObligationReport, ObligationSummary};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::api::access::{ApiCaller, note_denial, require_account};
-use crate::kit::api::error::{ApiError, ApiLang, ErrorBody, InLang};
+use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
+use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
+use crate::kit::extract::{ApiQuery, RecordId, bad_query};
 use crate::kit::routes::Routes;
 use crate::parks::{self as svc, VenueQuery};
 use crate::{AppError, AppState, local_time};

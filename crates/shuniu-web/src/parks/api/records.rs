@@ -338,11 +338,6 @@ pub struct QuartersQuery {
 
 // ---------------------------------------------------------------- input
 
-pub(super) fn parse_id(id: Result<Path<String>, PathRejection>) -> Result<Uuid, AppError> {
-    let Path(id) = id.map_err(|_| AppError::NotFound)?;
-    Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)
-}
-
 /// The JSON type each field of the parks' bodies must have (the rest are strings).
 pub(super) fn kind_of(field: &str) -> input::Kind {
     match field {
@@ -420,13 +415,6 @@ pub(super) const REPORT_FIELDS: &[&str] = &[
     "residents_served",
     "note",
 ];
-
-pub(super) fn query_error(e: QueryRejection) -> AppError {
-    AppError::Validation(FieldErrors::single(
-        "query",
-        FieldError::new("查询参数无效", format!("is malformed: {e}")),
-    ))
-}
 
 pub(super) fn created<T: Serialize>(location: String, body: T) -> Response {
     (

@@ -15,12 +15,10 @@ use super::*;
 )]
 pub async fn list_venues(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(_caller): ApiCaller,
-    q: Result<Query<VenueQuery>, QueryRejection>,
-) -> Result<Json<VenuePage>, ApiError> {
-    let Query(q) = q.map_err(query_error).in_lang(lang)?;
-    let p = svc::list_venues(&s.store, &q).await.in_lang(lang)?;
+    ApiQuery(q): ApiQuery<VenueQuery>,
+) -> Result<Json<VenuePage>, AppError> {
+    let p = svc::list_venues(&s.store, &q).await?;
     Ok(Json(VenuePage {
         items: p.items.iter().map(VenueRecord::from).collect(),
         total: p.total,
@@ -43,15 +41,13 @@ pub async fn list_venues(
 )]
 pub async fn create_venue(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
+    ApiAccount(caller): ApiAccount,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    svc::may_create_venues(&caller).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    svc::may_create_venues(&caller)?;
     let mut allowed = VENUE_FIELDS.to_vec();
     allowed.push("hub_id");
-    let (f, found) = fields(&body, &allowed, Mode::Create).in_lang(lang)?;
+    let (f, found) = fields(&body, &allowed, Mode::Create)?;
     let r = svc::create_venue(
         &s.store,
         &caller,
@@ -60,10 +56,8 @@ pub async fn create_venue(
         found,
     )
     .await;
-    let v = note_denial(&s, &caller, "venue.create", "venue:new".into(), r)
-        .await
-        .in_lang(lang)?;
-    let d = venue_detail(&s, &v).await.in_lang(lang)?;
+    let v = note_denial(&s, &caller, "venue.create", "venue:new".into(), r).await?;
+    let d = venue_detail(&s, &v).await?;
     Ok(created(format!("/api/v1/venues/{}", v.id), d))
 }
 
@@ -80,19 +74,15 @@ pub async fn create_venue(
 )]
 pub async fn get_venue(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<VenueDetail>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let v = svc::get_venue(&s.store, id).await.in_lang(lang)?;
-    caller
-        .require(
-            shuniu_domain::access::Action::Read,
-            &svc::venue_resource(&v),
-        )
-        .in_lang(lang)?;
-    Ok(Json(venue_detail(&s, &v).await.in_lang(lang)?))
+    RecordId(id): RecordId,
+) -> Result<Json<VenueDetail>, AppError> {
+    let v = svc::get_venue(&s.store, id).await?;
+    caller.require(
+        shuniu_domain::access::Action::Read,
+        &svc::venue_resource(&v),
+    )?;
+    Ok(Json(venue_detail(&s, &v).await?))
 }
 
 /// Change some fields of a venue.
@@ -111,20 +101,15 @@ pub async fn get_venue(
 )]
 pub async fn update_venue(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<VenueDetail>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    svc::get_venue(&s.store, id).await.in_lang(lang)?;
-    let (f, found) = fields(&body, VENUE_FIELDS, Mode::Patch).in_lang(lang)?;
+) -> Result<Json<VenueDetail>, AppError> {
+    svc::get_venue(&s.store, id).await?;
+    let (f, found) = fields(&body, VENUE_FIELDS, Mode::Patch)?;
     let r = svc::update_venue(&s.store, &caller, id, venue_draft(&f), found).await;
-    let v = note_denial(&s, &caller, "venue.update", format!("venue:{id}"), r)
-        .await
-        .in_lang(lang)?;
-    Ok(Json(venue_detail(&s, &v).await.in_lang(lang)?))
+    let v = note_denial(&s, &caller, "venue.update", format!("venue:{id}"), r).await?;
+    Ok(Json(venue_detail(&s, &v).await?))
 }
 
 // ---------------------------------------------------------------- spaces
@@ -145,19 +130,14 @@ pub async fn update_venue(
 )]
 pub async fn add_space(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Response, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    svc::get_venue(&s.store, id).await.in_lang(lang)?;
-    let (f, found) = fields(&body, SPACE_FIELDS, Mode::Create).in_lang(lang)?;
+) -> Result<Response, AppError> {
+    svc::get_venue(&s.store, id).await?;
+    let (f, found) = fields(&body, SPACE_FIELDS, Mode::Create)?;
     let r = svc::add_space(&s.store, &caller, id, &space_draft(&f), found).await;
-    let sp = note_denial(&s, &caller, "space.create", format!("venue:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let sp = note_denial(&s, &caller, "space.create", format!("venue:{id}"), r).await?;
     Ok(created(
         format!("/api/v1/spaces/{}", sp.id),
         SpaceRecord::from(&sp),
@@ -177,18 +157,14 @@ pub async fn add_space(
 )]
 pub async fn get_space(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
     ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Json<SpaceRecord>, ApiError> {
-    let id = parse_id(id).in_lang(lang)?;
-    let (sp, v) = svc::get_space(&s.store, id).await.in_lang(lang)?;
-    caller
-        .require(
-            shuniu_domain::access::Action::Read,
-            &svc::venue_resource(&v),
-        )
-        .in_lang(lang)?;
+    RecordId(id): RecordId,
+) -> Result<Json<SpaceRecord>, AppError> {
+    let (sp, v) = svc::get_space(&s.store, id).await?;
+    caller.require(
+        shuniu_domain::access::Action::Read,
+        &svc::venue_resource(&v),
+    )?;
     Ok(Json(SpaceRecord::from(&sp)))
 }
 
@@ -210,18 +186,13 @@ pub async fn get_space(
 )]
 pub async fn update_space(
     State(s): State<AppState>,
-    ApiLang(lang): ApiLang,
-    ApiCaller(caller): ApiCaller,
-    id: Result<Path<String>, PathRejection>,
+    ApiAccount(caller): ApiAccount,
+    RecordId(id): RecordId,
     body: Bytes,
-) -> Result<Json<SpaceRecord>, ApiError> {
-    require_account(&caller).in_lang(lang)?;
-    let id = parse_id(id).in_lang(lang)?;
-    svc::get_space(&s.store, id).await.in_lang(lang)?;
-    let (f, found) = fields(&body, SPACE_FIELDS, Mode::Patch).in_lang(lang)?;
+) -> Result<Json<SpaceRecord>, AppError> {
+    svc::get_space(&s.store, id).await?;
+    let (f, found) = fields(&body, SPACE_FIELDS, Mode::Patch)?;
     let r = svc::update_space(&s.store, &caller, id, space_draft(&f), found).await;
-    let sp = note_denial(&s, &caller, "space.update", format!("space:{id}"), r)
-        .await
-        .in_lang(lang)?;
+    let sp = note_denial(&s, &caller, "space.update", format!("space:{id}"), r).await?;
     Ok(Json(SpaceRecord::from(&sp)))
 }
