@@ -26,6 +26,7 @@ pub mod party;
 pub mod registry;
 #[doc(hidden)]
 pub mod schema_facts;
+pub mod supervision;
 pub mod testing;
 
 pub use audit::{AuditFilter, VerifyReport, WriteCtx};
@@ -76,6 +77,15 @@ impl From<sqlx::Error> for StoreError {
             && db.is_unique_violation()
         {
             let msg = format!("{} {}", db.message(), db.constraint().unwrap_or(""));
+            // A live registered organization of the same authority holds the name
+            // (PostgreSQL names the index, SQLite its columns).
+            if msg.contains("organizations_live_name")
+                || msg.contains("organizations.shard_key, organizations.name")
+            {
+                return StoreError::Conflict {
+                    field: "name".to_string(),
+                };
+            }
             let field = ["uscc", "filing_number", "code", "path"]
                 .into_iter()
                 .find(|f| msg.contains(f))

@@ -818,9 +818,9 @@ impl Store {
     }
 }
 
-const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
+pub(crate) const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
 
 /// Adds deltas to a jurisdiction's counters, creating the row on first use; atomic on both engines.
-const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \
+pub(crate) const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \
     ON CONFLICT (jurisdiction_code) DO UPDATE SET organizations = jurisdiction_stats.organizations + excluded.organizations, \
     staff = jurisdiction_stats.staff + excluded.staff";

@@ -11,3 +11,5 @@ mod login_lockout;
 mod migration_parity;
 mod parks;
 mod party;
+mod supervision_changes;
+mod supervision_support;
