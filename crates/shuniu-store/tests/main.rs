@@ -12,4 +12,6 @@ mod migration_parity;
 mod parks;
 mod party;
 mod supervision_changes;
+mod supervision_credit;
+mod supervision_grades;
 mod supervision_support;
