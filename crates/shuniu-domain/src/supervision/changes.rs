@@ -515,16 +515,10 @@ pub fn may_decide(
     org_id: Uuid,
     org_path: &str,
 ) -> Decision {
-    let Some(a) = actor else {
-        return Decision::Login;
-    };
-    if !action.by_authority() {
-        return may_submit(actor, org_id, org_path);
-    }
-    if a.role == Role::Official && a.jurisdiction_path.as_deref() == Some(authority_path) {
-        Decision::Allow
+    if action.by_authority() {
+        super::authority_decides(actor, authority_path)
     } else {
-        Decision::Forbidden
+        may_submit(actor, org_id, org_path)
     }
 }
 

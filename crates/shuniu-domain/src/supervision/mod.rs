@@ -26,7 +26,27 @@ pub mod standing;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::Serialize;
 
+use crate::access::{Actor, Decision, Role};
 use crate::{FieldError, FieldErrors, Lang};
+
+/// Who may take the authority's decisions — approve or return a change application,
+/// review an annual report, open an assessment round, score, give notice, award,
+/// lower or withdraw a grade, record a penalty or finding, remove a listing: an
+/// official of the registration authority's own node (`authority_path`), nobody else —
+/// not an official above or below it, not a platform administrator (the platform
+/// keeps the register, it does not decide registrations), not the organization.
+pub fn authority_decides(actor: Option<&Actor>, authority_path: &str) -> Decision {
+    match actor {
+        None => Decision::Login,
+        Some(a)
+            if a.role == Role::Official
+                && a.jurisdiction_path.as_deref() == Some(authority_path) =>
+        {
+            Decision::Allow
+        }
+        Some(_) => Decision::Forbidden,
+    }
+}
 
 /// A rule said no: a stable code naming the rule (for tests, logs and API clients) and
 /// the bilingual message a person reads.
@@ -151,5 +171,34 @@ pub(crate) mod testkit {
 
     pub fn org() -> OrganizationData {
         draft().validate(today()).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod authority_tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn only_the_authoritys_own_official_decides() {
+        let xuanwu = "320000/320100/320102/";
+        let a = |role, path: Option<&str>| Actor {
+            user_id: Uuid::nil(),
+            username: "u".into(),
+            role,
+            jurisdiction_path: path.map(String::from),
+            organization_id: None,
+        };
+        assert!(authority_decides(Some(&a(Role::Official, Some(xuanwu))), xuanwu).is_allowed());
+        for other in [
+            a(Role::Official, Some("320000/320100/")),
+            a(Role::Official, Some("320000/320100/320102/320102002000/")),
+            a(Role::Admin, None),
+            a(Role::Expert, None),
+            a(Role::HubStaff, None),
+        ] {
+            assert_eq!(authority_decides(Some(&other), xuanwu), Decision::Forbidden);
+        }
+        assert_eq!(authority_decides(None, xuanwu), Decision::Login);
     }
 }
