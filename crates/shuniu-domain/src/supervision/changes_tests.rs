@@ -178,3 +178,40 @@ fn only_the_authoritys_own_official_decides() {
     let other = actor(Role::OrgMember, None, Some(Uuid::now_v7()));
     assert!(!may_submit(Some(&other), id, MEIYUAN).is_allowed());
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever valid text is applied for, approval yields a record whose registered
+        /// facts read exactly as the application's "to" values, and applying the same
+        /// application to that record again is refused as stale.
+        #[test]
+        fn approval_writes_what_was_applied_for(
+            rep in "[张王李赵][一-龥]{1,3}",
+            addr in "[一-龥]{2,8}[0-9]{1,3}号",
+            capital in 0i64..100_000_000,
+        ) {
+            let d = change(&[
+                ("legal_representative", rep.as_str()),
+                ("address", addr.as_str()),
+                ("registered_capital", &format!("{}.{:02}", capital / 100, capital % 100)),
+            ]);
+            let Ok(req) = d.validate(&org(), &extras(), today()) else {
+                // Only a value equal to the current one is refused here.
+                prop_assert!(rep == "张三" || addr == "梅园新村34号" || capital == 3_000_000);
+                return Ok(());
+            };
+            let (after, ex) = apply_changes(&org(), &extras(), &req.changes, today()).unwrap();
+            for c in &req.changes {
+                prop_assert_eq!(current_value(&after, &ex, c.field), c.to.clone());
+            }
+            let stale = matches!(
+                apply_changes(&after, &ex, &req.changes, today()),
+                Err(ApplyError::Stale { .. })
+            );
+            prop_assert!(stale);
+        }
+    }
+}
