@@ -401,3 +401,61 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    a_hub_sees_its_members_that_lost_standing,
+    |store: Store| async move {
+        use shuniu_domain::hubs::RecognitionDraft;
+        use shuniu_domain::jurisdiction::Level;
+        let hub_org = org(&store, 80).await;
+        let recognition = RecognitionDraft {
+            kind: Some("regional".into()),
+            level: Some("street".into()),
+            jurisdiction: Some(MEIYUAN.into()),
+            recognizing_body: Some("玄武区民政局".into()),
+            document_number: Some("玄民〔2012〕12号".into()),
+            recognized_on: Some("2012-03-01".into()),
+            functions: vec!["cultivation".into()],
+            ..Default::default()
+        }
+        .validate(today(), Some(Level::Street))
+        .unwrap();
+        let hub = store
+            .recognize_hub(hub_org.id, &recognition, official())
+            .await
+            .unwrap();
+        let good = org(&store, 81).await;
+        let bad = org(&store, 82).await;
+        for m in [&good, &bad] {
+            store
+                .add_member(hub.id, m.id, false, today(), official())
+                .await
+                .unwrap();
+        }
+        assert!(
+            store
+                .standing_flags_of_hub(hub_org.id, today())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        store
+            .change_status(
+                bad.id,
+                &StatusChange::parse(Some("suspended"), Some("未按时年检"), None, today()).unwrap(),
+                "official",
+            )
+            .await
+            .unwrap();
+        let flags = store
+            .standing_flags_of_hub(hub_org.id, today())
+            .await
+            .unwrap();
+        assert_eq!(flags.len(), 1);
+        assert_eq!(
+            (flags[0].organization_id, flags[0].refusal.rule),
+            (bad.id, "suspended")
+        );
+        assert_eq!((flags[0].bookings, flags[0].offices), (0, 0));
+    }
+);

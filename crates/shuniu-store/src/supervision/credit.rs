@@ -13,11 +13,12 @@ use shuniu_domain::audit::Outcome;
 use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::money::Fen;
 use shuniu_domain::registry::OrgStatus;
+use shuniu_domain::supervision::Refusal;
 use shuniu_domain::supervision::credit::{
     CreditEvent, CreditFacts, CreditSettings, EventKind, ListKind, Listing, ListingChange, Trigger,
     check_abnormal_removal, check_serious_removal, supervise,
 };
-use shuniu_domain::supervision::standing::StandingFacts;
+use shuniu_domain::supervision::standing::{StandingFacts, flag_for_hub};
 use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
@@ -151,6 +152,19 @@ pub struct NewCreditEvent {
     pub kind: EventKind,
     /// Document number and what happened (e.g. 玄民罚字〔2026〕3号).
     pub note: String,
+}
+
+/// A member of a hub whose standing bars new bookings and offices: its existing ones
+/// are shown to the hub (not cancelled — the hub decides).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StandingFlag {
+    pub organization_id: Uuid,
+    pub name: String,
+    pub refusal: Refusal,
+    /// Confirmed bookings of the hub's rooms that have not ended.
+    pub bookings: i64,
+    /// Office allocations in the hub's venues that have not ended.
+    pub offices: i64,
 }
 
 /// What one run of the daily job did.
@@ -627,5 +641,64 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(facts)
         })
+    }
+
+    /// The hub's active members whose standing bars new bookings and offices, with what
+    /// they still hold in the hub's venues on `date`.
+    pub async fn standing_flags_of_hub(
+        &self,
+        hub_organization_id: Uuid,
+        date: NaiveDate,
+    ) -> Result<Vec<StandingFlag>> {
+        let members: Vec<(Uuid, String)> = on_pool!(self, |p| {
+            sqlx::query_as(
+            "SELECT o.id, o.name FROM hub_memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.hub_organization_id = $1 AND m.status = 'active' ORDER BY o.name"
+        )
+        .bind(hub_organization_id)
+        .fetch_all(p)
+        .await
+        })?;
+        let start = date
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc();
+        let mut out = Vec::new();
+        for (id, name) in members {
+            let Some(refusal) = flag_for_hub(&self.standing_facts(id, date).await?) else {
+                continue;
+            };
+            let (bookings, offices): (i64, i64) = on_pool!(self, |p| {
+                let b: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM bookings b JOIN spaces s ON s.id = b.space_id JOIN venues v ON v.id = s.venue_id \
+                     JOIN hubs h ON h.id = v.hub_id WHERE h.organization_id = $1 AND b.organization_id = $2 \
+                     AND b.status = 'confirmed' AND b.ends_at > $3",
+                )
+                .bind(hub_organization_id)
+                .bind(id)
+                .bind(start)
+                .fetch_one(p)
+                .await?;
+                let o: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM office_allocations a JOIN spaces s ON s.id = a.space_id JOIN venues v ON v.id = s.venue_id \
+                     JOIN hubs h ON h.id = v.hub_id WHERE h.organization_id = $1 AND a.organization_id = $2 \
+                     AND a.ends_on >= $3 AND (a.ended_early_on IS NULL OR a.ended_early_on >= $3)",
+                )
+                .bind(hub_organization_id)
+                .bind(id)
+                .bind(date)
+                .fetch_one(p)
+                .await?;
+                Ok::<_, sqlx::Error>((b, o))
+            })?;
+            out.push(StandingFlag {
+                organization_id: id,
+                name,
+                refusal,
+                bookings,
+                offices,
+            });
+        }
+        Ok(out)
     }
 }
