@@ -16,6 +16,7 @@ pub mod money;
 pub mod parks;
 pub mod party;
 pub mod registry;
+pub mod supervision;
 
 pub use errors::{FieldError, FieldErrors};
 pub use lang::Lang;

@@ -186,6 +186,13 @@ pub(crate) const UNIQUES: &[Unique] = &[
         sqlite: "organizations.filing_number",
         taken: Taken::Conflict("filing_number"),
     },
+    // A live registered organization of the same registration authority holds the
+    // name (see `supervision::registration`); the caller names the holder.
+    Unique {
+        pg: "organizations_live_name",
+        sqlite: "organizations.shard_key, organizations.name",
+        taken: Taken::Conflict("name"),
+    },
 ];
 
 /// One entry of an organization's change history.
@@ -798,9 +805,9 @@ impl Store {
     }
 }
 
-const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
+pub(crate) const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
 
 /// Adds deltas to a jurisdiction's counters, creating the row on first use; atomic on both engines.
-const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \
+pub(crate) const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \
     ON CONFLICT (jurisdiction_code) DO UPDATE SET organizations = jurisdiction_stats.organizations + excluded.organizations, \
     staff = jurisdiction_stats.staff + excluded.staff";

@@ -11,4 +11,8 @@ mod login_lockout;
 mod migration_parity;
 mod parks;
 mod party;
+mod supervision_changes;
+mod supervision_credit;
+mod supervision_grades;
+mod supervision_support;
 mod unique_constraints;

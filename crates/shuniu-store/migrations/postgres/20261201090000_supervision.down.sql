@@ -1,0 +1,10 @@
+DROP TABLE credit_listings;
+DROP TABLE credit_events;
+DROP TABLE grade_awards;
+DROP TABLE assessment_applications;
+DROP TABLE assessment_rounds;
+DROP TABLE annual_reports;
+DROP TABLE change_application_fields;
+DROP TABLE change_applications;
+DROP TABLE organization_registration;
+DROP INDEX organizations_live_name;

@@ -1,0 +1,309 @@
+//! Annual reports 年报 and their review 年检. One report per organization and year (a
+//! unique key); lateness is fixed when it is filed; 4A+ organizations (grade in force
+//! then) get the simplified review. Filing a late report is an event for the credit
+//! rules, which run for the organization in the same call.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+use shuniu_domain::audit::Outcome;
+use shuniu_domain::money::Fen;
+use shuniu_domain::registry::OrgStatus;
+use shuniu_domain::supervision::annual::{
+    ReportContents, Review, ReviewKind, ReviewOutcome, review_kind,
+};
+use shuniu_domain::supervision::assessment::{GradeAward, GradeSource, effective_grade};
+use shuniu_domain::supervision::credit::CreditSettings;
+use uuid::Uuid;
+
+use super::{corrupt, invalid, org_from, org_select};
+use crate::audit::append_in_tx;
+use crate::registry::OrgRow;
+use crate::{Result, Store, StoreError, WriteCtx, on_pool};
+
+/// A stored report with its review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnnualReport {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub year: i32,
+    pub contents: ReportContents,
+    pub submitted_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub late: bool,
+    pub review_kind: ReviewKind,
+    pub outcome: Option<ReviewOutcome>,
+    pub review_reasons: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_on: Option<NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: Uuid,
+    organization_id: Uuid,
+    year: i64,
+    activities: String,
+    income_fen: i64,
+    expenditure_fen: i64,
+    net_assets_fen: i64,
+    donations_fen: i64,
+    government_funding_fen: i64,
+    staff_full_time: i64,
+    staff_part_time: i64,
+    volunteers: i64,
+    party_building: String,
+    major_events: String,
+    submitted_on: NaiveDate,
+    due_on: NaiveDate,
+    late: bool,
+    review_kind: String,
+    outcome: Option<String>,
+    review_reasons: Option<String>,
+    reviewed_by: Option<String>,
+    reviewed_on: Option<NaiveDate>,
+}
+
+const REPORT_COLUMNS: &str = "id, organization_id, year, activities, income_fen, expenditure_fen, net_assets_fen, donations_fen, \
+    government_funding_fen, staff_full_time, staff_part_time, volunteers, party_building, major_events, submitted_on, due_on, late, \
+    review_kind, outcome, review_reasons, reviewed_by, reviewed_on";
+
+impl TryFrom<ReportRow> for AnnualReport {
+    type Error = StoreError;
+    fn try_from(r: ReportRow) -> Result<Self> {
+        let count = |v: i64| u32::try_from(v).map_err(|_| corrupt("report count"));
+        Ok(AnnualReport {
+            id: r.id,
+            organization_id: r.organization_id,
+            year: i32::try_from(r.year).map_err(|_| corrupt("report year"))?,
+            contents: ReportContents {
+                activities: r.activities,
+                income: Fen(r.income_fen),
+                expenditure: Fen(r.expenditure_fen),
+                net_assets: Fen(r.net_assets_fen),
+                donations: Fen(r.donations_fen),
+                government_funding: Fen(r.government_funding_fen),
+                staff_full_time: count(r.staff_full_time)?,
+                staff_part_time: count(r.staff_part_time)?,
+                volunteers: count(r.volunteers)?,
+                party_building: r.party_building,
+                major_events: r.major_events,
+            },
+            submitted_on: r.submitted_on,
+            due_on: r.due_on,
+            late: r.late,
+            review_kind: ReviewKind::parse(&r.review_kind).ok_or_else(|| corrupt("review kind"))?,
+            outcome: r
+                .outcome
+                .map(|o| ReviewOutcome::parse(&o).ok_or_else(|| corrupt("outcome")))
+                .transpose()?,
+            review_reasons: r.review_reasons,
+            reviewed_by: r.reviewed_by,
+            reviewed_on: r.reviewed_on,
+        })
+    }
+}
+
+impl Store {
+    /// Files the report on `year` (validated by `ReportDraft::validate`), on
+    /// `submitted_on`; then applies the credit rules for the organization (a late report
+    /// that was listed can now be removed after six months).
+    pub async fn file_annual_report(
+        &self,
+        organization_id: Uuid,
+        year: i32,
+        contents: &ReportContents,
+        submitted_on: NaiveDate,
+        settings: &CreditSettings,
+        ctx: impl Into<WriteCtx>,
+    ) -> Result<AnnualReport> {
+        let ctx = ctx.into();
+        let due_on = settings.annual.due_on(year);
+        let late = settings.annual.is_late(year, submitted_on);
+        let awards: Vec<GradeAward> = self
+            .grade_awards(organization_id)
+            .await?
+            .into_iter()
+            .map(|a| a.award)
+            .collect();
+        let id = Uuid::now_v7();
+        let kind = on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            let org = org_from(
+                sqlx::query_as::<_, OrgRow>(&org_select(self))
+                    .bind(organization_id)
+                    .fetch_optional(&mut *tx)
+                    .await?,
+            )?;
+            if org.status == OrgStatus::Deregistered {
+                return Err(invalid(
+                    "year",
+                    "已注销的组织不再报送年度报告",
+                    "a deregistered organization files no reports",
+                ));
+            }
+            // The grade in force when filed decides the review; a grade from before
+            // award rows existed counts by its registry columns.
+            let grade = effective_grade(&awards, submitted_on)
+                .map(|a| a.grade)
+                .or_else(|| {
+                    let a = GradeAward::new(
+                        org.data.grade?,
+                        org.data.grade_awarded_on?,
+                        GradeSource::Import,
+                    );
+                    a.in_force_on(submitted_on).then_some(a.grade)
+                });
+            let kind = review_kind(grade);
+            let c = contents;
+            sqlx::query(&format!(
+                "INSERT INTO annual_reports ({REPORT_COLUMNS}, shard_key, created_at) VALUES \
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULL, NULL, NULL, NULL, \
+                 (SELECT shard_key FROM organizations WHERE id = $2), $19)"
+            ))
+            .bind(id)
+            .bind(organization_id)
+            .bind(i64::from(year))
+            .bind(&c.activities)
+            .bind(c.income.0)
+            .bind(c.expenditure.0)
+            .bind(c.net_assets.0)
+            .bind(c.donations.0)
+            .bind(c.government_funding.0)
+            .bind(i64::from(c.staff_full_time))
+            .bind(i64::from(c.staff_part_time))
+            .bind(i64::from(c.volunteers))
+            .bind(&c.party_building)
+            .bind(&c.major_events)
+            .bind(submitted_on)
+            .bind(due_on)
+            .bind(late)
+            .bind(kind.as_str())
+            .bind(crate::now())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e.as_database_error() {
+                Some(db) if db.is_unique_violation() => invalid("year", "该年度的报告已报送", "the report on this year is already filed"),
+                _ => e.into(),
+            })?;
+            let path: String =
+                sqlx::query_scalar("SELECT jurisdiction_path FROM organizations WHERE id = $1")
+                    .bind(organization_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let details = json!({"report": id, "year": year, "submitted_on": submitted_on, "due_on": due_on, "late": late, "review": kind}).to_string();
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    "annual_report.file",
+                    format!("organization:{organization_id}"),
+                    Outcome::Success,
+                    details,
+                    Some(path)
+                )
+            );
+            tx.commit().await?;
+            Ok::<_, StoreError>(kind)
+        })?;
+        self.supervise_organization(organization_id, submitted_on, settings, &ctx)
+            .await?;
+        Ok(AnnualReport {
+            id,
+            organization_id,
+            year,
+            contents: contents.clone(),
+            submitted_on,
+            due_on,
+            late,
+            review_kind: kind,
+            outcome: None,
+            review_reasons: None,
+            reviewed_by: None,
+            reviewed_on: None,
+        })
+    }
+
+    /// The authority's review of a filed report, once. Results are public.
+    pub async fn review_annual_report(
+        &self,
+        report_id: Uuid,
+        review: &Review,
+        reviewed_on: NaiveDate,
+        ctx: impl Into<WriteCtx>,
+    ) -> Result<AnnualReport> {
+        let ctx = ctx.into();
+        let details = json!({"report": report_id, "outcome": review.outcome, "reasons": review.reasons, "on": reviewed_on}).to_string();
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            let res = sqlx::query(
+                "UPDATE annual_reports SET outcome = $2, review_reasons = $3, reviewed_by = $4, reviewed_on = $5 \
+                 WHERE id = $1 AND outcome IS NULL AND submitted_on <= $5",
+            )
+            .bind(report_id)
+            .bind(review.outcome.as_str())
+            .bind(&review.reasons)
+            .bind(&ctx.actor)
+            .bind(reviewed_on)
+            .execute(&mut *tx)
+            .await?;
+            if res.rows_affected() != 1 {
+                return Err(StoreError::State(
+                    "the report is unknown, already reviewed, or filed after that date".into(),
+                ));
+            }
+            let (org_id, path): (Uuid, String) = sqlx::query_as(
+                "SELECT r.organization_id, o.jurisdiction_path FROM annual_reports r JOIN organizations o ON o.id = r.organization_id WHERE r.id = $1",
+            )
+            .bind(report_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(org_id)
+                .bind(crate::now())
+                .bind(&ctx.actor)
+                .bind(format!("annual_report.{}", review.outcome))
+                .bind(&details)
+                .execute(&mut *tx)
+                .await?;
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    "annual_report.review",
+                    format!("annual_report:{report_id}"),
+                    Outcome::Success,
+                    details,
+                    Some(path)
+                )
+            );
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        self.annual_report(report_id)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn annual_report(&self, id: Uuid) -> Result<Option<AnnualReport>> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM annual_reports WHERE id = $1");
+        let row = on_pool!(self, |p| sqlx::query_as::<_, ReportRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
+        row.map(AnnualReport::try_from).transpose()
+    }
+
+    /// An organization's reports, newest year first (public, with their results).
+    pub async fn annual_reports_of(&self, organization_id: Uuid) -> Result<Vec<AnnualReport>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM annual_reports WHERE organization_id = $1 ORDER BY year DESC"
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, ReportRow>(&sql)
+            .bind(organization_id)
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter().map(AnnualReport::try_from).collect()
+    }
+}
