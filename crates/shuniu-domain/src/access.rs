@@ -354,9 +354,7 @@ pub fn decide(actor: Option<&Actor>, action: Action, resource: &Resource<'_>) ->
 mod tests {
     use super::*;
 
-    const XUANWU: &str = "320000/320100/320102/";
-    const MEIYUAN: &str = "320000/320100/320102/320102002000/";
-    const QINHUAI: &str = "320000/320100/320104/";
+    use crate::test_paths::{MEIYUAN, QINHUAI, XUANWU};
 
     fn actor(role: Role, path: Option<&str>, org: Option<Uuid>) -> Actor {
         Actor {

@@ -686,9 +686,7 @@ pub fn deregistered_cannot_join() -> FieldError {
 mod tests {
     use super::*;
 
-    const XUANWU: &str = "320000/320100/320102/";
-    const MEIYUAN: &str = "320000/320100/320102/320102002000/";
-    const SUOJIN: &str = "320000/320100/320102/320102007000/";
+    use crate::test_paths::{MEIYUAN, SUOJIN, XUANWU};
 
     fn draft() -> RecognitionDraft {
         RecognitionDraft {

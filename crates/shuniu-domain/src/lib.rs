@@ -20,3 +20,16 @@ pub mod supervision;
 
 pub use errors::{FieldError, FieldErrors};
 pub use lang::Lang;
+
+/// Materialised paths of the places the unit tests use (Nanjing, Jiangsu).
+#[cfg(test)]
+pub(crate) mod test_paths {
+    /// 玄武区 Xuanwu district.
+    pub const XUANWU: &str = "320000/320100/320102/";
+    /// 梅园新村街道 Meiyuan Xincun street, Xuanwu.
+    pub const MEIYUAN: &str = "320000/320100/320102/320102002000/";
+    /// 锁金村街道 Suojincun street, Xuanwu.
+    pub const SUOJIN: &str = "320000/320100/320102/320102007000/";
+    /// 秦淮区 Qinhuai district.
+    pub const QINHUAI: &str = "320000/320100/320104/";
+}

@@ -12,6 +12,10 @@ use sqlx::{ConnectOptions, Connection};
 use crate::Store;
 use crate::accounts::NewUser;
 
+/// Meiyuan Xincun street (梅园新村街道) of Xuanwu district: the street most tests
+/// register their organizations in.
+pub const MEIYUAN: &str = "320102002000";
+
 /// An account of `role` bound to nothing, named `name`, with `password_hash` stored as
 /// given; bindings and flags are set with struct-update syntax where a test needs them.
 pub fn new_user(name: &str, role: shuniu_domain::access::Role, password_hash: &str) -> NewUser {

@@ -52,7 +52,7 @@ fn filed(seq: u32, name: &str, street: &str) -> OrganizationData {
     .unwrap()
 }
 
-const MEIYUAN: &str = "320102002000";
+use shuniu_store::testing::MEIYUAN;
 const SUOJIN: &str = "320102007000";
 
 both_backends!(migrations_go_down_and_up_again, |store: Store| async move {

@@ -10,7 +10,7 @@ use shuniu_store::{AuditFilter, CoverageScope, Gap, Store, StoreError, both_back
 use uuid::Uuid;
 
 const XUANWU: &str = "320102";
-const MEIYUAN: &str = "320102002000";
+use shuniu_store::testing::MEIYUAN;
 const SUOJIN: &str = "320102007000";
 
 fn today() -> NaiveDate {

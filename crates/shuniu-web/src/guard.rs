@@ -174,6 +174,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     // What the answer needs if it has to be replaced.
     let mut probe = Request::new(());
+    *probe.method_mut() = parts.method.clone();
     *probe.uri_mut() = parts.uri.clone();
     *probe.headers_mut() = parts.headers.clone();
     if let Some(c) = parts

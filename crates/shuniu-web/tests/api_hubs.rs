@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use shuniu_domain::access::Role;
 
-const MEIYUAN: &str = "320102002000";
+use crate::world::MEIYUAN;
 const XINJIEKOU: &str = "320102003000";
 
 async fn send(

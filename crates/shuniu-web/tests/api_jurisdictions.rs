@@ -53,7 +53,7 @@ fn totals(node: &Value) -> (i64, i64) {
     )
 }
 
-const MEIYUAN: &str = "320102002000";
+use crate::world::MEIYUAN;
 const XINJIEKOU: &str = "320102003000";
 
 http_test!(

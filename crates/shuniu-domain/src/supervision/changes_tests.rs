@@ -20,8 +20,7 @@ fn change(pairs: &[(&str, &str)]) -> ChangeDraft {
     }
 }
 
-const XUANWU: &str = "320000/320100/320102/";
-const MEIYUAN: &str = "320000/320100/320102/320102002000/";
+use crate::test_paths::{MEIYUAN, XUANWU};
 
 fn actor(role: Role, path: Option<&str>, org: Option<Uuid>) -> Actor {
     Actor {

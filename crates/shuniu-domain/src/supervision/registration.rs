@@ -145,7 +145,7 @@ mod tests {
     use super::*;
     use crate::supervision::testkit::org;
 
-    const MEIYUAN: &str = "320000/320100/320102/320102002000/";
+    use crate::test_paths::MEIYUAN;
 
     #[test]
     fn the_authority_follows_the_legal_form() {

@@ -20,7 +20,7 @@ const JIANGSU: &str = "320000";
 const NANJING: &str = "320100";
 const XUANWU: &str = "320102";
 const QINHUAI: &str = "320104";
-const MEIYUAN: &str = "320102002000";
+use shuniu_store::testing::MEIYUAN;
 const XINJIEKOU: &str = "320102003000";
 const SUOJIN: &str = "320102007000";
 const XUANWU_PATH: &str = "320000/320100/320102/";

@@ -17,7 +17,7 @@ use shuniu_domain::registry::{OrganizationData, OrganizationDraft, StatusChange}
 use shuniu_store::{AuditFilter, Store, StoreError, both_backends};
 use uuid::Uuid;
 
-const MEIYUAN: &str = "320102002000";
+use shuniu_store::testing::MEIYUAN;
 const SUOJIN: &str = "320102007000";
 const QINHUAI: &str = "320104";
 const SLOT: u32 = 30;

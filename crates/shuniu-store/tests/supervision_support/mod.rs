@@ -13,7 +13,7 @@ pub fn today() -> NaiveDate {
     d(2026, 11, 30)
 }
 
-pub const MEIYUAN: &str = "320102002000";
+pub use shuniu_store::testing::MEIYUAN;
 
 /// A registered social service institution of Xuanwu, its code and name from `n`.
 pub fn org_data(n: u32, jurisdiction: &str) -> OrganizationData {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::AppError;
 use crate::kit::api::access::ApiAccount;
-use crate::kit::api::error::ErrorBody;
+use crate::kit::api::responses::NeedsToken;
 
 /// The OpenAPI part of the calling account, merged into `/api/openapi.json`.
 #[derive(utoipa::OpenApi)]
@@ -56,7 +56,7 @@ pub struct Bindings {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The account of the token", body = Me),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
     )
 )]
 pub async fn me(ApiAccount(caller): ApiAccount) -> Result<Json<Me>, AppError> {

@@ -4,6 +4,7 @@
 //! subtree (the store filters by `jurisdiction_path`). Other roles: `403`; no token:
 //! `401`. Verifying the whole chain is for admins only.
 
+use crate::kit::api::responses::NeedsToken;
 use crate::kit::params::{given, number};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -230,7 +231,7 @@ pub struct AuditPage {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of matching records", body = AuditPage),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller's role may not read the audit trail", body = ErrorBody),
         (status = 422, description = "A filter or paging parameter is bad; each is named in `fields`", body = ErrorBody),
     )
@@ -329,7 +330,7 @@ fn csv_chunk(rows: &[AuditRecord], header: bool) -> Result<Vec<u8>, csv::Error> 
     responses(
         (status = 200, description = "UTF-8 CSV with a header row: seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash",
             content_type = "text/csv", body = String),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller's role may not read the audit trail", body = ErrorBody),
         (status = 422, description = "A filter parameter is bad; each is named in `fields`", body = ErrorBody),
     )
@@ -409,7 +410,7 @@ pub struct VerifyResult {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "How far the chain verifies, and where it first breaks", body = VerifyResult),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "Only platform admins verify the whole chain", body = ErrorBody),
     )
 )]

@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 
 use crate::kit::api::access::ApiCaller;
 use crate::kit::api::error::ErrorBody;
-use crate::kit::api::schema;
+use crate::kit::api::records::PlaceRecord;
+use crate::kit::api::responses::BadToken;
 use crate::kit::extract::PathCode;
 use crate::{AppError, AppState};
 
@@ -26,13 +27,8 @@ pub fn doc() -> utoipa::openapi::OpenApi {
 /// A child node with the totals of its own subtree.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct JurisdictionChild {
-    #[schema(example = "320102002000")]
-    pub code: String,
-    #[schema(example = "梅园新村街道")]
-    pub name_zh: String,
-    pub name_en: String,
-    #[schema(schema_with = schema::level)]
-    pub level: String,
+    #[serde(flatten)]
+    pub place: PlaceRecord,
     /// Organizations in this child's subtree that are not deregistered.
     pub organizations: i64,
     /// Their full-time plus part-time staff.
@@ -42,14 +38,8 @@ pub struct JurisdictionChild {
 /// A node of the jurisdiction tree, its children, and totals over its subtree.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct JurisdictionNode {
-    #[schema(example = "320102")]
-    pub code: String,
-    #[schema(example = "玄武区")]
-    pub name_zh: String,
-    #[schema(example = "Xuanwu District")]
-    pub name_en: String,
-    #[schema(schema_with = schema::level)]
-    pub level: String,
+    #[serde(flatten)]
+    pub place: PlaceRecord,
     /// The parent's code; null for a root.
     #[schema(required, example = "320100")]
     pub parent: Option<String>,
@@ -74,10 +64,7 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
         .map(|c| {
             let st = of(c.code.as_str());
             JurisdictionChild {
-                code: c.code.to_string(),
-                name_zh: c.name_zh,
-                name_en: c.name_en,
-                level: c.level.as_str().into(),
+                place: PlaceRecord::from(&c),
                 organizations: st.organizations,
                 staff: st.staff,
             }
@@ -85,10 +72,7 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
         .collect();
     let st = of(j.code.as_str());
     Ok(JurisdictionNode {
-        code: j.code.to_string(),
-        name_zh: j.name_zh,
-        name_en: j.name_en,
-        level: j.level.as_str().into(),
+        place: PlaceRecord::from(&j),
         parent: j.parent.map(|p| p.to_string()),
         path: j.path,
         children,
@@ -106,7 +90,7 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The root nodes", body = Vec<JurisdictionNode>),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
     )
 )]
 pub async fn roots(
@@ -131,7 +115,7 @@ pub async fn roots(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The node", body = JurisdictionNode),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "No such jurisdiction", body = ErrorBody),
     )
 )]

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use serde::Deserialize;
@@ -298,19 +298,62 @@ pub(crate) async fn handler_error_page(
     parts: &mut Parts,
     err: &AppError,
 ) -> Response {
-    let here = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .filter(|p| p.len() <= 512)
-        .unwrap_or("/")
-        .to_string();
-    let ui = Ui::new(lang_of(parts), here);
+    let path = parts.uri.path().to_string();
+    // A failed form post comes back to the page the form was on (the address it was
+    // posted to may not be a page): sign-in and the language switch return there.
+    let here = if matches!(parts.method, Method::GET | Method::HEAD) {
+        parts.uri.path_and_query().map(|p| p.as_str().to_string())
+    } else {
+        parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|r| r.to_str().ok())
+            .and_then(|r| r.parse::<axum::http::Uri>().ok())
+            .filter(|r| {
+                r.host()
+                    .is_none_or(|h| Some(h) == parts.uri.host().or(host_of(parts)))
+            })
+            .and_then(|r| r.path_and_query().map(|p| p.as_str().to_string()))
+    }
+    .filter(|p| p.len() <= 512 && view::local_path(Some(p)).is_some())
+    .unwrap_or_else(|| "/".into());
+    let ui = Ui::new(lang_of(parts), here).with_nav(nav_of(&path));
     let ui = match Caller::from_request_parts(parts, state).await {
         Ok(c) => ui.for_caller(&c),
         Err(_) => ui,
     };
     error_page_inner(&ui, err)
+}
+
+/// The `Host` a request was sent to.
+fn host_of(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or(h))
+}
+
+/// The navigation link current on `path`: the one whose address is the path, else the
+/// one whose first segment is the path's.
+fn nav_of(path: &str) -> &'static str {
+    let items = crate::kit::capability::nav();
+    let first = |p: &str| {
+        p.trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    items
+        .iter()
+        .find(|n| n.href == path)
+        .or_else(|| {
+            items
+                .iter()
+                .find(|n| first(n.href) == first(path) && !first(path).is_empty())
+        })
+        .map_or("", |n| n.id)
 }
 
 /// The HTML page for an error, in the user's language.

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::hubs::Hub;
-use shuniu_domain::jurisdiction::Jurisdiction;
 use shuniu_domain::party::{
     HubCoverage, Instructor, InstructorDraft, PartyBuildingDraft, PartyCoverage, Share,
     org_covered, work_covered,
@@ -25,6 +24,8 @@ use uuid::Uuid;
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
+use crate::kit::api::records::PlaceRecord;
+use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::api::schema;
 use crate::kit::extract::{ApiQuery, PathCode, RecordId, bad_query};
 use crate::kit::routes::Routes;
@@ -134,30 +135,6 @@ impl From<HubCoverage> for HubCoverageRecord {
         HubCoverageRecord {
             regional: c.regional.into(),
             industry: c.industry.into(),
-        }
-    }
-}
-
-/// A jurisdiction node, briefly.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PlaceRecord {
-    #[schema(example = "320102")]
-    pub code: String,
-    #[schema(example = "玄武区")]
-    pub name_zh: String,
-    #[schema(example = "Xuanwu District")]
-    pub name_en: String,
-    #[schema(schema_with = schema::level)]
-    pub level: String,
-}
-
-impl From<&Jurisdiction> for PlaceRecord {
-    fn from(j: &Jurisdiction) -> Self {
-        PlaceRecord {
-            code: j.code.to_string(),
-            name_zh: j.name_zh.clone(),
-            name_en: j.name_en.clone(),
-            level: j.level.as_str().into(),
         }
     }
 }
@@ -449,7 +426,7 @@ fn instructor_draft(body: &serde_json::Map<String, Value>) -> (InstructorDraft, 
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The organization's party facts", body = PartyRecord),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "No such organization", body = ErrorBody),
     )
 )]
@@ -473,7 +450,7 @@ pub async fn get_party(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The party facts as stored", body = PartyRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may read this organization but not keep its party facts", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
         (status = 409, description = "The organization is deregistered", body = ErrorBody),
@@ -514,7 +491,7 @@ pub async fn set_party(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of instructors", body = InstructorPage),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not read reports on this jurisdiction", body = ErrorBody),
         (status = 422, description = "A bad query parameter, named", body = ErrorBody),
     )
@@ -549,7 +526,7 @@ pub async fn list_instructors(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = InstructorRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not keep instructors (there)", body = ErrorBody),
         (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
     )
@@ -582,7 +559,7 @@ pub async fn create_instructor(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Coverage figures", body = CoverageReport),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not read reports on this jurisdiction", body = ErrorBody),
         (status = 404, description = "No such jurisdiction", body = ErrorBody),
     )
@@ -611,7 +588,7 @@ pub async fn jurisdiction_coverage(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "One page of organizations not covered (default gap: `party_organization`)", body = UncoveredPage),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not read reports on this jurisdiction", body = ErrorBody),
         (status = 404, description = "No such jurisdiction", body = ErrorBody),
         (status = 422, description = "`gap`, `page` or `per_page` is bad, named", body = ErrorBody),
@@ -649,7 +626,7 @@ pub async fn jurisdiction_uncovered(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Coverage of the hub's members", body = HubCoverageReport),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not read this hub's reports", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
         (status = 422, description = "`gap`, `page` or `per_page` is bad, named", body = ErrorBody),

@@ -18,6 +18,7 @@ use crate::auth::Caller;
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
+use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::api::schema;
 use crate::kit::extract::{ApiQuery, RecordId};
 use crate::registry::{self, ListQuery};
@@ -355,7 +356,7 @@ async fn record(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One page of matching organizations", body = OrganizationPage),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 422, description = "A filter, sort or paging parameter is bad; each is named in `fields`", body = ErrorBody),
     )
 )]
@@ -390,7 +391,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Created; `Location` names the new record", body = OrganizationRecord,
             headers(("Location" = String, description = "/api/v1/organizations/{id}"))),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not register organizations (there)", body = ErrorBody),
         (status = 409, description = "The USCC or filing number is already registered", body = ErrorBody),
         (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
@@ -434,7 +435,7 @@ pub async fn create(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The record (personal data masked unless the caller may see it)", body = OrganizationRecord),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "No such organization (or not a UUID)", body = ErrorBody),
     )
 )]
@@ -459,7 +460,7 @@ pub async fn get(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated record", body = OrganizationRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may read this organization but not edit it", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
         (status = 409, description = "The USCC or filing number is taken, or the organization is deregistered", body = ErrorBody),
@@ -499,7 +500,7 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The record in its new status", body = OrganizationRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may read this organization but not change its status", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
         (status = 409, description = "The change is not allowed from the current status (deregistration is final)", body = ErrorBody),
@@ -567,7 +568,7 @@ pub async fn change_status(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Changes, newest first", body = Vec<ChangeRecord>),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "No such organization", body = ErrorBody),
     )
 )]

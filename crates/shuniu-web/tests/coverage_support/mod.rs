@@ -13,7 +13,7 @@ use crate::common::TestApp;
 use crate::pages_support::{org_form, seed_form, with};
 
 pub const XUANWU: &str = "320102";
-pub const MEIYUAN: &str = "320102002000";
+pub use crate::world::MEIYUAN;
 pub const XINJIEKOU: &str = "320102003000";
 pub const QINHUAI: &str = "320104";
 pub const INSTRUCTOR_PHONE: &str = "13912345678";

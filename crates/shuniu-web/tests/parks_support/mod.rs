@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::common::{TestApp, org_json};
 
-pub const MEIYUAN: &str = "320102002000";
+pub use crate::world::MEIYUAN;
 
 /// Today in Asia/Shanghai (what the application calls today).
 pub fn today() -> NaiveDate {

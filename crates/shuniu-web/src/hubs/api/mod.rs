@@ -10,7 +10,6 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use shuniu_domain::hubs::{Hub, HubCore, Membership, RecognitionDraft};
-use shuniu_domain::jurisdiction::Jurisdiction;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{DistrictStructure, MembershipEvent, Page, StreetStructure};
 use utoipa::ToSchema;
@@ -20,6 +19,7 @@ use crate::hubs::{self, HubListQuery, RecognitionInput, Structure};
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
+use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::extract::{ApiQuery, PathCode, RecordId, bad_query};
 use crate::kit::routes::Routes;
 use crate::{AppError, AppState};
@@ -73,7 +73,7 @@ pub fn routes() -> Routes {
         StreetStructureRecord,
         StructureRecord,
         StreetAxisRecord,
-        NodeRecord,
+        PlaceRecord,
         CoreRecord,
         VenueSummary,
         HubCreate,
@@ -124,7 +124,7 @@ fn boolean(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Optio
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One page of hubs", body = HubPage),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 422, description = "A bad filter or paging parameter, named", body = ErrorBody),
     )
 )]
@@ -153,7 +153,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Recognized; `Location` names the hub", body = HubRecord,
             headers(("Location" = String, description = "/api/v1/hubs/{id}"))),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not recognize hubs (there)", body = ErrorBody),
         (status = 422, description = "Every bad field named (also: the street already has a regional hub)", body = ErrorBody),
     )
@@ -200,7 +200,7 @@ pub async fn create(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The hub", body = HubRecord),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "No such hub", body = ErrorBody),
     )
 )]
@@ -225,7 +225,7 @@ pub async fn get(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The revoked hub", body = HubRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not revoke this recognition", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody),
@@ -312,7 +312,7 @@ fn created(m: &Membership) -> Response {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The new membership", body = MembershipRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run this hub", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
         (status = 422, description = "A membership rule or a bad field, named (`hub` for the rules)", body = ErrorBody),
@@ -349,7 +349,7 @@ pub async fn add_member(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The pending membership", body = MembershipRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not act for that organization", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
         (status = 422, description = "A membership rule or a bad field, named (`hub` for the rules)", body = ErrorBody),
@@ -384,7 +384,7 @@ pub async fn apply(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The membership and its history", body = MembershipDetail),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller is neither side of it nor oversees it", body = ErrorBody),
         (status = 404, description = "No such membership", body = ErrorBody),
     )
@@ -414,7 +414,7 @@ pub async fn membership(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The membership after the decision", body = MembershipRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "Not the caller's side to decide", body = ErrorBody),
         (status = 404, description = "No such membership", body = ErrorBody),
         (status = 409, description = "The action does not apply to the current status", body = ErrorBody),
@@ -458,7 +458,7 @@ pub async fn decide(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The membership", body = MembershipRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run the hub", body = ErrorBody),
         (status = 404, description = "No such membership", body = ErrorBody),
         (status = 409, description = "The membership is no longer live", body = ErrorBody),
@@ -504,7 +504,7 @@ pub async fn initiating(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Memberships, newest first", body = Vec<MembershipRecord>),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "No such organization", body = ErrorBody),
     )
 )]
@@ -529,7 +529,7 @@ pub async fn memberships_of(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "`level` = `district`: core, district hubs, streets, industry hubs; `street`: venues, hub, members", body = StructureRecord),
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 404, description = "Not a known district or street", body = ErrorBody),
     )
 )]
@@ -560,7 +560,7 @@ pub async fn structure(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The core", body = CoreRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not name this district's core", body = ErrorBody),
         (status = 404, description = "Not a known district", body = ErrorBody),
         (status = 422, description = "Every bad field named", body = ErrorBody),

@@ -1,6 +1,7 @@
 //! What the hubs API reads and writes: records and the documented request bodies.
 
 use super::*;
+pub use crate::kit::api::records::PlaceRecord;
 
 pub(super) fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
     t.trunc_subsecs(6)
@@ -175,24 +176,6 @@ pub struct MembershipDetail {
     pub history: Vec<MembershipEventRecord>,
 }
 
-/// A jurisdiction node in a structure view.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct NodeRecord {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-}
-
-impl From<&Jurisdiction> for NodeRecord {
-    fn from(j: &Jurisdiction) -> Self {
-        NodeRecord {
-            code: j.code.to_string(),
-            name_zh: j.name_zh.clone(),
-            name_en: j.name_en.clone(),
-        }
-    }
-}
-
 /// The district's core 核 (its social-organization party-building work committee).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CoreRecord {
@@ -214,7 +197,7 @@ impl From<&HubCore> for CoreRecord {
 /// A street on the horizontal axis: its regional hub and its organizations.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StreetAxisRecord {
-    pub street: NodeRecord,
+    pub street: PlaceRecord,
     #[schema(required)]
     pub hub: Option<HubRecord>,
     /// Live organizations registered in the street.
@@ -227,7 +210,7 @@ pub struct DistrictStructureRecord {
     /// Always `district`.
     #[schema(example = "district")]
     pub level: String,
-    pub district: NodeRecord,
+    pub district: PlaceRecord,
     #[schema(required)]
     pub core: Option<CoreRecord>,
     /// Regional hubs bound to the district itself.
@@ -243,14 +226,14 @@ impl From<&DistrictStructure> for DistrictStructureRecord {
     fn from(d: &DistrictStructure) -> Self {
         DistrictStructureRecord {
             level: "district".into(),
-            district: NodeRecord::from(&d.district),
+            district: PlaceRecord::from(&d.district),
             core: d.core.as_ref().map(CoreRecord::from),
             district_hubs: d.district_hubs.iter().map(HubRecord::from).collect(),
             streets: d
                 .streets
                 .iter()
                 .map(|s| StreetAxisRecord {
-                    street: NodeRecord::from(&s.street),
+                    street: PlaceRecord::from(&s.street),
                     hub: s.hub.as_ref().map(HubRecord::from),
                     organizations: s.organizations,
                 })
@@ -278,7 +261,7 @@ pub struct StreetStructureRecord {
     /// Always `street`.
     #[schema(example = "street")]
     pub level: String,
-    pub street: NodeRecord,
+    pub street: PlaceRecord,
     pub venues: Vec<VenueSummary>,
     #[schema(required)]
     pub hub: Option<HubRecord>,
@@ -291,7 +274,7 @@ impl From<&StreetStructure> for StreetStructureRecord {
     fn from(s: &StreetStructure) -> Self {
         StreetStructureRecord {
             level: "street".into(),
-            street: NodeRecord::from(&s.street),
+            street: PlaceRecord::from(&s.street),
             venues: s
                 .venues
                 .iter()

@@ -15,6 +15,8 @@ use crate::AppState;
 pub mod access;
 pub mod error;
 pub mod input;
+pub mod records;
+pub mod responses;
 pub mod schema;
 
 #[derive(OpenApi)]

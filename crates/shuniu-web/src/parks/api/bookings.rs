@@ -9,7 +9,7 @@ use super::*;
     params(("id" = Uuid, Path, description = "Space id"), RangeQuery),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "Bookings by start", body = [BookingRecord]),
         (status = 404, description = "No such space", body = ErrorBody),
         (status = 422, description = "`from` or `to` is bad", body = ErrorBody),
@@ -47,7 +47,7 @@ pub async fn list_bookings(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Booked", body = BookingRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not book for this organization here", body = ErrorBody),
         (status = 404, description = "No such space", body = ErrorBody),
         (status = 409, description = "The time overlaps another booking (`fields.start`), or the space is an office", body = ErrorBody),
@@ -92,7 +92,7 @@ pub async fn create_booking(
     params(("id" = Uuid, Path, description = "Booking id")),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "The booking", body = BookingRecord),
         (status = 404, description = "No such booking", body = ErrorBody),
     )
@@ -121,7 +121,7 @@ pub async fn get_booking(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Cancelled; its time is free again", body = BookingRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "Not the caller's booking to cancel", body = ErrorBody),
         (status = 404, description = "No such booking", body = ErrorBody),
         (status = 409, description = "Already cancelled", body = ErrorBody),
@@ -154,7 +154,7 @@ pub async fn cancel_booking(
     params(("id" = Uuid, Path, description = "Space id")),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "Allocations by start", body = [AllocationRecord]),
         (status = 404, description = "No such space", body = ErrorBody),
     )
@@ -182,7 +182,7 @@ pub async fn list_allocations(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Allocated", body = AllocationRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run this venue", body = ErrorBody),
         (status = 404, description = "No such space", body = ErrorBody),
         (status = 409, description = "The period overlaps a current allocation", body = ErrorBody),
@@ -223,7 +223,7 @@ pub async fn allocate(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Ended", body = AllocationRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run this venue", body = ErrorBody),
         (status = 404, description = "No such allocation", body = ErrorBody),
         (status = 422, description = "`ended_on` is bad (or before the start)", body = ErrorBody),
@@ -269,7 +269,7 @@ pub(super) fn shows_reporter(caller: &Caller, v: &shuniu_domain::parks::Venue) -
     params(("id" = Uuid, Path, description = "Venue id"), QuartersQuery),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "One summary per quarter", body = [SummaryRecord]),
         (status = 404, description = "No such venue", body = ErrorBody),
         (status = 422, description = "`quarters` is bad", body = ErrorBody),
@@ -304,7 +304,7 @@ pub async fn obligations(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded", body = ReportRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not report for this organization here", body = ErrorBody),
         (status = 404, description = "No such venue", body = ErrorBody),
         (status = 422, description = "Every bad field named", body = ErrorBody),

@@ -28,6 +28,7 @@ use crate::auth::Caller;
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
+use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::extract::{ApiQuery, RecordId, bad_query};
 use crate::kit::routes::Routes;
 use crate::parks::{self as svc, VenueQuery};

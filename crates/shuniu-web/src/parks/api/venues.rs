@@ -8,7 +8,7 @@ use super::*;
     params(VenueQuery),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "One page of venues", body = VenuePage),
         (status = 422, description = "A bad filter or paging parameter, named", body = ErrorBody),
     )
@@ -34,7 +34,7 @@ pub async fn list_venues(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = VenueDetail),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller may not create venues (there, or for this hub)", body = ErrorBody),
         (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
     )
@@ -67,7 +67,7 @@ pub async fn create_venue(
     params(("id" = Uuid, Path, description = "Venue id")),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "The venue and its spaces", body = VenueDetail),
         (status = 404, description = "No such venue", body = ErrorBody),
     )
@@ -93,7 +93,7 @@ pub async fn get_venue(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated venue", body = VenueDetail),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run this venue", body = ErrorBody),
         (status = 404, description = "No such venue", body = ErrorBody),
         (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
@@ -122,7 +122,7 @@ pub async fn update_venue(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = SpaceRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run this venue", body = ErrorBody),
         (status = 404, description = "No such venue", body = ErrorBody),
         (status = 422, description = "Every bad field named", body = ErrorBody),
@@ -150,7 +150,7 @@ pub async fn add_space(
     params(("id" = Uuid, Path, description = "Space id")),
     security((), ("bearer" = [])),
     responses(
-        (status = 401, description = "The token sent is invalid, expired or revoked", body = ErrorBody),
+        BadToken,
         (status = 200, description = "The space", body = SpaceRecord),
         (status = 404, description = "No such space", body = ErrorBody),
     )
@@ -177,7 +177,7 @@ pub async fn get_space(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The updated space", body = SpaceRecord),
-        (status = 401, description = "No valid API token", body = ErrorBody),
+        NeedsToken,
         (status = 403, description = "The caller does not run this venue", body = ErrorBody),
         (status = 404, description = "No such space", body = ErrorBody),
         (status = 409, description = "The kind cannot change now", body = ErrorBody),

@@ -1,4 +1,4 @@
-//! Review of the issue-4 web layer (hubs, service parks, party building) on SQLite and
+//! The hubs, service-parks and party-building web layer under hostile use, on SQLite and
 //! PostgreSQL: bad input never yields a 500 (and changes nothing), refused callers learn
 //! nothing they may not see, page forms check the CSRF token, and changes are audited
 //! under the caller's name.
