@@ -102,11 +102,10 @@ pub(super) async fn detail_page(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
-    id: &str,
+    id: Uuid,
     q: &DetailQuery,
     st: DetailState<'_>,
 ) -> Result<DetailPage, AppError> {
-    let id = parse_id(id)?;
     let hub = hubs::get(&s.store, id).await?;
     hubs::require_hub(caller, Action::Read, &hub)?;
     let lang = ui.lang;
@@ -121,25 +120,37 @@ pub(super) async fn detail_page(
         .as_ref()
         .filter(|j| matches!(j.level, Level::District | Level::Street))
         .map(|j| format!("/structure/{}", j.code));
-    let mut fields = Fact::text(ui.t("hubs.f.fields"), "");
+    let mut fields = Fact::text(label(lang, Scope::Form, "fields"), "");
     fields.tags = labels(lang, &r.fields(), ServiceDomain::label);
-    let mut functions = Fact::text(ui.t("hubs.f.functions"), "");
+    let mut functions = Fact::text(label(lang, Scope::Form, "functions"), "");
     functions.tags = labels(lang, &r.functions(), HubFunction::label);
-    let mut jur = Fact::text(ui.t("hubs.f.jurisdiction"), place);
+    let mut jur = Fact::text(label(lang, Scope::Form, "jurisdiction"), place);
     jur.href = Some(format!("/jurisdictions/{code}"));
     let mut facts = vec![
-        Fact::text(ui.t("hubs.f.kind"), r.kind.label(lang)),
-        Fact::text(ui.t("hubs.f.level"), r.level.label(lang)),
+        Fact::text(label(lang, Scope::Form, "kind"), r.kind.label(lang)),
+        Fact::text(label(lang, Scope::Form, "level"), r.level.label(lang)),
         jur,
     ];
     if r.kind == HubKind::Industry {
-        facts.push(Fact::text(ui.t("hubs.f.base_body"), r.base_body.clone()));
+        facts.push(Fact::text(
+            label(lang, Scope::Form, "base_body"),
+            r.base_body.clone(),
+        ));
         facts.push(fields);
     }
     facts.extend([
-        Fact::text(ui.t("hubs.f.recognizing_body"), r.recognizing_body.clone()),
-        Fact::text(ui.t("hubs.f.document_number"), r.document_number.clone()),
-        Fact::text(ui.t("hubs.f.recognized_on"), r.recognized_on.to_string()),
+        Fact::text(
+            label(lang, Scope::Form, "recognizing_body"),
+            r.recognizing_body.clone(),
+        ),
+        Fact::text(
+            label(lang, Scope::Form, "document_number"),
+            r.document_number.clone(),
+        ),
+        Fact::text(
+            label(lang, Scope::Form, "recognized_on"),
+            r.recognized_on.to_string(),
+        ),
         functions,
         Fact::text(ui.t("hubs.col.members"), fmt_int(hub.member_count)),
     ]);
@@ -210,45 +221,10 @@ pub(super) async fn detail_page(
     } else {
         vec![]
     };
-    let mut org_field =
-        field(ui, "member_org", "input", st.add_errors).value(&st.add.organization_id);
-    org_field.name = "organization_id";
-    if let Some(e) = st
-        .add_errors
-        .get("organization_id")
-        .or(st.add_errors.get("hub"))
-    {
-        org_field.error = Some(e.message(lang).to_string());
-    }
-    let mut ini = field(ui, "initiating", "checks", st.add_errors);
-    ini.options = vec![Opt::new(
-        "on",
-        ui.t("hubs.f.initiating"),
-        st.add.initiating.is_some(),
-    )];
-    let add_fields = vec![org_field.required().wide(), ini];
-    let add_summary = hub_summary(ui, st.add_errors, &["organization_id", "hub", "initiating"])
-        .into_iter()
-        .map(|mut i| {
-            if i.name == "hub" || i.name == "organization_id" {
-                i.name = "organization_id".into();
-                i.label = ui.t("hubs.f.member_org").into();
-            }
-            i
-        })
-        .collect();
+    let (add_fields, add_summary) = add_form(ui, st.add, st.add_errors);
     let can_revoke =
         hub.status == HubStatus::Recognized && hubs::decide_hub(caller, Action::Recognize, &hub);
-    let mut on = field(ui, "revoked_on", "input", st.revoke_errors).value(&st.revoke.revoked_on);
-    on.input_type = "date";
-    on.max = today().to_string();
-    let revoke_fields = vec![
-        field(ui, "reason", "textarea", st.revoke_errors)
-            .value(&st.revoke.reason)
-            .required()
-            .wide(),
-        on,
-    ];
+    let (revoke_fields, revoke_summary) = revoke_form(ui, st.revoke, st.revoke_errors);
     Ok(DetailPage {
         ui: ui.clone(),
         id: hub.id.to_string(),
@@ -273,17 +249,69 @@ pub(super) async fn detail_page(
         add_summary,
         can_revoke,
         revoke_fields,
-        revoke_summary: hub_summary(ui, st.revoke_errors, &["reason", "revoked_on"]),
+        revoke_summary,
     })
+}
+
+/// The hub side's "add a member" form: the member's errors (or the hub's refusal) on
+/// one control.
+pub(super) fn add_form(
+    ui: &Ui,
+    form: &MemberForm,
+    errors: &FieldErrors,
+) -> (Vec<Field>, Vec<SummaryItem>) {
+    let lang = ui.lang;
+    let mut org_field = field(ui, "member_org", "input", errors).value(&form.organization_id);
+    org_field.name = "organization_id";
+    if let Some(e) = errors.get("organization_id").or(errors.get("hub")) {
+        org_field.error = Some(e.message(lang).to_string());
+    }
+    let mut ini = field(ui, "initiating", "checks", errors);
+    ini.options = vec![Opt::new(
+        "on",
+        label(lang, Scope::Form, "initiating"),
+        form.initiating.is_some(),
+    )];
+    let fields = vec![org_field.required().wide(), ini];
+    let summary = summary(ui, errors, &["organization_id", "hub", "initiating"])
+        .into_iter()
+        .map(|mut i| {
+            if i.name == "hub" || i.name == "organization_id" {
+                i.name = "organization_id".into();
+                i.label = label(lang, Scope::Form, "member_org").into();
+            }
+            i
+        })
+        .collect();
+    (fields, summary)
+}
+
+/// The form that revokes the recognition.
+pub(super) fn revoke_form(
+    ui: &Ui,
+    form: &RevokeForm,
+    errors: &FieldErrors,
+) -> (Vec<Field>, Vec<SummaryItem>) {
+    let mut on = field(ui, "revoked_on", "input", errors).value(&form.revoked_on);
+    on.input_type = "date";
+    on.max = today().to_string();
+    let fields = vec![
+        field(ui, "reason", "textarea", errors)
+            .value(&form.reason)
+            .required()
+            .wide(),
+        on,
+    ];
+    (fields, summary(ui, errors, &["reason", "revoked_on"]))
 }
 
 pub async fn detail(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     q: Result<Query<DetailQuery>, QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("hubs");
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let st = DetailState {
@@ -292,28 +320,20 @@ pub async fn detail(
         revoke: &RevokeForm::default(),
         revoke_errors: &FieldErrors::new(),
     };
-    match detail_page(&s, &ui, &caller, &id, &q, st).await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let page = detail_page(&s, &ui, &caller, id, &q, st).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
-/// The hub page again with a form's errors (422), or the error page.
+/// The hub page again with a form's errors (422).
 pub(super) async fn detail_again(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
-    id: &str,
+    id: Uuid,
     st: DetailState<'_>,
-    err: AppError,
-) -> Response {
-    if !matches!(err, AppError::Validation(_)) {
-        return error_page(ui, &err);
-    }
-    match detail_page(s, ui, caller, id, &DetailQuery::default(), st).await {
-        Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(e) => error_page(ui, &e),
-    }
+) -> PageResult {
+    let page = detail_page(s, ui, caller, id, &DetailQuery::default(), st).await?;
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 /// `POST /hubs/{id}/revoke`
@@ -321,22 +341,12 @@ pub async fn revoke(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<RevokeForm>, ()>,
-) -> Response {
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<RevokeForm>,
+) -> PageResult {
     let ui = ui.with_nav("hubs").at(format!("/hubs/{id}"));
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
-    let uuid = match parse_id(&id) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ui, &e),
-    };
-    match hubs::revoke(&s.store, uuid, &form.reason, &form.revoked_on, &caller).await {
-        Ok(h) => see_other(&format!("/hubs/{}", h.id)),
+    match hubs::revoke(&s.store, id, &form.reason, &form.revoked_on, &caller).await {
+        Ok(h) => Ok(see_other(&format!("/hubs/{}", h.id))),
         Err(AppError::Validation(f)) => {
             let st = DetailState {
                 add: &MemberForm::default(),
@@ -344,9 +354,9 @@ pub async fn revoke(
                 revoke: &form,
                 revoke_errors: &f,
             };
-            detail_again(&s, &ui, &caller, &id, st, AppError::Validation(f.clone())).await
+            detail_again(&s, &ui, &caller, id, st).await
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -355,23 +365,13 @@ pub async fn add_member(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<MemberForm>, ()>,
-) -> Response {
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<MemberForm>,
+) -> PageResult {
     let ui = ui.with_nav("hubs").at(format!("/hubs/{id}"));
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
-    let uuid = match parse_id(&id) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ui, &e),
-    };
     let initiating = form.initiating.is_some();
-    match hubs::add_member(&s.store, uuid, &form.organization_id, initiating, &caller).await {
-        Ok(_) => see_other(&format!("/hubs/{uuid}#members")),
+    match hubs::add_member(&s.store, id, &form.organization_id, initiating, &caller).await {
+        Ok(_) => Ok(see_other(&format!("/hubs/{id}#members"))),
         Err(AppError::Validation(f)) => {
             let st = DetailState {
                 add: &form,
@@ -379,33 +379,23 @@ pub async fn add_member(
                 revoke: &RevokeForm::default(),
                 revoke_errors: &FieldErrors::new(),
             };
-            detail_again(&s, &ui, &caller, &id, st, AppError::Validation(f.clone())).await
+            detail_again(&s, &ui, &caller, id, st).await
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `POST /hubs/{id}/applications` (an organization applies; from its page)
 pub async fn apply(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<MemberForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("orgs");
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
-    let uuid = match parse_id(&id) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ui, &e),
-    };
-    match hubs::apply(&s.store, uuid, &form.organization_id, &caller).await {
-        Ok(m) => see_other(&format!("/organizations/{}#memberships", m.organization_id)),
-        Err(e) => error_page(&ui, &e),
-    }
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<MemberForm>,
+) -> PageResult {
+    let m = hubs::apply(&s.store, id, &form.organization_id, &caller).await?;
+    Ok(see_other(&format!(
+        "/organizations/{}#memberships",
+        m.organization_id
+    )))
 }

@@ -45,16 +45,16 @@ pub(super) fn hub_row(ui: &Ui, h: &Hub, place: String) -> HubRow {
     }
 }
 
+/// The list's query errors, each named as its filter is.
 pub(super) fn field_errors(ui: &Ui, f: &FieldErrors) -> Vec<String> {
     f.0.iter()
         .map(|(k, e)| {
-            let label = match k.as_str() {
-                "page" | "per_page" | "jurisdiction" | "status" => {
-                    crate::kit::messages::field_label(ui.lang, k).to_string()
-                }
-                other => msg(ui.lang, &format!("hubs.f.{other}")).to_string(),
-            };
-            format!("{label}{}{}", ui.t("punct.colon"), e.message(ui.lang))
+            format!(
+                "{}{}{}",
+                label(ui.lang, Scope::Query, k),
+                ui.t("punct.colon"),
+                e.message(ui.lang)
+            )
         })
         .collect()
 }
@@ -64,15 +64,10 @@ pub async fn list(
     ui: Ui,
     caller: Caller,
     q: Result<Query<HubListQuery>, QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("hubs");
-    let Ok(Query(q)) = q else {
-        return error_page(&ui, &AppError::BadRequest("query".into()));
-    };
-    let nodes = match tree(&s.store, Level::Street).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&ui, &e),
-    };
+    let Query(q) = q.map_err(|_| AppError::BadRequest("query".into()))?;
+    let nodes = tree(&s.store, Level::Street).await?;
     let lang = ui.lang;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let all = ui.t("filter.all");
@@ -154,12 +149,12 @@ pub async fn list(
             if p.page < pages {
                 page.next = Some(format!("{base}page={}", p.page + 1));
             }
-            render(StatusCode::OK, &page)
+            Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {
             page.errors = field_errors(&ui, &f);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }

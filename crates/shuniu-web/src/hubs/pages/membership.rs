@@ -48,7 +48,7 @@ pub(super) struct MembershipPage {
 pub(super) fn event_label(ui: &Ui, action: &str) -> String {
     match action {
         "apply" | "add" | "initiating" | "hub_revoked" => {
-            msg(ui.lang, &format!("membership.ev.{action}")).to_string()
+            ui.t(&format!("membership.ev.{action}")).to_string()
         }
         a => MembershipAction::parse(a)
             .map(|x| x.label(ui.lang).to_string())
@@ -60,11 +60,10 @@ pub(super) async fn membership_page(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
-    id: &str,
+    uuid: Uuid,
     form: &DecisionForm,
     errors: &FieldErrors,
 ) -> Result<MembershipPage, AppError> {
-    let uuid = parse_id(id)?;
     let (m, hub) = hubs::membership(&s.store, caller, uuid).await?;
     let lang = ui.lang;
     let history = hubs::history(&s.store, uuid)
@@ -107,7 +106,10 @@ pub(super) async fn membership_page(
         Fact::text(ui.t("hubs.col.kind"), m.hub_kind.label(lang)),
         Fact::text(ui.t("hubs.col.applied_on"), m.applied_on.to_string()),
         Fact::text(ui.t("hubs.col.decided_on"), date(m.decided_on)),
-        Fact::text(ui.t("hubs.f.reason"), m.reason.clone().unwrap_or_default()),
+        Fact::text(
+            label(lang, Scope::Form, "reason"),
+            m.reason.clone().unwrap_or_default(),
+        ),
     ];
     Ok(MembershipPage {
         ui: ui.clone(),
@@ -133,22 +135,12 @@ pub async fn membership(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("hubs");
-    match membership_page(
-        &s,
-        &ui,
-        &caller,
-        &id,
-        &DecisionForm::default(),
-        &FieldErrors::new(),
-    )
-    .await
-    {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let none = FieldErrors::new();
+    let page = membership_page(&s, &ui, &caller, id, &DecisionForm::default(), &none).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /memberships/{id}/decision`
@@ -156,38 +148,28 @@ pub async fn decide(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<DecisionForm>, ()>,
-) -> Response {
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<DecisionForm>,
+) -> PageResult {
     let ui = ui.with_nav("hubs").at(format!("/memberships/{id}"));
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
-    let uuid = match parse_id(&id) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ui, &e),
-    };
     let r = hubs::decide(
         &s.store,
-        uuid,
+        id,
         form.action.as_deref(),
         form.reason.as_deref(),
         &caller,
     )
     .await;
     match r {
-        Ok(m) if form.back.as_deref() == Some("hub") => see_other(&format!("/hubs/{}", m.hub_id)),
-        Ok(m) => see_other(&format!("/memberships/{}", m.id)),
-        Err(AppError::Validation(f)) => {
-            match membership_page(&s, &ui, &caller, &id, &form, &f).await {
-                Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error_page(&ui, &e),
-            }
+        Ok(m) if form.back.as_deref() == Some("hub") => {
+            Ok(see_other(&format!("/hubs/{}", m.hub_id)))
         }
-        Err(e) => error_page(&ui, &e),
+        Ok(m) => Ok(see_other(&format!("/memberships/{}", m.id))),
+        Err(AppError::Validation(f)) => {
+            let page = membership_page(&s, &ui, &caller, id, &form, &f).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -199,25 +181,12 @@ pub struct InitiatingForm {
 /// `POST /memberships/{id}/initiating`
 pub async fn initiating(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<InitiatingForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("hubs").at(format!("/memberships/{id}"));
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
-    let uuid = match parse_id(&id) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ui, &e),
-    };
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<InitiatingForm>,
+) -> PageResult {
     let flag = matches!(form.initiating.as_deref(), Some("true" | "on" | "1"));
-    match hubs::set_initiating(&s.store, uuid, flag, &caller).await {
-        Ok(m) => see_other(&format!("/memberships/{}", m.id)),
-        Err(e) => error_page(&ui, &e),
-    }
+    let m = hubs::set_initiating(&s.store, id, flag, &caller).await?;
+    Ok(see_other(&format!("/memberships/{}", m.id)))
 }

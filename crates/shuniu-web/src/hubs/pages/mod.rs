@@ -2,9 +2,8 @@
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::hubs::{
@@ -19,15 +18,16 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::hubs::{self, HubListQuery, RecognitionInput, Structure};
-use crate::kit::forms::{CsrfForm, Field, SummaryItem};
+use crate::kit::extract::{CheckedForm, PathCode, RecordId};
+use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::routes::Routes;
-use crate::kit::ui::{Ui, error_page, render, see_other};
-use crate::kit::view::{Filter, parse_id};
-use crate::kit::view::{Opt, fmt_int, jurisdiction_options, options, pct, tree};
-use crate::{AppError, AppState, local_time, today};
+use crate::kit::ui::{Ui, render, see_other};
+use crate::kit::view::{Filter, Opt, fmt_int, jurisdiction_options, options, pct, tree};
+use crate::{AppError, AppState, PageResult, local_time, today};
 
 pub mod detail;
 pub mod diagram;
+pub mod labels;
 pub mod list;
 pub mod membership;
 pub mod org_section;
@@ -35,6 +35,7 @@ pub mod recognition;
 pub mod structure;
 use detail::*;
 use diagram::*;
+use labels::{Scope, field, label, summary};
 use list::*;
 use membership::*;
 pub use org_section::org_section;
@@ -55,14 +56,6 @@ pub fn routes() -> Routes {
         .post("/memberships/{id}/initiating", initiating)
         .get("/structure/{code}", structure)
         .post("/structure/{code}/core", set_core)
-}
-
-/// The CSRF check of these forms (anonymous callers are refused by the policy).
-fn check_csrf(caller: &Caller, token: Option<&str>) -> Result<(), AppError> {
-    if caller.user.is_none() {
-        return Ok(());
-    }
-    caller.check_csrf(token)
 }
 
 fn kind_class(k: HubKind) -> &'static str {

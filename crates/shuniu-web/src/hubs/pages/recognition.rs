@@ -46,52 +46,14 @@ pub(super) struct FormPage {
     summary: Vec<SummaryItem>,
 }
 
-/// A message of this module by key, with the catalog's `'static` lifetime.
-pub(super) fn msg(lang: Lang, key: &str) -> &'static str {
-    crate::hubs::messages::MESSAGES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| lang.pick(zh, en))
-        .unwrap_or("")
-}
-
-pub(super) fn field(
-    ui: &Ui,
-    name: &'static str,
-    kind: &'static str,
-    errors: &FieldErrors,
-) -> Field {
-    let mut f = Field::new(ui, name, kind, errors);
-    f.label = msg(ui.lang, &format!("hubs.f.{name}"));
-    f
-}
-
-/// Labels of a form's errors in this capability's words.
-pub(super) fn hub_summary(ui: &Ui, errors: &FieldErrors, order: &[&str]) -> Vec<SummaryItem> {
-    let mut keys: Vec<&String> = errors.0.keys().collect();
-    keys.sort_by_key(|k| order.iter().position(|f| f == k).unwrap_or(usize::MAX));
-    keys.into_iter()
-        .map(|k| SummaryItem {
-            name: k.clone(),
-            label: msg(ui.lang, &format!("hubs.f.{k}")).to_string(),
-            message: errors.0[k].message(ui.lang).to_string(),
-        })
-        .collect()
-}
-
 pub(super) async fn form_page(
     s: &AppState,
     ui: &Ui,
     form: &RecognitionForm,
     errors: &FieldErrors,
     status: StatusCode,
-) -> Response {
-    let nodes = match tree(&s.store, Level::Street).await {
-        Ok(t) => t,
-        Err(e) => return error_page(ui, &e),
-    };
-    let lang = ui.lang;
-    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+) -> PageResult {
+    let nodes = tree(&s.store, Level::Street).await?;
     let org_name = match form
         .organization_id
         .as_deref()
@@ -106,23 +68,31 @@ pub(super) async fn form_page(
             .map(|o| o.data.name),
         None => None,
     };
+    let page = FormPage {
+        ui: ui.clone(),
+        org_name,
+        fields: recognition_fields(ui, form, errors, &nodes),
+        summary: summary(ui, errors, shuniu_domain::hubs::RECOGNITION_FIELDS),
+    };
+    Ok(render(status, &page))
+}
+
+/// The controls of the recognition form, `nodes` the places to choose from.
+pub(super) fn recognition_fields(
+    ui: &Ui,
+    form: &RecognitionForm,
+    errors: &FieldErrors,
+    nodes: &[shuniu_domain::jurisdiction::Jurisdiction],
+) -> Vec<Field> {
+    let lang = ui.lang;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let f = |name, kind| field(ui, name, kind, errors);
     let checks = |all: Vec<(&'static str, &'static str)>, chosen: &[String]| -> Vec<Opt> {
         all.into_iter()
             .map(|(c, l)| Opt::new(c, l, chosen.iter().any(|x| x.trim() == c)))
             .collect()
     };
-    let mut date = f("recognized_on", "input")
-        .value(&form.recognized_on)
-        .required();
-    let typed = v(&form.recognized_on);
-    if typed.trim().is_empty()
-        || chrono::NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").is_ok()
-    {
-        date.input_type = "date";
-    }
-    date.max = today().to_string();
-    let fields = vec![
+    vec![
         f("organization_id", "input")
             .value(&form.organization_id)
             .required()
@@ -146,7 +116,7 @@ pub(super) async fn form_page(
             .required()
             .hint(ui.t("hubs.hint.jurisdiction"))
             .options(jurisdiction_options(
-                &nodes,
+                nodes,
                 lang,
                 &v(&form.jurisdiction),
                 ui.t("form.choose"),
@@ -171,7 +141,10 @@ pub(super) async fn form_page(
         f("document_number", "input")
             .value(&form.document_number)
             .required(),
-        date,
+        f("recognized_on", "input")
+            .value(&form.recognized_on)
+            .required()
+            .date(),
         f("functions", "checks").required().wide().options(checks(
             HubFunction::ALL
                 .iter()
@@ -179,14 +152,7 @@ pub(super) async fn form_page(
                 .collect(),
             &form.functions,
         )),
-    ];
-    let page = FormPage {
-        ui: ui.clone(),
-        org_name,
-        fields,
-        summary: hub_summary(ui, errors, shuniu_domain::hubs::RECOGNITION_FIELDS),
-    };
-    render(status, &page)
+    ]
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,16 +166,14 @@ pub async fn new(
     ui: Ui,
     caller: Caller,
     q: Result<Query<NewQuery>, QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("hubs");
-    if let Err(e) = caller.require(
+    caller.require(
         Action::Recognize,
         &Resource::NewHub {
             jurisdiction_path: None,
         },
-    ) {
-        return error_page(&ui, &e);
-    }
+    )?;
     let org = q.ok().and_then(|Query(q)| q.organization);
     let mut form = RecognitionForm {
         organization_id: org,
@@ -234,20 +198,14 @@ pub async fn create(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<CsrfForm<RecognitionForm>, ()>,
-) -> Response {
+    CheckedForm(form): CheckedForm<RecognitionForm>,
+) -> PageResult {
     let ui = ui.with_nav("hubs").at("/hubs/new");
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
     match hubs::recognize(&s.store, &form.input(), FieldErrors::new(), &caller).await {
-        Ok(h) => see_other(&format!("/hubs/{}", h.id)),
+        Ok(h) => Ok(see_other(&format!("/hubs/{}", h.id))),
         Err(AppError::Validation(f)) => {
             form_page(&s, &ui, &form, &f, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }

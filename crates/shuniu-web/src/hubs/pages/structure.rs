@@ -151,12 +151,24 @@ pub(super) fn district_page(
         industry,
         organizations: ui.tf("structure.organizations", &[&fmt_int(d.organizations)]),
         can_set_core,
-        core_fields: vec![
-            field(ui, "name_zh", "input", errors).value(&zh).required(),
-            field(ui, "name_en", "input", errors).value(&en).required(),
-        ],
-        summary: hub_summary(ui, errors, &["name_zh", "name_en"]),
+        core_fields: core_fields(ui, &zh, &en, errors),
+        summary: summary(ui, errors, &CORE_FIELDS),
     }
+}
+
+const CORE_FIELDS: [&str; 2] = ["name_zh", "name_en"];
+
+/// The form that names the district's core: its two names.
+pub(super) fn core_fields(
+    ui: &Ui,
+    zh: &Option<String>,
+    en: &Option<String>,
+    errors: &FieldErrors,
+) -> Vec<Field> {
+    vec![
+        field(ui, "name_zh", "input", errors).value(zh).required(),
+        field(ui, "name_en", "input", errors).value(en).required(),
+    ]
 }
 
 pub(super) fn street_page(ui: &Ui, s: &StreetStructure) -> StreetPage {
@@ -205,17 +217,16 @@ pub async fn structure(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(code): Path<String>,
-) -> Response {
+    PathCode(code): PathCode,
+) -> PageResult {
     let ui = ui.with_nav("hubs");
-    match hubs::structure(&s.store, code.trim()).await {
-        Ok(Structure::District(d)) => render(
+    Ok(match hubs::structure(&s.store, code.trim()).await? {
+        Structure::District(d) => render(
             StatusCode::OK,
             &district_page(&ui, &caller, &d, &CoreForm::default(), &FieldErrors::new()),
         ),
-        Ok(Structure::Street(st)) => render(StatusCode::OK, &street_page(&ui, &st)),
-        Err(e) => error_page(&ui, &e),
-    }
+        Structure::Street(st) => render(StatusCode::OK, &street_page(&ui, &st)),
+    })
 }
 
 /// `POST /structure/{code}/core`
@@ -223,27 +234,20 @@ pub async fn set_core(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(code): Path<String>,
-    form: Result<CsrfForm<CoreForm>, ()>,
-) -> Response {
+    PathCode(code): PathCode,
+    CheckedForm(form): CheckedForm<CoreForm>,
+) -> PageResult {
     let ui = ui.with_nav("hubs").at(format!("/structure/{code}"));
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
     let code = code.trim().to_string();
     match hubs::set_core(&s.store, &code, &form.name_zh, &form.name_en, &caller).await {
-        Ok(_) => see_other(&format!("/structure/{code}")),
-        Err(AppError::Validation(f)) => match hubs::structure(&s.store, &code).await {
-            Ok(Structure::District(d)) => render(
+        Ok(_) => Ok(see_other(&format!("/structure/{code}"))),
+        Err(AppError::Validation(f)) => match hubs::structure(&s.store, &code).await? {
+            Structure::District(d) => Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &district_page(&ui, &caller, &d, &form, &f),
-            ),
-            Ok(_) => error_page(&ui, &AppError::NotFound),
-            Err(e) => error_page(&ui, &e),
+            )),
+            Structure::Street(_) => Err(AppError::NotFound.into()),
         },
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
