@@ -72,6 +72,16 @@ pub struct WeekQuery {
     pub week: Option<String>,
 }
 
+/// The booking form's fields, in the order of its error summary.
+pub(super) const BOOK_FIELDS: &[&str] = &[
+    "organization_id",
+    "date",
+    "start",
+    "end",
+    "purpose",
+    "attendees",
+];
+
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct BookForm {
     pub organization_id: Option<String>,
@@ -355,18 +365,7 @@ pub(super) async fn calendar_page(
         can_book,
         book_note,
         book_for,
-        summary: summary(
-            ui,
-            errors,
-            &[
-                "organization_id",
-                "date",
-                "start",
-                "end",
-                "purpose",
-                "attendees",
-            ],
-        ),
+        summary: summary(ui, errors, BOOK_FIELDS),
         fields,
     })
 }
@@ -376,9 +375,9 @@ pub async fn calendar(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
+    RecordId(sid): RecordId,
     q: Result<Query<WeekQuery>, QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("venues");
     let week = q.ok().and_then(|Query(q)| q.week);
     let form = BookForm {
@@ -386,25 +385,9 @@ pub async fn calendar(
         attendees: Some("1".into()),
         ..Default::default()
     };
-    let r = match parse_id(&id) {
-        Ok(sid) => {
-            calendar_page(
-                &s,
-                &ui,
-                &caller,
-                sid,
-                week.as_deref(),
-                &form,
-                &FieldErrors::new(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let no_errors = FieldErrors::new();
+    let p = calendar_page(&s, &ui, &caller, sid, week.as_deref(), &form, &no_errors).await?;
+    Ok(render(StatusCode::OK, &p))
 }
 
 /// `POST /spaces/{id}/bookings`: 303 to the booking's week, or the calendar again with
@@ -413,19 +396,10 @@ pub async fn book(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<BookForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    let sid = match parse_id(&id) {
-        Ok(x) => x,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/spaces/{sid}"));
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
+    RecordId(sid): RecordId,
+    CheckedForm(form): CheckedForm<BookForm>,
+) -> PageResult {
+    let ui = ui.with_nav("venues").at(format!("/spaces/{sid}"));
     let draft = BookingDraft {
         date: form.date.clone(),
         start: form.start.clone(),
@@ -445,49 +419,33 @@ pub async fn book(
     match r {
         Ok(b) => {
             let monday = svc::week_of(local_hm(b.starts_at).0);
-            see_other(&format!("/spaces/{sid}?week={monday}#b-{}", b.id))
+            Ok(see_other(&format!(
+                "/spaces/{sid}?week={monday}#b-{}",
+                b.id
+            )))
         }
-        Err(e) => match form_errors(&e, ui.t("park.cal.overlap")) {
-            Some((status, errs)) => {
-                // Show the week the user was trying to book.
-                let week = form
-                    .date
-                    .as_deref()
-                    .filter(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").is_ok());
-                match calendar_page(&s, &ui, &caller, sid, week, &form, &errs).await {
-                    Ok(p) => render(status, &p),
-                    Err(e) => error_page(&ui, &e),
-                }
-            }
-            None => error_page(&ui, &e),
-        },
+        Err(e) => {
+            let (status, errs) = form_errors(e, ui.t("park.cal.overlap"))?;
+            // Show the week the user was trying to book.
+            let week = form
+                .date
+                .as_deref()
+                .filter(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").is_ok());
+            let p = calendar_page(&s, &ui, &caller, sid, week, &form, &errs).await?;
+            Ok(render(status, &p))
+        }
     }
 }
-
-#[derive(Debug, Default, Clone, Deserialize)]
-pub struct CancelForm {}
 
 /// `POST /bookings/{id}/cancel`: 303 back to the booking's week.
 pub async fn cancel_booking(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<CancelForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    if let Err(e) = form_body(&caller, form) {
-        return error_page(&ui, &e);
-    }
-    let bid = match parse_id(&id) {
-        Ok(b) => b,
-        Err(e) => return error_page(&ui, &e),
-    };
-    match svc::cancel(&s.store, &caller, bid).await {
-        Ok(b) => {
-            let monday = svc::week_of(local_hm(b.starts_at).0);
-            see_other(&format!("/spaces/{}?week={monday}", b.space_id))
-        }
-        Err(e) => error_page(&ui, &e),
-    }
+    RecordId(bid): RecordId,
+    CheckedForm(NoFields {}): CheckedForm<NoFields>,
+) -> PageResult {
+    let b = svc::cancel(&s.store, &caller, bid).await?;
+    let monday = svc::week_of(local_hm(b.starts_at).0);
+    Ok(see_other(&format!("/spaces/{}?week={monday}", b.space_id)))
 }

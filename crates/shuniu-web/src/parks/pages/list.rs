@@ -1,5 +1,7 @@
 //! The venues list.
 
+use shuniu_domain::FieldError;
+
 use super::*;
 
 pub struct VenueRow {
@@ -9,12 +11,6 @@ pub struct VenueRow {
     pub jurisdiction: String,
     pub area: String,
     pub hub: String,
-}
-
-pub struct Filter {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub options: Vec<Opt>,
 }
 
 #[derive(Template)]
@@ -60,16 +56,11 @@ pub async fn list(
     ui: Ui,
     caller: Caller,
     query: Result<Query<VenueQuery>, QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("venues");
-    let q = match query {
-        Ok(Query(q)) => q,
-        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
-    };
-    match list_page(&s, &ui, &caller, &q).await {
-        Ok((status, p)) => render(status, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let Query(q) = query.map_err(|_| AppError::BadRequest("query".into()))?;
+    let (status, p) = list_page(&s, &ui, &caller, &q).await?;
+    Ok(render(status, &p))
 }
 
 pub(super) async fn list_page(
@@ -99,12 +90,12 @@ pub(super) async fn list_page(
     let filters = vec![
         Filter {
             name: "jurisdiction",
-            label: ui.t("park.f.jurisdiction"),
+            label: label(lang, "jurisdiction"),
             options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
         },
         Filter {
             name: "hub",
-            label: ui.t("park.filter.hub"),
+            label: label(lang, "hub"),
             options: hub_opts,
         },
     ];
@@ -121,11 +112,11 @@ pub(super) async fn list_page(
     let p = match svc::list_venues(&s.store, q).await {
         Ok(p) => p,
         Err(AppError::Validation(f)) => {
-            page.errors = f
-                .0
-                .iter()
-                .map(|(k, e)| format!("{}{}{}", label(ui, k), ui.t("punct.colon"), e.message(lang)))
-                .collect();
+            let colon = ui.t("punct.colon");
+            let line = |(k, e): (&String, &FieldError)| {
+                format!("{}{colon}{}", label(lang, k), e.message(lang))
+            };
+            page.errors = f.0.iter().map(line).collect();
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page));
         }
         Err(e) => return Err(e),

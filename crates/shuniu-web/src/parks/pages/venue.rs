@@ -37,6 +37,17 @@ pub struct SumRow {
     pub met: bool,
 }
 
+/// The fields of the venue page's forms, in the order of their error summaries.
+pub(super) const SPACE_FIELDS: &[&str] = &["name", "kind", "capacity", "area_m2"];
+pub(super) const ALLOC_FIELDS: &[&str] = &["space", "organization_id", "starts_on", "ends_on"];
+pub(super) const REPORT_FIELDS: &[&str] = &[
+    "organization_id",
+    "quarter",
+    "service_hours",
+    "residents_served",
+    "note",
+];
+
 /// The three forms of the venue page: which one failed, with what was typed.
 #[derive(Default)]
 pub(super) struct VenueForms {
@@ -177,11 +188,11 @@ pub(super) async fn venue_page(
     };
     let facts = vec![
         Fact {
-            label: ui.t("park.f.address"),
+            label: label(lang, "address"),
             value: d.address.clone(),
         },
         Fact {
-            label: ui.t("park.f.jurisdiction"),
+            label: label(lang, "jurisdiction"),
             value: jname,
         },
         Fact {
@@ -189,31 +200,31 @@ pub(super) async fn venue_page(
             value: hub_name.unwrap_or_else(|| "—".into()),
         },
         Fact {
-            label: ui.t("park.f.area_m2"),
+            label: label(lang, "area_m2"),
             value: fmt_int(i64::from(d.area_m2)),
         },
         Fact {
-            label: ui.t("park.f.owner"),
+            label: label(lang, "owner"),
             value: d.owner.clone(),
         },
         Fact {
-            label: ui.t("park.f.free_of_charge"),
+            label: label(lang, "free_of_charge"),
             value: yes_no(ui, d.free_of_charge).into(),
         },
         Fact {
-            label: ui.t("park.f.utilities_waived"),
+            label: label(lang, "utilities_waived"),
             value: yes_no(ui, d.utilities_waived).into(),
         },
         Fact {
-            label: ui.t("park.f.terms"),
+            label: label(lang, "terms"),
             value: dash(&d.terms),
         },
         Fact {
-            label: ui.t("park.f.obligation"),
+            label: label(lang, "obligation"),
             value: dash(&d.obligation),
         },
         Fact {
-            label: ui.t("park.f.obligation_hours_per_quarter"),
+            label: label(lang, "obligation_hours_per_quarter"),
             value: d.obligation_hours_per_quarter.to_string(),
         },
     ];
@@ -374,30 +385,16 @@ pub(super) async fn venue_page(
         has_target: d.obligation_hours_per_quarter > 0,
         sums,
         space_fields,
-        space_summary: summary(ui, se, &["name", "kind", "capacity", "area_m2"]),
+        space_summary: summary(ui, se, SPACE_FIELDS),
         alloc_fields,
-        alloc_summary: summary(
-            ui,
-            ae,
-            &["space", "organization_id", "starts_on", "ends_on"],
-        ),
+        alloc_summary: summary(ui, ae, ALLOC_FIELDS),
         has_offices: !offices.is_empty(),
         alloc_action: offices
             .first()
             .map(|o| format!("/spaces/{}/allocations", o.id))
             .unwrap_or_default(),
         report_fields,
-        report_summary: summary(
-            ui,
-            re,
-            &[
-                "organization_id",
-                "quarter",
-                "service_hours",
-                "residents_served",
-                "note",
-            ],
-        ),
+        report_summary: summary(ui, re, REPORT_FIELDS),
         report_for,
     })
 }
@@ -407,20 +404,14 @@ pub async fn detail(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("venues");
-    let r = match parse_id(&id) {
-        Ok(id) => venue_page(&s, &ui, &caller, id, VenueForms::default()).await,
-        Err(e) => Err(e),
-    };
-    match r {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let p = venue_page(&s, &ui, &caller, id, VenueForms::default()).await?;
+    Ok(render(StatusCode::OK, &p))
 }
 
-/// The venue page again with a failed form's errors (422/409), or the error page.
+/// The venue page again with a failed form's errors (422/409).
 pub(super) async fn venue_again(
     s: &AppState,
     ui: &Ui,
@@ -428,25 +419,27 @@ pub(super) async fn venue_again(
     venue_id: Uuid,
     forms: VenueForms,
     status: StatusCode,
-) -> Response {
-    match venue_page(s, ui, caller, venue_id, forms).await {
-        Ok(p) => render(status, &p),
-        Err(e) => error_page(ui, &e),
-    }
+) -> PageResult {
+    let p = venue_page(s, ui, caller, venue_id, forms).await?;
+    Ok(render(status, &p))
 }
 
-/// Which status and errors a failed form write shows, or `None` for an error page.
-pub(super) fn form_errors(e: &AppError, conflict_msg: &str) -> Option<(StatusCode, FieldErrors)> {
+/// The status and errors a failed form write shows with its form (a validation
+/// failure, 422, or a conflict, 409, on its field); any other error is the error page's.
+pub(super) fn form_errors(
+    e: AppError,
+    conflict_msg: &str,
+) -> Result<(StatusCode, FieldErrors), AppError> {
     match e {
-        AppError::Validation(f) => Some((StatusCode::UNPROCESSABLE_ENTITY, f.clone())),
-        AppError::Conflict { field } => Some((
+        AppError::Validation(f) => Ok((StatusCode::UNPROCESSABLE_ENTITY, f)),
+        AppError::Conflict { field } => Ok((
             StatusCode::CONFLICT,
             FieldErrors::single(
-                field,
+                &field,
                 shuniu_domain::FieldError::new(conflict_msg, conflict_msg),
             ),
         )),
-        _ => None,
+        other => Err(other),
     }
 }
 
@@ -463,19 +456,10 @@ pub async fn add_space(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<SpaceForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    let vid = match parse_id(&id) {
-        Ok(v) => v,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/venues/{vid}"));
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
+    RecordId(vid): RecordId,
+    CheckedForm(form): CheckedForm<SpaceForm>,
+) -> PageResult {
+    let ui = ui.with_nav("venues").at(format!("/venues/{vid}"));
     let draft = SpaceDraft {
         name: form.name,
         kind: form.kind,
@@ -483,18 +467,16 @@ pub async fn add_space(
         area_m2: form.area_m2,
     };
     match svc::add_space(&s.store, &caller, vid, &draft, FieldErrors::new()).await {
-        Ok(_) => see_other(&format!("/venues/{vid}#spaces")),
-        Err(e) => match form_errors(&e, ui.t("error.409.text")) {
-            Some((status, errs)) => {
-                let forms = VenueForms {
-                    space: draft,
-                    space_errors: errs,
-                    ..Default::default()
-                };
-                venue_again(&s, &ui, &caller, vid, forms, status).await
-            }
-            None => error_page(&ui, &e),
-        },
+        Ok(_) => Ok(see_other(&format!("/venues/{vid}#spaces"))),
+        Err(e) => {
+            let (status, errs) = form_errors(e, ui.t("error.409.text"))?;
+            let forms = VenueForms {
+                space: draft,
+                space_errors: errs,
+                ..Default::default()
+            };
+            venue_again(&s, &ui, &caller, vid, forms, status).await
+        }
     }
 }
 
@@ -511,36 +493,23 @@ pub async fn allocate(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<AllocForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    let found = match parse_id(&id) {
-        Ok(sid) => svc::get_space(&s.store, sid).await,
-        Err(e) => Err(e),
-    };
-    let (space, v) = match found {
-        Ok(x) => x,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/venues/{}", v.id));
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
+    RecordId(sid): RecordId,
+    CheckedForm(form): CheckedForm<AllocForm>,
+) -> PageResult {
+    let (mut space, v) = svc::get_space(&s.store, sid).await?;
+    let ui = ui.with_nav("venues").at(format!("/venues/{}", v.id));
     // The venue page's form names the office in its body; it must be of the same venue.
-    let mut space = space;
     if let Some(chosen) = form
         .space_id
         .as_deref()
         .and_then(|x| Uuid::parse_str(x.trim()).ok())
         && chosen != space.id
     {
-        match svc::get_space(&s.store, chosen).await {
-            Ok((other, ov)) if ov.id == v.id => space = other,
-            Ok(_) => return error_page(&ui, &AppError::NotFound),
-            Err(e) => return error_page(&ui, &e),
+        let (other, ov) = svc::get_space(&s.store, chosen).await?;
+        if ov.id != v.id {
+            return Err(AppError::NotFound.into());
         }
+        space = other;
     }
     let draft = AllocationDraft {
         organization_id: form.organization_id.clone(),
@@ -548,19 +517,17 @@ pub async fn allocate(
         ends_on: form.ends_on.clone(),
     };
     match svc::allocate_office(&s.store, &caller, space.id, &draft, FieldErrors::new()).await {
-        Ok(_) => see_other(&format!("/venues/{}#allocations", v.id)),
-        Err(e) => match form_errors(&e, ui.t("error.409.text")) {
-            Some((status, errs)) => {
-                let forms = VenueForms {
-                    alloc: draft,
-                    alloc_space: Some(space.id.to_string()),
-                    alloc_errors: errs,
-                    ..Default::default()
-                };
-                venue_again(&s, &ui, &caller, v.id, forms, status).await
-            }
-            None => error_page(&ui, &e),
-        },
+        Ok(_) => Ok(see_other(&format!("/venues/{}#allocations", v.id))),
+        Err(e) => {
+            let (status, errs) = form_errors(e, ui.t("error.409.text"))?;
+            let forms = VenueForms {
+                alloc: draft,
+                alloc_space: Some(space.id.to_string()),
+                alloc_errors: errs,
+                ..Default::default()
+            };
+            venue_again(&s, &ui, &caller, v.id, forms, status).await
+        }
     }
 }
 
@@ -572,27 +539,14 @@ pub struct EndForm {
 /// `POST /allocations/{id}/end`
 pub async fn end_allocation(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<EndForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let aid = match parse_id(&id) {
-        Ok(a) => a,
-        Err(e) => return error_page(&ui, &e),
-    };
-    match svc::end_allocation(&s.store, &caller, aid, form.ended_on.as_deref()).await {
-        Ok(a) => match svc::get_space(&s.store, a.space_id).await {
-            Ok((_, v)) => see_other(&format!("/venues/{}#allocations", v.id)),
-            Err(e) => error_page(&ui, &e),
-        },
-        Err(e) => error_page(&ui, &e),
-    }
+    RecordId(aid): RecordId,
+    CheckedForm(form): CheckedForm<EndForm>,
+) -> PageResult {
+    let a = svc::end_allocation(&s.store, &caller, aid, form.ended_on.as_deref()).await?;
+    let (_, v) = svc::get_space(&s.store, a.space_id).await?;
+    Ok(see_other(&format!("/venues/{}#allocations", v.id)))
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -609,19 +563,10 @@ pub async fn report(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<ReportForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    let vid = match parse_id(&id) {
-        Ok(v) => v,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/venues/{vid}"));
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
+    RecordId(vid): RecordId,
+    CheckedForm(form): CheckedForm<ReportForm>,
+) -> PageResult {
+    let ui = ui.with_nav("venues").at(format!("/venues/{vid}"));
     let draft = ObligationReportDraft {
         organization_id: form.organization_id,
         quarter: form.quarter,
@@ -630,17 +575,15 @@ pub async fn report(
         note: form.note,
     };
     match svc::report(&s.store, &caller, vid, &draft, FieldErrors::new()).await {
-        Ok(_) => see_other(&format!("/venues/{vid}#obligations")),
-        Err(e) => match form_errors(&e, ui.t("error.409.text")) {
-            Some((status, errs)) => {
-                let forms = VenueForms {
-                    report: draft,
-                    report_errors: errs,
-                    ..Default::default()
-                };
-                venue_again(&s, &ui, &caller, vid, forms, status).await
-            }
-            None => error_page(&ui, &e),
-        },
+        Ok(_) => Ok(see_other(&format!("/venues/{vid}#obligations"))),
+        Err(e) => {
+            let (status, errs) = form_errors(e, ui.t("error.409.text"))?;
+            let forms = VenueForms {
+                report: draft,
+                report_errors: errs,
+                ..Default::default()
+            };
+            venue_again(&s, &ui, &caller, vid, forms, status).await
+        }
     }
 }

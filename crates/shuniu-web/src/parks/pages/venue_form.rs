@@ -176,12 +176,9 @@ pub(super) async fn venue_form_page(
     form: &VenueForm,
     errors: &FieldErrors,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
-    let nodes = match venue_places(s, caller, &v(&form.jurisdiction)).await {
-        Ok(t) => t,
-        Err(e) => return error_page(ui, &e),
-    };
+    let nodes = venue_places(s, caller, &v(&form.jurisdiction)).await?;
     let f = |name, kind| field(ui, name, kind, errors);
     let flag = |name: &'static str, val: &Option<String>| {
         let on = shuniu_domain::parks::parse_flag(val);
@@ -189,10 +186,7 @@ pub(super) async fn venue_form_page(
     };
     let mut fields = Vec::new();
     if edit.is_none() {
-        let (hubs, none_ok, too_many) = match hub_choices(s, caller).await {
-            Ok(x) => x,
-            Err(e) => return error_page(ui, &e),
-        };
+        let (hubs, none_ok, too_many) = hub_choices(s, caller).await?;
         let current = v(&form.hub_id);
         let mut opts = Vec::new();
         if none_ok {
@@ -241,8 +235,7 @@ pub(super) async fn venue_form_page(
             .value(&form.obligation_hours_per_quarter)
             .numeric(),
     ]);
-    let mut order = vec!["hub_id"];
-    order.extend_from_slice(VENUE_FIELDS);
+    let order = venue_form_fields();
     let (heading, action, cancel) = match edit {
         None => (
             ui.t("park.form.new").to_string(),
@@ -255,7 +248,7 @@ pub(super) async fn venue_form_page(
             format!("/venues/{}", v.id),
         ),
     };
-    render(
+    Ok(render(
         status,
         &VenueFormPage {
             ui: ui.clone(),
@@ -265,7 +258,14 @@ pub(super) async fn venue_form_page(
             fields,
             summary: summary(ui, errors, &order),
         },
-    )
+    ))
+}
+
+/// The venue form's fields, in the order of its error summary.
+pub(super) fn venue_form_fields() -> Vec<&'static str> {
+    let mut order = vec!["hub_id"];
+    order.extend_from_slice(VENUE_FIELDS);
+    order
 }
 
 /// How a failed venue save is shown: the form again with the errors, or an error page.
@@ -276,30 +276,18 @@ pub(super) async fn venue_failure(
     edit: Option<&Venue>,
     form: &VenueForm,
     e: AppError,
-) -> Response {
-    match e {
-        AppError::Validation(f) => {
-            venue_form_page(
-                s,
-                ui,
-                caller,
-                edit,
-                form,
-                &f,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        other => error_page(ui, &other),
-    }
+) -> PageResult {
+    let AppError::Validation(f) = e else {
+        return Err(e.into());
+    };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    venue_form_page(s, ui, caller, edit, form, &f, status).await
 }
 
 /// `GET /venues/new`
-pub async fn new_venue(State(s): State<AppState>, ui: Ui, caller: Caller) -> Response {
+pub async fn new_venue(State(s): State<AppState>, ui: Ui, caller: Caller) -> PageResult {
     let ui = ui.with_nav("venues");
-    if let Err(e) = svc::may_create_venues(&caller) {
-        return error_page(&ui, &e);
-    }
+    svc::may_create_venues(&caller)?;
     let form = VenueForm {
         free_of_charge: Some("on".into()),
         utilities_waived: Some("on".into()),
@@ -323,13 +311,9 @@ pub async fn create_venue(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<CsrfForm<VenueForm>, ()>,
-) -> Response {
+    CheckedForm(form): CheckedForm<VenueForm>,
+) -> PageResult {
     let ui = ui.with_nav("venues").at("/venues/new");
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
     let r = svc::create_venue(
         &s.store,
         &caller,
@@ -339,7 +323,7 @@ pub async fn create_venue(
     )
     .await;
     match r {
-        Ok(v) => see_other(&format!("/venues/{}", v.id)),
+        Ok(v) => Ok(see_other(&format!("/venues/{}", v.id))),
         Err(e) => venue_failure(&s, &ui, &caller, None, &form, e).await,
     }
 }
@@ -347,9 +331,9 @@ pub async fn create_venue(
 pub(super) async fn managed_venue(
     s: &AppState,
     caller: &Caller,
-    id: &str,
+    id: Uuid,
 ) -> Result<Venue, AppError> {
-    let v = svc::get_venue(&s.store, parse_id(id)?).await?;
+    let v = svc::get_venue(&s.store, id).await?;
     caller.require(Action::ManageHub, &svc::venue_resource(&v))?;
     Ok(v)
 }
@@ -359,13 +343,10 @@ pub async fn edit_venue(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("venues");
-    let v = match managed_venue(&s, &caller, &id).await {
-        Ok(v) => v,
-        Err(e) => return error_page(&ui, &e),
-    };
+    let v = managed_venue(&s, &caller, id).await?;
     let form = VenueForm::of(&svc::venue_draft(&v.data));
     venue_form_page(
         &s,
@@ -384,25 +365,13 @@ pub async fn update_venue(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<VenueForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("venues");
-    let v = match parse_id(&id) {
-        Ok(id) => svc::get_venue(&s.store, id).await,
-        Err(e) => Err(e),
-    };
-    let v = match v {
-        Ok(v) => v,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/venues/{}/edit", v.id));
-    let form = match form_body(&caller, form) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<VenueForm>,
+) -> PageResult {
+    let v = svc::get_venue(&s.store, id).await?;
+    let ui = ui.with_nav("venues").at(format!("/venues/{}/edit", v.id));
     match svc::update_venue(&s.store, &caller, v.id, form.draft(), FieldErrors::new()).await {
-        Ok(v) => see_other(&format!("/venues/{}", v.id)),
+        Ok(v) => Ok(see_other(&format!("/venues/{}", v.id))),
         Err(e) => venue_failure(&s, &ui, &caller, Some(&v), &form, e).await,
     }
 }
