@@ -2,7 +2,7 @@
 //! (who am I, my API tokens).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum_extra::extract::Form;
@@ -14,11 +14,11 @@ use crate::accounts::{self, LoginFailure};
 use crate::auth::{
     Caller, clear_session_cookie, csrf_cookie, issue_login_csrf, session_cookie, unix_now,
 };
+use crate::kit::extract::{CheckedForm, NoFields, RecordId};
 use crate::kit::forms::{Field, SummaryItem, summary};
-use crate::kit::ui::{Ui, error_page, render, see_other};
+use crate::kit::ui::{Ui, render, see_other};
 use crate::kit::view::local_path;
-use crate::kit::view::parse_id;
-use crate::{AppError, AppState, local_time};
+use crate::{AppError, AppState, PageError, PageResult, local_time};
 
 #[derive(Template)]
 #[template(path = "accounts/login.html")]
@@ -102,20 +102,17 @@ pub async fn login_form(
 }
 
 /// `POST /login`: 303 to `next` (a local path) with a session cookie, or the form
-/// again with one message whatever went wrong.
+/// again with one message whatever went wrong. Not a [`CheckedForm`]: the sign-in form
+/// of an anonymous caller is checked too (against the login CSRF cookie).
 pub async fn login(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
     form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.at("/login");
-    let Ok(Form(f)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = caller.check_csrf(f.csrf.as_deref()) {
-        return error_page(&ui, &e);
-    }
+    let Form(f) = form.map_err(|_| AppError::BadRequest("form".into()))?;
+    caller.check_csrf(f.csrf.as_deref())?;
     let username = f.username.clone().unwrap_or_default();
     let password = f.password.unwrap_or_default();
     match accounts::login(&s, &caller, &username, &password).await {
@@ -129,55 +126,45 @@ pub async fn login(
             };
             let mut res = see_other(target);
             add_cookie(&mut res, &session_cookie(&session.token, &s.auth));
-            res
+            Ok(res)
         }
         Err(LoginFailure::Throttled { retry_after_secs }) => {
-            error_page(&ui, &AppError::TooManyRequests { retry_after_secs })
+            Err(AppError::TooManyRequests { retry_after_secs }.into())
         }
         Err(LoginFailure::Busy { retry_after_secs }) => {
-            error_page(&ui, &AppError::Busy { retry_after_secs })
+            Err(AppError::Busy { retry_after_secs }.into())
         }
         Err(
             LoginFailure::UnknownUser
             | LoginFailure::WrongPassword
             | LoginFailure::Locked
             | LoginFailure::Disabled,
-        ) => login_page(
+        ) => Ok(login_page(
             &s,
             ui,
             username.trim().chars().take(64).collect(),
             f.next.as_deref(),
             true,
             StatusCode::UNAUTHORIZED,
-        ),
+        )),
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct CsrfOnly {
-    #[serde(rename = "_csrf")]
-    pub csrf: Option<String>,
-}
-
-/// `POST /logout`: ends the session server-side and clears the cookie.
+/// `POST /logout`: ends the session server-side and clears the cookie. Whatever an
+/// anonymous caller sent, there is nothing to end: only a session's form is read.
 pub async fn logout(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let submitted = form.ok().and_then(|Form(f)| f.csrf);
-    if caller.user.is_some()
-        && let Err(e) = caller.check_csrf(submitted.as_deref())
-    {
-        return error_page(&ui, &e);
+    form: Result<CheckedForm<NoFields>, PageError>,
+) -> PageResult {
+    if caller.user.is_some() {
+        form?;
     }
-    if let Err(e) = accounts::logout(&s.store, &caller).await {
-        return error_page(&ui, &e);
-    }
+    accounts::logout(&s.store, &caller).await?;
     let mut res = see_other("/");
     add_cookie(&mut res, &clear_session_cookie(&s.auth));
-    res
+    Ok(res)
 }
 
 #[derive(Template)]
@@ -190,13 +177,15 @@ struct PasswordPage {
     min_len: String,
 }
 
+/// The fields of the password form and of the token form, in order.
+const PASSWORD_FIELDS: [&str; 3] = ["current_password", "new_password", "repeat_password"];
+const TOKEN_FIELDS: [&str; 2] = ["token_name", "token_days"];
+
 #[derive(Deserialize, Default)]
 pub struct PasswordForm {
     current_password: Option<String>,
     new_password: Option<String>,
     repeat_password: Option<String>,
-    #[serde(rename = "_csrf")]
-    csrf: Option<String>,
 }
 
 fn password_field(ui: &Ui, name: &'static str, errors: &FieldErrors, auto: &'static str) -> Field {
@@ -206,7 +195,7 @@ fn password_field(ui: &Ui, name: &'static str, errors: &FieldErrors, auto: &'sta
     f
 }
 
-fn password_page(s: &AppState, ui: &Ui, caller: &Caller, errors: &FieldErrors) -> Response {
+fn password_page(s: &AppState, ui: &Ui, caller: &Caller, errors: &FieldErrors) -> PageResult {
     let fields = vec![
         password_field(ui, "current_password", errors, "current-password"),
         password_field(ui, "new_password", errors, "new-password")
@@ -216,11 +205,7 @@ fn password_page(s: &AppState, ui: &Ui, caller: &Caller, errors: &FieldErrors) -
     let page = PasswordPage {
         ui: ui.clone().with_nav("account"),
         forced: caller.user.as_ref().is_some_and(|u| u.must_change_password),
-        summary: summary(
-            ui,
-            errors,
-            &["current_password", "new_password", "repeat_password"],
-        ),
+        summary: summary(ui, errors, &PASSWORD_FIELDS),
         fields,
         min_len: s.auth.password_min_len.to_string(),
     };
@@ -229,14 +214,12 @@ fn password_page(s: &AppState, ui: &Ui, caller: &Caller, errors: &FieldErrors) -
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// `GET /account/password`
-pub async fn password_form(State(s): State<AppState>, ui: Ui, caller: Caller) -> Response {
-    if let Err(e) = accounts::me(&caller) {
-        return error_page(&ui, &e);
-    }
+pub async fn password_form(State(s): State<AppState>, ui: Ui, caller: Caller) -> PageResult {
+    accounts::me(&caller)?;
     password_page(&s, &ui, &caller, &FieldErrors::new())
 }
 
@@ -245,17 +228,9 @@ pub async fn change_password(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<Form<PasswordForm>, FormRejection>,
-) -> Response {
-    if let Err(e) = accounts::me(&caller) {
-        return error_page(&ui, &e);
-    }
-    let Ok(Form(f)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = caller.check_csrf(f.csrf.as_deref()) {
-        return error_page(&ui, &e);
-    }
+    CheckedForm(f): CheckedForm<PasswordForm>,
+) -> PageResult {
+    accounts::me(&caller)?;
     let res = accounts::change_password(
         &s,
         &caller,
@@ -265,9 +240,9 @@ pub async fn change_password(
     )
     .await;
     match res {
-        Ok(()) => see_other("/account?changed=1"),
+        Ok(()) => Ok(see_other("/account?changed=1")),
         Err(AppError::Validation(errors)) => password_page(&s, &ui, &caller, &errors),
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -312,7 +287,7 @@ async fn account_page(
     notice: Option<&'static str>,
     form: &TokenForm,
     errors: &FieldErrors,
-) -> Result<Response, AppError> {
+) -> PageResult {
     let u = accounts::me(caller)?;
     let now = chrono::Utc::now();
     let tokens = accounts::my_tokens(&s.store, caller)
@@ -377,7 +352,7 @@ async fn account_page(
         notice,
         new_token,
         tokens,
-        summary: summary(ui, errors, &["token_name", "token_days"]),
+        summary: summary(ui, errors, &TOKEN_FIELDS),
         fields: vec![name, days],
     };
     let mut res = render(status, &page);
@@ -393,7 +368,7 @@ pub async fn account(
     ui: Ui,
     caller: Caller,
     q: Result<Query<AccountQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let notice = if q.changed.is_some() {
         Some(ui.t("account.password_changed"))
@@ -402,7 +377,7 @@ pub async fn account(
     } else {
         None
     };
-    let res = account_page(
+    account_page(
         &s,
         &ui,
         &caller,
@@ -411,8 +386,7 @@ pub async fn account(
         &TokenForm::default(),
         &FieldErrors::new(),
     )
-    .await;
-    res.unwrap_or_else(|e| error_page(&ui, &e))
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -421,8 +395,6 @@ pub struct TokenForm {
     name: Option<String>,
     #[serde(rename = "token_days")]
     days: Option<String>,
-    #[serde(rename = "_csrf")]
-    csrf: Option<String>,
 }
 
 /// `POST /account/tokens`: the account page with the new token shown once.
@@ -430,18 +402,10 @@ pub async fn create_token(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+    CheckedForm(f): CheckedForm<TokenForm>,
+) -> PageResult {
     let ui = ui.at("/account");
-    if let Err(e) = accounts::me(&caller) {
-        return error_page(&ui, &e);
-    }
-    let Ok(Form(f)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = caller.check_csrf(f.csrf.as_deref()) {
-        return error_page(&ui, &e);
-    }
+    accounts::me(&caller)?;
     let res = accounts::create_token(
         &s,
         &caller,
@@ -449,7 +413,7 @@ pub async fn create_token(
         f.days.as_deref(),
     )
     .await;
-    let page = match res {
+    match res {
         Ok((_, secret)) => {
             account_page(
                 &s,
@@ -465,29 +429,34 @@ pub async fn create_token(
         Err(AppError::Validation(errors)) => {
             account_page(&s, &ui, &caller, None, None, &f, &errors).await
         }
-        Err(e) => Err(e),
-    };
-    page.unwrap_or_else(|e| error_page(&ui, &e))
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `POST /account/tokens/{id}/revoke`
 pub async fn revoke_token(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let ui = ui.at("/account");
-    let submitted = form.ok().and_then(|Form(f)| f.csrf);
-    let res = async {
-        accounts::me(&caller)?;
-        caller.check_csrf(submitted.as_deref())?;
-        let id = parse_id(&id)?;
-        accounts::revoke_token(&s.store, &caller, id).await
-    };
-    match res.await {
-        Ok(()) => see_other("/account?revoked=1"),
-        Err(e) => error_page(&ui, &e),
+    RecordId(id): RecordId,
+    form: Result<CheckedForm<NoFields>, PageError>,
+) -> PageResult {
+    // An anonymous caller signs in first, whatever they sent.
+    accounts::me(&caller)?;
+    form?;
+    accounts::revoke_token(&s.store, &caller, id).await?;
+    Ok(see_other("/account?revoked=1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kit::labels::{SITE, assert_labelled};
+
+    #[test]
+    fn every_field_has_a_label() {
+        assert_labelled(SITE, &super::PASSWORD_FIELDS);
+        assert_labelled(SITE, &super::TOKEN_FIELDS);
+        assert_labelled(SITE, &super::super::admin::USER_FIELDS);
+        assert_labelled(SITE, &["password"]);
     }
 }

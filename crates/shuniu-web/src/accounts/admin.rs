@@ -16,7 +16,7 @@ use crate::kit::extract::{CheckedForm, NoFields, RecordId};
 use crate::kit::forms::{Field, SummaryItem, summary};
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{fmt_int, jurisdiction_options, options, tree};
+use crate::kit::view::{Crumb, fmt_int, jurisdiction_options, options, tree};
 use crate::{AppError, AppState, PageResult, local_time};
 
 const PER_PAGE: u32 = 25;
@@ -163,11 +163,17 @@ pub async fn users(
 #[template(path = "accounts/user_form.html")]
 struct UserFormPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     fields: Vec<Field>,
     summary: Vec<SummaryItem>,
 }
 
-const USER_FIELDS: [&str; 6] = [
+/// The breadcrumbs of a page below the user list.
+fn users_crumbs(ui: &Ui) -> Vec<Crumb> {
+    vec![Crumb::new(ui.t("users.title"), "/admin/users")]
+}
+
+pub(super) const USER_FIELDS: [&str; 6] = [
     "username",
     "display_name",
     "role",
@@ -243,6 +249,7 @@ async fn user_form_page(s: &AppState, ui: &Ui, d: &UserDraft, errors: &FieldErro
     Ok(render(
         status,
         &UserFormPage {
+            crumbs: users_crumbs(ui),
             ui: ui.clone().with_nav("users"),
             summary: summary(ui, errors, &USER_FIELDS),
             fields,
@@ -317,6 +324,7 @@ pub async fn enable(
 #[template(path = "accounts/user_reset.html")]
 struct ResetPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     id: String,
     username: String,
     fields: Vec<Field>,
@@ -350,6 +358,7 @@ async fn reset_page(
     Ok(render(
         status,
         &ResetPage {
+            crumbs: users_crumbs(ui),
             ui: ui.clone().with_nav("users"),
             id: u.id.to_string(),
             username: u.username,

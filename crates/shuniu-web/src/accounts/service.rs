@@ -432,7 +432,7 @@ pub async fn create_user(
             if c.is_empty() {
                 errors.add(
                     "jurisdiction",
-                    FieldError::new("政府工作人员须绑定辖区", "is required for an official"),
+                    shuniu_domain::accounts::jurisdiction_binding_required(),
                 );
             } else {
                 jurisdiction_code = Some(c);

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use serde::Deserialize;
@@ -14,14 +14,19 @@ use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::AuditFilter;
 
 use crate::auth::Caller;
-use crate::kit::messages::field_label;
+use crate::kit::labels;
 use crate::kit::paging::PageLink;
-use crate::kit::ui::{Ui, error_page, render};
+use crate::kit::ui::{Ui, render};
 use crate::kit::view::{Opt, fmt_int, pct};
-use crate::{AppError, AppState, local_time};
+use crate::{AppError, AppState, PageResult, local_time};
 
 const PER_PAGE: u32 = 50;
 const CHUNK: u32 = 500;
+
+/// The label scope of the filters (`audit.f.<name>`), and the filters.
+const AUDIT: &str = "audit";
+#[cfg(test)]
+const FILTERS: [&str; 5] = ["actor", "action", "outcome", "from", "to"];
 
 /// The filters as typed (query string).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -201,15 +206,10 @@ pub async fn browse(
     ui: Ui,
     caller: Caller,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("audit");
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
-    };
-    if let Err(e) = caller.require(Action::ReadAudit, &Resource::AuditTrail) {
-        return error_page(&ui, &e);
-    }
+    let Query(q) = q.map_err(|_| AppError::BadRequest("query".into()))?;
+    caller.require(Action::ReadAudit, &Resource::AuditTrail)?;
     let outcome = AuditQuery::clean(&q.outcome).unwrap_or_default();
     let outcomes = vec![
         Opt::new("", ui.t("filter.all"), outcome.is_empty()),
@@ -244,20 +244,10 @@ pub async fn browse(
     let filter = match q.filter(&caller) {
         Ok(f) => f,
         Err(AppError::Validation(f)) => {
-            page.errors =
-                f.0.iter()
-                    .map(|(k, e)| {
-                        format!(
-                            "{}{}{}",
-                            field_label(ui.lang, &format!("audit_{k}")),
-                            ui.t("punct.colon"),
-                            e.message(ui.lang)
-                        )
-                    })
-                    .collect();
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            page.errors = labels::error_lines(&ui, AUDIT, &f);
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
-        Err(e) => return error_page(&ui, &e),
+        Err(e) => return Err(e.into()),
     };
     let n = q
         .page
@@ -265,10 +255,7 @@ pub async fn browse(
         .and_then(|p| p.trim().parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    let p = match s.store.audit_page(&filter, n, PER_PAGE).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&ui, &e.into()),
-    };
+    let p = s.store.audit_page(&filter, n, PER_PAGE).await?;
     let last = p.pages().max(1);
     page.rows = p.items.iter().map(row).collect();
     page.summary = ui.tf(
@@ -293,7 +280,7 @@ pub async fn browse(
             })
             .collect();
     }
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// A cell a spreadsheet would not run as a formula.
@@ -350,37 +337,22 @@ fn csv_rows(records: &[AuditRecord], header: bool) -> Result<Vec<u8>, csv::Error
 /// itself recorded in the trail before the first row is sent.
 pub async fn export(
     State(s): State<AppState>,
-    ui: Ui,
+    _: Ui,
     caller: Caller,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let ui = ui.with_nav("audit");
-    let q = match q {
-        Ok(Query(q)) => q,
-        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
-    };
-    let filter = match q.filter(&caller) {
-        Ok(f) => f,
-        Err(e) => return error_page(&ui, &e),
-    };
+) -> PageResult {
+    let Query(q) = q.map_err(|_| AppError::BadRequest("query".into()))?;
+    let filter = q.filter(&caller)?;
     let details = serde_json::json!({ "filter": &filter, "format": "csv" });
-    if let Err(e) = s
-        .store
+    s.store
         .audit(caller.event(
             "audit.export",
             "audit_log".into(),
             Outcome::Success,
             details.to_string(),
         ))
-        .await
-    {
-        return error_page(&ui, &e.into());
-    }
-    let body = match crate::audit::export::csv_body(s.store.clone(), filter, CHUNK, csv_rows).await
-    {
-        Ok(b) => b,
-        Err(e) => return error_page(&ui, &e.into()),
-    };
+        .await?;
+    let body = crate::audit::export::csv_body(s.store.clone(), filter, CHUNK, csv_rows).await?;
     let name = format!(
         "attachment; filename=\"shuniu-audit-{}.csv\"",
         Utc::now().with_timezone(&Shanghai).format("%Y%m%d-%H%M%S")
@@ -396,5 +368,13 @@ pub async fn export(
     if let Ok(v) = HeaderValue::from_str(&name) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    res
+    Ok(res)
+}
+
+#[cfg(test)]
+mod label_tests {
+    #[test]
+    fn every_filter_has_a_label() {
+        crate::kit::labels::assert_labelled(super::AUDIT, &super::FILTERS);
+    }
 }

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 
 use crate::kit::api::access::ApiCaller;
 use crate::kit::api::error::ErrorBody;
-use crate::kit::api::records::PlaceRecord;
 use crate::kit::api::responses::BadToken;
+use crate::kit::api::schema;
 use crate::kit::extract::PathCode;
 use crate::{AppError, AppState};
 
@@ -27,8 +27,13 @@ pub fn doc() -> utoipa::openapi::OpenApi {
 /// A child node with the totals of its own subtree.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct JurisdictionChild {
-    #[serde(flatten)]
-    pub place: PlaceRecord,
+    #[schema(example = "320102002000")]
+    pub code: String,
+    #[schema(example = "梅园新村街道")]
+    pub name_zh: String,
+    pub name_en: String,
+    #[schema(schema_with = schema::level)]
+    pub level: String,
     /// Organizations in this child's subtree that are not deregistered.
     pub organizations: i64,
     /// Their full-time plus part-time staff.
@@ -38,8 +43,14 @@ pub struct JurisdictionChild {
 /// A node of the jurisdiction tree, its children, and totals over its subtree.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct JurisdictionNode {
-    #[serde(flatten)]
-    pub place: PlaceRecord,
+    #[schema(example = "320102")]
+    pub code: String,
+    #[schema(example = "玄武区")]
+    pub name_zh: String,
+    #[schema(example = "Xuanwu District")]
+    pub name_en: String,
+    #[schema(schema_with = schema::level)]
+    pub level: String,
     /// The parent's code; null for a root.
     #[schema(required, example = "320100")]
     pub parent: Option<String>,
@@ -64,7 +75,10 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
         .map(|c| {
             let st = of(c.code.as_str());
             JurisdictionChild {
-                place: PlaceRecord::from(&c),
+                code: c.code.to_string(),
+                name_zh: c.name_zh,
+                name_en: c.name_en,
+                level: c.level.as_str().into(),
                 organizations: st.organizations,
                 staff: st.staff,
             }
@@ -72,7 +86,10 @@ async fn node(store: &Store, j: Jurisdiction) -> Result<JurisdictionNode, AppErr
         .collect();
     let st = of(j.code.as_str());
     Ok(JurisdictionNode {
-        place: PlaceRecord::from(&j),
+        code: j.code.to_string(),
+        name_zh: j.name_zh,
+        name_en: j.name_en,
+        level: j.level.as_str().into(),
         parent: j.parent.map(|p| p.to_string()),
         path: j.path,
         children,

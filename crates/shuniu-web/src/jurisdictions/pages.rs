@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use shuniu_domain::jurisdiction::{Jurisdiction, Level};
 use shuniu_store::SubtreeStats;
 
-use crate::kit::ui::{Ui, error_page, render};
-use crate::kit::view::{depth, fmt_int};
-use crate::{AppError, AppState};
+use crate::kit::extract::PathCode;
+use crate::kit::ui::{Ui, render};
+use crate::kit::view::{Crumb, depth, fmt_int};
+use crate::{AppError, AppState, PageResult};
 
 /// One node in a table of the tree.
 pub struct NodeRow {
@@ -52,12 +52,9 @@ struct HomePage {
     rows: Vec<NodeRow>,
 }
 
-pub async fn home(State(s): State<AppState>, ui: Ui) -> Response {
+pub async fn home(State(s): State<AppState>, ui: Ui) -> PageResult {
     let ui = ui.with_nav("home");
-    match home_page(&s, &ui).await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    Ok(render(StatusCode::OK, &home_page(&s, &ui).await?))
 }
 
 async fn home_page(s: &AppState, ui: &Ui) -> Result<HomePage, AppError> {
@@ -88,11 +85,6 @@ async fn home_page(s: &AppState, ui: &Ui) -> Result<HomePage, AppError> {
     })
 }
 
-pub struct Crumb {
-    pub code: String,
-    pub name: String,
-}
-
 #[derive(Template)]
 #[template(path = "jurisdictions/jurisdiction.html")]
 struct JurisdictionPage {
@@ -111,11 +103,15 @@ struct JurisdictionPage {
     has_coverage: bool,
 }
 
-pub async fn jurisdiction(State(s): State<AppState>, ui: Ui, Path(code): Path<String>) -> Response {
-    match jurisdiction_page(&s, &ui, &code).await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+pub async fn jurisdiction(
+    State(s): State<AppState>,
+    ui: Ui,
+    PathCode(code): PathCode,
+) -> PageResult {
+    Ok(render(
+        StatusCode::OK,
+        &jurisdiction_page(&s, &ui, &code).await?,
+    ))
 }
 
 async fn jurisdiction_page(
@@ -131,16 +127,16 @@ async fn jurisdiction_page(
         .jurisdiction(code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut crumbs = Vec::new();
+    let mut crumbs = vec![Crumb::home(ui)];
     for anc in j.path.trim_end_matches('/').split('/') {
         if anc == j.code.as_str() {
             break;
         }
         if let Some(a) = s.store.jurisdiction(anc).await? {
-            crumbs.push(Crumb {
-                code: a.code.to_string(),
-                name: a.name(ui.lang).to_string(),
-            });
+            crumbs.push(Crumb::new(
+                a.name(ui.lang),
+                format!("/jurisdictions/{}", a.code),
+            ));
         }
     }
     let stats = s.store.subtree_stats_under(&j).await?;

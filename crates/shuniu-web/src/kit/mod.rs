@@ -8,6 +8,8 @@
 //! - [`error`]: `AppError`, every outcome's status; [`params`]: query parameters;
 //! - [`routes`]: the route table; [`i18n`] and [`messages`]: the language and the words;
 //! - [`ui`]: `Ui`, rendering, error pages; [`view`], [`forms`], [`paging`]: widgets;
+//! - [`labels`]: the one lookup of a form field's label (`field.<name>`, `<scope>.f.<name>`);
+//! - [`extract`]: record ids, codes, CSRF-checked forms, query parameters;
 //! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
 
 pub mod api;
@@ -16,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod i18n;
+pub mod labels;
 pub mod messages;
 pub mod paging;
 pub mod params;

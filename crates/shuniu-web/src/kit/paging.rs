@@ -6,3 +6,9 @@ pub struct PageLink {
     pub href: String,
     pub current: bool,
 }
+
+/// No page numbers (a bar of only previous and next).
+pub const NO_PAGES: &[PageLink] = &[];
+
+/// No previous or next link (a bar of only page numbers).
+pub const NO_LINK: Option<String> = None;

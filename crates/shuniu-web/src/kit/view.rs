@@ -143,6 +143,29 @@ pub struct Filter {
     pub options: Vec<Opt>,
 }
 
+/// One step of a page's breadcrumbs, before the page itself (which the template names).
+pub struct Crumb {
+    pub name: String,
+    pub href: String,
+}
+
+impl Crumb {
+    pub fn new(name: impl Into<String>, href: impl Into<String>) -> Self {
+        Crumb {
+            name: name.into(),
+            href: href.into(),
+        }
+    }
+    /// The home page, where most pages' breadcrumbs start.
+    pub fn home(ui: &crate::kit::ui::Ui) -> Self {
+        Crumb::new(ui.t("nav.home"), "/")
+    }
+    /// The organization list.
+    pub fn organizations(ui: &crate::kit::ui::Ui) -> Self {
+        Crumb::new(ui.t("nav.organizations"), "/organizations")
+    }
+}
+
 /// Parses the `{id}` of a path; anything that is not a UUID is a 404.
 pub fn parse_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::NotFound)

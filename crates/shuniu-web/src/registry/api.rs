@@ -3,8 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use shuniu_domain::FieldErrors;
@@ -16,6 +15,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
+use crate::kit::api::created;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
 use crate::kit::api::responses::{BadToken, NeedsToken};
@@ -404,25 +404,17 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let body = input::object(&body)?;
     let (draft, found) = input::organization_draft(&body, Mode::Create);
-    let created = registry::create_with(&s.store, &draft, found, &caller).await;
+    let made = registry::create_with(&s.store, &draft, found, &caller).await;
     let org = note_denial(
         &s,
         &caller,
         "organization.create",
         "organization:new".into(),
-        created,
+        made,
     )
     .await?;
     let rec = record(&s, &caller, &org).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(
-            header::LOCATION,
-            format!("/api/v1/organizations/{}", org.id),
-        )],
-        rec,
-    )
-        .into_response())
+    Ok(created(format!("/api/v1/organizations/{}", org.id), rec.0))
 }
 
 /// One organization.

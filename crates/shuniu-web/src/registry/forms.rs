@@ -2,9 +2,8 @@
 //! with each message next to its field and with everything the user typed.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::access::{Action, Resource};
@@ -15,27 +14,19 @@ use shuniu_domain::registry::{
 
 use super::pages::status_class;
 use crate::auth::Caller;
-use crate::kit::forms::{CsrfForm, Field, Group, SummaryItem, summary};
-use crate::kit::messages::field_label;
-use crate::kit::ui::{Ui, error_page, render, see_other};
-use crate::kit::view::parse_id;
-use crate::kit::view::{Opt, jurisdiction_options, options, tree};
+use crate::kit::extract::{CheckedForm, RecordId};
+use crate::kit::forms::{Field, Group, SummaryItem, summary};
+use crate::kit::labels;
+use crate::kit::ui::{Ui, render, see_other};
+use crate::kit::view::{Crumb, Opt, jurisdiction_options, options, tree};
 use crate::registry;
-use crate::{AppError, AppState, today};
-
-/// The CSRF check of the registry's forms. An anonymous caller is not checked here:
-/// the policy refuses them (sign in first) before anything changes.
-fn check_csrf(caller: &Caller, token: Option<&str>) -> Result<(), AppError> {
-    if caller.user.is_none() {
-        return Ok(());
-    }
-    caller.check_csrf(token)
-}
+use crate::{AppError, AppState, PageResult, today};
 
 #[derive(Template)]
 #[template(path = "registry/form.html")]
 struct FormPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     heading: String,
     action: String,
     cancel: String,
@@ -204,11 +195,8 @@ async fn form_page(
     errors: &FieldErrors,
     banner: Option<String>,
     status: StatusCode,
-) -> Response {
-    let nodes = match tree(&s.store, Level::Community).await {
-        Ok(t) => t,
-        Err(e) => return error_page(ui, &e),
-    };
+) -> PageResult {
+    let nodes = tree(&s.store, Level::Community).await?;
     let (heading, action, cancel, submit) = match mode {
         Mode::Create => (
             ui.t("form.new.title").to_string(),
@@ -224,6 +212,7 @@ async fn form_page(
         ),
     };
     let page = FormPage {
+        crumbs: vec![Crumb::home(ui), Crumb::organizations(ui)],
         ui: ui.clone(),
         heading,
         action,
@@ -234,7 +223,7 @@ async fn form_page(
         summary: summary(ui, errors, shuniu_domain::registry::ORGANIZATION_FIELDS),
         banner,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// How a failed save is shown on the form: field errors inline, a taken code on its
@@ -245,7 +234,7 @@ async fn form_failure(
     mode: &Mode,
     draft: &OrganizationDraft,
     err: AppError,
-) -> Response {
+) -> PageResult {
     match err {
         AppError::Validation(f) => {
             form_page(
@@ -276,19 +265,17 @@ async fn form_failure(
             )
             .await
         }
-        other => error_page(ui, &other),
+        other => Err(other.into()),
     }
 }
 
 /// `GET /organizations/new`
-pub async fn new(State(s): State<AppState>, ui: Ui, caller: Caller) -> Response {
+pub async fn new(State(s): State<AppState>, ui: Ui, caller: Caller) -> PageResult {
     let ui = ui.with_nav("new");
     let anywhere = Resource::NewOrganization {
         jurisdiction_path: None,
     };
-    if let Err(e) = caller.require(Action::Create, &anywhere) {
-        return error_page(&ui, &e);
-    }
+    caller.require(Action::Create, &anywhere)?;
     let zero = Some("0".to_string());
     let draft = OrganizationDraft {
         party_org: Some(PartyOrg::None.as_str().into()),
@@ -315,18 +302,12 @@ pub async fn create(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<CsrfForm<OrganizationDraft>, ()>,
-) -> Response {
+    CheckedForm(draft): CheckedForm<OrganizationDraft>,
+) -> PageResult {
     let ui = ui.with_nav("new").at("/organizations/new");
-    let Ok(CsrfForm(draft, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
     let draft = complete(draft);
     match registry::create(&s.store, &draft, &caller).await {
-        Ok(o) => see_other(&format!("/organizations/{}", o.id)),
+        Ok(o) => Ok(see_other(&format!("/organizations/{}", o.id))),
         Err(e) => form_failure(&s, &ui, &Mode::Create, &draft, e).await,
     }
 }
@@ -336,20 +317,11 @@ pub async fn edit(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("orgs");
-    let o = match parse_id(&id) {
-        Ok(id) => registry::get(&s.store, id).await,
-        Err(e) => Err(e),
-    };
-    let o = match o {
-        Ok(o) => o,
-        Err(e) => return error_page(&ui, &e),
-    };
-    if let Err(e) = registry::require_on(&s.store, &caller, Action::Edit, &o).await {
-        return error_page(&ui, &e);
-    }
+    let o = registry::get(&s.store, id).await?;
+    registry::require_on(&s.store, &caller, Action::Edit, &o).await?;
     let mode = Mode::Edit {
         id: o.id.to_string(),
         name: o.data.name.clone(),
@@ -379,35 +351,27 @@ pub async fn update(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<OrganizationDraft>, ()>,
-) -> Response {
-    let ui = ui.with_nav("orgs");
-    let o = match parse_id(&id) {
-        Ok(id) => registry::get(&s.store, id).await,
-        Err(e) => Err(e),
-    };
-    let o = match o {
-        Ok(o) => o,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/organizations/{}/edit", o.id));
-    let Ok(CsrfForm(draft, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
+    RecordId(id): RecordId,
+    CheckedForm(draft): CheckedForm<OrganizationDraft>,
+) -> PageResult {
+    let o = registry::get(&s.store, id).await?;
+    let ui = ui
+        .with_nav("orgs")
+        .at(format!("/organizations/{}/edit", o.id));
     let draft = complete(draft);
     let mode = Mode::Edit {
         id: o.id.to_string(),
         name: o.data.name.clone(),
     };
     match registry::update(&s.store, o.id, draft.clone(), &caller).await {
-        Ok(o) => see_other(&format!("/organizations/{}", o.id)),
+        Ok(o) => Ok(see_other(&format!("/organizations/{}", o.id))),
         Err(e) => form_failure(&s, &ui, &mode, &draft, e).await,
     }
 }
+
+/// The status form's label scope (`status.f.<name>`) and its fields, in order.
+const STATUS: &str = "status";
+const STATUS_FIELDS: [&str; 3] = ["status", "reason", "effective_on"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatusForm {
@@ -420,6 +384,7 @@ pub struct StatusForm {
 #[template(path = "registry/status.html")]
 struct StatusPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     id: String,
     name: String,
     current: &'static str,
@@ -443,20 +408,13 @@ fn transition_label(ui: &Ui, to: OrgStatus) -> &'static str {
 async fn status_page(
     s: &AppState,
     ui: &Ui,
-    id: &str,
+    id: uuid::Uuid,
     form: &StatusForm,
     errors: &FieldErrors,
     banner: Option<String>,
     code: StatusCode,
-) -> Response {
-    let o = match parse_id(id) {
-        Ok(id) => registry::get(&s.store, id).await,
-        Err(e) => Err(e),
-    };
-    let o = match o {
-        Ok(o) => o,
-        Err(e) => return error_page(ui, &e),
-    };
+) -> PageResult {
+    let o = registry::get(&s.store, id).await?;
     let chosen = form.status.clone().unwrap_or_default();
     let choices: Vec<Opt> = OrgStatus::ALL
         .iter()
@@ -470,8 +428,8 @@ async fn status_page(
         })
         .collect();
     let is_final = choices.is_empty();
-    let f = |name, kind| Field::new(ui, name, kind, errors);
-    let mut fields = vec![
+    let f = |name, kind| labels::field(ui, STATUS, name, kind, errors);
+    let fields = vec![
         f("status", "radios").required().wide().options(choices),
         f("reason", "textarea")
             .value(&form.reason)
@@ -483,33 +441,24 @@ async fn status_page(
             .date()
             .hint(ui.t("hint.effective_on")),
     ];
-    fields[0].label = ui.t("status.action");
-    fields[1].label = field_label(ui.lang, "status_reason");
-    fields[2].label = ui.t("status.effective_on");
     let page = StatusPage {
+        crumbs: vec![
+            Crumb::home(ui),
+            Crumb::organizations(ui),
+            Crumb::new(o.data.name.clone(), format!("/organizations/{}", o.id)),
+        ],
         ui: ui.clone(),
         id: o.id.to_string(),
         name: o.data.name.clone(),
         current: o.status.label_for(o.data.legal_form, ui.lang),
         current_class: status_class(o.status),
         current_reason: o.status_reason.clone().unwrap_or_default(),
-        summary: summary(ui, errors, &["status", "reason", "effective_on"])
-            .into_iter()
-            .map(|mut i| {
-                i.label = match i.name.as_str() {
-                    "status" => ui.t("status.action").into(),
-                    "reason" => field_label(ui.lang, "status_reason").into(),
-                    "effective_on" => ui.t("status.effective_on").into(),
-                    _ => i.label,
-                };
-                i
-            })
-            .collect(),
+        summary: labels::summary(ui, STATUS, errors, &STATUS_FIELDS),
         fields,
         banner: banner.or_else(|| is_final.then(|| ui.t("status.final").to_string())),
         is_final,
     };
-    render(code, &page)
+    Ok(render(code, &page))
 }
 
 /// `GET /organizations/{id}/status`
@@ -517,19 +466,11 @@ pub async fn status_form(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("orgs");
-    let allowed = match parse_id(&id) {
-        Ok(uuid) => match registry::get(&s.store, uuid).await {
-            Ok(o) => registry::require_on(&s.store, &caller, Action::ChangeStatus, &o).await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    if let Err(e) = allowed {
-        return error_page(&ui, &e);
-    }
+    let o = registry::get(&s.store, id).await?;
+    registry::require_on(&s.store, &caller, Action::ChangeStatus, &o).await?;
     let form = StatusForm {
         effective_on: Some(today().to_string()),
         ..Default::default()
@@ -537,7 +478,7 @@ pub async fn status_form(
     status_page(
         &s,
         &ui,
-        &id,
+        id,
         &form,
         &FieldErrors::new(),
         None,
@@ -551,24 +492,15 @@ pub async fn change_status(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<StatusForm>, ()>,
-) -> Response {
-    let ui = ui.with_nav("orgs");
-    let Ok(CsrfForm(form, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
-    let uuid = match parse_id(&id) {
-        Ok(u) => u,
-        Err(e) => return error_page(&ui, &e),
-    };
-    let ui = ui.at(format!("/organizations/{uuid}/status"));
+    RecordId(id): RecordId,
+    CheckedForm(form): CheckedForm<StatusForm>,
+) -> PageResult {
+    let ui = ui
+        .with_nav("orgs")
+        .at(format!("/organizations/{id}/status"));
     let res = registry::change_status(
         &s.store,
-        uuid,
+        id,
         form.status.as_deref(),
         form.reason.as_deref(),
         form.effective_on.as_deref(),
@@ -576,12 +508,12 @@ pub async fn change_status(
     )
     .await;
     match res {
-        Ok(o) => see_other(&format!("/organizations/{}", o.id)),
+        Ok(o) => Ok(see_other(&format!("/organizations/{}", o.id))),
         Err(AppError::Validation(f)) => {
             status_page(
                 &s,
                 &ui,
-                &id,
+                id,
                 &form,
                 &f,
                 None,
@@ -590,11 +522,11 @@ pub async fn change_status(
             .await
         }
         Err(AppError::State(_)) => {
-            let msg = state_message(&s, &ui, uuid, form.status.as_deref()).await;
+            let msg = state_message(&s, &ui, id, form.status.as_deref()).await;
             status_page(
                 &s,
                 &ui,
-                &id,
+                id,
                 &form,
                 &FieldErrors::new(),
                 Some(msg),
@@ -602,7 +534,7 @@ pub async fn change_status(
             )
             .await
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -619,5 +551,17 @@ async fn state_message(s: &AppState, ui: &Ui, id: uuid::Uuid, to: Option<&str>) 
             ],
         ),
         _ => ui.t("form.state_conflict").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::labels::{SITE, assert_labelled};
+
+    #[test]
+    fn every_field_has_a_label() {
+        assert_labelled(SITE, shuniu_domain::registry::ORGANIZATION_FIELDS);
+        assert_labelled(STATUS, &STATUS_FIELDS);
     }
 }

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde_json::Value;
 use shuniu_domain::Lang;
 use shuniu_domain::jurisdiction::Level;
@@ -16,12 +15,13 @@ use shuniu_domain::registry::{
 use shuniu_store::OrgSort;
 
 use crate::auth::Caller;
-use crate::kit::messages::field_label;
+use crate::kit::extract::RecordId;
+use crate::kit::labels::{self, SITE, label};
 use crate::kit::paging::PageLink;
-use crate::kit::ui::{Ui, error_page, render};
-use crate::kit::view::{Filter, fmt_int, jurisdiction_options, options, parse_id, pct, tree};
+use crate::kit::ui::{Ui, render};
+use crate::kit::view::{Crumb, Filter, fmt_int, jurisdiction_options, options, pct, tree};
 use crate::registry::{self, ListQuery};
-use crate::{AppError, AppState, local_time, today};
+use crate::{AppError, AppState, PageResult, local_time, today};
 use shuniu_domain::access::{Action, Resource};
 
 /// One organization in the list.
@@ -115,16 +115,10 @@ pub async fn list(
     State(s): State<AppState>,
     ui: Ui,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> PageResult {
     let ui = ui.with_nav("orgs");
-    let lq = match query {
-        Ok(Query(q)) => q,
-        Err(_) => return error_page(&ui, &AppError::BadRequest("query".into())),
-    };
-    let nodes = match tree(&s.store, Level::Community).await {
-        Ok(t) => t,
-        Err(e) => return error_page(&ui, &e),
-    };
+    let Query(lq) = query.map_err(|_| AppError::BadRequest("query".into()))?;
+    let nodes = tree(&s.store, Level::Community).await?;
     let lang = ui.lang;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let all = ui.t("filter.all");
@@ -289,23 +283,13 @@ pub async fn list(
                     })
                     .collect();
             }
-            render(StatusCode::OK, &page)
+            Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {
-            page.errors =
-                f.0.iter()
-                    .map(|(k, e)| {
-                        format!(
-                            "{}{}{}",
-                            field_label(lang, k),
-                            ui.t("punct.colon"),
-                            e.message(lang)
-                        )
-                    })
-                    .collect();
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            page.errors = labels::error_lines(&ui, SITE, &f);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -375,6 +359,7 @@ pub struct HistoryRow {
 #[template(path = "registry/detail.html")]
 struct DetailPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     id: String,
     name: String,
     status: &'static str,
@@ -394,22 +379,19 @@ pub async fn detail(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("orgs");
-    match detail_page(&s, &ui, &caller, &id).await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let page = detail_page(&s, &ui, &caller, id).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 async fn detail_page(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
-    id: &str,
+    id: uuid::Uuid,
 ) -> Result<DetailPage, AppError> {
-    let id = parse_id(id)?;
     let o = registry::get(&s.store, id).await?;
     let path = registry::path_of(&s.store, &o).await?;
     let hub_ids = registry::hub_ids_for(&s.store, caller, o.id).await?;
@@ -556,6 +538,7 @@ async fn detail_page(
         org_sections.push(section(s, ui, caller, &o, &path).await?);
     }
     Ok(DetailPage {
+        crumbs: vec![Crumb::home(ui), Crumb::organizations(ui)],
         ui: ui.clone(),
         org_sections,
         id: o.id.to_string(),
@@ -612,7 +595,7 @@ fn change_lines(lang: Lang, changes: &Value, mask_phone: bool) -> Vec<ChangeLine
                 }
             };
             ChangeLine {
-                field: field_label(lang, field).to_string(),
+                field: label(lang, SITE, field).to_string(),
                 from: show(&c["from"]),
                 to: show(&c["to"]),
             }

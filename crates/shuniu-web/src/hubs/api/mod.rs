@@ -4,8 +4,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -17,6 +16,7 @@ use uuid::Uuid;
 
 use crate::hubs::{self, HubListQuery, RecognitionInput, Structure};
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
+use crate::kit::api::created;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
 use crate::kit::api::responses::{BadToken, NeedsToken};
@@ -182,12 +182,10 @@ pub async fn create(
     };
     let made = hubs::recognize(&s.store, &input, e, &caller).await;
     let hub = note_denial(&s, &caller, "hub.recognize", "hub:new".into(), made).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/hubs/{}", hub.id))],
-        Json(HubRecord::from(&hub)),
-    )
-        .into_response())
+    Ok(created(
+        format!("/api/v1/hubs/{}", hub.id),
+        HubRecord::from(&hub),
+    ))
 }
 
 /// One hub. Public.
@@ -292,13 +290,11 @@ pub async fn members(
     Ok(Json(MembershipPage::from(&p)))
 }
 
-fn created(m: &Membership) -> Response {
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/memberships/{}", m.id))],
-        Json(MembershipRecord::from(m)),
+fn membership_created(m: &Membership) -> Response {
+    created(
+        format!("/api/v1/memberships/{}", m.id),
+        MembershipRecord::from(m),
     )
-        .into_response()
 }
 
 /// The hub side adds a member directly (active), optionally as an initiating unit.
@@ -335,7 +331,7 @@ pub async fn add_member(
     }
     let r = hubs::add_member(&s.store, id, &org, initiating, &caller).await;
     let m = note_denial(&s, &caller, "membership.add", format!("hub:{id}"), r).await?;
-    Ok(created(&m))
+    Ok(membership_created(&m))
 }
 
 /// An organization applies to a hub (its own staff).
@@ -371,7 +367,7 @@ pub async fn apply(
     }
     let r = hubs::apply(&s.store, id, &org, &caller).await;
     let m = note_denial(&s, &caller, "membership.apply", format!("hub:{id}"), r).await?;
-    Ok(created(&m))
+    Ok(membership_created(&m))
 }
 
 /// A membership and its history (the two sides, officials over the hub, experts).

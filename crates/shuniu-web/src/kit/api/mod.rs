@@ -145,3 +145,14 @@ pub fn fallback() -> Router<AppState> {
         .route("/api/v1", axum::routing::any(not_found))
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
 }
+
+/// `201 Created` with the new record's address in `Location` and the record as JSON.
+pub fn created<T: serde::Serialize>(location: String, body: T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
+        axum::Json(body),
+    )
+        .into_response()
+}

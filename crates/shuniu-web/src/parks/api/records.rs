@@ -1,6 +1,7 @@
 //! What the parks API reads and writes: the records, the documented request bodies, and reading them.
 
 use super::*;
+pub(super) use crate::kit::api::created;
 
 /// A venue (service park 服务园).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -415,15 +416,6 @@ pub(super) const REPORT_FIELDS: &[&str] = &[
     "residents_served",
     "note",
 ];
-
-pub(super) fn created<T: Serialize>(location: String, body: T) -> Response {
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(body),
-    )
-        .into_response()
-}
 
 pub(super) async fn venue_detail(s: &AppState, v: &Venue) -> Result<VenueDetail, AppError> {
     let spaces = s.store.spaces_of(v.id).await?;

@@ -2,11 +2,6 @@
 
 use super::*;
 
-pub struct Crumb {
-    pub name: String,
-    pub href: String,
-}
-
 pub struct Bar {
     pub label: &'static str,
     pub note: &'static str,
@@ -139,7 +134,7 @@ pub(super) async fn report_page(
             Gap::PartyOrganization,
             1,
             20,
-            error_lines(ui, &e),
+            labels::error_lines(ui, COV, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     };
@@ -222,16 +217,12 @@ pub(super) async fn jurisdiction_coverage(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(code): Path<String>,
+    PathCode(code): PathCode,
     q: Result<Query<GapQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error_page(&ui, &AppError::BadRequest("query".into()));
-    };
-    match jurisdiction_view(&s, &ui, &caller, &code, &q).await {
-        Ok((status, p)) => render(status, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+) -> PageResult {
+    let Query(q) = q.map_err(|_| AppError::BadRequest("query".into()))?;
+    let (status, page) = jurisdiction_view(&s, &ui, &caller, &code, &q).await?;
+    Ok(render(status, &page))
 }
 
 pub(super) async fn jurisdiction_view(
@@ -245,7 +236,7 @@ pub(super) async fn jurisdiction_view(
     let lang = ui.lang;
     let j = &r.jurisdiction;
     // Ancestors: to their coverage where the caller may read it, else to their page.
-    let mut crumbs = vec![];
+    let mut crumbs = vec![Crumb::home(ui)];
     let mut at = String::new();
     for part in j.path.split('/').filter(|p| !p.is_empty()) {
         at.push_str(part);
@@ -257,14 +248,14 @@ pub(super) async fn jurisdiction_view(
             let may = caller
                 .decide(Action::ReadReports, &Resource::Jurisdiction { path: &at })
                 .is_allowed();
-            crumbs.push(Crumb {
-                name: a.name(lang).to_string(),
-                href: if may {
+            crumbs.push(Crumb::new(
+                a.name(lang),
+                if may {
                     format!("/coverage/{part}")
                 } else {
                     format!("/jurisdictions/{part}")
                 },
-            });
+            ));
         }
     }
     let base = format!("/coverage/{}", j.code);
@@ -311,36 +302,28 @@ pub(super) async fn hub_coverage(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
+    PathCode(id): PathCode,
     q: Result<Query<GapQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error_page(&ui, &AppError::BadRequest("query".into()));
-    };
-    let r = async {
-        let hub = party::report_hub(&s.store, &caller, &id).await?;
-        let scope = CoverageScope::Hub(hub.id);
-        let f = party::figures(&s.store, &scope).await?;
-        let crumbs = vec![Crumb {
-            name: hub.organization_name.clone(),
-            href: format!("/hubs/{}", hub.id),
-        }];
-        report_page(
-            &s,
-            &ui,
-            &format!("/hubs/{}/coverage", hub.id),
-            &scope,
-            &f,
-            &q,
-            ui.tf("cov.hub.title", &[&hub.organization_name]),
-            ui.t("cov.hub.intro"),
-            crumbs,
-        )
-        .await
-    }
-    .await;
-    match r {
-        Ok((status, p)) => render(status, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+) -> PageResult {
+    let Query(q) = q.map_err(|_| AppError::BadRequest("query".into()))?;
+    let hub = party::report_hub(&s.store, &caller, &id).await?;
+    let scope = CoverageScope::Hub(hub.id);
+    let f = party::figures(&s.store, &scope).await?;
+    let crumbs = vec![
+        Crumb::home(&ui),
+        Crumb::new(hub.organization_name.clone(), format!("/hubs/{}", hub.id)),
+    ];
+    let (status, page) = report_page(
+        &s,
+        &ui,
+        &format!("/hubs/{}/coverage", hub.id),
+        &scope,
+        &f,
+        &q,
+        ui.tf("cov.hub.title", &[&hub.organization_name]),
+        ui.t("cov.hub.intro"),
+        crumbs,
+    )
+    .await?;
+    Ok(render(status, &page))
 }

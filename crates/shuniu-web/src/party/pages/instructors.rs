@@ -14,8 +14,8 @@ pub struct InstructorRow {
 #[template(path = "party/party_instructors.html")]
 pub(super) struct InstructorsPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     place: String,
-    code: String,
     places: Vec<Opt>,
     rows: Vec<InstructorRow>,
     count_line: String,
@@ -77,7 +77,7 @@ pub(super) async fn instructors_view(
             ..Default::default()
         };
         let d = typed.unwrap_or(&blank);
-        let mut phone = field(ui, "phone", "input", errors).value(&d.phone);
+        let mut phone = labels::field(ui, COV, "phone", "input", errors).value(&d.phone);
         phone.input_type = "tel";
         phone.autocomplete = "tel";
         // Only nodes the caller keeps instructors for are offered.
@@ -94,9 +94,11 @@ pub(super) async fn instructors_view(
             .cloned()
             .collect();
         fields = vec![
-            field(ui, "name", "input", errors).value(&d.name).required(),
+            labels::field(ui, COV, "name", "input", errors)
+                .value(&d.name)
+                .required(),
             phone,
-            field(ui, "jurisdiction", "select", errors)
+            labels::field(ui, COV, "jurisdiction", "select", errors)
                 .required()
                 .options(jurisdiction_options(
                     &mine,
@@ -104,13 +106,19 @@ pub(super) async fn instructors_view(
                     d.jurisdiction.as_deref().unwrap_or_default(),
                     ui.t("form.choose"),
                 )),
-            field(ui, "workplace", "input", errors).value(&d.workplace),
+            labels::field(ui, COV, "workplace", "input", errors).value(&d.workplace),
         ];
     }
     Ok(InstructorsPage {
+        crumbs: vec![
+            Crumb::home(ui),
+            Crumb::new(
+                l.jurisdiction.name(lang),
+                format!("/coverage/{}", l.jurisdiction.code),
+            ),
+        ],
         ui: ui.clone(),
         place: l.jurisdiction.name(lang).to_string(),
-        code: code.clone(),
         places: jurisdiction_options(&nodes, lang, &code, ui.t("form.choose")),
         rows,
         count_line: ui.tf(
@@ -125,7 +133,7 @@ pub(super) async fn instructors_view(
         next: (l.page.page < pages).then(|| href(l.page.page + 1)),
         can_manage: l.can_manage,
         fields,
-        summary: summary(ui, errors, &["name", "phone", "jurisdiction", "workplace"]),
+        summary: labels::summary(ui, COV, errors, &INSTRUCTOR_FIELDS),
     })
 }
 
@@ -135,23 +143,18 @@ pub(super) async fn instructors_page(
     ui: Ui,
     caller: Caller,
     q: Result<Query<InstructorQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = q else {
-        return error_page(&ui, &AppError::BadRequest("query".into()));
-    };
+) -> PageResult {
+    let Query(q) = q.map_err(|_| AppError::BadRequest("query".into()))?;
     match instructors_view(&s, &ui, &caller, &q, None, &FieldErrors::new()).await {
-        Ok(p) => render(StatusCode::OK, &p),
+        Ok(p) => Ok(render(StatusCode::OK, &p)),
         Err(AppError::Validation(f)) => {
             // A bad filter: the caller's own list, with the problem named.
             let mut page =
-                match instructors_view(&s, &ui, &caller, &Default::default(), None, &f).await {
-                    Ok(p) => p,
-                    Err(e) => return error_page(&ui, &e),
-                };
-            page.summary = summary(&ui, &f, &["jurisdiction", "page", "per_page"]);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+                instructors_view(&s, &ui, &caller, &Default::default(), None, &f).await?;
+            page.summary = labels::summary(&ui, COV, &f, &INSTRUCTOR_QUERY);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -160,37 +163,27 @@ pub(super) async fn instructors_post(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    form: Result<CsrfForm<InstructorDraft>, ()>,
-) -> Response {
+    CheckedForm(draft): CheckedForm<InstructorDraft>,
+) -> PageResult {
     let ui = ui.at("/instructors");
-    let Ok(CsrfForm(draft, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
     match party::create_instructor(&s.store, &caller, &draft, FieldErrors::new()).await {
-        Ok(i) => see_other(&format!(
+        Ok(i) => Ok(see_other(&format!(
             "/instructors?jurisdiction={}",
             i.data.jurisdiction
-        )),
+        ))),
         Err(AppError::Validation(f)) => {
             let q = InstructorQuery {
                 jurisdiction: draft.jurisdiction.clone(),
                 ..Default::default()
             };
             let page = match instructors_view(&s, &ui, &caller, &q, Some(&draft), &f).await {
-                Ok(p) => Ok(p),
                 Err(AppError::Validation(_)) => {
                     instructors_view(&s, &ui, &caller, &Default::default(), Some(&draft), &f).await
                 }
-                Err(e) => Err(e),
-            };
-            match page {
-                Ok(p) => render(StatusCode::UNPROCESSABLE_ENTITY, &p),
-                Err(e) => error_page(&ui, &e),
-            }
+                page => page,
+            }?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => error_page(&ui, &e),
+        Err(e) => Err(e.into()),
     }
 }

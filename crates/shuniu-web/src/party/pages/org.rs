@@ -12,9 +12,9 @@ pub struct InstructorLine {
 #[template(path = "party/party_org.html")]
 pub(super) struct PartyPage {
     ui: Ui,
+    crumbs: Vec<Crumb>,
     title: String,
     id: String,
-    name: String,
     party_org: &'static str,
     party_members: String,
     instructor: Option<InstructorLine>,
@@ -31,12 +31,11 @@ pub(super) async fn party_view(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
-    id: &str,
+    id: Uuid,
     typed: Option<&PartyBuildingDraft>,
     errors: &FieldErrors,
     banner: Option<String>,
 ) -> Result<PartyPage, AppError> {
-    let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
     let v = party::view(&s.store, caller, id).await?;
     let lang = ui.lang;
     let d = &v.org.data;
@@ -77,12 +76,12 @@ pub(super) async fn party_view(
                 i.id.to_string() == current.trim(),
             ));
         }
-        let members = field(ui, "party_members", "input", errors)
+        let members = labels::field(ui, COV, "party_members", "input", errors)
             .value(&draft.party_members)
             .numeric()
             .hint(ui.t("cov.party.hint.members"));
         fields = vec![
-            field(ui, "party_org", "select", errors)
+            labels::field(ui, COV, "party_org", "select", errors)
                 .required()
                 .options(options(
                     PartyOrg::ALL,
@@ -92,7 +91,7 @@ pub(super) async fn party_view(
                     None,
                 )),
             members,
-            field(ui, "instructor_id", "select", errors)
+            labels::field(ui, COV, "instructor_id", "select", errors)
                 .options(opts)
                 .hint(ui.t("cov.party.hint.instructor"))
                 .wide(),
@@ -104,10 +103,14 @@ pub(super) async fn party_view(
         phone: v.instructor_phone().unwrap_or_default(),
     });
     Ok(PartyPage {
+        crumbs: vec![
+            Crumb::home(ui),
+            Crumb::organizations(ui),
+            Crumb::new(d.name.clone(), format!("/organizations/{}", v.org.id)),
+        ],
         ui: ui.clone(),
         title: ui.tf("cov.party.title", &[&d.name]),
         id: v.org.id.to_string(),
-        name: d.name.clone(),
         party_org: d.party_org.label(lang),
         party_members: d.party_members.to_string(),
         org_covered: org_covered(d.party_org),
@@ -115,7 +118,7 @@ pub(super) async fn party_view(
         instructor,
         can_edit: v.can_edit,
         fields,
-        summary: summary(ui, errors, &["party_org", "party_members", "instructor_id"]),
+        summary: labels::summary(ui, COV, errors, &PARTY_FIELDS),
         banner,
         no_instructors,
     })
@@ -126,13 +129,11 @@ pub(super) async fn party_page(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-) -> Response {
+    RecordId(id): RecordId,
+) -> PageResult {
     let ui = ui.with_nav("orgs");
-    match party_view(&s, &ui, &caller, &id, None, &FieldErrors::new(), None).await {
-        Ok(p) => render(StatusCode::OK, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let page = party_view(&s, &ui, &caller, id, None, &FieldErrors::new(), None).await?;
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /organizations/{id}/party` (form): 303 back to the page, or the form again.
@@ -140,32 +141,21 @@ pub(super) async fn party_post(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
-    Path(id): Path<String>,
-    form: Result<CsrfForm<PartyBuildingDraft>, ()>,
-) -> Response {
+    RecordId(id): RecordId,
+    CheckedForm(draft): CheckedForm<PartyBuildingDraft>,
+) -> PageResult {
     let ui = ui.with_nav("orgs");
-    let Ok(oid) = Uuid::parse_str(id.trim()) else {
-        return error_page(&ui, &AppError::NotFound);
-    };
-    let Ok(CsrfForm(draft, token)) = form else {
-        return error_page(&ui, &AppError::BadRequest("form".into()));
-    };
-    if let Err(e) = check_csrf(&caller, token.as_deref()) {
-        return error_page(&ui, &e);
-    }
     let (errors, banner, status) =
-        match party::set(&s.store, &caller, oid, &draft, FieldErrors::new()).await {
-            Ok(o) => return see_other(&format!("/organizations/{}/party", o.id)),
+        match party::set(&s.store, &caller, id, &draft, FieldErrors::new()).await {
+            Ok(o) => return Ok(see_other(&format!("/organizations/{}/party", o.id))),
             Err(AppError::Validation(f)) => (f, None, StatusCode::UNPROCESSABLE_ENTITY),
             Err(AppError::State(_)) => (
                 FieldErrors::new(),
                 Some(ui.t("cov.party.state_conflict").to_string()),
                 StatusCode::CONFLICT,
             ),
-            Err(e) => return error_page(&ui, &e),
+            Err(e) => return Err(e.into()),
         };
-    match party_view(&s, &ui, &caller, &id, Some(&draft), &errors, banner).await {
-        Ok(p) => render(status, &p),
-        Err(e) => error_page(&ui, &e),
-    }
+    let page = party_view(&s, &ui, &caller, id, Some(&draft), &errors, banner).await?;
+    Ok(render(status, &page))
 }
