@@ -22,13 +22,21 @@ pub fn key(scope: &str, name: &str) -> String {
     }
 }
 
-/// The label of field (or query parameter) `name` in `scope`; a missing one reads as
-/// the name itself.
+/// The label of field (or query parameter) `name` in `scope`: its `<scope>.f.<name>`
+/// message, else the site's `field.<name>` (`page`, `jurisdiction` …); a missing one
+/// reads as the name itself.
 pub fn label<'a>(lang: Lang, scope: &str, name: &'a str) -> &'a str {
-    match message_index().get(key(scope, name).as_str()) {
+    label_in(lang, &[scope, SITE], name)
+}
+
+/// The label of `name` in the first of `scopes` that has one (the one lookup behind
+/// [`label`], for a form whose words come from the site first).
+pub fn label_in<'a>(lang: Lang, scopes: &[&str], name: &'a str) -> &'a str {
+    let index = message_index();
+    match scopes.iter().find_map(|s| index.get(key(s, name).as_str())) {
         Some((zh, en)) => lang.pick(zh, en),
         None => {
-            tracing::warn!(scope, name, "missing field label");
+            tracing::warn!(?scopes, name, "missing field label");
             name
         }
     }

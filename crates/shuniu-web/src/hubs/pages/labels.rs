@@ -1,15 +1,18 @@
-//! The one way the hubs pages name a field: [`label`]. Its forms' controls ([`field`])
-//! and error summaries ([`summary`]) are the kit's, labelled through it.
+//! How the hubs pages name a field: the kit's one label lookup (`kit::labels`) in the
+//! hubs scope for forms, and the site's words for the hub list's query parameters.
 
 use shuniu_domain::{FieldErrors, Lang};
 
-use crate::kit::capability::message_index;
-use crate::kit::forms::{self, Field, SummaryItem};
+use crate::kit::forms::{Field, SummaryItem};
+use crate::kit::labels;
 use crate::kit::ui::Ui;
 
+/// The message scope of the hubs forms' labels: `hubs.f.<name>`.
+const SCOPE: &str = "hubs";
+
 /// Whose words name a field first: a form's fields are this capability's
-/// (`hubs.f.<name>`); the hub list's query parameters are the site's (`field.<name>`:
-/// `jurisdiction`, `page`, `per_page`). Each falls back to the other.
+/// (`hubs.f.<name>`, else the site's); the hub list's query parameters are the site's
+/// (`field.<name>`: `jurisdiction`, `page`, `per_page`), else this capability's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Form,
@@ -19,38 +22,20 @@ pub enum Scope {
 /// The label of the field `name` in `lang`. A name with no label reads as itself, which
 /// the tests below fail.
 pub fn label(lang: Lang, scope: Scope, name: &str) -> &str {
-    let own = format!("hubs.f.{name}");
-    let site = format!("field.{name}");
-    let keys = match scope {
-        Scope::Form => [own, site],
-        Scope::Query => [site, own],
-    };
-    match keys.iter().find_map(|k| message_index().get(k.as_str())) {
-        Some((zh, en)) => lang.pick(zh, en),
-        None => {
-            tracing::warn!(name, "missing field label");
-            name
-        }
+    match scope {
+        Scope::Form => labels::label(lang, SCOPE, name),
+        Scope::Query => labels::label_in(lang, &[labels::SITE, SCOPE], name),
     }
 }
 
 /// A control of a hubs form.
 pub fn field(ui: &Ui, name: &'static str, kind: &'static str, errors: &FieldErrors) -> Field {
-    Field {
-        label: label(ui.lang, Scope::Form, name),
-        ..Field::new(ui, name, kind, errors)
-    }
+    labels::field(ui, SCOPE, name, kind, errors)
 }
 
 /// The error summary of a hubs form, in `order`.
 pub fn summary(ui: &Ui, errors: &FieldErrors, order: &[&str]) -> Vec<SummaryItem> {
-    forms::summary(ui, errors, order)
-        .into_iter()
-        .map(|mut i| {
-            i.label = label(ui.lang, Scope::Form, &i.name).to_string();
-            i
-        })
-        .collect()
+    labels::summary(ui, SCOPE, errors, order)
 }
 
 /// Every label of every hubs form, and of the hub list's query errors, is found: none is

@@ -18,10 +18,9 @@ use shuniu_store::HubFilter;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::capability::message_index;
 use crate::kit::extract::{CheckedForm, NoFields, RecordId};
-use crate::kit::forms::{self, Field, SummaryItem};
-use crate::kit::messages::field_label;
+use crate::kit::forms::{Field, SummaryItem};
+use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
 use crate::kit::view::{Filter, Opt, fmt_int, jurisdiction_options, pct, tree};
@@ -57,14 +56,10 @@ pub fn routes() -> Routes {
 /// The message scope of this capability's field labels: `park.f.<name>`.
 const SCOPE: &str = "park";
 
-/// The label of a field (or query parameter) `name` of this capability: its
-/// `park.f.<name>` message, else the kit's `field.<name>` (e.g. `page`). The one label
-/// lookup of these pages; a name with neither reads as itself, which the tests refuse.
+/// The label of a field (or query parameter) `name` of this capability (the kit's one
+/// lookup, in this capability's scope).
 pub(crate) fn label(lang: Lang, name: &str) -> &str {
-    match message_index().get(format!("{SCOPE}.f.{name}").as_str()) {
-        Some((zh, en)) => lang.pick(zh, en),
-        None => field_label(lang, name),
-    }
+    labels::label(lang, SCOPE, name)
 }
 
 fn weekday(ui: &Ui, d: NaiveDate) -> &'static str {
@@ -79,23 +74,14 @@ fn weekday(ui: &Ui, d: NaiveDate) -> &'static str {
     }
 }
 
-/// A control of this capability's forms: the kit's [`Field`], labelled by [`label`].
+/// A control of this capability's forms, labelled in its scope.
 fn field(ui: &Ui, name: &'static str, kind: &'static str, errors: &FieldErrors) -> Field {
-    Field {
-        label: label(ui.lang, name),
-        ..Field::new(ui, name, kind, errors)
-    }
+    labels::field(ui, SCOPE, name, kind, errors)
 }
 
-/// The kit's error summary, labelled by [`label`].
+/// The error summary of this capability's forms, labelled in its scope.
 fn summary(ui: &Ui, errors: &FieldErrors, order: &[&str]) -> Vec<SummaryItem> {
-    forms::summary(ui, errors, order)
-        .into_iter()
-        .map(|i| SummaryItem {
-            label: label(ui.lang, &i.name).to_string(),
-            ..i
-        })
-        .collect()
+    labels::summary(ui, SCOPE, errors, order)
 }
 
 fn date_input(mut f: Field) -> Field {
