@@ -20,31 +20,33 @@ pub mod hashing;
 pub mod kit;
 pub mod throttle;
 
-pub mod accounts;
-pub mod audit;
-pub mod hubs;
-pub mod jurisdictions;
-pub mod parks;
-pub mod party;
-pub mod registry;
-
 pub use kit::error::{PageError, PageResult};
 pub use kit::{AppError, AppState, Capability, local_time, today};
 
-/// Every capability of the application, in the order their OpenAPI tags, words and
-/// organization-page sections appear. Adding a capability is one line here.
-pub fn capabilities() -> &'static [Capability] {
-    static ALL: [Capability; 7] = [
-        registry::CAPABILITY,
-        jurisdictions::CAPABILITY,
-        accounts::CAPABILITY,
-        audit::CAPABILITY,
-        hubs::CAPABILITY,
-        parks::CAPABILITY,
-        party::CAPABILITY,
-    ];
-    &ALL
+/// Declares the capability modules and [`capabilities`], the one list of them, so that
+/// adding a capability is one name in the call below.
+macro_rules! capabilities {
+    ($($cap:ident),* $(,)?) => {
+        $(pub mod $cap;)*
+
+        /// Every capability of the application, in the order their OpenAPI tags, words
+        /// and organization-page sections appear.
+        pub fn capabilities() -> &'static [Capability] {
+            static ALL: &[Capability] = &[$($cap::CAPABILITY),*];
+            ALL
+        }
+    };
 }
+
+capabilities!(
+    registry,
+    jurisdictions,
+    accounts,
+    audit,
+    hubs,
+    parks,
+    party,
+);
 
 /// The whole application: pages, API, health check.
 pub fn app(store: Store) -> Router {

@@ -13,13 +13,6 @@ use std::sync::LazyLock;
 use crate::common;
 use crate::world;
 
-mod accounts;
-mod audit;
-mod hubs;
-mod jurisdictions;
-mod parks;
-mod party;
-mod registry;
 mod site;
 
 use common::{TestApp, org_json};
@@ -207,15 +200,24 @@ fn form(who: Who, known: bool, allowed: bool, ok: Exp) -> Option<Vec<Exp>> {
 /// Each capability's expectations, in its own file, by `Capability::name`: a new
 /// capability adds `access_matrix/<name>.rs` and one line here (the test fails until
 /// it does).
-const EXPECTATIONS: &[(&str, Expect)] = &[
-    ("registry", registry::expect),
-    ("jurisdictions", jurisdictions::expect),
-    ("accounts", accounts::expect),
-    ("audit", audit::expect),
-    ("hubs", hubs::expect),
-    ("parks", parks::expect),
-    ("party", party::expect),
-];
+/// Declares each capability's file of expectations and the list of them (keyed by the
+/// capability's name): a new capability adds one name here.
+macro_rules! expectations {
+    ($($cap:ident),* $(,)?) => {
+        $(mod $cap;)*
+        const EXPECTATIONS: &[(&str, Expect)] = &[$((stringify!($cap), $cap::expect)),*];
+    };
+}
+
+expectations!(
+    registry,
+    jurisdictions,
+    accounts,
+    audit,
+    hubs,
+    parks,
+    party,
+);
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;
 
