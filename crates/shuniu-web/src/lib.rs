@@ -38,7 +38,7 @@ macro_rules! capabilities {
     };
 }
 
-capabilities!(registry, jurisdictions, accounts, audit, hubs, parks, party,);
+capabilities!(registry, jurisdictions, accounts, audit, hubs, parks, party);
 
 /// The whole application: pages, API, health check.
 pub fn app(store: Store) -> Router {
