@@ -177,8 +177,32 @@ http_test!(
     a_suspended_organization_cannot_join_or_be_recognized,
     |app: TestApp| async move {
         let p = park(&app).await;
+        // An application made in good standing, then the suspension.
+        let own = app
+            .client_as("outsider", Role::OrgMember, None, Some(p.outsider))
+            .await;
+        let (st, pending) = post_json(
+            &app,
+            &own,
+            &format!("/api/v1/hubs/{}/applications", p.hub_id),
+            &json!({"organization_id": p.outsider}),
+        )
+        .await;
+        assert_eq!(st, 201, "{pending}");
         suspend(&app, p.outsider).await;
         let before = app.store.hub(p.hub_id).await.unwrap().unwrap().member_count;
+        // The hub approves it: refused, still pending.
+        let (st, v) = post_json(
+            &app,
+            &app.client,
+            &format!(
+                "/api/v1/memberships/{}/decision",
+                pending["id"].as_str().unwrap()
+            ),
+            &json!({"action": "approve"}),
+        )
+        .await;
+        refused_for_suspension(st, &v);
         // The hub adds it (API): refused.
         let (st, v) = post_json(
             &app,
@@ -188,10 +212,7 @@ http_test!(
         )
         .await;
         refused_for_suspension(st, &v);
-        // It applies (API and page): refused.
-        let own = app
-            .client_as("outsider", Role::OrgMember, None, Some(p.outsider))
-            .await;
+        // It applies again (API and page): refused.
         let (st, v) = post_json(
             &app,
             &own,
@@ -218,13 +239,9 @@ http_test!(
             app.store.hub(p.hub_id).await.unwrap().unwrap().member_count,
             before
         );
-        assert!(
-            app.store
-                .memberships_of(p.outsider)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        let ms = app.store.memberships_of(p.outsider).await.unwrap();
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].status, shuniu_domain::hubs::MembershipStatus::Pending);
         // Recognized as a hub: refused.
         let (st, v) = post_json(
             &app,

@@ -528,6 +528,11 @@ pub async fn decide(
         Side::Member => Action::Apply,
     };
     require_membership(caller, needed, &hub, m.organization_id)?;
+    // Approving an application makes the organization a member: its standing is asked
+    // as when it applied (it may have been suspended since).
+    if decision.action == MembershipAction::Approve {
+        standing::require(store, m.organization_id, Activity::ApplyToHub).await?;
+    }
     Ok(store
         .decide_membership(id, &decision, today(), caller.ctx())
         .await?)

@@ -414,7 +414,7 @@ pub async fn membership(
         (status = 403, description = "Not the caller's side to decide", body = ErrorBody),
         (status = 404, description = "No such membership", body = ErrorBody),
         (status = 409, description = "The action does not apply to the current status", body = ErrorBody),
-        (status = 422, description = "A bad action, or a missing reason", body = ErrorBody),
+        (status = 422, description = "A bad action, or a missing reason; `organization_id` when approving an organization whose standing bars joining", body = ErrorBody),
     )
 )]
 pub async fn decide(
