@@ -41,6 +41,19 @@ async fn post(c: &reqwest::Client, app: &TestApp, path: &str, b: &Value) -> (Sta
 async fn org_in(app: &TestApp, n: u32, place: &str) -> String {
     let mut body = org_json(n);
     body["jurisdiction"] = json!(place);
+    registered(app, body).await
+}
+
+/// An association (social group) `n` of `place`: what a district industry hub must be.
+async fn association_in(app: &TestApp, n: u32, place: &str) -> String {
+    let mut body = org_json(n);
+    body["jurisdiction"] = json!(place);
+    body["legal_form"] = json!("social_group");
+    body["uscc"] = json!(crate::world::social_group_uscc(n));
+    registered(app, body).await
+}
+
+async fn registered(app: &TestApp, body: Value) -> String {
     let (st, v) = post(&app.client, app, "/api/v1/organizations", &body).await;
     assert_eq!(st, StatusCode::CREATED, "{v}");
     v["id"].as_str().unwrap().to_string()
@@ -255,7 +268,7 @@ http_test!(
         .await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         // …but any number of industry hubs.
-        let o6 = org_in(&app, 6, "320102").await;
+        let o6 = association_in(&app, 6, "320102").await;
         let i = recognize(&app, &industry(&o6, "玄武区残疾人联合会")).await;
         let i = i["id"].as_str().unwrap();
         let (st, v) = post(
@@ -518,7 +531,7 @@ http_test!(structure_comes_from_live_data, |app: TestApp| async move {
     let o1 = org_in(&app, 1, MEIYUAN).await;
     let o2 = org_in(&app, 2, MEIYUAN).await;
     let o3 = org_in(&app, 3, MEIYUAN).await;
-    let o6 = org_in(&app, 6, "320102").await;
+    let o6 = association_in(&app, 6, "320102").await;
     let hub = recognize(&app, &regional(&o1, MEIYUAN)).await;
     let hub = hub["id"].as_str().unwrap().to_string();
     let ind = recognize(&app, &industry(&o6, "玄武区残疾人联合会")).await;

@@ -228,8 +228,8 @@ impl Targets {
         let applicant = world::org(app, 4).await;
         let pending_org = world::org(app, 5).await;
         let newcomer = world::org(app, 6).await;
-        let to_recognize = world::org(app, 7).await;
-        let revoked_org = world::org(app, 8).await;
+        let to_recognize = world::association(app, 7).await;
+        let revoked_org = world::association(app, 8).await;
         let pending = app
             .store
             .apply_membership(f.hub, pending_org, world::today(), WriteCtx::system("test"))

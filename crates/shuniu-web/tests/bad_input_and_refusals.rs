@@ -968,7 +968,7 @@ http_test!(
     |app: TestApp| async move {
         let f = world::build(&app).await;
         // A second hub: an industry hub of Xuanwu on org X.
-        let org_x = world::org(&app, 7).await;
+        let org_x = world::association(&app, 7).await;
         let (st, v) =
             world::admin_post(&app, "/api/v1/hubs", &world::industry_json(org_x, "区残联")).await;
         assert_eq!(st, 201, "{v}");
@@ -1466,13 +1466,15 @@ http_test!(
             &json!({"action": "approve"}),
         )
         .await;
+        // A district industry hub is an association (the hub fit rules).
+        let association = world::association(&app, 9).await;
         assert_audited(
             &app,
             &xuanwu,
             "xuanwu",
             &Method::POST,
             "/api/v1/hubs",
-            &world::industry_json(f.org_a, "区妇联"),
+            &world::industry_json(association, "区妇联"),
         )
         .await;
         assert_audited(

@@ -31,3 +31,4 @@ mod pages_hubs;
 mod pages_orgs;
 mod pages_parks;
 mod strict_input;
+mod supervision_rules;

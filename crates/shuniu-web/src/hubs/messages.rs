@@ -60,6 +60,17 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("hubs.initiating", "发起单位", "Initiating unit"),
     ("hubs.pending", "待审核的入会申请", "Pending applications"),
     ("hubs.pending_empty", "暂无待审核的申请。", "No pending applications."),
+    ("hubs.flags", "需关注的成员", "Members to review"),
+    (
+        "hubs.flags_note",
+        "以下成员因暂停活动、注销或列入严重违法失信名单，不能再预约场地或获得办公用房；已有的预约和办公用房由枢纽决定如何处理。",
+        "These members are suspended, deregistered or on the serious list: they cannot book rooms or receive offices any more; the hub decides about what they already hold.",
+    ),
+    (
+        "hubs.flag_holds",
+        "未结束的预约 {} 个，办公用房 {} 间",
+        "{} open bookings, {} offices",
+    ),
     ("hubs.approve", "批准", "Approve"),
     ("hubs.reject", "驳回", "Reject"),
     ("hubs.reject_reason", "驳回原因", "Reason for rejecting"),

@@ -20,7 +20,9 @@ use shuniu_store::{DistrictStructure, HubFilter, MembershipEvent, Page, Store, S
 use uuid::Uuid;
 
 use crate::auth::Caller;
+use crate::kit::standing;
 use crate::{AppError, today};
+use shuniu_domain::supervision::standing::{Activity, HUB_FIT_RULES, HubCandidate, check_hub_fit};
 
 /// Query parameters of the hub list (UI and API alike).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -316,7 +318,27 @@ pub async fn recognize(
             jurisdiction_path: Some(&node.path),
         },
     )?;
+    check_fit(store, &org, &rec).await?;
     Ok(store.recognize_hub(org.id, &rec, caller.ctx()).await?)
+}
+
+/// Whether `org` may be recognized as the hub `rec` describes: good standing, then the
+/// hub fit rules (`HUB_FIT_RULES`: registered, legal form, level, staff). A refusal names
+/// the organization field.
+async fn check_fit(store: &Store, org: &Organization, rec: &Recognition) -> Result<(), AppError> {
+    let level = store
+        .jurisdiction(org.data.jurisdiction.as_str())
+        .await?
+        .map(|j| j.level)
+        .ok_or(AppError::NotFound)?;
+    let candidate = HubCandidate {
+        legal_form: org.data.legal_form,
+        level,
+        staff_full_time: org.data.staff_full_time,
+        standing: store.standing_facts(org.id, today()).await?,
+        grade: org.data.grade,
+    };
+    check_hub_fit(&candidate, rec.kind, rec.level, HUB_FIT_RULES).map_err(|r| standing::refused(&r))
 }
 
 fn text(
@@ -428,6 +450,7 @@ pub async fn apply(
     }
     let org = member_org(store, organization_id).await?;
     require_membership(caller, Action::Apply, &hub, org.id)?;
+    standing::require(store, org.id, Activity::ApplyToHub).await?;
     Ok(store
         .apply_membership(hub.id, org.id, today(), caller.ctx())
         .await?)
@@ -446,6 +469,7 @@ pub async fn add_member(
     require_hub(caller, Action::ManageHub, &hub)?;
     let org = member_org(store, organization_id).await?;
     require_membership(caller, Action::ManageHub, &hub, org.id)?;
+    standing::require(store, org.id, Activity::ApplyToHub).await?;
     Ok(store
         .add_member(hub.id, org.id, initiating, today(), caller.ctx())
         .await?)
@@ -504,6 +528,11 @@ pub async fn decide(
         Side::Member => Action::Apply,
     };
     require_membership(caller, needed, &hub, m.organization_id)?;
+    // Approving an application makes the organization a member: its standing is asked
+    // as when it applied (it may have been suspended since).
+    if decision.action == MembershipAction::Approve {
+        standing::require(store, m.organization_id, Activity::ApplyToHub).await?;
+    }
     Ok(store
         .decide_membership(id, &decision, today(), caller.ctx())
         .await?)

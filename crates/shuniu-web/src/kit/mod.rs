@@ -8,6 +8,7 @@
 //! - [`error`]: `AppError`, every outcome's status; [`params`]: query parameters;
 //! - [`routes`]: the route table; [`i18n`] and [`messages`]: the language and the words;
 //! - [`ui`]: `Ui`, rendering, error pages; [`view`], [`forms`], [`paging`]: widgets;
+//! - [`standing`]: may this organization book / join / receive an office / be recognized;
 //! - [`labels`]: the one lookup of a form field's label (`field.<name>`, `<scope>.f.<name>`);
 //! - [`extract`]: record ids, codes, CSRF-checked forms, query parameters;
 //! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
@@ -23,6 +24,7 @@ pub mod messages;
 pub mod paging;
 pub mod params;
 pub mod routes;
+pub mod standing;
 pub mod state;
 pub mod ui;
 pub mod view;

@@ -21,8 +21,14 @@ use shuniu_store::{Page, Store};
 use uuid::Uuid;
 
 use crate::auth::Caller;
+use crate::kit::standing;
 use crate::registry::unknown_jurisdiction;
 use crate::{AppError, AppState, today};
+use shuniu_domain::parks::{BookingRules, ObligationReportData};
+use shuniu_domain::supervision::service::{
+    ServiceBounds, ServiceClaim, VenueCapacity, check_plausible,
+};
+use shuniu_domain::supervision::standing::Activity;
 
 fn merge(mut into: FieldErrors, more: FieldErrors) -> FieldErrors {
     for (field, err) in more.0 {
@@ -412,6 +418,7 @@ pub async fn allocate_office(
             )));
         }
     }
+    standing::require(store, req.organization_id, Activity::ReceiveOffice).await?;
     Ok(store.allocate_office(space_id, &req, caller.ctx()).await?)
 }
 
@@ -638,6 +645,7 @@ pub async fn book(
     let org = for_org(&s.store, caller, organization_id, &mut e).await?;
     if let Some(org) = org {
         require_book(&s.store, caller, &v, org).await?;
+        standing::gather(&s.store, org, Activity::BookRoom, &mut e).await?;
     } else if !can_manage(caller, &v) && caller.actor().and_then(|a| a.organization_id).is_none() {
         // Nobody this caller could book for: no need to look at the rest.
         return Err(AppError::Forbidden);
@@ -726,6 +734,7 @@ pub async fn report(
     venue_id: Uuid,
     draft: &ObligationReportDraft,
     found: FieldErrors,
+    rules: &BookingRules,
 ) -> Result<ObligationReport, AppError> {
     if caller.user.is_none() {
         return Err(AppError::Unauthenticated);
@@ -749,9 +758,48 @@ pub async fn report(
         None => {}
     }
     let data = validated(e, draft.validate(today()))?;
+    plausible(store, &v, &data, rules).await?;
     Ok(store
         .report_obligation(venue_id, &data, caller.ctx())
         .await?)
+}
+
+/// The report within what is physically possible (`supervision::service::check_plausible`):
+/// the quarter so far, the organization's people (staff and volunteers), the venue's
+/// spaces together and its opening hours. `422` naming `service_hours` /
+/// `residents_served`.
+async fn plausible(
+    store: &Store,
+    v: &Venue,
+    data: &ObligationReportData,
+    rules: &BookingRules,
+) -> Result<(), AppError> {
+    let org = store
+        .organization(data.organization_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let people_at_once = store
+        .spaces_of(v.id)
+        .await?
+        .iter()
+        .map(|s| s.data.capacity)
+        .sum();
+    let from = data.quarter.first_day();
+    let quarter_end = shuniu_domain::supervision::add_months(from, 3) - Duration::days(1);
+    let claim = ServiceClaim {
+        from,
+        to: quarter_end.min(today()).max(from),
+        service_hours: data.service_hours,
+        people_served: data.residents_served,
+        serving: org.data.staff_full_time + org.data.staff_part_time + org.data.volunteers,
+        // A venue whose spaces are not recorded yet bounds nothing.
+        venue: (people_at_once > 0).then(|| VenueCapacity {
+            people_at_once,
+            open_hours_per_day: rules.closes_at_hour.saturating_sub(rules.opens_at_hour),
+        }),
+    };
+    check_plausible(&claim, &ServiceBounds::default())?;
+    Ok(())
 }
 
 #[cfg(test)]

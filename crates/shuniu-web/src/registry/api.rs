@@ -394,7 +394,7 @@ pub async fn list(
         NeedsToken,
         (status = 403, description = "The caller may not register organizations (there)", body = ErrorBody),
         (status = 409, description = "The USCC or filing number is already registered", body = ErrorBody),
-        (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
+        (status = 422, description = "Every bad field named; nothing was written. Also the registration authority's rules (`uscc`: its division outside the authority's area; `jurisdiction`: a foundation below city level) and a name another live organization of the authority holds (`name`, the holder named)", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -456,7 +456,7 @@ pub async fn get(
         (status = 403, description = "The caller may read this organization but not edit it", body = ErrorBody),
         (status = 404, description = "No such organization", body = ErrorBody),
         (status = 409, description = "The USCC or filing number is taken, or the organization is deregistered", body = ErrorBody),
-        (status = 422, description = "Every bad field named; nothing was written", body = ErrorBody),
+        (status = 422, description = "Every bad field named; nothing was written. Also the registration rules for a changed code, place or legal form, and a name another live organization of the authority holds (`name`, the holder named)", body = ErrorBody),
     )
 )]
 pub async fn update(

@@ -17,6 +17,7 @@ use shuniu_domain::access::{Action, Resource};
 
 use crate::auth::Caller;
 use crate::{AppError, today};
+use shuniu_domain::supervision::registration::{authority_path, check_registration};
 
 /// Query parameters of the organization list, as they come (UI and API alike).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -259,7 +260,82 @@ pub async fn create_with(
             jurisdiction_path: Some(&path),
         },
     )?;
-    Ok(store.create_organization(&data, caller.ctx()).await?)
+    registration_rules(store, &data, None).await?;
+    let created = store.create_organization(&data, caller.ctx()).await;
+    name_holder(store, &data, None, created).await
+}
+
+/// The registration authority's rules (`supervision::registration::check_registration`):
+/// the USCC's division lies in the authority's area, the legal form registers at the
+/// authority's level. At creation both; on an edit (`before`) only what the edit
+/// changes: a code that changed, a place or legal form that changed (a record that
+/// moved keeps its code).
+async fn registration_rules(
+    store: &Store,
+    data: &OrganizationData,
+    before: Option<&OrganizationData>,
+) -> Result<(), AppError> {
+    let Some(node) = store.jurisdiction(data.jurisdiction.as_str()).await? else {
+        return Ok(());
+    };
+    let authority = authority_path(data.legal_form, &node.path);
+    // The level the organization registers at: its own node, or the district (the
+    // lowest level that registers) above it; a filed one with its street.
+    let depth = if data.legal_form == LegalForm::CommunityFiled {
+        4
+    } else {
+        3
+    };
+    let registering = node
+        .path
+        .trim_end_matches('/')
+        .split('/')
+        .take(depth)
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    let level = match store.jurisdiction(&registering).await? {
+        Some(j) => j.level,
+        None => node.level,
+    };
+    let Err(mut e) = check_registration(data, level, &authority) else {
+        return Ok(());
+    };
+    if let Some(b) = before {
+        if b.uscc == data.uscc {
+            e.0.remove("uscc");
+        }
+        if b.jurisdiction == data.jurisdiction && b.legal_form == data.legal_form {
+            e.0.remove("jurisdiction");
+        }
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(e))
+    }
+}
+
+/// A name another live organization of the same authority holds: `422` on `name`,
+/// naming the holder (`Store::name_taken_error`).
+async fn name_holder(
+    store: &Store,
+    data: &OrganizationData,
+    except: Option<Uuid>,
+    written: shuniu_store::Result<Organization>,
+) -> Result<Organization, AppError> {
+    match written {
+        Err(shuniu_store::StoreError::Conflict { field }) if field == "name" => {
+            match store
+                .name_taken_error(data.jurisdiction.as_str(), &data.name, except)
+                .await?
+            {
+                Some(e) => Err(AppError::Validation(e)),
+                None => Err(AppError::Conflict { field }),
+            }
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Applies the given fields over the stored record and validates the whole result.
@@ -306,7 +382,9 @@ pub async fn update_with(
             },
         )?;
     }
-    Ok(store.update_organization(id, &data, caller.ctx()).await?)
+    registration_rules(store, &data, Some(&current.data)).await?;
+    let updated = store.update_organization(id, &data, caller.ctx()).await;
+    name_holder(store, &data, Some(id), updated).await
 }
 
 /// Validates a draft in the domain and checks what only the store knows (that the

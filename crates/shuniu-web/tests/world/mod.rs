@@ -70,6 +70,24 @@ pub async fn org(app: &TestApp, n: u32) -> Uuid {
     id_of(&v)
 }
 
+/// Registers organization `n` (in Meiyuan) as the admin, as a social group (an
+/// association): what a district industry hub must be (`HUB_FIT_RULES`).
+pub async fn association(app: &TestApp, n: u32) -> Uuid {
+    let mut body = org_json(n);
+    body["legal_form"] = json!("social_group");
+    body["uscc"] = json!(social_group_uscc(n));
+    let (st, v) = admin_post(app, "/api/v1/organizations", &body).await;
+    assert_eq!(st, 201, "organization {n}: {v}");
+    id_of(&v)
+}
+
+/// The USCC of association `n` (type 51: a social group registered by civil affairs).
+pub fn social_group_uscc(n: u32) -> String {
+    shuniu_domain::codes::Uscc::assemble('5', '1', "320102", &format!("MJ{n:06}"))
+        .unwrap()
+        .to_string()
+}
+
 /// A recognition of `org` as the regional hub of `place` (JSON body).
 pub fn regional_json(org: Uuid, place: &str) -> Value {
     json!({

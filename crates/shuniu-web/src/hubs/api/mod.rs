@@ -155,7 +155,7 @@ pub async fn list(
             headers(("Location" = String, description = "/api/v1/hubs/{id}"))),
         NeedsToken,
         (status = 403, description = "The caller may not recognize hubs (there)", body = ErrorBody),
-        (status = 422, description = "Every bad field named (also: the street already has a regional hub)", body = ErrorBody),
+        (status = 422, description = "Every bad field named (also: the street already has a regional hub; `organization_id` when its standing or the hub fit rules refuse it: not registered, legal form, level, staff)", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -311,7 +311,7 @@ fn membership_created(m: &Membership) -> Response {
         NeedsToken,
         (status = 403, description = "The caller does not run this hub", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
-        (status = 422, description = "A membership rule or a bad field, named (`hub` for the rules)", body = ErrorBody),
+        (status = 422, description = "A membership rule or a bad field, named (`hub` for the rules; `organization_id` when its standing bars joining)", body = ErrorBody),
     )
 )]
 pub async fn add_member(
@@ -348,7 +348,7 @@ pub async fn add_member(
         NeedsToken,
         (status = 403, description = "The caller does not act for that organization", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
-        (status = 422, description = "A membership rule or a bad field, named (`hub` for the rules)", body = ErrorBody),
+        (status = 422, description = "A membership rule or a bad field, named (`hub` for the rules; `organization_id` when its standing bars joining)", body = ErrorBody),
     )
 )]
 pub async fn apply(
@@ -414,7 +414,7 @@ pub async fn membership(
         (status = 403, description = "Not the caller's side to decide", body = ErrorBody),
         (status = 404, description = "No such membership", body = ErrorBody),
         (status = 409, description = "The action does not apply to the current status", body = ErrorBody),
-        (status = 422, description = "A bad action, or a missing reason", body = ErrorBody),
+        (status = 422, description = "A bad action, or a missing reason; `organization_id` when approving an organization whose standing bars joining", body = ErrorBody),
     )
 )]
 pub async fn decide(

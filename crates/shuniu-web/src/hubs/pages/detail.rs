@@ -44,6 +44,15 @@ pub struct PendingRow {
     pub applied_on: String,
 }
 
+/// A member whose standing bars new bookings and offices, with what it still holds in
+/// the hub's venues (`Store::standing_flags_of_hub`): the hub decides what to do.
+pub struct FlagRow {
+    pub org_href: String,
+    pub name: String,
+    pub reason: String,
+    pub holds: String,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct DetailQuery {
     pub status: Option<String>,
@@ -84,6 +93,7 @@ pub(super) struct DetailPage {
     next: Option<String>,
     can_manage: bool,
     pending: Vec<PendingRow>,
+    flags: Vec<FlagRow>,
     add_fields: Vec<Field>,
     add_summary: Vec<SummaryItem>,
     can_revoke: bool,
@@ -221,6 +231,24 @@ pub(super) async fn detail_page(
     } else {
         vec![]
     };
+    let flags = if can_manage {
+        s.store
+            .standing_flags_of_hub(hub.organization_id, today())
+            .await?
+            .into_iter()
+            .map(|f| FlagRow {
+                org_href: format!("/organizations/{}", f.organization_id),
+                name: f.name,
+                reason: f.refusal.message(lang).to_string(),
+                holds: ui.tf(
+                    "hubs.flag_holds",
+                    &[&fmt_int(f.bookings), &fmt_int(f.offices)],
+                ),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let (add_fields, add_summary) = add_form(ui, st.add, st.add_errors);
     let can_revoke =
         hub.status == HubStatus::Recognized && hubs::decide_hub(caller, Action::Recognize, &hub);
@@ -245,6 +273,7 @@ pub(super) async fn detail_page(
         next,
         can_manage,
         pending,
+        flags,
         add_fields,
         add_summary,
         can_revoke,

@@ -51,7 +51,7 @@ pub async fn list_bookings(
         (status = 403, description = "The caller may not book for this organization here", body = ErrorBody),
         (status = 404, description = "No such space", body = ErrorBody),
         (status = 409, description = "The time overlaps another booking (`fields.start`), or the space is an office", body = ErrorBody),
-        (status = 422, description = "Every bad field named", body = ErrorBody),
+        (status = 422, description = "Every bad field named; `organization_id` when its standing bars booking (suspended, deregistered, on the serious list: `supervision::standing`)", body = ErrorBody),
     )
 )]
 pub async fn create_booking(
@@ -186,7 +186,7 @@ pub async fn list_allocations(
         (status = 403, description = "The caller does not run this venue", body = ErrorBody),
         (status = 404, description = "No such space", body = ErrorBody),
         (status = 409, description = "The period overlaps a current allocation", body = ErrorBody),
-        (status = 422, description = "Every bad field named (also: the space is not an office)", body = ErrorBody),
+        (status = 422, description = "Every bad field named (also: the space is not an office; `organization_id` when its standing bars a new office)", body = ErrorBody),
     )
 )]
 pub async fn allocate(
@@ -307,7 +307,7 @@ pub async fn obligations(
         NeedsToken,
         (status = 403, description = "The caller may not report for this organization here", body = ErrorBody),
         (status = 404, description = "No such venue", body = ErrorBody),
-        (status = 422, description = "Every bad field named", body = ErrorBody),
+        (status = 422, description = "Every bad field named; `service_hours` / `residents_served` beyond what the organization's people and the venue can deliver in the period", body = ErrorBody),
     )
 )]
 pub async fn report_obligation(
@@ -326,7 +326,7 @@ pub async fn report_obligation(
         residents_served: g("residents_served"),
         note: g("note"),
     };
-    let r = svc::report(&s.store, &caller, id, &draft, found).await;
+    let r = svc::report(&s.store, &caller, id, &draft, found, &s.booking).await;
     let rep = note_denial(&s, &caller, "obligation.report", format!("venue:{id}"), r).await?;
     Ok(created(
         format!("/api/v1/venues/{id}/obligations"),

@@ -574,7 +574,16 @@ pub async fn report(
         residents_served: form.residents_served,
         note: form.note,
     };
-    match svc::report(&s.store, &caller, vid, &draft, FieldErrors::new()).await {
+    match svc::report(
+        &s.store,
+        &caller,
+        vid,
+        &draft,
+        FieldErrors::new(),
+        &s.booking,
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("/venues/{vid}#obligations"))),
         Err(e) => {
             let (status, errs) = form_errors(e, ui.t("error.409.text"))?;
