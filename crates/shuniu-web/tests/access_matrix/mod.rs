@@ -21,6 +21,7 @@ mod parks;
 mod party;
 mod registry;
 mod site;
+mod supervision;
 
 use common::{TestApp, org_json};
 use reqwest::{Method, StatusCode};
@@ -215,6 +216,7 @@ const EXPECTATIONS: &[(&str, Expect)] = &[
     ("hubs", hubs::expect),
     ("parks", parks::expect),
     ("party", party::expect),
+    ("supervision", supervision::expect),
 ];
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;
