@@ -43,7 +43,7 @@ pub struct Me {
     pub is_admin: bool,
     pub can_audit: bool,
     pub can_register: bool,
-    /// An official (bound to a jurisdiction node): the queues of their office show.
+    /// An official bound to a jurisdiction node: the queues of their office show.
     pub is_official: bool,
 }
 
@@ -93,7 +93,8 @@ impl Ui {
                     },
                 )
                 .is_allowed(),
-            is_official: u.role == shuniu_domain::access::Role::Official,
+            is_official: u.role == shuniu_domain::access::Role::Official
+                && u.jurisdiction_code.is_some(),
         });
         self
     }
