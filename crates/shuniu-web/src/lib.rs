@@ -38,7 +38,16 @@ macro_rules! capabilities {
     };
 }
 
-capabilities!(registry, jurisdictions, accounts, audit, hubs, parks, party);
+capabilities!(
+    registry,
+    jurisdictions,
+    accounts,
+    audit,
+    hubs,
+    parks,
+    party,
+    supervision
+);
 
 /// The whole application: pages, API, health check.
 pub fn app(store: Store) -> Router {

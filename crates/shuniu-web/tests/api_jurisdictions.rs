@@ -196,11 +196,39 @@ http_test!(
         assert_eq!(totals(&roots[0]), (2, 21));
         assert_eq!(child(&roots[0], "320100"), (2, 21));
 
-        // Moving the Xinjiekou one to Meiyuan with more staff moves its count.
+        // Moving the Xinjiekou one to Meiyuan with more staff moves its count. Staff is
+        // the organization's own declaration; the move is a registered fact and goes
+        // through a change application the district (the authority) approves (issue 9).
         let resp = app
             .client
             .patch(app.url(&format!("/api/v1/organizations/{_x1}")))
-            .json(&json!({"jurisdiction": MEIYUAN, "staff_part_time": 7}))
+            .json(&json!({"staff_part_time": 7}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let authority = app
+            .client_as(
+                "authority",
+                shuniu_domain::access::Role::Official,
+                Some("320102"),
+                None,
+            )
+            .await;
+        let resp = authority
+            .post(app.url(&format!("/api/v1/organizations/{_x1}/change-applications")))
+            .json(&json!({"changes": {"jurisdiction": MEIYUAN}, "attachments": ["新住所证明"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let application: Value = resp.json().await.unwrap();
+        let resp = authority
+            .post(app.url(&format!(
+                "/api/v1/change-applications/{}/decision",
+                application["id"].as_str().unwrap()
+            )))
+            .json(&json!({"action": "approve"}))
             .send()
             .await
             .unwrap();

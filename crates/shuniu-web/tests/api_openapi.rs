@@ -220,6 +220,11 @@ struct Targets {
     pending: Uuid,
     /// An industry hub of its own: revoked.
     to_revoke: Uuid,
+    /// The official of Xuanwu, the registration authority: change registration is
+    /// theirs to decide (an admin neither applies nor decides).
+    authority: reqwest::Client,
+    /// A change application of organization J's, submitted by the authority: approved.
+    change_application: Uuid,
 }
 
 impl Targets {
@@ -244,6 +249,26 @@ impl Targets {
         .await;
         assert_eq!(st, 201, "{v}");
         let to_revoke = v["id"].as_str().unwrap().parse().unwrap();
+        let authority = app
+            .client_as(
+                "authority",
+                shuniu_domain::access::Role::Official,
+                Some("320102"),
+                None,
+            )
+            .await;
+        let renamed = world::org(app, 10).await;
+        let r = authority
+            .post(app.url(&format!(
+                "/api/v1/organizations/{renamed}/change-applications"
+            )))
+            .json(&json!({"changes": {"name": "改名后的服务中心"}, "attachments": ["理事会决议"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        let change_application = v["id"].as_str().unwrap().parse().unwrap();
         Targets {
             f,
             applicant,
@@ -251,6 +276,17 @@ impl Targets {
             to_recognize,
             pending,
             to_revoke,
+            authority,
+            change_application,
+        }
+    }
+
+    /// Who makes the call: the admin, but for change registration (the authority's).
+    fn caller<'a>(&'a self, path: &str, admin: &'a reqwest::Client) -> &'a reqwest::Client {
+        if path.contains("change-applications") {
+            &self.authority
+        } else {
+            admin
         }
     }
 
@@ -260,6 +296,9 @@ impl Targets {
         match path {
             "/api/v1/hubs/{id}/revoke" => return self.to_revoke,
             "/api/v1/memberships/{id}/decision" => return self.pending,
+            p if p.starts_with("/api/v1/change-applications/{id}") => {
+                return self.change_application;
+            }
             p if p.starts_with("/api/v1/spaces/{id}/allocations") => return f.office,
             _ => {}
         }
@@ -326,6 +365,10 @@ impl Targets {
             }),
             ("/api/v1/allocations/{id}/end", "post") => json!({"ended_on": world::day(0)}),
             ("/api/v1/bookings/{id}/cancel", "post") => json!({}),
+            ("/api/v1/change-applications/{id}/decision", "post") => json!({"action": "approve"}),
+            ("/api/v1/organizations/{id}/change-applications", "post") => json!({
+                "changes": {"legal_representative": "李明"}, "attachments": ["会员大会决议"]
+            }),
             (p, "post" | "patch") => panic!("no body for {method} {p}"),
             _ => return None,
         })
@@ -346,7 +389,7 @@ http_test!(
             .replace("{code}", "320102");
             let body = t.body(&path, &method);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let mut rq = app.client.request(m, app.url(&url));
+            let mut rq = t.caller(&path, &app.client).request(m, app.url(&url));
             if let Some(b) = &body {
                 rq = rq.json(b);
             }

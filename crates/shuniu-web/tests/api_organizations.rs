@@ -437,11 +437,13 @@ http_test!(
         assert!(v["fields"]["filing_number"].is_string(), "{v}");
         assert_eq!(total(&app).await, 2);
 
-        // Taking another record's USCC by PATCH is a conflict too, and changes nothing.
+        // A USCC is a registered fact: no PATCH changes it (issue 9: only an approved
+        // change application does), so taking another record's is refused before the
+        // uniqueness check, and changes nothing.
         let second = create(&app, &org_json(2)).await;
         let path = format!("/api/v1/organizations/{}", second["id"].as_str().unwrap());
         let (st, v) = patch(&app, &path, &json!({"uscc": first["uscc"]})).await;
-        assert_eq!(st, StatusCode::CONFLICT, "{v}");
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert!(v["fields"]["uscc"].is_string(), "{v}");
         let (_, now) = get(&app, &path).await;
         assert_eq!(now["uscc"], second["uscc"]);
@@ -491,14 +493,14 @@ http_test!(
         let rec = create(&app, &org_json(1)).await;
         let path = format!("/api/v1/organizations/{}", rec["id"].as_str().unwrap());
         let (st, v) = patch(
-        &app,
-        &path,
-        &json!({"staff_full_time": 9, "address": "梅园新村35号", "domains": ["children", "elderly"]}),
-    )
-    .await;
+            &app,
+            &path,
+            &json!({"staff_full_time": 9, "volunteers": 35, "domains": ["children", "elderly"]}),
+        )
+        .await;
         assert_eq!(st, StatusCode::OK, "{v}");
         assert_eq!(v["staff_full_time"], 9);
-        assert_eq!(v["address"], "梅园新村35号");
+        assert_eq!(v["volunteers"], 35);
         assert_eq!(v["domains"], json!(["elderly", "children"]));
         for unchanged in [
             "name",
@@ -516,7 +518,7 @@ http_test!(
         );
         let (_, got) = get(&app, &path).await;
         assert_eq!(got["staff_full_time"], 9);
-        assert_eq!(got["address"], "梅园新村35号");
+        assert_eq!(got["volunteers"], 35);
 
         // null clears an optional field.
         let (st, v) = patch(&app, &path, &json!({"contact_phone": null})).await;
@@ -575,10 +577,11 @@ http_test!(
                 "uscc"
             ]
         );
-        // The merged record is validated: switching to a foundation needs a type-3 USCC.
+        // The merged record is validated: switching to a foundation needs a type-3 USCC;
+        // and the legal form is a registered fact no PATCH changes (issue 9).
         let (st, v) = patch(&app, &path, &json!({"legal_form": "foundation"})).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        assert_eq!(bad_fields(&v), ["uscc"]);
+        assert_eq!(bad_fields(&v), ["legal_form", "uscc"]);
         for (body, ctype) in [("{", "application/json"), ("[]", "application/json")] {
             let resp = app
                 .client

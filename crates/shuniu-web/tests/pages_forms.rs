@@ -222,34 +222,38 @@ http_test!(
         p.assert_has("<h1>Edit: 测试服务中心3</h1>");
         p.assert_has("Save changes");
 
-        // Save: new name, one domain fewer, a grade.
-        let form = with(
-            with(
-                with(
-                    with(org_form(3), "name", "梅园为老服务中心"),
-                    "domains",
-                    "children",
-                ),
-                "grade",
-                "3A",
-            ),
+        // A new name and a grade are refused, for every role (issue 9: a registered
+        // fact changes only by change registration, a grade only by an assessment);
+        // the form comes back naming both and nothing is written.
+        let refused = with(
+            with(with(org_form(3), "name", "梅园为老服务中心"), "grade", "3A"),
             "grade_awarded_on",
             "2023-06-01",
         );
+        let p = post(&app, &path, &refused, Some(ZH)).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.text);
+        assert!(p.field("name").contains("变更登记"), "{}", p.field("name"));
+        assert!(
+            p.field("grade").contains("评估结论"),
+            "{}",
+            p.field("grade")
+        );
+        assert_eq!(app.store.organization(o.id).await.unwrap().unwrap(), o);
+
+        // Save: one domain fewer (self-declared).
+        let form = with(org_form(3), "domains", "children");
         let p = post(&app, &path, &form, Some(ZH)).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
         assert_eq!(p.location(), format!("/organizations/{}", o.id));
         let d = get(&app, p.location(), Some(ZH)).await;
-        d.assert_has("<h1>梅园为老服务中心</h1>");
+        d.assert_has("<h1>测试服务中心3</h1>");
         d.assert_has("<span class=\"tag\">辅幼</span>");
         d.assert_lacks("<span class=\"tag\">助老</span>");
-        d.assert_has("2028-06-01");
         // The history names what changed.
         d.assert_has("修改信息");
-        d.assert_has("<span class=\"change-field\">名称</span> <span class=\"change-from\">测试服务中心3</span>");
-        d.assert_has("<span class=\"change-to\">梅园为老服务中心</span>");
+        d.assert_has("<span class=\"change-field\">");
         let stored = app.store.organization(o.id).await.unwrap().unwrap();
-        assert_eq!(stored.data.name, "梅园为老服务中心");
+        assert_eq!(stored.data.name, "测试服务中心3");
     }
 );
 
@@ -279,7 +283,8 @@ http_test!(
         p.assert_has(&format!("action=\"{path}\""));
         let stored = app.store.organization(o.id).await.unwrap().unwrap();
         assert_eq!(stored, o, "nothing written");
-        // Taking another organization's USCC is a conflict on that field.
+        // Another organization's USCC: a registered fact, refused on that field before
+        // anything is looked up (issue 9: only change registration changes it).
         let other = seed(&app, 4).await;
         let form = with(
             org_form(3),
@@ -287,8 +292,8 @@ http_test!(
             other.data.uscc.as_ref().unwrap().as_str(),
         );
         let p = post(&app, &path, &form, Some(ZH)).await;
-        assert_eq!(p.status, StatusCode::CONFLICT);
-        assert!(p.field("uscc").contains("该统一社会信用代码已被登记"));
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.field("uscc").contains("变更登记"), "{}", p.field("uscc"));
     }
 );
 

@@ -522,6 +522,20 @@ pub fn may_decide(
     }
 }
 
+/// Who may read an organization's change applications: whoever may submit for it (its
+/// own staff, officials whose jurisdiction covers it — the authority among them) and
+/// platform administrators. Anyone else is not told they exist.
+pub fn may_read(actor: Option<&Actor>, org_id: Uuid, org_path: &str) -> Decision {
+    match actor {
+        None => Decision::Login,
+        Some(a) if a.role == Role::Admin => Decision::Allow,
+        Some(_) => match may_submit(actor, org_id, org_path) {
+            Decision::Allow => Decision::Allow,
+            _ => Decision::Hidden,
+        },
+    }
+}
+
 #[cfg(test)]
 #[path = "changes_tests.rs"]
 mod tests;

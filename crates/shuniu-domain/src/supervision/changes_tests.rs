@@ -178,6 +178,29 @@ fn only_the_authoritys_own_official_decides() {
     assert!(!may_submit(Some(&other), id, MEIYUAN).is_allowed());
 }
 
+#[test]
+fn the_organization_its_officials_and_admins_read_its_applications() {
+    let id = Uuid::now_v7();
+    let xuanwu = actor(Role::Official, Some(XUANWU), None);
+    let qinhuai = actor(Role::Official, Some("320000/320100/320104/"), None);
+    let admin = actor(Role::Admin, None, None);
+    let member = actor(Role::OrgMember, None, Some(id));
+    let other = actor(Role::OrgMember, None, Some(Uuid::now_v7()));
+    let expert = actor(Role::Expert, None, None);
+    assert_eq!(may_read(None, id, MEIYUAN), Decision::Login);
+    for a in [&xuanwu, &admin, &member] {
+        assert!(may_read(Some(a), id, MEIYUAN).is_allowed(), "{:?}", a.role);
+    }
+    for a in [&qinhuai, &other, &expert] {
+        assert_eq!(
+            may_read(Some(a), id, MEIYUAN),
+            Decision::Hidden,
+            "{:?}",
+            a.role
+        );
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

@@ -43,6 +43,8 @@ pub struct Me {
     pub is_admin: bool,
     pub can_audit: bool,
     pub can_register: bool,
+    /// An official bound to a jurisdiction node: the queues of their office show.
+    pub is_official: bool,
 }
 
 /// What every page template needs: the language, where the page is (for the language
@@ -91,6 +93,8 @@ impl Ui {
                     },
                 )
                 .is_allowed(),
+            is_official: u.role == shuniu_domain::access::Role::Official
+                && u.jurisdiction_code.is_some(),
         });
         self
     }

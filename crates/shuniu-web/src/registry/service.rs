@@ -6,9 +6,10 @@ use serde::Deserialize;
 use shuniu_domain::jurisdiction::JurisdictionCode;
 use shuniu_domain::jurisdiction::bad_code_error;
 use shuniu_domain::registry::{
-    Grade, LegalForm, OrgStatus, Organization, OrganizationData, OrganizationDraft, ServiceDomain,
-    Stage, StatusChange,
+    Grade, LegalForm, ORGANIZATION_FIELDS, OrgStatus, Organization, OrganizationData,
+    OrganizationDraft, ServiceDomain, Stage, StatusChange,
 };
+use shuniu_domain::supervision::changes::direct_edit_refusals;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{OrgFilter, OrgSort, Page, Store};
 use uuid::Uuid;
@@ -364,8 +365,28 @@ pub async fn update_with(
             "a deregistered organization cannot be edited".into(),
         ));
     }
-    let draft = current.data.to_draft().merge(patch);
-    let data = check(store, &draft, found).await?;
+    let before = current.data.to_draft();
+    let draft = before.clone().merge(patch.clone());
+    // Registered facts and the grade never change by a direct edit, whoever asks
+    // (`direct_edit_refusals`): only by a change application or an assessment.
+    let data = match check(store, &draft, found).await {
+        Ok(data) => {
+            let refused = direct_edit_refusals(changed_fields(&before, &data.to_draft()));
+            if !refused.is_empty() {
+                return Err(AppError::Validation(refused));
+            }
+            data
+        }
+        Err(AppError::Validation(mut e)) => {
+            for (field, err) in direct_edit_refusals(given_changes(&before, &patch)).0 {
+                if e.get(&field).is_none() {
+                    e.add(&field, err);
+                }
+            }
+            return Err(AppError::Validation(e));
+        }
+        Err(other) => return Err(other),
+    };
     // Moving an organization needs the right at its new place as well.
     if data.jurisdiction != current.data.jurisdiction {
         let path = store
@@ -385,6 +406,46 @@ pub async fn update_with(
     registration_rules(store, &data, Some(&current.data)).await?;
     let updated = store.update_organization(id, &data, caller.ctx()).await;
     name_holder(store, &data, Some(id), updated).await
+}
+
+/// A draft's fields, each as JSON (`null` when not given; text trimmed, empty = not given).
+fn draft_fields(d: &OrganizationDraft) -> serde_json::Map<String, serde_json::Value> {
+    let serde_json::Value::Object(mut m) = serde_json::to_value(d).expect("serializable") else {
+        return serde_json::Map::new();
+    };
+    for v in m.values_mut() {
+        if let serde_json::Value::String(s) = v {
+            let t = s.trim();
+            *v = if t.is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::Value::String(t.to_string())
+            };
+        }
+    }
+    m
+}
+
+/// The fields whose (normalized) value differs between two complete drafts.
+fn changed_fields<'a>(before: &OrganizationDraft, after: &OrganizationDraft) -> Vec<&'a str> {
+    let (b, a) = (draft_fields(before), draft_fields(after));
+    ORGANIZATION_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| b.get(*f) != a.get(*f))
+        .collect()
+}
+
+/// The fields a patch gives with a value other than the record's, as typed (used when
+/// the patch does not validate, so the answer still names every refused field).
+fn given_changes<'a>(before: &OrganizationDraft, patch: &OrganizationDraft) -> Vec<&'a str> {
+    let raw = serde_json::to_value(patch).expect("serializable");
+    let (b, p) = (draft_fields(before), draft_fields(patch));
+    ORGANIZATION_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| !raw.get(*f).is_none_or(|v| v.is_null()) && b.get(*f) != p.get(*f))
+        .collect()
 }
 
 /// Validates a draft in the domain and checks what only the store knows (that the

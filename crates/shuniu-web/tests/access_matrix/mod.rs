@@ -209,7 +209,16 @@ macro_rules! expectations {
     };
 }
 
-expectations!(registry, jurisdictions, accounts, audit, hubs, parks, party);
+expectations!(
+    registry,
+    jurisdictions,
+    accounts,
+    audit,
+    hubs,
+    parks,
+    party,
+    supervision
+);
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;
 

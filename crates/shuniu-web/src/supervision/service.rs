@@ -1,0 +1,184 @@
+//! Change registration 变更登记, shared by pages and API: parse what came in, ask the
+//! domain's rules (`may_read`, `may_submit`, `may_decide`, `ChangeDraft::validate`)
+//! and call the store, which decides each application once.
+
+use shuniu_domain::access::{Decision, Role};
+use shuniu_domain::registry::Organization;
+use shuniu_domain::supervision::changes::{
+    ChangeDecision, ChangeDraft, ChangeStatus, may_decide, may_read, may_submit,
+};
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::Store;
+use shuniu_store::supervision::ChangeApplication;
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::{AppError, registry, today};
+
+/// The policy's answer as the error a handler returns.
+fn allow(d: Decision) -> Result<(), AppError> {
+    match d {
+        Decision::Allow => Ok(()),
+        Decision::Login => Err(AppError::Unauthenticated),
+        Decision::Forbidden => Err(AppError::Forbidden),
+        Decision::Hidden => Err(AppError::Hidden),
+    }
+}
+
+/// An organization and its jurisdiction path (404 for an unknown id).
+pub async fn organization(store: &Store, id: Uuid) -> Result<(Organization, String), AppError> {
+    let org = registry::get(store, id).await?;
+    let path = registry::path_of(store, &org).await?;
+    Ok((org, path))
+}
+
+/// Whether this caller may apply for changes of this organization.
+pub fn can_submit(caller: &Caller, org: &Organization, path: &str) -> bool {
+    may_submit(caller.actor().as_ref(), org.id, path).is_allowed()
+}
+
+/// Whether this caller may read this organization's applications.
+pub fn can_read(caller: &Caller, org: &Organization, path: &str) -> bool {
+    may_read(caller.actor().as_ref(), org.id, path).is_allowed()
+}
+
+/// An organization's applications, newest first (the organization, its officials,
+/// admins; anyone else gets a 404).
+pub async fn applications_of(
+    store: &Store,
+    caller: &Caller,
+    org_id: Uuid,
+) -> Result<(Organization, Vec<ChangeApplication>), AppError> {
+    let (org, path) = organization(store, org_id).await?;
+    allow(may_read(caller.actor().as_ref(), org.id, &path))?;
+    let apps = store.change_applications_of(org.id).await?;
+    Ok((org, apps))
+}
+
+/// Submits a change application for `org_id` (its own staff, or an official over it).
+pub async fn submit(
+    store: &Store,
+    caller: &Caller,
+    org_id: Uuid,
+    draft: &ChangeDraft,
+    mut found: FieldErrors,
+) -> Result<ChangeApplication, AppError> {
+    let (org, path) = organization(store, org_id).await?;
+    allow(may_submit(caller.actor().as_ref(), org.id, &path))?;
+    let extras = store.registration_extras(org.id).await?;
+    let req = match draft.validate(&org.data, &extras, today()) {
+        Ok(req) if found.is_empty() => req,
+        Ok(_) => return Err(AppError::Validation(found)),
+        Err(e) => {
+            for (k, v) in e.0 {
+                if found.get(&k).is_none() {
+                    found.add(&k, v);
+                }
+            }
+            return Err(AppError::Validation(found));
+        }
+    };
+    Ok(store
+        .submit_change_application(org.id, &req, today(), caller.ctx())
+        .await?)
+}
+
+/// One application with its organization (404 for those who may not read it).
+pub async fn application(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(ChangeApplication, Organization, String), AppError> {
+    let app = store
+        .change_application(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (org, path) = organization(store, app.organization_id).await?;
+    allow(may_read(caller.actor().as_ref(), org.id, &path))?;
+    Ok((app, org, path))
+}
+
+/// Decides an application: approve or return (the registration authority's own
+/// official), withdraw (whoever may submit). The store lets it happen once.
+pub async fn decide(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    action: Option<&str>,
+    reason: Option<&str>,
+    found: FieldErrors,
+) -> Result<ChangeApplication, AppError> {
+    let (app, org, path) = application(store, caller, id).await?;
+    let decision = match ChangeDecision::parse(action, reason) {
+        Ok(d) if found.is_empty() => d,
+        Ok(_) => return Err(AppError::Validation(found)),
+        Err(mut e) => {
+            for (k, v) in found.0 {
+                if e.get(&k).is_none() {
+                    e.add(&k, v);
+                }
+            }
+            return Err(AppError::Validation(e));
+        }
+    };
+    allow(may_decide(
+        caller.actor().as_ref(),
+        decision.action,
+        &app.authority_path,
+        org.id,
+        &path,
+    ))?;
+    Ok(store
+        .decide_change_application(id, &decision, today(), caller.ctx())
+        .await?)
+}
+
+/// The `status` filter of a queue (`None`: every status).
+pub fn parse_status(status: Option<&str>) -> Result<Option<ChangeStatus>, FieldErrors> {
+    match status.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => ChangeStatus::parse(s).map(Some).ok_or_else(|| {
+            let codes: Vec<&str> = ChangeStatus::ALL.iter().map(|c| c.as_str()).collect();
+            FieldErrors::single(
+                "status",
+                FieldError::new(
+                    format!("取值无效，可选：{}", codes.join("、")),
+                    format!("is not one of: {}", codes.join(", ")),
+                ),
+            )
+        }),
+    }
+}
+
+/// Whether this caller has a queue: officials (of their own node).
+pub fn has_queue(caller: &Caller) -> bool {
+    caller
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == Role::Official && u.jurisdiction_code.is_some())
+}
+
+/// The calling official's queue: the applications their node decides as the
+/// registration authority, oldest first, each with its organization.
+pub async fn queue(
+    store: &Store,
+    caller: &Caller,
+    status: Option<ChangeStatus>,
+) -> Result<Vec<(ChangeApplication, Organization)>, AppError> {
+    let Some(user) = &caller.user else {
+        return Err(AppError::Unauthenticated);
+    };
+    if !has_queue(caller) {
+        return Err(AppError::Forbidden);
+    }
+    let code = user.jurisdiction_code.as_deref().unwrap_or_default();
+    let j = store.jurisdiction(code).await?.ok_or(AppError::Forbidden)?;
+    let apps = store.change_applications_for_authority(&j, status).await?;
+    let mut out = Vec::with_capacity(apps.len());
+    for a in apps {
+        if let Some(o) = store.organization(a.organization_id).await? {
+            out.push((a, o));
+        }
+    }
+    Ok(out)
+}
