@@ -22,6 +22,7 @@ pub mod throttle;
 
 pub mod accounts;
 pub mod audit;
+pub mod credit;
 pub mod hubs;
 pub mod jurisdictions;
 pub mod parks;
@@ -34,7 +35,7 @@ pub use kit::{AppError, AppState, Capability, local_time, today};
 /// Every capability of the application, in the order their OpenAPI tags, words and
 /// organization-page sections appear. Adding a capability is one line here.
 pub fn capabilities() -> &'static [Capability] {
-    static ALL: [Capability; 7] = [
+    static ALL: [Capability; 8] = [
         registry::CAPABILITY,
         jurisdictions::CAPABILITY,
         accounts::CAPABILITY,
@@ -42,6 +43,7 @@ pub fn capabilities() -> &'static [Capability] {
         hubs::CAPABILITY,
         parks::CAPABILITY,
         party::CAPABILITY,
+        credit::CAPABILITY,
     ];
     &ALL
 }

@@ -15,6 +15,7 @@ use crate::world;
 
 mod accounts;
 mod audit;
+mod credit;
 mod hubs;
 mod jurisdictions;
 mod parks;
@@ -215,6 +216,7 @@ const EXPECTATIONS: &[(&str, Expect)] = &[
     ("hubs", hubs::expect),
     ("parks", parks::expect),
     ("party", party::expect),
+    ("credit", credit::expect),
 ];
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;
