@@ -60,11 +60,7 @@ fn listing_row(
         jurisdiction,
         list: l.list.label(lang),
         listed_on: l.listed_on.to_string(),
-        reason: format!(
-            "{}：{}",
-            l.trigger.label(lang),
-            pick(&l.reason_zh, &l.reason_en)
-        ),
+        reason: pick(&l.reason_zh, &l.reason_en),
         basis: pick(&l.basis_zh, &l.basis_en),
         removed_on: l.removed_on.map(|d| d.to_string()),
         removal_reason: match (&l.removal_reason_zh, &l.removal_reason_en) {
