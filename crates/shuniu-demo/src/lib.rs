@@ -13,7 +13,10 @@
 //! * once loaded, the hub structure over them ([`structure`]): the core, a regional hub
 //!   in every street (Meiyuan's with its 36 member units, Suojincun's workstation with
 //!   70+), industry hubs on 区残联, 团区委, 区妇联 and 区总工会, the service parks with
-//!   rooms and bookings, and party-building instructors.
+//!   rooms and bookings, and party-building instructors;
+//! * annual reports on 2023 and later for the registered organizations ([`reports`]):
+//!   most on time and 合格, a few 基本合格/不合格 or late, a few never filed — the daily
+//!   job then lists a handful on the abnormal list and one on the serious list.
 //!
 //! Every record passes [`OrganizationDraft::validate`](shuniu_domain::registry::OrganizationDraft::validate)
 //! for the `today` it was generated for, carries a valid unified social credit code or a
@@ -25,10 +28,12 @@ use shuniu_domain::registry::OrganizationData;
 use shuniu_store::{OrgFilter, Store, StoreError};
 
 mod generate;
+pub mod reports;
 pub mod structure;
 mod tables;
 
 pub use generate::{MAX_STAFF, MIN_STAFF, ORGANIZATIONS};
+pub use reports::Reports;
 pub use structure::Built;
 pub use tables::XUANWU;
 
@@ -46,6 +51,8 @@ pub struct DemoSummary {
     pub staff: u64,
     /// The hub structure written over them (all zero when nothing was loaded).
     pub structure: Built,
+    /// The annual reports filed and reviewed (all zero when nothing was loaded).
+    pub reports: Reports,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -73,6 +80,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         organizations: 0,
         staff: 0,
         structure: Built::default(),
+        reports: Reports::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -99,11 +107,19 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 bookings = structure.bookings,
                 "demo hub structure built"
             );
+            let reports = reports::build(store, today, &created).await?;
+            tracing::info!(
+                filed = reports.filed,
+                late = reports.late,
+                missing = reports.missing,
+                "demo annual reports filed and reviewed"
+            );
             Ok(DemoSummary {
                 loaded: true,
                 organizations: created.len(),
                 staff,
                 structure,
+                reports,
             })
         }
         // Another loader got there first (same codes): the database is no longer empty.

@@ -1,4 +1,5 @@
 //! The demo data's tests in one binary: loading it, and the hub structure it builds.
 
 mod load;
+mod reports;
 mod structure;

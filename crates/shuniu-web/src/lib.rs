@@ -46,7 +46,8 @@ capabilities!(
     hubs,
     parks,
     party,
-    supervision
+    supervision,
+    credit
 );
 
 /// The whole application: pages, API, health check.

@@ -42,6 +42,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/spaces/{id}/bookings", "get"),
     ("/api/v1/spaces/{id}/allocations", "get"),
     ("/api/v1/bookings/{id}", "get"),
+    ("/api/v1/credit-lists", "get"),
+    ("/api/v1/organizations/{id}/supervision", "get"),
 ];
 
 /// Operations whose success is not JSON.

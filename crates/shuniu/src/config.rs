@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use shuniu_domain::parks::BookingRules;
+use shuniu_domain::supervision::annual::AnnualSettings;
+use shuniu_domain::supervision::credit::CreditSettings;
 
 pub const DEFAULT_DB: &str = "sqlite://shuniu.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -84,13 +86,22 @@ pub struct Layer {
     pub booking_horizon_days: Option<u32>,
     /// Longest single booking, in hours.
     pub booking_max_hours: Option<u32>,
+    /// Month of the annual-report deadline (the year after the one reported on).
+    pub annual_report_due_month: Option<u32>,
+    /// Day of that month.
+    pub annual_report_due_day: Option<u32>,
+    /// The first report year the daily supervision job enforces.
+    pub supervise_from_year: Option<u32>,
+    /// Run the daily job when `serve` starts (if the database has annual reports).
+    pub supervise_on_start: Option<bool>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
 const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_failures, lockout_minutes, \
     session_idle_minutes, session_absolute_hours, password_min_length, secure_cookies, audit_retention_days, \
     login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
-    booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours";
+    booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
+    annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -140,6 +151,12 @@ impl Layer {
             booking_closes_at_hour: self.booking_closes_at_hour.or(lower.booking_closes_at_hour),
             booking_horizon_days: self.booking_horizon_days.or(lower.booking_horizon_days),
             booking_max_hours: self.booking_max_hours.or(lower.booking_max_hours),
+            annual_report_due_month: self
+                .annual_report_due_month
+                .or(lower.annual_report_due_month),
+            annual_report_due_day: self.annual_report_due_day.or(lower.annual_report_due_day),
+            supervise_from_year: self.supervise_from_year.or(lower.supervise_from_year),
+            supervise_on_start: self.supervise_on_start.or(lower.supervise_on_start),
         }
     }
 
@@ -180,6 +197,12 @@ impl Layer {
             booking_closes_at_hour: number("SHUNIU_BOOKING_CLOSES_AT_HOUR")?,
             booking_horizon_days: number("SHUNIU_BOOKING_HORIZON_DAYS")?,
             booking_max_hours: number("SHUNIU_BOOKING_MAX_HOURS")?,
+            annual_report_due_month: number("SHUNIU_ANNUAL_REPORT_DUE_MONTH")?,
+            annual_report_due_day: number("SHUNIU_ANNUAL_REPORT_DUE_DAY")?,
+            supervise_from_year: number("SHUNIU_SUPERVISE_FROM_YEAR")?,
+            supervise_on_start: get("SHUNIU_SUPERVISE_ON_START")
+                .map(|v| parse_bool("SHUNIU_SUPERVISE_ON_START", &v))
+                .transpose()?,
         })
     }
 
@@ -226,6 +249,78 @@ pub struct Settings {
     /// Room-booking rules. The slot size is not a setting: it stays
     /// [`BOOKING_SLOT_MINUTES`], see [`booking_rules`].
     pub booking: BookingRules,
+    /// The supervision job's settings (`shuniu supervise`).
+    pub supervision: Supervision,
+}
+
+/// What the daily supervision job (`shuniu supervise`) enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Supervision {
+    pub annual: AnnualSettings,
+    /// Reports on years before this one are not judged (they predate the system's records).
+    pub from_year: i32,
+    pub on_start: bool,
+}
+
+/// The first report year the job enforces by default: the first year whose reports
+/// the system holds (the demo's history starts with the reports on 2023); earlier
+/// years are not judged, so a database without their reports does not list everyone.
+pub const DEFAULT_SUPERVISE_FROM_YEAR: u32 = 2023;
+
+impl Default for Supervision {
+    fn default() -> Self {
+        Supervision {
+            annual: AnnualSettings::default(),
+            from_year: DEFAULT_SUPERVISE_FROM_YEAR as i32,
+            on_start: true,
+        }
+    }
+}
+
+impl Supervision {
+    /// The domain's credit settings with these values.
+    pub fn credit_settings(&self) -> CreditSettings {
+        CreditSettings {
+            annual: self.annual,
+            from_year: self.from_year,
+            ..CreditSettings::default()
+        }
+    }
+}
+
+/// The supervision settings of layer `l`, each within its range; the deadline must be
+/// a day every year has (29 February is refused).
+fn supervision(l: &Layer) -> Result<Supervision, ConfigError> {
+    let d = Supervision::default();
+    let due_month = in_range(
+        "annual_report_due_month",
+        l.annual_report_due_month.unwrap_or(d.annual.due_month),
+        1..=12,
+        "",
+    )?;
+    let due_day = in_range(
+        "annual_report_due_day",
+        l.annual_report_due_day.unwrap_or(d.annual.due_day),
+        1..=31,
+        "",
+    )?;
+    if chrono::NaiveDate::from_ymd_opt(2023, due_month, due_day).is_none() {
+        return Err(ConfigError(format!(
+            "annual_report_due_month = {due_month}, annual_report_due_day = {due_day} is refused: \
+             not a day of every year"
+        )));
+    }
+    let from_year = in_range(
+        "supervise_from_year",
+        l.supervise_from_year.unwrap_or(DEFAULT_SUPERVISE_FROM_YEAR),
+        2000..=2100,
+        "",
+    )?;
+    Ok(Supervision {
+        annual: AnnualSettings { due_month, due_day },
+        from_year: from_year as i32,
+        on_start: l.supervise_on_start.unwrap_or(d.on_start),
+    })
 }
 
 /// Bookings are claimed slot by slot on this fixed grid (one row per room and slot
@@ -363,6 +458,7 @@ fn booking_rules(l: &Layer) -> Result<BookingRules, ConfigError> {
 pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, ConfigError> {
     let l = flags.over(env).over(file);
     let booking = booking_rules(&l)?;
+    let supervision = supervision(&l)?;
     let d = Security::default();
     let security = Security {
         lockout_failures: in_range(
@@ -441,6 +537,7 @@ pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, Config
             .unwrap_or_else(|| PathBuf::from(DEFAULT_AUDIT_KEY_FILE)),
         security,
         booking,
+        supervision,
     })
 }
 

@@ -54,8 +54,51 @@ fn nothing_given_means_the_defaults() {
                 opens_at_hour: 8,
                 closes_at_hour: 21,
             },
+            supervision: Supervision {
+                annual: AnnualSettings {
+                    due_month: 5,
+                    due_day: 31,
+                },
+                from_year: 2023,
+                on_start: true,
+            },
         }
     );
+}
+
+#[test]
+fn supervision_settings_are_range_checked() {
+    let file = Layer {
+        annual_report_due_month: Some(6),
+        annual_report_due_day: Some(30),
+        supervise_from_year: Some(2024),
+        supervise_on_start: Some(false),
+        ..Layer::default()
+    };
+    let s = resolve(Layer::default(), Layer::default(), file).unwrap();
+    assert_eq!(s.supervision.annual.due_on(2025).to_string(), "2026-06-30");
+    assert_eq!(s.supervision.credit_settings().from_year, 2024);
+    assert!(!s.supervision.on_start);
+    for bad in [
+        Layer {
+            annual_report_due_month: Some(13),
+            ..Layer::default()
+        },
+        Layer {
+            annual_report_due_month: Some(2),
+            annual_report_due_day: Some(29),
+            ..Layer::default()
+        },
+        Layer {
+            supervise_from_year: Some(1999),
+            ..Layer::default()
+        },
+    ] {
+        assert!(resolve(Layer::default(), Layer::default(), bad).is_err());
+    }
+    let env =
+        Layer::from_env(|k| (k == "SHUNIU_SUPERVISE_ON_START").then(|| "no".to_string())).unwrap();
+    assert_eq!(env.supervise_on_start, Some(false));
 }
 
 #[test]

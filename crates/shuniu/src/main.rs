@@ -145,6 +145,12 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Run the daily supervision job for today (Asia/Shanghai): credit-list listings and
+    /// removals, and grades past their five years. Idempotent.
+    Supervise {
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Write a consistent copy of a SQLite database (VACUUM INTO)
     Backup {
         #[command(flatten)]
@@ -171,9 +177,10 @@ impl Cli {
             Command::Serve {
                 db, bind, booking, ..
             } => (db.db.clone(), bind.clone(), Some(booking)),
-            Command::Migrate { db, .. } | Command::Demo { db } | Command::Backup { db, .. } => {
-                (db.db.clone(), None, None)
-            }
+            Command::Migrate { db, .. }
+            | Command::Demo { db }
+            | Command::Supervise { db }
+            | Command::Backup { db, .. } => (db.db.clone(), None, None),
             Command::User(c) => (c.db().db.clone(), None, None),
             Command::Token(c) => (c.db().db.clone(), None, None),
             Command::Audit(c) => (c.db().db.clone(), None, None),
@@ -200,6 +207,7 @@ impl Cli {
             booking_closes_at_hour: booking.and_then(|b| b.booking_closes_at_hour),
             booking_horizon_days: booking.and_then(|b| b.booking_horizon_days),
             booking_max_hours: booking.and_then(|b| b.booking_max_hours),
+            ..Layer::default()
         }
     }
 }
@@ -314,6 +322,14 @@ async fn run(command: Command, settings: Settings) -> Outcome {
             users::create_demo_accounts(&store, min_len).await?;
             store.close().await;
             Ok(())
+        }
+        Command::Supervise { .. } => {
+            let store = open_keyed(&settings, Key::Required).await?;
+            let done = supervise(&store, &settings)
+                .await
+                .map(|line| println!("{line}"));
+            store.close().await;
+            done
         }
         Command::Backup { to, .. } => backup(&settings, &to).await,
         Command::User(c) => {
@@ -430,7 +446,8 @@ async fn load_demo(store: &Store) -> Outcome<String> {
         let h = &summary.structure;
         format!(
             "Demo data loaded: {} organizations, {} staff; {} regional and {} industry hubs \
-             with {} active memberships, {} venues with {} bookings, {} party-building instructors.",
+             with {} active memberships, {} venues with {} bookings, {} party-building instructors; \
+             {} annual reports ({} late, {} due and never filed).",
             summary.organizations,
             summary.staff,
             h.regional_hubs,
@@ -438,11 +455,35 @@ async fn load_demo(store: &Store) -> Outcome<String> {
             h.memberships,
             h.venues,
             h.bookings,
-            h.instructors
+            h.instructors,
+            summary.reports.filed,
+            summary.reports.late,
+            summary.reports.missing
         )
     } else {
         "The database already has organizations: demo data not loaded.".to_string()
     })
+}
+
+/// The daily supervision job for today (Asia/Shanghai); returns what it did, for the user.
+async fn supervise(store: &Store, settings: &Settings) -> Outcome<String> {
+    let today = shuniu_web::today();
+    let report = store
+        .run_supervise(
+            today,
+            &settings.supervision.credit_settings(),
+            shuniu_store::WriteCtx::system("shuniu supervise"),
+        )
+        .await
+        .map_err(|e| Failure::new(format!("the supervision job failed: {e}")))?;
+    Ok(format!(
+        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired.",
+        settings.supervision.from_year,
+        report.organizations,
+        report.listed,
+        report.removed,
+        report.grades_expired
+    ))
 }
 
 async fn serve(settings: &Settings, demo: bool) -> Outcome {
@@ -456,6 +497,18 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
         load_demo(&store).await?;
         let min_len = settings.security.password_min_length as usize;
         users::create_demo_accounts(&store, min_len).await?;
+    }
+    if settings.supervision.on_start {
+        let has_history = store
+            .has_annual_reports()
+            .await
+            .map_err(|e| Failure::new(format!("cannot read the annual reports: {e}")))?;
+        if has_history {
+            let line = supervise(&store, settings).await?;
+            tracing::info!("{line}");
+        } else {
+            tracing::info!("no annual reports yet: the supervision job did not run at start");
+        }
     }
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(url = %format!("http://{addr}"), db = %redact(&settings.db), "Shuniu is up");

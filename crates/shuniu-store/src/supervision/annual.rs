@@ -286,6 +286,16 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// Whether any annual report is recorded (the daily job runs at start only then).
+    pub async fn has_annual_reports(&self) -> Result<bool> {
+        let n: i64 = on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM annual_reports LIMIT 1) AS t"
+        )
+        .fetch_one(p)
+        .await)?;
+        Ok(n > 0)
+    }
+
     pub async fn annual_report(&self, id: Uuid) -> Result<Option<AnnualReport>> {
         let sql = format!("SELECT {REPORT_COLUMNS} FROM annual_reports WHERE id = $1");
         let row = on_pool!(self, |p| sqlx::query_as::<_, ReportRow>(&sql)

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
 use crate::registry::OrgRow;
-use crate::{Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A listing as stored: the domain's listing plus its words and who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,6 +101,23 @@ impl TryFrom<ListingRow> for StoredListing {
             removed_by: r.removed_by,
         })
     }
+}
+
+/// A line of the public lists: the listing and whom it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditListEntry {
+    pub organization_name: String,
+    /// The organization's jurisdiction path when it was listed.
+    pub jurisdiction_path: String,
+    pub listing: StoredListing,
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    #[sqlx(flatten)]
+    listing: ListingRow,
+    organization_name: String,
+    listing_path: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -505,6 +522,50 @@ impl Store {
             .fetch_all(p)
             .await)?;
         rows.into_iter().map(StoredListing::try_from).collect()
+    }
+
+    /// The public lists, one page: every listing (current and removed) of `list`
+    /// within a jurisdiction subtree (`path`, or everywhere), newest listing first,
+    /// with the organization's name. Paged in the database.
+    pub async fn credit_list_page(
+        &self,
+        list: ListKind,
+        path: Option<&str>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<CreditListEntry>> {
+        let paging = Paging::new(page, per_page, 200);
+        let mut args = vec![Arg::Text(list.as_str().to_string())];
+        let mut clauses = vec!["l.list_kind = $1".to_string()];
+        if let Some(path) = path {
+            let (lo, hi) = subtree_range(path);
+            args.push(Arg::Text(lo));
+            args.push(Arg::Text(hi));
+            clauses.push(format!(
+                "l.jurisdiction_path >= ${} AND l.jurisdiction_path < ${}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        let where_sql = clauses.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) FROM credit_listings l WHERE {where_sql}");
+        let columns = LISTING_COLUMNS
+            .split(", ")
+            .map(|c| format!("l.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let list_sql = format!(
+            "SELECT {columns}, o.name AS organization_name, l.jurisdiction_path AS listing_path FROM credit_listings l \
+             JOIN organizations o ON o.id = l.organization_id WHERE {where_sql} ORDER BY l.listed_on DESC, l.id DESC"
+        );
+        self.paged::<EntryRow, _>(paging, (&count_sql, &args), (&list_sql, &args), |r| {
+            Ok(CreditListEntry {
+                organization_name: r.organization_name,
+                jurisdiction_path: r.listing_path,
+                listing: StoredListing::try_from(r.listing)?,
+            })
+        })
+        .await
     }
 
     /// Removes a listing on the organization's application, by the authority's

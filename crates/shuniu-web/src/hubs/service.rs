@@ -2,7 +2,7 @@
 //! district core, memberships and the structure views. Every function asks the access
 //! policy before it reads what is not public or changes anything.
 
-use crate::kit::params::{given, number};
+use crate::kit::params::{choice_error, given, number};
 use shuniu_domain::jurisdiction::bad_code_error;
 use std::collections::HashMap;
 
@@ -46,13 +46,6 @@ fn flag(v: &Option<String>) -> bool {
     matches!(
         given(v).map(str::to_ascii_lowercase).as_deref(),
         Some("on" | "true" | "1" | "yes")
-    )
-}
-
-fn choice_error(codes: &[&str]) -> FieldError {
-    FieldError::new(
-        format!("取值无效，可选：{}", codes.join("、")),
-        format!("is not one of: {}", codes.join(", ")),
     )
 }
 

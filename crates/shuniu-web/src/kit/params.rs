@@ -28,3 +28,11 @@ pub fn number(e: &mut FieldErrors, field: &str, v: &Option<String>, default: u32
         },
     }
 }
+
+/// The error for a value that is not one of `codes`.
+pub fn choice_error(codes: &[&str]) -> FieldError {
+    FieldError::new(
+        format!("取值无效，可选：{}", codes.join("、")),
+        format!("is not one of: {}", codes.join(", ")),
+    )
+}

@@ -217,7 +217,8 @@ expectations!(
     hubs,
     parks,
     party,
-    supervision
+    supervision,
+    credit
 );
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;

@@ -1,0 +1,299 @@
+//! Credit-list pages: the public lists (one tab per list) and the organization-page
+//! section of supervision facts.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use shuniu_domain::Lang;
+use shuniu_domain::jurisdiction::Level;
+use shuniu_domain::registry::Organization;
+use shuniu_domain::supervision::credit::ListKind;
+use shuniu_store::supervision::credit::StoredListing;
+
+use crate::auth::Caller;
+use crate::credit::{self, CreditListQuery};
+use crate::kit::capability::SectionFuture;
+use crate::kit::extract::ApiQuery;
+use crate::kit::paging::PageLink;
+use crate::kit::routes::Routes;
+use crate::kit::ui::{Ui, render};
+use crate::kit::view::{Crumb, Filter, jurisdiction_options, pct, tree};
+use crate::{AppError, AppState, PageResult, today};
+
+pub fn routes() -> Routes {
+    Routes::new().get("/credit-lists", list)
+}
+
+/// A tab of the lists page.
+pub struct Tab {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// A listing as the pages show it.
+pub struct ListingRow {
+    pub org_href: String,
+    pub organization: String,
+    pub jurisdiction: String,
+    pub list: &'static str,
+    pub listed_on: String,
+    pub reason: String,
+    pub basis: String,
+    pub removed_on: Option<String>,
+    pub removal_reason: Option<String>,
+}
+
+fn listing_row(
+    lang: Lang,
+    l: &StoredListing,
+    organization: String,
+    jurisdiction: String,
+) -> ListingRow {
+    let pick = |zh: &str, en: &str| match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    };
+    ListingRow {
+        org_href: format!("/organizations/{}", l.organization_id),
+        organization,
+        jurisdiction,
+        list: l.list.label(lang),
+        listed_on: l.listed_on.to_string(),
+        reason: pick(&l.reason_zh, &l.reason_en),
+        basis: pick(&l.basis_zh, &l.basis_en),
+        removed_on: l.removed_on.map(|d| d.to_string()),
+        removal_reason: match (&l.removal_reason_zh, &l.removal_reason_en) {
+            (Some(zh), Some(en)) => Some(pick(zh, en)),
+            _ => None,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "credit/list.html")]
+struct ListPage {
+    ui: Ui,
+    crumbs: Vec<Crumb>,
+    tabs: Vec<Tab>,
+    list: String,
+    filters: Vec<Filter>,
+    errors: Vec<String>,
+    rows: Vec<ListingRow>,
+    summary: String,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+/// `/credit-lists`: one list (tab) at a time, filtered by jurisdiction, paged.
+pub async fn list(
+    State(s): State<AppState>,
+    ui: Ui,
+    ApiQuery(q): ApiQuery<CreditListQuery>,
+) -> PageResult {
+    let ui = ui.with_nav("credit");
+    let lang = ui.lang;
+    let nodes = tree(&s.store, Level::Street).await?;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let jurisdiction = v(&q.jurisdiction);
+    let current = ListKind::parse(v(&q.list).trim()).unwrap_or(ListKind::Abnormal);
+    let tabs = ListKind::ALL
+        .iter()
+        .map(|k| {
+            let mut href = format!("/credit-lists?list={}", k.as_str());
+            if !jurisdiction.trim().is_empty() {
+                href.push_str(&format!("&jurisdiction={}", pct(jurisdiction.trim())));
+            }
+            Tab {
+                href,
+                label: k.label(lang),
+                current: *k == current,
+            }
+        })
+        .collect();
+    let mut page = ListPage {
+        ui: ui.clone(),
+        crumbs: vec![Crumb::home(&ui)],
+        tabs,
+        list: current.as_str().to_string(),
+        filters: vec![Filter {
+            name: "jurisdiction",
+            label: ui.t("field.jurisdiction"),
+            options: jurisdiction_options(&nodes, lang, &jurisdiction, ui.t("filter.all")),
+        }],
+        errors: vec![],
+        rows: vec![],
+        summary: String::new(),
+        prev: None,
+        next: None,
+        pages: vec![],
+    };
+    match credit::list(&s.store, &q).await {
+        Ok((_, p)) => {
+            let names: std::collections::BTreeMap<&str, &str> = nodes
+                .iter()
+                .map(|j| (j.code.as_str(), j.name(lang)))
+                .collect();
+            page.rows = p
+                .items
+                .iter()
+                .map(|e| {
+                    let code = e
+                        .jurisdiction_path
+                        .trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default();
+                    let place = names
+                        .get(code)
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|| code.to_string());
+                    listing_row(lang, &e.listing, e.organization_name.clone(), place)
+                })
+                .collect();
+            let pages = p.pages().max(1);
+            if p.total > 0 {
+                page.summary = ui.tf(
+                    "credit.summary",
+                    &[
+                        &p.total.to_string(),
+                        &p.page.to_string(),
+                        &pages.to_string(),
+                    ],
+                );
+            }
+            let mut base = format!("/credit-lists?list={}&", current.as_str());
+            for (k, val) in [("jurisdiction", &q.jurisdiction), ("per_page", &q.per_page)] {
+                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+                    base.push_str(&format!("{k}={}&", pct(x)));
+                }
+            }
+            if p.page > 1 {
+                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
+            }
+            if p.page < pages {
+                page.next = Some(format!("{base}page={}", p.page + 1));
+            }
+            Ok(render(StatusCode::OK, &page))
+        }
+        Err(AppError::Validation(f)) => {
+            page.errors = crate::kit::labels::error_lines(&ui, "credit", &f);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A report's line in the section.
+pub struct ReportRow {
+    pub year: i32,
+    pub submitted_on: String,
+    pub due_on: String,
+    pub late: bool,
+    pub review_kind: &'static str,
+    pub outcome: Option<&'static str>,
+    pub outcome_class: &'static str,
+    pub reasons: String,
+    pub reviewed_on: String,
+}
+
+/// A grade's line in the section.
+pub struct GradeRow {
+    pub grade: &'static str,
+    pub awarded_on: String,
+    pub expires_on: String,
+    pub source: &'static str,
+    pub ended_on: Option<String>,
+    /// `in_force`, `expired` or `ended`.
+    pub state: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "credit/org_section.html")]
+struct SectionPage<'a> {
+    ui: &'a Ui,
+    authority: String,
+    on_abnormal: bool,
+    on_serious: bool,
+    listings: Vec<ListingRow>,
+    reports: Vec<ReportRow>,
+    grades: Vec<GradeRow>,
+}
+
+/// The "Registration authority and credit record" section of an organization's page
+/// (`Capability::org_sections`). Public facts only.
+pub fn org_section<'a>(
+    s: &'a AppState,
+    ui: &'a Ui,
+    _caller: &'a Caller,
+    org: &'a Organization,
+    org_path: &'a str,
+) -> SectionFuture<'a> {
+    Box::pin(async move {
+        let lang = ui.lang;
+        let today = today();
+        let f = credit::supervision_of(&s.store, org, org_path, today).await?;
+        let authority = f
+            .authority
+            .as_ref()
+            .map(|j| j.name(lang).to_string())
+            .unwrap_or_default();
+        let listings = f
+            .listings
+            .iter()
+            .map(|l| listing_row(lang, l, org.data.name.clone(), String::new()))
+            .collect();
+        let reports = f
+            .reports
+            .iter()
+            .map(|r| ReportRow {
+                year: r.year,
+                submitted_on: r.submitted_on.to_string(),
+                due_on: r.due_on.to_string(),
+                late: r.late,
+                review_kind: r.review_kind.label(lang),
+                outcome: r.outcome.map(|o| o.label(lang)),
+                outcome_class: match r.outcome.map(|o| o.as_str()) {
+                    Some("qualified") => "ok",
+                    Some("basically_qualified") => "warn",
+                    Some(_) => "off",
+                    None => "pending",
+                },
+                reasons: r.review_reasons.clone().unwrap_or_default(),
+                reviewed_on: r.reviewed_on.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect();
+        let grades = f
+            .awards
+            .iter()
+            .map(|(a, in_force)| GradeRow {
+                grade: a.award.grade.label(lang),
+                awarded_on: a.award.awarded_on.to_string(),
+                expires_on: a.award.expires_on.to_string(),
+                source: a.award.source.label(lang),
+                ended_on: a.award.ended_on.map(|d| d.to_string()),
+                state: if *in_force {
+                    "in_force"
+                } else if a.award.ended_on.is_none() && a.award.expires_on <= today {
+                    "expired"
+                } else if a.award.ended_on.is_some() {
+                    "ended"
+                } else {
+                    "expired"
+                },
+            })
+            .collect();
+        SectionPage {
+            ui,
+            authority,
+            on_abnormal: f.on_abnormal,
+            on_serious: f.on_serious,
+            listings,
+            reports,
+            grades,
+        }
+        .render()
+        .map_err(|e| AppError::Internal(format!("template failed to render: {e}")))
+    })
+}
