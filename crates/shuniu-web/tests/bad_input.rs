@@ -3,7 +3,6 @@
 //! are named, and change nothing.
 
 use crate::common;
-use crate::pages_support;
 use crate::world;
 
 use common::TestApp;
