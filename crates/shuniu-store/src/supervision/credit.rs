@@ -713,8 +713,14 @@ impl Store {
     ) -> Result<Vec<StandingFlag>> {
         let members: Vec<(Uuid, String)> = on_pool!(self, |p| {
             sqlx::query_as(
+            // Only a member that is not active, or has an open listing, can be flagged:
+            // the candidates come from the status and the open-listings index, so a hub
+            // of many thousand members costs one query, not two per member.
             "SELECT o.id, o.name FROM hub_memberships m JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.hub_organization_id = $1 AND m.status = 'active' ORDER BY o.name"
+             WHERE m.hub_organization_id = $1 AND m.status = 'active' \
+             AND (o.status <> 'active' OR EXISTS (SELECT 1 FROM credit_listings c \
+                  WHERE c.organization_id = o.id AND c.removed_on IS NULL)) \
+             ORDER BY o.name"
         )
         .bind(hub_organization_id)
         .fetch_all(p)
