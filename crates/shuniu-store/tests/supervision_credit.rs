@@ -37,6 +37,22 @@ fn contents() -> ReportContents {
     }
 }
 
+/// A regional hub recognition at 梅园新村街道 (where the fixtures are registered).
+fn regional_meiyuan() -> shuniu_domain::hubs::Recognition {
+    shuniu_domain::hubs::RecognitionDraft {
+        kind: Some("regional".into()),
+        level: Some("street".into()),
+        jurisdiction: Some(MEIYUAN.into()),
+        recognizing_body: Some("玄武区民政局".into()),
+        document_number: Some("玄民〔2012〕8号".into()),
+        recognized_on: Some("2012-03-01".into()),
+        functions: vec!["cultivation".into()],
+        ..Default::default()
+    }
+    .validate(today(), Some(shuniu_domain::jurisdiction::Level::Street))
+    .unwrap()
+}
+
 fn job() -> WriteCtx {
     WriteCtx::system("supervise")
 }
@@ -316,6 +332,37 @@ both_backends!(
         ] {
             assert_eq!(check(&f, a).unwrap_err().rule, "serious_list");
         }
+        // The store asks the same rule again inside its writing transactions, so a
+        // caller that skipped the early check is still refused.
+        let hub_org = org(&store, 61).await;
+        let hub = store
+            .recognize_hub(hub_org.id, &regional_meiyuan(), official())
+            .await
+            .unwrap();
+        let refusals = [
+            store
+                .apply_membership(hub.id, o.id, today, member())
+                .await
+                .map(|_| ()),
+            store
+                .add_member(hub.id, o.id, false, today, official())
+                .await
+                .map(|_| ()),
+            store
+                .recognize_hub(o.id, &regional_meiyuan(), official())
+                .await
+                .map(|_| ()),
+        ];
+        for r in refusals {
+            match r {
+                Err(StoreError::Invalid(e)) => {
+                    let m = e.get("organization_id").expect("names the organization");
+                    assert!(m.zh.contains("严重违法失信"), "{m:?}");
+                }
+                r => panic!("expected a standing refusal, got {r:?}"),
+            }
+        }
+        assert!(store.memberships_of(o.id).await.unwrap().is_empty());
         // A correction order not done on time lists on the abnormal list the day after.
         let order = store
             .record_credit_event(

@@ -22,7 +22,9 @@ use super::{
     lock_memberships,
 };
 use crate::audit::append_in_tx;
+use crate::supervision::credit::require_standing;
 use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use shuniu_domain::supervision::standing::Activity;
 
 /// Does `$1`'s hub (through live memberships, transitively) count `$2` among its members?
 /// Walked upwards from `$2` (the hubs it is in, theirs, …): an organization is in a
@@ -194,13 +196,22 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-            let (org_name, org_path, org_status): (String, String, String) = sqlx::query_as(
-                "SELECT name, jurisdiction_path, status FROM organizations WHERE id = $1",
-            )
-            .bind(organization_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            let (org_name, org_path, org_status): (String, String, String) =
+                sqlx::query_as(&format!(
+                    "SELECT name, jurisdiction_path, status FROM organizations WHERE id = $1{}",
+                    self.row_lock(" FOR SHARE")
+                ))
+                .bind(organization_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            require_standing!(
+                tx,
+                organization_id,
+                &org_status,
+                Activity::ApplyToHub,
+                today
+            );
             let hub_kind = HubKind::parse(&hub_kind).ok_or_else(|| corrupt("hub kind"))?;
             let live = sqlx::query_as::<_, (Uuid, String)>(&format!(
                 "SELECT hub_id, hub_kind FROM hub_memberships WHERE organization_id = $1 AND status IN {LIVE_SQL}"

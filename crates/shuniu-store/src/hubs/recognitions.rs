@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::{HUB_SELECT, HubFilter, HubRow, LIVE_SQL, lock_memberships, placeholders};
 use crate::audit::append_in_tx;
+use crate::supervision::credit::require_standing;
 use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
+use shuniu_domain::supervision::standing::Activity;
 
 const REVOKED_REASON: &str = "hub recognition revoked";
 
@@ -36,13 +38,22 @@ impl Store {
         let now = crate::now();
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let (org_name, org_path, org_status): (String, String, String) = sqlx::query_as(
-                "SELECT name, jurisdiction_path, status FROM organizations WHERE id = $1",
-            )
-            .bind(organization_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            let (org_name, org_path, org_status): (String, String, String) =
+                sqlx::query_as(&format!(
+                    "SELECT name, jurisdiction_path, status FROM organizations WHERE id = $1{}",
+                    self.row_lock(" FOR SHARE")
+                ))
+                .bind(organization_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            require_standing!(
+                tx,
+                organization_id,
+                &org_status,
+                Activity::BeRecognized,
+                crate::parks::today_local()
+            );
             let node: Option<(String, String)> =
                 sqlx::query_as("SELECT level, path FROM jurisdictions WHERE code = $1")
                     .bind(r.jurisdiction.as_str())

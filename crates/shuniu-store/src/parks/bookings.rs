@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::{count, invalid, unknown_organization};
 use crate::audit::append_in_tx;
+use crate::supervision::credit::require_standing;
 use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use shuniu_domain::supervision::standing::Activity;
 
 const BOOKING_SELECT: &str = "SELECT b.id, b.number, b.space_id, b.organization_id, o.name AS organization_name, \
     b.starts_at, b.ends_at, b.purpose, b.attendees, b.status, b.booked_by \
@@ -115,12 +117,13 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(unknown_organization)?;
-            if org_status == "deregistered" {
-                return Err(invalid(
-                    "organization_id",
-                    rules::organization_deregistered(),
-                ));
-            }
+            require_standing!(
+                tx,
+                organization_id,
+                &org_status,
+                Activity::BookRoom,
+                super::today_local()
+            );
             // A friendly early answer (and a guard should the slot length be changed
             // between bookings); the slots' primary key below is the guarantee.
             let overlapping: i64 = sqlx::query_scalar(

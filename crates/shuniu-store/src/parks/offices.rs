@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::{invalid, unknown_organization};
 use crate::audit::append_in_tx;
+use crate::supervision::credit::require_standing;
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
+use shuniu_domain::supervision::standing::Activity;
 
 const ALLOCATION_SELECT: &str = "SELECT a.id, a.space_id, a.organization_id, o.name AS organization_name, \
     a.starts_on, a.ends_on, a.ended_early_on \
@@ -83,12 +85,13 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(unknown_organization)?;
-            if org_status == "deregistered" {
-                return Err(invalid(
-                    "organization_id",
-                    rules::organization_deregistered(),
-                ));
-            }
+            require_standing!(
+                tx,
+                request.organization_id,
+                &org_status,
+                Activity::ReceiveOffice,
+                super::today_local()
+            );
             let overlapping: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM office_allocations WHERE space_id = $1 \
                  AND starts_on <= $3 AND COALESCE(ended_early_on, ends_on) >= $2",

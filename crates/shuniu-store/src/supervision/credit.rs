@@ -59,7 +59,7 @@ impl StoredListing {
 }
 
 #[derive(sqlx::FromRow)]
-struct ListingRow {
+pub(crate) struct ListingRow {
     id: Uuid,
     organization_id: Uuid,
     list_kind: String,
@@ -77,7 +77,7 @@ struct ListingRow {
     removed_by: Option<String>,
 }
 
-const LISTING_COLUMNS: &str = "id, organization_id, list_kind, trigger_code, cause, listed_on, reason_zh, reason_en, basis_zh, basis_en, \
+pub(crate) const LISTING_COLUMNS: &str = "id, organization_id, list_kind, trigger_code, cause, listed_on, reason_zh, reason_en, basis_zh, basis_en, \
     listed_by, removed_on, removal_reason_zh, removal_reason_en, removed_by";
 
 impl TryFrom<ListingRow> for StoredListing {
@@ -238,6 +238,38 @@ macro_rules! read_facts {
         (facts, stored)
     }};
 }
+
+/// Standing asked again inside a writing transaction (booking, office, joining a hub,
+/// recognition), after the organization's row was read there with a share lock
+/// (PostgreSQL; SQLite's writer holds the database). A listing or suspension locks the
+/// same row, so it either committed before this read — and is seen here — or waits
+/// until this write has committed: the web layer's early, friendly check cannot be
+/// raced past. `$status` is the row's status as stored; the refusal is the domain's,
+/// on `organization_id`.
+macro_rules! require_standing {
+    ($tx:expr, $org_id:expr, $status:expr, $activity:expr, $date:expr) => {{
+        let rows = sqlx::query_as::<_, $crate::supervision::credit::ListingRow>(&format!(
+            "SELECT {} FROM credit_listings WHERE organization_id = $1 AND removed_on IS NULL",
+            $crate::supervision::credit::LISTING_COLUMNS
+        ))
+        .bind($org_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let listings = rows
+            .into_iter()
+            .map(|r| $crate::supervision::credit::StoredListing::try_from(r).map(|s| s.listing()))
+            .collect::<$crate::Result<Vec<_>>>()?;
+        let status = shuniu_domain::registry::OrgStatus::parse($status)
+            .ok_or_else(|| $crate::supervision::corrupt("organization status"))?;
+        let facts = shuniu_domain::supervision::standing::StandingFacts::from_listings(
+            status, &listings, $date,
+        );
+        if let Err(r) = shuniu_domain::supervision::standing::check(&facts, $activity) {
+            return Err($crate::StoreError::Invalid(r.on_field("organization_id")));
+        }
+    }};
+}
+pub(crate) use require_standing;
 
 impl Store {
     /// Records an event (penalty, order, finding) and applies the credit rules for the

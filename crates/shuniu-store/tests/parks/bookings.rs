@@ -204,6 +204,27 @@ both_backends!(
             Err(StoreError::Invalid(e)) => assert!(e.get("organization_id").is_some()),
             r => panic!("expected Invalid(organization_id), got {r:?}"),
         }
+        // Standing is asked again inside the booking's transaction: a suspended
+        // organization is refused by the store itself, whatever the caller checked.
+        let suspended = new_org(&store, 4, "丁机构").await;
+        store
+            .change_status(
+                suspended,
+                &StatusChange::parse(Some("suspended"), Some("未按时年检"), None, today()).unwrap(),
+                "t",
+            )
+            .await
+            .unwrap();
+        match store
+            .book_space(room, suspended, &req(at(7, 10, 0), at(7, 11, 0)), SLOT, "t")
+            .await
+        {
+            Err(StoreError::Invalid(e)) => {
+                let msg = e.get("organization_id").expect("names the organization");
+                assert!(msg.zh.contains("暂停"), "{msg:?}");
+            }
+            r => panic!("expected Invalid(organization_id), got {r:?}"),
+        }
         match store
             .book_space(room, o, &req(at(7, 10, 10), at(7, 11, 0)), SLOT, "t")
             .await
