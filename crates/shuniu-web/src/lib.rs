@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use shuniu_domain::parks::BookingRules;
+use shuniu_domain::supervision::credit::CreditSettings;
 use shuniu_store::Store;
 
 pub mod auth;
@@ -105,8 +106,15 @@ impl AppState {
             login_throttle: std::sync::Arc::new(throttle::LoginThrottle::new(auth.login_limits)),
             unknown_logins: Default::default(),
             denials: Default::default(),
+            credit: Default::default(),
             auth,
         }
+    }
+
+    /// The same state with the deployment's credit settings.
+    pub fn with_credit(mut self, credit: CreditSettings) -> AppState {
+        self.credit = credit;
+        self
     }
 }
 
@@ -206,7 +214,14 @@ pub async fn serve_with(
     store: Store,
     settings: auth::AuthSettings,
 ) -> std::io::Result<()> {
-    serve_with_settings(listener, store, settings, BookingRules::default()).await
+    serve_with_settings(
+        listener,
+        store,
+        settings,
+        BookingRules::default(),
+        CreditSettings::default(),
+    )
+    .await
 }
 
 /// Serves with explicit security settings and room-booking rules.
@@ -215,12 +230,13 @@ pub async fn serve_with_settings(
     store: Store,
     settings: auth::AuthSettings,
     booking: BookingRules,
+    credit: CreditSettings,
 ) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, backend = store.backend_name(), "serving");
     axum::serve(
         listener,
-        app_with_settings(store, settings, booking)
+        app_from_state(AppState::new(store, settings, booking).with_credit(credit))
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {

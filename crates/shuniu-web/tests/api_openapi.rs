@@ -44,6 +44,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/bookings/{id}", "get"),
     ("/api/v1/credit-lists", "get"),
     ("/api/v1/organizations/{id}/supervision", "get"),
+    ("/api/v1/organizations/{id}/credit-events", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -227,6 +228,9 @@ struct Targets {
     authority: reqwest::Client,
     /// A change application of organization J's, submitted by the authority: approved.
     change_application: Uuid,
+    /// A listing of organization K's whose cause (a correction order) is put right:
+    /// removed on application.
+    listing: Uuid,
 }
 
 impl Targets {
@@ -271,8 +275,37 @@ impl Targets {
         assert_eq!(r.status(), StatusCode::CREATED);
         let v: Value = r.json().await.unwrap();
         let change_application = v["id"].as_str().unwrap().parse().unwrap();
+        let corrected = world::org(app, 11).await;
+        let events = app.url(&format!("/api/v1/organizations/{corrected}/credit-events"));
+        let r = authority
+            .post(&events)
+            .json(&json!({"kind": "correction_ordered", "occurred_on": "2026-06-01", "due_on": "2026-07-01", "note": "责令整改"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        let order = v["event"]["id"].as_str().unwrap().to_string();
+        let listing = v["listings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["trigger"] == "correction_not_done")
+            .expect("listed for the order")["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let r = authority
+            .post(&events)
+            .json(&json!({"kind": "correction_done", "occurred_on": "2026-11-20", "refers_to": order, "note": "整改验收"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
         Targets {
             f,
+            listing,
             applicant,
             newcomer,
             to_recognize,
@@ -285,7 +318,7 @@ impl Targets {
 
     /// Who makes the call: the admin, but for change registration (the authority's).
     fn caller<'a>(&'a self, path: &str, admin: &'a reqwest::Client) -> &'a reqwest::Client {
-        if path.contains("change-applications") {
+        if path.contains("change-applications") || path.contains("credit-") {
             &self.authority
         } else {
             admin
@@ -302,6 +335,7 @@ impl Targets {
                 return self.change_application;
             }
             p if p.starts_with("/api/v1/spaces/{id}/allocations") => return f.office,
+            "/api/v1/credit-listings/{id}/removal" => return self.listing,
             _ => {}
         }
         let rest = path.strip_prefix("/api/v1").unwrap_or(path);
@@ -368,6 +402,10 @@ impl Targets {
             ("/api/v1/allocations/{id}/end", "post") => json!({"ended_on": world::day(0)}),
             ("/api/v1/bookings/{id}/cancel", "post") => json!({}),
             ("/api/v1/change-applications/{id}/decision", "post") => json!({"action": "approve"}),
+            ("/api/v1/organizations/{id}/credit-events", "post") => json!({
+                "kind": "warning", "occurred_on": "2026-11-02", "note": "玄民警字〔2026〕1号"
+            }),
+            ("/api/v1/credit-listings/{id}/removal", "post") => json!({"reason": "已整改"}),
             ("/api/v1/organizations/{id}/change-applications", "post") => json!({
                 "changes": {"legal_representative": "李明"}, "attachments": ["会员大会决议"]
             }),

@@ -14,6 +14,7 @@ mod access_matrix;
 mod api_access;
 mod api_coverage;
 mod api_credit;
+mod api_credit_events;
 mod api_hubs;
 mod api_jurisdictions;
 mod api_openapi;

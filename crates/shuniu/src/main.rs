@@ -528,6 +528,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
             store.clone(),
             settings.security.auth_settings(),
             settings.booking,
+            settings.supervision.credit_settings(),
         ) => r,
         () = terminated() => {
             tracing::info!("SIGTERM received: stopping");

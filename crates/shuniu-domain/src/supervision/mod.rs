@@ -19,6 +19,7 @@ pub mod annual;
 pub mod assessment;
 pub mod changes;
 pub mod credit;
+pub mod events;
 pub mod registration;
 pub mod service;
 pub mod standing;

@@ -121,7 +121,7 @@ struct EntryRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub(crate) struct EventRow {
     id: Uuid,
     occurred_on: NaiveDate,
     kind: String,

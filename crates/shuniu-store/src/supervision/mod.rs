@@ -9,6 +9,7 @@ pub mod annual;
 pub mod assessment;
 pub mod changes;
 pub mod credit;
+pub mod events;
 pub mod grades;
 
 use shuniu_domain::jurisdiction::Jurisdiction;

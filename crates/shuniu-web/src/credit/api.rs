@@ -39,12 +39,16 @@ pub fn routes() -> Routes {
 struct Doc;
 
 pub fn doc() -> utoipa::openapi::OpenApi {
-    <Doc as utoipa::OpenApi>::openapi()
+    let mut doc = <Doc as utoipa::OpenApi>::openapi();
+    doc.merge(super::events_api::doc());
+    doc
 }
 
 /// One listing on a credit list, with its removal if it was removed.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CreditListingRecord {
+    /// The listing's id (a removal names it).
+    pub id: Uuid,
     pub organization_id: Uuid,
     pub organization_name: String,
     /// The jurisdiction code of the organization when it was listed.
@@ -75,8 +79,9 @@ fn code_of(path: &str) -> String {
 }
 
 impl CreditListingRecord {
-    fn new(l: &StoredListing, organization_name: String, path: &str) -> Self {
+    pub(crate) fn new(l: &StoredListing, organization_name: String, path: &str) -> Self {
         CreditListingRecord {
+            id: l.id,
             organization_id: l.organization_id,
             organization_name,
             jurisdiction: code_of(path),

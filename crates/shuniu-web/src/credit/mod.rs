@@ -7,6 +7,9 @@
 use crate::kit::capability::{Capability, NavItem, always};
 
 pub mod api;
+pub mod events;
+pub mod events_api;
+pub mod events_pages;
 pub mod messages;
 pub mod pages;
 pub mod service;
@@ -15,7 +18,12 @@ pub use service::*;
 
 pub const CAPABILITY: Capability = Capability {
     name: "credit",
-    routes: || pages::routes().merge(api::routes()),
+    routes: || {
+        pages::routes()
+            .merge(api::routes())
+            .merge(events_api::routes())
+            .merge(events_pages::routes())
+    },
     openapi: api::doc,
     messages: messages::MESSAGES,
     nav: &[NavItem {
@@ -27,3 +35,14 @@ pub const CAPABILITY: Capability = Capability {
     }],
     org_sections: &[pages::org_section],
 };
+
+#[cfg(test)]
+mod tests {
+    use shuniu_domain::supervision::events::EVENT_FIELDS;
+
+    #[test]
+    fn the_event_and_removal_forms_are_labelled() {
+        crate::kit::labels::assert_labelled(super::events_pages::SCOPE, &EVENT_FIELDS);
+        crate::kit::labels::assert_labelled(super::events_pages::SCOPE, &["reason", "listing"]);
+    }
+}

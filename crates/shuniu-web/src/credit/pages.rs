@@ -33,6 +33,7 @@ pub struct Tab {
 
 /// A listing as the pages show it.
 pub struct ListingRow {
+    pub id: String,
     pub org_href: String,
     pub organization: String,
     pub jurisdiction: String,
@@ -55,6 +56,7 @@ fn listing_row(
         Lang::En => en.to_string(),
     };
     ListingRow {
+        id: l.id.to_string(),
         org_href: format!("/organizations/{}", l.organization_id),
         organization,
         jurisdiction,
@@ -198,6 +200,23 @@ pub struct ReportRow {
     pub reviewed_on: String,
 }
 
+fn event_row(ui: &Ui, e: &shuniu_store::supervision::events::StoredEvent) -> EventRow {
+    use shuniu_domain::supervision::credit::EventKind;
+    use shuniu_domain::supervision::events::EventCode;
+    let detail = match &e.kind {
+        EventKind::Fine { amount } => ui.tf("credit.amount", &[&amount.to_string()]),
+        EventKind::CorrectionOrdered { due } => ui.tf("credit.due", &[&due.to_string()]),
+        _ => String::new(),
+    };
+    EventRow {
+        id: e.id.to_string(),
+        on: e.on.to_string(),
+        kind: EventCode::of(&e.kind).label(ui.lang),
+        detail,
+        note: e.note.clone(),
+    }
+}
+
 /// A grade's line in the section.
 pub struct GradeRow {
     pub grade: &'static str,
@@ -219,6 +238,19 @@ struct SectionPage<'a> {
     listings: Vec<ListingRow>,
     reports: Vec<ReportRow>,
     grades: Vec<GradeRow>,
+    events: Vec<EventRow>,
+    /// The registration authority's official: may record events and remove listings.
+    decides: bool,
+    id: String,
+}
+
+/// An event's line in the section.
+pub struct EventRow {
+    pub id: String,
+    pub on: String,
+    pub kind: &'static str,
+    pub detail: String,
+    pub note: String,
 }
 
 /// The "Registration authority and credit record" section of an organization's page
@@ -226,12 +258,20 @@ struct SectionPage<'a> {
 pub fn org_section<'a>(
     s: &'a AppState,
     ui: &'a Ui,
-    _caller: &'a Caller,
+    caller: &'a Caller,
     org: &'a Organization,
     org_path: &'a str,
 ) -> SectionFuture<'a> {
     Box::pin(async move {
         let lang = ui.lang;
+        let decides = credit::events::is_authority(caller, org, org_path);
+        let events = s
+            .store
+            .credit_events_of(org.id)
+            .await?
+            .iter()
+            .map(|e| event_row(ui, e))
+            .collect();
         let today = today();
         let f = credit::supervision_of(&s.store, org, org_path, today).await?;
         let authority = f
@@ -292,6 +332,9 @@ pub fn org_section<'a>(
             listings,
             reports,
             grades,
+            events,
+            decides,
+            id: org.id.to_string(),
         }
         .render()
         .map_err(|e| AppError::Internal(format!("template failed to render: {e}")))

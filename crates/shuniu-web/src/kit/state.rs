@@ -27,6 +27,9 @@ pub struct AppState {
     pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Keeps failed sign-ins with unknown names from flooding the audit trail.
     pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
+    /// The credit rules' settings (report deadline, removal periods): what events and
+    /// filings apply at once, the same as the daily `shuniu supervise`.
+    pub credit: shuniu_domain::supervision::credit::CreditSettings,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
