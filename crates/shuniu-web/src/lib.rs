@@ -47,7 +47,8 @@ capabilities!(
     parks,
     party,
     supervision,
-    credit
+    credit,
+    annual
 );
 
 /// The whole application: pages, API, health check.
@@ -99,6 +100,7 @@ impl AppState {
         AppState {
             store,
             booking,
+            supervision: Default::default(),
             auth_failures: Default::default(),
             csrf_key: std::sync::Arc::new(random_key()),
             hashing: std::sync::Arc::new(hashing::PasswordHashing::new(auth.hashing)),
@@ -216,12 +218,16 @@ pub async fn serve_with_settings(
     settings: auth::AuthSettings,
     booking: BookingRules,
 ) -> std::io::Result<()> {
+    serve_state(listener, AppState::new(store, settings, booking)).await
+}
+
+/// Serves the application over `state` (the binary sets its supervision settings).
+pub async fn serve_state(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
-    tracing::info!(%addr, backend = store.backend_name(), "serving");
+    tracing::info!(%addr, backend = state.store.backend_name(), "serving");
     axum::serve(
         listener,
-        app_with_settings(store, settings, booking)
-            .into_make_service_with_connect_info::<SocketAddr>(),
+        app_from_state(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
