@@ -222,7 +222,10 @@ pub async fn serve_with_settings(
 }
 
 /// Serves the application over `state` (the binary sets its supervision settings).
-pub async fn serve_state(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+pub async fn serve_state(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, backend = state.store.backend_name(), "serving");
     axum::serve(

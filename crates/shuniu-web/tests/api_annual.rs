@@ -104,7 +104,14 @@ http_test!(
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert_eq!(
             fields_of(&v),
-            ["activities", "colour", "donations", "income", "volunteers", "year"]
+            [
+                "activities",
+                "colour",
+                "donations",
+                "income",
+                "volunteers",
+                "year"
+            ]
         );
         assert!(reports_of(&app, &a).await.is_empty());
 
@@ -118,7 +125,10 @@ http_test!(
         assert_eq!(r.status(), StatusCode::CREATED);
         let location = r.headers()["location"].to_str().unwrap().to_string();
         let v: Value = r.json().await.unwrap();
-        assert_eq!(location, format!("/api/v1/annual-reports/{}", v["id"].as_str().unwrap()));
+        assert_eq!(
+            location,
+            format!("/api/v1/annual-reports/{}", v["id"].as_str().unwrap())
+        );
         assert_eq!(v["year"], 2025);
         assert_eq!(v["expenditure_fen"], 18_000_050);
         assert_eq!(v["net_assets_fen"], -500_000);
@@ -154,7 +164,10 @@ http_test!(
         let (a, member_a) = org_and_member(&app, 1, "member_a").await;
         let (st, v) = file(&app, &member_a, &a, &report_json(2025)).await;
         assert_eq!(st, StatusCode::CREATED, "{v}");
-        let url = app.url(&format!("/api/v1/annual-reports/{}/review", v["id"].as_str().unwrap()));
+        let url = app.url(&format!(
+            "/api/v1/annual-reports/{}/review",
+            v["id"].as_str().unwrap()
+        ));
         let qinhuai = official(&app, "official_qh", "320104").await;
         let meiyuan = official(&app, "official_my", "320102002000").await;
         let xuanwu = official(&app, "official_xw", "320102").await;
@@ -193,7 +206,10 @@ http_test!(
         // A second review is refused, and changes nothing.
         let (st, v) = send(xuanwu.post(&url).json(&json!({"outcome": "qualified"}))).await;
         assert_eq!(st, StatusCode::CONFLICT, "{v}");
-        assert_eq!(reports_of(&app, &a).await[0]["outcome"], "basically_qualified");
+        assert_eq!(
+            reports_of(&app, &a).await[0]["outcome"],
+            "basically_qualified"
+        );
     }
 );
 
@@ -235,7 +251,12 @@ http_test!(
         assert_eq!(items.len(), 3);
         assert!(items.iter().all(|r| r["outcome"].is_null()), "{p1}");
         assert_eq!(items[0]["year"], 2025);
-        assert!(items[0]["organization_name"].as_str().unwrap().starts_with("测试服务中心"));
+        assert!(
+            items[0]["organization_name"]
+                .as_str()
+                .unwrap()
+                .starts_with("测试服务中心")
+        );
         let (_, p2) = queue("?per_page=3&page=2").await;
         let items = p2["items"].as_array().unwrap();
         assert_eq!(items.len(), 1);

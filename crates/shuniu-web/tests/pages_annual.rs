@@ -15,7 +15,12 @@ async fn page(c: &reqwest::Client, url: String) -> (StatusCode, String) {
 }
 
 async fn page_en(c: &reqwest::Client, url: String) -> String {
-    let r = c.get(url).header("accept-language", "en").send().await.unwrap();
+    let r = c
+        .get(url)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     r.text().await.unwrap()
 }
@@ -24,7 +29,10 @@ fn form_of(year: &str) -> Vec<(String, String)> {
     let mut f = vec![("year".to_string(), year.to_string())];
     for (k, v) in report_json(0).as_object().unwrap() {
         if k != "year" {
-            let v = v.as_str().map(String::from).unwrap_or_else(|| v.to_string());
+            let v = v
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| v.to_string());
             f.push((k.clone(), v));
         }
     }
@@ -59,8 +67,14 @@ http_test!(
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("id=\"annual-reports\""));
         assert!(html.contains(&format!("/organizations/{id}/annual-reports/new")));
-        assert!(html.contains("报送 2015 年度工作报告"), "the oldest year due");
-        assert!(!html.contains("href=\"/annual-reports\""), "no queue for members");
+        assert!(
+            html.contains("报送 2015 年度工作报告"),
+            "the oldest year due"
+        );
+        assert!(
+            !html.contains("href=\"/annual-reports\""),
+            "no queue for members"
+        );
         let (_, html) = page(&app.anon, org_url.clone()).await;
         assert!(html.contains("id=\"annual-reports\""));
         assert!(!html.contains("annual-reports/new"));
@@ -76,23 +90,47 @@ http_test!(
         let mut bad = form_of("2025");
         bad.retain(|(k, _)| k != "income");
         bad.push(("income".into(), "十万".into()));
-        let r = member.post(new_url.clone()).form(&bad).send().await.unwrap();
+        let r = member
+            .post(new_url.clone())
+            .form(&bad)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = r.text().await.unwrap();
         assert!(html.contains("error-summary") && html.contains("金额格式应为元"));
         assert!(html.contains("十万"), "what was typed is kept");
-        assert!(app.store.annual_reports_of(id.parse().unwrap()).await.unwrap().is_empty());
-        let r = member_b.post(new_url.clone()).form(&form_of("2025")).send().await.unwrap();
+        assert!(
+            app.store
+                .annual_reports_of(id.parse().unwrap())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let r = member_b
+            .post(new_url.clone())
+            .form(&form_of("2025"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
         // Filed: to the report's page, late, under review.
-        let r = member.post(new_url.clone()).form(&form_of("2025")).send().await.unwrap();
+        let r = member
+            .post(new_url.clone())
+            .form(&form_of("2025"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let to = r.headers()["location"].to_str().unwrap().to_string();
         assert!(to.starts_with("/annual-reports/"), "{to}");
         let (st, html) = page(&app.anon, app.url(&to)).await;
         assert_eq!(st, StatusCode::OK);
-        assert!(html.contains("逾期报送") && html.contains("待审查"), "{html}");
+        assert!(
+            html.contains("逾期报送") && html.contains("待审查"),
+            "{html}"
+        );
         assert!(html.contains("¥180,000.50"), "money shown in yuan");
         assert!(!html.contains("/review\""), "no review form for the public");
         let (_, html) = page(&member, app.url(&to)).await;

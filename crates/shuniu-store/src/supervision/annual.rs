@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use shuniu_domain::audit::Outcome;
+use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::money::Fen;
 use shuniu_domain::registry::OrgStatus;
-use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::supervision::annual::{
     ReportContents, Review, ReviewKind, ReviewOutcome, authority_scope, review_kind,
 };
@@ -364,7 +364,9 @@ impl Store {
             let mut marks = Vec::new();
             for i in 0..shuniu_domain::registry::LegalForm::ALL.len() {
                 args.push(Arg::Text(
-                    list.get(i).map(|f| f.as_str().to_string()).unwrap_or_default(),
+                    list.get(i)
+                        .map(|f| f.as_str().to_string())
+                        .unwrap_or_default(),
                 ));
                 marks.push(format!("${}", args.len()));
             }
