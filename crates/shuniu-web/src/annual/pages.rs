@@ -356,17 +356,27 @@ pub struct ReviewForm {
     pub reasons: Option<String>,
 }
 
+/// What a review form post left to show: the typed values, their errors, a banner.
+struct Typed<'a> {
+    form: &'a ReviewForm,
+    errors: &'a FieldErrors,
+    banner: Option<String>,
+}
+
 async fn report_view(
     s: &AppState,
     ui: &Ui,
     caller: &Caller,
     id: uuid::Uuid,
-    typed: &ReviewForm,
-    errors: &FieldErrors,
-    banner: Option<String>,
+    typed: Typed<'_>,
     status: StatusCode,
 ) -> PageResult {
     let (r, org, authority) = service::report(&s.store, id).await?;
+    let Typed {
+        form: typed,
+        errors,
+        banner,
+    } = typed;
     let lang = ui.lang;
     let c = &r.contents;
     let label = |n: &'static str| -> &'static str { labels::label(lang, SCOPE, n) };
@@ -429,8 +439,12 @@ pub async fn report_page(
     RecordId(id): RecordId,
 ) -> PageResult {
     let ui = ui.with_nav("orgs");
-    let none = FieldErrors::new();
-    report_view(&s, &ui, &caller, id, &ReviewForm::default(), &none, None, StatusCode::OK).await
+    let typed = Typed {
+        form: &ReviewForm::default(),
+        errors: &FieldErrors::new(),
+        banner: None,
+    };
+    report_view(&s, &ui, &caller, id, typed, StatusCode::OK).await
 }
 
 /// `POST /annual-reports/{id}/review` (form): 303 back to the report, or its page
@@ -455,14 +469,21 @@ pub async fn review(
     match r {
         Ok(_) => Ok(see_other(&format!("/annual-reports/{id}"))),
         Err(AppError::Validation(e)) => {
+            let typed = Typed {
+                form: &form,
+                errors: &e,
+                banner: None,
+            };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            report_view(&s, &ui, &caller, id, &form, &e, None, status).await
+            report_view(&s, &ui, &caller, id, typed, status).await
         }
         Err(AppError::State(_)) => {
-            let banner = Some(ui.t("ann.already_reviewed").to_string());
-            let none = FieldErrors::new();
-            let status = StatusCode::CONFLICT;
-            report_view(&s, &ui, &caller, id, &form, &none, banner, status).await
+            let typed = Typed {
+                form: &form,
+                errors: &FieldErrors::new(),
+                banner: Some(ui.t("ann.already_reviewed").to_string()),
+            };
+            report_view(&s, &ui, &caller, id, typed, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
     }
