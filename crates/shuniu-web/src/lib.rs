@@ -12,7 +12,6 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use shuniu_domain::parks::BookingRules;
-use shuniu_domain::supervision::credit::CreditSettings;
 use shuniu_store::Store;
 
 pub mod auth;
@@ -48,7 +47,8 @@ capabilities!(
     parks,
     party,
     supervision,
-    credit
+    credit,
+    annual
 );
 
 /// The whole application: pages, API, health check.
@@ -100,21 +100,15 @@ impl AppState {
         AppState {
             store,
             booking,
+            supervision: Default::default(),
             auth_failures: Default::default(),
             csrf_key: std::sync::Arc::new(random_key()),
             hashing: std::sync::Arc::new(hashing::PasswordHashing::new(auth.hashing)),
             login_throttle: std::sync::Arc::new(throttle::LoginThrottle::new(auth.login_limits)),
             unknown_logins: Default::default(),
             denials: Default::default(),
-            credit: Default::default(),
             auth,
         }
-    }
-
-    /// The same state with the deployment's credit settings.
-    pub fn with_credit(mut self, credit: CreditSettings) -> AppState {
-        self.credit = credit;
-        self
     }
 }
 
@@ -214,14 +208,7 @@ pub async fn serve_with(
     store: Store,
     settings: auth::AuthSettings,
 ) -> std::io::Result<()> {
-    serve_with_settings(
-        listener,
-        store,
-        settings,
-        BookingRules::default(),
-        CreditSettings::default(),
-    )
-    .await
+    serve_with_settings(listener, store, settings, BookingRules::default()).await
 }
 
 /// Serves with explicit security settings and room-booking rules.
@@ -230,14 +217,20 @@ pub async fn serve_with_settings(
     store: Store,
     settings: auth::AuthSettings,
     booking: BookingRules,
-    credit: CreditSettings,
+) -> std::io::Result<()> {
+    serve_state(listener, AppState::new(store, settings, booking)).await
+}
+
+/// Serves the application over `state` (the binary sets its supervision settings).
+pub async fn serve_state(
+    listener: tokio::net::TcpListener,
+    state: AppState,
 ) -> std::io::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
-    tracing::info!(%addr, backend = store.backend_name(), "serving");
+    tracing::info!(%addr, backend = state.store.backend_name(), "serving");
     axum::serve(
         listener,
-        app_from_state(AppState::new(store, settings, booking).with_credit(credit))
-            .into_make_service_with_connect_info::<SocketAddr>(),
+        app_from_state(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;

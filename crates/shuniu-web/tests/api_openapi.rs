@@ -45,6 +45,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/credit-lists", "get"),
     ("/api/v1/organizations/{id}/supervision", "get"),
     ("/api/v1/organizations/{id}/credit-events", "get"),
+    ("/api/v1/organizations/{id}/annual-reports", "get"),
+    ("/api/v1/annual-reports/{id}", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -231,6 +233,8 @@ struct Targets {
     /// A listing of organization K's whose cause (a correction order) is put right:
     /// removed on application.
     listing: Uuid,
+    /// Org A's report on 2024, filed by the authority: reviewed.
+    annual_report: Uuid,
 }
 
 impl Targets {
@@ -275,6 +279,15 @@ impl Targets {
         assert_eq!(r.status(), StatusCode::CREATED);
         let v: Value = r.json().await.unwrap();
         let change_application = v["id"].as_str().unwrap().parse().unwrap();
+        let r = authority
+            .post(app.url(&format!("/api/v1/organizations/{}/annual-reports", f.org_a)))
+            .json(&crate::api_annual::report_json(2024))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        let annual_report = v["id"].as_str().unwrap().parse().unwrap();
         let corrected = world::org(app, 11).await;
         let events = app.url(&format!("/api/v1/organizations/{corrected}/credit-events"));
         let r = authority
@@ -313,12 +326,16 @@ impl Targets {
             to_revoke,
             authority,
             change_application,
+            annual_report,
         }
     }
 
     /// Who makes the call: the admin, but for change registration (the authority's).
     fn caller<'a>(&'a self, path: &str, admin: &'a reqwest::Client) -> &'a reqwest::Client {
-        if path.contains("change-applications") || path.contains("credit-") {
+        if path.contains("change-applications")
+            || path.contains("annual-reports")
+            || path.contains("credit-")
+        {
             &self.authority
         } else {
             admin
@@ -334,6 +351,7 @@ impl Targets {
             p if p.starts_with("/api/v1/change-applications/{id}") => {
                 return self.change_application;
             }
+            p if p.starts_with("/api/v1/annual-reports/{id}") => return self.annual_report,
             p if p.starts_with("/api/v1/spaces/{id}/allocations") => return f.office,
             "/api/v1/credit-listings/{id}/removal" => return self.listing,
             _ => {}
@@ -409,6 +427,10 @@ impl Targets {
             ("/api/v1/organizations/{id}/change-applications", "post") => json!({
                 "changes": {"legal_representative": "李明"}, "attachments": ["会员大会决议"]
             }),
+            ("/api/v1/annual-reports/{id}/review", "post") => json!({"outcome": "qualified"}),
+            ("/api/v1/organizations/{id}/annual-reports", "post") => {
+                crate::api_annual::report_json(2025)
+            }
             (p, "post" | "patch") => panic!("no body for {method} {p}"),
             _ => return None,
         })

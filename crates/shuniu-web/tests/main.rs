@@ -12,6 +12,7 @@ mod world;
 
 mod access_matrix;
 mod api_access;
+mod api_annual;
 mod api_coverage;
 mod api_credit;
 mod api_credit_events;
@@ -27,6 +28,7 @@ mod booking_settings;
 mod login_hardening;
 mod pages_accounts;
 mod pages_admin;
+mod pages_annual;
 mod pages_coverage;
 mod pages_forms;
 mod pages_home;

@@ -523,13 +523,15 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
         "room-booking rules"
     );
     let served = tokio::select! {
-        r = shuniu_web::serve_with_settings(
-            listener,
-            store.clone(),
-            settings.security.auth_settings(),
-            settings.booking,
-            settings.supervision.credit_settings(),
-        ) => r,
+        r = shuniu_web::serve_state(listener, {
+            let mut state = shuniu_web::AppState::new(
+                store.clone(),
+                settings.security.auth_settings(),
+                settings.booking,
+            );
+            state.supervision = settings.supervision.credit_settings();
+            state
+        }) => r,
         () = terminated() => {
             tracing::info!("SIGTERM received: stopping");
             Ok(())

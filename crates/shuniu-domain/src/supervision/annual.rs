@@ -5,8 +5,14 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
+use crate::access::{Actor, Decision};
 use crate::money::Fen;
-use crate::registry::{Grade, given, labelled_enum, parse_choice, parse_count, parse_note};
+use crate::registry::{
+    Grade, LegalForm, given, labelled_enum, parse_choice, parse_count, parse_note,
+};
+use crate::supervision::registration::authority_path;
 use crate::{FieldError, FieldErrors, Lang};
 
 /// When reports are due: day and month of the year after the one reported on.
@@ -237,10 +243,72 @@ impl Review {
     }
 }
 
+/// Who may file an organization's annual report: its own staff (members, hub staff),
+/// or an official whose jurisdiction covers it (filing on its behalf) — the same people
+/// who may apply for its changes. Anyone else signed in is refused (`Forbidden`: the
+/// organization is public), the anonymous are asked to sign in.
+pub fn may_file(actor: Option<&Actor>, org_id: Uuid, org_path: &str) -> Decision {
+    super::changes::may_submit(actor, org_id, org_path)
+}
+
+/// Who may review a report: only an official of the registration authority's own node.
+pub fn may_review(actor: Option<&Actor>, authority_path: &str) -> Decision {
+    super::authority_decides(actor, authority_path)
+}
+
+/// Which organizations a node reviews as their registration authority, as two sets
+/// of legal forms: `below` — of these forms, every organization in the node's subtree;
+/// `here` — of these forms, the organizations filed at the node itself (a node above
+/// the form's usual level registers those placed directly on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityScope {
+    pub below: Vec<LegalForm>,
+    pub here: Vec<LegalForm>,
+}
+
+/// The scope of the authority at `path` (asks `registration::authority_path`, the one
+/// rule saying who registers what).
+pub fn authority_scope(path: &str) -> AuthorityScope {
+    let deeper = format!("{path}x/y/z/");
+    AuthorityScope {
+        below: LegalForm::ALL
+            .iter()
+            .copied()
+            .filter(|f| authority_path(*f, &deeper) == path)
+            .collect(),
+        here: LegalForm::ALL
+            .iter()
+            .copied()
+            .filter(|f| authority_path(*f, path) == path)
+            .collect(),
+    }
+}
+
+/// The years due and not filed at `today` (oldest first): what the "file the report"
+/// link offers.
+pub fn years_unfiled(
+    settings: &AnnualSettings,
+    founded_on: NaiveDate,
+    from_year: i32,
+    today: NaiveDate,
+    filed: &[i32],
+) -> Vec<i32> {
+    // The year just ended may be filed before its deadline too.
+    let mut years = settings.years_due(founded_on, from_year, today);
+    let last = today.year() - 1;
+    if last >= founded_on.year().max(from_year) && !years.contains(&last) {
+        years.push(last);
+    }
+    years.retain(|y| !filed.contains(y));
+    years
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::Role;
     use crate::supervision::testkit::{d, today};
+    use crate::test_paths::{MEIYUAN, QINHUAI, SUOJIN, XUANWU};
 
     fn report() -> ReportDraft {
         ReportDraft {
@@ -302,6 +370,81 @@ mod tests {
                 .is_some()
         );
         assert!(report().validate(d(2026, 1, 1), today()).is_err());
+    }
+
+    fn actor(role: Role, path: Option<&str>, org: Option<Uuid>) -> Actor {
+        Actor {
+            user_id: Uuid::nil(),
+            username: "u".into(),
+            role,
+            jurisdiction_path: path.map(String::from),
+            organization_id: org,
+        }
+    }
+
+    #[test]
+    fn own_staff_and_officials_over_it_file_the_authority_reviews() {
+        let org = Uuid::from_u128(1);
+        let other = Uuid::from_u128(2);
+        let allowed = |a: &Actor| may_file(Some(a), org, MEIYUAN) == Decision::Allow;
+        assert!(allowed(&actor(Role::OrgMember, None, Some(org))));
+        assert!(allowed(&actor(Role::HubStaff, None, Some(org))));
+        assert!(allowed(&actor(Role::Official, Some(XUANWU), None)));
+        assert!(allowed(&actor(Role::Official, Some(MEIYUAN), None)));
+        assert!(!allowed(&actor(Role::OrgMember, None, Some(other))));
+        assert!(!allowed(&actor(Role::Official, Some(QINHUAI), None)));
+        assert!(!allowed(&actor(Role::Official, Some(SUOJIN), None)));
+        assert!(!allowed(&actor(Role::Admin, None, None)));
+        assert_eq!(may_file(None, org, MEIYUAN), Decision::Login);
+
+        let reviews = |a: &Actor| may_review(Some(a), XUANWU) == Decision::Allow;
+        assert!(reviews(&actor(Role::Official, Some(XUANWU), None)));
+        assert!(!reviews(&actor(Role::Official, Some(MEIYUAN), None)));
+        assert!(!reviews(&actor(Role::Official, Some(QINHUAI), None)));
+        assert!(!reviews(&actor(Role::OrgMember, None, Some(org))));
+        assert!(!reviews(&actor(Role::Admin, None, None)));
+        assert_eq!(may_review(None, XUANWU), Decision::Login);
+    }
+
+    #[test]
+    fn an_authority_reviews_its_forms_below_and_every_form_placed_on_it() {
+        let district = authority_scope(XUANWU);
+        assert_eq!(
+            district.below,
+            [LegalForm::SocialGroup, LegalForm::SocialServiceInstitution]
+        );
+        assert!(district.here.contains(&LegalForm::CommunityFiled));
+        assert!(!district.here.contains(&LegalForm::Foundation));
+        let street = authority_scope(MEIYUAN);
+        assert_eq!(street.below, [LegalForm::CommunityFiled]);
+        assert_eq!(street.here, [LegalForm::CommunityFiled]);
+        let city = authority_scope("320000/320100/");
+        assert_eq!(city.below, [LegalForm::Foundation]);
+        assert_eq!(city.here.len(), LegalForm::ALL.len());
+        // Every form at every level: the scope agrees with `authority_path`.
+        for f in LegalForm::ALL.iter().copied() {
+            for p in [MEIYUAN, XUANWU, "320000/320100/"] {
+                let a = authority_path(f, p);
+                assert!(
+                    authority_scope(&a).below.contains(&f) || authority_scope(&a).here.contains(&f)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_link_offers_the_years_due_and_the_last_not_yet_filed() {
+        let s = AnnualSettings::default();
+        assert_eq!(
+            years_unfiled(&s, d(2010, 1, 1), 2023, today(), &[2023, 2025]),
+            [2024]
+        );
+        // Before the deadline the year just ended may be filed already.
+        assert_eq!(
+            years_unfiled(&s, d(2010, 1, 1), 2025, d(2026, 3, 1), &[]),
+            [2025]
+        );
+        assert!(years_unfiled(&s, d(2026, 2, 1), 2023, today(), &[]).is_empty());
     }
 
     #[test]

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use shuniu_domain::audit::Outcome;
+use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::money::Fen;
 use shuniu_domain::registry::OrgStatus;
 use shuniu_domain::supervision::annual::{
-    ReportContents, Review, ReviewKind, ReviewOutcome, review_kind,
+    ReportContents, Review, ReviewKind, ReviewOutcome, authority_scope, review_kind,
 };
 use shuniu_domain::supervision::assessment::{GradeAward, GradeSource, effective_grade};
 use shuniu_domain::supervision::credit::CreditSettings;
@@ -19,7 +20,7 @@ use uuid::Uuid;
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
 use crate::registry::OrgRow;
-use crate::{Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored report with its review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,6 +37,27 @@ pub struct AnnualReport {
     pub review_reasons: Option<String>,
     pub reviewed_by: Option<String>,
     pub reviewed_on: Option<NaiveDate>,
+}
+
+/// A report in an authority's queue, with its organization's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueuedReport {
+    pub report: AnnualReport,
+    pub organization_name: String,
+}
+
+/// The queue's outcome filter: not yet reviewed, or reviewed with this outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueOutcome {
+    Pending,
+    Is(ReviewOutcome),
+}
+
+#[derive(sqlx::FromRow)]
+struct QueuedRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    organization_name: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -315,5 +337,86 @@ impl Store {
             .fetch_all(p)
             .await)?;
         rows.into_iter().map(AnnualReport::try_from).collect()
+    }
+
+    /// The reports the registration authority at `authority_path` reviews
+    /// (`annual::authority_scope`: its forms in its subtree, every form placed on the
+    /// node itself), unreviewed first, then newest year; each with its organization's
+    /// name (one join), paged in the database. The organizations are found by the
+    /// `(legal_form, jurisdiction_path)` index and their reports by the
+    /// `(organization_id, year)` key.
+    pub async fn annual_report_queue(
+        &self,
+        authority_path: &str,
+        year: Option<i32>,
+        outcome: Option<QueueOutcome>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<QueuedReport>> {
+        let paging = Paging::new(page, per_page, 200);
+        let scope = authority_scope(authority_path);
+        if scope.below.is_empty() && scope.here.is_empty() {
+            return Ok(paging.empty());
+        }
+        let mut args: Vec<Arg> = Vec::new();
+        let forms = |args: &mut Vec<Arg>, list: &[shuniu_domain::registry::LegalForm]| {
+            // A fixed number of places; a legal form is never ''.
+            let mut marks = Vec::new();
+            for i in 0..shuniu_domain::registry::LegalForm::ALL.len() {
+                args.push(Arg::Text(
+                    list.get(i)
+                        .map(|f| f.as_str().to_string())
+                        .unwrap_or_default(),
+                ));
+                marks.push(format!("${}", args.len()));
+            }
+            marks.join(", ")
+        };
+        let below = forms(&mut args, &scope.below);
+        let (lo, hi) = subtree_range(authority_path);
+        args.push(Arg::Text(lo));
+        args.push(Arg::Text(hi));
+        let range = format!(
+            "o.jurisdiction_path >= ${} AND o.jurisdiction_path < ${}",
+            args.len() - 1,
+            args.len()
+        );
+        let here = forms(&mut args, &scope.here);
+        args.push(Arg::Text(authority_path.to_string()));
+        let mut clauses = vec![format!(
+            "((o.legal_form IN ({below}) AND {range}) OR (o.legal_form IN ({here}) AND o.jurisdiction_path = ${}))",
+            args.len()
+        )];
+        if let Some(y) = year {
+            args.push(Arg::Int(i64::from(y)));
+            clauses.push(format!("r.year = ${}", args.len()));
+        }
+        match outcome {
+            None => {}
+            Some(QueueOutcome::Pending) => clauses.push("r.outcome IS NULL".into()),
+            Some(QueueOutcome::Is(o)) => {
+                args.push(Arg::Text(o.as_str().to_string()));
+                clauses.push(format!("r.outcome = ${}", args.len()));
+            }
+        }
+        let where_sql = clauses.join(" AND ");
+        let from = "FROM annual_reports r JOIN organizations o ON o.id = r.organization_id";
+        let count_sql = format!("SELECT COUNT(*) {from} WHERE {where_sql}");
+        let columns = REPORT_COLUMNS
+            .split(", ")
+            .map(|c| format!("r.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let list_sql = format!(
+            "SELECT {columns}, o.name AS organization_name {from} WHERE {where_sql} \
+             ORDER BY CASE WHEN r.outcome IS NULL THEN 0 ELSE 1 END, r.year DESC, r.submitted_on ASC, r.id ASC"
+        );
+        self.paged::<QueuedRow, _>(paging, (&count_sql, &args), (&list_sql, &args), |r| {
+            Ok(QueuedReport {
+                report: AnnualReport::try_from(r.report)?,
+                organization_name: r.organization_name,
+            })
+        })
+        .await
     }
 }

@@ -74,7 +74,7 @@ pub async fn record(
         note: event.note,
     };
     Ok(s.store
-        .record_credit_event(org.id, &new, today(), &s.credit, caller.ctx())
+        .record_credit_event(org.id, &new, today(), &s.supervision, caller.ctx())
         .await?)
 }
 
@@ -120,6 +120,6 @@ pub async fn remove(
         )));
     }
     Ok(s.store
-        .remove_listing_on_application(listing_id, today(), reason, &s.credit, caller.ctx())
+        .remove_listing_on_application(listing_id, today(), reason, &s.supervision, caller.ctx())
         .await?)
 }

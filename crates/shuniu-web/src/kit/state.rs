@@ -1,6 +1,7 @@
 //! What every handler can reach, and the clock and time zone people read.
 
 use shuniu_domain::parks::BookingRules;
+use shuniu_domain::supervision::credit::CreditSettings;
 use shuniu_store::Store;
 
 use crate::{auth, hashing, throttle};
@@ -13,6 +14,9 @@ pub struct AppState {
     /// Room-booking rules (opening hours, horizon, longest booking): settings. The
     /// slot size stays the default 30 minutes: the store claims slots on that grid.
     pub booking: BookingRules,
+    /// Supervision settings (the annual-report deadline, the first year enforced …):
+    /// what `shuniu supervise` uses, so filing on the web judges lateness alike.
+    pub supervision: CreditSettings,
     /// Keeps failed API authentications from flooding the audit trail.
     pub auth_failures: std::sync::Arc<auth::FailureThrottle>,
     /// Keeps refused requests (403, and 404 outside the caller's scope) from flooding
@@ -27,9 +31,6 @@ pub struct AppState {
     pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Keeps failed sign-ins with unknown names from flooding the audit trail.
     pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
-    /// The credit rules' settings (report deadline, removal periods): what events and
-    /// filings apply at once, the same as the daily `shuniu supervise`.
-    pub credit: shuniu_domain::supervision::credit::CreditSettings,
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.
