@@ -21,7 +21,7 @@ use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode, Level};
 use shuniu_domain::registry::{Grade, LegalForm, OrgStatus, Organization, StatusChange};
 use shuniu_domain::supervision::add_working_days;
 use shuniu_domain::supervision::changes::{ChangeAction, ChangeDecision, ChangeDraft};
-use shuniu_store::{Store, StoreError, WriteCtx};
+use shuniu_store::{HubFilter, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
 use crate::ACTOR;
@@ -45,6 +45,20 @@ pub struct History {
     pub changes_pending: usize,
 }
 
+/// The article's organizations (and the demo accounts' own): their records stay as the
+/// article describes them.
+const NAMED: [&str; 9] = [
+    "梅园新村街道社会组织发展促进会",
+    "东南大学社区院士专家服务站",
+    "南京玄武一家圆心灵保姆服务中心",
+    "南京玄武城市符号文化交流中心",
+    "梅园阳光家园残疾人托养中心",
+    "玄武区社会工作服务中心",
+    "南京市玄武区儿童孤独症训练中心",
+    "玄武区空竹协会",
+    "南京玄武福禄贝尔童书馆",
+];
+
 fn ctx() -> WriteCtx {
     WriteCtx::system(ACTOR)
 }
@@ -67,11 +81,17 @@ pub(crate) async fn build(
     // Organizations the rest of the story leaves alone: hubs, the article's named cases
     // and those whose missing reports the credit story is about.
     let mut spared: HashSet<Uuid> = story.missing.clone();
-    for o in orgs {
-        if store.hub_of_organization(o.id).await?.is_some() {
-            spared.insert(o.id);
-        }
-    }
+    let filter = HubFilter {
+        include_revoked: true,
+        ..HubFilter::default()
+    };
+    let hubs = store.list_hubs(&filter, 1, 200).await?;
+    spared.extend(hubs.items.iter().map(|h| h.organization_id));
+    spared.extend(
+        orgs.iter()
+            .filter(|o| NAMED.contains(&o.data.name.as_str()))
+            .map(|o| o.id),
+    );
     statuses(store, today, orgs, story, &mut spared, &mut h).await?;
     changes(store, today, orgs, &spared, &mut h).await?;
     Ok(h)
