@@ -245,6 +245,15 @@ async fn statuses(
     Ok(())
 }
 
+/// One change registration of the demo: which candidate, what it changes, how many
+/// days before today it was submitted, and the decision (none: pending).
+struct Plan {
+    which: usize,
+    changes: &'static [(&'static str, &'static str)],
+    days_ago: u64,
+    decision: Option<(ChangeAction, &'static str)>,
+}
+
 /// Change registrations of district-registered organizations: three approved and one
 /// returned in the past two years, three pending (submitted in the last fortnight).
 async fn changes(
@@ -268,67 +277,68 @@ async fn changes(
         return Ok(());
     }
     let pick = |k: usize| candidates[candidates.len() * k / 23];
-    // (which, what changes, submitted on, decision)
-    let plans: [(
-        usize,
-        &[(&str, &str)],
-        NaiveDate,
-        Option<(ChangeAction, &str)>,
-    ); 7] = [
-        (
-            2,
-            &[("legal_representative", "许文静")],
-            working_day_before(today - Days::new(420)),
-            Some((ChangeAction::Approve, "")),
-        ),
-        (
-            5,
-            &[(
+    let plans = [
+        Plan {
+            which: 2,
+            changes: &[("legal_representative", "许文静")],
+            days_ago: 420,
+            decision: Some((ChangeAction::Approve, "")),
+        },
+        Plan {
+            which: 5,
+            changes: &[(
                 "business_scope",
                 "社区居家养老服务、助餐服务、适老化改造咨询",
             )],
-            working_day_before(today - Days::new(300)),
-            Some((ChangeAction::Approve, "")),
-        ),
-        (
-            8,
-            &[("registered_capital", "50000")],
-            working_day_before(today - Days::new(150)),
-            Some((ChangeAction::Approve, "")),
-        ),
-        (
-            11,
-            &[("legal_representative", "孙立新")],
-            working_day_before(today - Days::new(90)),
-            Some((
+            days_ago: 300,
+            decision: Some((ChangeAction::Approve, "")),
+        },
+        Plan {
+            which: 8,
+            changes: &[("registered_capital", "50000")],
+            days_ago: 150,
+            decision: Some((ChangeAction::Approve, "")),
+        },
+        Plan {
+            which: 11,
+            changes: &[("legal_representative", "孙立新")],
+            days_ago: 90,
+            decision: Some((
                 ChangeAction::Return,
                 "会员（代表）大会决议缺少到会人员签到表，请补正后重新申请",
             )),
-        ),
-        (
-            14,
-            &[("legal_representative", "钱晓燕")],
-            working_day_before(today - Days::new(12)),
-            None,
-        ),
-        (
-            17,
-            &[(
+        },
+        Plan {
+            which: 14,
+            changes: &[("legal_representative", "钱晓燕")],
+            days_ago: 12,
+            decision: None,
+        },
+        Plan {
+            which: 17,
+            changes: &[(
                 "business_scope",
                 "青少年课后托管、亲子阅读推广、家庭教育指导",
             )],
-            working_day_before(today - Days::new(8)),
-            None,
-        ),
-        (
-            20,
-            &[("registered_capital", "30000")],
-            working_day_before(today - Days::new(3)),
-            None,
-        ),
+            days_ago: 8,
+            decision: None,
+        },
+        Plan {
+            which: 20,
+            changes: &[("registered_capital", "30000")],
+            days_ago: 3,
+            decision: None,
+        },
     ];
-    for (k, pairs, submitted, decision) in plans {
-        let o = pick(k);
+    for Plan {
+        which,
+        changes: pairs,
+        days_ago,
+        decision,
+    } in plans
+    {
+        let o = pick(which);
+        let submitted = working_day_before(today - Days::new(days_ago));
         let extras = store.registration_extras(o.id).await?;
         let draft = ChangeDraft {
             changes: pairs

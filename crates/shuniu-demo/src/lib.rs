@@ -17,6 +17,12 @@
 //! * annual reports on 2023 and later for the registered organizations ([`reports`]):
 //!   most on time and 合格, a few 基本合格/不合格 or late, a few never filed — the daily
 //!   job then lists a handful on the abnormal list and one on the serious list.
+//! * a history since the hub system began ([`history`]): memberships applied and decided
+//!   on their own dates after the hubs' recognitions (2012–2013), assessment grades in
+//!   round batches every other year since 2013 (the city's for foundations; awards of
+//!   five years or more expired), a few organizations suspended or deregistered, change
+//!   registrations decided and pending, and the communities under each street.
+//!   Founding and decision dates fall on working days.
 //!
 //! Every record passes [`OrganizationDraft::validate`](shuniu_domain::registry::OrganizationDraft::validate)
 //! for the `today` it was generated for, carries a valid unified social credit code or a

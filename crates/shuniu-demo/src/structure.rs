@@ -270,7 +270,7 @@ impl<'a> Builder<'a> {
 
     /// A decision `days` working days after `applied`, never after today.
     fn decided(&self, applied: NaiveDate, days: u32) -> NaiveDate {
-        add_working_days(applied, days).min(self.today).max(applied)
+        working_day_within(add_working_days(applied, days).min(self.today), self.today).max(applied)
     }
 
     async fn core(&mut self) -> Result<(), StoreError> {
