@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -85,6 +85,9 @@ struct Proto {
 /// An organization under construction.
 struct Pending {
     data: OrganizationData,
+    /// The organization's last assessment grade and its batch date, in force or not
+    /// (`data` holds it only while it is in force).
+    award: Option<(Grade, NaiveDate)>,
     /// Named cases keep the figures given for them.
     named: bool,
     filing_year: Option<i32>,
@@ -117,6 +120,39 @@ fn sorted(domains: &[ServiceDomain]) -> Vec<ServiceDomain> {
     v
 }
 
+/// The last working day (Monday–Friday) on or before `d`.
+pub(crate) fn working_day_before(d: NaiveDate) -> NaiveDate {
+    let mut out = d;
+    while matches!(out.weekday(), Weekday::Sat | Weekday::Sun) {
+        out = out.pred_opt().expect("a date after the epoch");
+    }
+    out
+}
+
+/// The first working day on or after `d`, or the last one before it if that would pass
+/// `today` (registration decisions are taken on working days).
+pub(crate) fn working_day_within(d: NaiveDate, today: NaiveDate) -> NaiveDate {
+    let mut out = d;
+    while matches!(out.weekday(), Weekday::Sat | Weekday::Sun) {
+        out = out.succ_opt().expect("a date before the end of time");
+    }
+    if out > today {
+        working_day_before(d.min(today))
+    } else {
+        out
+    }
+}
+
+/// The registration authority's division in a USCC: foundations are registered by the
+/// city (南京市, 320100), the other registered forms by the district.
+pub(crate) fn uscc_division(form: LegalForm) -> &'static str {
+    if form == LegalForm::Foundation {
+        tables::NANJING
+    } else {
+        tables::XUANWU
+    }
+}
+
 /// Lifecycle stage from the organization's age, deterministic (named cases).
 fn stage_for_age(founded_on: NaiveDate, today: NaiveDate) -> Stage {
     let years = (today - founded_on).num_days() as f64 / 365.25;
@@ -128,17 +164,38 @@ fn stage_for_age(founded_on: NaiveDate, today: NaiveDate) -> Stage {
     }
 }
 
-/// The last year-end assessment (20 December) at least `years_ago` years before `today`,
-/// if the organization had been registered two full years by then (MCA Order 39).
+/// The first assessment round of the district (2013); rounds follow every other year.
+pub const FIRST_ROUND: i32 = 2013;
+
+/// The day a round's grades were announced: the last working day on or before
+/// 20 December of its year.
+pub fn round_award_day(year: i32) -> NaiveDate {
+    working_day_before(date(year, 12, 20))
+}
+
+/// The assessment rounds announced by `today`, oldest first (2013, 2015, …).
+pub fn rounds(today: NaiveDate) -> Vec<i32> {
+    (FIRST_ROUND..=today.year())
+        .step_by(2)
+        .filter(|&y| round_award_day(y) <= today)
+        .collect()
+}
+
+/// The round at least `years_ago` years before the last round held by `today`, if the
+/// organization had been registered two full years by then (MCA Order 39).
 fn recent_award(today: NaiveDate, years_ago: i32, founded_on: NaiveDate) -> Option<NaiveDate> {
-    let this_year = date(today.year(), 12, 20);
-    let last = if this_year <= today {
-        this_year
-    } else {
-        date(today.year() - 1, 12, 20)
-    };
-    let award = date(last.year() - years_ago, 12, 20);
+    let last = *rounds(today).last()?;
+    let year = rounds(today)
+        .into_iter()
+        .rev()
+        .find(|&y| y <= last - years_ago)?;
+    let award = round_award_day(year);
     (award >= add_years(founded_on, 2)).then_some(award)
+}
+
+/// The grade columns of the record: the award while it is in force on `today`.
+fn in_force(award: Option<(Grade, NaiveDate)>, today: NaiveDate) -> Option<(Grade, NaiveDate)> {
+    award.filter(|a| Grade::expiry(a.1) > today)
 }
 
 impl Generator {
@@ -154,7 +211,12 @@ impl Generator {
         }
     }
 
-    pub(crate) fn run(mut self) -> Vec<OrganizationData> {
+    pub(crate) fn run(self) -> Vec<OrganizationData> {
+        self.run_with_awards().into_iter().map(|(d, _)| d).collect()
+    }
+
+    /// The organizations with their last assessment award, in force or expired.
+    pub(crate) fn run_with_awards(mut self) -> Vec<(OrganizationData, Option<(Grade, NaiveDate)>)> {
         self.named();
         self.district();
         for street in &tables::STREETS {
@@ -163,7 +225,7 @@ impl Generator {
         assert_eq!(self.out.len(), ORGANIZATIONS, "quotas add up to 1,379");
         self.calibrate_staff();
         self.assign_filing_numbers();
-        self.out.into_iter().map(|p| p.data).collect()
+        self.out.into_iter().map(|p| (p.data, p.award)).collect()
     }
 
     // ---------------------------------------------------------------- named cases
@@ -325,17 +387,20 @@ impl Generator {
             },
         ];
         for n in named {
-            let founded_on = n.founded.min(t);
-            let award = n
+            let founded_on = working_day_within(n.founded, t);
+            let all = n
                 .grade
                 .and_then(|(g, ago)| recent_award(t, ago, founded_on).map(|d| (g, d)));
+            let award = in_force(all, t);
             self.names.insert(n.name.to_string());
             self.org_bodies.insert(n.body.to_string());
             let kind = n.form.uscc_kind().expect("named cases are registered");
             let data = OrganizationData {
                 name: n.name.to_string(),
                 legal_form: n.form,
-                uscc: Some(Uscc::assemble('5', kind, tables::XUANWU, n.body).expect("valid")),
+                uscc: Some(
+                    Uscc::assemble('5', kind, uscc_division(n.form), n.body).expect("valid"),
+                ),
                 filing_number: None,
                 domains: sorted(n.domains),
                 jurisdiction: code(n.place),
@@ -355,6 +420,7 @@ impl Generator {
             };
             self.out.push(Pending {
                 data,
+                award: all,
                 named: true,
                 filing_year: None,
             });
@@ -750,7 +816,8 @@ impl Generator {
         let (uscc, filing_year) = match p.form.uscc_kind() {
             Some(kind) => {
                 let body = self.org_body(&mut dates, founded_on);
-                let uscc = Uscc::assemble('5', kind, tables::XUANWU, &body).expect("valid body");
+                let uscc =
+                    Uscc::assemble('5', kind, uscc_division(p.form), &body).expect("valid body");
                 (Some(uscc), None)
             }
             None => {
@@ -763,6 +830,8 @@ impl Generator {
                 (None, Some(year.max(founded_on.year())))
             }
         };
+        let award = grade_awarded_on.map(|d| (grade, d));
+        let current = in_force(award, self.today);
         let data = OrganizationData {
             name: p.name,
             legal_form: p.form,
@@ -780,12 +849,13 @@ impl Generator {
             party_org,
             party_members,
             stage,
-            grade: grade_awarded_on.map(|_| grade),
-            grade_awarded_on,
+            grade: current.map(|a| a.0),
+            grade_awarded_on: current.map(|a| a.1),
             is_demo: true,
         };
         self.out.push(Pending {
             data,
+            award,
             named: false,
             filing_year,
         });
@@ -878,7 +948,23 @@ fn pick_weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T], weight: impl Fn(&T
     unreachable!("x < total")
 }
 
+/// A founding date of `era`, on a working day (the day the authority registered it).
 fn founding_date(rng: &mut ChaCha8Rng, era: Era, today: NaiveDate) -> NaiveDate {
+    let d = match era {
+        // The street promotion associations were registered in 2012, after Meiyuan's
+        // pilot and before the streets' hubs were recognized (2012–2013).
+        Era::HubRollout => {
+            let from = date(2012, 3, 1);
+            let days = (date(2012, 8, 31) - from).num_days() as u64;
+            let d = from + Days::new(rng.gen_range(0..=days));
+            if d > today { today } else { d }
+        }
+        _ => any_founding_date(rng, era, today),
+    };
+    working_day_within(d, today)
+}
+
+fn any_founding_date(rng: &mut ChaCha8Rng, era: Era, today: NaiveDate) -> NaiveDate {
     let earliest = date(1995, 1, 1);
     if today <= earliest {
         return today;
@@ -920,14 +1006,25 @@ fn noisy_stage(rng: &mut ChaCha8Rng, founded_on: NaiveDate, today: NaiveDate, si
     }
 }
 
-/// An award at least two full years after founding and within the last seven years
-/// (so some grades have expired and not been renewed), or none if not yet eligible.
+/// The organization's last grade: from one of the last five rounds it was eligible
+/// for (two full years after founding), recent rounds more likely; awards of five years
+/// or more have expired (and were not renewed).
 fn award_date(rng: &mut ChaCha8Rng, founded_on: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
     let eligible = add_years(founded_on, 2);
-    let from = eligible.max(add_years(today, -7));
-    if from > today {
+    let rounds: Vec<i32> = rounds(today)
+        .into_iter()
+        .rev()
+        .take(5)
+        .filter(|&y| round_award_day(y) >= eligible)
+        .collect();
+    if rounds.is_empty() {
         return None;
     }
-    let days = (today - from).num_days() as u64;
-    Some(from + Days::new(rng.gen_range(0..=days)))
+    // Newest first: weights 5, 4, 3, 2, 1.
+    let weighted: Vec<(i32, u32)> = rounds
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| (y, 5 - i as u32))
+        .collect();
+    Some(round_award_day(pick_weighted(rng, &weighted, |w| w.1).0))
 }

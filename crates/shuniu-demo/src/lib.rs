@@ -17,22 +17,32 @@
 //! * annual reports on 2023 and later for the registered organizations ([`reports`]):
 //!   most on time and 合格, a few 基本合格/不合格 or late, a few never filed — the daily
 //!   job then lists a handful on the abnormal list and one on the serious list.
+//! * a history since the hub system began ([`history`]): memberships applied and decided
+//!   on their own dates after the hubs' recognitions (2012–2013), assessment grades in
+//!   round batches every other year since 2013 (the city's for foundations; awards of
+//!   five years or more expired), a few organizations suspended or deregistered, change
+//!   registrations decided and pending, and the communities under each street.
+//!   Founding and decision dates fall on working days.
 //!
 //! Every record passes [`OrganizationDraft::validate`](shuniu_domain::registry::OrganizationDraft::validate)
 //! for the `today` it was generated for, carries a valid unified social credit code or a
 //! filing number of its own street, and is flagged `is_demo`. The data are deterministic:
 //! the same `today` gives the same records.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use shuniu_domain::registry::OrganizationData;
 use shuniu_store::{OrgFilter, Store, StoreError};
 
 mod generate;
+pub mod history;
 pub mod reports;
 pub mod structure;
 mod tables;
 
-pub use generate::{MAX_STAFF, MIN_STAFF, ORGANIZATIONS};
+pub use generate::{FIRST_ROUND, MAX_STAFF, MIN_STAFF, ORGANIZATIONS, round_award_day, rounds};
+pub use history::History;
 pub use reports::Reports;
 pub use structure::Built;
 pub use tables::XUANWU;
@@ -53,6 +63,9 @@ pub struct DemoSummary {
     pub structure: Built,
     /// The annual reports filed and reviewed (all zero when nothing was loaded).
     pub reports: Reports,
+    /// The registry's history: communities, grades, status changes, change
+    /// registrations (all zero when nothing was loaded).
+    pub history: History,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -81,6 +94,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         staff: 0,
         structure: Built::default(),
         reports: Reports::default(),
+        history: History::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -90,7 +104,15 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         );
         return Ok(skipped);
     }
-    let orgs = xuanwu_organizations(today);
+    let (orgs, awards): (Vec<OrganizationData>, Vec<_>) = generate::Generator::new(today)
+        .run_with_awards()
+        .into_iter()
+        .unzip();
+    let awards: HashMap<String, _> = orgs
+        .iter()
+        .zip(awards)
+        .filter_map(|(o, a)| Some((o.name.clone(), a?)))
+        .collect();
     let staff = orgs.iter().map(|o| u64::from(o.staff_total())).sum();
     match store.create_organizations(&orgs, ACTOR).await {
         Ok(created) => {
@@ -107,12 +129,20 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 bookings = structure.bookings,
                 "demo hub structure built"
             );
-            let reports = reports::build(store, today, &created).await?;
+            let (reports, story) = reports::build(store, today, &created).await?;
             tracing::info!(
                 filed = reports.filed,
                 late = reports.late,
                 missing = reports.missing,
                 "demo annual reports filed and reviewed"
+            );
+            let history = history::build(store, today, &created, &awards, &story).await?;
+            tracing::info!(
+                grade_awards = history.grade_awards,
+                suspended = history.suspended,
+                deregistered = history.deregistered,
+                changes_pending = history.changes_pending,
+                "demo registry history written"
             );
             Ok(DemoSummary {
                 loaded: true,
@@ -120,6 +150,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 staff,
                 structure,
                 reports,
+                history,
             })
         }
         // Another loader got there first (same codes): the database is no longer empty.

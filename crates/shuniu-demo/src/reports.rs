@@ -41,6 +41,15 @@ pub struct Reports {
     pub missing: usize,
 }
 
+/// Who the report history singles out, for the rest of the demo's history.
+#[derive(Debug, Default)]
+pub(crate) struct Story {
+    /// Organizations reviewed 不合格, with the review's date.
+    pub unqualified: Vec<(uuid::Uuid, NaiveDate)>,
+    /// Organizations with a report due and never filed.
+    pub missing: std::collections::HashSet<uuid::Uuid>,
+}
+
 /// The first working day (Monday–Friday) on or after `d`.
 fn working_day(d: NaiveDate) -> NaiveDate {
     let mut out = d;
@@ -84,9 +93,10 @@ pub(crate) async fn build(
     store: &Store,
     today: NaiveDate,
     orgs: &[Organization],
-) -> Result<Reports, StoreError> {
+) -> Result<(Reports, Story), StoreError> {
     let s = settings();
     let mut out = Reports::default();
+    let mut story = Story::default();
     let registered: Vec<&Organization> = orgs
         .iter()
         .filter(|o| o.data.legal_form != LegalForm::CommunityFiled && o.status == OrgStatus::Active)
@@ -107,6 +117,7 @@ pub(crate) async fn build(
             let last = year == today.year() - 1;
             if i == silent || (last && skipped_last.contains(&i)) {
                 out.missing += 1;
+                story.missing.insert(org.id);
                 continue;
             }
             // A few late: in August of the due year (for last year's: July).
@@ -152,7 +163,10 @@ pub(crate) async fn build(
             };
             match review.outcome {
                 ReviewOutcome::BasicallyQualified => out.basically_qualified += 1,
-                ReviewOutcome::Unqualified => out.unqualified += 1,
+                ReviewOutcome::Unqualified => {
+                    out.unqualified += 1;
+                    story.unqualified.push((org.id, reviewed_on));
+                }
                 ReviewOutcome::Qualified => {}
             }
             store
@@ -160,5 +174,5 @@ pub(crate) async fn build(
                 .await?;
         }
     }
-    Ok(out)
+    Ok((out, story))
 }

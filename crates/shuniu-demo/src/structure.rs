@@ -27,7 +27,9 @@ use shuniu_store::{Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
 use crate::ACTOR;
+use crate::generate::working_day_within;
 use crate::tables::{self, XUANWU};
+use shuniu_domain::supervision::add_working_days;
 
 const STRUCTURE_SEED: u64 = 0x0011_2012_0802; // "1+1", the article's day
 
@@ -90,8 +92,8 @@ const INDUSTRY: [Industry; 4] = [
         organization: "玄武区职工服务社会组织联合会",
         base_body: "玄武区总工会",
         fields: &[ServiceDomain::Employment],
-        recognized: (2014, 3, 20),
-        document: "玄民〔2014〕9号",
+        recognized: (2013, 11, 20),
+        document: "玄民〔2013〕58号",
     },
 ];
 
@@ -201,6 +203,8 @@ struct Builder<'a> {
     by_name: HashMap<&'a str, &'a Organization>,
     /// Organizations that hold a recognition: never anyone's member here.
     hubs: HashSet<Uuid>,
+    /// Each hub's recognition date: no membership is older.
+    since: HashMap<Uuid, NaiveDate>,
     built: Built,
 }
 
@@ -218,6 +222,7 @@ pub(crate) async fn build(
         orgs,
         by_name: orgs.iter().map(|o| (o.data.name.as_str(), o)).collect(),
         hubs: HashSet::new(),
+        since: HashMap::new(),
         built: Built::default(),
     };
     b.core().await?;
@@ -237,9 +242,35 @@ impl<'a> Builder<'a> {
             .ok_or_else(|| StoreError::State(format!("demo organization {name} is missing")))
     }
 
-    /// Recognition dates follow the organization's founding and stay within `today`.
+    /// Recognition dates follow the organization's founding and stay within `today`,
+    /// on a working day.
     fn on_or_after(&self, wanted: NaiveDate, org: &Organization) -> NaiveDate {
-        wanted.max(org.data.founded_on).min(self.today)
+        working_day_within(wanted.max(org.data.founded_on), self.today)
+    }
+
+    /// A working day between `from` and `today`, earlier days more likely (most members
+    /// joined in the hub's first years).
+    fn day_after(&mut self, from: NaiveDate) -> NaiveDate {
+        let from = from.min(self.today);
+        let span = (self.today - from).num_days().max(0) as f64;
+        let u: f64 = self.rng.gen_range(0.0..1.0);
+        let d = from + Days::new((u * u * span) as u64);
+        working_day_within(d, self.today).max(from)
+    }
+
+    /// When `org` could first join `hub`: the later of the hub's recognition and the
+    /// organization's founding.
+    fn joinable(&self, hub: Uuid, org: &Organization) -> NaiveDate {
+        self.since
+            .get(&hub)
+            .copied()
+            .unwrap_or(self.today)
+            .max(org.data.founded_on)
+    }
+
+    /// A decision `days` working days after `applied`, never after today.
+    fn decided(&self, applied: NaiveDate, days: u32) -> NaiveDate {
+        working_day_within(add_working_days(applied, days).min(self.today), self.today).max(applied)
     }
 
     async fn core(&mut self) -> Result<(), StoreError> {
@@ -257,18 +288,31 @@ impl<'a> Builder<'a> {
     /// Returns the hub ids by street code.
     async fn regional_hubs(&mut self) -> Result<HashMap<&'static str, Uuid>, StoreError> {
         let mut out = HashMap::new();
+        let mut planned = Vec::new();
         for (i, s) in tables::STREETS.iter().enumerate() {
             let org = self.named(&format!("{}社会组织发展促进会", s.name))?;
-            let (wanted, number) = if s.code == MEIYUAN {
-                (date(2012, 3, 1), 12)
+            let wanted = if s.code == MEIYUAN {
+                date(2012, 3, 1)
             } else {
                 // Rolled out street by street once the association was registered.
-                (
-                    org.data.founded_on + Days::new(40 + 15 * i as u64),
-                    20 + i as u32,
-                )
+                org.data.founded_on + Days::new(40 + 15 * i as u64)
             };
-            let on = self.on_or_after(wanted, org);
+            planned.push((self.on_or_after(wanted, org), s, org));
+        }
+        // Document numbers follow the dates: Meiyuan's pilot was 〔2012〕12号, the
+        // others' numbers in the order of their decisions, per year.
+        planned.sort_by_key(|p| (p.0, p.1.code));
+        let mut next: HashMap<i32, u32> = HashMap::new();
+        for (on, s, org) in planned {
+            let number = if s.code == MEIYUAN {
+                12
+            } else {
+                let n = next
+                    .entry(on.year())
+                    .or_insert(if on.year() == 2012 { 20 } else { 2 });
+                *n += 1;
+                *n - 1
+            };
             let recognition = Recognition {
                 kind: HubKind::Regional,
                 level: HubLevel::Street,
@@ -285,6 +329,7 @@ impl<'a> Builder<'a> {
                 .recognize_hub(org.id, &recognition, &self.ctx)
                 .await?;
             self.hubs.insert(org.id);
+            self.since.insert(hub.id, on);
             out.insert(s.code, hub.id);
             self.built.regional_hubs += 1;
         }
@@ -315,8 +360,10 @@ impl<'a> Builder<'a> {
                     .map(|n| self.named(n))
                     .collect::<Result<_, _>>()?;
                 for o in &initiating {
+                    // The initiating units were members from the hub's first day.
+                    let on = self.joinable(hub, o);
                     self.store
-                        .add_member(hub, o.id, true, self.today, &self.ctx)
+                        .add_member(hub, o.id, true, on, &self.ctx)
                         .await?;
                     self.built.memberships += 1;
                 }
@@ -369,44 +416,60 @@ impl<'a> Builder<'a> {
         rejected: usize,
         left: usize,
     ) -> Result<(), StoreError> {
+        // Each on its own dates: joined (or applied, decided a few working days later)
+        // between the hub's recognition and today; pending applications are recent.
         let mut it = candidates.iter();
         let (store, today, ctx) = (self.store, self.today, self.ctx.clone());
         for k in 0..active {
             let Some(o) = it.next() else { break };
+            let on = self.day_after(self.joinable(hub, o));
             if k % 4 == 3 {
-                let m = store.apply_membership(hub, o.id, today, &ctx).await?;
+                let m = store.apply_membership(hub, o.id, on, &ctx).await?;
                 let approve = MembershipDecision {
                     action: MembershipAction::Approve,
                     reason: String::new(),
                 };
-                store.decide_membership(m.id, &approve, today, &ctx).await?;
+                let wait = self.rng.gen_range(2..=8);
+                let decided = self.decided(on, wait);
+                store
+                    .decide_membership(m.id, &approve, decided, &ctx)
+                    .await?;
             } else {
-                store.add_member(hub, o.id, false, today, &ctx).await?;
+                store.add_member(hub, o.id, false, on, &ctx).await?;
             }
             self.built.memberships += 1;
         }
         for _ in 0..pending {
             let Some(o) = it.next() else { break };
-            store.apply_membership(hub, o.id, today, &ctx).await?;
+            let recent = today - Days::new(self.rng.gen_range(3..=20));
+            let on = working_day_within(recent, today).max(self.joinable(hub, o));
+            store.apply_membership(hub, o.id, on, &ctx).await?;
             self.built.pending += 1;
         }
         for _ in 0..rejected {
             let Some(o) = it.next() else { break };
-            let m = store.apply_membership(hub, o.id, today, &ctx).await?;
+            let on = self.day_after(self.joinable(hub, o));
+            let m = store.apply_membership(hub, o.id, on, &ctx).await?;
             let reject = MembershipDecision {
                 action: MembershipAction::Reject,
                 reason: "备案信息未更新，请更新后重新申请".into(),
             };
-            store.decide_membership(m.id, &reject, today, &ctx).await?;
+            let wait = self.rng.gen_range(3..=10);
+            let decided = self.decided(on, wait);
+            store
+                .decide_membership(m.id, &reject, decided, &ctx)
+                .await?;
         }
         for _ in 0..left {
             let Some(o) = it.next() else { break };
-            let m = store.add_member(hub, o.id, false, today, &ctx).await?;
+            let on = self.day_after(self.joinable(hub, o));
+            let m = store.add_member(hub, o.id, false, on, &ctx).await?;
             let leave = MembershipDecision {
                 action: MembershipAction::Leave,
                 reason: "活动场所迁出本街道".into(),
             };
-            store.decide_membership(m.id, &leave, today, &ctx).await?;
+            let left_on = self.day_after(on);
+            store.decide_membership(m.id, &leave, left_on, &ctx).await?;
         }
         Ok(())
     }
@@ -436,6 +499,7 @@ impl<'a> Builder<'a> {
                 .recognize_hub(org.id, &recognition, &self.ctx)
                 .await?;
             self.hubs.insert(org.id);
+            self.since.insert(hub.id, recognition.recognized_on);
             recognized.push((hub.id, ind.fields));
             self.built.industry_hubs += 1;
         }

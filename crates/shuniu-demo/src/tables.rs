@@ -6,6 +6,9 @@ use shuniu_domain::registry::ServiceDomain::{self, *};
 /// Xuanwu district (GB/T 2260).
 pub const XUANWU: &str = "320102";
 
+/// Nanjing 南京市, which registers foundations (GB/T 2260).
+pub const NANJING: &str = "320100";
+
 /// A street 街道 of Xuanwu with the places its organizations sit in.
 pub struct Street {
     pub code: &'static str,
@@ -700,3 +703,62 @@ pub const MOBILE_PREFIXES: &[&str] = &[
 
 /// Leading digits of organization codes issued before the unified code (GB 11714).
 pub const OLD_ORG_CODE_PREFIXES: &[&str] = &["50", "51", "66", "67", "69", "74", "77", "78", "79"];
+
+/// The communities' names in English (pinyin), as on the residents' committees' signs.
+const COMMUNITIES_EN: &[(&str, &str)] = &[
+    ("梅园新村", "Meiyuan Xincun"),
+    ("大悲巷", "Dabeixiang"),
+    ("雍园", "Yongyuan"),
+    ("碑亭巷", "Beitingxiang"),
+    ("复成新村", "Fucheng Xincun"),
+    ("逸仙桥", "Yixianqiao"),
+    ("竺桥", "Zhuqiao"),
+    ("丹凤街", "Danfengjie"),
+    ("估衣廊", "Guyilang"),
+    ("成贤街", "Chengxianjie"),
+    ("大树根", "Dashugen"),
+    ("吉兆营", "Jizhaoying"),
+    ("进香河", "Jinxianghe"),
+    ("文昌巷", "Wenchangxiang"),
+    ("百子亭", "Baiziting"),
+    ("高楼门", "Gaoloumen"),
+    ("樱铁村", "Yingtiecun"),
+    ("同仁街", "Tongrenjie"),
+    ("台城", "Taicheng"),
+    ("鸡鸣寺", "Jimingsi"),
+    ("锁金一村", "Suojin Yicun"),
+    ("锁金二村", "Suojin Ercun"),
+    ("锁金三村", "Suojin Sancun"),
+    ("锁金四村", "Suojin Sicun"),
+    ("板仓", "Bancang"),
+    ("樱驼村", "Yingtuocun"),
+    ("蒋王庙", "Jiangwangmiao"),
+    ("红山新村", "Hongshan Xincun"),
+    ("五塘村", "Wutangcun"),
+    ("岗子村", "Gangzicun"),
+    ("曹后村", "Caohoucun"),
+    ("和燕路", "Heyanlu"),
+    ("黑龙江路", "Heilongjianglu"),
+    ("十字街", "Shizijie"),
+    ("卫岗", "Weigang"),
+    ("钟灵街", "Zhonglingjie"),
+    ("孝陵卫", "Xiaolingwei"),
+    ("白水桥", "Baishuiqiao"),
+    ("童卫路", "Tongweilu"),
+    ("王府园", "Wangfuyuan"),
+    ("中山门", "Zhongshanmen"),
+    ("后宰门", "Houzaimen"),
+    ("北安门", "Bei'anmen"),
+    ("西安门", "Xi'anmen"),
+    ("明故宫", "Minggugong"),
+    ("龙蟠里", "Longpanli"),
+    ("环湖", "Huanhu"),
+];
+
+/// A community's English name (its Chinese name if the table lacks it).
+pub fn community_en(zh: &str) -> &str {
+    COMMUNITIES_EN
+        .iter()
+        .find(|c| c.0 == zh)
+        .map_or(zh, |c| c.1)
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use shuniu_domain::jurisdiction::XUANWU_STREETS;
 use shuniu_domain::registry::{
-    LegalForm, OrganizationData, PartyOrg, ServiceDomain, Stage, add_years,
+    Grade, LegalForm, OrganizationData, PartyOrg, ServiceDomain, Stage, add_years,
 };
 
 use super::*;
@@ -220,7 +220,13 @@ fn codes_and_names_are_valid_and_unique() {
                 );
                 assert_eq!(u.authority(), '5');
                 assert_eq!(u.kind(), kind);
-                assert_eq!(u.division(), XUANWU);
+                // Foundations are registered by the city, the others by the district.
+                let division = if o.legal_form == LegalForm::Foundation {
+                    tables::NANJING
+                } else {
+                    XUANWU
+                };
+                assert_eq!(u.division(), division, "{}", o.name);
                 assert!(usccs.insert(u.clone()), "USCC {u}");
                 assert!(bodies.insert(u.org_code()[..8].to_string()), "body {u}");
                 assert!(o.filing_number.is_none());
@@ -376,4 +382,102 @@ fn figures() {
         );
     }
     println!();
+}
+
+fn weekday(d: NaiveDate) -> bool {
+    !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun)
+}
+
+#[test]
+fn founding_and_award_dates_are_working_days() {
+    for t in todays() {
+        for o in xuanwu_organizations(t) {
+            // Dates clamped to an early `today` may fall on it, whatever the day.
+            if o.founded_on < t {
+                assert!(weekday(o.founded_on), "{} {}", o.name, o.founded_on);
+            }
+            if let Some(a) = o.grade_awarded_on {
+                assert!(weekday(a), "{} {a}", o.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn grades_come_in_round_batches_and_some_have_expired() {
+    let t = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    assert_eq!(
+        rounds(t),
+        vec![2013, 2015, 2017, 2019, 2021, 2023, 2025],
+        "rounds every other year since 2013"
+    );
+    let all = generate::Generator::new(t).run_with_awards();
+    let mut expired = 0;
+    let mut years = HashSet::new();
+    for (o, award) in &all {
+        let Some((grade, on)) = *award else {
+            assert!(o.grade.is_none(), "{}", o.name);
+            continue;
+        };
+        assert_eq!(on, round_award_day(on.year()), "{}", o.name);
+        assert!(rounds(t).contains(&on.year()));
+        years.insert(on.year());
+        if Grade::expiry(on) <= t {
+            // Five years or more: expired, no current grade.
+            expired += 1;
+            assert_eq!(o.grade, None, "{}", o.name);
+        } else {
+            assert_eq!((o.grade, o.grade_awarded_on), (Some(grade), Some(on)));
+        }
+    }
+    assert!(expired >= 5, "{expired} expired");
+    assert!(years.len() >= 4, "{years:?}");
+    // No round before the first: nothing graded on the article's day.
+    let article = NaiveDate::from_ymd_opt(2012, 8, 2).unwrap();
+    assert!(
+        xuanwu_organizations(article)
+            .iter()
+            .all(|o| o.grade.is_none())
+    );
+}
+
+#[test]
+fn promotion_associations_were_registered_in_2012() {
+    let orgs = xuanwu_organizations(today());
+    for (_, street, _) in XUANWU_STREETS {
+        let hub = find(&orgs, &format!("{street}社会组织发展促进会"));
+        assert!(
+            hub.founded_on.year() == 2011 || hub.founded_on.year() == 2012,
+            "{street}: {}",
+            hub.founded_on
+        );
+    }
+}
+
+#[test]
+fn foundations_are_registered_by_the_city() {
+    use shuniu_domain::supervision::registration::authority_path;
+    let orgs = xuanwu_organizations(today());
+    let foundations: Vec<_> = orgs
+        .iter()
+        .filter(|o| o.legal_form == LegalForm::Foundation)
+        .collect();
+    assert!(!foundations.is_empty());
+    for o in foundations {
+        assert_eq!(
+            authority_path(o.legal_form, "320000/320100/320102/"),
+            "320000/320100/"
+        );
+        assert_eq!(o.uscc.as_ref().unwrap().division(), "320100", "{}", o.name);
+    }
+}
+
+#[test]
+fn every_street_s_communities_have_english_names() {
+    for s in &tables::STREETS {
+        assert!(s.communities.len() >= 3, "{}", s.name);
+        for (c, _) in s.communities {
+            assert_ne!(tables::community_en(c), *c, "{c} has no English name");
+        }
+    }
 }

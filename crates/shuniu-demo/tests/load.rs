@@ -4,14 +4,15 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use shuniu_domain::jurisdiction::XUANWU_STREETS;
-use shuniu_domain::registry::OrganizationData;
+use shuniu_domain::registry::{OrgStatus, Organization, OrganizationData};
+use shuniu_domain::supervision::changes::ChangeStatus;
 use shuniu_store::{OrgFilter, Store, both_backends};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
 }
 
-async fn all_organizations(store: &Store) -> Vec<OrganizationData> {
+async fn all_organizations(store: &Store) -> Vec<Organization> {
     let mut out = Vec::new();
     for page in 1.. {
         let p = store
@@ -19,7 +20,7 @@ async fn all_organizations(store: &Store) -> Vec<OrganizationData> {
             .await
             .unwrap();
         let pages = p.pages();
-        out.extend(p.items.into_iter().map(|o| o.data));
+        out.extend(p.items);
         if page >= pages {
             break;
         }
@@ -37,31 +38,66 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
     assert_eq!(s.staff, staff);
     assert!(s.staff >= 25_000);
 
+    // The counters hold the live organizations: the 1,379 less those the demo's
+    // history deregistered.
+    let records = all_organizations(&store).await;
+    assert_eq!(records.len(), 1379);
+    let live: Vec<&Organization> = records
+        .iter()
+        .filter(|o| o.status != OrgStatus::Deregistered)
+        .collect();
+    assert_eq!(1379 - live.len(), s.history.deregistered);
+    let live_staff: u64 = live.iter().map(|o| u64::from(o.data.staff_total())).sum();
     let xuanwu = store.jurisdiction("320102").await.unwrap().unwrap();
     let stats = store.subtree_stats(&xuanwu).await.unwrap();
     assert_eq!(
         (stats.organizations, stats.staff),
-        (1379, i64::try_from(staff).unwrap())
+        (live.len() as i64, i64::try_from(live_staff).unwrap())
     );
 
     // Per street, the counters agree with the data.
     let by_place = store.subtree_stats_under(&xuanwu).await.unwrap();
     for (code, name, _) in XUANWU_STREETS {
-        let n = expected
+        let n = live
             .iter()
-            .filter(|o| o.jurisdiction.as_str() == code)
+            .filter(|o| o.data.jurisdiction.as_str() == code)
             .count();
         assert_eq!(by_place[code].organizations, n as i64, "{name}");
     }
 
-    // What was stored is exactly the data set, flagged as demo.
-    let mut stored = all_organizations(&store).await;
-    assert_eq!(stored.len(), 1379);
+    // What was stored is the data set, flagged as demo, except where an approved
+    // change registration changed the record since.
+    let approved: Vec<_> = store
+        .change_applications_for_authority(&xuanwu, Some(ChangeStatus::Approved))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.organization_id)
+        .collect();
+    let changed: Vec<String> = records
+        .iter()
+        .filter(|o| approved.contains(&o.id))
+        .map(|o| o.data.name.clone())
+        .collect();
+    let mut stored: Vec<OrganizationData> = records.iter().map(|o| o.data.clone()).collect();
     let mut expected = expected;
     stored.sort_by(|a, b| a.name.cmp(&b.name));
     expected.sort_by(|a, b| a.name.cmp(&b.name));
     assert!(stored.iter().all(|o| o.is_demo));
-    assert_eq!(stored, expected);
+    let differing: Vec<String> = stored
+        .iter()
+        .zip(&expected)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.name.clone())
+        .collect();
+    assert!(
+        differing.iter().all(|n| changed.contains(n)),
+        "{differing:?} changed without an approved application ({changed:?})"
+    );
+    assert_eq!(
+        stored.iter().map(|o| &o.name).collect::<Vec<_>>(),
+        expected.iter().map(|o| &o.name).collect::<Vec<_>>()
+    );
 
     // The named cases can be found by name.
     for q in ["促进会", "空竹协会", "福禄贝尔", "孤独症"] {
@@ -84,13 +120,13 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
     assert!(!again.loaded);
     assert_eq!((again.organizations, again.staff), (0, 0));
     let stats = store.subtree_stats(&xuanwu).await.unwrap();
-    assert_eq!(stats.organizations, 1379);
+    assert_eq!(stats.organizations, live.len() as i64);
     assert_eq!(store.recount_by_jurisdiction().await.unwrap(), {
         let mut m: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for o in shuniu_demo::xuanwu_organizations(today()) {
-            let e = m.entry(o.jurisdiction.to_string()).or_default();
+        for o in &live {
+            let e = m.entry(o.data.jurisdiction.to_string()).or_default();
             e.0 += 1;
-            e.1 += i64::from(o.staff_total());
+            e.1 += i64::from(o.data.staff_total());
         }
         m
     });
