@@ -187,19 +187,6 @@ pub async fn list(
     }
 }
 
-/// A report's line in the section.
-pub struct ReportRow {
-    pub year: i32,
-    pub submitted_on: String,
-    pub due_on: String,
-    pub late: bool,
-    pub review_kind: &'static str,
-    pub outcome: Option<&'static str>,
-    pub outcome_class: &'static str,
-    pub reasons: String,
-    pub reviewed_on: String,
-}
-
 fn event_row(ui: &Ui, e: &shuniu_store::supervision::events::StoredEvent) -> EventRow {
     use shuniu_domain::supervision::credit::EventKind;
     use shuniu_domain::supervision::events::EventCode;
@@ -236,7 +223,6 @@ struct SectionPage<'a> {
     on_abnormal: bool,
     on_serious: bool,
     listings: Vec<ListingRow>,
-    reports: Vec<ReportRow>,
     grades: Vec<GradeRow>,
     events: Vec<EventRow>,
     /// The registration authority's official: may record events and remove listings.
@@ -284,26 +270,6 @@ pub fn org_section<'a>(
             .iter()
             .map(|l| listing_row(lang, l, org.data.name.clone(), String::new()))
             .collect();
-        let reports = f
-            .reports
-            .iter()
-            .map(|r| ReportRow {
-                year: r.year,
-                submitted_on: r.submitted_on.to_string(),
-                due_on: r.due_on.to_string(),
-                late: r.late,
-                review_kind: r.review_kind.label(lang),
-                outcome: r.outcome.map(|o| o.label(lang)),
-                outcome_class: match r.outcome.map(|o| o.as_str()) {
-                    Some("qualified") => "ok",
-                    Some("basically_qualified") => "warn",
-                    Some(_) => "off",
-                    None => "pending",
-                },
-                reasons: r.review_reasons.clone().unwrap_or_default(),
-                reviewed_on: r.reviewed_on.map(|d| d.to_string()).unwrap_or_default(),
-            })
-            .collect();
         let grades = f
             .awards
             .iter()
@@ -330,7 +296,6 @@ pub fn org_section<'a>(
             on_abnormal: f.on_abnormal,
             on_serious: f.on_serious,
             listings,
-            reports,
             grades,
             events,
             decides,
