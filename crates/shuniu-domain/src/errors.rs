@@ -60,6 +60,26 @@ impl FieldErrors {
         f.add(field, e);
         f
     }
+    /// Adds every problem of `other` (a field keeps its first problem).
+    pub fn absorb(&mut self, other: FieldErrors) {
+        for (k, v) in other.0 {
+            self.add(&k, v);
+        }
+    }
+
+    /// `parsed`'s value when neither it nor `self` (problems found before, e.g. by the
+    /// body's parser) has one; else every problem, `self`'s first.
+    pub fn or_parsed<T>(mut self, parsed: Result<T, FieldErrors>) -> Result<T, FieldErrors> {
+        match parsed {
+            Ok(v) if self.is_empty() => Ok(v),
+            Ok(_) => Err(self),
+            Err(e) => {
+                self.absorb(e);
+                Err(self)
+            }
+        }
+    }
+
     /// Messages in one language, as the API answers them.
     pub fn in_lang(&self, lang: Lang) -> BTreeMap<String, String> {
         self.0

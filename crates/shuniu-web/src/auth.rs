@@ -214,12 +214,7 @@ impl Caller {
     }
 
     pub fn require(&self, action: Action, resource: &Resource<'_>) -> Result<(), AppError> {
-        match self.decide(action, resource) {
-            Decision::Allow => Ok(()),
-            Decision::Login => Err(AppError::Unauthenticated),
-            Decision::Forbidden => Err(AppError::Forbidden),
-            Decision::Hidden => Err(AppError::Hidden),
-        }
+        AppError::unless_allowed(self.decide(action, resource))
     }
 
     /// Audit context of this caller's writes.

@@ -8,8 +8,7 @@
 //! organization page's section, the filing form and a report's page with the review
 //! form; [`queue_page`] an official's queue; [`api`] answers JSON.
 
-use crate::kit::capability::{Capability, NavItem};
-use crate::kit::ui::Ui;
+use crate::kit::capability::{Capability, NavItem, officials};
 
 pub mod api;
 pub mod messages;
@@ -31,11 +30,6 @@ pub const CAPABILITY: Capability = Capability {
     }],
     org_sections: &[pages::org_section],
 };
-
-/// The queue's link shows only to officials (others would meet a 403).
-fn officials(ui: &Ui) -> bool {
-    ui.me.as_ref().is_some_and(|m| m.is_official)
-}
 
 #[cfg(test)]
 mod tests {

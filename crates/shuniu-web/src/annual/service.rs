@@ -3,7 +3,7 @@
 //! and call the store, which reviews each report once.
 
 use serde::Deserialize;
-use shuniu_domain::access::{Decision, Role};
+use shuniu_domain::access::Role;
 use shuniu_domain::registry::Organization;
 use shuniu_domain::supervision::annual::{
     ReportDraft, Review, ReviewOutcome, may_file, may_review, years_unfiled,
@@ -19,16 +19,6 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::kit::params::{choice_error, given, number};
 use crate::{AppError, registry, today};
-
-/// The policy's answer as the error a handler returns.
-fn allow(d: Decision) -> Result<(), AppError> {
-    match d {
-        Decision::Allow => Ok(()),
-        Decision::Login => Err(AppError::Unauthenticated),
-        Decision::Forbidden => Err(AppError::Forbidden),
-        Decision::Hidden => Err(AppError::Hidden),
-    }
-}
 
 /// An organization and its jurisdiction path (404 for an unknown id).
 pub async fn organization(store: &Store, id: Uuid) -> Result<(Organization, String), AppError> {
@@ -86,22 +76,13 @@ pub async fn file(
     caller: &Caller,
     org_id: Uuid,
     draft: &ReportDraft,
-    mut found: FieldErrors,
+    found: FieldErrors,
 ) -> Result<AnnualReport, AppError> {
     let (org, path) = organization(store, org_id).await?;
-    allow(may_file(caller.actor().as_ref(), org.id, &path))?;
-    let (year, contents) = match draft.validate(org.data.founded_on, today()) {
-        Ok(v) if found.is_empty() => v,
-        Ok(_) => return Err(AppError::Validation(found)),
-        Err(e) => {
-            for (k, v) in e.0 {
-                if found.get(&k).is_none() {
-                    found.add(&k, v);
-                }
-            }
-            return Err(AppError::Validation(found));
-        }
-    };
+    AppError::unless_allowed(may_file(caller.actor().as_ref(), org.id, &path))?;
+    let (year, contents) = found
+        .or_parsed(draft.validate(org.data.founded_on, today()))
+        .map_err(AppError::Validation)?;
     Ok(store
         .file_annual_report(org.id, year, &contents, today(), settings, caller.ctx())
         .await?)
@@ -134,22 +115,13 @@ pub async fn review(
     found: FieldErrors,
 ) -> Result<AnnualReport, AppError> {
     let (r, _, authority) = report(store, id).await?;
-    allow(may_review(caller.actor().as_ref(), &authority))?;
+    AppError::unless_allowed(may_review(caller.actor().as_ref(), &authority))?;
     if r.outcome.is_some() {
         return Err(already_reviewed());
     }
-    let review = match Review::parse(outcome, reasons) {
-        Ok(v) if found.is_empty() => v,
-        Ok(_) => return Err(AppError::Validation(found)),
-        Err(mut e) => {
-            for (k, v) in found.0 {
-                if e.get(&k).is_none() {
-                    e.add(&k, v);
-                }
-            }
-            return Err(AppError::Validation(e));
-        }
-    };
+    let review = found
+        .or_parsed(Review::parse(outcome, reasons))
+        .map_err(AppError::Validation)?;
     // The store lets one review land: a second (or a concurrent one) is a conflict.
     store
         .review_annual_report(id, &review, today(), caller.ctx())

@@ -4,7 +4,6 @@
 //! `authority_decides`, `credit::check_*_removal`); the store applies the credit
 //! rules in the same step, so a fine of ¥50,000 lists the organization at once.
 
-use shuniu_domain::access::Decision;
 use shuniu_domain::registry::Organization;
 use shuniu_domain::supervision::authority_decides;
 use shuniu_domain::supervision::events::EventDraft;
@@ -16,15 +15,6 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::{AppError, AppState, registry, today};
-
-fn allow(d: Decision) -> Result<(), AppError> {
-    match d {
-        Decision::Allow => Ok(()),
-        Decision::Login => Err(AppError::Unauthenticated),
-        Decision::Forbidden => Err(AppError::Forbidden),
-        Decision::Hidden => Err(AppError::Hidden),
-    }
-}
 
 /// Whether this caller decides for the organization's registration authority.
 pub fn is_authority(caller: &Caller, org: &Organization, org_path: &str) -> bool {
@@ -42,7 +32,7 @@ async fn decided_by(
     let org = registry::get(&s.store, org_id).await?;
     let path = registry::path_of(&s.store, &org).await?;
     let auth = authority_path(org.data.legal_form, &path);
-    allow(authority_decides(caller.actor().as_ref(), &auth))?;
+    AppError::unless_allowed(authority_decides(caller.actor().as_ref(), &auth))?;
     Ok(org)
 }
 
@@ -56,18 +46,9 @@ pub async fn record(
     found: FieldErrors,
 ) -> Result<Uuid, AppError> {
     let org = decided_by(s, caller, org_id).await?;
-    let event = match draft.validate(today()) {
-        Ok(v) if found.is_empty() => v,
-        Ok(_) => return Err(AppError::Validation(found)),
-        Err(mut e) => {
-            for (k, v) in found.0 {
-                if e.get(&k).is_none() {
-                    e.add(&k, v);
-                }
-            }
-            return Err(AppError::Validation(e));
-        }
-    };
+    let event = found
+        .or_parsed(draft.validate(today()))
+        .map_err(AppError::Validation)?;
     let new = NewCreditEvent {
         on: event.on,
         kind: event.kind,

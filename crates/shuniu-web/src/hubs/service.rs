@@ -283,11 +283,7 @@ pub async fn recognize(
     let rec: Option<Recognition> = match validated {
         Ok(r) => Some(r),
         Err(e) => {
-            for (k, v) in e.0 {
-                if found.get(&k).is_none() {
-                    found.add(&k, v);
-                }
-            }
+            found.absorb(e);
             None
         }
     };

@@ -37,6 +37,11 @@ pub fn always(_: &Ui) -> bool {
     true
 }
 
+/// A nav link for officials only (anyone else would meet a 403 there).
+pub fn officials(ui: &Ui) -> bool {
+    ui.me.as_ref().is_some_and(|m| m.is_official)
+}
+
 /// The future of an [`OrgSection`]: the section's HTML.
 pub type SectionFuture<'a> = Pin<Box<dyn Future<Output = Result<String, AppError>> + Send + 'a>>;
 

@@ -229,3 +229,17 @@ impl IntoResponse for PageError {
         res
     }
 }
+
+impl AppError {
+    /// A policy answer as the handler's result: `Allow` passes, the rest become the
+    /// matching error (login, 403, or the 404 of what the caller may not see).
+    pub fn unless_allowed(d: shuniu_domain::access::Decision) -> Result<(), AppError> {
+        use shuniu_domain::access::Decision;
+        match d {
+            Decision::Allow => Ok(()),
+            Decision::Login => Err(AppError::Unauthenticated),
+            Decision::Forbidden => Err(AppError::Forbidden),
+            Decision::Hidden => Err(AppError::Hidden),
+        }
+    }
+}

@@ -7,8 +7,7 @@
 //! HTML (the organization page's section, the form, an official's queue) and
 //! [`changes_api`] answers JSON.
 
-use crate::kit::capability::{Capability, NavItem};
-use crate::kit::ui::Ui;
+use crate::kit::capability::{Capability, NavItem, officials};
 
 pub mod changes_api;
 pub mod changes_pages;
@@ -29,11 +28,6 @@ pub const CAPABILITY: Capability = Capability {
     }],
     org_sections: &[changes_pages::org_section],
 };
-
-/// The queue's link shows only to officials (others would meet a 403).
-fn officials(ui: &Ui) -> bool {
-    ui.me.as_ref().is_some_and(|m| m.is_official)
-}
 
 #[cfg(test)]
 mod tests {

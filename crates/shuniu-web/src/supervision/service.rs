@@ -2,7 +2,7 @@
 //! domain's rules (`may_read`, `may_submit`, `may_decide`, `ChangeDraft::validate`)
 //! and call the store, which decides each application once.
 
-use shuniu_domain::access::{Decision, Role};
+use shuniu_domain::access::Role;
 use shuniu_domain::registry::Organization;
 use shuniu_domain::supervision::changes::{
     ChangeDecision, ChangeDraft, ChangeStatus, may_decide, may_read, may_submit,
@@ -14,16 +14,6 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::{AppError, registry, today};
-
-/// The policy's answer as the error a handler returns.
-fn allow(d: Decision) -> Result<(), AppError> {
-    match d {
-        Decision::Allow => Ok(()),
-        Decision::Login => Err(AppError::Unauthenticated),
-        Decision::Forbidden => Err(AppError::Forbidden),
-        Decision::Hidden => Err(AppError::Hidden),
-    }
-}
 
 /// An organization and its jurisdiction path (404 for an unknown id).
 pub async fn organization(store: &Store, id: Uuid) -> Result<(Organization, String), AppError> {
@@ -50,7 +40,7 @@ pub async fn applications_of(
     org_id: Uuid,
 ) -> Result<(Organization, Vec<ChangeApplication>), AppError> {
     let (org, path) = organization(store, org_id).await?;
-    allow(may_read(caller.actor().as_ref(), org.id, &path))?;
+    AppError::unless_allowed(may_read(caller.actor().as_ref(), org.id, &path))?;
     let apps = store.change_applications_of(org.id).await?;
     Ok((org, apps))
 }
@@ -61,23 +51,14 @@ pub async fn submit(
     caller: &Caller,
     org_id: Uuid,
     draft: &ChangeDraft,
-    mut found: FieldErrors,
+    found: FieldErrors,
 ) -> Result<ChangeApplication, AppError> {
     let (org, path) = organization(store, org_id).await?;
-    allow(may_submit(caller.actor().as_ref(), org.id, &path))?;
+    AppError::unless_allowed(may_submit(caller.actor().as_ref(), org.id, &path))?;
     let extras = store.registration_extras(org.id).await?;
-    let req = match draft.validate(&org.data, &extras, today()) {
-        Ok(req) if found.is_empty() => req,
-        Ok(_) => return Err(AppError::Validation(found)),
-        Err(e) => {
-            for (k, v) in e.0 {
-                if found.get(&k).is_none() {
-                    found.add(&k, v);
-                }
-            }
-            return Err(AppError::Validation(found));
-        }
-    };
+    let req = found
+        .or_parsed(draft.validate(&org.data, &extras, today()))
+        .map_err(AppError::Validation)?;
     Ok(store
         .submit_change_application(org.id, &req, today(), caller.ctx())
         .await?)
@@ -94,7 +75,7 @@ pub async fn application(
         .await?
         .ok_or(AppError::NotFound)?;
     let (org, path) = organization(store, app.organization_id).await?;
-    allow(may_read(caller.actor().as_ref(), org.id, &path))?;
+    AppError::unless_allowed(may_read(caller.actor().as_ref(), org.id, &path))?;
     Ok((app, org, path))
 }
 
@@ -109,19 +90,10 @@ pub async fn decide(
     found: FieldErrors,
 ) -> Result<ChangeApplication, AppError> {
     let (app, org, path) = application(store, caller, id).await?;
-    let decision = match ChangeDecision::parse(action, reason) {
-        Ok(d) if found.is_empty() => d,
-        Ok(_) => return Err(AppError::Validation(found)),
-        Err(mut e) => {
-            for (k, v) in found.0 {
-                if e.get(&k).is_none() {
-                    e.add(&k, v);
-                }
-            }
-            return Err(AppError::Validation(e));
-        }
-    };
-    allow(may_decide(
+    let decision = found
+        .or_parsed(ChangeDecision::parse(action, reason))
+        .map_err(AppError::Validation)?;
+    AppError::unless_allowed(may_decide(
         caller.actor().as_ref(),
         decision.action,
         &app.authority_path,
