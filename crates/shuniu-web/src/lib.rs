@@ -47,7 +47,8 @@ capabilities!(
     parks,
     party,
     supervision,
-    credit
+    credit,
+    assessment
 );
 
 /// The whole application: pages, API, health check.

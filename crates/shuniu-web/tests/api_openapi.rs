@@ -44,6 +44,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/bookings/{id}", "get"),
     ("/api/v1/credit-lists", "get"),
     ("/api/v1/organizations/{id}/supervision", "get"),
+    ("/api/v1/assessment-rounds", "get"),
+    ("/api/v1/assessment-rounds/{id}", "get"),
+    ("/api/v1/organizations/{id}/grades", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -227,6 +230,11 @@ struct Targets {
     authority: reqwest::Client,
     /// A change application of organization J's, submitted by the authority: approved.
     change_application: Uuid,
+    /// An assessment round of Xuanwu's, an eligible organization to apply to it, and
+    /// an application to it (refused); org A holds an imported 4A (lowered).
+    round: Uuid,
+    assessment_applicant: Uuid,
+    assessment_application: Uuid,
 }
 
 impl Targets {
@@ -271,7 +279,40 @@ impl Targets {
         assert_eq!(r.status(), StatusCode::CREATED);
         let v: Value = r.json().await.unwrap();
         let change_application = v["id"].as_str().unwrap().parse().unwrap();
+        let round: Uuid = crate::api_assessment::open_round(app, &authority)
+            .await
+            .parse()
+            .unwrap();
+        let assessment_applicant = world::org(app, 21).await;
+        crate::api_assessment::report_filed(app, assessment_applicant).await;
+        let assessed = world::org(app, 22).await;
+        crate::api_assessment::report_filed(app, assessed).await;
+        let assessment_application = app
+            .store
+            .apply_for_assessment(
+                round,
+                assessed,
+                shuniu_domain::supervision::assessment::TableKind::ServiceInstitution,
+                shuniu_web::today(),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("22 applies")
+            .id;
+        app.store
+            .import_grade(
+                f.org_a,
+                shuniu_domain::registry::Grade::A4,
+                shuniu_web::today() - chrono::Duration::days(30),
+                "玄民〔2026〕3号",
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("A's grade imported");
         Targets {
+            round,
+            assessment_applicant,
+            assessment_application,
             f,
             applicant,
             newcomer,
@@ -285,7 +326,10 @@ impl Targets {
 
     /// Who makes the call: the admin, but for change registration (the authority's).
     fn caller<'a>(&'a self, path: &str, admin: &'a reqwest::Client) -> &'a reqwest::Client {
-        if path.contains("change-applications") {
+        if path.contains("change-applications")
+            || path.contains("assessment")
+            || path.contains("grade-changes")
+        {
             &self.authority
         } else {
             admin
@@ -298,6 +342,10 @@ impl Targets {
         match path {
             "/api/v1/hubs/{id}/revoke" => return self.to_revoke,
             "/api/v1/memberships/{id}/decision" => return self.pending,
+            p if p.starts_with("/api/v1/assessment-rounds/{id}") => return self.round,
+            p if p.starts_with("/api/v1/assessment-applications/{id}") => {
+                return self.assessment_application;
+            }
             p if p.starts_with("/api/v1/change-applications/{id}") => {
                 return self.change_application;
             }
@@ -371,6 +419,19 @@ impl Targets {
             ("/api/v1/organizations/{id}/change-applications", "post") => json!({
                 "changes": {"legal_representative": "李明"}, "attachments": ["会员大会决议"]
             }),
+            ("/api/v1/assessment-rounds", "post") => json!({
+                "year": today.year(), "title": "玄武区等级评估", "opens_on": world::day(0),
+                "closes_on": world::day(30)
+            }),
+            ("/api/v1/assessment-rounds/{id}/applications", "post") => {
+                json!({"organization_id": self.assessment_applicant})
+            }
+            ("/api/v1/assessment-applications/{id}/decision", "post") => {
+                json!({"action": "refuse", "reason": "申报材料不全"})
+            }
+            ("/api/v1/organizations/{id}/grade-changes", "post") => {
+                json!({"to": "3A", "reason": "年检基本合格"})
+            }
             (p, "post" | "patch") => panic!("no body for {method} {p}"),
             _ => return None,
         })

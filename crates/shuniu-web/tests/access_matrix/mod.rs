@@ -218,7 +218,8 @@ expectations!(
     parks,
     party,
     supervision,
-    credit
+    credit,
+    assessment
 );
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;
