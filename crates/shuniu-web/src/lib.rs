@@ -48,7 +48,8 @@ capabilities!(
     party,
     supervision,
     credit,
-    annual
+    annual,
+    assessment
 );
 
 /// The whole application: pages, API, health check.

@@ -47,6 +47,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/organizations/{id}/credit-events", "get"),
     ("/api/v1/organizations/{id}/annual-reports", "get"),
     ("/api/v1/annual-reports/{id}", "get"),
+    ("/api/v1/assessment-rounds", "get"),
+    ("/api/v1/assessment-rounds/{id}", "get"),
+    ("/api/v1/organizations/{id}/grades", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -235,6 +238,11 @@ struct Targets {
     listing: Uuid,
     /// Org A's report on 2024, filed by the authority: reviewed.
     annual_report: Uuid,
+    /// An assessment round of Xuanwu's, an eligible organization to apply to it, and
+    /// an application to it (refused); org A holds an imported 4A (lowered).
+    round: Uuid,
+    assessment_applicant: Uuid,
+    assessment_application: Uuid,
 }
 
 impl Targets {
@@ -316,7 +324,40 @@ impl Targets {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::CREATED);
+        let round: Uuid = crate::api_assessment::open_round(app, &authority)
+            .await
+            .parse()
+            .unwrap();
+        let assessment_applicant = world::org(app, 21).await;
+        crate::api_assessment::report_filed(app, assessment_applicant).await;
+        let assessed = world::org(app, 22).await;
+        crate::api_assessment::report_filed(app, assessed).await;
+        let assessment_application = app
+            .store
+            .apply_for_assessment(
+                round,
+                assessed,
+                shuniu_domain::supervision::assessment::TableKind::ServiceInstitution,
+                shuniu_web::today(),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("22 applies")
+            .id;
+        app.store
+            .import_grade(
+                f.org_a,
+                shuniu_domain::registry::Grade::A4,
+                shuniu_web::today() - chrono::Duration::days(30),
+                "玄民〔2026〕3号",
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("A's grade imported");
         Targets {
+            round,
+            assessment_applicant,
+            assessment_application,
             f,
             listing,
             applicant,
@@ -335,6 +376,8 @@ impl Targets {
         if path.contains("change-applications")
             || path.contains("annual-reports")
             || path.contains("credit-")
+            || path.contains("assessment")
+            || path.contains("grade-changes")
         {
             &self.authority
         } else {
@@ -348,6 +391,10 @@ impl Targets {
         match path {
             "/api/v1/hubs/{id}/revoke" => return self.to_revoke,
             "/api/v1/memberships/{id}/decision" => return self.pending,
+            p if p.starts_with("/api/v1/assessment-rounds/{id}") => return self.round,
+            p if p.starts_with("/api/v1/assessment-applications/{id}") => {
+                return self.assessment_application;
+            }
             p if p.starts_with("/api/v1/change-applications/{id}") => {
                 return self.change_application;
             }
@@ -430,6 +477,19 @@ impl Targets {
             ("/api/v1/annual-reports/{id}/review", "post") => json!({"outcome": "qualified"}),
             ("/api/v1/organizations/{id}/annual-reports", "post") => {
                 crate::api_annual::report_json(2025)
+            }
+            ("/api/v1/assessment-rounds", "post") => json!({
+                "year": today.year(), "title": "玄武区等级评估", "opens_on": world::day(0),
+                "closes_on": world::day(30)
+            }),
+            ("/api/v1/assessment-rounds/{id}/applications", "post") => {
+                json!({"organization_id": self.assessment_applicant})
+            }
+            ("/api/v1/assessment-applications/{id}/decision", "post") => {
+                json!({"action": "refuse", "reason": "申报材料不全"})
+            }
+            ("/api/v1/organizations/{id}/grade-changes", "post") => {
+                json!({"to": "3A", "reason": "年检基本合格"})
             }
             (p, "post" | "patch") => panic!("no body for {method} {p}"),
             _ => return None,

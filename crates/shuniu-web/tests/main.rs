@@ -13,6 +13,7 @@ mod world;
 mod access_matrix;
 mod api_access;
 mod api_annual;
+mod api_assessment;
 mod api_coverage;
 mod api_credit;
 mod api_credit_events;

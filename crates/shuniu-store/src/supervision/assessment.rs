@@ -22,6 +22,7 @@ use super::grades::{AWARD_COLUMNS, AwardRow, StoredAward, write_award};
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
 use crate::registry::OrgRow;
+use crate::{Page, Paging};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -555,5 +556,63 @@ impl Store {
             document: document.to_string(),
             end_reason: None,
         })
+    }
+}
+
+/// An application of a round with its organization's name (one join, no N+1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoundApplication {
+    pub application: AssessmentApplication,
+    pub organization_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct RoundAppRow {
+    #[sqlx(flatten)]
+    app: AppRow,
+    organization_name: String,
+}
+
+impl Store {
+    /// Assessment rounds, newest year first, one page of them (read by everyone).
+    pub async fn assessment_rounds_page(
+        &self,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<AssessmentRound>> {
+        let paging = Paging::new(page, per_page, 200);
+        let count_sql = "SELECT COUNT(*) FROM assessment_rounds";
+        let list_sql = format!(
+            "SELECT {ROUND_COLUMNS} FROM assessment_rounds ORDER BY year DESC, opens_on DESC, id DESC"
+        );
+        self.paged::<AssessmentRound, _>(paging, (count_sql, &[]), (&list_sql, &[]), Ok)
+            .await
+    }
+
+    /// The applications of a round, each with its organization's name, in the order
+    /// they came in.
+    pub async fn round_applications(&self, round_id: Uuid) -> Result<Vec<RoundApplication>> {
+        let columns = APP_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, o.name AS organization_name FROM assessment_applications a \
+             JOIN organizations o ON o.id = a.organization_id WHERE a.round_id = $1 \
+             ORDER BY a.applied_on, a.id"
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, RoundAppRow>(&sql)
+            .bind(round_id)
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(RoundApplication {
+                    application: AssessmentApplication::try_from(r.app)?,
+                    organization_name: r.organization_name,
+                })
+            })
+            .collect()
     }
 }

@@ -219,7 +219,8 @@ expectations!(
     party,
     supervision,
     credit,
-    annual
+    annual,
+    assessment
 );
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;

@@ -1,0 +1,32 @@
+//! What the `assessment` capability's routes answer: see `super::expect`.
+//!
+//! The world holds no assessment round or application: an `{id}` of
+//! `/assessment-rounds/…` or `/assessment-applications/…` names org A (a record of
+//! another kind), so it is a `404` for every signed-in caller; the decisions
+//! themselves are tested in `api_assessment.rs`. Rounds and grades are public.
+
+use super::*;
+
+pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>> {
+    use Who::*;
+    let known = rec != Rec::Unknown;
+    let one = |e: Exp| Some(vec![e]);
+    match (m, path) {
+        ("GET", "/api/v1/assessment-rounds") => one(OK),
+        // An empty body: an official (their own node opens rounds) reaches validation.
+        ("POST", "/api/v1/assessment-rounds") => api(who, true, is_official(who), UNPROCESSABLE),
+        ("GET", "/api/v1/assessment-rounds/{id}") => one(NOT_FOUND),
+        ("POST", "/api/v1/assessment-rounds/{id}/applications")
+        | ("POST", "/api/v1/assessment-applications/{id}/decision") => one(match who {
+            Anonymous => Login,
+            _ => NOT_FOUND,
+        }),
+        ("GET", "/api/v1/organizations/{id}/grades") => one(if known { OK } else { NOT_FOUND }),
+        // Only A's registration authority (Xuanwu) changes its grade; A holds none, so
+        // the authority's official reaches validation.
+        ("POST", "/api/v1/organizations/{id}/grade-changes") => {
+            api(who, known, who == OfficialXuanwu, UNPROCESSABLE)
+        }
+        _ => None,
+    }
+}
