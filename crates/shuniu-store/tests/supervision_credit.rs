@@ -363,6 +363,15 @@ both_backends!(
             }
         }
         assert!(store.memberships_of(o.id).await.unwrap().is_empty());
+        // The public record reads the same facts in one snapshot.
+        let record = store.supervision_record(o.id).await.unwrap();
+        assert_eq!(
+            record.listings,
+            store.credit_listings_of(o.id).await.unwrap()
+        );
+        assert_eq!(record.reports, store.annual_reports_of(o.id).await.unwrap());
+        assert_eq!(record.reports.len(), 2);
+        assert_eq!(record.awards, store.grade_awards(o.id).await.unwrap());
         // A correction order not done on time lists on the abnormal list the day after.
         let order = store
             .record_credit_event(

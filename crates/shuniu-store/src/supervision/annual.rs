@@ -61,7 +61,7 @@ struct QueuedRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct ReportRow {
+pub(crate) struct ReportRow {
     id: Uuid,
     organization_id: Uuid,
     year: i64,
@@ -86,7 +86,7 @@ struct ReportRow {
     reviewed_on: Option<NaiveDate>,
 }
 
-const REPORT_COLUMNS: &str = "id, organization_id, year, activities, income_fen, expenditure_fen, net_assets_fen, donations_fen, \
+pub(crate) const REPORT_COLUMNS: &str = "id, organization_id, year, activities, income_fen, expenditure_fen, net_assets_fen, donations_fen, \
     government_funding_fen, staff_full_time, staff_part_time, volunteers, party_building, major_events, submitted_on, due_on, late, \
     review_kind, outcome, review_reasons, reviewed_by, reviewed_on";
 

@@ -11,6 +11,7 @@ pub mod changes;
 pub mod credit;
 pub mod events;
 pub mod grades;
+pub mod record;
 
 use shuniu_domain::jurisdiction::Jurisdiction;
 use shuniu_domain::registry::Organization;

@@ -119,11 +119,13 @@ pub async fn supervision_of(
         .unwrap_or_default()
         .to_string();
     let authority = store.jurisdiction(&code).await?;
-    let mut listings = store.credit_listings_of(org.id).await?;
+    // One snapshot: the listings, reports and grades shown together agree.
+    let record = store.supervision_record(org.id).await?;
+    let mut listings = record.listings;
     let plain: Vec<_> = listings.iter().map(StoredListing::listing).collect();
     listings.reverse();
-    let reports = store.annual_reports_of(org.id).await?;
-    let stored = store.grade_awards(org.id).await?;
+    let reports = record.reports;
+    let stored = record.awards;
     let all: Vec<_> = stored.iter().map(|a| a.award.clone()).collect();
     let current = effective_grade(&all, today).cloned();
     let mut awards: Vec<(StoredAward, bool)> = stored

@@ -9,7 +9,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shuniu_domain::FieldErrors;
-use shuniu_domain::registry::Organization;
 use shuniu_domain::supervision::changes::ChangeDraft;
 use shuniu_store::supervision::ChangeApplication;
 use utoipa::ToSchema;
@@ -91,11 +90,11 @@ pub struct ChangeApplicationRecord {
 }
 
 impl ChangeApplicationRecord {
-    fn new(a: &ChangeApplication, org: &Organization) -> Self {
+    fn new(a: &ChangeApplication, organization_name: &str) -> Self {
         ChangeApplicationRecord {
             id: a.id,
             organization_id: a.organization_id,
-            organization_name: org.data.name.clone(),
+            organization_name: organization_name.to_string(),
             authority_path: a.authority_path.clone(),
             status: a.status.as_str().into(),
             changes: a
@@ -217,7 +216,7 @@ pub async fn list_of_organization(
     Ok(Json(ChangeApplicationList {
         items: apps
             .iter()
-            .map(|a| ChangeApplicationRecord::new(a, &org))
+            .map(|a| ChangeApplicationRecord::new(a, &org.data.name))
             .collect(),
     }))
 }
@@ -262,7 +261,7 @@ pub async fn submit(
     let org = crate::registry::get(&s.store, id).await?;
     Ok(crate::kit::api::created(
         format!("/api/v1/change-applications/{}", app.id),
-        ChangeApplicationRecord::new(&app, &org),
+        ChangeApplicationRecord::new(&app, &org.data.name),
     ))
 }
 
@@ -334,7 +333,7 @@ pub async fn get_application(
         r,
     )
     .await?;
-    Ok(Json(ChangeApplicationRecord::new(&app, &org)))
+    Ok(Json(ChangeApplicationRecord::new(&app, &org.data.name)))
 }
 
 /// Decide a submitted application: `approve` or `return` (with a reason) — only an
@@ -396,5 +395,5 @@ pub async fn decide(
     )
     .await?;
     let org = crate::registry::get(&s.store, app.organization_id).await?;
-    Ok(Json(ChangeApplicationRecord::new(&app, &org)))
+    Ok(Json(ChangeApplicationRecord::new(&app, &org.data.name)))
 }

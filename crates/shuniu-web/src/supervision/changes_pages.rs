@@ -168,11 +168,11 @@ pub struct AppRow {
     pub open: bool,
 }
 
-fn row(ui: &Ui, a: &ChangeApplication, org: &Organization) -> AppRow {
+fn row(ui: &Ui, a: &ChangeApplication, org_name: &str) -> AppRow {
     AppRow {
         id: a.id.to_string(),
-        org_href: format!("/organizations/{}", org.id),
-        org_name: org.data.name.clone(),
+        org_href: format!("/organizations/{}", a.organization_id),
+        org_name: org_name.to_string(),
         status: a.status.label(ui.lang),
         status_code: a.status.as_str(),
         changes: a
@@ -225,7 +225,7 @@ pub fn org_section<'a>(
                 .change_applications_of(org.id)
                 .await?
                 .iter()
-                .map(|a| row(ui, a, org))
+                .map(|a| row(ui, a, &org.data.name))
                 .collect()
         } else {
             vec![]

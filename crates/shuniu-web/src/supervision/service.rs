@@ -131,12 +131,13 @@ pub fn has_queue(caller: &Caller) -> bool {
 }
 
 /// The calling official's queue: the applications their node decides as the
-/// registration authority, oldest first, each with its organization.
+/// registration authority, oldest first, each with its organization's name (one query
+/// for the names, not one per application).
 pub async fn queue(
     store: &Store,
     caller: &Caller,
     status: Option<ChangeStatus>,
-) -> Result<Vec<(ChangeApplication, Organization)>, AppError> {
+) -> Result<Vec<(ChangeApplication, String)>, AppError> {
     let Some(user) = &caller.user else {
         return Err(AppError::Unauthenticated);
     };
@@ -146,11 +147,10 @@ pub async fn queue(
     let code = user.jurisdiction_code.as_deref().unwrap_or_default();
     let j = store.jurisdiction(code).await?.ok_or(AppError::Forbidden)?;
     let apps = store.change_applications_for_authority(&j, status).await?;
-    let mut out = Vec::with_capacity(apps.len());
-    for a in apps {
-        if let Some(o) = store.organization(a.organization_id).await? {
-            out.push((a, o));
-        }
-    }
-    Ok(out)
+    let ids: Vec<Uuid> = apps.iter().map(|a| a.organization_id).collect();
+    let names = store.organization_names(&ids).await?;
+    Ok(apps
+        .into_iter()
+        .filter_map(|a| names.get(&a.organization_id).cloned().map(|n| (a, n)))
+        .collect())
 }
