@@ -25,7 +25,7 @@ use shuniu_store::{HubFilter, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
 use crate::ACTOR;
-use crate::generate::{working_day_before, working_day_within};
+use crate::calendar::{working_day_before, working_day_within};
 use crate::reports::Story;
 use crate::tables;
 

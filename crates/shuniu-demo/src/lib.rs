@@ -35,13 +35,15 @@ use chrono::NaiveDate;
 use shuniu_domain::registry::OrganizationData;
 use shuniu_store::{OrgFilter, Store, StoreError};
 
+mod calendar;
 mod generate;
 pub mod history;
 pub mod reports;
 pub mod structure;
 mod tables;
 
-pub use generate::{FIRST_ROUND, MAX_STAFF, MIN_STAFF, ORGANIZATIONS, round_award_day, rounds};
+pub use calendar::{FIRST_ROUND, round_award_day, rounds};
+pub use generate::{MAX_STAFF, MIN_STAFF, ORGANIZATIONS};
 pub use history::History;
 pub use reports::Reports;
 pub use structure::Built;

@@ -27,7 +27,7 @@ use shuniu_store::{Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
 use crate::ACTOR;
-use crate::generate::working_day_within;
+use crate::calendar::working_day_within;
 use crate::tables::{self, XUANWU};
 use shuniu_domain::supervision::add_working_days;
 
