@@ -112,6 +112,24 @@ both_backends!(
                 .is_err(),
             "one application per round"
         );
+        // The round takes applications from its opening to its closing day only.
+        let open = store
+            .open_rounds_of(&round.authority_path, d(2026, 3, 10))
+            .await
+            .unwrap();
+        assert_eq!(open.iter().map(|r| r.id).collect::<Vec<_>>(), [round.id]);
+        let after = store
+            .open_rounds_of(&round.authority_path, d(2026, 5, 1))
+            .await
+            .unwrap();
+        assert!(after.is_empty(), "{after:?}");
+        let mine = store.applications_of(o.id).await.unwrap();
+        assert_eq!(
+            mine.iter()
+                .map(|m| (m.application.id, m.round_year, m.round_title.as_str()))
+                .collect::<Vec<_>>(),
+            [(app.id, 2026, "玄武区2026年度社会组织等级评估")]
+        );
         let table = IndicatorTable::jiangsu_default(TableKind::ServiceInstitution);
         let scores: BTreeMap<String, u32> = table
             .areas

@@ -78,7 +78,11 @@ pub(crate) async fn report_filed(app: &TestApp, org: Uuid) {
 /// Org `n` (a social service institution in Meiyuan, registered by Xuanwu, founded
 /// 2015), with last year's report reviewed qualified when `reported`; and a client of
 /// its own member.
-async fn eligible_org(app: &TestApp, n: u32, reported: bool) -> (String, reqwest::Client) {
+pub(crate) async fn eligible_org(
+    app: &TestApp,
+    n: u32,
+    reported: bool,
+) -> (String, reqwest::Client) {
     let org = app.create_org(&org_json(n)).await;
     let id = org["id"].as_str().unwrap().to_string();
     let uuid: Uuid = id.parse().unwrap();

@@ -30,6 +30,7 @@ mod login_hardening;
 mod pages_accounts;
 mod pages_admin;
 mod pages_annual;
+mod pages_assessment;
 mod pages_coverage;
 mod pages_forms;
 mod pages_home;

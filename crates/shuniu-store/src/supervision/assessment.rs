@@ -85,6 +85,15 @@ struct AppRow {
 
 const APP_COLUMNS: &str = "id, round_id, organization_id, table_kind, stage, applied_on, scores, total, grade, notice_starts_on, reason";
 
+/// [`APP_COLUMNS`] qualified by a table alias, for joins.
+fn app_columns_of(alias: &str) -> String {
+    APP_COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl TryFrom<AppRow> for AssessmentApplication {
     type Error = StoreError;
     fn try_from(r: AppRow) -> Result<Self> {
@@ -592,11 +601,7 @@ impl Store {
     /// The applications of a round, each with its organization's name, in the order
     /// they came in.
     pub async fn round_applications(&self, round_id: Uuid) -> Result<Vec<RoundApplication>> {
-        let columns = APP_COLUMNS
-            .split(", ")
-            .map(|c| format!("a.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let columns = app_columns_of("a");
         let sql = format!(
             "SELECT {columns}, o.name AS organization_name FROM assessment_applications a \
              JOIN organizations o ON o.id = a.organization_id WHERE a.round_id = $1 \
@@ -611,6 +616,72 @@ impl Store {
                 Ok(RoundApplication {
                     application: AssessmentApplication::try_from(r.app)?,
                     organization_name: r.organization_name,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One of an organization's applications with its round's year and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgApplication {
+    pub application: AssessmentApplication,
+    pub round_year: i64,
+    pub round_title: String,
+    pub round_notice_days: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrgAppRow {
+    #[sqlx(flatten)]
+    app: AppRow,
+    round_year: i64,
+    round_title: String,
+    round_notice_days: i64,
+}
+
+impl Store {
+    /// The rounds of the authority at `authority_path` that take applications on `on`
+    /// (an authority opens a handful a year: the index on the path bounds the read).
+    pub async fn open_rounds_of(
+        &self,
+        authority_path: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<AssessmentRound>> {
+        let sql = format!(
+            "SELECT {ROUND_COLUMNS} FROM assessment_rounds WHERE authority_path = $1 \
+             AND opens_on <= $2 AND closes_on >= $2 ORDER BY closes_on, id"
+        );
+        Ok(on_pool!(self, |p| sqlx::query_as::<_, AssessmentRound>(
+            &sql
+        )
+        .bind(authority_path)
+        .bind(on)
+        .fetch_all(p)
+        .await)?)
+    }
+
+    /// An organization's applications, newest round first, each with its round's year
+    /// and title (one join).
+    pub async fn applications_of(&self, organization_id: Uuid) -> Result<Vec<OrgApplication>> {
+        let columns = app_columns_of("a");
+        let sql = format!(
+            "SELECT {columns}, r.year AS round_year, r.title AS round_title, \
+             r.notice_days AS round_notice_days \
+             FROM assessment_applications a JOIN assessment_rounds r ON r.id = a.round_id \
+             WHERE a.organization_id = $1 ORDER BY r.year DESC, a.applied_on DESC, a.id"
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, OrgAppRow>(&sql)
+            .bind(organization_id)
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(OrgApplication {
+                    application: AssessmentApplication::try_from(r.app)?,
+                    round_year: r.round_year,
+                    round_title: r.round_title,
+                    round_notice_days: r.round_notice_days,
                 })
             })
             .collect()

@@ -1,6 +1,7 @@
 //! Credit lists 信用名单 and the public supervision facts of an organization: the
 //! 活动异常名录 and 严重违法失信名单 pages and API, and a section of the organization
-//! page (registration authority, listings, annual-report results, grade history).
+//! page (registration authority, standing, listings, events; the grades are the
+//! assessment section's).
 //! Read-only and public; the lists are written by the daily job (`shuniu supervise`)
 //! and the store's supervision events. Builds on the registry.
 

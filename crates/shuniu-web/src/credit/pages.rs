@@ -204,17 +204,6 @@ fn event_row(ui: &Ui, e: &shuniu_store::supervision::events::StoredEvent) -> Eve
     }
 }
 
-/// A grade's line in the section.
-pub struct GradeRow {
-    pub grade: &'static str,
-    pub awarded_on: String,
-    pub expires_on: String,
-    pub source: &'static str,
-    pub ended_on: Option<String>,
-    /// `in_force`, `expired` or `ended`.
-    pub state: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "credit/org_section.html")]
 struct SectionPage<'a> {
@@ -223,7 +212,6 @@ struct SectionPage<'a> {
     on_abnormal: bool,
     on_serious: bool,
     listings: Vec<ListingRow>,
-    grades: Vec<GradeRow>,
     events: Vec<EventRow>,
     /// The registration authority's official: may record events and remove listings.
     decides: bool,
@@ -270,33 +258,12 @@ pub fn org_section<'a>(
             .iter()
             .map(|l| listing_row(lang, l, org.data.name.clone(), String::new()))
             .collect();
-        let grades = f
-            .awards
-            .iter()
-            .map(|(a, in_force)| GradeRow {
-                grade: a.award.grade.label(lang),
-                awarded_on: a.award.awarded_on.to_string(),
-                expires_on: a.award.expires_on.to_string(),
-                source: a.award.source.label(lang),
-                ended_on: a.award.ended_on.map(|d| d.to_string()),
-                state: if *in_force {
-                    "in_force"
-                } else if a.award.ended_on.is_none() && a.award.expires_on <= today {
-                    "expired"
-                } else if a.award.ended_on.is_some() {
-                    "ended"
-                } else {
-                    "expired"
-                },
-            })
-            .collect();
         SectionPage {
             ui,
             authority,
             on_abnormal: f.on_abnormal,
             on_serious: f.on_serious,
             listings,
-            grades,
             events,
             decides,
             id: org.id.to_string(),
