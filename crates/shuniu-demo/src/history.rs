@@ -5,8 +5,10 @@
 //! * the communities 社区 under each street, as jurisdiction nodes;
 //! * the assessment grades, in yearly batches (rounds of 2013, 2015, … announced each
 //!   December by the registration authority — the district, or the city 南京市 for
-//!   foundations), recorded from the authorities' registers; awards five years old or
-//!   more have expired, so some organizations show an expired grade and no current one;
+//!   foundations): the latest district round run through the store
+//!   ([`crate::assessments`]), the others recorded from the authorities' registers;
+//!   awards five years old or more have expired, so some organizations show an expired
+//!   grade and no current one;
 //! * a few organizations suspended after failing annual inspection (one of them
 //!   reinstated after correcting), a few deregistered, with dates and reasons;
 //! * change registrations 变更登记: some approved (the record changed), one returned
@@ -37,6 +39,9 @@ pub struct History {
     pub grade_awards: usize,
     /// Of those, expired by today.
     pub grades_expired: usize,
+    /// The latest round run through the store: applications, and grades it awarded.
+    pub round_applications: usize,
+    pub round_awards: usize,
     pub suspended: usize,
     pub reinstated: usize,
     pub deregistered: usize,
@@ -140,10 +145,18 @@ async fn grades(
     awards: &HashMap<String, (Grade, NaiveDate)>,
     h: &mut History,
 ) -> Result<(), StoreError> {
+    // The latest round as the authority ran it; the rest from the registers.
+    let round = crate::assessments::run(store, today, orgs, awards).await?;
+    h.round_applications = round.applications;
+    h.round_awards = round.awarded;
     for o in orgs {
         let Some(&(grade, on)) = awards.get(&o.data.name) else {
             continue;
         };
+        if round.awarded_to.contains(&o.id) {
+            h.grade_awards += 1;
+            continue;
+        }
         let year = on.year();
         // One decision a round: the district's 玄民〔Y〕6x号, the city's 宁民〔Y〕1xx号.
         let document = if o.data.legal_form == LegalForm::Foundation {

@@ -35,6 +35,7 @@ use chrono::NaiveDate;
 use shuniu_domain::registry::OrganizationData;
 use shuniu_store::{OrgFilter, Store, StoreError};
 
+mod assessments;
 mod calendar;
 mod generate;
 pub mod history;

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate, Weekday};
 use shuniu_domain::jurisdiction::{Level, XUANWU_STREETS};
 use shuniu_domain::registry::{LegalForm, OrgStatus, Organization};
+use shuniu_domain::supervision::assessment::{ApplicationStage, GradeSource};
 use shuniu_domain::supervision::changes::ChangeStatus;
 use shuniu_store::{HubFilter, OrgFilter, Store, both_backends};
 
@@ -136,6 +137,40 @@ both_backends!(the_demo_tells_a_history, |store: Store| async move {
         }
     }
     assert_eq!(expired_seen, h.grades_expired);
+
+    // The latest district round ran through the store: applications, one refused at
+    // preliminary review, one below every grade, the rest awarded under one decision.
+    assert!(
+        h.round_awards > 5 && h.round_applications >= h.round_awards + 2,
+        "{h:?}"
+    );
+    let rounds = store.assessment_rounds_page(1, 20).await.unwrap();
+    assert_eq!(rounds.total, 1, "{rounds:?}");
+    let round = &rounds.items[0];
+    assert_eq!(round.authority_code, "320102");
+    assert_eq!(round.year % 2, 1, "a biennial round");
+    let apps = store.round_applications(round.id).await.unwrap();
+    assert_eq!(apps.len(), h.round_applications);
+    let stage = |s: ApplicationStage| apps.iter().filter(|a| a.application.stage == s).count();
+    assert_eq!(stage(ApplicationStage::Awarded), h.round_awards);
+    assert_eq!(stage(ApplicationStage::Refused), 1);
+    assert_eq!(stage(ApplicationStage::NotGraded), 1);
+    for a in apps
+        .iter()
+        .filter(|a| a.application.stage == ApplicationStage::Awarded)
+    {
+        let awards = store
+            .grade_awards(a.application.organization_id)
+            .await
+            .unwrap();
+        let from_round = awards
+            .iter()
+            .find(|w| w.application_id == Some(a.application.id))
+            .expect("the award names its application");
+        assert_eq!(from_round.award.source, GradeSource::Assessment);
+        assert_eq!(Some(from_round.award.grade), a.application.grade);
+        assert!(a.application.applied_on.month() >= 9 && a.application.applied_on.month() <= 10);
+    }
     assert!(batches.len() >= 4, "{batches:?}");
 
     // Suspended and deregistered organizations, with dates and reasons.

@@ -24,6 +24,18 @@ labelled_enum!(
     }
 );
 
+impl TableKind {
+    /// The table an organization of this legal form is scored by, unless it asks for
+    /// another (an association may be scored as an industry or academic group).
+    pub fn for_form(form: LegalForm) -> TableKind {
+        match form {
+            LegalForm::SocialServiceInstitution => TableKind::ServiceInstitution,
+            LegalForm::Foundation => TableKind::Foundation,
+            LegalForm::SocialGroup | LegalForm::CommunityFiled => TableKind::PublicWelfareGroup,
+        }
+    }
+}
+
 /// A first-level area of an indicator table and the points it carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {

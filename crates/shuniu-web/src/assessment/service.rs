@@ -215,11 +215,7 @@ pub fn table_kind(form: LegalForm, asked: Option<&str>) -> Result<TableKind, Fie
             FieldErrors::single("table", choice_error(&codes))
         });
     }
-    Ok(match form {
-        LegalForm::SocialServiceInstitution => TableKind::ServiceInstitution,
-        LegalForm::Foundation => TableKind::Foundation,
-        LegalForm::SocialGroup | LegalForm::CommunityFiled => TableKind::PublicWelfareGroup,
-    })
+    Ok(TableKind::for_form(form))
 }
 
 fn unknown_org() -> FieldErrors {
