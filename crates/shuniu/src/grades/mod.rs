@@ -86,10 +86,14 @@ async fn import(store: &Store, file: &Path, dry_run: bool) -> Outcome {
     let read = register::read(&bytes, today, MAX_ROWS)
         .map_err(|why| Failure::new(format!("cannot import {shown}: {why}")))?;
     drop(bytes);
-    let plan = plan(store, read.rows, read.errors).await?;
+    let plan = plan(store, read).await?;
     if !plan.errors.is_empty() {
         let mut errors = plan.errors;
-        errors.sort_by(|a, b| (a.line, &a.field).cmp(&(b.line, &b.field)));
+        // By line, a line's problems in the order of its columns.
+        errors.sort_by_key(|e| {
+            let column = register::COLUMNS.iter().position(|c| *c == e.field);
+            (e.line, column)
+        });
         for e in &errors {
             eprintln!("{e}");
         }
@@ -203,21 +207,22 @@ fn read_bounded(file: &Path) -> Outcome<Vec<u8>> {
 }
 
 /// Checks the rows against the registry and the awards already recorded.
-async fn plan(store: &Store, rows: Vec<RegisterRow>, errors: Vec<LineError>) -> Outcome<Plan> {
+async fn plan(store: &Store, read: register::Register) -> Outcome<Plan> {
     let mut plan = Plan {
-        errors,
+        errors: read.errors,
         ..Plan::default()
     };
     // Each organization is looked up once, however many rows name it.
     let mut found: HashMap<String, Result<Organization, String>> = HashMap::new();
-    let mut by_org: BTreeMap<Uuid, Vec<Planned>> = BTreeMap::new();
-    for row in rows {
-        let key = row.organization.to_ascii_uppercase();
-        if !found.contains_key(&key) {
-            let org = organization(store, &row.organization).await?;
-            found.insert(key.clone(), org);
+    for (line, given) in read.bad_rows_organizations {
+        if let Err(why) = organization(store, &mut found, &given).await? {
+            plan.errors
+                .push(LineError::new(line, "organization", why.clone()));
         }
-        match &found[&key] {
+    }
+    let mut by_org: BTreeMap<Uuid, Vec<Planned>> = BTreeMap::new();
+    for row in read.rows {
+        match organization(store, &mut found, &row.organization).await? {
             Err(why) => plan
                 .errors
                 .push(LineError::new(row.line, "organization", why.clone())),
@@ -256,6 +261,17 @@ async fn plan(store: &Store, rows: Vec<RegisterRow>, errors: Vec<LineError>) -> 
                 continue;
             }
             previous = Some((p.row.line, on));
+            if on < p.organization.data.founded_on {
+                plan.errors.push(LineError::new(
+                    p.row.line,
+                    "awarded_on",
+                    format!(
+                        "{on} is before {} was founded ({})",
+                        p.organization.data.name, p.organization.data.founded_on
+                    ),
+                ));
+                continue;
+            }
             match check_against(&p.row, &existing, latest) {
                 Ok(true) => plan.import.push(p),
                 Ok(false) => plan.skipped += 1,
@@ -300,9 +316,23 @@ fn check_against(
     }
 }
 
-/// The organization a row names, by id or unified social credit code; `Err` is the
-/// row's problem in words, a failure of the store stops the command.
-async fn organization(store: &Store, given: &str) -> Outcome<Result<Organization, String>> {
+/// The organization a row names, by id or unified social credit code, looked up once
+/// (`found` keeps the answers); `Err` is the row's problem in words, a failure of the
+/// store stops the command.
+async fn organization<'a>(
+    store: &Store,
+    found: &'a mut HashMap<String, Result<Organization, String>>,
+    given: &str,
+) -> Outcome<&'a Result<Organization, String>> {
+    let key = given.to_ascii_uppercase();
+    if !found.contains_key(&key) {
+        let org = look_up(store, given).await?;
+        found.insert(key.clone(), org);
+    }
+    Ok(&found[&key])
+}
+
+async fn look_up(store: &Store, given: &str) -> Outcome<Result<Organization, String>> {
     let looked_up = match Uuid::parse_str(given) {
         Ok(id) => store.organization(id).await,
         Err(_) => match Uscc::parse(given) {

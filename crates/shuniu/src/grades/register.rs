@@ -59,6 +59,9 @@ pub struct RegisterRow {
 pub struct Register {
     pub rows: Vec<RegisterRow>,
     pub errors: Vec<LineError>,
+    /// The organization named by each bad row (line, as written), so that it too is
+    /// looked up and every problem of the row is named at once.
+    pub bad_rows_organizations: Vec<(u64, String)>,
 }
 
 /// Why a file is not read at all (as opposed to rows that are bad).
@@ -113,11 +116,12 @@ pub fn read(bytes: &[u8], today: NaiveDate, max_rows: usize) -> Result<Register,
         return Ok(out);
     };
     let mut n = 0;
+    let mut lines = LineCounter::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 out.errors.push(LineError::new(line, "row", e.to_string()));
                 continue;
             }
@@ -129,18 +133,59 @@ pub fn read(bytes: &[u8], today: NaiveDate, max_rows: usize) -> Result<Register,
         if n > max_rows {
             return Err(Unreadable::TooManyRows { max: max_rows });
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         let cell = |i: usize| record.get(i).unwrap_or("");
-        if let Some(row) = row(
+        match row(
             line,
             [cell(at[0]), cell(at[1]), cell(at[2]), cell(at[3])],
             today,
             &mut out.errors,
         ) {
-            out.rows.push(row);
+            Some(row) => out.rows.push(row),
+            None if !cell(at[0]).is_empty() => out
+                .bad_rows_organizations
+                .push((line, cell(at[0]).to_string())),
+            None => {}
         }
     }
     Ok(out)
+}
+
+/// Line numbers of the rows, as an editor shows them. The reader's own line count
+/// is one short after a CRLF line end (the record starts at its `\n`), so the line is
+/// counted from the byte where the record starts, past any line ends; rows come in
+/// order, so each byte is looked at once.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.at {
+            self.line += self.text[self.at..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.at = start;
+        }
+        self.line
+    }
 }
 
 /// The position of each of [`COLUMNS`] in the header, or the header's problems.

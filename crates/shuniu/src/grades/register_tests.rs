@@ -148,3 +148,29 @@ fn grades_in_the_forms_registers_write_them() {
         assert_eq!(parse_grade(s), None, "{s}");
     }
 }
+
+#[test]
+fn lines_are_counted_as_an_editor_shows_them_with_crlf_too() {
+    for end in ["\n", "\r\n"] {
+        let text = [
+            "organization,grade,awarded_on,document",
+            "X,9A,2020-01-01,D",
+            "",
+            "X,2A,2020-01-01,\"two",
+            "lines\"",
+            "X,2A,2020-13-01,D",
+        ]
+        .join(end);
+        let r = read_ok(&text);
+        let at: Vec<(u64, &str)> = r
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [(2, "grade"), (4, "document"), (6, "awarded_on")],
+            "{end:?}"
+        );
+    }
+}
