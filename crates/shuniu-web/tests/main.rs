@@ -26,6 +26,7 @@ mod api_supervision;
 mod auth_boundaries;
 mod bad_input;
 mod booking_settings;
+mod credit_races;
 mod login_hardening;
 mod pages_accounts;
 mod pages_admin;

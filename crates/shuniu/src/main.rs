@@ -1,6 +1,7 @@
 //! `shuniu`: the one binary of Shuniu 枢纽 — serve the site and API, migrate the
-//! database, load the demo data, back up SQLite, manage accounts and API tokens, and
-//! verify, checkpoint or purge the audit trail.
+//! database, load the demo data, back up SQLite, manage accounts and API tokens,
+//! import the authority's register of grades, and verify, checkpoint or purge the
+//! audit trail.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,11 +12,13 @@ use shuniu_store::{Store, StoreError};
 
 mod audit;
 mod config;
+mod grades;
 mod keyfile;
 mod users;
 
 use audit::AuditCommand;
 use config::{Layer, LogFormat, Settings, redact};
+use grades::GradesCommand;
 use users::{TokenCommand, UserCommand};
 
 #[derive(Debug, Parser)]
@@ -168,6 +171,9 @@ enum Command {
     /// Check the audit trail's integrity, take a checkpoint, or purge records past retention
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import grades from the registration authority's existing register (CSV)
+    #[command(subcommand)]
+    Grades(GradesCommand),
 }
 
 impl Cli {
@@ -184,6 +190,7 @@ impl Cli {
             Command::User(c) => (c.db().db.clone(), None, None),
             Command::Token(c) => (c.db().db.clone(), None, None),
             Command::Audit(c) => (c.db().db.clone(), None, None),
+            Command::Grades(c) => (c.db().db.clone(), None, None),
         };
         let s = &self.security;
         Layer {
@@ -356,6 +363,12 @@ async fn run(command: Command, settings: Settings) -> Outcome {
                     audit::purge(&store, settings.security.audit_retention_days).await
                 }
             };
+            store.close().await;
+            done
+        }
+        Command::Grades(c) => {
+            let store = open_keyed(&settings, Key::Required).await?;
+            let done = grades::run(&store, c).await;
             store.close().await;
             done
         }
