@@ -3,13 +3,15 @@
 //! authority refuses, scores by the indicator table, gives public notice 公示 and
 //! awards after it; an organization's grade history with each award's source, and
 //! lowering or withdrawal by the authority. The rules are the domain's
-//! (`shuniu_domain::supervision::assessment`), asked in [`service`]; [`api`] answers JSON.
+//! (`shuniu_domain::supervision::assessment`), asked in [`service`]; [`api`] answers JSON;
+//! [`tables`] answers the indicator tables in force (a per-locality setting).
 
 use crate::kit::capability::Capability;
 
 pub mod api;
 pub mod messages;
 pub mod service;
+pub mod tables;
 
 pub const CAPABILITY: Capability = Capability {
     name: "assessment",
