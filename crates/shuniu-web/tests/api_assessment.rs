@@ -19,7 +19,7 @@ use crate::common::{TestApp, org_json};
 const XUANWU: &str = "320102";
 const QINHUAI: &str = "320104";
 
-async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
+pub(crate) async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let r = r.send().await.expect("the app answers");
     let st = r.status();
     let v = r.json().await.unwrap_or(Value::Null);
@@ -78,7 +78,11 @@ pub(crate) async fn report_filed(app: &TestApp, org: Uuid) {
 /// Org `n` (a social service institution in Meiyuan, registered by Xuanwu, founded
 /// 2015), with last year's report reviewed qualified when `reported`; and a client of
 /// its own member.
-async fn eligible_org(app: &TestApp, n: u32, reported: bool) -> (String, reqwest::Client) {
+pub(crate) async fn eligible_org(
+    app: &TestApp,
+    n: u32,
+    reported: bool,
+) -> (String, reqwest::Client) {
     let org = app.create_org(&org_json(n)).await;
     let id = org["id"].as_str().unwrap().to_string();
     let uuid: Uuid = id.parse().unwrap();
@@ -91,7 +95,7 @@ async fn eligible_org(app: &TestApp, n: u32, reported: bool) -> (String, reqwest
     (id, member)
 }
 
-async fn official(app: &TestApp, name: &str, code: &str) -> reqwest::Client {
+pub(crate) async fn official(app: &TestApp, name: &str, code: &str) -> reqwest::Client {
     app.client_as(name, Role::Official, Some(code), None).await
 }
 
@@ -114,7 +118,12 @@ pub(crate) async fn open_round(app: &TestApp, xuanwu: &reqwest::Client) -> Strin
     v["id"].as_str().unwrap().to_string()
 }
 
-async fn decide(app: &TestApp, c: &reqwest::Client, id: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn decide(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     send(
         c.post(app.url(&format!("/api/v1/assessment-applications/{id}/decision")))
             .json(&body),
