@@ -125,7 +125,7 @@ impl TableSpec {
         }
         // Highest grade first, as the table keeps them; `check` then asks the totals
         // to fall with the grades.
-        cutoffs.sort_by(|a, b| b.0.cmp(&a.0));
+        cutoffs.sort_by_key(|c| std::cmp::Reverse(c.0));
         let table = IndicatorTable {
             kind,
             areas: self

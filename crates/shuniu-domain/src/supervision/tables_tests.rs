@@ -106,6 +106,9 @@ fn tables_in_force_by_authority_and_kind() {
     assert_eq!(academic[0].source, TableSource::Setting);
 }
 
+/// A change that spoils a good table.
+type Change = Box<dyn Fn(&mut TableSpec)>;
+
 #[test]
 fn a_bad_table_is_named_with_what_is_wrong() {
     let e = refused(spec("museum", None));
@@ -123,7 +126,7 @@ fn a_bad_table_is_named_with_what_is_wrong() {
     );
     assert!(e.contains("add up to 90, not 100"), "{e}");
 
-    let cases: Vec<(Box<dyn Fn(&mut TableSpec)>, &str)> = vec![
+    let cases: Vec<(Change, &str)> = vec![
         (Box::new(|s| s.areas.clear()), "at least one area"),
         (
             Box::new(|s| s.areas[1].code = "governance".into()),
