@@ -102,6 +102,7 @@ impl AppState {
             store,
             booking,
             supervision: Default::default(),
+            assessment_tables: Default::default(),
             auth_failures: Default::default(),
             csrf_key: std::sync::Arc::new(random_key()),
             hashing: std::sync::Arc::new(hashing::PasswordHashing::new(auth.hashing)),

@@ -19,7 +19,7 @@ use crate::common::{TestApp, org_json};
 const XUANWU: &str = "320102";
 const QINHUAI: &str = "320104";
 
-async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
+pub(crate) async fn send(r: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let r = r.send().await.expect("the app answers");
     let st = r.status();
     let v = r.json().await.unwrap_or(Value::Null);
@@ -95,7 +95,7 @@ pub(crate) async fn eligible_org(
     (id, member)
 }
 
-async fn official(app: &TestApp, name: &str, code: &str) -> reqwest::Client {
+pub(crate) async fn official(app: &TestApp, name: &str, code: &str) -> reqwest::Client {
     app.client_as(name, Role::Official, Some(code), None).await
 }
 
@@ -118,7 +118,12 @@ pub(crate) async fn open_round(app: &TestApp, xuanwu: &reqwest::Client) -> Strin
     v["id"].as_str().unwrap().to_string()
 }
 
-async fn decide(app: &TestApp, c: &reqwest::Client, id: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn decide(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     send(
         c.post(app.url(&format!("/api/v1/assessment-applications/{id}/decision")))
             .json(&body),

@@ -49,6 +49,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/annual-reports/{id}", "get"),
     ("/api/v1/assessment-rounds", "get"),
     ("/api/v1/assessment-rounds/{id}", "get"),
+    ("/api/v1/assessment-tables", "get"),
     ("/api/v1/organizations/{id}/grades", "get"),
 ];
 

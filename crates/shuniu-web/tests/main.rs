@@ -14,6 +14,7 @@ mod access_matrix;
 mod api_access;
 mod api_annual;
 mod api_assessment;
+mod api_assessment_tables;
 mod api_coverage;
 mod api_credit;
 mod api_credit_events;

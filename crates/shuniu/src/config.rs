@@ -12,6 +12,7 @@ use serde::Deserialize;
 use shuniu_domain::parks::BookingRules;
 use shuniu_domain::supervision::annual::AnnualSettings;
 use shuniu_domain::supervision::credit::CreditSettings;
+use shuniu_domain::supervision::tables::{IndicatorTables, TablesFile};
 
 pub const DEFAULT_DB: &str = "sqlite://shuniu.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -94,6 +95,9 @@ pub struct Layer {
     pub supervise_from_year: Option<u32>,
     /// Run the daily job when `serve` starts (if the database has annual reports).
     pub supervise_on_start: Option<bool>,
+    /// A TOML file of assessment indicator tables (`[[table]]` entries by kind and
+    /// authority prefix); none: the built-in tables.
+    pub assessment_tables: Option<PathBuf>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
@@ -101,7 +105,8 @@ const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_fai
     session_idle_minutes, session_absolute_hours, password_min_length, secure_cookies, audit_retention_days, \
     login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
-    annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start";
+    annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start, \
+    assessment_tables";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -157,6 +162,7 @@ impl Layer {
             annual_report_due_day: self.annual_report_due_day.or(lower.annual_report_due_day),
             supervise_from_year: self.supervise_from_year.or(lower.supervise_from_year),
             supervise_on_start: self.supervise_on_start.or(lower.supervise_on_start),
+            assessment_tables: self.assessment_tables.or(lower.assessment_tables),
         }
     }
 
@@ -203,6 +209,7 @@ impl Layer {
             supervise_on_start: get("SHUNIU_SUPERVISE_ON_START")
                 .map(|v| parse_bool("SHUNIU_SUPERVISE_ON_START", &v))
                 .transpose()?,
+            assessment_tables: get("SHUNIU_ASSESSMENT_TABLES").map(PathBuf::from),
         })
     }
 
@@ -253,13 +260,16 @@ pub struct Settings {
     pub supervision: Supervision,
 }
 
-/// What the daily supervision job (`shuniu supervise`) enforces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the daily supervision job (`shuniu supervise`) enforces, and the assessment
+/// indicator tables the authorities score by.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Supervision {
     pub annual: AnnualSettings,
     /// Reports on years before this one are not judged (they predate the system's records).
     pub from_year: i32,
     pub on_start: bool,
+    /// Read from the `assessment_tables` file, every table checked; empty without one.
+    pub assessment_tables: IndicatorTables,
 }
 
 /// The first report year the job enforces by default: the first year whose reports
@@ -273,6 +283,7 @@ impl Default for Supervision {
             annual: AnnualSettings::default(),
             from_year: DEFAULT_SUPERVISE_FROM_YEAR as i32,
             on_start: true,
+            assessment_tables: IndicatorTables::default(),
         }
     }
 }
@@ -316,11 +327,26 @@ fn supervision(l: &Layer) -> Result<Supervision, ConfigError> {
         2000..=2100,
         "",
     )?;
+    let assessment_tables = match l.assessment_tables.as_deref() {
+        Some(p) if !p.as_os_str().is_empty() => assessment_tables(p)?,
+        _ => IndicatorTables::default(),
+    };
     Ok(Supervision {
         annual: AnnualSettings { due_month, due_day },
         from_year: from_year as i32,
         on_start: l.supervise_on_start.unwrap_or(d.on_start),
+        assessment_tables,
     })
+}
+
+/// Reads and checks the indicator tables file: a file that cannot be read, is not
+/// TOML of `[[table]]` entries, or holds a bad table is a configuration error naming
+/// the file and the table — the server does not start to fail at the first scoring.
+pub fn assessment_tables(path: &Path) -> Result<IndicatorTables, ConfigError> {
+    let at = |what: String| ConfigError(format!("assessment_tables = {}: {what}", path.display()));
+    let text = std::fs::read_to_string(path).map_err(|e| at(format!("cannot read it: {e}")))?;
+    let file: TablesFile = toml::from_str(&text).map_err(|e| at(e.message().to_string()))?;
+    IndicatorTables::from_file(&file).map_err(at)
 }
 
 /// Bookings are claimed slot by slot on this fixed grid (one row per room and slot

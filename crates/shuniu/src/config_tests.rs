@@ -61,6 +61,7 @@ fn nothing_given_means_the_defaults() {
                 },
                 from_year: 2023,
                 on_start: true,
+                assessment_tables: Default::default(),
             },
         }
     );
@@ -99,6 +100,77 @@ fn supervision_settings_are_range_checked() {
     let env =
         Layer::from_env(|k| (k == "SHUNIU_SUPERVISE_ON_START").then(|| "no".to_string())).unwrap();
     assert_eq!(env.supervise_on_start, Some(false));
+}
+
+/// A file in the temporary directory holding `text`, unique to this test run.
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("shuniu-{}-{name}", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+const XUANWU_TABLE: &str = r#"
+[[table]]
+kind = "foundation"
+authority = "320102"
+max_bonus = 5
+max_total = 100
+cutoffs = { "5A" = 90, "3A" = 60 }
+areas = [
+  { code = "governance", zh = "内部治理", en = "Governance", points = 60 },
+  { code = "services", zh = "服务", en = "Services", points = 40 },
+]
+"#;
+
+#[test]
+fn assessment_tables_are_read_from_the_file_the_layers_name() {
+    use shuniu_domain::supervision::assessment::TableKind;
+    let good = temp_file("tables-good.toml", XUANWU_TABLE);
+    let env =
+        Layer::from_env(|k| (k == "SHUNIU_ASSESSMENT_TABLES").then(|| good.display().to_string()))
+            .unwrap();
+    let s = resolve(Layer::default(), env, Layer::default()).unwrap();
+    let tables = &s.supervision.assessment_tables;
+    assert_eq!(tables.entries().len(), 1);
+    let t = tables.table_for("320102", TableKind::Foundation).table;
+    assert_eq!(t.max_total, 100);
+    assert_eq!(
+        tables
+            .table_for("320104", TableKind::Foundation)
+            .table
+            .max_total,
+        1000,
+        "another authority keeps the built-in table"
+    );
+
+    let bad = temp_file(
+        "tables-bad.toml",
+        &XUANWU_TABLE.replace("points = 40", "points = 30"),
+    );
+    let typo = temp_file(
+        "tables-typo.toml",
+        &XUANWU_TABLE.replace("max_bonus", "bonus"),
+    );
+    let missing = std::env::temp_dir().join("shuniu-no-such-tables.toml");
+    for (path, words) in [
+        (
+            &bad,
+            "table 1 (foundation, authority 320102): areas add up to 90, not 100",
+        ),
+        (&typo, "bonus"),
+        (&missing, "cannot read"),
+    ] {
+        let file = Layer {
+            assessment_tables: Some(path.clone()),
+            ..Layer::default()
+        };
+        let e = resolve(Layer::default(), Layer::default(), file).unwrap_err();
+        assert!(e.0.starts_with("assessment_tables = "), "{e}");
+        assert!(e.0.contains(words), "{words}: {e}");
+    }
+    for p in [good, bad, typo] {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 #[test]

@@ -535,6 +535,10 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
         slot_minutes = b.slot_minutes,
         "room-booking rules"
     );
+    tracing::info!(
+        tables_set = settings.supervision.assessment_tables.entries().len(),
+        "assessment indicator tables"
+    );
     let served = tokio::select! {
         r = shuniu_web::serve_state(listener, {
             let mut state = shuniu_web::AppState::new(
@@ -543,6 +547,8 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
                 settings.booking,
             );
             state.supervision = settings.supervision.credit_settings();
+            state.assessment_tables =
+                std::sync::Arc::new(settings.supervision.assessment_tables.clone());
             state
         }) => r,
         () = terminated() => {

@@ -103,17 +103,63 @@ impl IndicatorTable {
         }
     }
 
-    /// A table is usable when its areas add up to its total and its cut-offs fall from
-    /// 5A to 1A within the total.
+    /// A table is usable when its areas are named (codes unique, fit for a field name,
+    /// not a field of the scoring form; both labels given; some points each), add up to
+    /// its total, the bonus stays within it, and at least one cut-off falls from the
+    /// highest grade to the lowest within the total. Tables are local settings: this
+    /// is what makes a bad one fail at start rather than at a scoring.
     pub fn check(&self) -> Result<(), String> {
+        if self.areas.is_empty() {
+            return Err("a table needs at least one area".into());
+        }
+        let mut codes = std::collections::BTreeSet::new();
+        for a in &self.areas {
+            let fit = a.code.starts_with(|c: char| c.is_ascii_lowercase())
+                && a.code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !fit {
+                return Err(format!(
+                    "area code {:?} must be lower-case letters, digits and _, starting with a letter",
+                    a.code
+                ));
+            }
+            if super::tables::RESERVED_AREA_CODES.contains(&a.code.as_str()) {
+                return Err(format!(
+                    "area code {:?} is a field of the scoring form",
+                    a.code
+                ));
+            }
+            if !codes.insert(a.code.as_str()) {
+                return Err(format!("area code {:?} appears twice", a.code));
+            }
+            if a.zh.trim().is_empty() || a.en.trim().is_empty() {
+                return Err(format!("area {:?} needs both zh and en names", a.code));
+            }
+            if a.points == 0 {
+                return Err(format!("area {:?} carries no points", a.code));
+            }
+        }
         let sum: u32 = self.areas.iter().map(|a| a.points).sum();
         if sum != self.max_total {
             return Err(format!("areas add up to {sum}, not {}", self.max_total));
+        }
+        if self.max_bonus > self.max_total {
+            return Err(format!(
+                "max_bonus {} is above the total {}",
+                self.max_bonus, self.max_total
+            ));
+        }
+        if self.cutoffs.is_empty() {
+            return Err("a table needs at least one grade cut-off".into());
         }
         let mut last: Option<(Grade, u32)> = None;
         for &(g, min) in &self.cutoffs {
             if min > self.max_total {
                 return Err(format!("{g} cut-off {min} is above the total"));
+            }
+            if min == 0 {
+                return Err(format!("{g} cut-off 0 would grade every total"));
             }
             if let Some((lg, lmin)) = last
                 && (g >= lg || min >= lmin)

@@ -12,6 +12,7 @@
 //! - [`credit`]: the two credit lists and the daily `supervise` step.
 //! - [`standing`]: the consequences, asked in one place by every capability.
 //! - [`service`]: bounds on service reports.
+//! - [`tables`]: the indicator tables in force, a per-locality setting.
 //!
 //! Pure like the rest of the domain: callers pass `today` and the facts.
 
@@ -23,6 +24,7 @@ pub mod events;
 pub mod registration;
 pub mod service;
 pub mod standing;
+pub mod tables;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::Serialize;

@@ -37,6 +37,7 @@ pub fn routes() -> Routes {
         .post("/api/v1/assessment-applications/{id}/decision", decide)
         .get("/api/v1/organizations/{id}/grades", grades)
         .post("/api/v1/organizations/{id}/grade-changes", change_grade)
+        .merge(super::tables::routes())
 }
 
 /// This capability's part of the OpenAPI document (merged into `/api/openapi.json`).
@@ -60,7 +61,9 @@ pub fn routes() -> Routes {
 struct Doc;
 
 pub fn doc() -> utoipa::openapi::OpenApi {
-    <Doc as utoipa::OpenApi>::openapi()
+    let mut doc = <Doc as utoipa::OpenApi>::openapi();
+    doc.merge(super::tables::doc());
+    doc
 }
 
 /// An assessment round opened by a registration authority.
@@ -523,7 +526,7 @@ pub async fn decide(
         awarded_on: text(&mut e, &b, "awarded_on"),
         document: text(&mut e, &b, "document"),
     };
-    let r = service::decide(&s.store, &caller, id, &input, e).await;
+    let r = service::decide(&s.store, &s.assessment_tables, &caller, id, &input, e).await;
     let (app, round) = note_denial(
         &s,
         &caller,

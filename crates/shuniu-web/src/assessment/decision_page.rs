@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use shuniu_domain::FieldErrors;
-use shuniu_domain::supervision::assessment::{ApplicationStage, IndicatorTable};
+use shuniu_domain::supervision::assessment::ApplicationStage;
 use uuid::Uuid;
 
 use crate::assessment::pages::{ApplicationLine, SCOPE, application_line};
@@ -120,7 +120,11 @@ async fn view(
         .await?
         .ok_or(AppError::NotFound)?;
     let lang = ui.lang;
-    let table = IndicatorTable::jiangsu_default(app.table_kind);
+    // The table that scores in this round (the locality's, else the built-in one).
+    let table = s
+        .assessment_tables
+        .table_for(&round.authority_code, app.table_kind)
+        .table;
     let area_label = |code: &str| {
         table
             .areas
@@ -334,7 +338,8 @@ pub async fn decide(
         .at(format!("/assessment-applications/{id}"));
     let input = decision_input(&form);
     let action = input.action.clone().unwrap_or_default();
-    match service::decide(&s.store, &caller, id, &input, FieldErrors::new()).await {
+    let tables = &s.assessment_tables;
+    match service::decide(&s.store, tables, &caller, id, &input, FieldErrors::new()).await {
         Ok(_) => Ok(see_other(&format!("/assessment-applications/{id}"))),
         Err(AppError::Validation(e)) => {
             let typed = Typed {

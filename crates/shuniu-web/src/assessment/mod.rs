@@ -4,6 +4,7 @@
 //! awards after it; an organization's grade history with each award's source, and
 //! lowering or withdrawal by the authority. The rules are the domain's
 //! (`shuniu_domain::supervision::assessment`), asked in [`service`]; [`api`] answers JSON;
+//! [`tables`] answers the indicator tables in force (a per-locality setting);
 //! [`pages`] (rounds), [`decision_page`] (an application and the authority's decisions)
 //! and [`org_section`] (the organization page's grades, and lowering or withdrawal)
 //! render HTML.
@@ -16,6 +17,7 @@ pub mod messages;
 pub mod org_section;
 pub mod pages;
 pub mod service;
+pub mod tables;
 
 pub const CAPABILITY: Capability = Capability {
     name: "assessment",

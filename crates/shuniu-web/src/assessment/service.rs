@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use shuniu_domain::access::Role;
 use shuniu_domain::registry::{Grade, LegalForm, Organization};
-use shuniu_domain::supervision::assessment::{
-    GradeChange, IndicatorTable, TableKind, effective_grade,
-};
+use shuniu_domain::supervision::assessment::{GradeChange, TableKind, effective_grade};
 use shuniu_domain::supervision::authority_decides;
 use shuniu_domain::supervision::changes::may_submit;
 use shuniu_domain::supervision::registration::authority_path;
+use shuniu_domain::supervision::tables::IndicatorTables;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::supervision::assessment::{
     AssessmentApplication, AssessmentRound, NewRound, RoundApplication,
@@ -284,10 +283,12 @@ fn not_after_today(e: &mut FieldErrors, field: &str, d: Option<NaiveDate>) -> Na
     }
 }
 
-/// The authority's decision on one application: refuse, score, close ungraded, start
-/// the notice, award after it. Only the round's authority official (`authority_decides`).
+/// The authority's decision on one application: refuse, score (by the table `tables`
+/// hold for the round's authority), close ungraded, start the notice, award after it.
+/// Only the round's authority official (`authority_decides`).
 pub async fn decide(
     store: &Store,
+    tables: &IndicatorTables,
     caller: &Caller,
     id: Uuid,
     input: &DecisionInput,
@@ -323,7 +324,10 @@ pub async fn decide(
             }
         }
         Some("score") => {
-            let table = IndicatorTable::jiangsu_default(app.table_kind);
+            // The locality's table for the round's authority, else the built-in one.
+            let table = tables
+                .table_for(&round.authority_code, app.table_kind)
+                .table;
             let mut scores = BTreeMap::new();
             for a in &table.areas {
                 match whole(

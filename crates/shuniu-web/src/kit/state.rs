@@ -2,6 +2,7 @@
 
 use shuniu_domain::parks::BookingRules;
 use shuniu_domain::supervision::credit::CreditSettings;
+use shuniu_domain::supervision::tables::IndicatorTables;
 use shuniu_store::Store;
 
 use crate::{auth, hashing, throttle};
@@ -17,6 +18,9 @@ pub struct AppState {
     /// Supervision settings (the annual-report deadline, the first year enforced …):
     /// what `shuniu supervise` uses, so filing on the web judges lateness alike.
     pub supervision: CreditSettings,
+    /// The assessment indicator tables set for this locality (`assessment_tables`);
+    /// empty: the built-in ones everywhere.
+    pub assessment_tables: std::sync::Arc<IndicatorTables>,
     /// Keeps failed API authentications from flooding the audit trail.
     pub auth_failures: std::sync::Arc<auth::FailureThrottle>,
     /// Keeps refused requests (403, and 404 outside the caller's scope) from flooding

@@ -3,8 +3,8 @@
 //! The world holds no assessment round or application: an `{id}` of
 //! `/assessment-rounds/…` or `/assessment-applications/…` names org A (a record of
 //! another kind), so it is a `404` for every signed-in caller; the decisions
-//! themselves are tested in `api_assessment.rs` and `pages_assessment.rs`. Rounds and
-//! grades are public.
+//! themselves are tested in `api_assessment.rs` and `pages_assessment.rs`. Rounds,
+//! grades and the indicator tables in force are public.
 
 use super::*;
 
@@ -14,6 +14,8 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
     let one = |e: Exp| Some(vec![e]);
     match (m, path) {
         ("GET", "/api/v1/assessment-rounds") => one(OK),
+        // The indicator tables in force are public.
+        ("GET", "/api/v1/assessment-tables") => one(OK),
         // An empty body: an official (their own node opens rounds) reaches validation.
         ("POST", "/api/v1/assessment-rounds") => api(who, true, is_official(who), UNPROCESSABLE),
         ("GET", "/api/v1/assessment-rounds/{id}") => one(NOT_FOUND),

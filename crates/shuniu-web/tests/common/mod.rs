@@ -209,6 +209,22 @@ pub async fn spawn_app_with_booking(
     serve(store, app).await
 }
 
+/// Like [`spawn_app`], but assessments are scored by the indicator tables `tables`
+/// (what `shuniu serve` passes from its `assessment_tables` setting).
+pub async fn spawn_app_with_tables(
+    backend: TestBackend,
+    tables: shuniu_domain::supervision::tables::IndicatorTables,
+) -> TestApp {
+    let store = fresh_store(backend).await;
+    let mut state = shuniu_web::AppState::new(
+        store.clone(),
+        shuniu_web::auth::AuthSettings::default(),
+        shuniu_domain::parks::BookingRules::default(),
+    );
+    state.assessment_tables = std::sync::Arc::new(tables);
+    serve(store, shuniu_web::app_from_state(state)).await
+}
+
 /// Declares an HTTP test once and runs it against both backends:
 /// `http_test!(name, |app: TestApp| async move { ... });`
 #[macro_export]

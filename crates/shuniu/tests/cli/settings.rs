@@ -1,4 +1,5 @@
-//! Security and booking settings through every configuration layer, and `serve --demo`.
+//! Security, booking and assessment-table settings through the configuration layers,
+//! and `serve --demo`.
 
 use super::*;
 
@@ -148,6 +149,76 @@ async fn booking_settings_layer_defaults_file_environment_flags() {
     let out = run(shuniu(&dir).args(["serve", "--db", &url]));
     assert_fails_with(&out, &["shuniu.toml", "booking_slot_minutes"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A table for Xuanwu's foundations: 100 points in two areas (`second` points in the
+/// second, so 40 makes a consistent table).
+fn tables_file(second: u32) -> String {
+    format!(
+        r#"[[table]]
+kind = "foundation"
+authority = "320102"
+max_bonus = 5
+max_total = 100
+cutoffs = {{ "5A" = 90, "3A" = 60 }}
+areas = [
+  {{ code = "governance", zh = "内部治理", en = "Governance", points = 60 }},
+  {{ code = "services", zh = "服务", en = "Services", points = {second} }},
+]
+"#
+    )
+}
+
+#[tokio::test]
+async fn assessment_tables_come_from_the_file_the_settings_name_and_a_bad_one_stops_the_start() {
+    let dir = TempDir::new();
+    let url = dir.sqlite_url("t.db");
+    std::fs::write(dir.path("bad-tables.toml"), tables_file(30)).unwrap();
+    std::fs::write(dir.path("tables.toml"), tables_file(40)).unwrap();
+
+    // A bad table in the file shuniu.toml names: status 2, the table and what is wrong.
+    std::fs::write(
+        dir.path("shuniu.toml"),
+        "assessment_tables = \"bad-tables.toml\"\n",
+    )
+    .unwrap();
+    let out = run(shuniu(&dir).args(["serve", "--db", &url]));
+    assert_fails_with(
+        &out,
+        &[
+            "assessment_tables = bad-tables.toml",
+            "table 1 (foundation, authority 320102)",
+            "areas add up to 90, not 100",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    // A file that is not there, through the environment: status 2 too.
+    let out = run(shuniu(&dir)
+        .args(["migrate", "--db", &url])
+        .env("SHUNIU_ASSESSMENT_TABLES", "missing.toml"));
+    assert_fails_with(&out, &["assessment_tables = missing.toml", "cannot read"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // The environment beats the file: a good table, served as the one in force.
+    let mut server = Server::start(
+        &dir,
+        &["--db", &url],
+        &[("SHUNIU_ASSESSMENT_TABLES", "tables.toml")],
+        None,
+    );
+    server.wait_healthy().await;
+    let v: serde_json::Value = reqwest::get(format!(
+        "{}/api/v1/assessment-tables?authority=320102&kind=foundation",
+        server.base
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(v["items"][0]["source"], "setting", "{v}");
+    assert_eq!(v["items"][0]["max_total"], 100, "{v}");
+    assert!(server.stop("INT").success());
 }
 
 #[tokio::test]
