@@ -373,20 +373,7 @@ pub async fn review(
     RecordId(id): RecordId,
     body: Bytes,
 ) -> Result<Json<AnnualReportFull>, AppError> {
-    let (outcome, reasons, found) = match input::object(&body) {
-        Ok(b) => {
-            let mut e = FieldErrors::new();
-            input::unknown_fields(&mut e, &b, &["outcome", "reasons"]);
-            let outcome = b
-                .get("outcome")
-                .and_then(|v| input::text(&mut e, "outcome", v, Mode::Create));
-            let reasons = b
-                .get("reasons")
-                .and_then(|v| input::text(&mut e, "reasons", v, Mode::Create));
-            (outcome, reasons, e)
-        }
-        Err(e) => (None, None, e),
-    };
+    let ([outcome, reasons], found) = input::texts(&body, ["outcome", "reasons"]);
     let r = service::review(
         &s.store,
         &caller,

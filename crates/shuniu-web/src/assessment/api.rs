@@ -10,8 +10,7 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use shuniu_domain::FieldErrors;
+use serde_json::Value;
 use shuniu_store::supervision::assessment::{
     AssessmentApplication, AssessmentRound, RoundApplication,
 };
@@ -293,25 +292,6 @@ pub struct RoundsQuery {
     pub per_page: Option<String>,
 }
 
-fn body_of(body: &Bytes, allowed: &[&str]) -> (Map<String, Value>, FieldErrors) {
-    match input::object(body) {
-        Ok(b) => {
-            let mut e = FieldErrors::new();
-            input::unknown_fields(&mut e, &b, allowed);
-            (b, e)
-        }
-        Err(e) => (Map::new(), e),
-    }
-}
-
-fn text(e: &mut FieldErrors, b: &Map<String, Value>, k: &str) -> Option<String> {
-    b.get(k).and_then(|v| input::text(e, k, v, Mode::Create))
-}
-
-fn count(e: &mut FieldErrors, b: &Map<String, Value>, k: &str) -> Option<String> {
-    b.get(k).and_then(|v| input::count(e, k, v, Mode::Create))
-}
-
 /// Assessment rounds, newest year first (public).
 #[utoipa::path(
     get,
@@ -362,13 +342,13 @@ pub async fn open_round(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let allowed = ["year", "title", "opens_on", "closes_on", "notice_days"];
-    let (b, mut e) = body_of(&body, &allowed);
+    let (b, mut e) = input::fields_of(&body, &allowed);
     let input = RoundInput {
-        year: count(&mut e, &b, "year"),
-        title: text(&mut e, &b, "title"),
-        opens_on: text(&mut e, &b, "opens_on"),
-        closes_on: text(&mut e, &b, "closes_on"),
-        notice_days: count(&mut e, &b, "notice_days"),
+        year: input::count_of(&mut e, &b, "year"),
+        title: input::text_of(&mut e, &b, "title"),
+        opens_on: input::text_of(&mut e, &b, "opens_on"),
+        closes_on: input::text_of(&mut e, &b, "closes_on"),
+        notice_days: input::count_of(&mut e, &b, "notice_days"),
     };
     let r = service::open_round(&s.store, &caller, &input, e).await;
     let round = note_denial(
@@ -434,9 +414,9 @@ pub async fn apply(
     RecordId(id): RecordId,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (b, mut e) = body_of(&body, &["organization_id", "table"]);
-    let org = text(&mut e, &b, "organization_id");
-    let table = text(&mut e, &b, "table");
+    let (b, mut e) = input::fields_of(&body, &["organization_id", "table"]);
+    let org = input::text_of(&mut e, &b, "organization_id");
+    let table = input::text_of(&mut e, &b, "table");
     let r = if e.is_empty() {
         service::apply(&s.store, &caller, id, org.as_deref(), table.as_deref())
             .await
@@ -501,7 +481,7 @@ pub async fn decide(
         "awarded_on",
         "document",
     ];
-    let (b, mut e) = body_of(&body, &allowed);
+    let (b, mut e) = input::fields_of(&body, &allowed);
     let mut scores = BTreeMap::new();
     match b.get("scores") {
         None | Some(Value::Null) => {}
@@ -518,13 +498,13 @@ pub async fn decide(
         ),
     }
     let input = DecisionInput {
-        action: text(&mut e, &b, "action"),
-        reason: text(&mut e, &b, "reason"),
+        action: input::text_of(&mut e, &b, "action"),
+        reason: input::text_of(&mut e, &b, "reason"),
         scores,
-        bonus: count(&mut e, &b, "bonus"),
-        starts_on: text(&mut e, &b, "starts_on"),
-        awarded_on: text(&mut e, &b, "awarded_on"),
-        document: text(&mut e, &b, "document"),
+        bonus: input::count_of(&mut e, &b, "bonus"),
+        starts_on: input::text_of(&mut e, &b, "starts_on"),
+        awarded_on: input::text_of(&mut e, &b, "awarded_on"),
+        document: input::text_of(&mut e, &b, "document"),
     };
     let r = service::decide(&s.store, &s.assessment_tables, &caller, id, &input, e).await;
     let (app, round) = note_denial(
@@ -585,9 +565,9 @@ pub async fn change_grade(
     RecordId(id): RecordId,
     body: Bytes,
 ) -> Result<Json<GradeHistory>, AppError> {
-    let (b, mut e) = body_of(&body, &["to", "reason"]);
-    let to = text(&mut e, &b, "to");
-    let reason = text(&mut e, &b, "reason");
+    let (b, mut e) = input::fields_of(&body, &["to", "reason"]);
+    let to = input::text_of(&mut e, &b, "to");
+    let reason = input::text_of(&mut e, &b, "reason");
     let r = if e.is_empty() {
         service::change_grade(&s.store, &caller, id, to.as_deref(), reason.as_deref()).await
     } else {

@@ -363,20 +363,7 @@ pub async fn decide(
     RecordId(id): RecordId,
     body: Bytes,
 ) -> Result<Json<ChangeApplicationRecord>, AppError> {
-    let (action, reason, found) = match input::object(&body) {
-        Ok(b) => {
-            let mut e = FieldErrors::new();
-            input::unknown_fields(&mut e, &b, &["action", "reason"]);
-            let action = b
-                .get("action")
-                .and_then(|v| input::text(&mut e, "action", v, Mode::Create));
-            let reason = b
-                .get("reason")
-                .and_then(|v| input::text(&mut e, "reason", v, Mode::Create));
-            (action, reason, e)
-        }
-        Err(e) => (None, None, e),
-    };
+    let ([action, reason], found) = input::texts(&body, ["action", "reason"]);
     let r = service::decide(
         &s.store,
         &caller,

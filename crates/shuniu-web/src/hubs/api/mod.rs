@@ -94,11 +94,8 @@ pub fn doc() -> utoipa::openapi::OpenApi {
 
 // ---------------------------------------------------------------- handlers
 
-/// A string field (other JSON types are named).
-fn text(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Option<String> {
-    body.get(field)
-        .and_then(|v| input::text(e, field, v, Mode::Create))
-}
+// A string field (other JSON types are named): the kit's reader.
+use input::text_of as text;
 
 /// An array of codes (absent: none).
 fn codes(e: &mut FieldErrors, body: &Map<String, Value>, field: &str) -> Vec<String> {

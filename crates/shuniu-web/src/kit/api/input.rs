@@ -266,6 +266,37 @@ pub fn unknown_fields(errs: &mut FieldErrors, body: &Map<String, Value>, allowed
     }
 }
 
+/// A body that must be an object of only `allowed` keys: the object (empty when the
+/// body is not one) and the problems found so far, for the handler to add its own to.
+pub fn fields_of(body: &[u8], allowed: &[&str]) -> (Map<String, Value>, FieldErrors) {
+    match object(body) {
+        Ok(b) => {
+            let mut e = FieldErrors::new();
+            unknown_fields(&mut e, &b, allowed);
+            (b, e)
+        }
+        Err(e) => (Map::new(), e),
+    }
+}
+
+/// Text field `k` of `body`, if given (a value of another type is named in `errs`).
+pub fn text_of(errs: &mut FieldErrors, body: &Map<String, Value>, k: &str) -> Option<String> {
+    body.get(k).and_then(|v| text(errs, k, v, Mode::Create))
+}
+
+/// Whole-number field `k` of `body`, as text for the domain to parse, if given.
+pub fn count_of(errs: &mut FieldErrors, body: &Map<String, Value>, k: &str) -> Option<String> {
+    body.get(k).and_then(|v| count(errs, k, v, Mode::Create))
+}
+
+/// A body of text fields only (a decision's `{action, reason}`, a review's
+/// `{outcome, reasons}`): each named field's text and the problems found.
+pub fn texts<const N: usize>(body: &[u8], names: [&str; N]) -> ([Option<String>; N], FieldErrors) {
+    let (b, mut e) = fields_of(body, &names);
+    let values = names.map(|k| text_of(&mut e, &b, k));
+    (values, e)
+}
+
 /// The draft a JSON object describes, and the problems found while reading it.
 /// Fields with a problem are left out of the draft (the domain then adds nothing
 /// for them: the first problem found with a field is the one reported).
