@@ -133,23 +133,31 @@ async fn view(
             .map(|a| lang.pick(&a.zh, &a.en).to_string())
             .unwrap_or_else(|| code.to_string())
     };
-    let scores = app
+    // In the table's order; a code the table no longer has (it changed since) after.
+    let scores: Vec<AreaLine> = app
         .scores
         .as_ref()
         .map(|sc| {
-            sc.iter()
-                .map(|(code, v)| AreaLine {
-                    code: code.clone(),
-                    label: area_label(code),
-                    points: table
-                        .areas
-                        .iter()
-                        .find(|a| &a.code == code)
-                        .map_or(0, |a| a.points),
+            let known = table.areas.iter().filter_map(|a| {
+                sc.get(&a.code).map(|v| AreaLine {
+                    code: a.code.clone(),
+                    label: lang.pick(&a.zh, &a.en).to_string(),
+                    points: a.points,
                     score: v.to_string(),
                     error: None,
                 })
-                .collect()
+            });
+            let other = sc
+                .iter()
+                .filter(|(code, _)| !table.areas.iter().any(|a| &&a.code == code))
+                .map(|(code, v)| AreaLine {
+                    code: code.clone(),
+                    label: code.clone(),
+                    points: 0,
+                    score: v.to_string(),
+                    error: None,
+                });
+            known.chain(other).collect()
         })
         .unwrap_or_default();
     let Typed {

@@ -45,7 +45,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("asm.col.total", "得分", "Score"),
     ("asm.col.grade", "评定等级", "Grade"),
     ("asm.col.notice", "公示期", "Public notice"),
-    ("asm.open", "查看", "View"),
     ("asm.no_grade", "未达等级", "below every grade"),
     // An application's page.
     ("asm.app.title", "{}：{}", "{}: {}"),
@@ -84,7 +83,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("asm.section.title", "评估等级", "Assessment grade"),
     ("asm.section.current", "现有等级", "Grade in force"),
     ("asm.section.none", "没有有效的评估等级", "No grade in force"),
-    ("asm.section.until", "有效期至 {}", "valid until {}"),
+    ("asm.section.until", "{} 授予，有效期至 {}", "awarded {}, valid until {}"),
     ("asm.section.history", "等级记录", "Grade history"),
     ("asm.section.no_grades", "尚无评估等级记录。", "No assessment grade on record."),
     ("asm.section.applications", "评估申报", "Assessment applications"),

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::registry::Organization;
-use shuniu_domain::supervision::assessment::GradeAward;
+use shuniu_domain::supervision::assessment::{GradeAward, GradeSource};
 use shuniu_domain::supervision::changes::may_submit;
 use shuniu_domain::supervision::registration::authority_path;
 use shuniu_store::supervision::grades::StoredAward;
@@ -75,8 +75,8 @@ pub struct OrgApplicationLine {
 struct SectionPage<'a> {
     ui: &'a Ui,
     id: String,
-    /// The grade in force and the day it expires.
-    current: Option<(&'static str, String)>,
+    /// The grade in force, the day it was awarded and the day it expires.
+    current: Option<(&'static str, String, String)>,
     grades: Vec<GradeRow>,
     applications: Vec<OrgApplicationLine>,
     /// Rounds open now that the caller may apply to for this organization: (id, title).
@@ -110,7 +110,14 @@ pub fn org_section<'a>(
 ) -> SectionFuture<'a> {
     Box::pin(async move {
         let awards = s.store.grade_awards(org.id).await?;
-        let (rows, current) = awards_with_force(&awards);
+        let (rows, mut current) = awards_with_force(&awards);
+        // A grade recorded before award rows existed lives only in the record's columns.
+        if awards.is_empty()
+            && let (Some(g), Some(on)) = (org.data.grade, org.data.grade_awarded_on)
+        {
+            let a = GradeAward::new(g, on, GradeSource::Import);
+            current = a.in_force_on(today()).then_some(a);
+        }
         let apps = s.store.applications_of(org.id).await?;
         let auth = authority_path(org.data.legal_form, org_path);
         let rounds = if may_submit(caller.actor().as_ref(), org.id, org_path).is_allowed() {
@@ -129,7 +136,10 @@ pub fn org_section<'a>(
             id: org.id.to_string(),
             current: current
                 .as_ref()
-                .map(|c| (c.grade.label(ui.lang), c.expires_on.to_string())),
+                .map(|c| {
+                    let (on, until) = (c.awarded_on.to_string(), c.expires_on.to_string());
+                    (c.grade.label(ui.lang), on, until)
+                }),
             grades: rows.iter().map(|(a, f)| grade_row(ui, a, *f)).collect(),
             applications: apps
                 .iter()

@@ -63,8 +63,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("detail.group.status", "状态与记录", "Status and record"),
     ("detail.staff_total", "工作人员合计", "Staff in total"),
     ("detail.not_assessed", "未评估", "Not assessed"),
-    ("detail.grade_expires_on", "等级有效期至", "Grade valid until"),
-    ("detail.expired", "（已过期）", "(expired)"),
     ("detail.created_at", "创建时间", "Created"),
     ("detail.updated_at", "最后更新", "Last updated"),
     ("detail.notice.suspended", "该组织自 {} 起暂停活动。原因：{}", "This organization has been suspended since {}. Reason: {}"),

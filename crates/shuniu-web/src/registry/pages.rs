@@ -21,7 +21,7 @@ use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
 use crate::kit::view::{Crumb, Filter, fmt_int, jurisdiction_options, options, pct, tree};
 use crate::registry::{self, ListQuery};
-use crate::{AppError, AppState, PageResult, local_time, today};
+use crate::{AppError, AppState, PageResult, local_time};
 use shuniu_domain::access::{Action, Resource};
 
 /// One organization in the list.
@@ -425,13 +425,6 @@ async fn detail_page(
         .mono(),
     };
     let status_label = o.status.label_for(d.legal_form, lang);
-    let expiry = d.grade_expires_on().map(|e| {
-        if e < today() {
-            format!("{e} {}", ui.t("detail.expired"))
-        } else {
-            e.to_string()
-        }
-    });
     let mut domains = Item::text(ui.t("field.domains"), "");
     domains.tags = d.domains.iter().map(|x| x.label(lang)).collect();
     let sections = vec![
@@ -477,19 +470,6 @@ async fn detail_page(
                 Item::text(ui.t("field.volunteers"), fmt_int(d.volunteers.into())),
                 Item::text(ui.t("field.party_org"), d.party_org.label(lang)),
                 Item::text(ui.t("field.party_members"), fmt_int(d.party_members.into())),
-            ],
-        },
-        Section {
-            title: ui.t("form.group.assessment"),
-            items: vec![
-                Item::text(
-                    ui.t("field.grade"),
-                    d.grade
-                        .map(|g| g.as_str().to_string())
-                        .unwrap_or_else(|| ui.t("detail.not_assessed").into()),
-                ),
-                Item::text(ui.t("field.grade_awarded_on"), date(d.grade_awarded_on)),
-                Item::text(ui.t("detail.grade_expires_on"), expiry.unwrap_or_default()),
             ],
         },
         Section {
