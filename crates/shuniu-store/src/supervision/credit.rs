@@ -239,6 +239,122 @@ macro_rules! read_facts {
     }};
 }
 
+/// Applies the credit rules to one organization inside the open transaction `$tx`:
+/// lists and removes what `supervise` says from the facts read there, each change in
+/// the organization's history and audited. Evaluates to `(listed, removed)`.
+macro_rules! apply_credit_rules {
+    ($self:expr, $tx:expr, $org_id:expr, $today:expr, $settings:expr, $ctx:expr, $now:expr) => {{
+        let organization_id: Uuid = $org_id;
+        let today: NaiveDate = $today;
+        let settings: &CreditSettings = $settings;
+        let ctx: &WriteCtx = $ctx;
+        let now = $now;
+        let org = org_from(
+            sqlx::query_as::<_, OrgRow>(&org_select($self))
+                .bind(organization_id)
+                .fetch_optional(&mut *$tx)
+                .await?,
+        )?;
+        let (shard_key, path): (String, String) = sqlx::query_as(
+            "SELECT shard_key, jurisdiction_path FROM organizations WHERE id = $1",
+        )
+        .bind(organization_id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        let (facts, _) = read_facts!($tx, &org, org.status_changed_on);
+        let changes = supervise(&facts, today, settings);
+        let (mut listed, mut removed) = (0, 0);
+        for c in &changes {
+            let (action, done) = match c {
+                ListingChange::List {
+                    list,
+                    trigger,
+                    cause,
+                    on,
+                    reason_zh,
+                    reason_en,
+                } => {
+                    let (bz, be) = trigger.legal_basis();
+                    let res = sqlx::query(
+                        "INSERT INTO credit_listings (id, shard_key, organization_id, jurisdiction_path, list_kind, trigger_code, cause, listed_on, \
+                         reason_zh, reason_en, basis_zh, basis_en, listed_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                         ON CONFLICT (organization_id, list_kind, trigger_code, cause) DO NOTHING",
+                    )
+                    .bind(Uuid::now_v7())
+                    .bind(&shard_key)
+                    .bind(organization_id)
+                    .bind(&path)
+                    .bind(list.as_str())
+                    .bind(trigger.as_str())
+                    .bind(cause)
+                    .bind(*on)
+                    .bind(reason_zh)
+                    .bind(reason_en)
+                    .bind(bz)
+                    .bind(be)
+                    .bind(&ctx.actor)
+                    .bind(now)
+                    .execute(&mut *$tx)
+                    .await?;
+                    listed += res.rows_affected() as usize;
+                    ("credit.list", res.rows_affected() == 1)
+                }
+                ListingChange::Remove {
+                    list,
+                    trigger,
+                    cause,
+                    on,
+                    reason_zh,
+                    reason_en,
+                } => {
+                    let res = sqlx::query(
+                        "UPDATE credit_listings SET removed_on = $5, removal_reason_zh = $6, removal_reason_en = $7, removed_by = $8 \
+                         WHERE organization_id = $1 AND list_kind = $2 AND trigger_code = $3 AND cause = $4 AND removed_on IS NULL",
+                    )
+                    .bind(organization_id)
+                    .bind(list.as_str())
+                    .bind(trigger.as_str())
+                    .bind(cause)
+                    .bind(*on)
+                    .bind(reason_zh)
+                    .bind(reason_en)
+                    .bind(&ctx.actor)
+                    .execute(&mut *$tx)
+                    .await?;
+                    removed += res.rows_affected() as usize;
+                    ("credit.remove", res.rows_affected() == 1)
+                }
+            };
+            if !done {
+                continue;
+            }
+            let details = serde_json::to_string(c).expect("serializable");
+            sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(organization_id)
+                .bind(now)
+                .bind(&ctx.actor)
+                .bind(action)
+                .bind(&details)
+                .execute(&mut *$tx)
+                .await?;
+            append_in_tx!(
+                $self,
+                $tx,
+                ctx.event(
+                    action,
+                    format!("organization:{organization_id}"),
+                    Outcome::Success,
+                    details,
+                    Some(path.clone())
+                )
+            );
+        }
+        (listed, removed)
+    }};
+}
+
 /// Standing asked again inside a writing transaction (booking, office, joining a hub,
 /// recognition), after the organization's row was read there with a share lock
 /// (PostgreSQL; SQLite's writer holds the database). A listing or suspension locks the
@@ -357,11 +473,13 @@ impl Store {
                     Some(path)
                 )
             );
+            // The rules see the new event in the same transaction: the event and
+            // what it causes are written together or not at all.
+            let now = crate::now();
+            apply_credit_rules!(self, tx, organization_id, today, settings, &ctx, now);
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
-        self.supervise_organization(organization_id, today, settings, ctx)
-            .await?;
         Ok(id)
     }
 
@@ -379,108 +497,8 @@ impl Store {
         let now = crate::now();
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let org = org_from(
-                sqlx::query_as::<_, OrgRow>(&org_select(self))
-                    .bind(organization_id)
-                    .fetch_optional(&mut *tx)
-                    .await?,
-            )?;
-            let (shard_key, path): (String, String) = sqlx::query_as(
-                "SELECT shard_key, jurisdiction_path FROM organizations WHERE id = $1",
-            )
-            .bind(organization_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let (facts, _) = read_facts!(tx, &org, org.status_changed_on);
-            let changes = supervise(&facts, today, settings);
-            let (mut listed, mut removed) = (0, 0);
-            for c in &changes {
-                let (action, done) = match c {
-                    ListingChange::List {
-                        list,
-                        trigger,
-                        cause,
-                        on,
-                        reason_zh,
-                        reason_en,
-                    } => {
-                        let (bz, be) = trigger.legal_basis();
-                        let res = sqlx::query(
-                            "INSERT INTO credit_listings (id, shard_key, organization_id, jurisdiction_path, list_kind, trigger_code, cause, listed_on, \
-                             reason_zh, reason_en, basis_zh, basis_en, listed_by, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                             ON CONFLICT (organization_id, list_kind, trigger_code, cause) DO NOTHING",
-                        )
-                        .bind(Uuid::now_v7())
-                        .bind(&shard_key)
-                        .bind(organization_id)
-                        .bind(&path)
-                        .bind(list.as_str())
-                        .bind(trigger.as_str())
-                        .bind(cause)
-                        .bind(*on)
-                        .bind(reason_zh)
-                        .bind(reason_en)
-                        .bind(bz)
-                        .bind(be)
-                        .bind(&ctx.actor)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                        listed += res.rows_affected() as usize;
-                        ("credit.list", res.rows_affected() == 1)
-                    }
-                    ListingChange::Remove {
-                        list,
-                        trigger,
-                        cause,
-                        on,
-                        reason_zh,
-                        reason_en,
-                    } => {
-                        let res = sqlx::query(
-                            "UPDATE credit_listings SET removed_on = $5, removal_reason_zh = $6, removal_reason_en = $7, removed_by = $8 \
-                             WHERE organization_id = $1 AND list_kind = $2 AND trigger_code = $3 AND cause = $4 AND removed_on IS NULL",
-                        )
-                        .bind(organization_id)
-                        .bind(list.as_str())
-                        .bind(trigger.as_str())
-                        .bind(cause)
-                        .bind(*on)
-                        .bind(reason_zh)
-                        .bind(reason_en)
-                        .bind(&ctx.actor)
-                        .execute(&mut *tx)
-                        .await?;
-                        removed += res.rows_affected() as usize;
-                        ("credit.remove", res.rows_affected() == 1)
-                    }
-                };
-                if !done {
-                    continue;
-                }
-                let details = serde_json::to_string(c).expect("serializable");
-                sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(Uuid::now_v7())
-                    .bind(organization_id)
-                    .bind(now)
-                    .bind(&ctx.actor)
-                    .bind(action)
-                    .bind(&details)
-                    .execute(&mut *tx)
-                    .await?;
-                append_in_tx!(
-                    self,
-                    tx,
-                    ctx.event(
-                        action,
-                        format!("organization:{organization_id}"),
-                        Outcome::Success,
-                        details,
-                        Some(path.clone())
-                    )
-                );
-            }
+            let (listed, removed) =
+                apply_credit_rules!(self, tx, organization_id, today, settings, &ctx, now);
             tx.commit().await?;
             Ok::<_, StoreError>((listed, removed))
         })
