@@ -130,8 +130,25 @@ pub fn app_from_state(state: AppState) -> Router {
         ));
     with_security_headers(router)
         .layer(axum::middleware::from_fn(no_store_for_callers))
+        .layer(compression())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// HTML, JSON, CSV and the stylesheet compress several-fold, and phones on mobile
+/// networks are most of the residents: gzip or brotli, as the browser accepts, for
+/// answers above 512 bytes (below that the headers cost more than they save; images
+/// are compressed already).
+fn compression()
+-> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::Predicate;
+    use tower_http::compression::predicate::{NotForContentType, SizeAbove};
+    tower_http::compression::CompressionLayer::new().compress_when(
+        SizeAbove::new(512)
+            .and(NotForContentType::IMAGES)
+            .and(NotForContentType::SSE)
+            .and(NotForContentType::GRPC),
+    )
 }
 
 /// `Cache-Control: no-store` on every answer to a request that carried credentials (a

@@ -244,3 +244,62 @@ http_test!(
         }
     }
 );
+
+http_test!(
+    pages_and_json_are_compressed_for_browsers_that_accept_it,
+    |app: TestApp| async move {
+        use std::io::Read;
+        for n in 1..=5 {
+            app.create_org(&common::org_json(n)).await;
+        }
+        for path in ["/", "/api/v1/organizations", "/static/style.css"] {
+            let plain = app.anon.get(app.url(path)).send().await.unwrap();
+            assert_eq!(plain.status(), StatusCode::OK);
+            assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+            let plain = plain.bytes().await.unwrap();
+
+            let r = app
+                .anon
+                .get(app.url(path))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+            let packed = r.bytes().await.unwrap();
+            let mut unpacked = Vec::new();
+            flate2::read::GzDecoder::new(&packed[..])
+                .read_to_end(&mut unpacked)
+                .unwrap();
+            // The same document (the home page carries no per-request token for anonymous
+            // visitors), and smaller on the wire.
+            assert_eq!(unpacked.len(), plain.len(), "{path}");
+            assert!(
+                packed.len() * 2 < plain.len(),
+                "{path}: {} of {}",
+                packed.len(),
+                plain.len()
+            );
+
+            let r = app
+                .anon
+                .get(app.url(path))
+                .header("accept-encoding", "br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.headers()["content-encoding"], "br", "{path}");
+        }
+        // A few bytes are not worth it.
+        let r = app
+            .anon
+            .get(app.url("/healthz"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().get("content-encoding").is_none());
+        assert_eq!(r.text().await.unwrap(), "ok");
+    }
+);
