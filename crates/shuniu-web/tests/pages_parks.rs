@@ -483,6 +483,13 @@ http_test!(venue_space_and_report_forms, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let vp = get_as(&app, &app.anon, &format!("/venues/{}", p.venue), ZH).await;
     vp.assert_has("<progress class=\"obl-bar\" max=\"100\" value=\"25\"");
+    // The quarter reads as words in each language, not as the typed `2026Q4`.
+    let now = shuniu_domain::parks::Quarter::of(today());
+    let zh_q = ["一", "二", "三", "四"][usize::from(now.quarter) - 1];
+    vp.assert_has(&format!("{}年第{zh_q}季度", now.year));
+    assert!(!vp.text.contains(&format!(">{now}<")));
+    let vp_en = get_as(&app, &app.anon, &format!("/venues/{}", p.venue), EN).await;
+    vp_en.assert_has(&format!("Q{} {}", now.quarter, now.year));
     // An allocation through the venue page's form, then ended early.
     let y = today().format("%Y").to_string();
     let r = post_form(
@@ -500,7 +507,7 @@ http_test!(venue_space_and_report_forms, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let vp = get_as(&app, &staff, &format!("/venues/{}", p.venue), ZH).await;
-    vp.assert_has(&format!("{y}-01-01 – {y}-12-31"));
+    vp.assert_has(&format!("{y}年1月1日 – {y}年12月31日"));
     vp.assert_has("结束分配");
 });
 

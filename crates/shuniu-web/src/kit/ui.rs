@@ -31,6 +31,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/lang/{lang}", switch_lang)
+        .get("/glossary", crate::kit::glossary::page)
         .get("/static/{file}", static_file)
 }
 
@@ -45,6 +46,14 @@ pub struct Me {
     pub can_register: bool,
     /// An official bound to a jurisdiction node: the queues of their office show.
     pub is_official: bool,
+}
+
+impl Me {
+    /// The role beside the name in the header, unless the name already says it (an
+    /// account named after its role, "平台管理员", would otherwise read twice).
+    pub fn role_badge(&self) -> Option<&'static str> {
+        (self.display_name.trim() != self.role).then_some(self.role)
+    }
 }
 
 /// What every page template needs: the language, where the page is (for the language
