@@ -88,7 +88,14 @@ http_test!(
         )
         .await;
         assert_eq!(st, 201);
-        let q = shuniu_domain::parks::Quarter::of(today()).to_string();
+        let now = shuniu_domain::parks::Quarter::of(today());
+        let q = now.to_string();
+        // The page shows the quarter in words (the API and the form take `2026Q4`).
+        let q_zh = format!(
+            "{}年第{}季度",
+            now.year,
+            ["一", "二", "三", "四"][usize::from(now.quarter) - 1]
+        );
         let (st, _) = post_json(
             &app,
             &member,
@@ -127,7 +134,7 @@ http_test!(
             "201办公室",
             "测试服务中心3",
             "义务履行情况",
-            &q,
+            &q_zh,
         ] {
             vp.assert_has(s);
         }
