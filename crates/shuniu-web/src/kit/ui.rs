@@ -550,3 +550,33 @@ async fn static_file(ui: Ui, Path(file): Path<String>) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Me;
+
+    fn me(display_name: &str, role: &'static str) -> Me {
+        Me {
+            username: "u".into(),
+            display_name: display_name.into(),
+            role,
+            is_admin: false,
+            can_audit: false,
+            can_register: false,
+            is_official: false,
+        }
+    }
+
+    /// The demo's administrator is called "平台管理员", which is also the role's name:
+    /// the header says it once.
+    #[test]
+    fn the_role_shows_only_when_the_name_does_not_say_it() {
+        assert_eq!(me("平台管理员", "平台管理员").role_badge(), None);
+        assert_eq!(me("专家", "专家").role_badge(), None);
+        assert_eq!(me("张三", "专家").role_badge(), Some("专家"));
+        assert_eq!(
+            me("平台管理员", "Platform administrator").role_badge(),
+            Some("Platform administrator")
+        );
+    }
+}

@@ -111,6 +111,17 @@ fn the_check_catches_what_it_is_for() {
     assert!(!problems("k", "党建", "").is_empty());
     assert!(!problems("k", "Party building", "Party building").is_empty());
     assert!(!problems("k", "共 {} 个", "all").is_empty());
+    // Templates: what is outside tags and `{{ }}` / `{% %}` is what a reader sees.
+    let seen = visible_text(
+        "<p title=\"x\">{{ ui.t(\"a.b\") }} 你好 {% if x %}<b>Hello</b>{% endif %}</p>\
+         <script>let word = 1;</script>",
+    );
+    assert!(seen.contains("你好") && seen.contains("Hello"), "{seen}");
+    assert!(!seen.contains("ui.t") && !seen.contains("word") && !seen.contains("title"));
+    assert_eq!(
+        visible_attributes("<input placeholder=\"如 2026\">"),
+        ["如 2026"]
+    );
 }
 
 fn files_below(dir: &Path, out: &mut Vec<PathBuf>) {
