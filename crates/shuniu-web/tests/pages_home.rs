@@ -67,7 +67,7 @@ http_test!(
         let p = get(&app, "/", Some(EN)).await;
         assert_eq!(p.status, StatusCode::OK);
         p.assert_lang("en");
-        p.assert_has("Hub-type social organization platform");
+        p.assert_has("Hub organization service platform");
         p.assert_has("Organizations by jurisdiction");
         p.assert_has("Jiangsu Province");
         for (code, _, en) in DISTRICTS {

@@ -12,7 +12,7 @@ use crate::kit::capability::message_index;
 pub static MESSAGES: &[(&str, &str, &str)] = &[
     // Site chrome
     ("site.name", "枢纽", "Shuniu"),
-    ("site.tagline", "枢纽型社会组织服务平台", "Hub-type social organization platform"),
+    ("site.tagline", "枢纽型社会组织服务平台", "Hub organization service platform"),
     ("nav.skip", "跳到主要内容", "Skip to main content"),
     ("nav.label", "主导航", "Main navigation"),
     ("nav.language", "界面语言", "Interface language"),

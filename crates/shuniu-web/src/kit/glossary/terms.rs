@@ -43,7 +43,7 @@ pub static TERMS: &[Term] = &[
         "Supported by a people's organization or an industry association, linking the organizations of one field."),
     term("依托", "supported by",
         "行业性枢纽所依靠的人民团体或行业协会，如区残联依托的枢纽。",
-        "The people's organization or association an industry hub is built on, such as the district's disabled persons' federation."),
+        "The people's organization or industry association that an industry hub relies on, such as the district's disabled persons' federation."),
     term("人民团体", "people's organization",
         "工会、共青团、妇联、残联等群团组织。",
         "Mass organizations such as the trade union, the youth league, the women's federation and the disabled persons' federation."),
