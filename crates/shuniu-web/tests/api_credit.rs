@@ -211,7 +211,8 @@ http_test!(supervision_api_and_org_section, |app: TestApp| async move {
         html.contains("活动异常名录") && html.contains("测试服务中心702"),
         "{html}"
     );
-    assert!(html.contains("2026-06-01"));
+    // Dates read as words on the page (the API above keeps ISO).
+    assert!(html.contains("2026年6月1日"));
     let (st, html) = page(&app, "/credit-lists?list=serious").await;
     assert_eq!(st, StatusCode::OK);
     assert!(html.contains("被列入活动异常名录满2年"), "{html}");

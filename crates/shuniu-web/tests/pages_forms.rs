@@ -354,7 +354,7 @@ http_test!(status_changes_through_the_form, |app: TestApp| async move {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.text);
     let d = get(&app, &format!("/organizations/{}", o.id), Some(ZH)).await;
     d.assert_has("暂停活动");
-    d.assert_has("该组织自 2025-01-02 起暂停活动。原因：未按期整改");
+    d.assert_has("该组织自 2025年1月2日 起暂停活动。原因：未按期整改");
     d.assert_has("状态变更为“暂停活动”");
 
     // Suspending again is a state conflict, shown as a message.

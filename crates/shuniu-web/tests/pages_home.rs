@@ -67,7 +67,7 @@ http_test!(
         let p = get(&app, "/", Some(EN)).await;
         assert_eq!(p.status, StatusCode::OK);
         p.assert_lang("en");
-        p.assert_has("Hub-type social organization platform");
+        p.assert_has("Hub organization service platform");
         p.assert_has("Organizations by jurisdiction");
         p.assert_has("Jiangsu Province");
         for (code, _, en) in DISTRICTS {
@@ -301,5 +301,36 @@ http_test!(
             .unwrap();
         assert!(r.headers().get("content-encoding").is_none());
         assert_eq!(r.text().await.unwrap(), "ok");
+    }
+);
+
+http_test!(
+    glossary_lists_the_model_terms_in_each_language,
+    |app: TestApp| async move {
+        use shuniu_web::kit::glossary::TERMS;
+        // Every page's footer leads to it.
+        get(&app, "/", Some(EN))
+            .await
+            .assert_has("<a href=\"/glossary\">Glossary</a>");
+        let zh = get(&app, "/glossary", Some(ZH)).await;
+        assert_eq!(zh.status, StatusCode::OK);
+        zh.assert_lang("zh-CN");
+        zh.assert_has("<h1>术语表</h1>");
+        let en = get(&app, "/glossary", Some(EN)).await;
+        assert_eq!(en.status, StatusCode::OK);
+        en.assert_lang("en");
+        en.assert_has("<h1>Glossary</h1>");
+        for t in TERMS {
+            // The page's language leads; the other is beside it, marked as such.
+            zh.assert_has(&format!(">{}</th>", t.zh));
+            zh.assert_has(&format!("lang=\"en\">{}</td>", t.en));
+            zh.assert_has(t.zh_meaning);
+            en.assert_has(&format!(">{}</th>", t.en));
+            en.assert_has(&format!("lang=\"zh-CN\">{}</td>", t.zh));
+            en.assert_has(t.en_meaning);
+            en.assert_lacks(t.zh_meaning);
+        }
+        zh.assert_has("lang=\"en\">supported by</td>");
+        en.assert_has(">one core, two axes</th>");
     }
 );

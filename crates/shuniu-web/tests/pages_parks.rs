@@ -88,7 +88,14 @@ http_test!(
         )
         .await;
         assert_eq!(st, 201);
-        let q = shuniu_domain::parks::Quarter::of(today()).to_string();
+        let now = shuniu_domain::parks::Quarter::of(today());
+        let q = now.to_string();
+        // The page shows the quarter in words (the API and the form take `2026Q4`).
+        let q_zh = format!(
+            "{}年第{}季度",
+            now.year,
+            ["一", "二", "三", "四"][usize::from(now.quarter) - 1]
+        );
         let (st, _) = post_json(
             &app,
             &member,
@@ -127,7 +134,7 @@ http_test!(
             "201办公室",
             "测试服务中心3",
             "义务履行情况",
-            &q,
+            &q_zh,
         ] {
             vp.assert_has(s);
         }
@@ -483,6 +490,13 @@ http_test!(venue_space_and_report_forms, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let vp = get_as(&app, &app.anon, &format!("/venues/{}", p.venue), ZH).await;
     vp.assert_has("<progress class=\"obl-bar\" max=\"100\" value=\"25\"");
+    // The quarter reads as words in each language, not as the typed `2026Q4`.
+    let now = shuniu_domain::parks::Quarter::of(today());
+    let zh_q = ["一", "二", "三", "四"][usize::from(now.quarter) - 1];
+    vp.assert_has(&format!("{}年第{zh_q}季度", now.year));
+    assert!(!vp.text.contains(&format!(">{now}<")));
+    let vp_en = get_as(&app, &app.anon, &format!("/venues/{}", p.venue), EN).await;
+    vp_en.assert_has(&format!("Q{} {}", now.quarter, now.year));
     // An allocation through the venue page's form, then ended early.
     let y = today().format("%Y").to_string();
     let r = post_form(
@@ -500,7 +514,7 @@ http_test!(venue_space_and_report_forms, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let vp = get_as(&app, &staff, &format!("/venues/{}", p.venue), ZH).await;
-    vp.assert_has(&format!("{y}-01-01 – {y}-12-31"));
+    vp.assert_has(&format!("{y}年1月1日 – {y}年12月31日"));
     vp.assert_has("结束分配");
 });
 

@@ -18,7 +18,7 @@ use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Opt};
+use crate::kit::view::{self, Crumb, Opt};
 use crate::{AppError, AppState, PageResult};
 
 pub fn routes() -> Routes {
@@ -83,7 +83,7 @@ pub(crate) fn line(ui: &Ui, r: &AnnualReport, organization: &str) -> ReportLine 
         organization: organization.to_string(),
         org_href: format!("/organizations/{}", r.organization_id),
         year: r.year,
-        submitted_on: r.submitted_on.to_string(),
+        submitted_on: view::date(ui.lang, r.submitted_on),
         timeliness: ui.t(if r.late { "ann.late" } else { "ann.on_time" }),
         late: r.late,
         review_kind: r.review_kind.label(ui.lang),
@@ -416,8 +416,11 @@ async fn report_view(
         title: ui.tf("ann.report.title", &[&org.data.name, &r.year.to_string()]),
         r: line(ui, &r, &org.data.name),
         id: r.id.to_string(),
-        due_on: r.due_on.to_string(),
-        reviewed_on: r.reviewed_on.map(|d| d.to_string()).unwrap_or_default(),
+        due_on: view::date(ui.lang, r.due_on),
+        reviewed_on: r
+            .reviewed_on
+            .map(|d| view::date(ui.lang, d))
+            .unwrap_or_default(),
         reviewed: r.outcome.is_some(),
         contents,
         can_review: r.outcome.is_none() && service::can_review(caller, &authority),

@@ -24,7 +24,7 @@ use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Opt};
+use crate::kit::view::{Crumb, Opt, date};
 use crate::{AppError, AppState, PageResult, today};
 
 pub fn routes() -> Routes {
@@ -50,10 +50,10 @@ pub struct GradeRow {
 fn grade_row(ui: &Ui, a: &GradeAward, in_force: bool) -> GradeRow {
     GradeRow {
         grade: a.grade.label(ui.lang),
-        awarded_on: a.awarded_on.to_string(),
-        expires_on: a.expires_on.to_string(),
+        awarded_on: date(ui.lang, a.awarded_on),
+        expires_on: date(ui.lang, a.expires_on),
         source: a.source.label(ui.lang),
-        ended_on: a.ended_on.map(|d| d.to_string()),
+        ended_on: a.ended_on.map(|d| date(ui.lang, d)),
         state: if in_force {
             "in_force"
         } else if a.ended_on.is_some() {
@@ -137,7 +137,7 @@ pub fn org_section<'a>(
             current: current
                 .as_ref()
                 .map(|c| {
-                    let (on, until) = (c.awarded_on.to_string(), c.expires_on.to_string());
+                    let (on, until) = (date(ui.lang, c.awarded_on), date(ui.lang, c.expires_on));
                     (c.grade.label(ui.lang), on, until)
                 }),
             grades: rows.iter().map(|(a, f)| grade_row(ui, a, *f)).collect(),
@@ -222,7 +222,7 @@ async fn change_view(
                 &[
                     &org.data.name,
                     c.grade.label(ui.lang),
-                    &c.expires_on.to_string(),
+                    &date(ui.lang, c.expires_on),
                 ],
             )
         }

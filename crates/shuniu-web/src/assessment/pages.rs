@@ -22,7 +22,7 @@ use crate::kit::labels;
 use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::Crumb;
+use crate::kit::view::{Crumb, date};
 use crate::{AppError, AppState, PageResult, today};
 
 pub fn routes() -> Routes {
@@ -102,7 +102,7 @@ fn round_line(ui: &Ui, r: &AssessmentRound, authority: String) -> RoundLine {
         authority,
         period: ui.tf(
             "asm.period",
-            &[&r.opens_on.to_string(), &r.closes_on.to_string()],
+            &[&date(ui.lang, r.opens_on), &date(ui.lang, r.closes_on)],
         ),
         notice_days: r.notice_days,
         state: ui.t(match state_class {
@@ -358,7 +358,7 @@ pub(crate) fn application_line(
         table: a.table_kind.label(ui.lang),
         stage: a.stage.label(ui.lang),
         stage_class: a.stage.as_str(),
-        applied_on: a.applied_on.to_string(),
+        applied_on: date(ui.lang, a.applied_on),
         total: a.total.map(|t| t.to_string()).unwrap_or_default(),
         grade: match (a.grade, a.total) {
             (Some(g), _) => g.label(ui.lang).to_string(),
@@ -369,7 +369,7 @@ pub(crate) fn application_line(
             .notice_starts_on
             .map(|d| {
                 let end = notice_ends_on(d, notice_days.clamp(1, 60) as u32);
-                ui.tf("asm.period", &[&d.to_string(), &end.to_string()])
+                ui.tf("asm.period", &[&date(ui.lang, d), &date(ui.lang, end)])
             })
             .unwrap_or_default(),
     }

@@ -17,7 +17,7 @@ use crate::kit::extract::ApiQuery;
 use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{Crumb, Filter, jurisdiction_options, pct, tree};
+use crate::kit::view::{self, Crumb, Filter, jurisdiction_options, pct, tree};
 use crate::{AppError, AppState, PageResult, today};
 
 pub fn routes() -> Routes {
@@ -61,10 +61,10 @@ fn listing_row(
         organization,
         jurisdiction,
         list: l.list.label(lang),
-        listed_on: l.listed_on.to_string(),
+        listed_on: view::date(lang, l.listed_on),
         reason: pick(&l.reason_zh, &l.reason_en),
         basis: pick(&l.basis_zh, &l.basis_en),
-        removed_on: l.removed_on.map(|d| d.to_string()),
+        removed_on: l.removed_on.map(|d| view::date(lang, d)),
         removal_reason: match (&l.removal_reason_zh, &l.removal_reason_en) {
             (Some(zh), Some(en)) => Some(pick(zh, en)),
             _ => None,

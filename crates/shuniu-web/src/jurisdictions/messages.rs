@@ -5,7 +5,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     // Home
     ("home.title", "首页", "Home"),
     ("home.heading", "让社会组织的服务更简便、更可信", "Simpler, more trustworthy services from social organizations"),
-    ("home.lead", "枢纽（Shuniu）按“一核两轴”模式，把全市社会组织的登记备案、培育发展与综合管理集中在一处：政府、枢纽组织、社会组织和居民看到的是同一份可信的名录。", "Shuniu brings the registration, cultivation and oversight of a city's social organizations into one place, following the “one core, two axes” hub model: government, hubs, organizations and residents all see the same trustworthy register."),
+    ("home.lead", "枢纽按“一核两轴”模式，把全市社会组织的登记备案、培育发展与综合管理集中在一处：政府、枢纽组织、社会组织和居民看到的是同一份可信的名录。", "Shuniu brings the registration, cultivation and oversight of a city's social organizations into one place, following the “one core, two axes” hub model: government, hubs, organizations and residents all see the same trustworthy register."),
     ("home.browse", "浏览社会组织", "Browse organizations"),
     ("home.figures", "主要数据", "Key figures"),
     ("home.fig.orgs", "{}登记备案的社会组织", "Registered or filed organizations in {}"),

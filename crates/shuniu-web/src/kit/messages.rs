@@ -12,7 +12,7 @@ use crate::kit::capability::message_index;
 pub static MESSAGES: &[(&str, &str, &str)] = &[
     // Site chrome
     ("site.name", "枢纽", "Shuniu"),
-    ("site.tagline", "枢纽型社会组织服务平台", "Hub-type social organization platform"),
+    ("site.tagline", "枢纽型社会组织服务平台", "Hub organization service platform"),
     ("nav.skip", "跳到主要内容", "Skip to main content"),
     ("nav.label", "主导航", "Main navigation"),
     ("nav.language", "界面语言", "Interface language"),
@@ -23,6 +23,12 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("action.register", "登记新组织", "Register an organization"),
     ("footer.about", "枢纽：以枢纽型社会组织整合资源、搭建平台，让社会组织服务更简便、更可信。", "Shuniu: hub organizations pool resources and build platforms so that social organizations can serve more simply and more credibly."),
     ("footer.note", "登记备案信息以登记管理机关的记录为准。", "The registration authority's records prevail over this listing."),
+    ("footer.glossary", "术语表", "Glossary"),
+    ("glossary.title", "术语表", "Glossary"),
+    ("glossary.intro", "本平台所用的枢纽型社会组织术语，附英文对照和一句说明；各页面的译法以此为准。", "The hub model's terms as this site uses them, each with its Chinese original and one line of meaning; every page translates them this way."),
+    ("glossary.col.term", "术语", "Term"),
+    ("glossary.col.other", "英文", "Chinese"),
+    ("glossary.col.meaning", "说明", "Meaning"),
     ("punct.colon", "：", ": "),
     ("nav.login", "登录", "Sign in"),
     ("nav.logout", "退出", "Sign out"),

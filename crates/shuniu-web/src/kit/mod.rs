@@ -11,6 +11,7 @@
 //! - [`standing`]: may this organization book / join / receive an office / be recognized;
 //! - [`labels`]: the one lookup of a form field's label (`field.<name>`, `<scope>.f.<name>`);
 //! - [`extract`]: record ids, codes, CSRF-checked forms, query parameters;
+//! - [`glossary`]: `/glossary`, the model's terms in both languages;
 //! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
 
 pub mod api;
@@ -18,6 +19,7 @@ pub mod capability;
 pub mod error;
 pub mod extract;
 pub mod forms;
+pub mod glossary;
 pub mod i18n;
 pub mod labels;
 pub mod messages;
@@ -28,6 +30,9 @@ pub mod standing;
 pub mod state;
 pub mod ui;
 pub mod view;
+
+#[cfg(test)]
+mod words_tests;
 
 pub use capability::{Capability, NavItem, OrgSection};
 pub use error::AppError;

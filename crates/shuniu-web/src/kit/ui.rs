@@ -31,6 +31,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/lang/{lang}", switch_lang)
+        .get("/glossary", crate::kit::glossary::page)
         .get("/static/{file}", static_file)
 }
 
@@ -45,6 +46,14 @@ pub struct Me {
     pub can_register: bool,
     /// An official bound to a jurisdiction node: the queues of their office show.
     pub is_official: bool,
+}
+
+impl Me {
+    /// The role beside the name in the header, unless the name already says it (an
+    /// account named after its role, "平台管理员", would otherwise read twice).
+    pub fn role_badge(&self) -> Option<&'static str> {
+        (self.display_name.trim() != self.role).then_some(self.role)
+    }
 }
 
 /// What every page template needs: the language, where the page is (for the language
@@ -540,4 +549,34 @@ async fn static_file(ui: Ui, Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Me;
+
+    fn me(display_name: &str, role: &'static str) -> Me {
+        Me {
+            username: "u".into(),
+            display_name: display_name.into(),
+            role,
+            is_admin: false,
+            can_audit: false,
+            can_register: false,
+            is_official: false,
+        }
+    }
+
+    /// The demo's administrator is called "平台管理员", which is also the role's name:
+    /// the header says it once.
+    #[test]
+    fn the_role_shows_only_when_the_name_does_not_say_it() {
+        assert_eq!(me("平台管理员", "平台管理员").role_badge(), None);
+        assert_eq!(me("专家", "专家").role_badge(), None);
+        assert_eq!(me("张三", "专家").role_badge(), Some("专家"));
+        assert_eq!(
+            me("平台管理员", "Platform administrator").role_badge(),
+            Some("Platform administrator")
+        );
+    }
 }

@@ -1,5 +1,6 @@
 //! Small view helpers shared by the pages: numbers, URLs, select options, the tree.
 
+use chrono::{Datelike, NaiveDate};
 use shuniu_domain::Lang;
 use shuniu_domain::jurisdiction::{Jurisdiction, Level};
 use shuniu_store::Store;
@@ -22,6 +23,30 @@ pub fn fmt_int(n: i64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A quarter as people read it: `2026年第四季度` / `Q4 2026`. Inputs and the API keep
+/// the typed form `2026Q4`; this is for the pages' text only.
+pub fn quarter(lang: Lang, year: i32, q: u8) -> String {
+    match lang {
+        Lang::Zh => {
+            let n = ["一", "二", "三", "四"].get(usize::from(q).wrapping_sub(1));
+            match n {
+                Some(n) => format!("{year}年第{n}季度"),
+                None => format!("{year}年第{q}季度"),
+            }
+        }
+        Lang::En => format!("Q{q} {year}"),
+    }
+}
+
+/// A date as people read it: `2026年11月30日` / `30 Nov 2026`. Form inputs, the API and
+/// exports keep ISO `2026-11-30`, which programs and `<input type="date">` read.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%-d %b %Y").to_string(),
+    }
 }
 
 /// Percent-encodes a query component (everything but unreserved characters).
@@ -182,6 +207,19 @@ mod tests {
         assert_eq!(fmt_int(1379), "1,379");
         assert_eq!(fmt_int(25_000), "25,000");
         assert_eq!(fmt_int(-1_234_567), "-1,234,567");
+    }
+
+    #[test]
+    fn quarters_and_dates_read_in_each_language() {
+        assert_eq!(quarter(Lang::Zh, 2026, 4), "2026年第四季度");
+        assert_eq!(quarter(Lang::En, 2026, 4), "Q4 2026");
+        assert_eq!(quarter(Lang::Zh, 2027, 1), "2027年第一季度");
+        let d = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(date(Lang::Zh, d), "2026年11月30日");
+        assert_eq!(date(Lang::En, d), "30 Nov 2026");
+        let d = NaiveDate::from_ymd_opt(2027, 3, 5).unwrap();
+        assert_eq!(date(Lang::Zh, d), "2027年3月5日");
+        assert_eq!(date(Lang::En, d), "5 Mar 2027");
     }
 
     #[test]

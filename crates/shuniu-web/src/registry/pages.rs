@@ -19,7 +19,7 @@ use crate::kit::extract::RecordId;
 use crate::kit::labels::{self, SITE, label};
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{Crumb, Filter, fmt_int, jurisdiction_options, options, pct, tree};
+use crate::kit::view::{self, Crumb, Filter, fmt_int, jurisdiction_options, options, pct, tree};
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, PageResult, local_time};
 use shuniu_domain::access::{Action, Resource};
@@ -415,7 +415,7 @@ async fn detail_page(
         Some(j) => j.name(lang).to_string(),
         None => d.jurisdiction.to_string(),
     };
-    let date = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
+    let date = |x: Option<chrono::NaiveDate>| x.map(|d| view::date(lang, d)).unwrap_or_default();
     let code_item = match (&d.uscc, &d.filing_number) {
         (_, Some(f)) => Item::text(ui.t("field.filing_number"), f.to_string()).mono(),
         (u, None) => Item::text(
@@ -437,7 +437,7 @@ async fn detail_page(
                 Item::text(ui.t("field.jurisdiction"), jname)
                     .link(format!("/jurisdictions/{}", d.jurisdiction)),
                 Item::text(ui.t("field.address"), d.address.clone()),
-                Item::text(ui.t("field.founded_on"), d.founded_on.to_string()),
+                Item::text(ui.t("field.founded_on"), view::date(lang, d.founded_on)),
                 Item::text(
                     ui.t("field.legal_representative"),
                     d.legal_representative.clone(),

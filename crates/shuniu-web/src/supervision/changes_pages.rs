@@ -19,7 +19,7 @@ use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, options};
+use crate::kit::view::{self, Crumb, options};
 use crate::supervision::service;
 use crate::{AppError, AppState, PageResult};
 
@@ -188,7 +188,10 @@ fn row(ui: &Ui, a: &ChangeApplication, org_name: &str) -> AppRow {
             .collect(),
         attachments: a.attachments.join(ui.t("chg.list_sep")),
         submitted: crate::local_time(a.submitted_at),
-        decided: a.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+        decided: a
+            .decided_on
+            .map(|d| view::date(ui.lang, d))
+            .unwrap_or_default(),
         reason: a.decision_reason.clone().unwrap_or_default(),
         open: a.status == ChangeStatus::Submitted,
     }

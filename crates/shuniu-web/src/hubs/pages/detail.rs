@@ -159,7 +159,7 @@ pub(super) async fn detail_page(
         ),
         Fact::text(
             label(lang, Scope::Form, "recognized_on"),
-            r.recognized_on.to_string(),
+            view::date(lang, r.recognized_on),
         ),
         functions,
         Fact::text(ui.t("hubs.col.members"), fmt_int(hub.member_count)),
@@ -168,7 +168,7 @@ pub(super) async fn detail_page(
         ui.tf(
             "hubs.revoked_notice",
             &[
-                &hub.revoked_on.map(|d| d.to_string()).unwrap_or_default(),
+                &hub.revoked_on.map(|d| view::date(lang, d)).unwrap_or_default(),
                 hub.revoke_reason.as_deref().unwrap_or("—"),
             ],
         )
@@ -185,8 +185,8 @@ pub(super) async fn detail_page(
             initiating: m.initiating,
             status: m.status.label(lang),
             status_class: status_class(m.status),
-            applied_on: m.applied_on.to_string(),
-            decided_on: m.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+            applied_on: view::date(lang, m.applied_on),
+            decided_on: m.decided_on.map(|d| view::date(lang, d)).unwrap_or_default(),
             href: hubs::may_membership(caller, Action::Read, &hub, m.organization_id)
                 .then(|| format!("/memberships/{}", m.id)),
         })
@@ -225,7 +225,7 @@ pub(super) async fn detail_page(
                 id: m.id.to_string(),
                 org_href: format!("/organizations/{}", m.organization_id),
                 name: m.organization_name.clone(),
-                applied_on: m.applied_on.to_string(),
+                applied_on: view::date(lang, m.applied_on),
             })
             .collect()
     } else {

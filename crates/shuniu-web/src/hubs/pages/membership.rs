@@ -101,10 +101,10 @@ pub(super) async fn membership_page(
     };
     let can_mark = m.status.is_live()
         && hubs::may_membership(caller, Action::ManageHub, &hub, m.organization_id);
-    let date = |d: Option<chrono::NaiveDate>| d.map(|x| x.to_string()).unwrap_or_default();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|x| view::date(lang, x)).unwrap_or_default();
     let facts = vec![
         Fact::text(ui.t("hubs.col.kind"), m.hub_kind.label(lang)),
-        Fact::text(ui.t("hubs.col.applied_on"), m.applied_on.to_string()),
+        Fact::text(ui.t("hubs.col.applied_on"), view::date(lang, m.applied_on)),
         Fact::text(ui.t("hubs.col.decided_on"), date(m.decided_on)),
         Fact::text(
             label(lang, Scope::Form, "reason"),

@@ -77,7 +77,7 @@ pub(super) async fn org_hub_section(
             status: m.status.label(lang),
             status_class: status_class(m.status),
             initiating: m.initiating,
-            since: m.decided_on.unwrap_or(m.applied_on).to_string(),
+            since: view::date(lang, m.decided_on.unwrap_or(m.applied_on)),
             href: hubs::may_membership(caller, Action::Read, h, m.organization_id)
                 .then(|| format!("/memberships/{}", m.id)),
         })

@@ -319,10 +319,14 @@ pub(super) async fn calendar_page(
                 office: space.data.name.clone(),
                 org: a.organization_name.clone(),
                 org_href: format!("/organizations/{}", a.organization_id),
-                period: format!("{} – {}", a.starts_on, a.ends_on),
+                period: format!(
+                    "{} – {}",
+                    view::date(ui.lang, a.starts_on),
+                    view::date(ui.lang, a.ends_on)
+                ),
                 note: a
                     .ended_early_on
-                    .map(|e| ui.tf("park.detail.ended_early", &[&e.to_string()]))
+                    .map(|e| ui.tf("park.detail.ended_early", &[&view::date(ui.lang, e)]))
                     .unwrap_or_default(),
                 can_end: false,
             })

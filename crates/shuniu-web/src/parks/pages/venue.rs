@@ -261,10 +261,14 @@ pub(super) async fn venue_page(
             office: space_name(a.space_id),
             org: a.organization_name.clone(),
             org_href: format!("/organizations/{}", a.organization_id),
-            period: format!("{} – {}", a.starts_on, a.ends_on),
+            period: format!(
+                "{} – {}",
+                view::date(lang, a.starts_on),
+                view::date(lang, a.ends_on)
+            ),
             note: a
                 .ended_early_on
-                .map(|e| ui.tf("park.detail.ended_early", &[&e.to_string()]))
+                .map(|e| ui.tf("park.detail.ended_early", &[&view::date(lang, e)]))
                 .unwrap_or_default(),
             can_end: can_manage && a.ended_early_on.is_none(),
         })
@@ -275,7 +279,7 @@ pub(super) async fn venue_page(
         .await?
         .iter()
         .map(|x| SumRow {
-            quarter: x.quarter.to_string(),
+            quarter: view::quarter(lang, x.quarter.year, x.quarter.quarter),
             target: x.target_hours,
             delivered: x.delivered_hours,
             residents: x.residents_served,
