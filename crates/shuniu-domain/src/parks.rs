@@ -411,7 +411,11 @@ pub struct Booking {
     pub purpose: String,
     pub attendees: u32,
     pub status: BookingStatus,
+    /// The account (user name) that booked: what the audit trail and the API name.
     pub booked_by: String,
+    /// That account's display name, what pages show people (the user name again when
+    /// the account is gone).
+    pub booked_by_name: String,
 }
 
 /// An office allocation for a period (inclusive dates), validated.
