@@ -644,7 +644,10 @@ pub fn outside_opening_hours(rules: &BookingRules) -> FieldError {
             "开放时间为{}:00–{}:00",
             rules.opens_at_hour, rules.closes_at_hour
         ),
-        format!("open {}:00–{}:00", rules.opens_at_hour, rules.closes_at_hour),
+        format!(
+            "open {}:00–{}:00",
+            rules.opens_at_hour, rules.closes_at_hour
+        ),
     )
 }
 
@@ -718,11 +721,17 @@ mod tests {
         let late = booking("2026-12-01", "20:00", "21:30")
             .validate(&rules, now(), 30)
             .unwrap_err();
-        assert!(late.get("end").is_some() && late.get("start").is_none(), "{late}");
+        assert!(
+            late.get("end").is_some() && late.get("start").is_none(),
+            "{late}"
+        );
         let early = booking("2026-12-01", "07:00", "08:00")
             .validate(&rules, now(), 30)
             .unwrap_err();
-        assert!(early.get("start").is_some() && early.get("end").is_none(), "{early}");
+        assert!(
+            early.get("start").is_some() && early.get("end").is_none(),
+            "{early}"
+        );
         bad(booking("2026-11-29", "09:00", "10:00"), "date");
         bad(booking("2027-06-01", "09:00", "10:00"), "date");
         bad(booking("2026-13-01", "09:00", "10:00"), "date");
