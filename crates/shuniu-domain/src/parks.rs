@@ -413,9 +413,9 @@ pub struct Booking {
     pub status: BookingStatus,
     /// The account (user name) that booked: what the audit trail and the API name.
     pub booked_by: String,
-    /// That account's display name, what pages show people (the user name again when
-    /// the account is gone).
-    pub booked_by_name: String,
+    /// That account's display name, what pages show people by; `None` when no account
+    /// has that name (the shell, the demo loader and other system writes).
+    pub booked_by_name: Option<String>,
 }
 
 /// An office allocation for a period (inclusive dates), validated.

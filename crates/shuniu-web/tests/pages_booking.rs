@@ -611,3 +611,44 @@ http_test!(
         }
     }
 );
+
+http_test!(a_system_booking_names_no_login, |app: TestApp| async move {
+    use shuniu_domain::parks::{BookingDraft, BookingRules};
+    let p = park(&app).await;
+    // The demo loader (and the shell) book under a system name that is no account.
+    let date = day(4);
+    let request = BookingDraft {
+        date: Some(date.clone()),
+        start: Some("09:00".into()),
+        end: Some("10:00".into()),
+        purpose: Some("演示预约".into()),
+        attendees: Some("8".into()),
+    }
+    .validate(&BookingRules::default(), chrono::Utc::now(), 30)
+    .unwrap();
+    let b = app
+        .store
+        .book_space(
+            p.room,
+            p.member_a,
+            &request,
+            30,
+            shuniu_store::WriteCtx::system("demo"),
+        )
+        .await
+        .unwrap();
+    let staff = app
+        .client_as("staff", Role::HubStaff, None, Some(p.hub_org))
+        .await;
+    let cal = get_as(&app, &staff, &format!("/spaces/{}?week={date}", p.room), EN).await;
+    let c = cell(&cal, &date, "09:00");
+    assert!(c.contains("演示预约") && !c.contains("booked by"), "{c}");
+    assert!(!c.contains("demo"), "{c}");
+    let page = get_as(&app, &staff, &format!("/bookings/{}", b.id), EN).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_has("Entered by the system");
+    page.assert_lacks(">demo<");
+    let (_, v) = get_json(&app, &staff, &format!("/api/v1/bookings/{}", b.id)).await;
+    assert_eq!(v["booked_by"], "demo");
+    assert!(v["booked_by_name"].is_null(), "{v}");
+});

@@ -15,11 +15,11 @@ use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
 /// `booked_by` holds the user name (what the audit trail names); people are shown by
-/// their display name, joined here (user names are unique), the name itself should the
-/// account be gone.
+/// their display name, joined here (user names are unique). A system writer (the
+/// shell, the demo loader) has no account: no display name, not its login name.
 const BOOKING_SELECT: &str = "SELECT b.id, b.number, b.space_id, b.organization_id, o.name AS organization_name, \
     b.starts_at, b.ends_at, b.purpose, b.attendees, b.status, b.booked_by, \
-    COALESCE(u.display_name, b.booked_by) AS booked_by_name \
+    u.display_name AS booked_by_name \
     FROM bookings b JOIN organizations o ON o.id = b.organization_id \
     LEFT JOIN users u ON u.username = b.booked_by";
 
@@ -36,7 +36,7 @@ struct BookingRow {
     attendees: i64,
     status: String,
     booked_by: String,
-    booked_by_name: String,
+    booked_by_name: Option<String>,
 }
 
 impl TryFrom<BookingRow> for Booking {
@@ -227,7 +227,7 @@ impl Store {
                 purpose: request.purpose.clone(),
                 attendees: request.attendees,
                 status: BookingStatus::Confirmed,
-                booked_by_name: booked_by_name.unwrap_or_else(|| ctx.actor.clone()),
+                booked_by_name,
                 booked_by: ctx.actor.clone(),
             })
         })

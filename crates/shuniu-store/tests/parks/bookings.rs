@@ -23,7 +23,7 @@ both_backends!(
             .unwrap();
         // The account stays the record (audit, API); people read the display name.
         assert_eq!(b.booked_by, "wang.xm");
-        assert_eq!(b.booked_by_name, "王小梅");
+        assert_eq!(b.booked_by_name.as_deref(), Some("王小梅"));
         assert_eq!(store.booking(b.id).await.unwrap().unwrap(), b);
         let week = store
             .bookings_between(room, at(3, 0, 0), at(4, 0, 0))
@@ -31,7 +31,7 @@ both_backends!(
             .unwrap();
         assert_eq!(week, vec![b.clone()]);
         let cancelled = store.cancel_booking(b.id, "wang.xm").await.unwrap();
-        assert_eq!(cancelled.booked_by_name, "王小梅");
+        assert_eq!(cancelled.booked_by_name.as_deref(), Some("王小梅"));
     }
 );
 
@@ -48,8 +48,8 @@ both_backends!(booking_happy_path_and_calendar, |store: Store| async move {
     assert_eq!(b.status, BookingStatus::Confirmed);
     assert_eq!(b.organization_name, "甲机构");
     assert_eq!(b.booked_by, "alice");
-    // No account of that name: the name is all there is to show.
-    assert_eq!(b.booked_by_name, "alice");
+    // No account of that name (a system write): no display name, and not the login name.
+    assert_eq!(b.booked_by_name, None);
     assert_eq!(store.booking(b.id).await.unwrap().unwrap(), b);
     let (n, slots) = store.booking_rows_for_tests(room).await.unwrap();
     assert_eq!(n, 1);

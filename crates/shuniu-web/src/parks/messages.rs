@@ -107,6 +107,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("park.bk.time_value", "{}–{}（北京时间）", "{}–{} (Beijing time)"),
     ("park.bk.organization", "预约组织", "Booked for"),
     ("park.bk.booked_by", "预约人", "Booked by"),
+    ("park.bk.by_system", "系统录入", "Entered by the system"),
     ("park.bk.confirmed_title", "预约成功", "Booking confirmed"),
     ("park.bk.confirmed_text", "房间已为您保留。请在使用时出示本页或打印的预约单。", "The room is held for you. Show this page or the printed slip when you use it."),
     ("park.bk.cancelled_title", "预约已取消", "Booking cancelled"),

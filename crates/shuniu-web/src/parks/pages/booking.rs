@@ -133,7 +133,12 @@ fn details(ui: &Ui, b: &Booking, space: &Space, v: &Venue) -> Vec<Detail> {
         },
         d("park.f.purpose", b.purpose.clone()),
         d("park.f.attendees", b.attendees.to_string()),
-        d("park.bk.booked_by", b.booked_by_name.clone()),
+        d(
+            "park.bk.booked_by",
+            b.booked_by_name
+                .clone()
+                .unwrap_or_else(|| ui.t("park.bk.by_system").to_string()),
+        ),
     ]
 }
 

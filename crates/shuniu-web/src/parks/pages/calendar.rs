@@ -9,7 +9,8 @@ pub struct BookingItem {
     pub org: String,
     pub purpose: String,
     pub time: String,
-    /// Who booked (display name), for those who may see it.
+    /// Who booked (display name), for those who may see it; nobody for a booking the
+    /// system wrote.
     pub booked_by: Option<String>,
     /// The booking's own page, for those who may see it.
     pub href: Option<String>,
@@ -127,7 +128,7 @@ pub(super) fn item(caller: &Caller, v: &Venue, b: &Booking, can_cancel: bool) ->
         org: b.organization_name.clone(),
         purpose: b.purpose.clone(),
         time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-        booked_by: sees.then(|| b.booked_by_name.clone()),
+        booked_by: b.booked_by_name.clone().filter(|_| sees),
         href: sees.then(|| format!("/bookings/{}", b.id)),
         cancel_href: can_cancel.then(|| format!("/bookings/{}/cancel", b.id)),
     }
