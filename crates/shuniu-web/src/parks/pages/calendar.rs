@@ -275,7 +275,7 @@ pub(super) async fn calendar_page(
             today: *d == today,
         })
         .collect();
-    let day_lists = dates
+    let mut day_lists = dates
         .iter()
         .map(|d| DayList {
             date: d.to_string(),
@@ -323,7 +323,6 @@ pub(super) async fn calendar_page(
         }
     }
     // Free slots to come open the form filled in, for those who may book here.
-    let mut day_lists = day_lists;
     if can_book {
         let form_at = |date: &str, start: Option<(&str, &str)>| {
             let times = start
