@@ -325,23 +325,15 @@ impl BookingDraft {
                     ),
                 );
             }
-            if s.hour() < rules.opens_at_hour
-                || en.hour() > rules.closes_at_hour
+            // The field that leaves the opening hours carries the error: a start before
+            // opening (or at or after closing) is the start's fault; a start within the
+            // hours with an end past closing is the end's.
+            if s.hour() < rules.opens_at_hour || s.hour() >= rules.closes_at_hour {
+                e.add("start", outside_opening_hours(rules));
+            } else if en.hour() > rules.closes_at_hour
                 || (en.hour() == rules.closes_at_hour && en.minute() > 0)
             {
-                e.add(
-                    "start",
-                    FieldError::new(
-                        format!(
-                            "开放时间为{}:00–{}:00",
-                            rules.opens_at_hour, rules.closes_at_hour
-                        ),
-                        format!(
-                            "open {}:00–{}:00",
-                            rules.opens_at_hour, rules.closes_at_hour
-                        ),
-                    ),
-                );
+                e.add("end", outside_opening_hours(rules));
             }
         }
         let tz = shanghai();
@@ -419,7 +411,11 @@ pub struct Booking {
     pub purpose: String,
     pub attendees: u32,
     pub status: BookingStatus,
+    /// The account (user name) that booked: what the audit trail and the API name.
     pub booked_by: String,
+    /// That account's display name, what pages show people by; `None` when no account
+    /// has that name (the shell, the demo loader and other system writes).
+    pub booked_by_name: Option<String>,
 }
 
 /// An office allocation for a period (inclusive dates), validated.
@@ -640,6 +636,21 @@ pub fn off_slot_boundary(slot_minutes: u32) -> FieldError {
     )
 }
 
+/// A booking time outside the opening hours (`start` before opening, `end` after
+/// closing).
+pub fn outside_opening_hours(rules: &BookingRules) -> FieldError {
+    FieldError::new(
+        format!(
+            "开放时间为{}:00–{}:00",
+            rules.opens_at_hour, rules.closes_at_hour
+        ),
+        format!(
+            "open {}:00–{}:00",
+            rules.opens_at_hour, rules.closes_at_hour
+        ),
+    )
+}
+
 /// An allocation that ends before it starts (`ends_on`).
 pub fn ends_before_start() -> FieldError {
     FieldError::new("结束日期不能早于开始日期", "must not be before the start")
@@ -706,6 +717,21 @@ mod tests {
         bad(booking("2026-12-01", "10:00", "10:00"), "end");
         bad(booking("2026-12-01", "09:00", "18:00"), "end");
         bad(booking("2026-12-01", "06:00", "07:00"), "start");
+        // Closing time is the end's fault, not the start's.
+        let late = booking("2026-12-01", "20:00", "21:30")
+            .validate(&rules, now(), 30)
+            .unwrap_err();
+        assert!(
+            late.get("end").is_some() && late.get("start").is_none(),
+            "{late}"
+        );
+        let early = booking("2026-12-01", "07:00", "08:00")
+            .validate(&rules, now(), 30)
+            .unwrap_err();
+        assert!(
+            early.get("start").is_some() && early.get("end").is_none(),
+            "{early}"
+        );
         bad(booking("2026-11-29", "09:00", "10:00"), "date");
         bad(booking("2027-06-01", "09:00", "10:00"), "date");
         bad(booking("2026-13-01", "09:00", "10:00"), "date");

@@ -28,6 +28,16 @@
     });
   }
 
+  // A booking's slip: a print button where a script can press print (without this file
+  // the button stays hidden and the page says to use the browser's print command).
+  var printButtons = document.querySelectorAll('[data-print]');
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].hidden = false;
+    printButtons[i].addEventListener('click', function () {
+      window.print();
+    });
+  }
+
   // A form that came back with errors: move focus to the summary so that it is read out.
   var summary = document.getElementById('error-summary');
   if (summary) {

@@ -666,7 +666,8 @@ const MEMBER_PASSWORD: &str = "Browser-Member-42";
 
 /// Issue 4 in a real browser, on the whole Xuanwu demo: the district's 一核两轴 diagram
 /// is live (its nodes are links that lead to the hub), the street's 1+1+X, and a member
-/// books a room through the calendar form — then cannot book the same slot twice.
+/// taps a free hour on the calendar, books it through the form it fills, lands on the
+/// booking's confirmation — then cannot book the same slot twice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hub_structure_and_room_booking() {
     let driver = Driver::start();
@@ -838,13 +839,43 @@ async fn booking_story(
         .unwrap();
     assert!(body.contains("东南大学社区院士专家服务站"), "{body}");
 
-    // The member signs in and books a free hour through the calendar form.
+    // The member signs in and taps the free hour on the calendar: the form comes
+    // filled with the room, day, start and an hour later.
     let calendar = format!("/spaces/{room}?week={day}");
     sign_in(&c, &base, MEMBER, MEMBER_PASSWORD, &calendar).await;
     c.goto(&url(&calendar)).await.unwrap();
-    set_date(&c, "date", &day).await;
-    set_date(&c, "start", &format!("{hour:02}:00")).await;
-    set_date(&c, "end", &format!("{:02}:00", hour + 1)).await;
+    let start = format!("{hour:02}:00");
+    let end = format!("{:02}:00", hour + 1);
+    c.find(Locator::Css(&format!(
+        "td[data-date=\"{day}\"][data-time=\"{start}\"] a.cal-book"
+    )))
+    .await
+    .expect("the free hour is a link")
+    .click()
+    .await
+    .unwrap();
+    let value = |name: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(&format!("[name={name}]")))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while value("start").await != start {
+        assert!(
+            Instant::now() < deadline,
+            "the form is not filled with {start}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(value("date").await, day);
+    assert_eq!(value("end").await, end);
     type_into(&c, "purpose", "浏览器测试：邻里议事会").await;
     type_into(&c, "attendees", "12").await;
     c.find(Locator::Css(&format!(
@@ -855,20 +886,44 @@ async fn booking_story(
     .click()
     .await
     .unwrap();
-    // The form page and the calendar after the redirect share a path: wait for the
-    // booking itself to show (opening its week if the redirect shows another).
-    if !wait_for_text(&c, "main", "浏览器测试：邻里议事会").await {
-        c.goto(&url(&calendar)).await.unwrap();
-        assert!(
-            wait_for_text(&c, "main", "浏览器测试：邻里议事会").await,
-            "the booking is not on the calendar"
-        );
+    // The booking's own page confirms it, with the details and a print button.
+    wait_for_path(&c, |p| p.starts_with("/bookings/")).await;
+    assert!(
+        wait_for_text(&c, "main", "预约成功").await,
+        "no confirmation"
+    );
+    let confirmation = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for s in [
+        "浏览器测试：邻里议事会",
+        day.as_str(),
+        start.as_str(),
+        "BK-",
+    ] {
+        assert!(confirmation.contains(s), "{s}: {confirmation}");
     }
+    let print = c.find(Locator::Css("button[data-print]")).await.unwrap();
+    assert!(
+        print.is_displayed().await.unwrap(),
+        "the script shows print"
+    );
+    shoot(&c, &shots, "booking-confirmed-zh-1280", 1280).await;
+    // Back on the calendar, the hour is booked.
+    c.goto(&url(&calendar)).await.unwrap();
+    assert!(
+        wait_for_text(&c, "main", "浏览器测试：邻里议事会").await,
+        "the booking is not on the calendar"
+    );
 
     // The same hour again: refused, with the message at the start time.
     set_date(&c, "date", &day).await;
-    set_date(&c, "start", &format!("{hour:02}:00")).await;
-    set_date(&c, "end", &format!("{:02}:00", hour + 1)).await;
+    set_date(&c, "start", &start).await;
+    set_date(&c, "end", &end).await;
     type_into(&c, "purpose", "重复预约").await;
     c.find(Locator::Css(&format!(
         "form[action=\"/spaces/{room}/bookings\"] button[type=submit]"

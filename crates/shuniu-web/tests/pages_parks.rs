@@ -269,8 +269,9 @@ http_test!(booking_form_errors_and_success, |app: TestApp| async move {
     .await;
     assert_eq!(list.as_array().unwrap().len(), 0, "nothing written");
 
-    // Success: 303 to the booking's week; the booking is on the calendar.
+    // Success: 303 to the booking's page; the booking is on the calendar.
     let date = day(9);
+    let week = format!("/spaces/{}?week={date}", p.room);
     let r = post_form(
         &app,
         &member,
@@ -281,11 +282,11 @@ http_test!(booking_form_errors_and_success, |app: TestApp| async move {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let loc = r.location().to_string();
-    assert!(
-        loc.starts_with(&format!("/spaces/{}?week=", p.room)),
-        "{loc}"
-    );
-    let cal = get_as(&app, &app.anon, &loc, EN).await;
+    assert!(loc.starts_with("/bookings/"), "{loc}");
+    let confirmation = get_as(&app, &member, &loc, EN).await;
+    assert_eq!(confirmation.status, StatusCode::OK);
+    confirmation.assert_has("亲子阅读");
+    let cal = get_as(&app, &app.anon, &week, EN).await;
     let c = cell(&cal, &date, "14:00");
     assert!(c.contains("亲子阅读") && c.contains("测试服务中心2"), "{c}");
 
@@ -338,10 +339,11 @@ http_test!(booking_form_errors_and_success, |app: TestApp| async move {
     form.push(("organization_id", p.member_b.to_string()));
     let r = post_form(&app, &staff, &path, &form, ZH).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let cal = get_as(&app, &app.anon, r.location(), ZH).await;
+    assert!(r.location().starts_with("/bookings/"), "{}", r.location());
+    let cal = get_as(&app, &app.anon, &week, ZH).await;
     assert!(cell(&cal, &date, "16:00").contains("测试服务中心3"));
 
-    // Cancelling through the page: 303 back, the slot free again.
+    // Cancelling through the page: 303 to the booking's page, the slot free again.
     let (_, list) = get_json(
         &app,
         &app.anon,
@@ -368,7 +370,8 @@ http_test!(booking_form_errors_and_success, |app: TestApp| async move {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = post_form(&app, &member, &format!("/bookings/{mine}/cancel"), &[], ZH).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let cal = get_as(&app, &app.anon, r.location(), ZH).await;
+    assert_eq!(r.location(), format!("/bookings/{mine}"));
+    let cal = get_as(&app, &app.anon, &week, ZH).await;
     assert!(!cell(&cal, &date, "14:00").contains("cal-booked"));
     cal.assert_lacks("亲子阅读");
 });

@@ -14,9 +14,14 @@ use crate::supervision::credit::require_standing;
 use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
+/// `booked_by` holds the user name (what the audit trail names); people are shown by
+/// their display name, joined here (user names are unique). A system writer (the
+/// shell, the demo loader) has no account: no display name, not its login name.
 const BOOKING_SELECT: &str = "SELECT b.id, b.number, b.space_id, b.organization_id, o.name AS organization_name, \
-    b.starts_at, b.ends_at, b.purpose, b.attendees, b.status, b.booked_by \
-    FROM bookings b JOIN organizations o ON o.id = b.organization_id";
+    b.starts_at, b.ends_at, b.purpose, b.attendees, b.status, b.booked_by, \
+    u.display_name AS booked_by_name \
+    FROM bookings b JOIN organizations o ON o.id = b.organization_id \
+    LEFT JOIN users u ON u.username = b.booked_by";
 
 #[derive(sqlx::FromRow)]
 struct BookingRow {
@@ -31,6 +36,7 @@ struct BookingRow {
     attendees: i64,
     status: String,
     booked_by: String,
+    booked_by_name: Option<String>,
 }
 
 impl TryFrom<BookingRow> for Booking {
@@ -50,6 +56,7 @@ impl TryFrom<BookingRow> for Booking {
                 StoreError::Corrupt(format!("corrupt booking row {}: status", r.id))
             })?,
             booked_by: r.booked_by,
+            booked_by_name: r.booked_by_name,
         })
     }
 }
@@ -117,6 +124,11 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(unknown_organization)?;
+            let booked_by_name: Option<String> =
+                sqlx::query_scalar("SELECT display_name FROM users WHERE username = $1")
+                    .bind(&ctx.actor)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             require_standing!(
                 tx,
                 organization_id,
@@ -215,6 +227,7 @@ impl Store {
                 purpose: request.purpose.clone(),
                 attendees: request.attendees,
                 status: BookingStatus::Confirmed,
+                booked_by_name,
                 booked_by: ctx.actor.clone(),
             })
         })

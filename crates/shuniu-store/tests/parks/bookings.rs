@@ -2,6 +2,39 @@
 
 use super::*;
 
+both_backends!(
+    a_booking_names_the_bookers_display_name,
+    |store: Store| async move {
+        let (_, room, _) = park(&store).await;
+        let o = new_org(&store, 1, "甲机构").await;
+        let user = shuniu_store::accounts::NewUser {
+            display_name: "王小梅".into(),
+            organization_id: Some(o),
+            ..shuniu_store::testing::new_user(
+                "wang.xm",
+                shuniu_domain::access::Role::OrgMember,
+                "$argon2id$not-a-hash",
+            )
+        };
+        store.create_user(&user, "test").await.unwrap();
+        let b = store
+            .book_space(room, o, &req(at(3, 9, 0), at(3, 10, 0)), SLOT, "wang.xm")
+            .await
+            .unwrap();
+        // The account stays the record (audit, API); people read the display name.
+        assert_eq!(b.booked_by, "wang.xm");
+        assert_eq!(b.booked_by_name.as_deref(), Some("王小梅"));
+        assert_eq!(store.booking(b.id).await.unwrap().unwrap(), b);
+        let week = store
+            .bookings_between(room, at(3, 0, 0), at(4, 0, 0))
+            .await
+            .unwrap();
+        assert_eq!(week, vec![b.clone()]);
+        let cancelled = store.cancel_booking(b.id, "wang.xm").await.unwrap();
+        assert_eq!(cancelled.booked_by_name.as_deref(), Some("王小梅"));
+    }
+);
+
 both_backends!(booking_happy_path_and_calendar, |store: Store| async move {
     let (venue, room, _) = park(&store).await;
     let path = store.venue(venue).await.unwrap().unwrap().jurisdiction_path;
@@ -15,6 +48,8 @@ both_backends!(booking_happy_path_and_calendar, |store: Store| async move {
     assert_eq!(b.status, BookingStatus::Confirmed);
     assert_eq!(b.organization_name, "甲机构");
     assert_eq!(b.booked_by, "alice");
+    // No account of that name (a system write): no display name, and not the login name.
+    assert_eq!(b.booked_by_name, None);
     assert_eq!(store.booking(b.id).await.unwrap().unwrap(), b);
     let (n, slots) = store.booking_rows_for_tests(room).await.unwrap();
     assert_eq!(n, 1);

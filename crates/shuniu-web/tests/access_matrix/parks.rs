@@ -19,6 +19,20 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
             | "/venues/{id}"
             | "/spaces/{id}",
         ) => one(if known { OK } else { NOT_FOUND }),
+        // ---- a booking's page and the page asking before cancelling: C's booking, seen
+        // by those who run H (C has no people here); hidden from everyone else ----
+        ("GET", "/bookings/{id}" | "/bookings/{id}/cancel") => {
+            hidden_unless(runs_h(who), page(who, known, runs_h(who)))
+        }
+        // ---- a form action opened directly: 303 to the public page with its form ----
+        (
+            "GET",
+            "/venues/{id}/spaces"
+            | "/venues/{id}/reports"
+            | "/spaces/{id}/allocations"
+            | "/spaces/{id}/bookings"
+            | "/allocations/{id}/end",
+        ) => one(if known { REDIRECT } else { NOT_FOUND }),
         // ---- service parks: venues and spaces (bad or missing fields) ----
         ("POST", "/api/v1/venues") => api(who, true, creates_venues(who), UNPROCESSABLE),
         ("POST", "/venues") => form(who, true, creates_venues(who), UNPROCESSABLE),

@@ -32,8 +32,22 @@ impl TestApp {
         jurisdiction: Option<&str>,
         organization: Option<uuid::Uuid>,
     ) -> reqwest::Client {
+        self.client_as_named(username, username, role, jurisdiction, organization)
+            .await
+    }
+
+    /// `client_as`, for an account whose display name differs from its user name (what
+    /// pages show people by).
+    pub async fn client_as_named(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        jurisdiction: Option<&str>,
+        organization: Option<uuid::Uuid>,
+    ) -> reqwest::Client {
         let (user, token) = self
-            .user_with_token(username, role, jurisdiction, organization)
+            .user_with_token(username, display_name, role, jurisdiction, organization)
             .await;
         let session = shuniu_web::auth::random_token();
         let csrf = shuniu_web::auth::random_token();
@@ -46,7 +60,9 @@ impl TestApp {
 
     /// A client that sends only an API token, of a new user of `role`.
     pub async fn token_only_as(&self, username: &str, role: Role) -> (reqwest::Client, String) {
-        let (_, token) = self.user_with_token(username, role, None, None).await;
+        let (_, token) = self
+            .user_with_token(username, username, role, None, None)
+            .await;
         (client_with(&self.addr, &token, None), token)
     }
 
@@ -54,6 +70,7 @@ impl TestApp {
     async fn user_with_token(
         &self,
         username: &str,
+        display_name: &str,
         role: Role,
         jurisdiction: Option<&str>,
         organization: Option<uuid::Uuid>,
@@ -62,6 +79,7 @@ impl TestApp {
             .store
             .create_user(
                 &NewUser {
+                    display_name: display_name.to_string(),
                     jurisdiction_code: jurisdiction.map(String::from),
                     organization_id: organization,
                     // Token-authenticated test users never log in with a password.

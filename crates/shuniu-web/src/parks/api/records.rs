@@ -116,6 +116,10 @@ pub struct BookingRecord {
     /// organization's own people; otherwise null.
     #[schema(required)]
     pub booked_by: Option<String>,
+    /// That account's display name (what pages show), to the same callers; null
+    /// otherwise, and for a booking written by the system (no account).
+    #[schema(required)]
+    pub booked_by_name: Option<String>,
 }
 
 impl BookingRecord {
@@ -134,6 +138,7 @@ impl BookingRecord {
             attendees: b.attendees,
             status: b.status.as_str().into(),
             booked_by: show_booker.then(|| b.booked_by.clone()),
+            booked_by_name: b.booked_by_name.clone().filter(|_| show_booker),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! A space's week calendar: bookings, booking and cancelling.
+//! A space's week calendar: bookings, free slots that open the booking form filled in,
+//! and booking.
 
 use super::*;
 
@@ -8,8 +9,13 @@ pub struct BookingItem {
     pub org: String,
     pub purpose: String,
     pub time: String,
+    /// Who booked (display name), for those who may see it; nobody for a booking the
+    /// system wrote.
     pub booked_by: Option<String>,
-    pub can_cancel: bool,
+    /// The booking's own page, for those who may see it.
+    pub href: Option<String>,
+    /// The page that asks before cancelling, for those who may cancel.
+    pub cancel_href: Option<String>,
 }
 
 /// One cell of the week grid. Slots covered by a booking that started above are not
@@ -20,6 +26,14 @@ pub struct Cell {
     pub rowspan: usize,
     pub booking: Option<BookingItem>,
     pub past: bool,
+    /// A free slot's link to the booking form filled with this room, day and time (for
+    /// those who may book here).
+    pub book_href: Option<String>,
+    /// What that link says to a screen reader ("Book Tue 12-01 09:00").
+    pub book_label: String,
+    /// The end the form proposes: an hour later, or sooner where the next booking or
+    /// closing time comes first.
+    end: String,
 }
 
 pub struct SlotRow {
@@ -38,6 +52,8 @@ pub struct DayList {
     pub label: String,
     pub today: bool,
     pub items: Vec<BookingItem>,
+    /// The booking form filled with this day (phones have no grid to tap).
+    pub book_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -67,9 +83,14 @@ pub(super) struct CalendarPage {
     summary: Vec<SummaryItem>,
 }
 
+/// The calendar's address: the week to show and, from a free slot's link, the booking
+/// form's date and times.
 #[derive(Debug, Default, Deserialize)]
 pub struct WeekQuery {
     pub week: Option<String>,
+    pub date: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
 }
 
 /// The booking form's fields, in the order of its error summary.
@@ -100,15 +121,22 @@ pub(super) fn local_hm(t: chrono::DateTime<Utc>) -> (NaiveDate, NaiveTime) {
 pub(super) fn item(caller: &Caller, v: &Venue, b: &Booking, can_cancel: bool) -> BookingItem {
     let (_, s) = local_hm(b.starts_at);
     let (_, e) = local_hm(b.ends_at);
+    let sees = svc::sees_booker(caller, v, b);
     BookingItem {
         id: b.id.to_string(),
         number: b.number.clone(),
         org: b.organization_name.clone(),
         purpose: b.purpose.clone(),
         time: format!("{}–{}", s.format("%H:%M"), e.format("%H:%M")),
-        booked_by: svc::sees_booker(caller, v, b).then(|| b.booked_by.clone()),
-        can_cancel,
+        booked_by: b.booked_by_name.clone().filter(|_| sees),
+        href: sees.then(|| format!("/bookings/{}", b.id)),
+        cancel_href: can_cancel.then(|| format!("/bookings/{}/cancel", b.id)),
     }
+}
+
+/// Minutes after midnight as `HH:MM`.
+fn hm(minutes: i64) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -195,7 +223,7 @@ pub(super) async fn calendar_page(
     let mut rows = Vec::with_capacity(n_slots);
     for (r, row_starts) in starts.iter().enumerate() {
         let minutes = open + r as i64 * slot;
-        let time = format!("{:02}:{:02}", minutes / 60, minutes % 60);
+        let time = hm(minutes);
         let mut cells = Vec::new();
         for (c, d) in dates.iter().enumerate() {
             match row_starts[c] {
@@ -205,6 +233,9 @@ pub(super) async fn calendar_page(
                     rowspan: span,
                     booking: Some(item(caller, &v, b, may_cancel(b))),
                     past: false,
+                    book_href: None,
+                    book_label: String::new(),
+                    end: String::new(),
                 }),
                 None if covered[r][c] => {}
                 None => {
@@ -213,12 +244,22 @@ pub(super) async fn calendar_page(
                             .unwrap_or_default();
                     let at = svc::local_midnight(*d)
                         + Duration::minutes(i64::from(t.hour() * 60 + t.minute()));
+                    // Up to an hour of free slots from here (the rows are within
+                    // opening hours, so this stops at closing time too).
+                    let per_hour = (60 / slot).max(1) as usize;
+                    let free = (r..n_slots.min(r + per_hour))
+                        .take_while(|&k| !covered[k][c])
+                        .count()
+                        .max(1);
                     cells.push(Cell {
                         date: d.to_string(),
                         time: time.clone(),
                         rowspan: 1,
                         booking: None,
                         past: at <= now,
+                        book_href: None,
+                        book_label: String::new(),
+                        end: hm(minutes + free as i64 * slot),
                     });
                 }
             }
@@ -234,7 +275,7 @@ pub(super) async fn calendar_page(
             today: *d == today,
         })
         .collect();
-    let day_lists = dates
+    let mut day_lists = dates
         .iter()
         .map(|d| DayList {
             date: d.to_string(),
@@ -245,8 +286,9 @@ pub(super) async fn calendar_page(
                 .filter(|b| local_hm(b.starts_at).0 == *d)
                 .map(|b| item(caller, &v, b, may_cancel(b)))
                 .collect(),
+            book_href: None,
         })
-        .collect();
+        .collect::<Vec<_>>();
     // Who may book, and for whom.
     let mut can_book = false;
     let mut book_note = None;
@@ -278,6 +320,31 @@ pub(super) async fn calendar_page(
             }
         } else {
             book_note = Some(ui.t("park.cal.not_member").to_string());
+        }
+    }
+    // Free slots to come open the form filled in, for those who may book here.
+    if can_book {
+        let form_at = |date: &str, start: Option<(&str, &str)>| {
+            let times = start
+                .map(|(s, e)| format!("&start={s}&end={e}"))
+                .unwrap_or_default();
+            format!("/spaces/{}?week={monday}&date={date}{times}#book", space.id)
+        };
+        for row in &mut rows {
+            for c in row.cells.iter_mut().filter(|c| c.booking.is_none() && !c.past) {
+                c.book_href = Some(form_at(&c.date, Some((&c.time, &c.end))));
+                let day = NaiveDate::parse_from_str(&c.date, "%Y-%m-%d").unwrap_or(today);
+                c.book_label = ui.tf(
+                    "park.cal.book_slot",
+                    &[&format!("{} {}", weekday(ui, day), day.format("%m-%d")), &c.time],
+                );
+            }
+        }
+        for d in day_lists.iter_mut() {
+            let day = NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").unwrap_or(today);
+            if day >= today {
+                d.book_href = Some(form_at(&d.date, None));
+            }
         }
     }
     let hint = ui.t("park.hint.time");
@@ -374,7 +441,9 @@ pub(super) async fn calendar_page(
     })
 }
 
-/// `GET /spaces/{id}?week=YYYY-MM-DD`
+/// `GET /spaces/{id}?week=YYYY-MM-DD[&date=…&start=HH:MM&end=HH:MM]`: the week, and the
+/// booking form filled with what a free slot's link names (its end an hour after the
+/// start, within opening hours, when not given).
 pub async fn calendar(
     State(s): State<AppState>,
     ui: Ui,
@@ -383,19 +452,43 @@ pub async fn calendar(
     q: Result<Query<WeekQuery>, QueryRejection>,
 ) -> PageResult {
     let ui = ui.with_nav("venues");
-    let week = q.ok().and_then(|Query(q)| q.week);
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let date = q
+        .date
+        .as_deref()
+        .map(str::trim)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let time = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+    };
+    let start = time(&q.start);
+    let end = time(&q.end).or_else(|| {
+        // An hour after the start, not past closing time (nor midnight: the rules
+        // speak for a start outside the hours).
+        let start = start?;
+        let from = i64::from(start.hour() * 60 + start.minute());
+        let close = i64::from(s.booking.closes_at_hour) * 60;
+        let to = if from < close { (from + 60).min(close) } else { from + 60 };
+        NaiveTime::from_hms_opt((to / 60) as u32, (to % 60) as u32, 0)
+    });
     let form = BookForm {
-        date: Some(today().to_string()),
+        date: Some(date.unwrap_or_else(today).to_string()),
+        start: start.map(|t| t.format("%H:%M").to_string()),
+        end: end.map(|t| t.format("%H:%M").to_string()),
         attendees: Some("1".into()),
         ..Default::default()
     };
+    // The week asked for, else the week of the date the form is filled with.
+    let week = q.week.or_else(|| date.map(|d| d.to_string()));
     let no_errors = FieldErrors::new();
     let p = calendar_page(&s, &ui, &caller, sid, week.as_deref(), &form, &no_errors).await?;
     Ok(render(StatusCode::OK, &p))
 }
 
-/// `POST /spaces/{id}/bookings`: 303 to the booking's week, or the calendar again with
-/// the errors (422), an overlap on the start field (409).
+/// `POST /spaces/{id}/bookings`: 303 to the booking's page (its confirmation and slip),
+/// or the calendar again with the errors (422), an overlap on the start field (409).
 pub async fn book(
     State(s): State<AppState>,
     ui: Ui,
@@ -421,13 +514,7 @@ pub async fn book(
     )
     .await;
     match r {
-        Ok(b) => {
-            let monday = svc::week_of(local_hm(b.starts_at).0);
-            Ok(see_other(&format!(
-                "/spaces/{sid}?week={monday}#b-{}",
-                b.id
-            )))
-        }
+        Ok(b) => Ok(see_other(&format!("/bookings/{}", b.id))),
         Err(e) => {
             let (status, errs) = form_errors(e, ui.t("park.cal.overlap"))?;
             // Show the week the user was trying to book.
@@ -439,17 +526,4 @@ pub async fn book(
             Ok(render(status, &p))
         }
     }
-}
-
-/// `POST /bookings/{id}/cancel`: 303 back to the booking's week.
-pub async fn cancel_booking(
-    State(s): State<AppState>,
-    _: Ui,
-    caller: Caller,
-    RecordId(bid): RecordId,
-    CheckedForm(NoFields {}): CheckedForm<NoFields>,
-) -> PageResult {
-    let b = svc::cancel(&s.store, &caller, bid).await?;
-    let monday = svc::week_of(local_hm(b.starts_at).0);
-    Ok(see_other(&format!("/spaces/{}?week={monday}", b.space_id)))
 }

@@ -27,10 +27,12 @@ use crate::kit::view::{self, Filter, Opt, fmt_int, jurisdiction_options, pct, tr
 use crate::parks::{self as svc, VenueQuery};
 use crate::{AppError, AppState, PageResult, today};
 
+pub mod booking;
 pub mod calendar;
 pub mod list;
 pub mod venue;
 pub mod venue_form;
+use booking::*;
 use calendar::*;
 use list::*;
 use venue::*;
@@ -49,8 +51,17 @@ pub fn routes() -> Routes {
         .post("/allocations/{id}/end", end_allocation)
         .get("/spaces/{id}", calendar)
         .post("/spaces/{id}/bookings", book)
+        .get("/bookings/{id}", booking)
+        .get("/bookings/{id}/cancel", cancel_page)
         .post("/bookings/{id}/cancel", cancel_booking)
         .post("/venues/{id}/reports", report)
+        // A form action opened directly (a bookmark, a reload after a redirect) goes
+        // to the page with its form instead of a bare 405.
+        .get("/venues/{id}/spaces", spaces_form)
+        .get("/venues/{id}/reports", reports_form)
+        .get("/spaces/{id}/allocations", allocations_form)
+        .get("/allocations/{id}/end", end_allocation_form)
+        .get("/spaces/{id}/bookings", book_form)
 }
 
 /// The message scope of this capability's field labels: `park.f.<name>`.
