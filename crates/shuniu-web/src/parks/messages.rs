@@ -115,7 +115,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("park.bk.times_note", "时间均为北京时间。", "All times are Beijing time."),
     ("park.bk.actions", "预约操作", "Booking actions"),
     ("park.bk.print", "打印预约单", "Print the slip"),
-    ("park.bk.print_hint", "打印时只打印预约单；也可以使用浏览器的“打印”命令（Ctrl+P）。", "Printing prints the slip only; you can also use your browser's Print command (Ctrl+P)."),
+    ("park.bk.print_hint", "打印时只打印预约单；也可以使用浏览器菜单中的“打印”命令。", "Printing prints the slip only; you can also use your browser's Print command (Ctrl+P)."),
     ("park.bk.back", "返回预约日历", "Back to the calendar"),
     ("park.bk.cancel_title", "取消预约 {}？", "Cancel booking {}?"),
     ("park.bk.what_happens", "取消后", "If you cancel"),
