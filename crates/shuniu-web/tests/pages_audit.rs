@@ -113,10 +113,7 @@ http_test!(
             body.contains(&format!("<a href=\"/organizations/{org}\">社会组织</a>")),
             "{body}"
         );
-        assert!(
-            body.contains("<dt>理由</dt><dd>密码错误</dd>"),
-            "{body}"
-        );
+        assert!(body.contains("<dt>理由</dt><dd>密码错误</dd>"), "{body}");
         assert!(
             body.contains("<dt>操作</dt><dd>查看审计日志</dd>"),
             "{body}"
