@@ -143,6 +143,32 @@ http_test!(
                 "{words} on the English page:\n{body}"
             );
         }
+
+        // The API adds the words, in the caller's language (English by default), and
+        // null for what this version does not know.
+        let api = |path: &'static str, lang: Option<&'static str>| {
+            let mut req = app.client.get(app.url(path));
+            if let Some(l) = lang {
+                req = req.header(reqwest::header::ACCEPT_LANGUAGE, l);
+            }
+            async move {
+                req.send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let zh = api("/api/v1/audit?action=login.success", Some(ZH)).await;
+        assert_eq!(zh["items"][0]["event_label"], "登录成功", "{zh}");
+        assert_eq!(zh["items"][0]["role_label"], "社会组织工作人员", "{zh}");
+        assert_eq!(zh["items"][0]["action"], "login.success", "{zh}");
+        let en = api("/api/v1/audit?action=login.success", None).await;
+        assert_eq!(en["items"][0]["event_label"], "Signed in", "{en}");
+        let old = api("/api/v1/audit?action=legacy.sync", Some(ZH)).await;
+        assert!(old["items"][0]["event_label"].is_null(), "{old}");
+        assert!(old["items"][0]["role_label"].is_null(), "{old}");
     }
 );
 
