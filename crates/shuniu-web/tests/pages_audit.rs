@@ -74,6 +74,14 @@ http_test!(
     the_audit_page_names_events_roles_and_objects,
     |app: TestApp| async move {
         let org = trail(&app).await;
+        let name = app
+            .store
+            .organization(org)
+            .await
+            .unwrap()
+            .unwrap()
+            .data
+            .name;
         for k in ["login.success", "login.failure", "access.denied"] {
             assert_eq!(audit_of(&app, k).await.len(), 1, "{k}");
         }
@@ -106,11 +114,11 @@ http_test!(
         ] {
             assert!(body.contains(words), "no {words} in:\n{body}");
         }
-        // The actor's display name, the object linked, details labelled (reason,
+        // The actor's display name, the object by its name linked to its page, details labelled (reason,
         // and the denied request's own action in words).
         assert!(body.contains("member.au 测试"), "{body}");
         assert!(
-            body.contains(&format!("<a href=\"/organizations/{org}\">社会组织</a>")),
+            body.contains(&format!("<a href=\"/organizations/{org}\">{name}</a>")),
             "{body}"
         );
         assert!(body.contains("<dt>理由</dt><dd>密码错误</dd>"), "{body}");

@@ -214,7 +214,13 @@ pub async fn browse(
     let p = s.store.audit_page(&filter, n, PER_PAGE).await?;
     let last = p.pages().max(1);
     let actors: Vec<String> = p.items.iter().map(|r| r.event.actor.clone()).collect();
-    let names = s.store.display_names(&actors).await?;
+    let names = view::Names {
+        users: s.store.display_names(&actors).await?,
+        organizations: s
+            .store
+            .organization_names(&view::organization_ids(&p.items))
+            .await?,
+    };
     page.rows = p.items.iter().map(|r| view::row(r, &ui, &names)).collect();
     page.summary = ui.tf(
         "audit.summary",

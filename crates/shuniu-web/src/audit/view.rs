@@ -20,9 +20,28 @@ use crate::local_time;
 pub struct ObjectView {
     /// The kind in words (`社会组织`), or the stored text when unknown.
     pub kind: String,
+    /// The object's name, when the page could look it up (organizations).
+    pub name: Option<String>,
     /// The object's id or name, as stored.
     pub id: String,
     pub href: Option<String>,
+}
+
+/// What the page looked up for its rows: the actors' display names and the names of
+/// the organizations the records name.
+#[derive(Default)]
+pub struct Names {
+    pub users: HashMap<String, String>,
+    pub organizations: HashMap<Uuid, String>,
+}
+
+/// The organizations `records` name (`organization:<id>`), to look their names up.
+pub fn organization_ids(records: &[AuditRecord]) -> Vec<Uuid> {
+    records
+        .iter()
+        .filter_map(|r| r.event.object.strip_prefix("organization:"))
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect()
 }
 
 /// One labelled value of a record's details.
@@ -103,16 +122,23 @@ fn href(kind: &str, id: &str, ui: &Ui) -> Option<String> {
     }
 }
 
-pub fn object(stored: &str, ui: &Ui) -> ObjectView {
+pub fn object(stored: &str, ui: &Ui, names: &Names) -> ObjectView {
     let (kind, id) = stored.split_once(':').unwrap_or((stored, ""));
     match kinds::object_label(kind, ui.lang) {
         Some(words) => ObjectView {
             kind: words.to_string(),
+            name: match kind {
+                "organization" => Uuid::parse_str(id)
+                    .ok()
+                    .and_then(|u| names.organizations.get(&u).cloned()),
+                _ => None,
+            },
             id: id.to_string(),
             href: href(kind, id, ui),
         },
         None => ObjectView {
             kind: stored.to_string(),
+            name: None,
             id: String::new(),
             href: None,
         },
@@ -212,20 +238,22 @@ pub fn detail_fields(details: &str, lang: Lang) -> Vec<DetailField> {
     }
 }
 
-/// One row of the page; `names` maps user names to display names.
-pub fn row(r: &AuditRecord, ui: &Ui, names: &HashMap<String, String>) -> AuditRow {
+/// One row of the page.
+pub fn row(r: &AuditRecord, ui: &Ui, names: &Names) -> AuditRow {
     let e = &r.event;
     let lang = ui.lang;
     let event = kinds::event_label(&e.action, lang);
     AuditRow {
         seq: r.seq,
         at: local_time(e.at),
-        actor_name: names.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone()),
+        actor_name: names
+            .users
+            .get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone()),
         actor: e.actor.clone(),
         role: kinds::role_label(&e.role, lang).map_or_else(|| e.role.clone(), String::from),
         event: event.map_or_else(|| e.action.clone(), String::from),
         known_event: event.is_some(),
-        object: object(&e.object, ui),
+        object: object(&e.object, ui, names),
         ok: e.outcome == Outcome::Success,
         source: e.source.clone(),
         fields: detail_fields(&e.details, lang),
@@ -280,18 +308,23 @@ mod tests {
     fn objects_are_named_and_linked() {
         let ui = Ui::new(Lang::Zh, "/audit");
         let id = Uuid::now_v7();
-        let o = object(&format!("organization:{id}"), &ui);
+        let no = Names::default();
+        let names = Names {
+            organizations: [(id, "梅园社工".to_string())].into(),
+            ..Names::default()
+        };
+        let o = object(&format!("organization:{id}"), &ui, &names);
         assert_eq!((o.kind.as_str(), o.href), ("社会组织", Some(format!("/organizations/{id}"))));
-        let o = object(&format!("assessment_application:{id}"), &ui);
+        let o = object(&format!("assessment_application:{id}"), &ui, &no);
         assert_eq!(o.href, Some(format!("/assessment-applications/{id}")));
-        let o = object("structure:320102", &ui);
+        let o = object("structure:320102", &ui, &no);
         assert_eq!(o.href.as_deref(), Some("/structure/320102"));
         // A malformed id has no link; an unknown kind reads as stored.
-        assert_eq!(object("organization:../../x", &ui).href, None);
-        let o = object("gizmo:7", &ui);
+        assert_eq!(object("organization:../../x", &ui, &no).href, None);
+        let o = object("gizmo:7", &ui, &no);
         assert_eq!((o.kind.as_str(), o.href), ("gizmo:7", None));
         // Users link to the accounts list only for the admin who has it.
-        assert_eq!(object("user:alice", &ui).href, None);
+        assert_eq!(object("user:alice", &ui, &no).href, None);
     }
 
     #[test]
