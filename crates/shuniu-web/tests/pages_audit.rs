@@ -126,6 +126,11 @@ http_test!(
             body.contains("<dt>操作</dt><dd>查看审计日志</dd>"),
             "{body}"
         );
+        // The member's account binds the organization: named in the details too.
+        assert!(
+            body.contains(&format!("<dt>社会组织</dt><dd>{name}</dd>")),
+            "{body}"
+        );
         // A kind this version does not write is shown as stored, its role too.
         assert!(
             body.contains("legacy.sync") && body.contains("robot"),

@@ -35,13 +35,27 @@ pub struct Names {
     pub organizations: HashMap<Uuid, String>,
 }
 
-/// The organizations `records` name (`organization:<id>`), to look their names up.
+/// Details keys whose values are organization ids (shown by name when known).
+const ORGANIZATION_KEYS: [&str; 2] = ["organization", "organization_id"];
+
+/// The organizations `records` name — their object (`organization:<id>`), or an
+/// organization key of their details — to look their names up.
 pub fn organization_ids(records: &[AuditRecord]) -> Vec<Uuid> {
-    records
-        .iter()
-        .filter_map(|r| r.event.object.strip_prefix("organization:"))
-        .filter_map(|id| Uuid::parse_str(id).ok())
-        .collect()
+    let mut ids = Vec::new();
+    for r in records {
+        if let Some(id) = r.event.object.strip_prefix("organization:") {
+            ids.extend(Uuid::parse_str(id).ok());
+        }
+        if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&r.event.details) {
+            for key in ORGANIZATION_KEYS {
+                let v = m.get(key);
+                let plain = v.and_then(Value::as_str);
+                let changed = v.and_then(|v| v.get("to")).and_then(Value::as_str);
+                ids.extend(plain.or(changed).and_then(|s| Uuid::parse_str(s).ok()));
+            }
+        }
+    }
+    ids
 }
 
 /// One labelled value of a record's details.
@@ -145,6 +159,13 @@ pub fn object(stored: &str, ui: &Ui, names: &Names) -> ObjectView {
     }
 }
 
+/// What the details are read with: the page's language and the organizations' names.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    pub lang: Lang,
+    pub organizations: &'a HashMap<Uuid, String>,
+}
+
 /// `retention_days` → `Retention days`: the words of a key nobody labelled.
 fn humanise(key: &str) -> String {
     let text = key.replace('_', " ");
@@ -171,7 +192,8 @@ fn key_label(key: &str, lang: Lang) -> String {
 /// A value under `key` in a line: words for coded values (roles, forms, event codes …)
 /// and yes/no, local time for timestamps, and nested values compact (`a → b`,
 /// `key: value; …`).
-fn value_text(key: &str, v: &Value, lang: Lang, depth: u8) -> String {
+fn value_text(key: &str, v: &Value, w: Words, depth: u8) -> String {
+    let lang = w.lang;
     match v {
         Value::Null => "—".into(),
         Value::Bool(b) => match b {
@@ -184,6 +206,13 @@ fn value_text(key: &str, v: &Value, lang: Lang, depth: u8) -> String {
                 kinds::value_label(key, s, lang).or_else(|| kinds::request_label(s, lang))
             {
                 words.to_string()
+            } else if let Some(name) = ORGANIZATION_KEYS
+                .contains(&key)
+                .then(|| Uuid::parse_str(s).ok())
+                .flatten()
+                .and_then(|u| w.organizations.get(&u))
+            {
+                name.clone()
             } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
                 local_time(t.with_timezone(&chrono::Utc))
             } else {
@@ -192,17 +221,17 @@ fn value_text(key: &str, v: &Value, lang: Lang, depth: u8) -> String {
         }
         Value::Array(items) => items
             .iter()
-            .map(|i| value_text(key, i, lang, depth + 1))
+            .map(|i| value_text(key, i, w, depth + 1))
             .collect::<Vec<_>>()
             .join(lang.pick("、", ", ")),
         Value::Object(m) => {
             if let (Some(from), Some(to), 2) = (m.get("from"), m.get("to"), m.len()) {
-                let to = value_text(key, to, lang, depth + 1);
+                let to = value_text(key, to, w, depth + 1);
                 // A value set where there was none reads as the value alone.
                 if from.is_null() {
                     return to;
                 }
-                return format!("{} → {to}", value_text(key, from, lang, depth + 1));
+                return format!("{} → {to}", value_text(key, from, w, depth + 1));
             }
             if depth > 2 {
                 return v.to_string();
@@ -211,7 +240,7 @@ fn value_text(key: &str, v: &Value, lang: Lang, depth: u8) -> String {
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
                     let sep = lang.pick("：", ": ");
-                    format!("{}{sep}{}", key_label(k, lang), value_text(k, v, lang, depth + 1))
+                    format!("{}{sep}{}", key_label(k, lang), value_text(k, v, w, depth + 1))
                 })
                 .collect::<Vec<_>>()
                 .join(lang.pick("；", "; "))
@@ -221,13 +250,14 @@ fn value_text(key: &str, v: &Value, lang: Lang, depth: u8) -> String {
 
 /// The details as labelled fields: one per key of a JSON object; other text as one
 /// field; nothing for an empty object.
-pub fn detail_fields(details: &str, lang: Lang) -> Vec<DetailField> {
+pub fn detail_fields(details: &str, w: Words) -> Vec<DetailField> {
+    let lang = w.lang;
     match serde_json::from_str::<Value>(details) {
         Ok(Value::Object(m)) => m
             .iter()
             .map(|(k, v)| DetailField {
                 label: key_label(k, lang),
-                value: value_text(k, v, lang, 0),
+                value: value_text(k, v, w, 0),
             })
             .collect(),
         _ if details.trim().is_empty() => vec![],
@@ -256,13 +286,33 @@ pub fn row(r: &AuditRecord, ui: &Ui, names: &Names) -> AuditRow {
         object: object(&e.object, ui, names),
         ok: e.outcome == Outcome::Success,
         source: e.source.clone(),
-        fields: detail_fields(&e.details, lang),
+        fields: detail_fields(
+            &e.details,
+            Words {
+                lang,
+                organizations: &names.organizations,
+            },
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn in_zh() -> Words<'static> {
+        words(Lang::Zh)
+    }
+    fn in_en() -> Words<'static> {
+        words(Lang::En)
+    }
+    fn words(lang: Lang) -> Words<'static> {
+        static NONE: std::sync::OnceLock<HashMap<Uuid, String>> = std::sync::OnceLock::new();
+        Words {
+            lang,
+            organizations: NONE.get_or_init(HashMap::new),
+        }
+    }
 
     #[test]
     fn details_are_labelled_fields_in_the_page_language() {
@@ -271,7 +321,7 @@ mod tests {
         let d = r#"{"name":{"from":"甲","to":"乙"},"reason":"wrong_password","retention_days":180,"odd_key":1,
                     "legal_representative":{"from":"李","to":"王"},"role":{"from":null,"to":"org_member"},
                     "disabled":{"from":false,"to":true},"action":"organization.update","none":null}"#;
-        let zh = detail_fields(d, Lang::Zh);
+        let zh = detail_fields(d, in_zh());
         let pairs: Vec<(&str, &str)> = zh.iter().map(|f| (f.label.as_str(), f.value.as_str())).collect();
         assert!(pairs.contains(&("理由", "密码错误")), "{pairs:?}");
         assert!(pairs.contains(&("已停用", "否 → 是")), "{pairs:?}");
@@ -285,11 +335,11 @@ mod tests {
         // Codes read as words; a value set where there was none reads alone.
         let role = shuniu_domain::access::Role::OrgMember.label(Lang::Zh);
         assert!(pairs.iter().any(|(_, v)| *v == role), "{pairs:?}");
-        let en = detail_fields(d, Lang::En);
+        let en = detail_fields(d, in_en());
         assert!(en.iter().any(|f| f.label == "Disabled" && f.value == "No → Yes"));
-        assert!(detail_fields("{}", Lang::Zh).is_empty());
-        assert!(detail_fields("", Lang::Zh).is_empty());
-        let odd = detail_fields("not json", Lang::En);
+        assert!(detail_fields("{}", in_zh()).is_empty());
+        assert!(detail_fields("", in_zh()).is_empty());
+        let odd = detail_fields("not json", in_en());
         assert_eq!((odd[0].label.as_str(), odd[0].value.as_str()), ("Details", "not json"));
     }
 
@@ -297,11 +347,26 @@ mod tests {
     fn nested_values_are_compact_and_times_local() {
         crate::kit::capability::install(crate::capabilities());
         let d = r#"{"filter":{"actor":"bob","outcome":null,"action":"login."},"locked_until":"2026-11-30T16:30:00Z"}"#;
-        let f = detail_fields(d, Lang::En);
+        let f = detail_fields(d, in_en());
         let filter = f.iter().find(|f| f.label == "Filter").unwrap();
         assert_eq!(filter.value, "Action: login.; Actor: bob");
         let until = f.iter().find(|f| f.label == "Locked until").unwrap();
         assert_eq!(until.value, "2026-12-01 00:30");
+    }
+
+    #[test]
+    fn organizations_in_details_read_by_name() {
+        let id = Uuid::now_v7();
+        let orgs: HashMap<Uuid, String> = [(id, "梅园社工".to_string())].into();
+        let w = Words {
+            lang: Lang::Zh,
+            organizations: &orgs,
+        };
+        let d = format!(r#"{{"organization_id":{{"from":null,"to":"{id}"}},"hub_id":"{id}"}}"#);
+        let f = detail_fields(&d, w);
+        assert!(f.iter().any(|f| f.label == "社会组织" && f.value == "梅园社工"));
+        // Only organization keys: another id stays as stored.
+        assert!(f.iter().any(|f| f.value == id.to_string()));
     }
 
     #[test]
