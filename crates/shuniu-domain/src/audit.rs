@@ -4,6 +4,8 @@
 //! length-prefixed fields (no ambiguity): someone who can write the table but does not
 //! hold the key cannot forge a record or re-chain the records after an edit.
 
+pub mod kinds;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use hmac::{Hmac, Mac};
 use serde::Serialize;

@@ -42,6 +42,7 @@ impl WriteCtx {
         details: String,
         path: Option<String>,
     ) -> AuditEvent {
+        shuniu_domain::audit::kinds::debug_assert_known(action);
         AuditEvent {
             at: AuditEvent::now_micros(),
             actor: self.actor.clone(),
@@ -233,6 +234,34 @@ impl Store {
             |r: AuditRow| Ok(AuditRecord::from(r)),
         )
         .await
+    }
+
+    /// The display names of the accounts among `usernames` (a page's actors): one query
+    /// for the page, not one per row. Names without an account (`-`, the shell's user)
+    /// are simply absent.
+    pub async fn display_names(
+        &self,
+        usernames: &[String],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        let mut names: Vec<&String> = usernames.iter().collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() {
+            return Ok(Default::default());
+        }
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT username, display_name FROM users WHERE username IN ({})",
+            marks.join(", ")
+        );
+        let args: Vec<Arg> = names.iter().map(|n| Arg::Text((*n).clone())).collect();
+        let rows: Vec<(String, String)> = on_pool!(self, |p| bind_args!(
+            sqlx::query_as::<_, (String, String)>(&sql),
+            args
+        )
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Records matching `filter` with `seq < before` (all if `None`), newest first, at

@@ -665,3 +665,26 @@ both_backends!(
         assert_eq!(b.kind, BreakKind::ForgedHead);
     }
 );
+
+both_backends!(
+    display_names_name_the_accounts_among_actors,
+    |store: Store| async move {
+        store
+            .create_user(&user("carol", Role::Admin), "root")
+            .await
+            .unwrap();
+        store
+            .create_user(&user("dave", Role::Expert), "root")
+            .await
+            .unwrap();
+        let actors: Vec<String> = ["carol", "-", "dave", "carol", "root"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let names = store.display_names(&actors).await.unwrap();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names["carol"], "CAROL");
+        assert_eq!(names["dave"], "DAVE");
+        assert!(store.display_names(&[]).await.unwrap().is_empty());
+    }
+);

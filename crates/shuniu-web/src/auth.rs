@@ -233,6 +233,7 @@ impl Caller {
         outcome: Outcome,
         details: String,
     ) -> AuditEvent {
+        shuniu_domain::audit::kinds::debug_assert_known(action);
         let c = self.ctx();
         AuditEvent {
             at: AuditEvent::now_micros(),

@@ -33,6 +33,7 @@ mod pages_accounts;
 mod pages_admin;
 mod pages_annual;
 mod pages_assessment;
+mod pages_audit;
 mod pages_booking;
 mod pages_coverage;
 mod pages_forms;

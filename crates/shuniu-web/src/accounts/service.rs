@@ -62,6 +62,7 @@ fn user_event(
     outcome: Outcome,
     details: serde_json::Value,
 ) -> AuditEvent {
+    shuniu_domain::audit::kinds::debug_assert_known(action);
     AuditEvent {
         at: AuditEvent::now_micros(),
         actor: user

@@ -9,12 +9,13 @@ use crate::kit::params::{given, number};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shuniu_domain::access::{Action, Resource, Role};
-use shuniu_domain::audit::{AuditRecord, Outcome};
+use shuniu_domain::Lang;
+use shuniu_domain::audit::{AuditRecord, Outcome, kinds};
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::AuditFilter;
 use utoipa::ToSchema;
@@ -172,6 +173,13 @@ pub struct AuditEntry {
     pub source: String,
     #[schema(example = "organization.update")]
     pub action: String,
+    /// The event in words, in the caller's language (`Accept-Language`, English by
+    /// default); `null` for a kind this version does not write (older records).
+    #[schema(required, example = "Organization edited")]
+    pub event_label: Option<String>,
+    /// The role in words, in the same language; `null` for a role this version does not know.
+    #[schema(required, example = "Government official")]
+    pub role_label: Option<String>,
     #[schema(example = "organization:01920000-0000-7000-8000-000000000000")]
     pub object: String,
     /// `success` or `failure`.
@@ -189,12 +197,15 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-impl From<AuditRecord> for AuditEntry {
-    fn from(r: AuditRecord) -> Self {
+impl AuditEntry {
+    /// The record as the API answers it, its words in `lang`.
+    fn new(r: AuditRecord, lang: Lang) -> Self {
         let e = r.event;
         AuditEntry {
             seq: r.seq,
             at: e.at,
+            event_label: kinds::event_label(&e.action, lang).map(String::from),
+            role_label: kinds::role_label(&e.role, lang).map(String::from),
             actor: e.actor,
             role: e.role,
             source: e.source,
@@ -239,12 +250,19 @@ pub struct AuditPage {
 pub async fn list(
     State(s): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    headers: HeaderMap,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditPage>, AppError> {
     let (filter, page, per_page) = filter_for(&s, &caller, q, "audit.read").await?;
     let p = s.store.audit_page(&filter, page, per_page).await?;
+    // English unless the caller prefers Chinese, as the API's messages.
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::En);
     Ok(Json(AuditPage {
-        items: p.items.into_iter().map(AuditEntry::from).collect(),
+        items: p.items.into_iter().map(|r| AuditEntry::new(r, lang)).collect(),
         total: p.total,
         page: p.page,
         per_page: p.per_page,

@@ -19,5 +19,5 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.f.outcome", "结果", "Outcome"),
     ("audit.f.from", "开始日期", "From"),
     ("audit.f.to", "结束日期", "To"),
-    ("hint.audit_action", "如 login 表示全部登录事件", "e.g. login for every sign-in event"),
+    ("audit.all_events", "全部事件", "All events"),
 ];

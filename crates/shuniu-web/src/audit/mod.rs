@@ -9,6 +9,9 @@ pub mod api;
 pub mod export;
 pub mod messages;
 pub mod pages;
+pub mod view;
+#[cfg(test)]
+mod written_kinds;
 
 pub const CAPABILITY: Capability = Capability {
     name: "audit",

@@ -13,12 +13,13 @@ use shuniu_domain::audit::{AuditRecord, Outcome};
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::AuditFilter;
 
+use crate::audit::view::{self, AuditRow, EventGroupOpts};
 use crate::auth::Caller;
 use crate::kit::labels;
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
 use crate::kit::view::{Opt, fmt_int, pct};
-use crate::{AppError, AppState, PageResult, local_time};
+use crate::{AppError, AppState, PageResult};
 
 const PER_PAGE: u32 = 50;
 const CHUNK: u32 = 500;
@@ -132,43 +133,15 @@ impl AuditQuery {
     }
 }
 
-pub struct AuditRow {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub role: String,
-    pub source: String,
-    pub action: String,
-    pub object: String,
-    pub ok: bool,
-    /// What changed, in short (the field names), and the details in full.
-    pub brief: String,
-    pub details: String,
-}
-
-/// The field names of a JSON object (`a, b, c …`), or the start of the text.
-fn brief(details: &str) -> String {
-    if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(details) {
-        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
-        let mut out = keys.iter().take(5).copied().collect::<Vec<_>>().join(", ");
-        if keys.len() > 5 {
-            out.push_str(&format!(" … (+{})", keys.len() - 5));
-        }
-        return out;
-    }
-    let mut out: String = details.chars().take(40).collect();
-    if details.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
-
 #[derive(Template)]
 #[template(path = "audit/audit.html")]
 struct AuditPage {
     ui: Ui,
     q: AuditQuery,
     outcomes: Vec<Opt>,
+    /// The named events by capability, and a value asked for that is not one of them.
+    events: Vec<EventGroupOpts>,
+    other_event: Option<Opt>,
     errors: Vec<String>,
     rows: Vec<AuditRow>,
     summary: String,
@@ -177,27 +150,6 @@ struct AuditPage {
     next: Option<String>,
     pages: Vec<PageLink>,
     csv_href: String,
-}
-
-fn row(r: &AuditRecord) -> AuditRow {
-    let e = &r.event;
-    let details = if e.details == "{}" || e.details.is_empty() {
-        String::new()
-    } else {
-        e.details.clone()
-    };
-    AuditRow {
-        seq: r.seq,
-        at: local_time(e.at),
-        actor: e.actor.clone(),
-        role: e.role.clone(),
-        source: e.source.clone(),
-        action: e.action.clone(),
-        object: e.object.clone(),
-        ok: e.outcome == Outcome::Success,
-        brief: brief(&details),
-        details,
-    }
 }
 
 /// `GET /audit`
@@ -216,6 +168,8 @@ pub async fn browse(
         Opt::new("success", ui.t("audit.success"), outcome == "success"),
         Opt::new("failure", ui.t("audit.failure"), outcome == "failure"),
     ];
+    let (events, other_event) =
+        view::event_filter(ui.lang, &AuditQuery::clean(&q.action).unwrap_or_default());
     let scope = match caller.user.as_ref() {
         Some(u) if u.role == Role::Official => {
             let code = u.jurisdiction_code.clone().unwrap_or_default();
@@ -232,6 +186,8 @@ pub async fn browse(
         ui: ui.clone(),
         q: q.clone(),
         outcomes,
+        events,
+        other_event,
         errors: vec![],
         rows: vec![],
         summary: String::new(),
@@ -257,7 +213,15 @@ pub async fn browse(
         .max(1);
     let p = s.store.audit_page(&filter, n, PER_PAGE).await?;
     let last = p.pages().max(1);
-    page.rows = p.items.iter().map(row).collect();
+    let actors: Vec<String> = p.items.iter().map(|r| r.event.actor.clone()).collect();
+    let names = view::Names {
+        users: s.store.display_names(&actors).await?,
+        organizations: s
+            .store
+            .organization_names(&view::organization_ids(&p.items))
+            .await?,
+    };
+    page.rows = p.items.iter().map(|r| view::row(r, &ui, &names)).collect();
     page.summary = ui.tf(
         "audit.summary",
         &[&fmt_int(p.total), &p.page.to_string(), &last.to_string()],
