@@ -263,7 +263,7 @@ http_test!(
         // The slip prints: a print button the script shows, words for the browser's print
         // command, and a print section in the stylesheet that leaves the rest out.
         page.assert_has("data-print hidden");
-        page.assert_has("Ctrl+P");
+        page.assert_has("浏览器菜单中的“打印”命令");
         page.assert_has("class=\"panel booking-slip\"");
         let css = app
             .anon
