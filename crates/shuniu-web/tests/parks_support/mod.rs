@@ -163,3 +163,58 @@ pub fn booking(org: Uuid, date: &str, start: &str, end: &str, purpose: &str) -> 
         "attendees": 12
     })
 }
+
+// ---- page helpers shared by the parks and booking page tests
+
+use crate::pages_support::{Page, read};
+
+pub async fn get_as(app: &TestApp, c: &reqwest::Client, path: &str, accept: &str) -> Page {
+    read(
+        c.get(app.url(path))
+            .header(reqwest::header::ACCEPT_LANGUAGE, accept)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+pub async fn post_form(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    form: &[(&str, String)],
+    accept: &str,
+) -> Page {
+    read(
+        c.post(app.url(path))
+            .header(reqwest::header::ACCEPT_LANGUAGE, accept)
+            .form(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+pub fn book_form(date: &str, start: &str, end: &str, purpose: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("date", date.into()),
+        ("start", start.into()),
+        ("end", end.into()),
+        ("purpose", purpose.into()),
+        ("attendees", "12".into()),
+    ]
+}
+
+/// The HTML of the grid cell of `date` at `time` (its `<td …>` to `</td>`).
+pub fn cell<'a>(p: &'a Page, date: &str, time: &str) -> &'a str {
+    let key = format!("data-date=\"{date}\" data-time=\"{time}\"");
+    let i = p
+        .text
+        .find(&key)
+        .unwrap_or_else(|| panic!("no cell {date} {time}"));
+    let start = p.text[..i].rfind("<td").unwrap();
+    let end = i + p.text[i..].find("</td>").unwrap();
+    &p.text[start..end]
+}
