@@ -305,6 +305,42 @@ http_test!(
 );
 
 http_test!(
+    streamed_exports_arrive_whole_when_compressed,
+    |app: TestApp| async move {
+        use std::io::Read;
+        for n in 1..=5 {
+            app.create_org(&common::org_json(n)).await;
+        }
+        // The audit exports stream in chunks; the compression layer reads the stream to
+        // its end and once more to flush, which must end the body cleanly (it once
+        // broke the transfer half-way).
+        for path in ["/api/v1/audit.csv", "/audit.csv"] {
+            let plain = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(plain.status(), StatusCode::OK, "{path}");
+            let plain = plain.text().await.unwrap();
+            let r = app
+                .client
+                .get(app.url(path))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+            let packed = r.bytes().await.expect("the whole compressed body");
+            let mut unpacked = String::new();
+            flate2::read::GzDecoder::new(&packed[..])
+                .read_to_string(&mut unpacked)
+                .expect("a complete gzip stream");
+            let lines = |t: &str| t.lines().count();
+            // The second export also lists the first one's own record.
+            assert_eq!(lines(&unpacked), lines(&plain) + 1, "{path}");
+            assert!(lines(&plain) > 5, "{path}: {plain}");
+        }
+    }
+);
+
+http_test!(
     glossary_lists_the_model_terms_in_each_language,
     |app: TestApp| async move {
         use shuniu_web::kit::glossary::TERMS;

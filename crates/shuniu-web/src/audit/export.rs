@@ -68,5 +68,7 @@ pub async fn csv_body(
         st.header = false;
         Some((bytes, st))
     });
-    Ok(Body::from_stream(stream))
+    // Fused: a reader may poll once more after the end (the compression layer does, to
+    // flush its encoder), and an unfused `unfold` panics when polled past its end.
+    Ok(Body::from_stream(futures_util::StreamExt::fuse(stream)))
 }
