@@ -46,6 +46,9 @@ pub struct Me {
     pub can_register: bool,
     /// An official bound to a jurisdiction node: the queues of their office show.
     pub is_official: bool,
+    /// Reads coverage reports somewhere: an official (their node), a hub's staff (their
+    /// hub), an expert or an admin (any node).
+    pub reads_reports: bool,
 }
 
 impl Me {
@@ -104,11 +107,18 @@ impl Ui {
                 .is_allowed(),
             is_official: u.role == shuniu_domain::access::Role::Official
                 && u.jurisdiction_code.is_some(),
+            reads_reports: {
+                use shuniu_domain::access::Role;
+                match u.role {
+                    Role::Admin | Role::Expert => true,
+                    Role::Official => u.jurisdiction_code.is_some(),
+                    Role::HubStaff => u.organization_id.is_some(),
+                    Role::OrgMember => false,
+                }
+            },
         });
         self
     }
-    /// The nav shows a Register link to anonymous visitors (they are asked to sign in)
-    /// and to roles that may register.
     /// The sign-in link, coming back here afterwards.
     pub fn login_href(&self) -> String {
         if self.here.starts_with("/login") {
@@ -125,8 +135,10 @@ impl Ui {
             .filter(|item| (item.shows)(self))
             .collect()
     }
+    /// The nav's Register link: for roles that may register (an anonymous visitor would
+    /// only meet the sign-in page there).
     pub fn show_register(&self) -> bool {
-        self.me.as_ref().is_none_or(|m| m.can_register)
+        self.me.as_ref().is_some_and(|m| m.can_register)
     }
     pub fn with_nav(mut self, nav: &'static str) -> Self {
         self.nav = nav;

@@ -137,6 +137,34 @@ pub async fn tree(store: &Store, max_level: Level) -> Result<Vec<Jurisdiction>, 
     Ok(out)
 }
 
+/// Where the data are: from the first top node down, through every node that is the
+/// only child holding organizations, to a district at most. A deployment for one
+/// district (the demo's Xuanwu) answers that district, not the province whose other
+/// districts are empty; `None` when there is no jurisdiction at all.
+pub async fn data_node(store: &Store) -> Result<Option<Jurisdiction>, AppError> {
+    let Some(root) = store.jurisdiction_roots().await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let stats = store.subtree_stats_under(&root).await?;
+    let mut node = root;
+    while depth(node.level) < depth(Level::District) {
+        let mut holding = store
+            .jurisdiction_children(node.code.as_str())
+            .await?
+            .into_iter()
+            .filter(|c| {
+                stats
+                    .get(c.code.as_str())
+                    .is_some_and(|s| s.organizations > 0)
+            });
+        match (holding.next(), holding.next()) {
+            (Some(only), None) => node = only,
+            _ => break,
+        }
+    }
+    Ok(Some(node))
+}
+
 /// How deep a node sits (province 0 … community 4).
 pub fn depth(level: Level) -> usize {
     Level::ALL.iter().position(|l| *l == level).unwrap_or(0)

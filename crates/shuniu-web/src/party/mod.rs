@@ -2,7 +2,7 @@
 //! instructors, and the coverage reports of a jurisdiction or a hub. Builds on the
 //! registry and on hubs.
 
-use crate::kit::capability::{Capability, NavItem, always};
+use crate::kit::capability::{Capability, NavItem};
 
 pub mod api;
 pub mod messages;
@@ -18,10 +18,12 @@ pub const CAPABILITY: Capability = Capability {
     messages: messages::MESSAGES,
     nav: &[NavItem {
         id: "coverage",
-        href: "/coverage/320102",
+        // `/coverage` leads each reader to their own report (the official's node, the
+        // hub's members); members and visitors may read no report, so see no link.
+        href: "/coverage",
         label: "nav.coverage",
         rank: 50,
-        shows: always,
+        shows: |ui| ui.me.as_ref().is_some_and(|m| m.reads_reports),
     }],
     org_sections: &[],
 };

@@ -220,7 +220,8 @@ expectations!(
     supervision,
     credit,
     annual,
-    assessment
+    assessment,
+    workbench
 );
 
 type Expect = fn(&str, &str, Who, Rec) -> Option<Vec<Exp>>;

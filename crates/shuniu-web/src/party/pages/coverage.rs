@@ -327,3 +327,32 @@ pub(super) async fn hub_coverage(
     .await?;
     Ok(render(status, &page))
 }
+
+/// `GET /coverage`: the caller's own report, as the navigation links it — an
+/// official's node, a hub's staff their hub's members, an expert or an admin the node
+/// the data cover. Members and visitors read no report: sign in, or 403.
+pub(super) async fn own_coverage(State(s): State<AppState>, caller: Caller) -> PageResult {
+    use shuniu_domain::access::Role;
+    let Some(user) = &caller.user else {
+        return Err(AppError::Unauthenticated.into());
+    };
+    let to = match user.role {
+        Role::Official => user.jurisdiction_code.as_ref().map(|c| format!("/coverage/{}", pct(c))),
+        Role::HubStaff => match user.organization_id {
+            Some(org) => Some(match s.store.hub_of_organization(org).await? {
+                Some(hub) => format!("/hubs/{}/coverage", hub.id),
+                // Not a recognized hub (any more): the desk says so.
+                None => "/my".to_string(),
+            }),
+            None => None,
+        },
+        Role::Expert | Role::Admin => crate::kit::view::data_node(&s.store)
+            .await?
+            .map(|j| format!("/coverage/{}", j.code.as_str())),
+        Role::OrgMember => None,
+    };
+    match to {
+        Some(to) => Ok(see_other(&to)),
+        None => Err(AppError::Forbidden.into()),
+    }
+}

@@ -36,6 +36,7 @@ pub fn routes() -> Routes {
         .post("/organizations/{id}/party", party_post)
         .get("/instructors", instructors_page)
         .post("/instructors", instructors_post)
+        .get("/coverage", own_coverage)
         .get("/coverage/{code}", jurisdiction_coverage)
         .get("/hubs/{id}/coverage", hub_coverage)
 }
