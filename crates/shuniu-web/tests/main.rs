@@ -36,6 +36,7 @@ mod pages_assessment;
 mod pages_audit;
 mod pages_booking;
 mod pages_coverage;
+mod pages_display;
 mod pages_forms;
 mod pages_home;
 mod pages_hubs;
