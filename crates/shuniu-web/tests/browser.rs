@@ -788,6 +788,9 @@ async fn sign_in(c: &Client, base: &str, user: &str, password: &str, then: &str)
     wait_for_path(c, |p| p != "/login").await;
 }
 
+// Type sizes, tap targets and the elderly mode (issue 13).
+mod browser_type;
+
 // The booking story lives in its own file: it is the longest of the stories.
 mod browser_booking;
 use browser_booking::booking_story;

@@ -37,6 +37,7 @@ mod pages_audit;
 mod pages_booking;
 mod pages_coverage;
 mod pages_desk;
+mod pages_display;
 mod pages_forms;
 mod pages_home;
 mod pages_hubs;

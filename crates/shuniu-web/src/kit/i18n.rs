@@ -6,21 +6,34 @@ use axum::http::request::Parts;
 use shuniu_domain::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
+/// The display mode the 长辈版 switch remembers: `elder` (large type, strong contrast,
+/// large targets) or `standard`.
+pub const DISPLAY_COOKIE: &str = "display";
 
-/// The language of this request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UiLang(pub Lang);
-
-pub fn lang_of(parts: &Parts) -> Lang {
-    let cookie_lang = parts
+/// The value of cookie `name` in this request, if any.
+fn cookie<'p>(parts: &'p Parts, name: &str) -> Option<&'p str> {
+    parts
         .headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Lang::parse(v));
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether this browser chose the elderly mode (长辈版).
+pub fn elder_of(parts: &Parts) -> bool {
+    cookie(parts, DISPLAY_COOKIE) == Some("elder")
+}
+
+/// The language of this request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UiLang(pub Lang);
+
+pub fn lang_of(parts: &Parts) -> Lang {
+    let cookie_lang = cookie(parts, LANG_COOKIE).and_then(Lang::parse);
     cookie_lang
         .or_else(|| {
             parts

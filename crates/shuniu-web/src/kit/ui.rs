@@ -21,7 +21,7 @@ use shuniu_domain::Lang;
 use shuniu_domain::access::{Action, Resource};
 
 use crate::auth::{Caller, Via};
-use crate::kit::i18n::{LANG_COOKIE, lang_of};
+use crate::kit::i18n::{DISPLAY_COOKIE, LANG_COOKIE, elder_of, lang_of};
 use crate::kit::messages::{field_label, t};
 use crate::kit::routes::Routes;
 use crate::kit::view;
@@ -31,6 +31,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/lang/{lang}", switch_lang)
+        .get("/display/{mode}", switch_display)
         .get("/glossary", crate::kit::glossary::page)
         .get("/static/{file}", static_file)
 }
@@ -72,6 +73,9 @@ pub struct Ui {
     pub me: Option<Me>,
     /// The `_csrf` value of this caller's forms (empty if there is none yet).
     pub csrf: String,
+    /// The elderly mode (长辈版, `display=elder` cookie): larger type and targets,
+    /// stronger contrast; `base.html` marks the page with `class="elder"`.
+    pub elder: bool,
 }
 
 impl Ui {
@@ -82,7 +86,13 @@ impl Ui {
             nav: "",
             me: None,
             csrf: String::new(),
+            elder: false,
         }
+    }
+    /// `self` in the display mode this request's cookie chose.
+    pub fn for_request(mut self, parts: &Parts) -> Self {
+        self.elder = elder_of(parts);
+        self
     }
     /// `self` for `caller`: who is signed in, and their forms' CSRF token.
     pub fn for_caller(mut self, caller: &Caller) -> Self {
@@ -170,6 +180,10 @@ impl Ui {
     pub fn switch_href(&self, code: &str) -> String {
         format!("/lang/{code}?next={}", view::pct(&self.here))
     }
+    /// The link that turns the elderly mode on (`elder`) or off (`standard`) and comes back here.
+    pub fn display_href(&self, mode: &str) -> String {
+        format!("/display/{mode}?next={}", view::pct(&self.here))
+    }
     pub fn asset_version(&self) -> &'static str {
         &ASSET_VERSION
     }
@@ -181,6 +195,7 @@ fn allowed_before_password_change(path: &str) -> bool {
         || path == "/logout"
         || path.starts_with("/static/")
         || path.starts_with("/lang/")
+        || path.starts_with("/display/")
 }
 
 impl FromRequestParts<AppState> for Ui {
@@ -194,7 +209,7 @@ impl FromRequestParts<AppState> for Ui {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| "/".into());
-        let ui = Ui::new(lang_of(parts), here);
+        let ui = Ui::new(lang_of(parts), here).for_request(parts);
         let caller = match Caller::from_request_parts(parts, state).await {
             Ok(c) => c,
             Err(e) => return Err(error_page(&ui, &e)),
@@ -308,7 +323,7 @@ pub(crate) async fn error_page_for(
         .filter(|p| p.len() <= 512 && !matches!(err, AppError::Http(_) | AppError::Validation(_)))
         .unwrap_or("/")
         .to_string();
-    let ui = Ui::new(lang_of(parts), here);
+    let ui = Ui::new(lang_of(parts), here).for_request(parts);
     let ui = match Caller::from_request_parts(parts, state).await {
         Ok(c) => ui.for_caller(&c),
         Err(_) => ui,
@@ -342,7 +357,9 @@ pub(crate) async fn handler_error_page(
     }
     .filter(|p| p.len() <= 512 && view::local_path(Some(p)).is_some())
     .unwrap_or_else(|| "/".into());
-    let ui = Ui::new(lang_of(parts), here).with_nav(nav_of(&path));
+    let ui = Ui::new(lang_of(parts), here)
+        .for_request(parts)
+        .with_nav(nav_of(&path));
     let ui = match Caller::from_request_parts(parts, state).await {
         Ok(c) => ui.for_caller(&c),
         Err(_) => ui,
@@ -522,6 +539,27 @@ async fn switch_lang(
             Lang::En => "en",
         }
     );
+    let mut res = see_other(target);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// `GET /display/{elder|standard}?next=/path`: remembers the display mode in a cookie
+/// for a year and goes back (only to a path of this site).
+async fn switch_display(
+    ui: Ui,
+    Path(mode): Path<String>,
+    next: Result<Query<Next>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if mode != "elder" && mode != "standard" {
+        return error_page(&ui, &AppError::NotFound);
+    }
+    let next = next.ok().and_then(|Query(n)| n.next);
+    let target = view::local_path(next.as_deref()).unwrap_or("/");
+    let cookie =
+        format!("{DISPLAY_COOKIE}={mode}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
     let mut res = see_other(target);
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);

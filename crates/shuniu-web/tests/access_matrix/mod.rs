@@ -298,6 +298,8 @@ fn param_value(w: &World, path: &str, name: &str, rec: Rec) -> String {
         "code" => "320102".into(),
         "lang" if unknown => "xx".into(),
         "lang" => "en".into(),
+        "mode" if unknown => "huge".into(),
+        "mode" => "elder".into(),
         "file" if unknown => "nope.css".into(),
         "file" => "style.css".into(),
         _ if unknown => "unknown".into(),

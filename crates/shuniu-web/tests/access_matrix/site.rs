@@ -1,4 +1,4 @@
-//! What the kit's own routes (health check, OpenAPI document, glossary, language switch, static
+//! What the kit's own routes (health check, OpenAPI document, glossary, language and display switches, static
 //! files) answer: see `super::expect`.
 
 use super::*;
@@ -11,6 +11,8 @@ pub(super) fn expect(m: &str, path: &str, _who: Who, rec: Rec) -> Option<Vec<Exp
         ("GET", "/static/{file}") => one(if known { OK } else { NOT_FOUND }),
         // Switching the language sends the browser back.
         ("GET", "/lang/{lang}") => one(if known { REDIRECT } else { NOT_FOUND }),
+        // So does switching the display mode (长辈版 / standard).
+        ("GET", "/display/{mode}") => one(if known { REDIRECT } else { NOT_FOUND }),
         _ => None,
     }
 }
