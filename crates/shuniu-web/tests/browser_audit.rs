@@ -128,7 +128,10 @@ async fn every_page_passes_axe_for_every_visitor() {
     match outcome {
         Err(e) => std::panic::resume_unwind(e.into_panic()),
         Ok((audited, failed)) => {
-            eprintln!("axe: {audited} page audits, {} with violations", failed.len());
+            eprintln!(
+                "axe: {audited} page audits, {} with violations",
+                failed.len()
+            );
             assert!(
                 failed.is_empty(),
                 "{} of {audited} page audits found WCAG A/AA violations:\n{}",
@@ -176,6 +179,7 @@ async fn audit_everything(c: Client, base: String, fixed: Vec<String>) -> (usize
         }
     }
     c.delete_all_cookies().await.unwrap();
+    eprintln!("axe: auditing {} pages: {}", pages.len(), pages.join(" "));
 
     let mut audited = 0;
     let mut failed = Vec::new();
@@ -189,9 +193,7 @@ async fn audit_everything(c: Client, base: String, fixed: Vec<String>) -> (usize
             sign_in(&c, &base, login, password, "/").await;
         }
         for lang in ["zh", "en"] {
-            c.goto(&url(&format!("/lang/{lang}?next=/")))
-                .await
-                .unwrap();
+            c.goto(&url(&format!("/lang/{lang}?next=/"))).await.unwrap();
             for width in [1280, 375] {
                 c.set_window_size(width, 900).await.unwrap();
                 for p in &pages {
@@ -199,6 +201,8 @@ async fn audit_everything(c: Client, base: String, fixed: Vec<String>) -> (usize
                     let found = Audit::run(&c, &format!("{who}, {lang}, {width} px")).await;
                     audited += 1;
                     if !found.is_clean() {
+                        // As they come, too: the whole run takes minutes.
+                        eprint!("{}", found.report());
                         failed.push(found.report());
                     }
                 }
@@ -209,8 +213,10 @@ async fn audit_everything(c: Client, base: String, fixed: Vec<String>) -> (usize
         for p in ELDERLY_PAGES {
             c.goto(&url(p)).await.unwrap();
             let found = Audit::run(&c, &format!("{who}, elderly")).await;
+            assert_eq!(found.mode, Mode::Elderly, "the cookie did not hold on {p}");
             audited += 1;
             if !found.is_clean() {
+                eprint!("{}", found.report());
                 failed.push(found.report());
             }
         }

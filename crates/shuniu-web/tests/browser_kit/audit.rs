@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use fantoccini::Client;
-use fantoccini::cookies::Cookie;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -33,17 +32,14 @@ const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 /// Sets the display mode for the pages visited next (the browser must be on the site).
 pub async fn set_mode(c: &Client, mode: Mode) {
-    match mode {
-        Mode::Standard => {
-            // Absent already is fine: standard is what the server shows without it.
-            let _ = c.delete_cookie(MODE_COOKIE).await;
-        }
+    // Through the page: WebDriver's add-cookie refuses a host that is an IP address.
+    let script = match mode {
+        Mode::Standard => format!("document.cookie = '{MODE_COOKIE}=; path=/; max-age=0';"),
         Mode::Elderly => {
-            let mut cookie = Cookie::new(MODE_COOKIE, ELDER);
-            cookie.set_path("/");
-            c.add_cookie(cookie).await.unwrap();
+            format!("document.cookie = '{MODE_COOKIE}={ELDER}; path=/; max-age=31536000';")
         }
-    }
+    };
+    c.execute(&script, vec![]).await.unwrap();
 }
 
 /// The mode the browser is in: the cookie the server reads.
@@ -107,7 +103,10 @@ impl Audit {
                 .unwrap_or_else(|e| panic!("cannot inject axe-core into {url}: {e}"));
         }
         let raw = c
-            .execute_async(RUN, vec![json!(TAGS), json!(mode == Mode::Elderly && ELDERLY_AAA)])
+            .execute_async(
+                RUN,
+                vec![json!(TAGS), json!(mode == Mode::Elderly && ELDERLY_AAA)],
+            )
             .await
             .unwrap_or_else(|e| panic!("axe did not run on {url}: {e}"));
         let text = raw.as_str().unwrap_or_default();

@@ -229,4 +229,3 @@ pub async fn sign_in(c: &Client, base: &str, user: &str, password: &str, then: &
     wait_for_path(c, |p| p != "/login").await;
     audit(c, "after signing in").await;
 }
-
