@@ -417,7 +417,10 @@ mod tests {
         assert!(!may_offer(&listed));
         listed.on_serious_list = false;
         listed.on_abnormal_list = true;
-        assert!(may_offer(&listed), "the abnormal list limits funding, not services");
+        assert!(
+            may_offer(&listed),
+            "the abnormal list limits funding, not services"
+        );
     }
 
     #[test]
