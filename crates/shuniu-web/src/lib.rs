@@ -49,7 +49,8 @@ capabilities!(
     supervision,
     credit,
     annual,
-    assessment
+    assessment,
+    services
 );
 
 /// The whole application: pages, API, health check.

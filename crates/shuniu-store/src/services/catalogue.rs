@@ -164,46 +164,9 @@ fn listing_select() -> String {
 /// the organization is active and not on the serious list. A domain test keeps the
 /// two in step (`may_offer` refuses exactly suspended, deregistered and serious).
 pub(crate) const OFFERS: &str = "o.status = 'active' AND NOT EXISTS (SELECT 1 FROM credit_listings l \
-     WHERE l.organization_id = s.organization_id AND l.list_kind = 'serious' AND l.removed_on IS NULL)";
+     WHERE l.organization_id = o.id AND l.list_kind = 'serious' AND l.removed_on IS NULL)";
 
 impl Store {
-    /// Where a service is given: (code, path) of its node. The venue or community must
-    /// exist (else a 422 naming the field); a service at home is at the organization's
-    /// own node.
-    async fn place_node<'c, E>(
-        &self,
-        exec: E,
-        place: &Place,
-        org_code: &str,
-        org_path: &str,
-    ) -> Result<(String, String)>
-    where
-        E: sqlx::Executor<'c>,
-        for<'q> (String, String): sqlx::FromRow<'q, <E::Database as sqlx::Database>::Row>,
-        for<'q> Uuid: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
-        for<'q> String: sqlx::Encode<'q, E::Database> + sqlx::Type<E::Database>,
-        for<'q> <E::Database as sqlx::Database>::Arguments<'q>:
-            sqlx::IntoArguments<'q, E::Database>,
-    {
-        match place {
-            Place::Home => Ok((org_code.to_string(), org_path.to_string())),
-            Place::Venue { venue_id } => sqlx::query_as::<E::Database, (String, String)>(
-                "SELECT jurisdiction_code, jurisdiction_path FROM venues WHERE id = $1",
-            )
-            .bind(*venue_id)
-            .fetch_optional(exec)
-            .await?
-            .ok_or_else(|| invalid("venue_id", unknown_venue())),
-            Place::Community { jurisdiction } => sqlx::query_as::<E::Database, (String, String)>(
-                "SELECT code, path FROM jurisdictions WHERE code = $1",
-            )
-            .bind(jurisdiction.to_string())
-            .fetch_optional(exec)
-            .await?
-            .ok_or_else(|| invalid("jurisdiction", FieldError::unknown_jurisdiction())),
-        }
-    }
-
     /// Adds a service to `organization_id`'s catalogue (not to a deregistered one: 409).
     pub async fn create_service(
         &self,
@@ -255,9 +218,27 @@ impl Store {
                     "a deregistered organization offers no services".into(),
                 ));
             }
-            let (code, path) = self
-                .place_node(&mut *tx, &d.place, &org_code, &org_path)
-                .await?;
+            // Where it is given: the venue's node, the community, or (at home) the
+            // organization's own; an unknown venue or community is the field's error.
+            let (code, path): (String, String) = match &d.place {
+                Place::Home => (org_code.clone(), org_path.clone()),
+                Place::Venue { venue_id } => sqlx::query_as(
+                    "SELECT jurisdiction_code, jurisdiction_path FROM venues WHERE id = $1",
+                )
+                .bind(*venue_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| invalid("venue_id", unknown_venue()))?,
+                Place::Community { jurisdiction } => {
+                    sqlx::query_as("SELECT code, path FROM jurisdictions WHERE code = $1")
+                        .bind(jurisdiction.to_string())
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| {
+                            invalid("jurisdiction", FieldError::unknown_jurisdiction())
+                        })?
+                }
+            };
             let now = crate::now();
             let sql = if existing.is_some() {
                 "UPDATE services SET name = $3, category = $4, target_group = $5, eligibility = $6, place_kind = $7, \

@@ -32,6 +32,36 @@ impl Store {
         .transpose()
     }
 
+    /// The public contacts of these organizations (one query; at most a page of ids).
+    pub async fn public_contacts(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, PublicContact)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT organization_id, service_phone, service_hours, address FROM organization_contacts WHERE organization_id IN ({})",
+            marks.join(", ")
+        );
+        let args: Vec<crate::Arg> = ids.iter().map(|u| crate::Arg::Uuid(*u)).collect();
+        let rows: Vec<(Uuid, String, String, String)> =
+            on_pool!(self, |p| crate::bind_args!(sqlx::query_as(&sql), &args)
+                .fetch_all(p)
+                .await)?;
+        rows.into_iter()
+            .map(|(id, phone, service_hours, address)| {
+                Ok((
+                    id,
+                    PublicContact {
+                        service_phone: Phone::parse(&phone)
+                            .map_err(|_| StoreError::Corrupt("stored service phone".into()))?,
+                        service_hours,
+                        address,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// Declares (or replaces) the organization's public contact; audited.
     pub async fn set_public_contact(
         &self,

@@ -6,5 +6,7 @@
 
 mod catalogue;
 mod contact;
+mod open_data;
 
 pub use catalogue::{Service, ServiceFilter, ServiceListing};
+pub use open_data::DirectoryOrg;
