@@ -278,10 +278,18 @@ fn templates(d: ServiceDomain) -> &'static [Template] {
 }
 
 /// The article's organizations and what they do (name fragment → services).
-const NAMED: &[(
-    &str,
-    &[(&str, ServiceDomain, &str, &str, &str, i64, Option<u32>)],
-)] = &[
+/// (name, category, target group, eligibility, schedule, fee in fen, capacity).
+type Named = (
+    &'static str,
+    ServiceDomain,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    Option<u32>,
+);
+
+const NAMED: &[(&str, &[Named])] = &[
     (
         "心灵保姆",
         &[

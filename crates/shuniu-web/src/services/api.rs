@@ -240,7 +240,7 @@ pub async fn list(
 ) -> Result<Json<ServicePage>, AppError> {
     let (_, p) = service::public_list(&s.store, &q).await?;
     Ok(Json(ServicePage {
-        items: p.items.iter().map(|l| ServiceOut::new(l)).collect(),
+        items: p.items.iter().map(ServiceOut::new).collect(),
         total: p.total,
         page: p.page,
         per_page: p.per_page,
@@ -276,7 +276,7 @@ pub async fn list_of_organization(
     }
     let p = s.store.services_of(org.id, page, per_page).await?;
     Ok(Json(ServicePage {
-        items: p.items.iter().map(|l| ServiceOut::new(l)).collect(),
+        items: p.items.iter().map(ServiceOut::new).collect(),
         total: p.total,
         page: p.page,
         per_page: p.per_page,
