@@ -202,7 +202,7 @@ async fn audit_everything(c: Client, base: String, fixed: Vec<String>) -> (usize
 
     let mut audited = 0;
     let mut failed = Vec::new();
-    for (who, login) in VISITORS {
+    for (i, (who, login)) in VISITORS.into_iter().enumerate() {
         if let Some(login) = login {
             let password = if login == ADMIN {
                 ADMIN_PASSWORD
@@ -211,19 +211,25 @@ async fn audit_everything(c: Client, base: String, fixed: Vec<String>) -> (usize
             };
             sign_in(&c, &base, login, password, "/").await;
         }
-        for lang in ["zh", "en"] {
+        // Each visitor sees both languages, each at one width, the pairing alternating
+        // from one visitor to the next: every page meets every language and width
+        // between them, in half the time of all four for everyone.
+        let pairs = if i % 2 == 0 {
+            [("zh", 375), ("en", 1280)]
+        } else {
+            [("zh", 1280), ("en", 375)]
+        };
+        for (lang, width) in pairs {
             c.goto(&url(&format!("/lang/{lang}?next=/"))).await.unwrap();
-            for width in [1280, 375] {
-                c.set_window_size(width, 900).await.unwrap();
-                for p in &pages {
-                    c.goto(&url(p)).await.unwrap();
-                    let found = Audit::run(&c, &format!("{who}, {lang}, {width} px")).await;
-                    audited += 1;
-                    if !found.is_clean() {
-                        // As they come, too: the whole run takes minutes.
-                        eprint!("{}", found.report());
-                        failed.push(found.report());
-                    }
+            c.set_window_size(width, 900).await.unwrap();
+            for p in &pages {
+                c.goto(&url(p)).await.unwrap();
+                let found = Audit::run(&c, &format!("{who}, {lang}, {width} px")).await;
+                audited += 1;
+                if !found.is_clean() {
+                    // As they come, too: the whole run takes minutes.
+                    eprint!("{}", found.report());
+                    failed.push(found.report());
                 }
             }
         }

@@ -174,6 +174,21 @@ http_test!(
         assert!(html.contains("不合格"));
         let html = page_en(&app.anon, org_url.clone()).await;
         assert!(html.contains("Unqualified"));
+        // The organization's history says what was decided, in words: no event code,
+        // no empty "— → —" lines, no ids.
+        let history = &html[html.find("id=\"history\"").expect("a history")..];
+        assert!(
+            history.contains("Annual report reviewed: Unqualified"),
+            "{history}"
+        );
+        assert!(!history.contains("annual_report."), "{history}");
+        assert!(
+            !history.contains("— <span aria-hidden=\"true\">→</span>"),
+            "{history}"
+        );
+        let (_, html) = page(&app.anon, org_url.clone()).await;
+        let history = &html[html.find("id=\"history\"").unwrap()..];
+        assert!(history.contains("年度报告审查结论：不合格"), "{history}");
 
         // Reviewing twice is refused.
         let r = xuanwu

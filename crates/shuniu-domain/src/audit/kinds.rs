@@ -252,6 +252,9 @@ pub fn value_label(key: &str, value: &str, lang: Lang) -> Option<&'static str> {
         "stage" => Stage::parse(value).map(|v| v.label(lang)),
         "party_org" => PartyOrg::parse(value).map(|v| v.label(lang)),
         "grade" => Grade::parse(value).map(|v| v.label(lang)),
+        "source" => {
+            crate::supervision::assessment::GradeSource::parse(value).map(|v| v.label(lang))
+        }
         "status" => OrgStatus::parse(value)
             .map(|v| v.label(lang))
             .or_else(|| MembershipStatus::parse(value).map(|v| v.label(lang))),
@@ -319,6 +322,10 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("on", "日期", "Date"),
     ("ended_on", "结束日期", "Ended on"),
     ("expired_on", "到期日期", "Expired on"),
+    ("expires_on", "有效期至", "Valid until"),
+    ("awarded_on", "评定日期", "Awarded on"),
+    ("source", "来源", "Source"),
+    ("document", "文号", "Document number"),
     ("list", "名单", "List"),
     ("listing", "名单记录", "Listing"),
     ("cause", "事由", "Cause"),

@@ -104,7 +104,7 @@ macro_rules! write_award {
             .execute(&mut *$tx)
             .await?;
         let details = serde_json::json!({
-            "grade": {"from": old_grade, "to": award.grade},
+            "grade": {"from": old_grade, "to": award.grade.as_str()},
             "grade_awarded_on": {"from": old_on, "to": award.awarded_on},
             "expires_on": award.expires_on,
             "source": award.source,

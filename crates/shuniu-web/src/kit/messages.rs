@@ -14,6 +14,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("site.name", "枢纽", "Shuniu"),
     ("site.tagline", "枢纽型社会组织服务平台", "Hub organization service platform"),
     ("nav.skip", "跳到主要内容", "Skip to main content"),
+    ("table.region", "表格，可左右滑动查看", "Table; scroll sideways to see all of it"),
     ("nav.label", "主导航", "Main navigation"),
     ("nav.language", "界面语言", "Interface language"),
     ("nav.display", "显示模式", "Display mode"),

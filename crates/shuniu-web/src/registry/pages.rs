@@ -344,7 +344,8 @@ pub struct Section {
 
 pub struct ChangeLine {
     pub field: String,
-    pub from: String,
+    /// `None`: a fact recorded by a decision, not a field's change.
+    pub from: Option<String>,
     pub to: String,
 }
 
@@ -539,10 +540,23 @@ fn action_label(ui: &Ui, action: &str) -> String {
     match action {
         "created" => ui.t("history.created").into(),
         "updated" => ui.t("history.updated").into(),
-        a => match a.strip_prefix("status:").and_then(OrgStatus::parse) {
-            Some(s) => ui.tf("history.status", &[s.label(ui.lang)]),
-            None => a.to_string(),
-        },
+        a => {
+            use shuniu_domain::audit::kinds::event_label;
+            use shuniu_domain::supervision::annual::ReviewOutcome;
+            if let Some(s) = a.strip_prefix("status:").and_then(OrgStatus::parse) {
+                return ui.tf("history.status", &[s.label(ui.lang)]);
+            }
+            // A review's history entry names its outcome (`annual_report.qualified`).
+            if let Some(o) = a.strip_prefix("annual_report.").and_then(ReviewOutcome::parse) {
+                return ui.tf("history.annual", &[o.label(ui.lang)]);
+            }
+            match a {
+                "party" => ui.t("history.party").into(),
+                "registration_recorded" => ui.t("history.registration_recorded").into(),
+                // Every other writer names its entry by its audit event kind.
+                _ => event_label(a, ui.lang).unwrap_or(a).to_string(),
+            }
+        }
     }
 }
 
@@ -556,11 +570,37 @@ fn change_lines(lang: Lang, changes: &Value, mask_phone: bool) -> Vec<ChangeLine
             .position(|f| *f == k)
             .unwrap_or(usize::MAX)
     };
-    let mut keys: Vec<&String> = obj.keys().filter(|k| *k != "is_demo").collect();
+    // Ids (the report, the decision) are links elsewhere on the page, not facts to read.
+    let is_id = |v: &Value| v.as_str().is_some_and(|s| uuid::Uuid::parse_str(s).is_ok());
+    // Nothing on either side (a grade's first award has no earlier document): no line.
+    let blank = |v: &Value| {
+        v.is_null() || v.as_str() == Some("") || (v.is_object() && v["from"].is_null() && v["to"].is_null())
+    };
+    let mut keys: Vec<&String> = obj
+        .keys()
+        .filter(|k| *k != "is_demo" && !is_id(&obj[*k]) && !blank(&obj[*k]))
+        .collect();
     keys.sort_by_key(|k| order(k));
     keys.into_iter()
         .map(|k| {
             let c = &obj[k];
+            // Decisions other than edits (a review, a grade, a listing) record what was
+            // decided, not a field's old and new value: one labelled fact each.
+            if !(c.is_object() && c.get("to").is_some()) {
+                let field = shuniu_domain::audit::kinds::detail_label(k, lang)
+                    .unwrap_or_else(|| label(lang, SITE, k));
+                let value = match c.as_str() {
+                    Some(v) => shuniu_domain::audit::kinds::value_label(k, v, lang)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| show_value(lang, k, c)),
+                    None => show_value(lang, k, c),
+                };
+                return ChangeLine {
+                    field: field.to_string(),
+                    from: None,
+                    to: value,
+                };
+            }
             let field = match k.as_str() {
                 "reason" => "status_reason",
                 "effective_on" => "status_changed_on",
@@ -576,7 +616,7 @@ fn change_lines(lang: Lang, changes: &Value, mask_phone: bool) -> Vec<ChangeLine
             };
             ChangeLine {
                 field: label(lang, SITE, field).to_string(),
-                from: show(&c["from"]),
+                from: Some(show(&c["from"])),
                 to: show(&c["to"]),
             }
         })
@@ -602,7 +642,8 @@ fn show_value(lang: Lang, field: &str, v: &Value) -> String {
                 "stage" => Stage::parse(s).map(|x| x.label(lang)),
                 "status" => OrgStatus::parse(s).map(|x| x.label(lang)),
                 "domains" => ServiceDomain::parse(s).map(|x| x.label(lang)),
-                _ => None,
+                // Codes other writers record (a grade, a list, an outcome …).
+                _ => shuniu_domain::audit::kinds::value_label(field, s, lang),
             };
             label.map(str::to_string).unwrap_or_else(|| s.clone())
         }
