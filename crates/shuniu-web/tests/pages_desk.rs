@@ -156,6 +156,10 @@ http_test!(
         assert!(member.contains(&w.orgs[M1].data.name), "{member}");
         assert!(member.contains(&format!("href=\"/hubs/{}\"", w.hub_m.id)));
         assert!(member.contains("没有即将使用的预约。"));
+        assert!(member.contains(&format!(
+            "href=\"/organizations/{}/services/new\"",
+            w.id(M1)
+        )));
         assert!(member.contains("aria-current=\"page\">我的工作台</a>"));
 
         // Hub staff: the pending application, linked to its decision page.

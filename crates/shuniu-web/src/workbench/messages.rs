@@ -12,6 +12,7 @@ pub const MESSAGES: crate::kit::capability::Messages = &[
     ("my.org", "我的组织", "My organization"),
     ("my.org.edit", "修改登记信息", "Edit its details"),
     ("my.org.report", "报送年度报告", "File an annual report"),
+    ("my.org.service", "添加服务项目", "Add a service"),
     ("my.bookings", "即将使用的预约", "Coming bookings"),
     ("my.bookings.none", "没有即将使用的预约。", "No bookings to come."),
     ("my.bookings.book", "预约场地", "Book a room"),

@@ -129,7 +129,8 @@ async fn member_panels(s: &AppState, ui: &Ui, user: &User) -> Result<Vec<Panel>,
             org.status.label_for(org.data.legal_form, lang),
         )
         .link(ui, format!("{org_href}/edit"), "my.org.edit")
-        .link(ui, format!("{org_href}/annual-reports/new"), "my.org.report");
+        .link(ui, format!("{org_href}/annual-reports/new"), "my.org.report")
+        .link(ui, format!("{org_href}/services/new"), "my.org.service");
 
     let bookings = s
         .store
