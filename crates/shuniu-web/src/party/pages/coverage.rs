@@ -54,6 +54,8 @@ pub(super) struct CoveragePage {
     prev: Option<String>,
     next: Option<String>,
     instructors: Option<String>,
+    /// The CSV and Excel downloads of the current gap, and the note on the Excel cap.
+    downloads: Option<(String, String, String)>,
 }
 
 pub(super) fn bars(ui: &Ui, f: &Figures) -> Vec<Bar> {
@@ -208,6 +210,14 @@ pub(super) async fn report_page(
             prev: (p.page > 1).then(|| href((p.page - 1).min(pages))),
             next: (p.page < pages).then(|| href(p.page + 1)),
             instructors: None,
+            downloads: (p.total > 0).then(|| {
+                let q = format!("?gap={}", gap.as_str());
+                (
+                    format!("{base}/gaps.csv{q}"),
+                    format!("{base}/gaps.xlsx{q}"),
+                    ui.tf("cov.dl.note", &[&fmt_int(super::export::XLSX_CAP as i64)]),
+                )
+            }),
         },
     ))
 }
