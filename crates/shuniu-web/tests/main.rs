@@ -36,6 +36,7 @@ mod pages_assessment;
 mod pages_audit;
 mod pages_booking;
 mod pages_coverage;
+mod pages_coverage_chart;
 mod pages_coverage_export;
 mod pages_desk;
 mod pages_display;

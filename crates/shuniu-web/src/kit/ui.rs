@@ -614,6 +614,7 @@ mod tests {
             can_audit: false,
             can_register: false,
             is_official: false,
+            reads_reports: false,
         }
     }
 

@@ -23,6 +23,7 @@ use crate::kit::view::{Crumb, Opt, fmt_int, jurisdiction_options, options, pct, 
 use crate::party::{self, Figures, GapQuery, InstructorQuery};
 use crate::{AppError, AppState, PageResult};
 
+pub mod chart;
 pub mod coverage;
 pub mod export;
 pub mod instructors;
