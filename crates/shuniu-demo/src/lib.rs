@@ -40,6 +40,7 @@ mod calendar;
 mod generate;
 pub mod history;
 pub mod reports;
+pub mod services;
 pub mod structure;
 mod tables;
 
@@ -47,6 +48,7 @@ pub use calendar::{FIRST_ROUND, round_award_day, rounds};
 pub use generate::{MAX_STAFF, MIN_STAFF, ORGANIZATIONS};
 pub use history::History;
 pub use reports::Reports;
+pub use services::Catalogue;
 pub use structure::Built;
 pub use tables::XUANWU;
 
@@ -69,6 +71,8 @@ pub struct DemoSummary {
     /// The registry's history: communities, grades, status changes, change
     /// registrations (all zero when nothing was loaded).
     pub history: History,
+    /// Services and public contacts declared (all zero when nothing was loaded).
+    pub catalogue: Catalogue,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -98,6 +102,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         structure: Built::default(),
         reports: Reports::default(),
         history: History::default(),
+        catalogue: Catalogue::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -147,7 +152,21 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 changes_pending = history.changes_pending,
                 "demo registry history written"
             );
+            let venues: Vec<(uuid::Uuid, String)> = store
+                .list_venues(None, None, 1, 200)
+                .await?
+                .items
+                .into_iter()
+                .map(|v| (v.id, v.jurisdiction_path))
+                .collect();
+            let catalogue = services::build(store, &created, &venues).await?;
+            tracing::info!(
+                services = catalogue.services,
+                contacts = catalogue.contacts,
+                "demo service catalogue declared"
+            );
             Ok(DemoSummary {
+                catalogue,
                 loaded: true,
                 organizations: created.len(),
                 staff,

@@ -35,6 +35,7 @@ pub mod registry;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod schema_facts;
+pub mod services;
 pub mod supervision;
 /// Test support (fresh databases, `both_backends!`, tamper hooks): compiled only with
 /// the `testing` feature, which only dev-dependencies turn on, so none of it is in the

@@ -50,6 +50,7 @@ capabilities!(
     credit,
     annual,
     assessment,
+    services,
     workbench
 );
 

@@ -51,6 +51,13 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/assessment-rounds/{id}", "get"),
     ("/api/v1/assessment-tables", "get"),
     ("/api/v1/organizations/{id}/grades", "get"),
+    ("/api/v1/services", "get"),
+    ("/api/v1/organizations/{id}/services", "get"),
+    ("/api/v1/organizations/{id}/contact", "get"),
+    ("/api/v1/hsds/organizations", "get"),
+    ("/api/v1/hsds/organizations/{id}", "get"),
+    ("/api/v1/hsds/services", "get"),
+    ("/api/v1/hsds/services/{id}", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -219,6 +226,11 @@ http_test!(
 /// (they run in path order).
 struct Targets {
     f: world::Fixture,
+    /// A service of org A (with A's public contact declared): read, replaced, patched.
+    service: Uuid,
+    /// An organization in good standing and its service: the open-data reads.
+    open_org: Uuid,
+    open_service: Uuid,
     /// Organization D: applies to H.
     applicant: Uuid,
     /// Organization G: added to H by the hub side.
@@ -355,7 +367,56 @@ impl Targets {
             )
             .await
             .expect("A's grade imported");
+        let service = app
+            .store
+            .create_service(
+                f.org_a,
+                &serde_json::from_value::<shuniu_domain::services::ServiceDraft>(
+                    crate::api_services::meal_text(),
+                )
+                .unwrap()
+                .validate()
+                .unwrap(),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("A's service")
+            .id;
+        let contact = shuniu_domain::services::ContactDraft {
+            service_phone: Some("025-84123456".into()),
+            service_hours: Some("周一至周五 9:00–17:00".into()),
+            address: Some("长江路1号".into()),
+        };
+        app.store
+            .set_public_contact(
+                f.org_a,
+                &contact.validate().unwrap(),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("A's contact");
+        // A is on the serious list by now, so its services are not open data: the
+        // directory is read through an organization in good standing.
+        let open_org = world::org(app, 31).await;
+        let open_service = app
+            .store
+            .create_service(
+                open_org,
+                &serde_json::from_value::<shuniu_domain::services::ServiceDraft>(
+                    crate::api_services::meal_text(),
+                )
+                .unwrap()
+                .validate()
+                .unwrap(),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("an open service")
+            .id;
         Targets {
+            service,
+            open_org,
+            open_service,
             round,
             assessment_applicant,
             assessment_application,
@@ -402,6 +463,8 @@ impl Targets {
             p if p.starts_with("/api/v1/annual-reports/{id}") => return self.annual_report,
             p if p.starts_with("/api/v1/spaces/{id}/allocations") => return f.office,
             "/api/v1/credit-listings/{id}/removal" => return self.listing,
+            "/api/v1/hsds/services/{id}" => return self.open_service,
+            "/api/v1/hsds/organizations/{id}" => return self.open_org,
             _ => {}
         }
         let rest = path.strip_prefix("/api/v1").unwrap_or(path);
@@ -489,10 +552,17 @@ impl Targets {
             ("/api/v1/assessment-applications/{id}/decision", "post") => {
                 json!({"action": "refuse", "reason": "申报材料不全"})
             }
+            ("/api/v1/organizations/{id}/services", "post")
+            | ("/api/v1/organizations/{id}/services/{sid}", "put" | "patch") => {
+                crate::api_services::meal()
+            }
+            ("/api/v1/organizations/{id}/contact", "put") => json!({
+                "service_phone": "025-84123456", "service_hours": "每天 8:00–20:00", "address": "长江路1号"
+            }),
             ("/api/v1/organizations/{id}/grade-changes", "post") => {
                 json!({"to": "3A", "reason": "年检基本合格"})
             }
-            (p, "post" | "patch") => panic!("no body for {method} {p}"),
+            (p, "post" | "patch" | "put") => panic!("no body for {method} {p}"),
             _ => return None,
         })
     }
@@ -509,7 +579,8 @@ http_test!(
             } else {
                 path.clone()
             }
-            .replace("{code}", "320102");
+            .replace("{code}", "320102")
+            .replace("{sid}", &t.service.to_string());
             let body = t.body(&path, &method);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let mut rq = t.caller(&path, &app.client).request(m, app.url(&url));

@@ -7,16 +7,14 @@
 //! `SHUNIU_CHROMEDRIVER` / `SHUNIU_CHROME` override where they are. Without them the
 //! test fails: it never skips.
 
+mod browser_kit;
 mod common;
 mod pages_support;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use fantoccini::{Client, Locator};
 use shuniu_domain::codes::Uscc;
 use shuniu_store::testing::TestBackend;
 
@@ -25,212 +23,11 @@ use pages_support::accounts::make_user;
 use pages_support::{org_form, seed_form, with};
 use shuniu_domain::access::Role;
 
+use browser_kit::*;
+
 /// The admin the browser signs in as, through the login form.
 const ADMIN: &str = "ops.admin";
 const ADMIN_PASSWORD: &str = "Browser-Test-42";
-
-/// The first of `candidates` that exists, or an explanation of what is missing.
-fn find_program(env: &str, candidates: &[&str], what: &str) -> PathBuf {
-    if let Ok(p) = std::env::var(env) {
-        let p = PathBuf::from(p);
-        assert!(p.exists(), "{env}={} does not exist", p.display());
-        return p;
-    }
-    for c in candidates {
-        let p = Path::new(c);
-        if p.exists() {
-            return p.to_path_buf();
-        }
-    }
-    panic!(
-        "{what} not found (looked at {}). Install it (Debian/Ubuntu: `apt-get install chromium chromium-driver`) \
-         or point {env} at it. The browser test fails rather than skips.",
-        candidates.join(", ")
-    );
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-/// chromedriver, killed when dropped (also when the test panics).
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let exe = find_program(
-            "SHUNIU_CHROMEDRIVER",
-            &[
-                "/usr/bin/chromedriver",
-                "/usr/lib/chromium/chromedriver",
-                "/usr/local/bin/chromedriver",
-            ],
-            "chromedriver",
-        );
-        let port = free_port();
-        let child = Command::new(&exe)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
-        let driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on port {port} within 20 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        driver
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A fresh Chromium profile directory, removed when dropped.
-struct Profile(PathBuf);
-
-impl Profile {
-    fn new() -> Profile {
-        let dir =
-            std::env::temp_dir().join(format!("shuniu-chromium-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Profile(dir)
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn connect(driver: &Driver, profile: &Path) -> Client {
-    let chrome = find_program(
-        "SHUNIU_CHROME",
-        &[
-            "/usr/bin/chromium",
-            "/usr/bin/chromium-browser",
-            "/usr/bin/google-chrome",
-        ],
-        "Chromium",
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chrome.to_string_lossy(),
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-dev-shm-usage",
-                "--window-size=1280,900",
-                "--hide-scrollbars",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    ClientBuilder::rustls()
-        .expect("TLS roots")
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot open a Chromium session through {}: {e}", driver.url))
-}
-
-/// Writes a full-page screenshot of the current page at `width` px.
-async fn shoot(c: &Client, dir: &Path, name: &str, width: u32) {
-    c.set_window_size(width, 900).await.unwrap();
-    let height = c
-        .execute(
-            "return Math.ceil(document.documentElement.scrollHeight);",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_u64()
-        .unwrap_or(900)
-        .clamp(600, 8000) as u32;
-    c.set_window_size(width, height).await.unwrap();
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-    c.set_window_size(width, 900).await.unwrap();
-}
-
-/// Waits until the browser is on a page whose path satisfies `ok`.
-async fn wait_for_path(c: &Client, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let url = c.current_url().await.unwrap();
-        if ok(url.path()) {
-            return url.path().to_string();
-        }
-        assert!(Instant::now() < deadline, "still on {url}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits (up to 10 s) until the first `css` element's text contains `needle`; a page
-/// still loading or replaced meanwhile is simply asked again.
-async fn wait_for_text(c: &Client, css: &str, needle: &str) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if let Ok(e) = c.find(Locator::Css(css)).await
-            && let Ok(t) = e.text().await
-            && t.contains(needle)
-        {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}
-
-async fn type_into(c: &Client, name: &str, text: &str) {
-    let e = c
-        .find(Locator::Css(&format!("[name=\"{name}\"]")))
-        .await
-        .unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
-}
-
-async fn choose(c: &Client, name: &str, value: &str) {
-    c.find(Locator::Css(&format!("select[name=\"{name}\"]")))
-        .await
-        .unwrap()
-        .select_by_value(value)
-        .await
-        .unwrap();
-}
-
-/// Date inputs take keystrokes in the browser's locale order: set the value instead.
-async fn set_date(c: &Client, name: &str, value: &str) {
-    c.execute(
-        "document.querySelector('[name=\"' + arguments[0] + '\"]').value = arguments[1];",
-        vec![json!(name), json!(value)],
-    )
-    .await
-    .unwrap();
-}
 
 /// Name, legal form, USCC type, street, domains, full-time and part-time staff, grade.
 type DemoOrg = (
@@ -417,18 +214,16 @@ async fn run(c: Client, base: String, shots: PathBuf) {
 
     // The login page, both languages, desktop and phone widths.
     for lang in ["en", "zh"] {
-        c.goto(&url(&format!("/lang/{lang}?next=/login")))
-            .await
-            .unwrap();
+        goto(&c, &url(&format!("/lang/{lang}?next=/login"))).await;
         wait_for_path(&c, |p| p == "/login").await;
         for width in [1280, 375] {
-            c.goto(&url("/login")).await.unwrap();
+            goto(&c, &url("/login")).await;
             shoot(&c, &shots, &format!("login-{lang}-{width}"), width).await;
         }
     }
     // Registering needs an account: the form sends an anonymous visitor to sign in,
     // and back afterwards.
-    c.goto(&url("/organizations/new")).await.unwrap();
+    goto(&c, &url("/organizations/new")).await;
     wait_for_path(&c, |p| p == "/login").await;
     type_into(&c, "username", ADMIN).await;
     type_into(&c, "password", ADMIN_PASSWORD).await;
@@ -449,7 +244,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
     assert!(who.contains(ADMIN), "{who}");
 
     // English first, through the language switch.
-    c.goto(&url("/lang/en?next=/")).await.unwrap();
+    goto(&c, &url("/lang/en?next=/")).await;
     wait_for_path(&c, |p| p == "/").await;
     let html_lang = c
         .find(Locator::Css("html"))
@@ -461,7 +256,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
     assert_eq!(html_lang.as_deref(), Some("en"));
 
     // A form with mistakes comes back with the messages and what was typed.
-    c.goto(&url("/organizations/new")).await.unwrap();
+    goto(&c, &url("/organizations/new")).await;
     type_into(&c, "name", "X").await;
     type_into(&c, "uscc", "51320102MJ7770010X").await;
     type_into(&c, "staff_full_time", "-3").await;
@@ -477,6 +272,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
         .await
         .unwrap();
     assert!(summary.text().await.unwrap().contains("There is a problem"));
+    audit(&c, "registration form with errors").await;
     let typed = c
         .find(Locator::Css("[name=uscc]"))
         .await
@@ -535,9 +331,10 @@ async fn run(c: Client, base: String, shots: PathBuf) {
         .await
         .unwrap();
     assert_eq!(h1, name);
+    audit(&c, "organization just registered").await;
 
     // Find it in the list through the search box.
-    c.goto(&url("/organizations")).await.unwrap();
+    goto(&c, &url("/organizations")).await;
     type_into(&c, "q", "银发互助").await;
     c.find(Locator::Css("form.filters button[type=submit]"))
         .await
@@ -567,12 +364,13 @@ async fn run(c: Client, base: String, shots: PathBuf) {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
+    audit(&c, "organization search results").await;
     link.click().await.unwrap();
     wait_for_path(&c, |p| p == detail).await;
 
     // Screenshots: every main page, both languages, desktop and phone widths.
     for lang in ["en", "zh"] {
-        c.goto(&url(&format!("/lang/{lang}?next=/"))).await.unwrap();
+        goto(&c, &url(&format!("/lang/{lang}?next=/"))).await;
         wait_for_path(&c, |p| p == "/").await;
         let want = if lang == "zh" { "zh-CN" } else { "en" };
         let got = c
@@ -584,17 +382,17 @@ async fn run(c: Client, base: String, shots: PathBuf) {
             .unwrap();
         assert_eq!(got.as_deref(), Some(want));
         for width in [1280, 375] {
-            c.goto(&url("/")).await.unwrap();
+            goto(&c, &url("/")).await;
             shoot(&c, &shots, &format!("home-{lang}-{width}"), width).await;
-            c.goto(&url("/jurisdictions/320102")).await.unwrap();
+            goto(&c, &url("/jurisdictions/320102")).await;
             shoot(&c, &shots, &format!("jurisdiction-{lang}-{width}"), width).await;
-            c.goto(&url("/organizations")).await.unwrap();
+            goto(&c, &url("/organizations")).await;
             shoot(&c, &shots, &format!("list-{lang}-{width}"), width).await;
-            c.goto(&url(&detail)).await.unwrap();
+            goto(&c, &url(&detail)).await;
             shoot(&c, &shots, &format!("detail-{lang}-{width}"), width).await;
-            c.goto(&url(&format!("{detail}/status"))).await.unwrap();
+            goto(&c, &url(&format!("{detail}/status"))).await;
             shoot(&c, &shots, &format!("status-{lang}-{width}"), width).await;
-            c.goto(&url("/organizations/new")).await.unwrap();
+            goto(&c, &url("/organizations/new")).await;
             type_into(&c, "name", "X").await;
             type_into(&c, "uscc", "51320102MJ7770010X").await;
             type_into(&c, "staff_full_time", "-3").await;
@@ -609,11 +407,11 @@ async fn run(c: Client, base: String, shots: PathBuf) {
                 .await
                 .unwrap();
             shoot(&c, &shots, &format!("create-errors-{lang}-{width}"), width).await;
-            c.goto(&url("/account")).await.unwrap();
+            goto(&c, &url("/account")).await;
             shoot(&c, &shots, &format!("account-{lang}-{width}"), width).await;
-            c.goto(&url("/admin/users")).await.unwrap();
+            goto(&c, &url("/admin/users")).await;
             shoot(&c, &shots, &format!("users-{lang}-{width}"), width).await;
-            c.goto(&url("/audit")).await.unwrap();
+            goto(&c, &url("/audit")).await;
             shoot(&c, &shots, &format!("audit-{lang}-{width}"), width).await;
         }
     }
@@ -628,7 +426,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
         "/admin/users",
         "/audit",
     ] {
-        c.goto(&url(p)).await.unwrap();
+        goto(&c, &url(p)).await;
         let overflow = c
             .execute(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
@@ -644,7 +442,7 @@ async fn run(c: Client, base: String, shots: PathBuf) {
         );
     }
     // Signing out ends the session: the form asks to sign in again.
-    c.goto(&url("/")).await.unwrap();
+    goto(&c, &url("/")).await;
     c.find(Locator::Css("form.logout-form button[type=submit]"))
         .await
         .unwrap()
@@ -656,7 +454,8 @@ async fn run(c: Client, base: String, shots: PathBuf) {
         .for_element(Locator::Css("a.signin"))
         .await
         .unwrap();
-    c.goto(&url("/account")).await.unwrap();
+    audit(&c, "home after signing out").await;
+    goto(&c, &url("/account")).await;
     wait_for_path(&c, |p| p == "/login").await;
 }
 
@@ -775,22 +574,12 @@ async fn hub_structure_and_room_booking() {
     assert_eq!(booked[0].purpose, "浏览器测试：邻里议事会");
 }
 
-async fn sign_in(c: &Client, base: &str, user: &str, password: &str, then: &str) {
-    c.goto(&format!("{base}/login?next={then}")).await.unwrap();
-    type_into(c, "username", user).await;
-    type_into(c, "password", password).await;
-    c.find(Locator::Css("form.login-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_path(c, |p| p != "/login").await;
-}
-
 // Type sizes, tap targets and the elderly mode (issue 13).
 mod browser_type;
 
 // The booking story lives in its own file: it is the longest of the stories.
 mod browser_booking;
 use browser_booking::booking_story;
+
+// Every page, every role, both widths and languages, through axe.
+mod browser_audit;

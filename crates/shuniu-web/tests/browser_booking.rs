@@ -15,9 +15,7 @@ pub(super) async fn booking_story(
     let url = |p: &str| format!("{base}{p}");
     // The diagram is drawn from live data: the Meiyuan street node names its hub and
     // its 36 members, and following the hub's node leads to the hub's page.
-    c.goto(&url("/lang/zh?next=/structure/320102"))
-        .await
-        .unwrap();
+    goto(&c, &url("/lang/zh?next=/structure/320102")).await;
     wait_for_path(&c, |p| p == "/structure/320102").await;
     let svg = c.find(Locator::Css("svg.structure-diagram")).await.unwrap();
     let text = svg.text().await.unwrap();
@@ -44,6 +42,7 @@ pub(super) async fn booking_story(
     }
     let hub_href = hub_href.expect("the Meiyuan hub node is a link");
     let on = wait_for_path(&c, |p| p.starts_with("/hubs/")).await;
+    audit(&c, "hub reached from the diagram").await;
     assert_eq!(on, hub_href);
     let body = c
         .find(Locator::Css("main"))
@@ -58,7 +57,7 @@ pub(super) async fn booking_story(
     // filled with the room, day, start and an hour later.
     let calendar = format!("/spaces/{room}?week={day}");
     sign_in(&c, &base, MEMBER, MEMBER_PASSWORD, &calendar).await;
-    c.goto(&url(&calendar)).await.unwrap();
+    goto(&c, &url(&calendar)).await;
     let start = format!("{hour:02}:00");
     let end = format!("{:02}:00", hour + 1);
     c.find(Locator::Css(&format!(
@@ -91,6 +90,7 @@ pub(super) async fn booking_story(
     }
     assert_eq!(value("date").await, day);
     assert_eq!(value("end").await, end);
+    audit(&c, "booking form filled from the calendar").await;
     type_into(&c, "purpose", "浏览器测试：邻里议事会").await;
     type_into(&c, "attendees", "12").await;
     c.find(Locator::Css(&format!(
@@ -107,6 +107,7 @@ pub(super) async fn booking_story(
         wait_for_text(&c, "main", "预约成功").await,
         "no confirmation"
     );
+    audit(&c, "booking confirmation").await;
     let confirmation = c
         .find(Locator::Css("main"))
         .await
@@ -129,7 +130,7 @@ pub(super) async fn booking_story(
     );
     shoot(&c, &shots, "booking-confirmed-zh-1280", 1280).await;
     // Back on the calendar, the hour is booked.
-    c.goto(&url(&calendar)).await.unwrap();
+    goto(&c, &url(&calendar)).await;
     assert!(
         wait_for_text(&c, "main", "浏览器测试：邻里议事会").await,
         "the booking is not on the calendar"
@@ -155,6 +156,7 @@ pub(super) async fn booking_story(
         .unwrap();
     let msg = summary.text().await.unwrap();
     assert!(!msg.trim().is_empty());
+    audit(&c, "booking form refusing a taken hour").await;
     // Not on the calendar; still in the form, as typed.
     let page = c
         .find(Locator::Css("main"))
@@ -187,7 +189,7 @@ pub(super) async fn booking_story(
         .unwrap();
     sign_in(&c, &base, ADMIN, ADMIN_PASSWORD, "/").await;
     for lang in ["zh", "en"] {
-        c.goto(&url(&format!("/lang/{lang}?next=/"))).await.unwrap();
+        goto(&c, &url(&format!("/lang/{lang}?next=/"))).await;
         wait_for_path(&c, |p| p == "/").await;
         for width in [1280, 375] {
             for (name, path) in [
@@ -199,7 +201,7 @@ pub(super) async fn booking_story(
                 ("calendar", calendar.clone()),
                 ("coverage", "/coverage/320102".to_string()),
             ] {
-                c.goto(&url(&path)).await.unwrap();
+                goto(&c, &url(&path)).await;
                 shoot(&c, &shots, &format!("{name}-{lang}-{width}"), width).await;
                 if width == 375 {
                     let overflow = c

@@ -4,6 +4,7 @@
 //! pages go to `SHUNIU_SHOTS_DIR` when it is set.
 
 use super::*;
+use serde_json::json;
 
 /// What one page looked like to the browser.
 #[derive(Debug, serde::Deserialize)]

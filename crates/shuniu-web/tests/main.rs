@@ -23,6 +23,7 @@ mod api_jurisdictions;
 mod api_openapi;
 mod api_organizations;
 mod api_parks;
+mod api_services;
 mod api_supervision;
 mod auth_boundaries;
 mod bad_input;

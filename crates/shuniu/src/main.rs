@@ -12,12 +12,14 @@ use shuniu_store::{Store, StoreError};
 
 mod audit;
 mod config;
+mod export;
 mod grades;
 mod keyfile;
 mod users;
 
 use audit::AuditCommand;
 use config::{Layer, LogFormat, Settings, redact};
+use export::ExportCommand;
 use grades::GradesCommand;
 use users::{TokenCommand, UserCommand};
 
@@ -174,6 +176,9 @@ enum Command {
     /// Import grades from the registration authority's existing register (CSV)
     #[command(subcommand)]
     Grades(GradesCommand),
+    /// Export open data: the service directory as HSDS 3.0 files
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 impl Cli {
@@ -191,6 +196,7 @@ impl Cli {
             Command::Token(c) => (c.db().db.clone(), None, None),
             Command::Audit(c) => (c.db().db.clone(), None, None),
             Command::Grades(c) => (c.db().db.clone(), None, None),
+            Command::Export(c) => (c.db().db.clone(), None, None),
         };
         let s = &self.security;
         Layer {
@@ -369,6 +375,13 @@ async fn run(command: Command, settings: Settings) -> Outcome {
         Command::Grades(c) => {
             let store = open_keyed(&settings, Key::Required).await?;
             let done = grades::run(&store, c).await;
+            store.close().await;
+            done
+        }
+        // Reads only: no audit key needed.
+        Command::Export(c) => {
+            let store = open(&settings).await?;
+            let done = export::run(&store, c).await;
             store.close().await;
             done
         }

@@ -554,6 +554,8 @@ mod accounts;
 mod audit;
 #[path = "cli/audit_ends.rs"]
 mod audit_ends;
+#[path = "cli/export.rs"]
+mod export;
 #[path = "cli/grades.rs"]
 mod grades;
 #[path = "cli/settings.rs"]

@@ -24,6 +24,7 @@ labelled_enum!(
         Parks = "parks", "服务园区", "Service parks";
         Party = "party", "党建", "Party building";
         Supervision = "supervision", "监管", "Supervision";
+        Services = "services", "服务目录", "Service catalogue";
     }
 );
 
@@ -125,6 +126,10 @@ pub const KINDS: &[EventKind] = kinds! {
         "grade.withdraw", "撤销评估等级", "Grade withdrawn";
         "grade.expire", "评估等级到期", "Grade expired";
         "grade.import", "导入评估等级", "Grade imported";
+    Services:
+        "organization.contact", "更新对外服务联系方式", "Public contact updated";
+        "service.create", "新增服务项目", "Service added";
+        "service.update", "修改服务项目", "Service changed";
 };
 
 /// The kind with this code, if the code base writes it.
@@ -211,6 +216,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("change_application", "变更登记申请", "Change application"),
     ("change_applications", "变更登记申请队列", "Change application queue"),
     ("credit_listing", "信用名单记录", "Credit listing"),
+    ("service", "服务项目", "Service"),
     ("audit_log", "审计日志", "Audit trail"),
     ("endpoint", "接口", "API endpoint"),
     ("page", "页面", "Page"),
@@ -321,6 +327,9 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("event", "事件", "Event"),
     ("number", "编号", "Number"),
     ("note", "备注", "Note"),
+    ("service", "服务项目", "Service"),
+    ("category", "服务类别", "Category"),
+    ("service_phone", "服务电话", "Service phone"),
     ("message", "说明", "Message"),
     ("error", "错误", "Error"),
     ("request", "请求", "Request"),

@@ -26,6 +26,7 @@ labelled_enum!(
         GovernmentPurchase = "government_purchase", "承接政府购买服务", "take on government service purchases";
         ReceiveHonour = "receive_honour", "获得表彰", "receive honours";
         ApplyForAssessment = "apply_for_assessment", "申请等级评估", "apply for assessment";
+        OfferServices = "offer_services", "向居民公开提供服务", "offer services to residents";
     }
 );
 

@@ -39,6 +39,9 @@ impl Routes {
     pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &str, h: H) -> Self {
         self.on(Method::POST, MethodFilter::POST, path, h)
     }
+    pub fn put<H: Handler<T, AppState>, T: 'static>(self, path: &str, h: H) -> Self {
+        self.on(Method::PUT, MethodFilter::PUT, path, h)
+    }
     pub fn patch<H: Handler<T, AppState>, T: 'static>(self, path: &str, h: H) -> Self {
         self.on(Method::PATCH, MethodFilter::PATCH, path, h)
     }

@@ -221,6 +221,7 @@ expectations!(
     credit,
     annual,
     assessment,
+    services,
     workbench
 );
 
@@ -294,6 +295,8 @@ fn param_value(w: &World, path: &str, name: &str, rec: Rec) -> String {
             };
             id.to_string()
         }
+        // The world holds no service: a service id names nothing either way.
+        "sid" => UNKNOWN_ID.into(),
         "code" if unknown => "999999".into(),
         "code" => "320102".into(),
         "lang" if unknown => "xx".into(),

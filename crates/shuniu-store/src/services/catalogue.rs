@@ -1,0 +1,405 @@
+//! Services: written by the organization (or the authority over it), read on its page,
+//! in the public list and as open data.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+use shuniu_domain::FieldError;
+use shuniu_domain::audit::Outcome;
+use shuniu_domain::jurisdiction::{JurisdictionCode, subtree_range};
+use shuniu_domain::money::Fen;
+use shuniu_domain::registry::{OrgStatus, ServiceDomain};
+use shuniu_domain::services::{Place, PlaceKind, ServiceData, ServiceStatus, unknown_venue};
+use uuid::Uuid;
+
+use crate::audit::append_in_tx;
+use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+
+/// A stored service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Service {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub data: ServiceData,
+    /// Where it is given: the node's code and path.
+    pub jurisdiction_code: String,
+    pub jurisdiction_path: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A service with what a list shows beside it (one join, no lookups per row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceListing {
+    pub service: Service,
+    pub organization_name: String,
+    pub jurisdiction_name_zh: String,
+    pub jurisdiction_name_en: String,
+    pub venue_name: Option<String>,
+    pub venue_address: Option<String>,
+}
+
+/// The public list's filters.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceFilter {
+    pub category: Option<ServiceDomain>,
+    /// A jurisdiction path: services given there and below.
+    pub jurisdiction_path: Option<String>,
+    pub organization_id: Option<Uuid>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    category: String,
+    target_group: String,
+    eligibility: String,
+    place_kind: String,
+    venue_id: Option<Uuid>,
+    jurisdiction_code: String,
+    jurisdiction_path: String,
+    schedule: String,
+    fee_fen: i64,
+    capacity: Option<i64>,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    #[sqlx(flatten)]
+    service: ServiceRow,
+    organization_name: String,
+    jurisdiction_name_zh: String,
+    jurisdiction_name_en: String,
+    venue_name: Option<String>,
+    venue_address: Option<String>,
+}
+
+const COLUMNS: &str = "id, organization_id, name, category, target_group, eligibility, place_kind, venue_id, \
+    jurisdiction_code, jurisdiction_path, schedule, fee_fen, capacity, status, created_at, updated_at";
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("corrupt service row: {what}"))
+}
+
+impl TryFrom<ServiceRow> for Service {
+    type Error = StoreError;
+    fn try_from(r: ServiceRow) -> Result<Self> {
+        let place = match PlaceKind::parse(&r.place_kind).ok_or_else(|| corrupt("place"))? {
+            PlaceKind::Venue => Place::Venue {
+                venue_id: r.venue_id.ok_or_else(|| corrupt("venue"))?,
+            },
+            PlaceKind::Community => Place::Community {
+                jurisdiction: JurisdictionCode::parse(&r.jurisdiction_code)
+                    .map_err(|_| corrupt("jurisdiction"))?,
+            },
+            PlaceKind::Home => Place::Home,
+        };
+        Ok(Service {
+            id: r.id,
+            organization_id: r.organization_id,
+            data: ServiceData {
+                name: r.name,
+                category: ServiceDomain::parse(&r.category).ok_or_else(|| corrupt("category"))?,
+                target_group: r.target_group,
+                eligibility: r.eligibility,
+                place,
+                schedule: r.schedule,
+                fee: Fen(r.fee_fen),
+                capacity: r
+                    .capacity
+                    .map(|c| u32::try_from(c).map_err(|_| corrupt("capacity")))
+                    .transpose()?,
+                status: ServiceStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?,
+            },
+            jurisdiction_code: r.jurisdiction_code,
+            jurisdiction_path: r.jurisdiction_path,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+impl TryFrom<ListingRow> for ServiceListing {
+    type Error = StoreError;
+    fn try_from(r: ListingRow) -> Result<Self> {
+        Ok(ServiceListing {
+            service: Service::try_from(r.service)?,
+            organization_name: r.organization_name,
+            jurisdiction_name_zh: r.jurisdiction_name_zh,
+            jurisdiction_name_en: r.jurisdiction_name_en,
+            venue_name: r.venue_name,
+            venue_address: r.venue_address,
+        })
+    }
+}
+
+fn invalid(field: &str, e: FieldError) -> StoreError {
+    StoreError::Invalid(shuniu_domain::FieldErrors::single(field, e))
+}
+
+/// The listing's `SELECT … FROM … JOIN …`, columns qualified.
+fn listing_select() -> String {
+    let cols = COLUMNS
+        .split(", ")
+        .map(|c| format!("s.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {cols}, o.name AS organization_name, j.name_zh AS jurisdiction_name_zh, \
+         j.name_en AS jurisdiction_name_en, v.name AS venue_name, v.address AS venue_address \
+         FROM services s JOIN organizations o ON o.id = s.organization_id \
+         JOIN jurisdictions j ON j.code = s.jurisdiction_code \
+         LEFT JOIN venues v ON v.id = s.venue_id"
+    )
+}
+
+/// The SQL form of `services::may_offer` (the standing rule for offering services):
+/// the organization is active and not on the serious list. A domain test keeps the
+/// two in step (`may_offer` refuses exactly suspended, deregistered and serious).
+pub(crate) const OFFERS: &str = "o.status = 'active' AND NOT EXISTS (SELECT 1 FROM credit_listings l \
+     WHERE l.organization_id = o.id AND l.list_kind = 'serious' AND l.removed_on IS NULL)";
+
+impl Store {
+    /// Adds a service to `organization_id`'s catalogue (not to a deregistered one: 409).
+    pub async fn create_service(
+        &self,
+        organization_id: Uuid,
+        d: &ServiceData,
+        ctx: impl Into<WriteCtx>,
+    ) -> Result<Service> {
+        self.write_service(None, organization_id, d, ctx.into())
+            .await
+    }
+
+    /// Replaces service `id` of `organization_id` whole (unknown or another's: 404).
+    pub async fn update_service(
+        &self,
+        id: Uuid,
+        organization_id: Uuid,
+        d: &ServiceData,
+        ctx: impl Into<WriteCtx>,
+    ) -> Result<Service> {
+        self.write_service(Some(id), organization_id, d, ctx.into())
+            .await
+    }
+
+    async fn write_service(
+        &self,
+        existing: Option<Uuid>,
+        organization_id: Uuid,
+        d: &ServiceData,
+        ctx: WriteCtx,
+    ) -> Result<Service> {
+        let id = existing.unwrap_or_else(Uuid::now_v7);
+        let venue_id = match &d.place {
+            Place::Venue { venue_id } => Some(*venue_id),
+            _ => None,
+        };
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            // The organization's row, share-locked: a status change waits for this write.
+            let org: Option<(String, String, String, String)> = sqlx::query_as(&format!(
+                "SELECT status, jurisdiction_code, jurisdiction_path, shard_key FROM organizations WHERE id = $1{}",
+                self.row_lock(" FOR SHARE")
+            ))
+            .bind(organization_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (status, org_code, org_path, shard_key) = org.ok_or(StoreError::NotFound)?;
+            if status == OrgStatus::Deregistered.as_str() {
+                return Err(StoreError::State(
+                    "a deregistered organization offers no services".into(),
+                ));
+            }
+            // Where it is given: the venue's node, the community, or (at home) the
+            // organization's own; an unknown venue or community is the field's error.
+            let (code, path): (String, String) = match &d.place {
+                Place::Home => (org_code.clone(), org_path.clone()),
+                Place::Venue { venue_id } => sqlx::query_as(
+                    "SELECT jurisdiction_code, jurisdiction_path FROM venues WHERE id = $1",
+                )
+                .bind(*venue_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| invalid("venue_id", unknown_venue()))?,
+                Place::Community { jurisdiction } => {
+                    sqlx::query_as("SELECT code, path FROM jurisdictions WHERE code = $1")
+                        .bind(jurisdiction.to_string())
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| {
+                            invalid("jurisdiction", FieldError::unknown_jurisdiction())
+                        })?
+                }
+            };
+            let now = crate::now();
+            let sql = if existing.is_some() {
+                "UPDATE services SET name = $3, category = $4, target_group = $5, eligibility = $6, place_kind = $7, \
+                 venue_id = $8, jurisdiction_code = $9, jurisdiction_path = $10, schedule = $11, fee_fen = $12, \
+                 capacity = $13, status = $14, updated_at = $15 WHERE id = $1 AND organization_id = $2"
+            } else {
+                "INSERT INTO services (id, organization_id, name, category, target_group, eligibility, place_kind, venue_id, \
+                 jurisdiction_code, jurisdiction_path, schedule, fee_fen, capacity, status, created_at, updated_at, shard_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)"
+            };
+            let mut q = sqlx::query(sql)
+                .bind(id)
+                .bind(organization_id)
+                .bind(&d.name)
+                .bind(d.category.as_str())
+                .bind(&d.target_group)
+                .bind(&d.eligibility)
+                .bind(d.place.kind().as_str())
+                .bind(venue_id)
+                .bind(&code)
+                .bind(&path)
+                .bind(&d.schedule)
+                .bind(d.fee.0)
+                .bind(d.capacity.map(i64::from))
+                .bind(d.status.as_str())
+                .bind(now);
+            if existing.is_none() {
+                q = q.bind(&shard_key);
+            }
+            if q.execute(&mut *tx).await?.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
+            }
+            let action = if existing.is_some() {
+                "service.update"
+            } else {
+                "service.create"
+            };
+            let details =
+                json!({"service": id, "name": d.name, "category": d.category, "status": d.status})
+                    .to_string();
+            append_in_tx!(
+                self,
+                tx,
+                ctx.event(
+                    action,
+                    format!("service:{id}"),
+                    Outcome::Success,
+                    details,
+                    Some(org_path)
+                )
+            );
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        })?;
+        self.service(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn service(&self, id: Uuid) -> Result<Option<Service>> {
+        let sql = format!("SELECT {COLUMNS} FROM services WHERE id = $1");
+        let row = on_pool!(self, |p| sqlx::query_as::<_, ServiceRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
+        row.map(Service::try_from).transpose()
+    }
+
+    /// One service as the public list shows it (`None` when unknown or when its
+    /// organization may not offer services now).
+    pub async fn public_service(&self, id: Uuid) -> Result<Option<ServiceListing>> {
+        let sql = format!(
+            "{} WHERE s.id = $1 AND s.status <> 'ended' AND {OFFERS}",
+            listing_select()
+        );
+        let row = on_pool!(self, |p| sqlx::query_as::<_, ListingRow>(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)?;
+        row.map(ServiceListing::try_from).transpose()
+    }
+
+    /// An organization's services, every status, by name (its own page), paged.
+    pub async fn services_of(
+        &self,
+        organization_id: Uuid,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<ServiceListing>> {
+        let paging = Paging::new(page, per_page, 200);
+        let args = vec![Arg::Uuid(organization_id)];
+        let count = "SELECT COUNT(*) FROM services WHERE organization_id = $1";
+        let list = format!(
+            "{} WHERE s.organization_id = $1 ORDER BY s.name, s.id",
+            listing_select()
+        );
+        self.paged::<ListingRow, _>(
+            paging,
+            (count, &args),
+            (&list, &args),
+            ServiceListing::try_from,
+        )
+        .await
+    }
+
+    /// The public list: services not ended, of organizations that may offer them,
+    /// filtered by category and place (a subtree: one range of `services_category` or
+    /// `services_place`), by name, paged in the database.
+    pub async fn public_services(&self, f: &ServiceFilter) -> Result<Page<ServiceListing>> {
+        let paging = Paging::new(f.page, f.per_page, 200);
+        let mut args: Vec<Arg> = Vec::new();
+        let mut clauses = vec!["s.status <> 'ended'".to_string(), OFFERS.to_string()];
+        if let Some(c) = f.category {
+            args.push(Arg::Text(c.as_str().into()));
+            clauses.push(format!("s.category = ${}", args.len()));
+        }
+        if let Some(path) = &f.jurisdiction_path {
+            let (lo, hi) = subtree_range(path);
+            args.push(Arg::Text(lo));
+            args.push(Arg::Text(hi));
+            clauses.push(format!(
+                "s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        if let Some(o) = f.organization_id {
+            args.push(Arg::Uuid(o));
+            clauses.push(format!("s.organization_id = ${}", args.len()));
+        }
+        let where_sql = clauses.join(" AND ");
+        let count = format!(
+            "SELECT COUNT(*) FROM services s JOIN organizations o ON o.id = s.organization_id WHERE {where_sql}"
+        );
+        let list = format!(
+            "{} WHERE {where_sql} ORDER BY s.jurisdiction_path, s.name, s.id",
+            listing_select()
+        );
+        self.paged::<ListingRow, _>(
+            paging,
+            (&count, &args),
+            (&list, &args),
+            ServiceListing::try_from,
+        )
+        .await
+    }
+
+    /// Open data: up to `limit` public services with ids after `after`, in id order
+    /// (keyset paging, so an export of the whole directory reads in bounded memory).
+    pub async fn public_services_after(
+        &self,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<ServiceListing>> {
+        let sql = format!(
+            "{} WHERE s.status = 'active' AND {OFFERS} AND s.id > $1 ORDER BY s.id LIMIT {}",
+            listing_select(),
+            limit.clamp(1, 1000)
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, ListingRow>(&sql)
+            .bind(after.unwrap_or(Uuid::nil()))
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter().map(ServiceListing::try_from).collect()
+    }
+}

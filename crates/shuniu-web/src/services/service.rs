@@ -1,0 +1,206 @@
+//! The service catalogue and public contacts, shared by pages and API: who may write
+//! (the organization's own staff, the authority over it, administrators — the policy's
+//! `Edit` of the organization), the drafts parsed by the domain, the store's calls.
+
+use serde::Deserialize;
+use shuniu_domain::access::{Action, Resource};
+use shuniu_domain::registry::{OrgStatus, Organization, ServiceDomain};
+use shuniu_domain::services::{ContactDraft, PublicContact, ServiceDraft};
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::services::{Service, ServiceFilter, ServiceListing};
+use shuniu_store::{Page, Store};
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::kit::params::{choice_error, given, number};
+use crate::{AppError, registry};
+
+/// An organization and its jurisdiction path (404 for an unknown id).
+pub async fn organization(store: &Store, id: Uuid) -> Result<(Organization, String), AppError> {
+    let org = registry::get(store, id).await?;
+    let path = registry::path_of(store, &org).await?;
+    Ok((org, path))
+}
+
+fn resource<'a>(org: &Organization, path: &'a str) -> Resource<'a> {
+    Resource::Organization {
+        id: org.id,
+        jurisdiction_path: path,
+        hub_ids: &[],
+    }
+}
+
+/// Whether this caller keeps the organization's catalogue and contact.
+pub fn can_edit(caller: &Caller, org: &Organization, path: &str) -> bool {
+    org.status != OrgStatus::Deregistered
+        && caller.user.is_some()
+        && caller.decide(Action::Edit, &resource(org, path)).is_allowed()
+}
+
+async fn writable(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(Organization, String), AppError> {
+    let (org, path) = organization(store, id).await?;
+    caller.require(Action::Edit, &resource(&org, &path))?;
+    if org.status == OrgStatus::Deregistered {
+        return Err(AppError::State(
+            "a deregistered organization offers no services".into(),
+        ));
+    }
+    Ok((org, path))
+}
+
+/// Declares the organization's public contact; `found` holds what the input already
+/// got wrong.
+pub async fn set_contact(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    draft: &ContactDraft,
+    found: FieldErrors,
+) -> Result<PublicContact, AppError> {
+    let (org, _) = writable(store, caller, id).await?;
+    let c = found
+        .or_parsed(draft.validate())
+        .map_err(AppError::Validation)?;
+    Ok(store.set_public_contact(org.id, &c, caller.ctx()).await?)
+}
+
+/// Adds a service to the organization's catalogue.
+pub async fn create(
+    store: &Store,
+    caller: &Caller,
+    org_id: Uuid,
+    draft: &ServiceDraft,
+    found: FieldErrors,
+) -> Result<Service, AppError> {
+    let (org, _) = writable(store, caller, org_id).await?;
+    let d = found
+        .or_parsed(draft.validate())
+        .map_err(AppError::Validation)?;
+    Ok(store.create_service(org.id, &d, caller.ctx()).await?)
+}
+
+/// A service of this organization (404 when unknown or another's).
+pub async fn service_of(store: &Store, org_id: Uuid, id: Uuid) -> Result<Service, AppError> {
+    store
+        .service(id)
+        .await?
+        .filter(|s| s.organization_id == org_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Changes a service: `patch` fills the fields not given from the stored service.
+pub async fn update(
+    store: &Store,
+    caller: &Caller,
+    org_id: Uuid,
+    id: Uuid,
+    draft: &ServiceDraft,
+    patch: bool,
+    found: FieldErrors,
+) -> Result<Service, AppError> {
+    let (org, _) = writable(store, caller, org_id).await?;
+    let stored = service_of(store, org.id, id).await?;
+    let draft = if patch {
+        merge(&stored.data.to_draft(), draft)
+    } else {
+        draft.clone()
+    };
+    let d = found
+        .or_parsed(draft.validate())
+        .map_err(AppError::Validation)?;
+    Ok(store.update_service(id, org.id, &d, caller.ctx()).await?)
+}
+
+/// `base` with every field `over` gives (a place kind given alone drops the old
+/// venue or community, which belonged to the old kind).
+fn merge(base: &ServiceDraft, over: &ServiceDraft) -> ServiceDraft {
+    let pick = |b: &Option<String>, o: &Option<String>| o.clone().or_else(|| b.clone());
+    let kind_changed = over.place_kind.is_some() && over.place_kind != base.place_kind;
+    let place = |b: &Option<String>, o: &Option<String>| {
+        if kind_changed { o.clone() } else { pick(b, o) }
+    };
+    ServiceDraft {
+        name: pick(&base.name, &over.name),
+        category: pick(&base.category, &over.category),
+        target_group: pick(&base.target_group, &over.target_group),
+        eligibility: pick(&base.eligibility, &over.eligibility),
+        place_kind: pick(&base.place_kind, &over.place_kind),
+        venue_id: place(&base.venue_id, &over.venue_id),
+        jurisdiction: place(&base.jurisdiction, &over.jurisdiction),
+        schedule: pick(&base.schedule, &over.schedule),
+        fee: pick(&base.fee, &over.fee),
+        capacity: pick(&base.capacity, &over.capacity),
+        status: pick(&base.status, &over.status),
+    }
+}
+
+/// The public list's filters and paging, as sent.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// A service domain code (`elderly`, `children`, `disability`, `employment` …).
+    pub category: Option<String>,
+    /// A jurisdiction code: services given there and below.
+    pub jurisdiction: Option<String>,
+    /// 1-based page number.
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    /// Items per page, 1–200 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub per_page: Option<String>,
+}
+
+/// The public list's query fields, in order.
+pub const LIST_QUERY: [&str; 4] = ["category", "jurisdiction", "page", "per_page"];
+
+impl ListQuery {
+    /// The store's filter; a bad parameter is a 422 naming it.
+    pub async fn parse(&self, store: &Store) -> Result<ServiceFilter, AppError> {
+        let mut e = FieldErrors::new();
+        let category = match given(&self.category) {
+            None => None,
+            Some(c) => ServiceDomain::parse(c).or_else(|| {
+                let all: Vec<&str> = ServiceDomain::ALL.iter().map(|d| d.as_str()).collect();
+                e.add("category", choice_error(&all));
+                None
+            }),
+        };
+        let jurisdiction_path = match given(&self.jurisdiction) {
+            None => None,
+            Some(code) => match store.jurisdiction(code).await? {
+                Some(j) => Some(j.path),
+                None => {
+                    e.add("jurisdiction", FieldError::unknown_jurisdiction());
+                    None
+                }
+            },
+        };
+        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
+        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        if !e.is_empty() {
+            return Err(AppError::Validation(e));
+        }
+        Ok(ServiceFilter {
+            category,
+            jurisdiction_path,
+            organization_id: None,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// One page of the public list.
+pub async fn public_list(
+    store: &Store,
+    q: &ListQuery,
+) -> Result<(ServiceFilter, Page<ServiceListing>), AppError> {
+    let f = q.parse(store).await?;
+    let page = store.public_services(&f).await?;
+    Ok((f, page))
+}
