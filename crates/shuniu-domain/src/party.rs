@@ -44,6 +44,42 @@ impl Share {
         let p = self.permille();
         format!("{}.{}%", p / 10, p % 10)
     }
+    /// Where the share stands against the thresholds [`Band::MIDDLE`] and [`Band::HIGH`].
+    pub fn band(self) -> Band {
+        let p = self.permille();
+        if p >= Band::HIGH {
+            Band::High
+        } else if p >= Band::MIDDLE {
+            Band::Middle
+        } else {
+            Band::Low
+        }
+    }
+}
+
+/// A coverage share judged against two thresholds: below half is low, 80% and above
+/// is high. Reports colour by it and say it in words, so colour is never the only sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    Low,
+    Middle,
+    High,
+}
+
+impl Band {
+    /// The lower bound of [`Band::Middle`], per mille.
+    pub const MIDDLE: i64 = 500;
+    /// The lower bound of [`Band::High`], per mille.
+    pub const HIGH: i64 = 800;
+    pub const ALL: [Band; 3] = [Band::Low, Band::Middle, Band::High];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::Middle => "middle",
+            Band::High => "high",
+        }
+    }
 }
 
 /// Party-building coverage of a set of live organizations.
@@ -189,6 +225,20 @@ pub fn unknown_instructor() -> FieldError {
 
 #[cfg(test)]
 mod tests {
+    use super::{Band, Share};
+
+    #[test]
+    fn shares_fall_in_bands_at_the_thresholds() {
+        let band = |covered, total| Share { covered, total }.band();
+        assert_eq!(band(0, 0), Band::Low);
+        assert_eq!(band(115, 1000), Band::Low);
+        assert_eq!(band(499, 1000), Band::Low);
+        assert_eq!(band(1, 2), Band::Middle);
+        assert_eq!(band(799, 1000), Band::Middle);
+        assert_eq!(band(4, 5), Band::High);
+        assert_eq!(band(1, 1), Band::High);
+    }
+
     use super::*;
 
     #[test]

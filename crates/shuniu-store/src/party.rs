@@ -585,4 +585,39 @@ impl Store {
         )
         .await
     }
+    /// Live organizations in `scope` that fall in `gap`, by name then id, after the
+    /// row `after` (from the start if `None`), at most `limit`: an export walks the list
+    /// by this key (keyset, so each chunk is one index range, never a growing OFFSET).
+    pub async fn uncovered_chunk(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        after: Option<(&str, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<Organization>> {
+        let (clause, sargs) = scope_clause(scope, 1);
+        let mut args = sargs.to_args();
+        let mut where_sql = format!("{clause} AND {}", gap_clause(gap));
+        if let Some((name, id)) = after {
+            let n = args.len();
+            where_sql.push_str(&format!(
+                " AND (name > ${a} OR (name = ${a} AND id > ${b}))",
+                a = n + 1,
+                b = n + 2
+            ));
+            args.push(Arg::Text(name.to_string()));
+            args.push(Arg::Uuid(id));
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY name ASC, id ASC LIMIT {}",
+            limit.clamp(1, 10_000)
+        );
+        let rows = on_pool!(self, |p| crate::bind_args!(
+            sqlx::query_as::<_, OrgRow>(&sql),
+            args
+        )
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(Organization::try_from).collect()
+    }
 }

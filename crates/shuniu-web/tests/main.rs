@@ -37,6 +37,8 @@ mod pages_assessment;
 mod pages_audit;
 mod pages_booking;
 mod pages_coverage;
+mod pages_coverage_chart;
+mod pages_coverage_export;
 mod pages_desk;
 mod pages_display;
 mod pages_forms;

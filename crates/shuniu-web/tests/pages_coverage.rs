@@ -48,7 +48,8 @@ http_test!(
                 s.percent_text()
             ));
             p.assert_has(&format!(
-                "<meter class=\"cov-bar\" min=\"0\" max=\"1000\" value=\"{}\">",
+                "<rect class=\"band-{}\" width=\"{}\" height=\"12\"/>",
+                s.band().as_str(),
                 s.permille()
             ));
             p.assert_has(&format!("{} / {} 个组织", s.covered, s.total));
@@ -57,7 +58,10 @@ http_test!(
         p.assert_has("各街道覆盖情况");
         p.assert_has(&link("/coverage/320102002000", "梅园新村街道"));
         p.assert_has(&link("/coverage/320102003000", "新街口街道"));
-        let row = &p.text[p.text.find("/coverage/320102002000\"").unwrap()..];
+        let row = &p.text[p
+            .text
+            .find("<th scope=\"row\"><a href=\"/coverage/320102002000\"")
+            .unwrap()..];
         let row = &row[..row.find("</tr>").unwrap()];
         for s in expected(&w.specs, in_street(MEIYUAN)) {
             assert!(row.contains(&s.percent_text()), "{row}");

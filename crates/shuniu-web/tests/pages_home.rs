@@ -33,21 +33,39 @@ http_test!(
         p.assert_has("枢纽型社会组织服务平台");
         p.assert_has("<h1>让社会组织的服务更简便、更可信</h1>");
         p.assert_has("辖区与社会组织分布");
-        p.assert_has("江苏省");
-        p.assert_has("南京市");
-        for (code, zh, _) in DISTRICTS {
+        // The data are all in Xuanwu: the page answers for Xuanwu, its ancestors links
+        // above, its streets in the table, and no row of the empty districts.
+        p.assert_has(
+            "数据范围</span> <a href=\"/jurisdictions/320000\">江苏省</a> › \
+             <a href=\"/jurisdictions/320100\">南京市</a> › <a href=\"/jurisdictions/320102\">玄武区</a></p>",
+        );
+        for (code, zh, _) in &DISTRICTS[1..] {
+            p.assert_lacks(&format!("<a href=\"/jurisdictions/{code}\">{zh}</a>"));
+        }
+        p.assert_has("<a href=\"/jurisdictions/320102\">玄武区</a></th>");
+        let streets = shuniu_domain::jurisdiction::XUANWU_STREETS;
+        for (code, zh, _) in streets {
             p.assert_has(&format!("<a href=\"/jurisdictions/{code}\">{zh}</a>"));
             p.assert_has(&format!("/organizations?jurisdiction={code}"));
         }
-        for (code, zh, _) in shuniu_domain::jurisdiction::XUANWU_STREETS {
-            p.assert_has(&format!("<a href=\"/jurisdictions/{code}\">{zh}</a>"));
-        }
-        // Two organizations of 6 staff each, in Meiyuan Xincun: every ancestor counts them.
+        // The headline figures are Xuanwu's: two organizations, 12 staff, one street of
+        // all holding organizations.
+        p.assert_has(
+            "<span class=\"figure-value\">2</span><span class=\"figure-label\">玄武区登记备案的社会组织</span>",
+        );
+        p.assert_has("<span class=\"figure-value\">12</span>");
+        p.assert_has(&format!(
+            "<span class=\"figure-value\">1 / {}</span><span class=\"figure-label\">有社会组织的下级辖区</span>",
+            streets.len()
+        ));
+        p.assert_lacks("江苏省登记备案的社会组织");
+        // Two organizations of 6 staff each, in Meiyuan Xincun: the district counts them.
         let row = row_of(&p.text, "320102002000");
         assert!(row.contains(">2</a>") && row.contains(">12</td>"), "{row}");
-        let row = row_of(&p.text, "320000");
+        let table = &p.text[p.text.find("<tbody>").unwrap()..];
+        let row = row_of(table, "320102");
         assert!(row.contains(">2</a>") && row.contains(">12</td>"), "{row}");
-        let row = row_of(&p.text, "320104");
+        let row = row_of(&p.text, "320102003000");
         assert!(row.contains(">0</a>"), "{row}");
     }
 );

@@ -101,6 +101,7 @@ pub const KINDS: &[EventKind] = kinds! {
     Party:
         "organization.party", "更新党建信息", "Party-building facts updated";
         "instructor.create", "登记党建指导员", "Party-building instructor added";
+        "coverage.export", "导出未覆盖组织名单", "Uncovered organizations exported";
     Supervision:
         "registration.record", "记录登记事项", "Registration details recorded";
         "change_application.submit", "提交变更登记申请", "Change application submitted";

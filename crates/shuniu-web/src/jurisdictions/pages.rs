@@ -49,6 +49,8 @@ pub struct Figure {
 struct HomePage {
     ui: Ui,
     figures: Vec<Figure>,
+    /// From the top of the tree to the node the data cover.
+    scope: Vec<Crumb>,
     rows: Vec<NodeRow>,
 }
 
@@ -57,31 +59,66 @@ pub async fn home(State(s): State<AppState>, ui: Ui) -> PageResult {
     Ok(render(StatusCode::OK, &home_page(&s, &ui).await?))
 }
 
+/// The home page answers for the node the data cover (`data_node`: the demo's Xuanwu,
+/// not the province whose other districts are empty): its figures, the number of areas
+/// below holding organizations, and the table of it and its areas down to streets. The
+/// ancestors above it are links, so the rest of the tree is a click away.
 async fn home_page(s: &AppState, ui: &Ui) -> Result<HomePage, AppError> {
-    let mut rows = Vec::new();
-    let mut figures = Vec::new();
-    for root in s.store.jurisdiction_roots().await? {
-        let stats = s.store.subtree_stats_under(&root).await?;
-        let nodes = s.store.jurisdiction_subtree(&root, Level::Street).await?;
-        let total = stats.get(root.code.as_str()).copied().unwrap_or_default();
-        figures.push(Figure {
-            value: fmt_int(total.organizations),
-            label: ui.tf("home.fig.orgs", &[root.name(ui.lang)]),
+    let Some(node) = crate::kit::view::data_node(&s.store).await? else {
+        return Ok(HomePage {
+            ui: ui.clone(),
+            figures: vec![],
+            scope: vec![],
+            rows: vec![],
         });
-        figures.push(Figure {
+    };
+    let stats = s.store.subtree_stats_under(&node).await?;
+    let nodes = s.store.jurisdiction_subtree(&node, Level::Street).await?;
+    let total = stats.get(node.code.as_str()).copied().unwrap_or_default();
+    let children: Vec<&Jurisdiction> = nodes
+        .iter()
+        .filter(|j| depth(j.level) == depth(node.level) + 1)
+        .collect();
+    let holding = children
+        .iter()
+        .filter(|c| {
+            stats
+                .get(c.code.as_str())
+                .is_some_and(|s| s.organizations > 0)
+        })
+        .count();
+    let mut figures = vec![
+        Figure {
+            value: fmt_int(total.organizations),
+            label: ui.tf("home.fig.orgs", &[node.name(ui.lang)]),
+        },
+        Figure {
             value: fmt_int(total.staff),
             label: ui.t("home.fig.staff").into(),
-        });
+        },
+    ];
+    if !children.is_empty() {
         figures.push(Figure {
-            value: fmt_int(nodes.len() as i64),
-            label: ui.t("home.fig.nodes").into(),
+            value: format!("{} / {}", fmt_int(holding as i64), fmt_int(children.len() as i64)),
+            label: ui.t("home.fig.children").into(),
         });
-        rows.extend(nodes.iter().map(|j| NodeRow::new(ui, j, &stats, 0)));
     }
+    // The way down to the node, each a link to its jurisdiction page.
+    let mut scope = Vec::new();
+    for code in node.path.trim_end_matches('/').split('/') {
+        if let Some(a) = s.store.jurisdiction(code).await? {
+            scope.push(Crumb::new(a.name(ui.lang), format!("/jurisdictions/{}", a.code)));
+        }
+    }
+    let top = depth(node.level);
     Ok(HomePage {
         ui: ui.clone(),
         figures,
-        rows,
+        scope,
+        rows: nodes
+            .iter()
+            .map(|j| NodeRow::new(ui, j, &stats, top))
+            .collect(),
     })
 }
 

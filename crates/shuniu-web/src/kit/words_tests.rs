@@ -13,6 +13,8 @@ const LATIN_IN_ZH: &[&str] = &[
     "API",
     "CSV",
     "XLSX",
+    // The spreadsheet program, named as Chinese readers name it ("下载 Excel").
+    "Excel",
     "PDF",
     "HSDS",
     "JSON",

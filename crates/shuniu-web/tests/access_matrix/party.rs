@@ -27,6 +27,10 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
             api(who, known, reports_on_xuanwu(who), OK)
         }
         ("GET", "/coverage/{code}") => page(who, known, reports_on_xuanwu(who)),
+        // The uncovered lists' downloads: the report's own rule.
+        ("GET", "/coverage/{code}/gaps.csv" | "/coverage/{code}/gaps.xlsx") => {
+            page(who, known, reports_on_xuanwu(who))
+        }
         // Each reader is sent to their own report; members read none.
         ("GET", "/coverage") => match who {
             Anonymous => one(Login),
@@ -36,6 +40,9 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
         // H's reports: those who run it, and experts.
         ("GET", "/api/v1/hubs/{id}/coverage") => api(who, known, runs_h(who) || who == Expert, OK),
         ("GET", "/hubs/{id}/coverage") => page(who, known, runs_h(who) || who == Expert),
+        ("GET", "/hubs/{id}/coverage/gaps.csv" | "/hubs/{id}/coverage/gaps.xlsx") => {
+            page(who, known, runs_h(who) || who == Expert)
+        }
         _ => None,
     }
 }

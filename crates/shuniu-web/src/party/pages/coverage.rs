@@ -8,6 +8,9 @@ pub struct Bar {
     pub percent: String,
     pub permille: i64,
     pub detail: String,
+    /// The band's colour class and its words (shown, so colour is not the only sign).
+    pub class: &'static str,
+    pub band: &'static str,
 }
 
 pub struct ChildRow {
@@ -54,6 +57,11 @@ pub(super) struct CoveragePage {
     prev: Option<String>,
     next: Option<String>,
     instructors: Option<String>,
+    legend: Vec<chart::LegendItem>,
+    /// The areas below compared on party organization coverage (the table has the rest).
+    chart: Option<chart::Chart>,
+    /// The CSV and Excel downloads of the current gap, and the note on the Excel cap.
+    downloads: Option<(String, String, String)>,
 }
 
 pub(super) fn bars(ui: &Ui, f: &Figures) -> Vec<Bar> {
@@ -63,6 +71,8 @@ pub(super) fn bars(ui: &Ui, f: &Figures) -> Vec<Bar> {
         percent: s.percent_text(),
         permille: s.permille(),
         detail: ui.tf("cov.fig.of", &[&fmt_int(s.covered), &fmt_int(s.total)]),
+        class: chart::band_class(s.band()),
+        band: chart::band_label(ui, s.band()),
     };
     vec![
         bar(
@@ -208,6 +218,16 @@ pub(super) async fn report_page(
             prev: (p.page > 1).then(|| href((p.page - 1).min(pages))),
             next: (p.page < pages).then(|| href(p.page + 1)),
             instructors: None,
+            legend: chart::legend(ui),
+            chart: None,
+            downloads: (p.total > 0).then(|| {
+                let q = format!("?gap={}", gap.as_str());
+                (
+                    format!("{base}/gaps.csv{q}"),
+                    format!("{base}/gaps.xlsx{q}"),
+                    ui.tf("cov.dl.note", &[&fmt_int(super::export::XLSX_CAP as i64)]),
+                )
+            }),
         },
     ))
 }
@@ -290,6 +310,18 @@ pub(super) async fn jurisdiction_view(
             industry: pc(c.hubs.industry),
         })
         .collect();
+    let compared: Vec<(String, String, Share)> = r
+        .children
+        .iter()
+        .map(|c| {
+            (
+                c.jurisdiction.name(lang).to_string(),
+                format!("/coverage/{}", c.jurisdiction.code),
+                c.party.organizations,
+            )
+        })
+        .collect();
+    page.chart = chart::chart(&compared, ui);
     page.instructors = Some(format!(
         "/instructors?jurisdiction={}",
         pct(j.code.as_str())

@@ -23,7 +23,9 @@ use crate::kit::view::{Crumb, Opt, fmt_int, jurisdiction_options, options, pct, 
 use crate::party::{self, Figures, GapQuery, InstructorQuery};
 use crate::{AppError, AppState, PageResult};
 
+pub mod chart;
 pub mod coverage;
+pub mod export;
 pub mod instructors;
 pub mod org;
 use coverage::*;
@@ -39,6 +41,10 @@ pub fn routes() -> Routes {
         .get("/coverage", own_coverage)
         .get("/coverage/{code}", jurisdiction_coverage)
         .get("/hubs/{id}/coverage", hub_coverage)
+        .get("/coverage/{code}/gaps.csv", export::jurisdiction_csv)
+        .get("/coverage/{code}/gaps.xlsx", export::jurisdiction_xlsx)
+        .get("/hubs/{id}/coverage/gaps.csv", export::hub_csv)
+        .get("/hubs/{id}/coverage/gaps.xlsx", export::hub_xlsx)
 }
 
 /// The label scope of these forms and query parameters (`cov.f.<name>`).
