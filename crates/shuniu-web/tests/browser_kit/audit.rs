@@ -98,10 +98,7 @@ impl Audit {
                 .unwrap_or_else(|e| panic!("cannot inject axe-core into {url}: {e}"));
         }
         let raw = c
-            .execute_async(
-                RUN,
-                vec![json!(TAGS), json!(mode == Mode::Elderly)],
-            )
+            .execute_async(RUN, vec![json!(TAGS), json!(mode == Mode::Elderly)])
             .await
             .unwrap_or_else(|e| panic!("axe did not run on {url}: {e}"));
         let text = raw.as_str().unwrap_or_default();
