@@ -31,6 +31,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("svc.org_list.title", "{}：全部服务项目", "{}: all services"),
     ("svc.list.title", "找服务", "Find a service"),
     ("svc.list.intro", "按服务类别和所在街道查找社会组织提供的服务。", "Find services of social organizations by category and by street."),
+    ("svc.filter.place", "所在街道", "Street"),
     ("svc.list.empty", "没有符合条件的服务项目。", "No services match."),
     ("svc.list.summary", "共 {} 项服务，第 {} / {} 页", "{} services, page {} of {}"),
     ("svc.f.name", "服务名称", "Service"),

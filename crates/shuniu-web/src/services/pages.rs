@@ -506,7 +506,8 @@ pub async fn list_page(
             },
             Filter {
                 name: "jurisdiction",
-                label: labels::label(lang, SCOPE, "jurisdiction"),
+                // The filter offers streets and the district, not only communities.
+                label: ui.t("svc.filter.place"),
                 options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
             },
         ],
