@@ -146,6 +146,13 @@ pub fn path_within(path: &str, scope: &str) -> bool {
     path >= lo.as_str() && path < hi.as_str()
 }
 
+/// The path of the district `path` falls in: its first three nodes (the whole path
+/// above district level), e.g. `320000/320100/320102/`.
+pub fn district_path(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').take(3).collect();
+    format!("{}/", parts.join("/"))
+}
+
 /// The field error for text that is not a division code.
 pub fn bad_code_error() -> crate::FieldError {
     crate::FieldError::new(
@@ -243,6 +250,19 @@ pub const XUANWU_STREETS: [(&str, &str, &str); 7] = [
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_district_of_a_path() {
+        assert_eq!(
+            district_path("320000/320100/320102/320102002000/"),
+            "320000/320100/320102/"
+        );
+        assert_eq!(
+            district_path("320000/320100/320102/"),
+            "320000/320100/320102/"
+        );
+        assert_eq!(district_path("320000/"), "320000/");
+    }
+
     use super::*;
 
     #[test]

@@ -281,6 +281,12 @@ pub fn unknown_venue() -> FieldError {
     FieldError::new("没有这个服务阵地", "is not a known venue")
 }
 
+/// A venue or community outside the organization's district: an organization serves
+/// where it is registered (its registration authority supervises it there).
+pub fn outside_district() -> FieldError {
+    FieldError::new("不在本组织所在区", "is outside the organization's district")
+}
+
 /// An organization that does not stand may not offer services to the public:
 /// the domain's one rule of consequences (suspended, deregistered, seriously listed).
 pub fn may_offer(f: &StandingFacts) -> bool {

@@ -5,29 +5,33 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Deserialize;
 use shuniu_domain::FieldErrors;
-use shuniu_domain::jurisdiction::Level;
+use shuniu_domain::jurisdiction::{Jurisdiction, Level, district_path, shard_key_of_path};
 use shuniu_domain::registry::{Organization, ServiceDomain};
 use shuniu_domain::services::{
     CONTACT_FIELDS, ContactDraft, PlaceKind, SERVICE_FIELDS, ServiceDraft, ServiceStatus,
 };
+use shuniu_domain::parks::Venue;
 use shuniu_store::services::ServiceListing;
 use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::extract::{ApiQuery, CheckedForm, RecordId};
+use crate::kit::params::number;
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Filter, jurisdiction_options, options, pct, tree};
+use crate::kit::view::{Crumb, Filter, Opt, jurisdiction_options, options, pct, tree};
 use crate::services::service::{self, ListQuery};
 use crate::{AppError, AppState, PageResult};
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/services", list_page)
+        .get("/organizations/{id}/services", org_list)
         .get("/organizations/{id}/services/new", new_form)
         .post("/organizations/{id}/services/new", create)
         .get("/services/{id}/edit", edit_form)
@@ -38,6 +42,9 @@ pub fn routes() -> Routes {
 
 /// The label scope of the forms and filters (`svc.f.<name>`).
 pub(crate) const SCOPE: &str = "svc";
+
+/// How many services the organization page shows before linking to all of them.
+const SECTION_ROWS: u32 = 20;
 
 /// A service as a line of a table.
 pub struct ServiceLine {
@@ -114,7 +121,7 @@ pub fn org_section<'a>(
 ) -> crate::kit::capability::SectionFuture<'a> {
     Box::pin(async move {
         let contact = s.store.public_contact(org.id).await?;
-        let page = s.store.services_of(org.id, 1, 50).await?;
+        let page = s.store.services_of(org.id, 1, SECTION_ROWS).await?;
         SectionPage {
             ui,
             id: org.id.to_string(),
@@ -154,21 +161,89 @@ fn crumbs(ui: &Ui, org: &Organization) -> Vec<Crumb> {
     ]
 }
 
+/// What the form offers as the place: the venues and the nodes of the organization's
+/// district (one bounded page of venues; the district's streets and communities).
+struct Places {
+    venues: Vec<Venue>,
+    nodes: Vec<Jurisdiction>,
+}
+
+/// The most venues the form offers: a district has tens, not hundreds.
+const VENUE_CHOICES: u32 = 200;
+
+async fn places(s: &AppState, org: &Organization) -> Result<Places, AppError> {
+    let path = crate::registry::path_of(&s.store, org).await?;
+    let district = district_path(&path);
+    let venues = s
+        .store
+        .list_venues(Some(&district), None, 1, VENUE_CHOICES)
+        .await?
+        .items;
+    let nodes = match s.store.jurisdiction(shard_key_of_path(&path)).await? {
+        Some(root) => s.store.jurisdiction_subtree(&root, Level::Community).await?,
+        None => vec![],
+    };
+    Ok(Places { venues, nodes })
+}
+
+/// The service form as posted: the draft and the "free" box, which stands for a
+/// fee of 0 whatever the fee field holds.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ServiceForm {
+    #[serde(flatten)]
+    pub draft: ServiceDraft,
+    pub free: Option<String>,
+}
+
+impl ServiceForm {
+    fn of(draft: ServiceDraft) -> Self {
+        let free = (draft.fee.as_deref().map(str::trim) == Some("0")).then(|| "1".to_string());
+        ServiceForm { draft, free }
+    }
+    fn is_free(&self) -> bool {
+        self.free.as_deref().is_some_and(|f| !f.trim().is_empty())
+    }
+    /// The draft the domain checks: a free service's fee is 0.
+    fn checked(&self) -> ServiceDraft {
+        let mut d = self.draft.clone();
+        if self.is_free() {
+            d.fee = Some("0".into());
+        }
+        d
+    }
+}
+
 fn service_form(
     ui: &Ui,
     org: &Organization,
+    places: &Places,
     action: String,
-    typed: &ServiceDraft,
+    form: &ServiceForm,
     errors: &FieldErrors,
     status: StatusCode,
 ) -> PageResult {
     let lang = ui.lang;
+    let typed = &form.draft;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let f = |name: &'static str, kind: &'static str| labels::field(ui, SCOPE, name, kind, errors);
+    // A free service shows an empty fee field rather than the 0 it stands for.
+    let fee_typed = if form.is_free() && v(&typed.fee).trim() == "0" {
+        None
+    } else {
+        typed.fee.clone()
+    };
     let mut fee = f("fee", "input")
-        .value(&typed.fee)
+        .value(&fee_typed)
         .hint(ui.t("svc.hint.fee"));
     fee.inputmode = "decimal";
+    let venue = v(&typed.venue_id);
+    let mut venues = vec![Opt::new("", ui.t("form.choose"), venue.trim().is_empty())];
+    venues.extend(places.venues.iter().map(|x| {
+        let id = x.id.to_string();
+        let label = format!("{}（{}）", x.data.name, x.data.address);
+        let selected = id.eq_ignore_ascii_case(venue.trim());
+        Opt::new(id, label, selected)
+    }));
     let fields = vec![
         f("name", "input").value(&typed.name).required(),
         f("category", "select").required().options(options(
@@ -180,20 +255,26 @@ fn service_form(
         )),
         f("target_group", "input").value(&typed.target_group).required(),
         f("eligibility", "textarea").value(&typed.eligibility).wide(),
-        f("place_kind", "select").required().options(options(
+        f("place_kind", "radios").required().wide().options(options(
             PlaceKind::ALL,
             PlaceKind::as_str,
             |x| x.label(lang).into(),
             &v(&typed.place_kind),
-            Some(ui.t("form.choose")),
+            None,
         )),
-        f("venue_id", "input")
-            .value(&typed.venue_id)
-            .hint(ui.t("svc.hint.venue_id")),
-        f("jurisdiction", "input")
-            .value(&typed.jurisdiction)
-            .hint(ui.t("svc.hint.jurisdiction")),
+        f("venue_id", "select")
+            .options(venues)
+            .hint(ui.t("svc.hint.venue")),
+        f("jurisdiction", "select")
+            .options(jurisdiction_options(
+                &places.nodes,
+                lang,
+                &v(&typed.jurisdiction),
+                ui.t("form.choose"),
+            ))
+            .hint(ui.t("svc.hint.community")),
         f("schedule", "input").value(&typed.schedule).required(),
+        f("free", "checks").options(vec![Opt::new("1", ui.t("svc.free_box"), form.is_free())]),
         fee,
         f("capacity", "input").value(&typed.capacity).numeric(),
         f("status", "select").options(options(
@@ -243,13 +324,13 @@ pub async fn new_form(
 ) -> PageResult {
     let ui = ui.with_nav("orgs");
     let org = editable(&s, &caller, id).await?;
-    let typed = ServiceDraft {
+    let typed = ServiceForm::of(ServiceDraft {
         status: Some("active".into()),
-        fee: Some("0".into()),
         ..Default::default()
-    };
+    });
     let action = format!("/organizations/{id}/services/new");
-    service_form(&ui, &org, action, &typed, &FieldErrors::new(), StatusCode::OK)
+    let places = places(&s, &org).await?;
+    service_form(&ui, &org, &places, action, &typed, &FieldErrors::new(), StatusCode::OK)
 }
 
 /// `POST /organizations/{id}/services/new` (form): 303 to the organization's page,
@@ -259,15 +340,17 @@ pub async fn create(
     ui: Ui,
     caller: Caller,
     RecordId(id): RecordId,
-    CheckedForm(form): CheckedForm<ServiceDraft>,
+    CheckedForm(form): CheckedForm<ServiceForm>,
 ) -> PageResult {
     let action = format!("/organizations/{id}/services/new");
     let ui = ui.with_nav("orgs").at(action.clone());
     let (org, _) = service::organization(&s.store, id).await?;
-    match service::create(&s.store, &caller, id, &form, FieldErrors::new()).await {
+    match service::create(&s.store, &caller, id, &form.checked(), FieldErrors::new()).await {
         Ok(_) => Ok(see_other(&format!("/organizations/{id}#services"))),
         Err(AppError::Validation(e)) => {
-            service_form(&ui, &org, action, &form, &e, StatusCode::UNPROCESSABLE_ENTITY)
+            let places = places(&s, &org).await?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            service_form(&ui, &org, &places, action, &form, &e, status)
         }
         Err(e) => Err(e.into()),
     }
@@ -284,8 +367,9 @@ pub async fn edit_form(
     let svc = s.store.service(id).await?.ok_or(AppError::NotFound)?;
     let org = editable(&s, &caller, svc.organization_id).await?;
     let action = format!("/services/{id}/edit");
-    let typed = svc.data.to_draft();
-    service_form(&ui, &org, action, &typed, &FieldErrors::new(), StatusCode::OK)
+    let typed = ServiceForm::of(svc.data.to_draft());
+    let places = places(&s, &org).await?;
+    service_form(&ui, &org, &places, action, &typed, &FieldErrors::new(), StatusCode::OK)
 }
 
 /// `POST /services/{id}/edit` (form): the whole service replaced.
@@ -294,17 +378,20 @@ pub async fn edit(
     ui: Ui,
     caller: Caller,
     RecordId(id): RecordId,
-    CheckedForm(form): CheckedForm<ServiceDraft>,
+    CheckedForm(form): CheckedForm<ServiceForm>,
 ) -> PageResult {
     let action = format!("/services/{id}/edit");
     let ui = ui.with_nav("orgs").at(action.clone());
     let svc = s.store.service(id).await?.ok_or(AppError::NotFound)?;
     let (org, _) = service::organization(&s.store, svc.organization_id).await?;
-    let r = service::update(&s.store, &caller, org.id, id, &form, false, FieldErrors::new()).await;
+    let draft = form.checked();
+    let r = service::update(&s.store, &caller, org.id, id, &draft, false, FieldErrors::new()).await;
     match r {
         Ok(_) => Ok(see_other(&format!("/organizations/{}#services", org.id))),
         Err(AppError::Validation(e)) => {
-            service_form(&ui, &org, action, &form, &e, StatusCode::UNPROCESSABLE_ENTITY)
+            let places = places(&s, &org).await?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            service_form(&ui, &org, &places, action, &form, &e, status)
         }
         Err(e) => Err(e.into()),
     }
@@ -419,7 +506,8 @@ pub async fn list_page(
             },
             Filter {
                 name: "jurisdiction",
-                label: labels::label(lang, SCOPE, "jurisdiction"),
+                // The filter offers streets and the district, not only communities.
+                label: ui.t("svc.filter.place"),
                 options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
             },
         ],
@@ -465,4 +553,69 @@ pub async fn list_page(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The paging of an organization's own list of services.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OrgListQuery {
+    pub page: Option<String>,
+}
+
+/// How many services a page of an organization's list shows.
+const ORG_LIST_ROWS: u32 = 20;
+
+#[derive(Template)]
+#[template(path = "services/org_list.html")]
+struct OrgListPage {
+    ui: Ui,
+    crumbs: Vec<Crumb>,
+    title: String,
+    id: String,
+    rows: Vec<ServiceLine>,
+    summary: String,
+    can_edit: bool,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+/// `GET /organizations/{id}/services`: all of an organization's services, every
+/// status, paged (its page shows the first [`SECTION_ROWS`]).
+pub async fn org_list(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    RecordId(id): RecordId,
+    ApiQuery(q): ApiQuery<OrgListQuery>,
+) -> PageResult {
+    let ui = ui.with_nav("orgs");
+    let (org, path) = service::organization(&s.store, id).await?;
+    let mut e = FieldErrors::new();
+    let page_no = number(&mut e, "page", &q.page, 1, 1_000_000);
+    if !e.is_empty() {
+        return Err(AppError::Validation(e).into());
+    }
+    let p = s.store.services_of(org.id, page_no, ORG_LIST_ROWS).await?;
+    let pages = p.pages().max(1);
+    let base = format!("/organizations/{id}/services?page=");
+    let page = OrgListPage {
+        crumbs: crumbs(&ui, &org),
+        title: ui.tf("svc.org_list.title", &[&org.data.name]),
+        id: org.id.to_string(),
+        summary: if p.total > 0 {
+            ui.tf(
+                "svc.list.summary",
+                &[&p.total.to_string(), &p.page.to_string(), &pages.to_string()],
+            )
+        } else {
+            String::new()
+        },
+        rows: p.items.iter().map(|l| line(&ui, l)).collect(),
+        can_edit: service::can_edit(&caller, &org, &path),
+        prev: (p.page > 1).then(|| format!("{base}{}", (p.page - 1).min(pages))),
+        next: (p.page < pages).then(|| format!("{base}{}", p.page + 1)),
+        pages: vec![],
+        ui: ui.clone(),
+    };
+    Ok(render(StatusCode::OK, &page))
 }

@@ -5,7 +5,10 @@
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::registry::{OrgStatus, Organization, ServiceDomain};
-use shuniu_domain::services::{ContactDraft, PublicContact, ServiceDraft};
+use shuniu_domain::jurisdiction::{JurisdictionCode, district_path, path_within};
+use shuniu_domain::services::{
+    ContactDraft, PlaceKind, PublicContact, ServiceDraft, outside_district, unknown_venue,
+};
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::services::{Service, ServiceFilter, ServiceListing};
 use shuniu_store::{Page, Store};
@@ -77,11 +80,53 @@ pub async fn create(
     draft: &ServiceDraft,
     found: FieldErrors,
 ) -> Result<Service, AppError> {
-    let (org, _) = writable(store, caller, org_id).await?;
+    let (org, path) = writable(store, caller, org_id).await?;
+    let mut found = found;
+    check_place(store, &path, draft, &mut found).await?;
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
     Ok(store.create_service(org.id, &d, caller.ctx()).await?)
+}
+
+/// Where the draft says the service is given, against the organization's district
+/// (`org_path`'s): an unknown venue or community, or one in another district, is
+/// that field's error, collected with the rest of the form's. A malformed id or code
+/// is left to the domain's check.
+pub async fn check_place(
+    store: &Store,
+    org_path: &str,
+    draft: &ServiceDraft,
+    e: &mut FieldErrors,
+) -> Result<(), AppError> {
+    let district = district_path(org_path);
+    match given(&draft.place_kind).and_then(PlaceKind::parse) {
+        Some(PlaceKind::Venue) => {
+            if let Some(id) = given(&draft.venue_id).and_then(|v| Uuid::parse_str(v).ok()) {
+                match store.venue(id).await? {
+                    None => e.add("venue_id", unknown_venue()),
+                    Some(v) if !path_within(&v.jurisdiction_path, &district) => {
+                        e.add("venue_id", outside_district())
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Some(PlaceKind::Community) => {
+            let code = given(&draft.jurisdiction).filter(|c| JurisdictionCode::parse(c).is_ok());
+            if let Some(code) = code {
+                match store.jurisdiction(code).await? {
+                    None => e.add("jurisdiction", FieldError::unknown_jurisdiction()),
+                    Some(j) if !path_within(&j.path, &district) => {
+                        e.add("jurisdiction", outside_district())
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// A service of this organization (404 when unknown or another's).
@@ -103,13 +148,15 @@ pub async fn update(
     patch: bool,
     found: FieldErrors,
 ) -> Result<Service, AppError> {
-    let (org, _) = writable(store, caller, org_id).await?;
+    let (org, path) = writable(store, caller, org_id).await?;
     let stored = service_of(store, org.id, id).await?;
     let draft = if patch {
         merge(&stored.data.to_draft(), draft)
     } else {
         draft.clone()
     };
+    let mut found = found;
+    check_place(store, &path, &draft, &mut found).await?;
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;

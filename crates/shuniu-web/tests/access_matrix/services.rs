@@ -16,7 +16,12 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
         ("GET", "/services" | "/api/v1/services" | "/api/v1/hsds/organizations" | "/api/v1/hsds/services") => {
             one(OK)
         }
-        ("GET", "/api/v1/organizations/{id}/services" | "/api/v1/hsds/organizations/{id}") => {
+        (
+            "GET",
+            "/api/v1/organizations/{id}/services"
+            | "/organizations/{id}/services"
+            | "/api/v1/hsds/organizations/{id}",
+        ) => {
             one(if known { OK } else { NOT_FOUND })
         }
         ("GET", "/api/v1/organizations/{id}/contact" | "/api/v1/hsds/services/{id}") => {
