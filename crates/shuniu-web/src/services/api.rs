@@ -259,6 +259,7 @@ pub async fn list(
         (status = 200, description = "The organization's services", body = ServicePage),
         BadToken,
         (status = 404, description = "No such organization", body = ErrorBody),
+        (status = 422, description = "A bad `page` or `per_page`, named in `fields`", body = ErrorBody),
     )
 )]
 pub async fn list_of_organization(
