@@ -252,11 +252,7 @@ pub fn assess(facts: &Facts, settings: &Settings, today: NaiveDate) -> Credibili
         ),
         None => (n, d),
     });
-    let weighted = if den == 0 {
-        0
-    } else {
-        ((num + den / 2) / den) as u8
-    };
+    let weighted = (num + den / 2).checked_div(den).unwrap_or(0) as u8;
     let cap = cap_of(facts);
     let score = match &cap {
         Some((limit, _)) => weighted.min(*limit),
