@@ -110,6 +110,7 @@ impl AppState {
             hashing: std::sync::Arc::new(hashing::PasswordHashing::new(auth.hashing)),
             login_throttle: std::sync::Arc::new(throttle::LoginThrottle::new(auth.login_limits)),
             unknown_logins: Default::default(),
+            exports: Default::default(),
             denials: Default::default(),
             auth,
         }

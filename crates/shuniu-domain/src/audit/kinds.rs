@@ -70,6 +70,7 @@ pub const KINDS: &[EventKind] = kinds! {
     Audit:
         "audit.export", "导出审计日志", "Audit trail exported";
         "audit.purge", "清理过期审计记录", "Expired audit records purged";
+        "list.export", "下载列表", "List downloaded";
     Registry:
         "organization.create", "登记社会组织", "Organization registered";
         "organization.update", "修改组织信息", "Organization edited";
@@ -220,6 +221,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("audit_log", "审计日志", "Audit trail"),
     ("endpoint", "接口", "API endpoint"),
     ("page", "页面", "Page"),
+    ("list", "列表", "List"),
 ];
 
 /// The words of an object kind (the part of `object` before `:`).

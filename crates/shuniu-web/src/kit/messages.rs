@@ -15,6 +15,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("site.tagline", "枢纽型社会组织服务平台", "Hub organization service platform"),
     ("nav.skip", "跳到主要内容", "Skip to main content"),
     ("table.region", "表格，可左右滑动查看", "Table; scroll sideways to see all of it"),
+    // Downloads of lists (kit::export)
+    ("dl.label", "下载列表", "Download the list"),
+    ("dl.csv", "下载 CSV", "Download CSV"),
+    ("dl.xlsx", "下载 Excel", "Download Excel"),
+    ("dl.note", "按当前筛选条件下载完整列表；Excel 文件最多 {} 行。", "The whole list with the filters applied; an Excel file holds at most {} rows."),
+    ("dl.capped", "仅导出前 {} 行；完整列表请下载 CSV。", "Only the first {} rows; download the CSV for the whole list."),
+    ("dl.col.area_code", "区划代码", "Area code"),
     ("nav.label", "主导航", "Main navigation"),
     ("nav.language", "界面语言", "Interface language"),
     ("nav.display", "显示模式", "Display mode"),

@@ -12,11 +12,13 @@
 //! - [`labels`]: the one lookup of a form field's label (`field.<name>`, `<scope>.f.<name>`);
 //! - [`extract`]: record ids, codes, CSRF-checked forms, query parameters;
 //! - [`glossary`]: `/glossary`, the model's terms in both languages;
+//! - [`export`]: lists as CSV (streamed) and Excel (capped), bounded and audited;
 //! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
 
 pub mod api;
 pub mod capability;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod forms;
 pub mod glossary;

@@ -31,6 +31,8 @@ pub struct AppState {
     pub csrf_key: std::sync::Arc<[u8; 32]>,
     /// Bounds the password hashes computed at once, and their memory.
     pub hashing: std::sync::Arc<hashing::PasswordHashing>,
+    /// Bounds the list downloads (CSV, Excel) running at once.
+    pub exports: std::sync::Arc<crate::kit::export::ExportSlots>,
     /// Failed sign-ins per source address and per account name.
     pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Keeps failed sign-ins with unknown names from flooding the audit trail.

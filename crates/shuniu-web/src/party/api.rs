@@ -40,7 +40,15 @@ pub fn routes() -> Routes {
         .post("/api/v1/instructors", create_instructor)
         .get("/api/v1/coverage/{code}", jurisdiction_coverage)
         .get("/api/v1/coverage/{code}/uncovered", jurisdiction_uncovered)
+        .get(
+            "/api/v1/coverage/{code}/gaps.csv",
+            super::export_api::jurisdiction_gaps_csv,
+        )
         .get("/api/v1/hubs/{id}/coverage", hub_coverage)
+        .get(
+            "/api/v1/hubs/{id}/coverage/gaps.csv",
+            super::export_api::hub_gaps_csv,
+        )
 }
 
 /// This capability's part of the OpenAPI document (merged into `/api/openapi.json`).
@@ -53,7 +61,9 @@ pub fn routes() -> Routes {
         create_instructor,
         jurisdiction_coverage,
         jurisdiction_uncovered,
-        hub_coverage
+        super::export_api::jurisdiction_gaps_csv,
+        hub_coverage,
+        super::export_api::hub_gaps_csv
     ),
     components(schemas(
         ShareRecord,

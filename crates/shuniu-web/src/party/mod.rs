@@ -5,6 +5,7 @@
 use crate::kit::capability::{Capability, NavItem};
 
 pub mod api;
+pub mod export_api;
 pub mod messages;
 pub mod pages;
 pub mod service;

@@ -53,7 +53,7 @@ pub async fn visible_one(
 
 /// The OpenAPI part of organizations, merged into `/api/openapi.json`.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, create, get, update, change_status, history), tags((name = "organizations", description = "The registry of social organizations 社会组织登记备案")))]
+#[openapi(paths(list, super::export::api_csv, create, get, update, change_status, history), tags((name = "organizations", description = "The registry of social organizations 社会组织登记备案")))]
 struct Doc;
 
 pub fn doc() -> utoipa::openapi::OpenApi {

@@ -10,6 +10,7 @@ use crate::kit::capability::{Capability, NavItem, always};
 use crate::kit::routes::Routes;
 
 pub mod api;
+pub mod export;
 pub mod forms;
 pub mod messages;
 pub mod pages;
@@ -47,6 +48,8 @@ fn routes() -> Routes {
     Routes::new()
         .get("/organizations", pages::list)
         .post("/organizations", forms::create)
+        .get("/organizations.csv", export::csv)
+        .get("/organizations.xlsx", export::xlsx)
         .get("/organizations/new", forms::new)
         .get("/organizations/{id}", pages::detail)
         .get("/organizations/{id}/edit", forms::edit)
@@ -54,6 +57,7 @@ fn routes() -> Routes {
         .get("/organizations/{id}/status", forms::status_form)
         .post("/organizations/{id}/status", forms::change_status)
         .get("/api/v1/organizations", api::list)
+        .get("/api/v1/organizations.csv", export::api_csv)
         .post("/api/v1/organizations", api::create)
         .get("/api/v1/organizations/{id}", api::get)
         .patch("/api/v1/organizations/{id}", api::update)

@@ -52,6 +52,8 @@ struct ListPage {
     filtered: bool,
     /// Set when the page asked for lies past the last one: a link to the first.
     beyond: Option<String>,
+    /// The list with its filters as CSV and Excel.
+    downloads: crate::kit::export::Links,
 }
 
 pub fn status_class(s: OrgStatus) -> &'static str {
@@ -62,7 +64,7 @@ pub fn status_class(s: OrgStatus) -> &'static str {
     }
 }
 
-fn domain_labels(lang: Lang, ds: &[ServiceDomain]) -> String {
+pub(crate) fn domain_labels(lang: Lang, ds: &[ServiceDomain]) -> String {
     let sep = lang.pick("、", ", ");
     ds.iter()
         .map(|d| d.label(lang))
@@ -71,7 +73,7 @@ fn domain_labels(lang: Lang, ds: &[ServiceDomain]) -> String {
 }
 
 /// The filters of `q` as a query string (without `page`), each `key=value&`.
-fn filter_query(q: &ListQuery) -> String {
+pub(crate) fn filter_query(q: &ListQuery) -> String {
     let fields = [
         ("jurisdiction", &q.jurisdiction),
         ("legal_form", &q.legal_form),
@@ -213,6 +215,15 @@ pub async fn list(
         pages: vec![],
         filtered,
         beyond: None,
+        downloads: crate::kit::export::Links::new(
+            &ui,
+            "/organizations",
+            &filter_query(&ListQuery {
+                per_page: None,
+                page: None,
+                ..lq.clone()
+            }),
+        ),
     };
     match registry::list(&s.store, &lq).await {
         Ok(p) => {
@@ -294,7 +305,7 @@ pub async fn list(
 }
 
 /// The USCC, or the filing number of a filed community organization.
-fn org_code(o: &Organization) -> String {
+pub(crate) fn org_code(o: &Organization) -> String {
     o.data
         .uscc
         .as_ref()

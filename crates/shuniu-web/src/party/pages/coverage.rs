@@ -225,7 +225,7 @@ pub(super) async fn report_page(
                 (
                     format!("{base}/gaps.csv{q}"),
                     format!("{base}/gaps.xlsx{q}"),
-                    ui.tf("cov.dl.note", &[&fmt_int(super::export::XLSX_CAP as i64)]),
+                    ui.tf("cov.dl.note", &[&fmt_int(crate::kit::export::XLSX_CAP as i64)]),
                 )
             }),
         },
