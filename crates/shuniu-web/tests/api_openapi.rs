@@ -25,17 +25,21 @@ fn served() -> Vec<(String, String)> {
 /// Operations anyone may call without a token (public reads).
 const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/organizations", "get"),
+    ("/api/v1/organizations.csv", "get"),
     ("/api/v1/organizations/{id}", "get"),
     ("/api/v1/organizations/{id}/history", "get"),
     ("/api/v1/jurisdictions", "get"),
     ("/api/v1/jurisdictions/{code}", "get"),
     ("/api/v1/hubs", "get"),
+    ("/api/v1/hubs.csv", "get"),
     ("/api/v1/hubs/{id}", "get"),
     ("/api/v1/hubs/{id}/members", "get"),
+    ("/api/v1/hubs/{id}/members.csv", "get"),
     ("/api/v1/organizations/{id}/memberships", "get"),
     ("/api/v1/structure/{code}", "get"),
     ("/api/v1/organizations/{id}/party", "get"),
     ("/api/v1/venues", "get"),
+    ("/api/v1/venues.csv", "get"),
     ("/api/v1/venues/{id}", "get"),
     ("/api/v1/venues/{id}/obligations", "get"),
     ("/api/v1/spaces/{id}", "get"),
@@ -43,6 +47,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/spaces/{id}/allocations", "get"),
     ("/api/v1/bookings/{id}", "get"),
     ("/api/v1/credit-lists", "get"),
+    ("/api/v1/credit-lists.csv", "get"),
     ("/api/v1/organizations/{id}/supervision", "get"),
     ("/api/v1/organizations/{id}/credit-events", "get"),
     ("/api/v1/organizations/{id}/annual-reports", "get"),
@@ -52,6 +57,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/assessment-tables", "get"),
     ("/api/v1/organizations/{id}/grades", "get"),
     ("/api/v1/services", "get"),
+    ("/api/v1/services.csv", "get"),
     ("/api/v1/organizations/{id}/services", "get"),
     ("/api/v1/organizations/{id}/contact", "get"),
     ("/api/v1/hsds/organizations", "get"),
@@ -61,7 +67,18 @@ const PUBLIC: &[(&str, &str)] = &[
 ];
 
 /// Operations whose success is not JSON.
-const NOT_JSON: &[(&str, &str, &str)] = &[("/api/v1/audit.csv", "get", "text/csv")];
+const NOT_JSON: &[(&str, &str, &str)] = &[
+    ("/api/v1/audit.csv", "get", "text/csv"),
+    ("/api/v1/organizations.csv", "get", "text/csv"),
+    ("/api/v1/hubs.csv", "get", "text/csv"),
+    ("/api/v1/venues.csv", "get", "text/csv"),
+    ("/api/v1/services.csv", "get", "text/csv"),
+    ("/api/v1/credit-lists.csv", "get", "text/csv"),
+    ("/api/v1/instructors.csv", "get", "text/csv"),
+    ("/api/v1/hubs/{id}/members.csv", "get", "text/csv"),
+    ("/api/v1/coverage/{code}/gaps.csv", "get", "text/csv"),
+    ("/api/v1/hubs/{id}/coverage/gaps.csv", "get", "text/csv"),
+];
 
 async fn document(app: &TestApp) -> Value {
     let resp = app

@@ -20,13 +20,14 @@ use crate::{AppError, AppState, today};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/credit-lists", list)
+        .get("/api/v1/credit-lists.csv", crate::credit::export::api_csv)
         .get("/api/v1/organizations/{id}/supervision", supervision)
 }
 
 /// This capability's part of the OpenAPI document (merged into `/api/openapi.json`).
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list, supervision),
+    paths(list, crate::credit::export::api_csv, supervision),
     components(schemas(
         CreditListingRecord,
         CreditListPage,

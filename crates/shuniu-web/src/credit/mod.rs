@@ -9,6 +9,7 @@ use crate::kit::capability::{Capability, NavItem, always};
 
 pub mod api;
 pub mod events;
+pub mod export;
 pub mod events_api;
 pub mod events_pages;
 pub mod messages;

@@ -21,7 +21,10 @@ use crate::kit::view::{self, Crumb, Filter, jurisdiction_options, pct, tree};
 use crate::{AppError, AppState, PageResult, today};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/credit-lists", list)
+    Routes::new()
+        .get("/credit-lists", list)
+        .get("/credit-lists.csv", crate::credit::export::csv)
+        .get("/credit-lists.xlsx", crate::credit::export::xlsx)
 }
 
 /// A tab of the lists page.
@@ -86,6 +89,8 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     pages: Vec<PageLink>,
+    /// The list with its filters as CSV and Excel.
+    downloads: crate::kit::export::Links,
 }
 
 /// `/credit-lists`: one list (tab) at a time, filtered by jurisdiction, paged.
@@ -130,6 +135,15 @@ pub async fn list(
         prev: None,
         next: None,
         pages: vec![],
+        downloads: crate::kit::export::Links::new(
+            &ui,
+            "/credit-lists",
+            &crate::credit::export::query_string(&CreditListQuery {
+                list: Some(current.as_str().to_string()),
+                jurisdiction: q.jurisdiction.clone(),
+                ..Default::default()
+            }),
+        ),
     };
     match credit::list(&s.store, &q).await {
         Ok((_, p)) => {

@@ -33,6 +33,7 @@ pub struct CreditListQuery {
 }
 
 /// What a list query asks for.
+#[derive(Debug, Clone)]
 pub struct CreditListFilter {
     pub list: ListKind,
     pub path: Option<String>,

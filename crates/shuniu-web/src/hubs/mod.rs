@@ -5,6 +5,8 @@
 use crate::kit::capability::{Capability, NavItem, always};
 
 pub mod api;
+pub mod export;
+pub mod members_export;
 pub mod messages;
 pub mod pages;
 pub mod service;

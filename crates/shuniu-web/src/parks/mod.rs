@@ -5,6 +5,7 @@
 use crate::kit::capability::{Capability, NavItem, always};
 
 pub mod api;
+pub mod export;
 pub mod messages;
 pub mod pages;
 pub mod service;

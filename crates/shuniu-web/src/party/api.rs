@@ -37,6 +37,10 @@ pub fn routes() -> Routes {
         .get("/api/v1/organizations/{id}/party", get_party)
         .post("/api/v1/organizations/{id}/party", set_party)
         .get("/api/v1/instructors", list_instructors)
+        .get(
+            "/api/v1/instructors.csv",
+            super::instructors_export::api_csv,
+        )
         .post("/api/v1/instructors", create_instructor)
         .get("/api/v1/coverage/{code}", jurisdiction_coverage)
         .get("/api/v1/coverage/{code}/uncovered", jurisdiction_uncovered)
@@ -58,6 +62,7 @@ pub fn routes() -> Routes {
         get_party,
         set_party,
         list_instructors,
+        super::instructors_export::api_csv,
         create_instructor,
         jurisdiction_coverage,
         jurisdiction_uncovered,

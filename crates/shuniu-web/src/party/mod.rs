@@ -6,6 +6,7 @@ use crate::kit::capability::{Capability, NavItem};
 
 pub mod api;
 pub mod export_api;
+pub mod instructors_export;
 pub mod messages;
 pub mod pages;
 pub mod service;

@@ -27,6 +27,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/services", list)
+        .get("/api/v1/services.csv", crate::services::export::api_csv)
         .get("/api/v1/organizations/{id}/services", list_of_organization)
         .post("/api/v1/organizations/{id}/services", create)
         .put("/api/v1/organizations/{id}/services/{sid}", replace)
@@ -38,7 +39,7 @@ pub fn routes() -> Routes {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list, list_of_organization, create, replace, patch, get_contact, put_contact),
+    paths(list, crate::services::export::api_csv, list_of_organization, create, replace, patch, get_contact, put_contact),
     components(schemas(ServiceOut, ServicePage, ServiceInput, ContactOut, ContactInput)),
     tags((name = "services", description = "The service catalogue 服务目录 and public contacts: organizations' own declarations (自行申报)"))
 )]

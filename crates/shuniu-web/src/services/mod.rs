@@ -11,6 +11,7 @@
 use crate::kit::capability::{Capability, NavItem, always};
 
 pub mod api;
+pub mod export;
 pub mod hsds;
 pub mod messages;
 pub mod pages;

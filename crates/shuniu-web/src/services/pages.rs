@@ -31,6 +31,8 @@ use crate::{AppError, AppState, PageResult};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/services", list_page)
+        .get("/services.csv", crate::services::export::csv)
+        .get("/services.xlsx", crate::services::export::xlsx)
         .get("/organizations/{id}/services", org_list)
         .get("/organizations/{id}/services/new", new_form)
         .post("/organizations/{id}/services/new", create)
@@ -477,6 +479,8 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     pages: Vec<PageLink>,
+    /// The list with its filters as CSV and Excel.
+    downloads: crate::kit::export::Links,
 }
 
 /// `GET /services`: the public list, by category and place (street or district).
@@ -517,6 +521,11 @@ pub async fn list_page(
         prev: None,
         next: None,
         pages: vec![],
+        downloads: crate::kit::export::Links::new(
+            &ui,
+            "/services",
+            &crate::services::export::query_string(&q),
+        ),
         ui: ui.clone(),
     };
     match service::public_list(&s.store, &q).await {

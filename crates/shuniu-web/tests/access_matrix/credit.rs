@@ -14,7 +14,14 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
     let known = rec != Rec::Unknown;
     let one = |e: Exp| Some(vec![e]);
     match (m, path) {
-        ("GET", "/credit-lists" | "/api/v1/credit-lists") => one(OK),
+        (
+            "GET",
+            "/credit-lists"
+            | "/api/v1/credit-lists"
+            | "/credit-lists.csv"
+            | "/credit-lists.xlsx"
+            | "/api/v1/credit-lists.csv",
+        ) => one(OK),
         ("GET", "/api/v1/organizations/{id}/supervision") => {
             one(if known { OK } else { NOT_FOUND })
         }

@@ -8,11 +8,17 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
     let one = |e: Exp| Some(vec![e]);
     match (m, path) {
         // ---- hubs (issue 4): public reads ----
-        ("GET", "/api/v1/hubs" | "/hubs") => one(OK),
+        (
+            "GET",
+            "/api/v1/hubs" | "/hubs" | "/hubs.csv" | "/hubs.xlsx" | "/api/v1/hubs.csv",
+        ) => one(OK),
         (
             "GET",
             "/api/v1/hubs/{id}"
             | "/api/v1/hubs/{id}/members"
+            | "/api/v1/hubs/{id}/members.csv"
+            | "/hubs/{id}/members.csv"
+            | "/hubs/{id}/members.xlsx"
             | "/api/v1/organizations/{id}/memberships"
             | "/api/v1/structure/{code}"
             | "/hubs/{id}"

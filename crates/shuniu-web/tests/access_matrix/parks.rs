@@ -7,7 +7,10 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
     let one = |e: Exp| Some(vec![e]);
     match (m, path) {
         // ---- service parks: public reads ----
-        ("GET", "/api/v1/venues" | "/venues") => one(OK),
+        (
+            "GET",
+            "/api/v1/venues" | "/venues" | "/venues.csv" | "/venues.xlsx" | "/api/v1/venues.csv",
+        ) => one(OK),
         (
             "GET",
             "/api/v1/venues/{id}"

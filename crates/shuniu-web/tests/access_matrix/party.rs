@@ -18,12 +18,21 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
         ("POST", "/organizations/{id}/party") => {
             form(who, known, keeps_party_of_a(who), UNPROCESSABLE)
         }
-        ("GET", "/api/v1/instructors") => api(who, true, reads_reports(who), OK),
-        ("GET", "/instructors") => page(who, true, reads_reports(who)),
+        ("GET", "/api/v1/instructors" | "/api/v1/instructors.csv") => {
+            api(who, true, reads_reports(who), OK)
+        }
+        ("GET", "/instructors" | "/instructors.csv" | "/instructors.xlsx") => {
+            page(who, true, reads_reports(who))
+        }
         // No fields.
         ("POST", "/api/v1/instructors") => api(who, true, keeps_instructors(who), UNPROCESSABLE),
         ("POST", "/instructors") => form(who, true, keeps_instructors(who), UNPROCESSABLE),
-        ("GET", "/api/v1/coverage/{code}" | "/api/v1/coverage/{code}/uncovered") => {
+        (
+            "GET",
+            "/api/v1/coverage/{code}"
+            | "/api/v1/coverage/{code}/uncovered"
+            | "/api/v1/coverage/{code}/gaps.csv",
+        ) => {
             api(who, known, reports_on_xuanwu(who), OK)
         }
         ("GET", "/coverage/{code}") => page(who, known, reports_on_xuanwu(who)),
@@ -38,7 +47,9 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
             _ => one(REDIRECT),
         },
         // H's reports: those who run it, and experts.
-        ("GET", "/api/v1/hubs/{id}/coverage") => api(who, known, runs_h(who) || who == Expert, OK),
+        ("GET", "/api/v1/hubs/{id}/coverage" | "/api/v1/hubs/{id}/coverage/gaps.csv") => {
+            api(who, known, runs_h(who) || who == Expert, OK)
+        }
         ("GET", "/hubs/{id}/coverage") => page(who, known, runs_h(who) || who == Expert),
         ("GET", "/hubs/{id}/coverage/gaps.csv" | "/hubs/{id}/coverage/gaps.xlsx") => {
             page(who, known, runs_h(who) || who == Expert)

@@ -8,7 +8,14 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
     let one = |e: Exp| Some(vec![e]);
     match (m, path) {
         // ---- public reads ----
-        ("GET", "/organizations" | "/api/v1/organizations") => one(OK),
+        (
+            "GET",
+            "/organizations"
+            | "/api/v1/organizations"
+            | "/organizations.csv"
+            | "/organizations.xlsx"
+            | "/api/v1/organizations.csv",
+        ) => one(OK),
         (
             "GET",
             "/api/v1/organizations/{id}"

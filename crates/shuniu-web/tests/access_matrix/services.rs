@@ -13,7 +13,16 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
     let known = rec != Rec::Unknown;
     let one = |e: Exp| Some(vec![e]);
     match (m, path) {
-        ("GET", "/services" | "/api/v1/services" | "/api/v1/hsds/organizations" | "/api/v1/hsds/services") => {
+        (
+            "GET",
+            "/services"
+            | "/api/v1/services"
+            | "/api/v1/hsds/organizations"
+            | "/api/v1/hsds/services"
+            | "/services.csv"
+            | "/services.xlsx"
+            | "/api/v1/services.csv",
+        ) => {
             one(OK)
         }
         (

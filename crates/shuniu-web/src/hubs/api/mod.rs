@@ -30,10 +30,15 @@ use records::*;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/hubs", list)
+        .get("/api/v1/hubs.csv", crate::hubs::export::api_csv)
         .post("/api/v1/hubs", create)
         .get("/api/v1/hubs/{id}", get)
         .post("/api/v1/hubs/{id}/revoke", revoke)
         .get("/api/v1/hubs/{id}/members", members)
+        .get(
+            "/api/v1/hubs/{id}/members.csv",
+            crate::hubs::members_export::api_csv,
+        )
         .post("/api/v1/hubs/{id}/members", add_member)
         .post("/api/v1/hubs/{id}/applications", apply)
         .get("/api/v1/memberships/{id}", membership)
@@ -49,10 +54,12 @@ pub fn routes() -> Routes {
 #[openapi(
     paths(
         list,
+        crate::hubs::export::api_csv,
         create,
         get,
         revoke,
         members,
+        crate::hubs::members_export::api_csv,
         add_member,
         apply,
         membership,

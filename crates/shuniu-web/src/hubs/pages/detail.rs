@@ -88,6 +88,8 @@ pub(super) struct DetailPage {
     members: Vec<MemberRow>,
     members_summary: String,
     members_public: bool,
+    /// The members shown (their status filter) as CSV and Excel.
+    members_downloads: crate::kit::export::Links,
     status_filter: Vec<Opt>,
     prev: Option<String>,
     next: Option<String>,
@@ -204,6 +206,16 @@ pub(super) async fn detail_page(
     if let Some(st) = status_q.as_deref().filter(|x| !x.trim().is_empty()) {
         base.push_str(&format!("status={}&", pct(st.trim())));
     }
+    let members_downloads = crate::kit::export::Links::new(
+        ui,
+        &format!("/hubs/{}/members", hub.id),
+        &status_q
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| format!("status={}", pct(x)))
+            .unwrap_or_default(),
+    );
     let prev = (page.page > 1).then(|| format!("{base}page={}#members", page.page - 1));
     let next = (page.page < pages).then(|| format!("{base}page={}#members", page.page + 1));
     let status_filter = options(
@@ -268,6 +280,7 @@ pub(super) async fn detail_page(
         members,
         members_summary,
         members_public: !sees_all,
+        members_downloads,
         status_filter,
         prev,
         next,

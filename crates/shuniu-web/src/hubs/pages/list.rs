@@ -27,6 +27,8 @@ pub(super) struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     can_recognize: bool,
+    /// The list with its filters as CSV and Excel.
+    downloads: crate::kit::export::Links,
 }
 
 pub(super) fn hub_row(ui: &Ui, h: &Hub, place: String) -> HubRow {
@@ -90,6 +92,11 @@ pub async fn list(
         },
     ];
     let mut page = ListPage {
+        downloads: crate::kit::export::Links::new(
+            &ui,
+            "/hubs",
+            &crate::hubs::export::query_string(&q),
+        ),
         ui: ui.clone(),
         filters,
         include_revoked: matches!(q.include_revoked.as_deref(), Some("on" | "true" | "1")),

@@ -45,6 +45,10 @@ use structure::*;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/hubs", list)
+        .get("/hubs.csv", crate::hubs::export::csv)
+        .get("/hubs.xlsx", crate::hubs::export::xlsx)
+        .get("/hubs/{id}/members.csv", crate::hubs::members_export::csv)
+        .get("/hubs/{id}/members.xlsx", crate::hubs::members_export::xlsx)
         .post("/hubs", create)
         .get("/hubs/new", new)
         .get("/hubs/{id}", detail)

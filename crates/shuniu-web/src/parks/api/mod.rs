@@ -43,6 +43,7 @@ use venues::*;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/venues", list_venues)
+        .get("/api/v1/venues.csv", crate::parks::export::api_csv)
         .post("/api/v1/venues", create_venue)
         .get("/api/v1/venues/{id}", get_venue)
         .patch("/api/v1/venues/{id}", update_venue)
@@ -65,6 +66,7 @@ pub fn routes() -> Routes {
 #[openapi(
     paths(
         list_venues,
+        crate::parks::export::api_csv,
         create_venue,
         get_venue,
         update_venue,

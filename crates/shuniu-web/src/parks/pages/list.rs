@@ -24,6 +24,8 @@ pub(super) struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     can_create: bool,
+    /// The list with its filters as CSV and Excel.
+    downloads: crate::kit::export::Links,
 }
 
 /// The hub filter's choices: the first 200 hubs (by kind, place, name) of the chosen
@@ -100,6 +102,11 @@ pub(super) async fn list_page(
         },
     ];
     let mut page = ListPage {
+        downloads: crate::kit::export::Links::new(
+            ui,
+            "/venues",
+            &crate::parks::export::query_string(q),
+        ),
         ui: ui.clone(),
         filters,
         errors: vec![],

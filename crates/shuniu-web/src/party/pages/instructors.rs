@@ -22,6 +22,8 @@ pub(super) struct InstructorsPage {
     prev: Option<String>,
     next: Option<String>,
     can_manage: bool,
+    /// The register of the jurisdiction as CSV and Excel.
+    downloads: crate::kit::export::Links,
     fields: Vec<Field>,
     summary: Vec<SummaryItem>,
 }
@@ -132,6 +134,11 @@ pub(super) async fn instructors_view(
         prev: (l.page.page > 1).then(|| href((l.page.page - 1).min(pages))),
         next: (l.page.page < pages).then(|| href(l.page.page + 1)),
         can_manage: l.can_manage,
+        downloads: crate::kit::export::Links::new(
+            ui,
+            "/instructors",
+            &format!("jurisdiction={code}"),
+        ),
         fields,
         summary: labels::summary(ui, COV, errors, &INSTRUCTOR_FIELDS),
     })

@@ -37,6 +37,8 @@ pub fn routes() -> Routes {
         .get("/organizations/{id}/party", party_page)
         .post("/organizations/{id}/party", party_post)
         .get("/instructors", instructors_page)
+        .get("/instructors.csv", crate::party::instructors_export::csv)
+        .get("/instructors.xlsx", crate::party::instructors_export::xlsx)
         .post("/instructors", instructors_post)
         .get("/coverage", own_coverage)
         .get("/coverage/{code}", jurisdiction_coverage)
