@@ -83,7 +83,11 @@ pub(super) fn wrap(s: &str, max: i32, size: u32, max_lines: usize) -> Vec<String
         if c == ' ' {
             pending_space = true;
         } else if (c as u32) >= 0x2E80 {
-            tokens.push(c.to_string());
+            tokens.push(if pending_space && !tokens.is_empty() {
+                format!(" {c}")
+            } else {
+                c.to_string()
+            });
             pending_space = false;
         } else {
             match tokens.last_mut() {
@@ -471,5 +475,6 @@ mod tests {
         assert_eq!(cut.len(), 2);
         assert!(cut[1].ends_with('…'));
         assert_eq!(wrap("短名", 120, 15, 2), vec!["短名".to_string()]);
+        assert_eq!(wrap("成员 3 · 组织 5", 190, 13, 2), vec!["成员 3 · 组织 5".to_string()]);
     }
 }
