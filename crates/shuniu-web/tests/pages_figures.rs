@@ -69,8 +69,11 @@ fn texts_after(s: &str, open: &str, close: &str) -> Vec<String> {
     out
 }
 
+/// (name, count) pairs.
+type Pairs = Vec<(String, String)>;
+
 /// (name, count) of each bar of the domain chart and each row of its table.
-fn chart_and_table(p: &Page) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn chart_and_table(p: &Page) -> (Pairs, Pairs) {
     let svg = part(p, "<svg id=\"domain-chart\"", "</svg>");
     let names = texts_after(svg, "<text class=\"fig-chart-name\"", "</text>");
     let values = texts_after(svg, "<text class=\"fig-chart-value\"", "</text>");
@@ -85,7 +88,7 @@ fn chart_and_table(p: &Page) -> (Vec<(String, String)>, Vec<(String, String)>) {
     )
 }
 
-fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+fn pairs(v: &[(&str, &str)]) -> Pairs {
     v.iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect()
