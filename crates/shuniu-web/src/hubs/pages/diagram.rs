@@ -228,7 +228,7 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
         .map(|c| lang.pick(&c.name_zh, &c.name_en).to_string())
         .unwrap_or_else(|| ui.t("structure.no_core").to_string());
     // The core's name wraps onto a second line rather than being cut.
-    let core_lines = wrap(&core_name, 340 - 20, 16, 2);
+    let core_lines = wrap(&core_name, 340 - 20, 16, 3);
     let (cw, ch, cy) = (340, 42 + 20 * core_lines.len() as i32, 12);
     let mut core_title = t(W / 2, cy + 24, fit(ui.t("structure.core"), cw - 20, 12), 12);
     core_title.fill = "#fff";

@@ -27,8 +27,13 @@ fn text_at(x: i32, y: i32, text: String, fill: &'static str, bold: bool) -> SvgT
 
 /// A top box's texts: its title, its name over up to two lines, then its notes.
 fn box_texts(cx: i32, y: i32, title: &str, name: &[String], notes: &[String], muted: bool) -> Vec<SvgText> {
-    let mut out = vec![text_at(cx, y + 22, fit(title, BOX_W - 12, SIZE), "#1f2933", true)];
-    let mut ty = y + 22 + LINE + 4;
+    let mut out = Vec::new();
+    let mut ty = y + 22;
+    for l in wrap(title, BOX_W - 12, SIZE, 2) {
+        out.push(text_at(cx, ty, l, "#1f2933", true));
+        ty += LINE;
+    }
+    ty += 4;
     for l in name {
         out.push(text_at(cx, ty, l.clone(), if muted { "#52606d" } else { "#0b4a8b" }, false));
         ty += LINE;
@@ -66,7 +71,9 @@ pub(super) fn street_diagram(ui: &Ui, s: &StreetStructure) -> Diagram {
         None => (wrap(ui.t("structure.no_hub"), inner, SIZE, 2), vec![], String::new()),
     };
     let rows = |name: &[String], notes: &[String]| (name.len() + notes.len()) as i32;
-    let box_h = 22 + 4 + LINE * rows(&park_name, &park_notes).max(rows(&hub_name, &hub_notes)) + 8;
+    let title_lines = |t: &str| wrap(t, BOX_W - 12, SIZE, 2).len() as i32;
+    let titles = title_lines(ui.t("structure.park")).max(title_lines(ui.t("structure.fig.association")));
+    let box_h = 22 + LINE * (titles - 1) + 4 + LINE * rows(&park_name, &park_notes).max(rows(&hub_name, &hub_notes)) + 8;
     let park_x = OM;
     let hub_x = OM + BOX_W + BOX_GAP;
     let park_label = match s.venues.first() {
