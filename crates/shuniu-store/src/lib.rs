@@ -52,6 +52,7 @@ pub(crate) use paging::Paging;
 pub use parks::{ObligationReport, ObligationSummary};
 pub use party::{ChildCoverage, CoverageScope, Gap};
 pub use registry::{OrgChange, OrgFilter, OrgSort};
+pub use views::figures::DomainCount;
 pub use views::structure::{DistrictStructure, StreetAxis, StreetStructure};
 
 /// The audit key used when none is configured (tests, demos).

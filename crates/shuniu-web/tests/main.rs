@@ -43,6 +43,7 @@ mod pages_coverage_export;
 mod pages_desk;
 mod pages_display;
 mod pages_downloads;
+mod pages_figures;
 mod pages_forms;
 mod pages_home;
 mod pages_hubs;

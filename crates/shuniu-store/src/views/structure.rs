@@ -21,6 +21,9 @@ pub struct StreetAxis {
     pub hub: Option<Hub>,
     /// Live organizations registered in the street.
     pub organizations: i64,
+    /// Whether the street has a service park: a venue in the street, or one its
+    /// regional hub runs.
+    pub park: bool,
 }
 
 /// 一核两轴 of one district, from live data.
@@ -113,13 +116,47 @@ impl Store {
                 }
             }
         }
+        // The district's venues and those its streets' hubs run (one query), for the
+        // streets without a service park.
+        let (lo, hi) = district.subtree_range();
+        let mut vargs = vec![Arg::Text(lo), Arg::Text(hi)];
+        let hub_ids: Vec<String> = by_street
+            .values()
+            .map(|h| {
+                vargs.push(Arg::Uuid(h.id));
+                format!("${}", vargs.len())
+            })
+            .collect();
+        let by_hub = if hub_ids.is_empty() {
+            String::new()
+        } else {
+            format!(" OR hub_id IN ({})", hub_ids.join(", "))
+        };
+        let venue_sql = format!(
+            "SELECT DISTINCT jurisdiction_path, hub_id FROM venues \
+             WHERE (jurisdiction_path >= $1 AND jurisdiction_path < $2){by_hub}"
+        );
+        let venues: Vec<(String, Option<uuid::Uuid>)> = on_pool!(self, |p| bind_args!(
+            sqlx::query_as::<_, (String, Option<uuid::Uuid>)>(&venue_sql),
+            vargs
+        )
+        .fetch_all(p)
+        .await)?;
         let count = |code: &str| stats.get(code).map(|s| s.organizations).unwrap_or(0);
         let streets = streets
             .into_iter()
-            .map(|street| StreetAxis {
-                hub: by_street.remove(street.code.as_str()),
-                organizations: count(street.code.as_str()),
-                street,
+            .map(|street| {
+                let hub = by_street.remove(street.code.as_str());
+                let park = venues.iter().any(|(path, hub_id)| {
+                    path.starts_with(street.path.as_str())
+                        || (hub_id.is_some() && *hub_id == hub.as_ref().map(|h| h.id))
+                });
+                StreetAxis {
+                    hub,
+                    organizations: count(street.code.as_str()),
+                    park,
+                    street,
+                }
             })
             .collect();
         Ok(Some(DistrictStructure {

@@ -136,4 +136,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("structure.street_orgs", "本街道登记备案的组织：{}", "Organizations registered in the street: {}"),
     ("structure.all_members", "查看全部成员", "All members"),
     ("structure.district_link", "返回区结构图", "Back to the district"),
+    ("structure.fig.title", "{}“1+1+X”结构图", "{}: the 1+1+X diagram"),
+    ("structure.fig.association", "1 · 促进会", "1 · Association"),
+    ("structure.fig.x", "X · 成员单位 {} 个", "X · {} member organizations"),
+    ("structure.fig.more", "另有 {} 个成员单位 · 查看全部", "{} more members · see all"),
+    ("structure.fig.more_venues", "另有 {} 处场地", "and {} more venues"),
+    ("structure.fig.no_park", "无服务园", "No park"),
+    ("structure.fig.key", "图例", "Key"),
+    ("structure.fig.key_no_park", "虚线框“无服务园”：该街道尚无服务园（“1+1+X”中的第一个“1”）", "Dashed “No park” tag: the street has no service park yet (the first 1 of 1+1+X)"),
+    ("structure.fig.key_initiating", "★ 发起单位：促进会的发起单位，排在最前", "★ Initiating unit: one of the association's founders, listed first"),
 ];

@@ -26,4 +26,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("jurisdiction.children", "下级辖区", "Sub-jurisdictions"),
     ("jurisdiction.no_children", "没有下级辖区。", "No sub-jurisdictions."),
     ("jurisdiction.total", "合计（含本级）", "Total (including this level)"),
+    ("jurisdiction.oox", "“1+1+X”一览", "1+1+X at a glance"),
+    ("jurisdiction.members", "促进会成员单位", "Member organizations of the association"),
+    ("jurisdiction.oox_link", "查看“1+1+X”结构图", "See the 1+1+X diagram"),
+    ("jurisdiction.coverage_link", "查看覆盖情况与未覆盖的组织", "The coverage report and the organizations not covered"),
+    ("jurisdiction.domains", "各服务领域的社会组织", "Organizations by service domain"),
+    ("jurisdiction.domains_note", "不含已注销的组织；服务多个领域的组织在每个领域各计一次。点击领域查看其中的组织。", "Deregistered organizations are left out; an organization serving several domains counts in each. Click a domain for its organizations."),
+    ("jurisdiction.domains_none", "本辖区尚无社会组织。", "No organizations here yet."),
+    ("jurisdiction.domains_chart", "各服务领域的社会组织数量", "Organizations in each service domain"),
+    ("jurisdiction.col.domain", "服务领域", "Service domain"),
 ];

@@ -6,6 +6,7 @@ use crate::kit::capability::{Capability, NavItem, always};
 use crate::kit::routes::Routes;
 
 pub mod api;
+pub mod figures;
 pub mod messages;
 pub mod pages;
 

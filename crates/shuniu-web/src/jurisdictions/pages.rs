@@ -138,6 +138,8 @@ struct JurisdictionPage {
     structure: Option<(String, String)>,
     /// Districts and streets have coverage reports.
     has_coverage: bool,
+    /// A district's or a street's figures: 1+1+X, coverage, organizations by domain.
+    figures: super::figures::Figures,
 }
 
 pub async fn jurisdiction(
@@ -189,8 +191,10 @@ async fn jurisdiction_page(
         shuniu_domain::Lang::Zh => shuniu_domain::Lang::En,
         shuniu_domain::Lang::En => shuniu_domain::Lang::Zh,
     };
+    let figures = super::figures::figures(s, ui, &j).await?;
     Ok(JurisdictionPage {
         ui: ui.clone(),
+        figures,
         code: j.code.to_string(),
         name: j.name(ui.lang).to_string(),
         other_name: j.name(other).to_string(),

@@ -29,6 +29,8 @@ pub struct SvgNode {
     pub h: i32,
     pub fill: &'static str,
     pub stroke: &'static str,
+    /// A dashed outline: what is missing (a street without a service park).
+    pub dash: bool,
     pub texts: Vec<SvgText>,
 }
 
@@ -68,6 +70,76 @@ pub(super) fn fit(s: &str, max: i32, size: u32) -> String {
     out
 }
 
+/// `s` broken into at most `max_lines` lines of `max` px at `size` px: between words
+/// for text with spaces, between any two characters of Chinese; a word too long for a
+/// line is broken inside. What does not fit in `max_lines` ends the last line with an
+/// ellipsis (the full text is in the node's title).
+pub(super) fn wrap(s: &str, max: i32, size: u32, max_lines: usize) -> Vec<String> {
+    let fits = |t: &str| text_width(t, size) <= max as f32;
+    // Tokens: a word with the space before it, or one Chinese character.
+    let mut tokens: Vec<String> = Vec::new();
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c == ' ' {
+            pending_space = true;
+        } else if (c as u32) >= 0x2E80 {
+            tokens.push(if pending_space && !tokens.is_empty() {
+                format!(" {c}")
+            } else {
+                c.to_string()
+            });
+            pending_space = false;
+        } else {
+            match tokens.last_mut() {
+                Some(last) if !pending_space && !last.chars().any(|l| (l as u32) >= 0x2E80) => {
+                    last.push(c)
+                }
+                _ => tokens.push(if pending_space && !tokens.is_empty() {
+                    format!(" {c}")
+                } else {
+                    c.to_string()
+                }),
+            }
+            pending_space = false;
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for tok in tokens {
+        let trial = format!("{cur}{tok}");
+        if fits(trial.trim()) {
+            cur = trial;
+            continue;
+        }
+        if !cur.trim().is_empty() {
+            lines.push(cur.trim().to_string());
+        }
+        cur = String::new();
+        for c in tok.trim_start().chars() {
+            let mut next = cur.clone();
+            next.push(c);
+            if !fits(&next) && !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+    }
+    if !cur.trim().is_empty() {
+        lines.push(cur.trim().to_string());
+    }
+    if lines.len() > max_lines.max(1) {
+        let keep = max_lines.max(1) - 1;
+        let rest = lines[keep..].join(" ");
+        lines.truncate(keep);
+        let mut last = fit(&rest, max, size);
+        if !last.ends_with('…') {
+            last.push('…');
+        }
+        lines.push(last);
+    }
+    lines
+}
+
 pub(super) fn t(x: i32, y: i32, text: String, size: u32) -> SvgText {
     SvgText {
         x,
@@ -96,6 +168,47 @@ pub(super) struct AxisItem {
     place_href: String,
     hub: Option<(Uuid, String, i64)>,
     organizations: Option<i64>,
+    /// For a street: whether it has a service park (`None` for the district itself).
+    park: Option<bool>,
+}
+
+/// A cell's lines: the place's name, the hub's name (or that there is none), the count.
+struct AxisCell {
+    name: Vec<String>,
+    hub: Vec<String>,
+    count: Vec<String>,
+    height: i32,
+}
+
+fn axis_cell(ui: &Ui, item: &AxisItem) -> AxisCell {
+    let width = CELL_W - 16;
+    let name = wrap(&item.place, width, 15, 2);
+    let (hub, count) = match &item.hub {
+        Some((_, hub_name, members)) => (
+            wrap(hub_name, width, 13, 2),
+            match item.organizations {
+                Some(o) => ui.tf("structure.members_orgs", &[&fmt_int(*members), &fmt_int(o)]),
+                None => ui.tf("structure.members_n", &[&fmt_int(*members)]),
+            },
+        ),
+        None => (
+            wrap(ui.t("structure.no_hub"), width, 13, 2),
+            ui.tf(
+                "structure.orgs_n",
+                &[&fmt_int(item.organizations.unwrap_or(0))],
+            ),
+        ),
+    };
+    let count = wrap(&count, width, 13, 2);
+    // Down to the last line's baseline, then its descent and a margin; the mark below it.
+    let mark = if item.park == Some(false) { 24 } else { -1 };
+    let height = 24 + 19 * name.len() as i32 + 5 + 17 * (hub.len() + count.len()) as i32 + mark;
+    AxisCell {
+        name,
+        hub,
+        count,
+        height,
+    }
 }
 
 /// 一核两轴 as positioned shapes: the core on top, the streets' regional hubs on the
@@ -114,12 +227,18 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
         .as_ref()
         .map(|c| lang.pick(&c.name_zh, &c.name_en).to_string())
         .unwrap_or_else(|| ui.t("structure.no_core").to_string());
-    let (cw, ch, cy) = (340, 62, 12);
+    // The core's name wraps onto a second line rather than being cut.
+    let core_lines = wrap(&core_name, 340 - 20, 16, 3);
+    let (cw, ch, cy) = (340, 42 + 20 * core_lines.len() as i32, 12);
     let mut core_title = t(W / 2, cy + 24, fit(ui.t("structure.core"), cw - 20, 12), 12);
     core_title.fill = "#fff";
-    let mut core_text = t(W / 2, cy + 47, fit(&core_name, cw - 20, 16), 16);
-    core_text.bold = true;
-    core_text.fill = "#fff";
+    let mut core_texts = vec![core_title];
+    for (i, l) in core_lines.into_iter().enumerate() {
+        let mut core_text = t(W / 2, cy + 47 + 20 * i as i32, l, 16);
+        core_text.bold = true;
+        core_text.fill = "#fff";
+        core_texts.push(core_text);
+    }
     nodes.push(SvgNode {
         href: format!("/hubs?jurisdiction={}", d.district.code),
         label: format!("{} · {}", ui.t("structure.core"), core_name),
@@ -129,7 +248,8 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
         h: ch,
         fill: "#b3261e",
         stroke: "#8c1d17",
-        texts: vec![core_title, core_text],
+        dash: false,
+        texts: core_texts,
     });
     // The horizontal axis.
     let mut items: Vec<AxisItem> = d
@@ -140,6 +260,7 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
             place_href: format!("/hubs/{}", h.id),
             hub: Some((h.id, h.organization_name.clone(), h.member_count)),
             organizations: None,
+            park: None,
         })
         .collect();
     items.extend(d.streets.iter().map(|s| {
@@ -151,6 +272,7 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
                 .as_ref()
                 .map(|h| (h.id, h.organization_name.clone(), h.member_count)),
             organizations: Some(s.organizations),
+            park: Some(s.park),
         }
     }));
     let mut y = cy + ch + 34;
@@ -160,9 +282,8 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
     labels.push(h_label);
     y += 22;
     let trunk_top = cy + ch;
-    let rows = items.len().div_ceil(2);
-    for (r, chunk) in items.chunks(2).enumerate() {
-        let row_y = y + r as i32 * (CELL_H + ROW_GAP);
+    for chunk in items.chunks(2) {
+        let row_y = y;
         let bus_y = row_y - 12;
         let centres: Vec<i32> = (0..chunk.len())
             .map(|c| MARGIN + c as i32 * (CELL_W + GAP) + CELL_W / 2)
@@ -175,7 +296,11 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
             x2: right,
             y2: bus_y,
         });
-        for (c, item) in chunk.iter().enumerate() {
+        // Each cell's texts, wrapped (never cut while two lines hold them); the row is
+        // as tall as its taller cell.
+        let cells: Vec<AxisCell> = chunk.iter().map(|item| axis_cell(ui, item)).collect();
+        let row_h = cells.iter().map(|c| c.height).max().unwrap_or(CELL_H).max(CELL_H);
+        for (c, (item, cell)) in chunk.iter().zip(cells).enumerate() {
             let x = MARGIN + c as i32 * (CELL_W + GAP);
             let cx = centres[c];
             lines.push(SvgLine {
@@ -184,66 +309,93 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
                 x2: cx,
                 y2: row_y,
             });
-            let mut name = t(cx, row_y + 24, fit(&item.place, CELL_W - 16, 15), 15);
-            name.bold = true;
+            let mut ty = row_y + 24;
+            let mut names = Vec::new();
+            for l in &cell.name {
+                let mut name = t(cx, ty, l.clone(), 15);
+                name.bold = true;
+                names.push(name);
+                ty += 19;
+            }
             nodes.push(SvgNode {
                 href: item.place_href.clone(),
                 label: item.place.clone(),
                 x,
                 y: row_y,
                 w: CELL_W,
-                h: CELL_H,
+                h: row_h,
                 fill: "#eef4fb",
                 stroke: "#0b5cad",
-                texts: vec![name],
+                dash: false,
+                texts: names,
             });
+            let hub_top = ty - 12;
+            ty += 5;
+            let mut texts = Vec::new();
+            for l in &cell.hub {
+                let mut h = t(cx, ty, l.clone(), 13);
+                h.fill = if item.hub.is_some() { "#0b5cad" } else { "#616e7c" };
+                texts.push(h);
+                ty += 17;
+            }
+            for l in &cell.count {
+                texts.push(t(cx, ty, l.clone(), 13));
+                ty += 17;
+            }
             match &item.hub {
-                Some((id, hub_name, members)) => {
-                    let count = match item.organizations {
-                        Some(o) => {
-                            ui.tf("structure.members_orgs", &[&fmt_int(*members), &fmt_int(o)])
-                        }
-                        None => ui.tf("structure.members_n", &[&fmt_int(*members)]),
-                    };
-                    let mut hub_text = t(cx, row_y + 48, fit(hub_name, CELL_W - 16, 13), 13);
-                    hub_text.fill = "#0b5cad";
-                    // The lower part of the cell is the hub's: a transparent rect
-                    // takes the clicks between and around its two lines of text.
+                Some((id, hub_name, _)) => {
+                    // The hub's part of the cell: a transparent rect takes the clicks
+                    // between and around its lines of text.
                     nodes.push(SvgNode {
                         href: format!("/hubs/{id}"),
-                        label: format!("{hub_name} · {count}"),
+                        label: format!("{hub_name} · {}", cell.count.join(" ")),
                         x: x + 4,
-                        y: row_y + 32,
+                        y: hub_top,
                         w: CELL_W - 8,
-                        h: CELL_H - 36,
+                        h: ty - 10 - hub_top,
                         fill: "transparent",
                         stroke: "none",
-                        texts: vec![hub_text, t(cx, row_y + 70, count, 13)],
+                        dash: false,
+                        texts,
                     });
                 }
-                None => {
-                    let mut none = t(cx, row_y + 52, ui.t("structure.no_hub").to_string(), 13);
-                    none.fill = "#616e7c";
-                    let orgs = ui.tf(
-                        "structure.orgs_n",
-                        &[&fmt_int(item.organizations.unwrap_or(0))],
-                    );
-                    nodes.push(SvgNode {
-                        href: item.place_href.clone(),
-                        label: format!("{} · {}", item.place, orgs),
-                        x: 0,
-                        y: 0,
-                        w: 0,
-                        h: 0,
-                        fill: "none",
-                        stroke: "none",
-                        texts: vec![none, t(cx, row_y + 72, orgs, 12)],
-                    });
-                }
+                None => nodes.push(SvgNode {
+                    href: item.place_href.clone(),
+                    label: format!("{} · {}", item.place, cell.count.join(" ")),
+                    x: 0,
+                    y: 0,
+                    w: 0,
+                    h: 0,
+                    fill: "none",
+                    stroke: "none",
+                    dash: false,
+                    texts,
+                }),
+            }
+            // A street without a service park: a dashed tag that says so in words.
+            if item.park == Some(false) {
+                let label = ui.t("structure.fig.no_park");
+                let w = (text_width(label, 13) as i32 + 20).min(CELL_W - 16);
+                let mut mark = t(cx, ty + 8, fit(label, w - 8, 13), 13);
+                mark.fill = "#9b1c1c";
+                mark.bold = true;
+                nodes.push(SvgNode {
+                    href: item.place_href.clone(),
+                    label: format!("{} · {}", item.place, ui.t("structure.fig.no_park")),
+                    x: cx - w / 2,
+                    y: ty - 8,
+                    w,
+                    h: 22,
+                    fill: "#ffffff",
+                    stroke: "#9b1c1c",
+                    dash: true,
+                    texts: vec![mark],
+                });
             }
         }
+        y += row_h + ROW_GAP;
     }
-    y += rows as i32 * (CELL_H + ROW_GAP) + 8;
+    y += 8;
     // The vertical axis.
     let mut v_label = t(MARGIN, y, ui.t("structure.v_axis").to_string(), 13);
     v_label.anchor = "start";
@@ -273,6 +425,7 @@ pub(super) fn district_diagram(ui: &Ui, d: &DistrictStructure) -> Diagram {
             h: IND_H,
             fill: "#fdf3df",
             stroke: "#7a4b00",
+            dash: false,
             texts: vec![name, t(W / 2, y + 48, fit(&sub, IND_W - 16, 13), 13)],
         });
         y += IND_H + IND_GAP;
@@ -308,5 +461,20 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert!(text_width(&cut, 15) <= 120.0);
         assert_eq!(fit("短名", 120, 15), "短名");
+    }
+
+    #[test]
+    fn names_wrap_between_words_or_characters_and_nothing_is_lost_that_fits() {
+        let en = wrap("Meiyuan Xincun Street Promotion Association", 150, 14, 3);
+        assert!(en.len() > 1);
+        assert!(en.iter().all(|l| text_width(l, 14) <= 150.0));
+        assert_eq!(en.join(" "), "Meiyuan Xincun Street Promotion Association");
+        let zh = wrap("梅园新村街道社会组织发展促进会", 126, 14, 2);
+        assert_eq!(zh.concat(), "梅园新村街道社会组织发展促进会");
+        let cut = wrap("梅园新村街道社会组织发展促进会", 60, 14, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'));
+        assert_eq!(wrap("短名", 120, 15, 2), vec!["短名".to_string()]);
+        assert_eq!(wrap("成员 3 · 组织 5", 190, 13, 2), vec!["成员 3 · 组织 5".to_string()]);
     }
 }

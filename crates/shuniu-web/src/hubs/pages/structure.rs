@@ -53,6 +53,7 @@ pub struct XRow {
 #[template(path = "hubs/structure_street.html")]
 pub(super) struct StreetPage {
     ui: Ui,
+    diagram: Diagram,
     title: String,
     name: String,
     district_href: Option<String>,
@@ -175,6 +176,7 @@ pub(super) fn street_page(ui: &Ui, s: &StreetStructure) -> StreetPage {
     let lang = ui.lang;
     StreetPage {
         ui: ui.clone(),
+        diagram: street_diagram(ui, s),
         title: ui.tf("structure.street_title", &[s.street.name(lang)]),
         name: s.street.name(lang).to_string(),
         district_href: s.street.parent.as_ref().map(|p| format!("/structure/{p}")),

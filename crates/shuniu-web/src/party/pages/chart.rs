@@ -7,38 +7,7 @@ use shuniu_domain::party::Band;
 
 use super::*;
 
-/// The CSS class of a band's colour (`band-low` …), shared by bars, chart and legend.
-pub fn band_class(b: Band) -> &'static str {
-    match b {
-        Band::Low => "band-low",
-        Band::Middle => "band-middle",
-        Band::High => "band-high",
-    }
-}
-
-/// A band in words: the text beside every coloured mark.
-pub fn band_label(ui: &Ui, b: Band) -> &'static str {
-    match b {
-        Band::Low => ui.t("cov.band.low"),
-        Band::Middle => ui.t("cov.band.middle"),
-        Band::High => ui.t("cov.band.high"),
-    }
-}
-
-pub struct LegendItem {
-    pub class: &'static str,
-    pub label: &'static str,
-}
-
-pub fn legend(ui: &Ui) -> Vec<LegendItem> {
-    Band::ALL
-        .iter()
-        .map(|b| LegendItem {
-            class: band_class(*b),
-            label: band_label(ui, *b),
-        })
-        .collect()
-}
+pub use crate::kit::chart::{LegendItem, band_class, band_label, legend};
 
 /// One area's bar: the label at the left, the bar, its percentage after it.
 pub struct ChartBar {
