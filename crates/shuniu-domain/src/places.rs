@@ -1,5 +1,5 @@
 //! Places a resident knows (issue 12, item 3): roads, residential compounds 小区,
-//! landmarks and the names of communities and streets, each under its jurisdiction
+//! landmarks and the names of communities, each under its jurisdiction
 //! node; a typed fragment is looked up by its character bigrams. Pure: the grams of a
 //! name, the check of a typed fragment, and how near a place is to the resident's
 //! community (same community, same street, same district).
@@ -15,16 +15,14 @@ pub enum PlaceNameKind {
     Compound,
     Landmark,
     Community,
-    Street,
 }
 
 impl PlaceNameKind {
-    pub const ALL: [PlaceNameKind; 5] = [
+    pub const ALL: [PlaceNameKind; 4] = [
         PlaceNameKind::Road,
         PlaceNameKind::Compound,
         PlaceNameKind::Landmark,
         PlaceNameKind::Community,
-        PlaceNameKind::Street,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -33,7 +31,6 @@ impl PlaceNameKind {
             PlaceNameKind::Compound => "compound",
             PlaceNameKind::Landmark => "landmark",
             PlaceNameKind::Community => "community",
-            PlaceNameKind::Street => "street",
         }
     }
 
@@ -84,6 +81,11 @@ pub fn parse_query(q: Option<&str>) -> Result<String, FieldErrors> {
         ));
     }
     Ok(q)
+}
+
+/// The field error for a code that is not a community.
+pub fn not_a_community() -> FieldError {
+    FieldError::new("请选择一个社区", "choose a community")
 }
 
 /// How near a place is to the resident's community.
