@@ -29,6 +29,7 @@ pub fn routes() -> Routes {
 /// The label scope of the page's fields (`where.f.<name>`).
 pub(crate) const SCOPE: &str = "where";
 /// The page's fields.
+#[cfg(test)]
 pub(crate) const FIELDS: [&str; 2] = ["q", "community"];
 
 /// What `/where` takes: a fragment, a chosen community, or `forget`.
