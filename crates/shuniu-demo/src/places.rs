@@ -92,7 +92,11 @@ pub fn names() -> Vec<(String, String, PlaceNameKind)> {
             let code = code_of(i);
             out.push((code.clone(), road.to_string(), kind_of(road)));
             if let Some((_, known)) = KNOWN.iter().find(|k| k.0 == *community) {
-                out.extend(known.iter().map(|n| (code.clone(), n.to_string(), kind_of(n))));
+                out.extend(
+                    known
+                        .iter()
+                        .map(|n| (code.clone(), n.to_string(), kind_of(n))),
+                );
             }
         }
         // The street's other roads, one community each in turn.

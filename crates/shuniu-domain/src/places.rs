@@ -74,10 +74,7 @@ pub fn parse_query(q: Option<&str>) -> Result<String, FieldErrors> {
     if count > MAX_QUERY_CHARS {
         return Err(FieldErrors::single(
             "q",
-            FieldError::new(
-                "最多 40 个字",
-                "at most 40 characters",
-            ),
+            FieldError::new("最多 40 个字", "at most 40 characters"),
         ));
     }
     Ok(q)

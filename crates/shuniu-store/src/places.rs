@@ -39,7 +39,10 @@ impl Store {
     /// Adds place names (`(jurisdiction code, name, kind)`) with their grams, in one
     /// transaction; a name already under that node with that kind is left as it is.
     /// Returns how many were added.
-    pub async fn add_place_names(&self, names: &[(String, String, PlaceNameKind)]) -> Result<usize> {
+    pub async fn add_place_names(
+        &self,
+        names: &[(String, String, PlaceNameKind)],
+    ) -> Result<usize> {
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
             let mut added = 0;

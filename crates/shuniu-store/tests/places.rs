@@ -53,50 +53,53 @@ async fn places(store: &Store) -> (Jurisdiction, Jurisdiction, Jurisdiction) {
     (meiyuan, dabei, gu)
 }
 
-both_backends!(fragments_find_places_by_their_bigrams, |store: Store| async move {
-    let (meiyuan, dabei, gu) = places(&store).await;
-    // A name of n characters has n-1 grams (distinct), each in the index.
-    assert_eq!(store.place_gram_count("汉府新村").await.unwrap(), 3);
-    assert_eq!(store.place_gram_count("梅园新村社区").await.unwrap(), 5);
+both_backends!(
+    fragments_find_places_by_their_bigrams,
+    |store: Store| async move {
+        let (meiyuan, dabei, gu) = places(&store).await;
+        // A name of n characters has n-1 grams (distinct), each in the index.
+        assert_eq!(store.place_gram_count("汉府新村").await.unwrap(), 3);
+        assert_eq!(store.place_gram_count("梅园新村社区").await.unwrap(), 5);
 
-    // A road: its community, street and district.
-    let hits = store.find_places("长江路", 10).await.unwrap();
-    assert_eq!(hits.len(), 1);
-    let h = &hits[0];
-    assert_eq!(h.name, "长江路");
-    assert_eq!(h.kind, PlaceNameKind::Road);
-    assert_eq!(h.community.as_ref().unwrap().code, dabei.code);
-    assert_eq!(h.street.as_ref().unwrap().name_zh, "梅园新村街道");
-    assert_eq!(h.district.as_ref().unwrap().code.as_str(), "320102");
+        // A road: its community, street and district.
+        let hits = store.find_places("长江路", 10).await.unwrap();
+        assert_eq!(hits.len(), 1);
+        let h = &hits[0];
+        assert_eq!(h.name, "长江路");
+        assert_eq!(h.kind, PlaceNameKind::Road);
+        assert_eq!(h.community.as_ref().unwrap().code, dabei.code);
+        assert_eq!(h.street.as_ref().unwrap().name_zh, "梅园新村街道");
+        assert_eq!(h.district.as_ref().unwrap().code.as_str(), "320102");
 
-    // Two characters; the road passes two communities: both, in tree order.
-    let hits = store.find_places("珠江", 10).await.unwrap();
-    let codes: Vec<_> = hits
-        .iter()
-        .map(|h| h.community.as_ref().unwrap().code.clone())
-        .collect();
-    assert_eq!(codes, vec![meiyuan.code.clone(), gu.code.clone()]);
+        // Two characters; the road passes two communities: both, in tree order.
+        let hits = store.find_places("珠江", 10).await.unwrap();
+        let codes: Vec<_> = hits
+            .iter()
+            .map(|h| h.community.as_ref().unwrap().code.clone())
+            .collect();
+        assert_eq!(codes, vec![meiyuan.code.clone(), gu.code.clone()]);
 
-    // A compound, and the community's own name: one answer per community.
-    let hits = store.find_places("梅园新村", 10).await.unwrap();
-    assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].community.as_ref().unwrap().code, meiyuan.code);
-    let hits = store.find_places("汉府", 10).await.unwrap();
-    assert_eq!(hits[0].kind, PlaceNameKind::Compound);
-    let hits = store.find_places("大悲巷社区", 10).await.unwrap();
-    assert_eq!(hits[0].kind, PlaceNameKind::Community);
+        // A compound, and the community's own name: one answer per community.
+        let hits = store.find_places("梅园新村", 10).await.unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].community.as_ref().unwrap().code, meiyuan.code);
+        let hits = store.find_places("汉府", 10).await.unwrap();
+        assert_eq!(hits[0].kind, PlaceNameKind::Compound);
+        let hits = store.find_places("大悲巷社区", 10).await.unwrap();
+        assert_eq!(hits[0].kind, PlaceNameKind::Community);
 
-    // All grams present, the fragment not: no answer (新村 and 梅园 apart).
-    assert!(store.find_places("新村梅园", 10).await.unwrap().is_empty());
-    // Unknown; one character is a prefix.
-    assert!(store.find_places("火星路", 10).await.unwrap().is_empty());
-    let hits = store.find_places("总", 10).await.unwrap();
-    assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].name, "总统府");
-    assert!(store.find_places("府", 10).await.unwrap().is_empty());
-    // The limit holds.
-    assert_eq!(store.find_places("珠江路", 1).await.unwrap().len(), 1);
-});
+        // All grams present, the fragment not: no answer (新村 and 梅园 apart).
+        assert!(store.find_places("新村梅园", 10).await.unwrap().is_empty());
+        // Unknown; one character is a prefix.
+        assert!(store.find_places("火星路", 10).await.unwrap().is_empty());
+        let hits = store.find_places("总", 10).await.unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].name, "总统府");
+        assert!(store.find_places("府", 10).await.unwrap().is_empty());
+        // The limit holds.
+        assert_eq!(store.find_places("珠江路", 1).await.unwrap().len(), 1);
+    }
+);
 
 both_backends!(services_sort_nearest_first, |store: Store| async move {
     let (meiyuan, dabei, gu) = places(&store).await;
@@ -149,7 +152,10 @@ both_backends!(services_sort_nearest_first, |store: Store| async move {
         ]
     );
     let p2 = store
-        .public_services(&ServiceFilter { page: 2, ..f.clone() })
+        .public_services(&ServiceFilter {
+            page: 2,
+            ..f.clone()
+        })
         .await
         .unwrap();
     assert_eq!(p2.items.len(), 1);

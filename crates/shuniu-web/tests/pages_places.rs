@@ -36,8 +36,22 @@ async fn world(app: &TestApp) {
     community(app, MEIYUAN_ST, MEIYUAN, "梅园新村", "Meiyuan Xincun").await;
     community(app, MEIYUAN_ST, DABEI, "大悲巷", "Dabeixiang").await;
     community(app, "320102003000", GUYILANG, "估衣廊", "Guyilang").await;
-    community(app, "320102007000", "320102007001", "锁金一村", "Suojin No. 1").await;
-    community(app, "320102007000", "320102007002", "锁金二村", "Suojin No. 2").await;
+    community(
+        app,
+        "320102007000",
+        "320102007001",
+        "锁金一村",
+        "Suojin No. 1",
+    )
+    .await;
+    community(
+        app,
+        "320102007000",
+        "320102007002",
+        "锁金二村",
+        "Suojin No. 2",
+    )
+    .await;
     let n = |code: &str, name: &str, kind| (code.to_string(), name.to_string(), kind);
     app.store
         .add_place_names(&[
@@ -120,7 +134,12 @@ http_test!(fragments_find_the_community, |app: TestApp| async move {
     assert_eq!(st, StatusCode::OK);
     assert!(v["items"].as_array().unwrap().is_empty());
     // Bad input: named.
-    for q in ["", "?q=", "?q=%20", &format!("?q={}", "路".repeat(41))] {
+    let (st, v) = api(&app, "/api/v1/places").await;
+    assert_eq!(
+        (st, v["items"].as_array().unwrap().len()),
+        (StatusCode::OK, 0)
+    );
+    for q in ["?q=", "?q=%20", &format!("?q={}", "路".repeat(41))] {
         let (st, v) = api(&app, &format!("/api/v1/places{q}")).await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
         assert_eq!(fields(&v), vec!["q"], "{v}");
@@ -140,7 +159,10 @@ http_test!(fragments_find_the_community, |app: TestApp| async move {
     assert!(html.contains("href=\"/where?community=320102007002\""));
     // In English.
     let (_, _, html) = get(&app.anon, app.url("/where?q=珠江"), "lang=en").await;
-    assert!(html.contains("Meiyuan Xincun Community, Meiyuan Xincun Street"), "{html}");
+    assert!(
+        html.contains("Meiyuan Xincun Community, Meiyuan Xincun Street"),
+        "{html}"
+    );
     assert!(html.contains("Matched: 珠江路 (road)"), "{html}");
     // None: a friendly message.
     let (st, _, html) = get(&app.anon, app.url("/where?q=火星路"), "").await;
@@ -173,7 +195,12 @@ async fn add_service(app: &TestApp, org: &str, name: &str, place: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
 }
 
 /// Where each name first occurs in `html`.
@@ -220,32 +247,72 @@ http_test!(services_list_nearest_first, |app: TestApp| async move {
     }
 
     // Choosing a community remembers it in a cookie.
-    let (st, set, html) = get(&app.anon, app.url(&format!("/where?community={MEIYUAN}")), "").await;
+    let (st, set, html) = get(
+        &app.anon,
+        app.url(&format!("/where?community={MEIYUAN}")),
+        "",
+    )
+    .await;
     assert_eq!(st, StatusCode::OK);
     assert!(set.starts_with(&format!("place={MEIYUAN};")), "{set}");
-    assert!(set.contains("HttpOnly") && set.contains("Max-Age=31536000"), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("Max-Age=31536000"),
+        "{set}"
+    );
     assert!(html.contains("已记住您所在的社区"), "{html}");
     assert!(html.contains("梅园新村社区，梅园新村街道，玄武区"));
     // The page then knows it; a street is not a community.
     let cookie = format!("place={MEIYUAN}");
     let (_, _, html) = get(&app.anon, app.url("/where"), &cookie).await;
-    assert!(html.contains("梅园新村社区，梅园新村街道，玄武区"), "{html}");
-    let (st, set, html) = get(&app.anon, app.url(&format!("/where?community={MEIYUAN_ST}")), "").await;
+    assert!(
+        html.contains("梅园新村社区，梅园新村街道，玄武区"),
+        "{html}"
+    );
+    let (st, set, html) = get(
+        &app.anon,
+        app.url(&format!("/where?community={MEIYUAN_ST}")),
+        "",
+    )
+    .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(set.is_empty());
     assert!(html.contains("请选择一个社区"), "{html}");
     // Forgetting clears it.
     let (_, set, _) = get(&app.anon, app.url("/where?forget=1"), &cookie).await;
-    assert!(set.starts_with("place=;") && set.contains("Max-Age=0"), "{set}");
+    assert!(
+        set.starts_with("place=;") && set.contains("Max-Age=0"),
+        "{set}"
+    );
 
     // /services with the cookie: nearest first, with the reasons.
     let (st, _, html) = get(&app.anon, app.url("/services"), &cookie).await;
     assert_eq!(st, StatusCode::OK);
-    assert!(html.contains("离您近的服务排在前面：梅园新村社区。"), "{html}");
-    let at = order(&html, &["丙项目梅园", "在您的社区", "乙项目大悲巷", "同街道", "甲项目估衣廊", "同区"]);
+    assert!(
+        html.contains("离您近的服务排在前面：梅园新村社区。"),
+        "{html}"
+    );
+    let at = order(
+        &html,
+        &[
+            "丙项目梅园",
+            "在您的社区",
+            "乙项目大悲巷",
+            "同街道",
+            "甲项目估衣廊",
+            "同区",
+        ],
+    );
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
-    let (_, _, html) = get(&app.anon, app.url("/services"), &format!("lang=en; {cookie}")).await;
-    assert!(html.contains("In your community") && html.contains("Same street"), "{html}");
+    let (_, _, html) = get(
+        &app.anon,
+        app.url("/services"),
+        &format!("lang=en; {cookie}"),
+    )
+    .await;
+    assert!(
+        html.contains("In your community") && html.contains("Same street"),
+        "{html}"
+    );
     // Without it: by place, no reasons, an invitation to say where.
     let (_, _, html) = get(&app.anon, app.url("/services"), "").await;
     assert!(!html.contains("在您的社区"));
@@ -253,6 +320,11 @@ http_test!(services_list_nearest_first, |app: TestApp| async move {
     // A stale cookie is ignored; a bad `near` in the address is the filter's error.
     let (st, _, _) = get(&app.anon, app.url("/services"), "place=320102002999").await;
     assert_eq!(st, StatusCode::OK);
-    let (st, _, _) = get(&app.anon, app.url(&format!("/services?near={MEIYUAN_ST}")), "").await;
+    let (st, _, _) = get(
+        &app.anon,
+        app.url(&format!("/services?near={MEIYUAN_ST}")),
+        "",
+    )
+    .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
 });

@@ -37,7 +37,8 @@ pub fn doc() -> utoipa::openapi::OpenApi {
 #[into_params(parameter_in = Query)]
 pub struct PlacesQuery {
     /// A fragment of a compound, road, landmark or community name (1–40 characters;
-    /// two or more are looked up by their bigrams, one as a prefix).
+    /// two or more are looked up by their bigrams, one as a prefix). Absent: no
+    /// candidates.
     #[param(example = "珠江")]
     pub q: Option<String>,
 }
@@ -105,7 +106,7 @@ pub struct PlaceList {
     responses(
         (status = 200, description = "The candidates (several when the fragment is ambiguous, none when unknown)", body = PlaceList),
         BadToken,
-        (status = 422, description = "`q` missing, empty or longer than 40 characters, named in `fields`", body = ErrorBody),
+        (status = 422, description = "`q` empty or longer than 40 characters, named in `fields`", body = ErrorBody),
     )
 )]
 pub async fn find(
@@ -113,6 +114,10 @@ pub async fn find(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<PlacesQuery>,
 ) -> Result<Json<PlaceList>, AppError> {
+    // No question, no candidates; a question asked empty or too long is a 422.
+    if q.q.is_none() {
+        return Ok(Json(PlaceList { items: vec![] }));
+    }
     let (_, hits) = service::lookup(&s.store, q.q.as_deref()).await?;
     Ok(Json(PlaceList {
         items: hits.iter().map(PlaceOut::new).collect(),
