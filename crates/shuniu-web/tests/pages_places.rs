@@ -148,8 +148,10 @@ http_test!(fragments_find_the_community, |app: TestApp| async move {
     // The page: one answer says where you are, with the link choosing it.
     let (st, _, html) = get(&app.anon, app.url("/where?q=长江路"), "").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(html.contains("您在："), "{html}");
-    assert!(html.contains("大悲巷社区，梅园新村街道，玄武区"), "{html}");
+    assert!(
+        html.contains("您在：大悲巷社区，梅园新村街道，玄武区"),
+        "{html}"
+    );
     assert!(html.contains("匹配：长江路（道路）"), "{html}");
     assert!(html.contains(&format!("href=\"/where?community={DABEI}\"")));
     // Several: each a link.

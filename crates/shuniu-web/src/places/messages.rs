@@ -12,7 +12,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("where.hint.q", "如 珠江、梅园新村、锁金", "A few characters of a name, such as the start of your road"),
     ("where.f.q", "小区、道路或社区", "Compound, road or community"),
     ("where.f.community", "社区", "Community"),
-    ("where.found.one", "您在：", "You are in:"),
+    ("where.found.one", "您在：{}", "You are in: {}"),
     ("where.found.many", "“{}”有 {} 处，请选择您所在的一处：", "“{}” matches {} places; choose yours:"),
     ("where.found.none", "没有找到与“{}”相符的地方。请少输几个字、换一个小区或道路名再试，或在下方按街道选择社区。", "Nothing matches “{}”. Try fewer characters or another compound or road, or pick your street and community below."),
     ("where.matched", "匹配：{}（{}）", "Matched: {} ({})"),
