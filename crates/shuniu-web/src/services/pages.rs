@@ -501,15 +501,12 @@ pub async fn list_page(
 ) -> PageResult {
     let ui = ui.with_nav("services");
     let asked_near = q.near.clone();
-    if crate::kit::params::given(&q.near).is_none() {
-        // A remembered community that is no longer one is ignored, not an error.
-        if let Some(code) = &home {
-            if let Some(j) = s.store.jurisdiction(code).await? {
-                if j.level == Level::Community {
-                    q.near = Some(code.clone());
-                }
-            }
-        }
+    // A remembered community that is no longer one is ignored, not an error.
+    if let (None, Some(code)) = (crate::kit::params::given(&q.near), &home)
+        && let Some(j) = s.store.jurisdiction(code).await?
+        && j.level == Level::Community
+    {
+        q.near = Some(code.clone());
     }
     let near = match crate::kit::params::given(&q.near) {
         Some(code) => s
