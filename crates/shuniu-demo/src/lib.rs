@@ -39,6 +39,7 @@ mod assessments;
 mod calendar;
 mod generate;
 pub mod history;
+pub mod places;
 pub mod reports;
 pub mod services;
 pub mod structure;
@@ -73,6 +74,8 @@ pub struct DemoSummary {
     pub history: History,
     /// Services and public contacts declared (all zero when nothing was loaded).
     pub catalogue: Catalogue,
+    /// Place names residents know (roads, compounds, landmarks, communities) written.
+    pub places: usize,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -103,6 +106,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         reports: Reports::default(),
         history: History::default(),
         catalogue: Catalogue::default(),
+        places: 0,
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -165,8 +169,11 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 contacts = catalogue.contacts,
                 "demo service catalogue declared"
             );
+            let places = places::build(store).await?;
+            tracing::info!(places, "demo place names indexed");
             Ok(DemoSummary {
                 catalogue,
+                places,
                 loaded: true,
                 organizations: created.len(),
                 staff,

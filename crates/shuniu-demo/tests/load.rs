@@ -38,6 +38,20 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
     assert_eq!(s.staff, staff);
     assert!(s.staff >= 25_000);
 
+    // The places residents know: typing finds the community and street.
+    assert!(s.places > 150, "{}", s.places);
+    let hits = store.find_places("梅园新村", 10).await.unwrap();
+    assert_eq!(hits[0].community.as_ref().unwrap().name_zh, "梅园新村社区");
+    assert_eq!(hits[0].street.as_ref().unwrap().name_zh, "梅园新村街道");
+    assert!(store.find_places("珠江", 20).await.unwrap().len() >= 3);
+    let suojin = store.find_places("锁金", 20).await.unwrap();
+    assert!(suojin.len() >= 4, "{suojin:?}");
+    assert!(
+        suojin
+            .iter()
+            .all(|h| h.street.as_ref().unwrap().name_zh == "锁金村街道")
+    );
+
     // The counters hold the live organizations: the 1,379 less those the demo's
     // history deregistered.
     let records = all_organizations(&store).await;

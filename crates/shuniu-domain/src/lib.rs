@@ -16,6 +16,7 @@ pub mod lang;
 pub mod money;
 pub mod parks;
 pub mod party;
+pub mod places;
 pub mod registry;
 pub mod services;
 pub mod supervision;

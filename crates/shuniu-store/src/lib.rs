@@ -30,6 +30,7 @@ pub mod jurisdictions;
 mod paging;
 pub mod parks;
 pub mod party;
+pub mod places;
 pub mod registry;
 /// What the migration-parity test compares (tests only).
 #[cfg(feature = "testing")]

@@ -46,6 +46,7 @@ capabilities!(
     hubs,
     parks,
     party,
+    places,
     supervision,
     credit,
     annual,

@@ -58,6 +58,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/organizations/{id}/grades", "get"),
     ("/api/v1/services", "get"),
     ("/api/v1/services.csv", "get"),
+    ("/api/v1/places", "get"),
     ("/api/v1/organizations/{id}/services", "get"),
     ("/api/v1/organizations/{id}/contact", "get"),
     ("/api/v1/hsds/organizations", "get"),

@@ -115,6 +115,8 @@ async fn every_page_passes_axe_for_every_visitor() {
         "/audit".into(),
         "/glossary".into(),
         "/services".into(),
+        "/where".into(),
+        "/where?q=%E7%8F%A0%E6%B1%9F".into(),
         format!("/organizations/{}/services", member_org.id),
         format!("/organizations/{}/services/new", member_org.id),
         "/account".into(),

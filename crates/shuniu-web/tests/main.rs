@@ -49,6 +49,7 @@ mod pages_home;
 mod pages_hubs;
 mod pages_orgs;
 mod pages_parks;
+mod pages_places;
 mod pages_services;
 mod pages_supervision;
 mod refused_callers;

@@ -8,6 +8,7 @@ use shuniu_domain::FieldError;
 use shuniu_domain::audit::Outcome;
 use shuniu_domain::jurisdiction::{JurisdictionCode, subtree_range};
 use shuniu_domain::money::Fen;
+use shuniu_domain::places::{Nearness, near_scopes};
 use shuniu_domain::registry::{OrgStatus, ServiceDomain};
 use shuniu_domain::services::{Place, PlaceKind, ServiceData, ServiceStatus, unknown_venue};
 use uuid::Uuid;
@@ -37,6 +38,9 @@ pub struct ServiceListing {
     pub jurisdiction_name_en: String,
     pub venue_name: Option<String>,
     pub venue_address: Option<String>,
+    /// How near the resident's community it is given, when the list was asked
+    /// nearest-first ([`ServiceFilter::near`]).
+    pub nearness: Option<Nearness>,
 }
 
 /// The public list's filters.
@@ -46,6 +50,9 @@ pub struct ServiceFilter {
     /// A jurisdiction path: services given there and below.
     pub jurisdiction_path: Option<String>,
     pub organization_id: Option<Uuid>,
+    /// The path of the resident's community: the list keeps to its district and sorts
+    /// the same community first, then the same street, then the rest of the district.
+    pub near: Option<String>,
     pub page: u32,
     pub per_page: u32,
 }
@@ -79,6 +86,9 @@ struct ListingRow {
     jurisdiction_name_en: String,
     venue_name: Option<String>,
     venue_address: Option<String>,
+    /// 0 same community, 1 same street, 2 same district (only in a nearest-first list).
+    #[sqlx(default)]
+    nearness_rank: Option<i64>,
 }
 
 const COLUMNS: &str = "id, organization_id, name, category, target_group, eligibility, place_kind, venue_id, \
@@ -136,6 +146,7 @@ impl TryFrom<ListingRow> for ServiceListing {
             jurisdiction_name_en: r.jurisdiction_name_en,
             venue_name: r.venue_name,
             venue_address: r.venue_address,
+            nearness: r.nearness_rank.and_then(Nearness::from_rank),
         })
     }
 }
@@ -367,17 +378,51 @@ impl Store {
             args.push(Arg::Uuid(o));
             clauses.push(format!("s.organization_id = ${}", args.len()));
         }
+        // Nearest first: kept to the community's district (one range of the path
+        // indexes), ranked by which of the community's, street's or district's range
+        // the place falls in, paged in the database.
+        let mut select = listing_select();
+        let mut count_args = args.clone();
+        let mut order = "s.jurisdiction_path, s.name, s.id".to_string();
+        if let Some(home) = &f.near {
+            let scopes = near_scopes(home);
+            let (dlo, dhi) = subtree_range(&scopes.district);
+            args.push(Arg::Text(dlo));
+            args.push(Arg::Text(dhi));
+            clauses.push(format!(
+                "s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${}",
+                args.len() - 1,
+                args.len()
+            ));
+            // The count binds what the filter binds; the list binds the rank's too.
+            count_args = args.clone();
+            let mut rank = String::from("CASE");
+            for (i, scope) in [&scopes.community, &scopes.street].into_iter().enumerate() {
+                let (lo, hi) = subtree_range(scope);
+                args.push(Arg::Text(lo));
+                args.push(Arg::Text(hi));
+                rank.push_str(&format!(
+                    " WHEN s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${} THEN {i}",
+                    args.len() - 1,
+                    args.len()
+                ));
+            }
+            rank.push_str(" ELSE 2 END");
+            select = select.replacen(
+                " FROM services s",
+                &format!(", CAST({rank} AS BIGINT) AS nearness_rank FROM services s"),
+                1,
+            );
+            order = format!("{rank}, {order}");
+        }
         let where_sql = clauses.join(" AND ");
         let count = format!(
             "SELECT COUNT(*) FROM services s JOIN organizations o ON o.id = s.organization_id WHERE {where_sql}"
         );
-        let list = format!(
-            "{} WHERE {where_sql} ORDER BY s.jurisdiction_path, s.name, s.id",
-            listing_select()
-        );
+        let list = format!("{select} WHERE {where_sql} ORDER BY {order}");
         self.paged::<ListingRow, _>(
             paging,
-            (&count, &args),
+            (&count, &count_args),
             (&list, &args),
             ServiceListing::try_from,
         )

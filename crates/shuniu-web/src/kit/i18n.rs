@@ -51,3 +51,22 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
         Ok(UiLang(lang_of(parts)))
     }
 }
+
+/// The resident's community the 找社区 page remembers (`/where`), a jurisdiction code;
+/// lists of services sort nearest to it. No sign-in needed.
+pub const PLACE_COOKIE: &str = "place";
+
+/// The community code this browser chose, if any (not checked against the tree).
+#[derive(Debug, Clone, Default)]
+pub struct HomePlace(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for HomePlace {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(HomePlace(
+            cookie(parts, PLACE_COOKIE)
+                .filter(|c| !c.is_empty() && c.len() <= 12 && c.bytes().all(|b| b.is_ascii_digit()))
+                .map(str::to_string),
+        ))
+    }
+}

@@ -81,6 +81,9 @@ pub struct ServiceOut {
     pub status: String,
     /// Always true: the organization's own declaration, not verified by the authority.
     pub self_declared: bool,
+    /// With `near`: `same_community`, `same_street` or `same_district`; else null.
+    #[schema(example = "same_community")]
+    pub distance: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -110,6 +113,7 @@ impl ServiceOut {
             capacity: s.data.capacity,
             status: s.data.status.as_str().into(),
             self_declared: true,
+            distance: l.nearness.map(|n| n.as_str().to_string()),
             updated_at: s.updated_at,
         }
     }
@@ -220,7 +224,8 @@ async fn listing(s: &AppState, id: Uuid) -> Result<ServiceListing, AppError> {
 }
 
 /// The public service list: services not ended, of organizations in good standing
-/// (not suspended, deregistered or on the serious list), filtered and paged.
+/// (not suspended, deregistered or on the serious list), filtered and paged; with
+/// `near`, kept to that community's district and sorted nearest first.
 #[utoipa::path(
     get,
     path = "/api/v1/services",
@@ -231,7 +236,7 @@ async fn listing(s: &AppState, id: Uuid) -> Result<ServiceListing, AppError> {
     responses(
         (status = 200, description = "One page of services", body = ServicePage),
         BadToken,
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter (`near` not a community …), named", body = ErrorBody),
     )
 )]
 pub async fn list(

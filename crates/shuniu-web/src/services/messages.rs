@@ -49,6 +49,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("svc.f.service_phone", "服务电话", "Service phone"),
     ("svc.f.service_hours", "服务时间", "Service hours"),
     ("svc.f.address", "服务地址", "Address"),
+    ("svc.f.near", "您所在的社区", "Your community"),
+    ("svc.near.sorted", "离您近的服务排在前面：{}。", "Services near you come first: {}."),
+    ("svc.near.change", "更改社区", "Change community"),
+    ("svc.near.ask", "告诉我们您住在哪个社区，离您近的服务会排在前面。", "Tell us your community and services near you come first."),
+    ("svc.near.same_community", "在您的社区", "In your community"),
+    ("svc.near.same_street", "同街道", "Same street"),
+    ("svc.near.same_district", "同区", "Same district"),
     ("svc.f.page", "页码", "Page"),
     ("svc.f.per_page", "每页条数", "Per page"),
 ];

@@ -13,11 +13,13 @@ use shuniu_domain::services::{
     CONTACT_FIELDS, ContactDraft, PlaceKind, SERVICE_FIELDS, ServiceDraft, ServiceStatus,
 };
 use shuniu_domain::parks::Venue;
+use shuniu_domain::places::Nearness;
 use shuniu_store::services::ServiceListing;
 use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::extract::{ApiQuery, CheckedForm, RecordId};
+use crate::kit::i18n::HomePlace;
 use crate::kit::params::number;
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
@@ -63,6 +65,8 @@ pub struct ServiceLine {
     pub status: &'static str,
     pub status_code: &'static str,
     pub edit_href: String,
+    /// Why it is listed where it is in a nearest-first list ("in your community" …).
+    pub near: Option<&'static str>,
 }
 
 pub(crate) fn line(ui: &Ui, l: &ServiceListing) -> ServiceLine {
@@ -95,6 +99,11 @@ pub(crate) fn line(ui: &Ui, l: &ServiceListing) -> ServiceLine {
         status: d.status.label(ui.lang),
         status_code: d.status.as_str(),
         edit_href: format!("/services/{}/edit", s.id),
+        near: l.nearness.map(|n| match n {
+            Nearness::SameCommunity => ui.t("svc.near.same_community"),
+            Nearness::SameStreet => ui.t("svc.near.same_street"),
+            Nearness::SameDistrict => ui.t("svc.near.same_district"),
+        }),
     }
 }
 
@@ -481,15 +490,37 @@ struct ListPage {
     pages: Vec<PageLink>,
     /// The list with its filters as CSV and Excel.
     downloads: crate::kit::export::Links,
+    /// The community the list is sorted nearest to, when one is chosen.
+    near: Option<String>,
 }
 
-/// `GET /services`: the public list, by category and place (street or district).
+/// `GET /services`: the public list, by category and place (street or district);
+/// nearest first to the community `near` names, or else the one the resident chose
+/// at `/where` (the `place` cookie).
 pub async fn list_page(
     State(s): State<AppState>,
     ui: Ui,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    HomePlace(home): HomePlace,
+    ApiQuery(mut q): ApiQuery<ListQuery>,
 ) -> PageResult {
     let ui = ui.with_nav("services");
+    let asked_near = q.near.clone();
+    // A remembered community that is no longer one is ignored, not an error.
+    if let (None, Some(code)) = (crate::kit::params::given(&q.near), &home)
+        && let Some(j) = s.store.jurisdiction(code).await?
+        && j.level == Level::Community
+    {
+        q.near = Some(code.clone());
+    }
+    let near = match crate::kit::params::given(&q.near) {
+        Some(code) => s
+            .store
+            .jurisdiction(code)
+            .await?
+            .filter(|j| j.level == Level::Community)
+            .map(|j| j.name(ui.lang).to_string()),
+        None => None,
+    };
     let lang = ui.lang;
     let v = |o: &Option<String>| o.as_deref().unwrap_or("").trim().to_string();
     let nodes = tree(&s.store, Level::Street).await?;
@@ -526,6 +557,7 @@ pub async fn list_page(
             "/services",
             &crate::services::export::query_string(&q),
         ),
+        near,
         ui: ui.clone(),
     };
     match service::public_list(&s.store, &q).await {
@@ -542,6 +574,7 @@ pub async fn list_page(
             for (k, val) in [
                 ("category", &q.category),
                 ("jurisdiction", &q.jurisdiction),
+                ("near", &asked_near),
                 ("per_page", &q.per_page),
             ] {
                 if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {

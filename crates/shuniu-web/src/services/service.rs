@@ -5,7 +5,8 @@
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::registry::{OrgStatus, Organization, ServiceDomain};
-use shuniu_domain::jurisdiction::{JurisdictionCode, district_path, path_within};
+use shuniu_domain::jurisdiction::{JurisdictionCode, Level, district_path, path_within};
+use shuniu_domain::places::not_a_community;
 use shuniu_domain::services::{
     ContactDraft, PlaceKind, PublicContact, ServiceDraft, outside_district, unknown_venue,
 };
@@ -194,6 +195,11 @@ pub struct ListQuery {
     pub category: Option<String>,
     /// A jurisdiction code: services given there and below.
     pub jurisdiction: Option<String>,
+    /// A community code: the list keeps to its district and sorts nearest first
+    /// (same community, same street, the rest of the district), each item with its
+    /// `distance`.
+    #[param(example = "320102002001")]
+    pub near: Option<String>,
     /// 1-based page number.
     #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
@@ -203,7 +209,7 @@ pub struct ListQuery {
 }
 
 /// The public list's query fields, in order.
-pub const LIST_QUERY: [&str; 4] = ["category", "jurisdiction", "page", "per_page"];
+pub const LIST_QUERY: [&str; 5] = ["category", "jurisdiction", "near", "page", "per_page"];
 
 impl ListQuery {
     /// The store's filter; a bad parameter is a 422 naming it.
@@ -227,6 +233,16 @@ impl ListQuery {
                 }
             },
         };
+        let near = match given(&self.near) {
+            None => None,
+            Some(code) => match store.jurisdiction(code).await? {
+                Some(j) if j.level == Level::Community => Some(j.path),
+                _ => {
+                    e.add("near", not_a_community());
+                    None
+                }
+            },
+        };
         let page = number(&mut e, "page", &self.page, 1, 1_000_000);
         let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
         if !e.is_empty() {
@@ -236,6 +252,7 @@ impl ListQuery {
             category,
             jurisdiction_path,
             organization_id: None,
+            near,
             page,
             per_page,
         })

@@ -217,6 +217,7 @@ expectations!(
     hubs,
     parks,
     party,
+    places,
     supervision,
     credit,
     annual,

@@ -1,0 +1,2 @@
+DROP TABLE place_grams;
+DROP TABLE place_names;

@@ -1,0 +1,31 @@
+//! The interface words of finding one's community: key, Chinese, English.
+
+#[rustfmt::skip]
+pub static MESSAGES: &[(&str, &str, &str)] = &[
+    ("nav.where", "找社区", "Where I live"),
+    ("where.title", "我住在哪个社区", "Where do you live?"),
+    ("where.intro", "输入小区、道路、地标或社区名称中的几个字，或按街道选择社区，即可知道您所在的社区和街道。选定后，找服务时会把离您近的服务排在前面。", "Type a few characters of your compound, road, landmark or community, or pick your street and community, to learn your community and street. Once chosen, services near you come first."),
+    ("where.search", "查找", "Find"),
+    ("where.pick.heading", "按街道选择社区", "Pick your street and community"),
+    ("where.pick.submit", "选定", "Choose"),
+    ("where.type.heading", "输入地名", "Type a place"),
+    ("where.hint.q", "如 珠江、梅园新村、锁金", "A few characters of a name, such as the start of your road"),
+    ("where.f.q", "小区、道路或社区", "Compound, road or community"),
+    ("where.f.community", "社区", "Community"),
+    ("where.found.one", "您在：{}", "You are in: {}"),
+    ("where.found.many", "“{}”有 {} 处，请选择您所在的一处：", "“{}” matches {} places; choose yours:"),
+    ("where.found.none", "没有找到与“{}”相符的地方。请少输几个字、换一个小区或道路名再试，或在下方按街道选择社区。", "Nothing matches “{}”. Try fewer characters or another compound or road, or pick your street and community below."),
+    ("where.matched", "匹配：{}（{}）", "Matched: {} ({})"),
+    ("where.choose", "就是这里", "This is where I live"),
+    ("where.current", "已记住您所在的社区：", "Your community, remembered:"),
+    ("where.none_yet", "尚未选择社区。", "No community chosen yet."),
+    ("where.services", "查看离您近的服务", "Services near you"),
+    ("where.forget", "不再记住", "Forget it"),
+    ("where.forgotten", "已不再记住您的社区。", "Your community is forgotten."),
+    ("where.cookie_note", "您的选择只保存在本浏览器中，无需登录。", "Your choice is kept in this browser only; no sign-in needed."),
+    ("where.kind.road", "道路", "road"),
+    ("where.kind.compound", "小区", "compound"),
+    ("where.kind.landmark", "地标", "landmark"),
+    ("where.kind.community", "社区", "community"),
+    ("where.sep", "，", ", "),
+];
