@@ -16,6 +16,7 @@ pub mod money;
 pub mod parks;
 pub mod party;
 pub mod registry;
+pub mod requests;
 pub mod services;
 pub mod supervision;
 

@@ -31,6 +31,7 @@ mod paging;
 pub mod parks;
 pub mod party;
 pub mod registry;
+pub mod requests;
 /// What the migration-parity test compares (tests only).
 #[cfg(feature = "testing")]
 #[doc(hidden)]

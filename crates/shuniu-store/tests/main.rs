@@ -11,6 +11,7 @@ mod login_lockout;
 mod migration_parity;
 mod parks;
 mod party;
+mod requests;
 mod services;
 mod supervision_changes;
 mod supervision_credit;

@@ -25,6 +25,7 @@ labelled_enum!(
         Party = "party", "党建", "Party building";
         Supervision = "supervision", "监管", "Supervision";
         Services = "services", "服务目录", "Service catalogue";
+        Requests = "requests", "居民求助", "Resident requests";
     }
 );
 
@@ -130,6 +131,15 @@ pub const KINDS: &[EventKind] = kinds! {
         "organization.contact", "更新对外服务联系方式", "Public contact updated";
         "service.create", "新增服务项目", "Service added";
         "service.update", "修改服务项目", "Service changed";
+    Requests:
+        "request.submit", "居民提交求助", "Request submitted";
+        "request.assign", "求助派单", "Request assigned";
+        "request.accept", "接受求助", "Request accepted";
+        "request.decline", "婉拒求助", "Request declined";
+        "request.complete", "求助服务完成", "Request completed";
+        "request.confirm", "居民确认并评价", "Request confirmed and rated";
+        "request.cancel", "取消求助", "Request cancelled";
+        "request.close", "关闭求助", "Request closed";
 };
 
 /// The kind with this code, if the code base writes it.
@@ -217,6 +227,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("change_applications", "变更登记申请队列", "Change application queue"),
     ("credit_listing", "信用名单记录", "Credit listing"),
     ("service", "服务项目", "Service"),
+    ("request", "居民求助", "Resident request"),
     ("audit_log", "审计日志", "Audit trail"),
     ("endpoint", "接口", "API endpoint"),
     ("page", "页面", "Page"),
@@ -335,6 +346,7 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("number", "编号", "Number"),
     ("note", "备注", "Note"),
     ("service", "服务项目", "Service"),
+    ("request", "居民求助", "Resident request"),
     ("category", "服务类别", "Category"),
     ("service_phone", "服务电话", "Service phone"),
     ("message", "说明", "Message"),
