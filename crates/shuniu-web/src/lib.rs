@@ -51,6 +51,7 @@ capabilities!(
     annual,
     assessment,
     services,
+    requests,
     workbench
 );
 

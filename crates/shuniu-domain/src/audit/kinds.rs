@@ -160,6 +160,9 @@ const REQUESTS: &[(&str, &str, &str)] = &[
     ("change_application.read", "查看变更登记申请", "Read a change application"),
     ("grade.change", "变更评估等级", "Change a grade"),
     ("membership.decide", "处理成员资格", "Decide a membership"),
+    ("request.queue", "查看求助队列", "Open the request queue"),
+    ("request.read", "查看居民求助", "Read a resident request"),
+    ("request.act", "处理居民求助", "Act on a resident request"),
 ];
 
 /// The words of what a request tried to do: an event kind, or one of the reads and
@@ -228,6 +231,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("credit_listing", "信用名单记录", "Credit listing"),
     ("service", "服务项目", "Service"),
     ("request", "居民求助", "Resident request"),
+    ("requests", "求助队列", "Request queue"),
     ("audit_log", "审计日志", "Audit trail"),
     ("endpoint", "接口", "API endpoint"),
     ("page", "页面", "Page"),
@@ -344,9 +348,9 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("trigger", "触发条件", "Trigger"),
     ("event", "事件", "Event"),
     ("number", "编号", "Number"),
+    ("rating", "评分", "Rating"),
     ("note", "备注", "Note"),
     ("service", "服务项目", "Service"),
-    ("request", "居民求助", "Resident request"),
     ("category", "服务类别", "Category"),
     ("service_phone", "服务电话", "Service phone"),
     ("message", "说明", "Message"),
