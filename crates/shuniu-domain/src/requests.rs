@@ -651,7 +651,9 @@ mod tests {
         assert!(!can(Submitted, Accept));
         assert!(can(Accepted, Complete) && !can(Assigned, Complete));
         assert!(can(Completed, Confirm));
-        for s in [Submitted, Assigned, Accepted, Declined, Confirmed, Cancelled, Closed] {
+        for s in [
+            Submitted, Assigned, Accepted, Declined, Confirmed, Cancelled, Closed,
+        ] {
             assert!(!can(s, Confirm), "{s} cannot be rated");
         }
         assert!(can(Submitted, Cancel) && !can(Accepted, Cancel));
@@ -778,14 +780,32 @@ mod tests {
             street_hub: Some(hub),
             assigned: Some(org),
         };
-        assert!(sees_phone(Some(&actor(Role::HubStaff, Some(hub), None)), &p));
-        assert!(sees_phone(Some(&actor(Role::OrgMember, Some(org), None)), &p));
-        assert!(sees_phone(Some(&actor(Role::Official, None, Some(XUANWU))), &p));
-        assert!(!sees_phone(Some(&actor(Role::Official, None, Some(SUOJIN))), &p));
-        assert!(!sees_phone(Some(&actor(Role::OrgMember, Some(other), None)), &p));
+        assert!(sees_phone(
+            Some(&actor(Role::HubStaff, Some(hub), None)),
+            &p
+        ));
+        assert!(sees_phone(
+            Some(&actor(Role::OrgMember, Some(org), None)),
+            &p
+        ));
+        assert!(sees_phone(
+            Some(&actor(Role::Official, None, Some(XUANWU))),
+            &p
+        ));
+        assert!(!sees_phone(
+            Some(&actor(Role::Official, None, Some(SUOJIN))),
+            &p
+        ));
+        assert!(!sees_phone(
+            Some(&actor(Role::OrgMember, Some(other), None)),
+            &p
+        ));
         assert!(!sees_phone(Some(&actor(Role::Expert, None, None)), &p));
         assert!(!sees_phone(None, &p));
-        assert!(!may_dispatch(Some(&actor(Role::OrgMember, Some(org), None)), &p));
+        assert!(!may_dispatch(
+            Some(&actor(Role::OrgMember, Some(org), None)),
+            &p
+        ));
     }
 
     proptest! {

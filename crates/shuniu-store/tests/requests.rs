@@ -80,7 +80,10 @@ both_backends!(the_whole_story_and_its_guards, |store: Store| async move {
         .await
         .unwrap();
     assert_eq!(r.state, RequestState::Submitted);
-    assert!(r.number.starts_with(&format!("QZ-320102-{}-", now.format("%Y"))));
+    assert!(
+        r.number
+            .starts_with(&format!("QZ-320102-{}-", now.format("%Y")))
+    );
     assert_eq!(
         store
             .request_by_token_hash(&token_hash(&"a".repeat(64)))
@@ -150,7 +153,9 @@ both_backends!(the_whole_story_and_its_guards, |store: Store| async move {
     let kinds: Vec<&str> = h.iter().map(|e| e.transition.as_str()).collect();
     assert_eq!(
         kinds,
-        ["submit", "assign", "decline", "assign", "accept", "complete", "confirm"]
+        [
+            "submit", "assign", "decline", "assign", "accept", "complete", "confirm"
+        ]
     );
     assert_eq!(h[2].reason, "人手不足");
     // Queues: the organization's, the street's.
@@ -177,113 +182,160 @@ both_backends!(the_whole_story_and_its_guards, |store: Store| async move {
     assert_eq!(store.audit_verify().await.unwrap().first_break, None);
 });
 
-both_backends!(parallel_numbers_assignments_and_ratings, |store: Store| async move {
-    community(&store).await;
-    let a = offering(&store, 83, "20").await;
-    let b = offering(&store, 84, "20").await;
-    let l = TimeLimits::default();
-    // Parallel submissions: distinct, consecutive numbers.
-    let mut handles = vec![];
-    for i in 0..8 {
-        let store = store.clone();
-        handles.push(tokio::spawn(async move {
+both_backends!(
+    parallel_numbers_assignments_and_ratings,
+    |store: Store| async move {
+        community(&store).await;
+        let a = offering(&store, 83, "20").await;
+        let b = offering(&store, 84, "20").await;
+        let l = TimeLimits::default();
+        // Parallel submissions: distinct, consecutive numbers.
+        let mut handles = vec![];
+        for i in 0..8 {
+            let store = store.clone();
+            handles.push(tokio::spawn(async move {
+                store
+                    .submit_request(&data(), &format!("{i:064}"), &l, Utc::now(), "-")
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut numbers = vec![];
+        let mut first = None;
+        for h in handles {
+            let r = h.await.unwrap();
+            first.get_or_insert(r.id);
+            numbers.push(r.number);
+        }
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 8);
+        assert!(numbers[7].ends_with("-000008"), "{numbers:?}");
+        let id = first.unwrap();
+
+        // Two dispatchers assign at once: one lands.
+        let race = |t: Transition, input: TransitionInput| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .transition_request(id, t, &input, &l, Utc::now(), official())
+                    .await
+            })
+        };
+        let (x, y) = (
+            race(Transition::Assign, with_org(a)),
+            race(Transition::Assign, with_org(b)),
+        );
+        let (x, y) = (x.await.unwrap(), y.await.unwrap());
+        assert!(x.is_ok() != y.is_ok(), "{x:?} {y:?}");
+        let holder = store
+            .request(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .assigned_org
+            .unwrap();
+        store
+            .transition_request(
+                id,
+                Transition::Accept,
+                &with_org(holder),
+                &l,
+                Utc::now(),
+                member(),
+            )
+            .await
+            .unwrap();
+        store
+            .transition_request(
+                id,
+                Transition::Complete,
+                &with_org(holder),
+                &l,
+                Utc::now(),
+                member(),
+            )
+            .await
+            .unwrap();
+        // Two ratings at once (a double click): one lands.
+        let rate = |stars| TransitionInput {
+            rating: Some(Rating {
+                stars,
+                comment: "好".into(),
+            }),
+            ..Default::default()
+        };
+        let (x, y) = (
+            race(Transition::Confirm, rate(5)),
+            race(Transition::Confirm, rate(1)),
+        );
+        let (x, y) = (x.await.unwrap(), y.await.unwrap());
+        assert!(x.is_ok() != y.is_ok(), "{x:?} {y:?}");
+        let events = store.request_events(id).await.unwrap();
+        assert_eq!(
+            events.iter().filter(|e| e.transition == "confirm").count(),
+            1
+        );
+        assert_eq!(
+            events.iter().filter(|e| e.transition == "assign").count(),
+            1
+        );
+    }
+);
+
+both_backends!(
+    candidates_rank_and_exclude_and_overdue_is_flagged,
+    |store: Store| async move {
+        community(&store).await;
+        let a = offering(&store, 85, "20").await;
+        let b = offering(&store, 86, "20").await;
+        let l = TimeLimits::default();
+        let old = Utc::now() - Duration::hours(48);
+        let r = store
+            .submit_request(&data(), "t1", &l, old, "-")
+            .await
+            .unwrap();
+        store
+            .change_status(
+                b,
+                &StatusChange::parse(Some("suspended"), Some("责令暂停活动"), None, today())
+                    .unwrap(),
+                "official",
+            )
+            .await
+            .unwrap();
+        let c = store.request_candidates(&r, 1, 20).await.unwrap();
+        assert_eq!(c.total, 1);
+        assert_eq!(c.items[0].facts.organization_id, a);
+        assert_eq!(c.items[0].facts.proximity, 3);
+        // A suspended organization cannot be assigned either.
+        let e = store
+            .transition_request(
+                r.id,
+                Transition::Assign,
+                &with_org(b),
+                &l,
+                Utc::now(),
+                official(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(&e, StoreError::Invalid(f) if f.get("organization_id").is_some()));
+        let overdue = |at| RequestFilter {
+            street_path: Some(r.street_path.clone()),
+            overdue_at: Some(at),
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        };
+        assert_eq!(
             store
-                .submit_request(&data(), &format!("{i:064}"), &l, Utc::now(), "-")
+                .request_queue(&overdue(Utc::now()))
                 .await
                 .unwrap()
-        }));
+                .total,
+            1
+        );
+        assert_eq!(store.request_queue(&overdue(old)).await.unwrap().total, 0);
     }
-    let mut numbers = vec![];
-    let mut first = None;
-    for h in handles {
-        let r = h.await.unwrap();
-        first.get_or_insert(r.id);
-        numbers.push(r.number);
-    }
-    numbers.sort();
-    numbers.dedup();
-    assert_eq!(numbers.len(), 8);
-    assert!(numbers[7].ends_with("-000008"), "{numbers:?}");
-    let id = first.unwrap();
-
-    // Two dispatchers assign at once: one lands.
-    let race = |t: Transition, input: TransitionInput| {
-        let store = store.clone();
-        tokio::spawn(async move {
-            store
-                .transition_request(id, t, &input, &l, Utc::now(), official())
-                .await
-        })
-    };
-    let (x, y) = (
-        race(Transition::Assign, with_org(a)),
-        race(Transition::Assign, with_org(b)),
-    );
-    let (x, y) = (x.await.unwrap(), y.await.unwrap());
-    assert!(x.is_ok() != y.is_ok(), "{x:?} {y:?}");
-    let holder = store.request(id).await.unwrap().unwrap().assigned_org.unwrap();
-    store
-        .transition_request(id, Transition::Accept, &with_org(holder), &l, Utc::now(), member())
-        .await
-        .unwrap();
-    store
-        .transition_request(id, Transition::Complete, &with_org(holder), &l, Utc::now(), member())
-        .await
-        .unwrap();
-    // Two ratings at once (a double click): one lands.
-    let rate = |stars| TransitionInput {
-        rating: Some(Rating {
-            stars,
-            comment: "好".into(),
-        }),
-        ..Default::default()
-    };
-    let (x, y) = (
-        race(Transition::Confirm, rate(5)),
-        race(Transition::Confirm, rate(1)),
-    );
-    let (x, y) = (x.await.unwrap(), y.await.unwrap());
-    assert!(x.is_ok() != y.is_ok(), "{x:?} {y:?}");
-    let events = store.request_events(id).await.unwrap();
-    assert_eq!(events.iter().filter(|e| e.transition == "confirm").count(), 1);
-    assert_eq!(events.iter().filter(|e| e.transition == "assign").count(), 1);
-});
-
-both_backends!(candidates_rank_and_exclude_and_overdue_is_flagged, |store: Store| async move {
-    community(&store).await;
-    let a = offering(&store, 85, "20").await;
-    let b = offering(&store, 86, "20").await;
-    let l = TimeLimits::default();
-    let old = Utc::now() - Duration::hours(48);
-    let r = store
-        .submit_request(&data(), "t1", &l, old, "-")
-        .await
-        .unwrap();
-    store
-        .change_status(
-            b,
-            &StatusChange::parse(Some("suspended"), Some("责令暂停活动"), None, today()).unwrap(),
-            "official",
-        )
-        .await
-        .unwrap();
-    let c = store.request_candidates(&r, 1, 20).await.unwrap();
-    assert_eq!(c.total, 1);
-    assert_eq!(c.items[0].facts.organization_id, a);
-    assert_eq!(c.items[0].facts.proximity, 3);
-    // A suspended organization cannot be assigned either.
-    let e = store
-        .transition_request(r.id, Transition::Assign, &with_org(b), &l, Utc::now(), official())
-        .await
-        .unwrap_err();
-    assert!(matches!(&e, StoreError::Invalid(f) if f.get("organization_id").is_some()));
-    let overdue = |at| RequestFilter {
-        street_path: Some(r.street_path.clone()),
-        overdue_at: Some(at),
-        page: 1,
-        per_page: 20,
-        ..Default::default()
-    };
-    assert_eq!(store.request_queue(&overdue(Utc::now())).await.unwrap().total, 1);
-    assert_eq!(store.request_queue(&overdue(old)).await.unwrap().total, 0);
-});
+);

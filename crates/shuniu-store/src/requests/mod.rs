@@ -192,7 +192,9 @@ impl Store {
             .jurisdiction(d.community.as_str())
             .await?
             .filter(|j| j.level == Level::Community)
-            .ok_or_else(|| StoreError::Invalid(FieldErrors::single("community", not_a_community())))?;
+            .ok_or_else(|| {
+                StoreError::Invalid(FieldErrors::single("community", not_a_community()))
+            })?;
         let id = Uuid::now_v7();
         let shard_key = node.shard_key().to_string();
         let street_path = street_of(&node.path);
@@ -299,14 +301,17 @@ impl Store {
             reason: String,
             at: DateTime<Utc>,
         }
-        let rows = on_pool!(self, |p| sqlx::query_as::<_, Row>(
+        let rows =
+            on_pool!(self, |p| {
+                sqlx::query_as::<_, Row>(
             "SELECT e.transition, e.organization_id, o.name AS organization_name, e.reason, e.at \
              FROM request_events e LEFT JOIN organizations o ON o.id = e.organization_id \
              WHERE e.request_id = $1 ORDER BY e.at, e.id"
         )
         .bind(id)
         .fetch_all(p)
-        .await)?;
+        .await
+            })?;
         Ok(rows
             .into_iter()
             .map(|r| RequestEvent {
@@ -381,7 +386,10 @@ impl Store {
     }
 
     /// The street the regional hub held by `organization_id` serves, if any.
-    pub async fn street_of_hub_organization(&self, organization_id: Uuid) -> Result<Option<String>> {
+    pub async fn street_of_hub_organization(
+        &self,
+        organization_id: Uuid,
+    ) -> Result<Option<String>> {
         Ok(on_pool!(self, |p| sqlx::query_scalar::<_, String>(
             "SELECT jurisdiction_path FROM hubs WHERE organization_id = $1 \
              AND status = 'recognized' AND kind = 'regional'"

@@ -67,11 +67,12 @@ impl Store {
              {set_org}, rating = $6, rating_comment = $7 WHERE id = $1 AND state IN ({from}){guard_org}"
         );
         let org = match t {
-            Transition::Assign | Transition::Accept | Transition::Decline | Transition::Complete => {
-                Some(input.organization_id.ok_or(StoreError::Invalid(
-                    FieldErrors::single("organization_id", shuniu_domain::FieldError::required()),
-                ))?)
-            }
+            Transition::Assign
+            | Transition::Accept
+            | Transition::Decline
+            | Transition::Complete => Some(input.organization_id.ok_or(StoreError::Invalid(
+                FieldErrors::single("organization_id", shuniu_domain::FieldError::required()),
+            ))?),
             _ => None,
         };
         let (rating, comment) = match (&input.rating, t) {

@@ -346,6 +346,7 @@ pub async fn confirm(
     responses(
         (status = 200, description = "The request", body = RequestOut),
         NeedsToken,
+        (status = 403, description = "Not the caller's to read", body = ErrorBody),
         (status = 404, description = "No such request, or not the caller's to see", body = ErrorBody),
     )
 )]
