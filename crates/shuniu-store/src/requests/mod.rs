@@ -301,9 +301,8 @@ impl Store {
             reason: String,
             at: DateTime<Utc>,
         }
-        let rows =
-            on_pool!(self, |p| {
-                sqlx::query_as::<_, Row>(
+        let rows = on_pool!(self, |p| {
+            sqlx::query_as::<_, Row>(
             "SELECT e.transition, e.organization_id, o.name AS organization_name, e.reason, e.at \
              FROM request_events e LEFT JOIN organizations o ON o.id = e.organization_id \
              WHERE e.request_id = $1 ORDER BY e.at, e.id"
@@ -311,7 +310,7 @@ impl Store {
         .bind(id)
         .fetch_all(p)
         .await
-            })?;
+        })?;
         Ok(rows
             .into_iter()
             .map(|r| RequestEvent {
