@@ -18,6 +18,7 @@ pub mod parks;
 pub mod party;
 pub mod places;
 pub mod registry;
+pub mod requests;
 pub mod services;
 pub mod supervision;
 

@@ -32,6 +32,7 @@ pub mod parks;
 pub mod party;
 pub mod places;
 pub mod registry;
+pub mod requests;
 /// What the migration-parity test compares (tests only).
 #[cfg(feature = "testing")]
 #[doc(hidden)]

@@ -12,6 +12,7 @@ mod migration_parity;
 mod parks;
 mod party;
 mod places;
+mod requests;
 mod services;
 mod supervision_changes;
 mod supervision_credit;

@@ -52,6 +52,7 @@ capabilities!(
     annual,
     assessment,
     services,
+    requests,
     workbench
 );
 

@@ -63,7 +63,12 @@ pub struct LoginThrottle {
     limits: LoginLimits,
     sources: Mutex<Counts>,
     names: Mutex<Counts>,
+    /// Anonymous submissions (residents' requests) per source address.
+    submissions: Mutex<Counts>,
 }
+
+/// Anonymous submissions allowed per source address and hour.
+pub const SUBMISSIONS_PER_HOUR: u32 = 10;
 
 impl LoginThrottle {
     pub fn new(limits: LoginLimits) -> Self {
@@ -86,6 +91,20 @@ impl LoginThrottle {
         let w = self.limits.window;
         lock(&self.sources).count(source, w, now);
         lock(&self.names).count(&name_key(name), w, now);
+    }
+}
+
+impl LoginThrottle {
+    /// Counts one anonymous submission from `source`; `Some(seconds to wait)` when the
+    /// source has used up its [`SUBMISSIONS_PER_HOUR`] (the submission is refused).
+    pub fn submissions(&self, source: &str, now: Instant) -> Option<u64> {
+        let w = Duration::from_secs(3600);
+        let mut c = lock(&self.submissions);
+        if let Some(wait) = c.over(source, SUBMISSIONS_PER_HOUR, w, now) {
+            return Some(wait);
+        }
+        c.count(source, w, now);
+        None
     }
 }
 

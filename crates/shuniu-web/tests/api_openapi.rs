@@ -65,6 +65,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/hsds/organizations/{id}", "get"),
     ("/api/v1/hsds/services", "get"),
     ("/api/v1/hsds/services/{id}", "get"),
+    ("/api/v1/requests", "post"),
+    ("/api/v1/requests/track/{token}", "get"),
+    ("/api/v1/requests/track/{token}/confirm", "post"),
 ];
 
 /// Operations whose success is not JSON.
@@ -274,6 +277,9 @@ struct Targets {
     round: Uuid,
     assessment_applicant: Uuid,
     assessment_application: Uuid,
+    /// A completed request's private token (confirmed) and a submitted request (cancelled).
+    request_token: String,
+    request: Uuid,
 }
 
 impl Targets {
@@ -431,7 +437,10 @@ impl Targets {
             .await
             .expect("an open service")
             .id;
+        let (request_token, request) = crate::requests_support::seeded(app).await;
         Targets {
+            request_token,
+            request,
             service,
             open_org,
             open_service,
@@ -483,6 +492,7 @@ impl Targets {
             "/api/v1/credit-listings/{id}/removal" => return self.listing,
             "/api/v1/hsds/services/{id}" => return self.open_service,
             "/api/v1/hsds/organizations/{id}" => return self.open_org,
+            p if p.starts_with("/api/v1/requests/{id}") => return self.request,
             _ => {}
         }
         let rest = path.strip_prefix("/api/v1").unwrap_or(path);
@@ -580,6 +590,11 @@ impl Targets {
             ("/api/v1/organizations/{id}/grade-changes", "post") => {
                 json!({"to": "3A", "reason": "年检基本合格"})
             }
+            ("/api/v1/requests", "post") => crate::requests_support::need(),
+            ("/api/v1/requests/track/{token}/confirm", "post") => json!({"rating": "5"}),
+            ("/api/v1/requests/{id}/actions", "post") => {
+                json!({"action": "cancel", "reason": "重复提交"})
+            }
             (p, "post" | "patch" | "put") => panic!("no body for {method} {p}"),
             _ => return None,
         })
@@ -598,7 +613,8 @@ http_test!(
                 path.clone()
             }
             .replace("{code}", "320102")
-            .replace("{sid}", &t.service.to_string());
+            .replace("{sid}", &t.service.to_string())
+            .replace("{token}", &t.request_token);
             let body = t.body(&path, &method);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let mut rq = t.caller(&path, &app.client).request(m, app.url(&url));

@@ -25,6 +25,7 @@ labelled_enum!(
         Party = "party", "党建", "Party building";
         Supervision = "supervision", "监管", "Supervision";
         Services = "services", "服务目录", "Service catalogue";
+        Requests = "requests", "居民求助", "Resident requests";
     }
 );
 
@@ -131,6 +132,15 @@ pub const KINDS: &[EventKind] = kinds! {
         "organization.contact", "更新对外服务联系方式", "Public contact updated";
         "service.create", "新增服务项目", "Service added";
         "service.update", "修改服务项目", "Service changed";
+    Requests:
+        "request.submit", "居民提交求助", "Request submitted";
+        "request.assign", "求助派单", "Request assigned";
+        "request.accept", "接受求助", "Request accepted";
+        "request.decline", "婉拒求助", "Request declined";
+        "request.complete", "求助服务完成", "Request completed";
+        "request.confirm", "居民确认并评价", "Request confirmed and rated";
+        "request.cancel", "取消求助", "Request cancelled";
+        "request.close", "关闭求助", "Request closed";
 };
 
 /// The kind with this code, if the code base writes it.
@@ -151,6 +161,9 @@ const REQUESTS: &[(&str, &str, &str)] = &[
     ("change_application.read", "查看变更登记申请", "Read a change application"),
     ("grade.change", "变更评估等级", "Change a grade"),
     ("membership.decide", "处理成员资格", "Decide a membership"),
+    ("request.queue", "查看求助队列", "Open the request queue"),
+    ("request.read", "查看居民求助", "Read a resident request"),
+    ("request.act", "处理居民求助", "Act on a resident request"),
 ];
 
 /// The words of what a request tried to do: an event kind, or one of the reads and
@@ -218,6 +231,8 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("change_applications", "变更登记申请队列", "Change application queue"),
     ("credit_listing", "信用名单记录", "Credit listing"),
     ("service", "服务项目", "Service"),
+    ("request", "居民求助", "Resident request"),
+    ("requests", "求助队列", "Request queue"),
     ("audit_log", "审计日志", "Audit trail"),
     ("endpoint", "接口", "API endpoint"),
     ("page", "页面", "Page"),
@@ -335,6 +350,7 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("trigger", "触发条件", "Trigger"),
     ("event", "事件", "Event"),
     ("number", "编号", "Number"),
+    ("rating", "评分", "Rating"),
     ("note", "备注", "Note"),
     ("service", "服务项目", "Service"),
     ("category", "服务类别", "Category"),

@@ -8,5 +8,6 @@ mod catalogue;
 mod contact;
 mod open_data;
 
+pub(crate) use catalogue::OFFERS;
 pub use catalogue::{Service, ServiceFilter, ServiceListing};
 pub use open_data::DirectoryOrg;
