@@ -62,6 +62,7 @@ fn nothing_given_means_the_defaults() {
                 from_year: 2023,
                 on_start: true,
                 assessment_tables: Default::default(),
+                complaints: Default::default(),
             },
         }
     );

@@ -503,12 +503,13 @@ async fn supervise(store: &Store, settings: &Settings) -> Outcome<String> {
         .await
         .map_err(|e| Failure::new(format!("the supervision job failed: {e}")))?;
     Ok(format!(
-        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired.",
+        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired, {} complaints escalated.",
         settings.supervision.from_year,
         report.organizations,
         report.listed,
         report.removed,
-        report.grades_expired
+        report.grades_expired,
+        report.complaints_escalated
     ))
 }
 
@@ -560,6 +561,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
                 settings.booking,
             );
             state.supervision = settings.supervision.credit_settings();
+            state.complaints = settings.supervision.complaints;
             state.assessment_tables =
                 std::sync::Arc::new(settings.supervision.assessment_tables.clone());
             state
