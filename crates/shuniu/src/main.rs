@@ -473,7 +473,8 @@ async fn load_demo(store: &Store) -> Outcome<String> {
         format!(
             "Demo data loaded: {} organizations, {} staff; {} regional and {} industry hubs \
              with {} active memberships, {} venues with {} bookings, {} party-building instructors; \
-             {} annual reports ({} late, {} due and never filed).",
+             {} annual reports ({} late, {} due and never filed); {} resident requests ({} rated), \
+             {} complaints ({} escalated).",
             summary.organizations,
             summary.staff,
             h.regional_hubs,
@@ -484,7 +485,11 @@ async fn load_demo(store: &Store) -> Outcome<String> {
             h.instructors,
             summary.reports.filed,
             summary.reports.late,
-            summary.reports.missing
+            summary.reports.missing,
+            summary.residents.requests,
+            summary.residents.rated,
+            summary.residents.complaints,
+            summary.residents.escalated
         )
     } else {
         "The database already has organizations: demo data not loaded.".to_string()
