@@ -107,7 +107,11 @@ const COMMENTS: [&[&str]; 5] = [
     &["来得很晚，只解决了一部分"],
     &["服务一般，基本解决了问题", ""],
     &["工作人员耐心细致，谢谢", "很及时，老人很满意", ""],
-    &["非常感谢，服务周到，已推荐给邻居", "上门准时，专业又热情", ""],
+    &[
+        "非常感谢，服务周到，已推荐给邻居",
+        "上门准时，专业又热情",
+        "",
+    ],
 ];
 
 /// The state each request is left in, by share of the whole (out of 100).
@@ -239,7 +243,13 @@ pub async fn build(store: &Store, today: NaiveDate) -> Result<Residents, StoreEr
             mv(Transition::Close, None, "多次联系居民未果", 120).await?;
             continue;
         }
-        mv(Transition::Complete, Some(org), "", 30 + dice.below(40) as i64).await?;
+        mv(
+            Transition::Complete,
+            Some(org),
+            "",
+            30 + dice.below(40) as i64,
+        )
+        .await?;
         if goal == RequestState::Completed {
             continue;
         }
@@ -353,7 +363,14 @@ async fn complaints(
         .map_err(StoreError::Invalid)?;
         let token = token_hash(&format!("demo-direct-complaint-{n}"));
         let c = store
-            .submit_complaint(Against::Organization(org), &d, &token, &settings, filed, ctx())
+            .submit_complaint(
+                Against::Organization(org),
+                &d,
+                &token,
+                &settings,
+                filed,
+                ctx(),
+            )
             .await?;
         out.complaints += 1;
         follow(store, c.id, org, c.due_at, filed, now, course).await?;
@@ -413,7 +430,9 @@ async fn follow(
                 decision: Decision {
                     outcome: o,
                     outcome_text: match o {
-                        ComplaintOutcome::Upheld => "经街道核实投诉属实，已责令组织整改并向居民致歉",
+                        ComplaintOutcome::Upheld => {
+                            "经街道核实投诉属实，已责令组织整改并向居民致歉"
+                        }
                         ComplaintOutcome::PartlyUpheld => "部分属实，组织已调整服务安排",
                         ComplaintOutcome::NotUpheld => "经核实服务按约定提供，投诉不成立",
                     }

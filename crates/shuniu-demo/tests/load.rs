@@ -201,7 +201,10 @@ async fn residents_in_every_state(store: &Store, r: &shuniu_demo::residents::Res
         ..Default::default()
     };
     for state in ComplaintState::ALL {
-        let p = store.complaint_queue(&q(Some(*state), false)).await.unwrap();
+        let p = store
+            .complaint_queue(&q(Some(*state), false))
+            .await
+            .unwrap();
         assert!(p.total > 0, "no complaint {state}");
     }
     let all = store.complaint_queue(&q(None, false)).await.unwrap();
@@ -212,10 +215,14 @@ async fn residents_in_every_state(store: &Store, r: &shuniu_demo::residents::Res
         );
     }
     assert!(all.items.iter().any(|l| {
-        l.complaint.responded_at.is_some_and(|a| a < l.complaint.due_at)
+        l.complaint
+            .responded_at
+            .is_some_and(|a| a < l.complaint.due_at)
     }));
     assert!(all.items.iter().any(|l| {
-        l.complaint.responded_at.is_some_and(|a| a >= l.complaint.due_at)
+        l.complaint
+            .responded_at
+            .is_some_and(|a| a >= l.complaint.due_at)
     }));
     assert!(store.complaint_queue(&q(None, true)).await.unwrap().total > 0);
 }

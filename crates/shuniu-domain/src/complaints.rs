@@ -482,7 +482,10 @@ mod tests {
         let one = ComplaintSettings {
             response_working_days: 1,
         };
-        assert_eq!(due_at(t("2026-11-27T02:00:00Z"), &one), t("2026-11-30T16:00:00Z"));
+        assert_eq!(
+            due_at(t("2026-11-27T02:00:00Z"), &one),
+            t("2026-11-30T16:00:00Z")
+        );
     }
 
     #[test]
@@ -562,7 +565,10 @@ mod tests {
             outcome: Some("partly_upheld".into()),
             outcome_text: Some("已责成组织整改并向居民致歉".into()),
         };
-        assert_eq!(d.validate().unwrap().outcome, ComplaintOutcome::PartlyUpheld);
+        assert_eq!(
+            d.validate().unwrap().outcome,
+            ComplaintOutcome::PartlyUpheld
+        );
         let e = DecisionDraft::default().validate().unwrap_err();
         for f in DECISION_FIELDS {
             assert!(e.get(f).is_some(), "{f}");

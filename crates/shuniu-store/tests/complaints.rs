@@ -50,106 +50,115 @@ fn decide(action: ComplaintAction, outcome: ComplaintOutcome) -> ComplaintStep {
     }
 }
 
-both_backends!(a_complaint_from_filing_to_outcome, |store: Store| async move {
-    let a = org(&store, 71).await.id;
-    let b = org(&store, 72).await.id;
-    let s = ComplaintSettings::default();
-    let now = Utc::now();
-    let c = store
-        .submit_complaint(
-            Against::Organization(a),
-            &data(),
-            &token_hash(&"a".repeat(64)),
-            &s,
-            now,
-            "-",
-        )
-        .await
-        .unwrap();
-    assert_eq!(c.state, ComplaintState::Submitted);
-    assert!(c.number.starts_with("TS-320102-"), "{}", c.number);
-    assert_eq!(c.street_path, MEIYUAN_PATH);
-    assert_eq!(c.data.phone_source, PhoneSource::Given);
-    assert!(c.due_at > now + Duration::days(3));
-    assert_eq!(
-        store
-            .complaint_by_token_hash(&token_hash(&"a".repeat(64)))
+both_backends!(
+    a_complaint_from_filing_to_outcome,
+    |store: Store| async move {
+        let a = org(&store, 71).await.id;
+        let b = org(&store, 72).await.id;
+        let s = ComplaintSettings::default();
+        let now = Utc::now();
+        let c = store
+            .submit_complaint(
+                Against::Organization(a),
+                &data(),
+                &token_hash(&"a".repeat(64)),
+                &s,
+                now,
+                "-",
+            )
             .await
-            .unwrap()
-            .unwrap()
-            .id,
-        c.id
-    );
-    // An unknown organization is a field error.
-    let e = store
-        .submit_complaint(
-            Against::Organization(Uuid::now_v7()),
-            &data(),
-            "x",
-            &s,
-            now,
-            "-",
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(&e, StoreError::Invalid(f) if f.get("organization_id").is_some()));
+            .unwrap();
+        assert_eq!(c.state, ComplaintState::Submitted);
+        assert!(c.number.starts_with("TS-320102-"), "{}", c.number);
+        assert_eq!(c.street_path, MEIYUAN_PATH);
+        assert_eq!(c.data.phone_source, PhoneSource::Given);
+        assert!(c.due_at > now + Duration::days(3));
+        assert_eq!(
+            store
+                .complaint_by_token_hash(&token_hash(&"a".repeat(64)))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            c.id
+        );
+        // An unknown organization is a field error.
+        let e = store
+            .submit_complaint(
+                Against::Organization(Uuid::now_v7()),
+                &data(),
+                "x",
+                &s,
+                now,
+                "-",
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(&e, StoreError::Invalid(f) if f.get("organization_id").is_some()));
 
-    // Another organization cannot answer; the one complained about answers once.
-    let e = store
-        .act_on_complaint(c.id, &answer(b), now, member())
-        .await
-        .unwrap_err();
-    assert!(matches!(e, StoreError::State(_)), "{e:?}");
-    let c2 = store
-        .act_on_complaint(c.id, &answer(a), now, member())
-        .await
-        .unwrap();
-    assert_eq!(c2.state, ComplaintState::Answered);
-    assert!(c2.response.is_some() && c2.responded_at.is_some());
-    let e = store
-        .act_on_complaint(c.id, &answer(a), now, member())
-        .await
-        .unwrap_err();
-    assert!(matches!(e, StoreError::State(_)));
+        // Another organization cannot answer; the one complained about answers once.
+        let e = store
+            .act_on_complaint(c.id, &answer(b), now, member())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::State(_)), "{e:?}");
+        let c2 = store
+            .act_on_complaint(c.id, &answer(a), now, member())
+            .await
+            .unwrap();
+        assert_eq!(c2.state, ComplaintState::Answered);
+        assert!(c2.response.is_some() && c2.responded_at.is_some());
+        let e = store
+            .act_on_complaint(c.id, &answer(a), now, member())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::State(_)));
 
-    // The official decides once.
-    let d = store
-        .act_on_complaint(
-            c.id,
-            &decide(ComplaintAction::Resolve, ComplaintOutcome::PartlyUpheld),
-            now,
-            official(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(d.state, ComplaintState::Resolved);
-    assert_eq!(d.outcome, Some(ComplaintOutcome::PartlyUpheld));
-    assert!(
-        store
+        // The official decides once.
+        let d = store
             .act_on_complaint(
                 c.id,
-                &decide(ComplaintAction::Close, ComplaintOutcome::NotUpheld),
+                &decide(ComplaintAction::Resolve, ComplaintOutcome::PartlyUpheld),
                 now,
                 official(),
             )
             .await
-            .is_err()
-    );
+            .unwrap();
+        assert_eq!(d.state, ComplaintState::Resolved);
+        assert_eq!(d.outcome, Some(ComplaintOutcome::PartlyUpheld));
+        assert!(
+            store
+                .act_on_complaint(
+                    c.id,
+                    &decide(ComplaintAction::Close, ComplaintOutcome::NotUpheld),
+                    now,
+                    official(),
+                )
+                .await
+                .is_err()
+        );
 
-    // The public record: the outcome, never the phone.
-    let p = store.public_complaints(a, 1, 20).await.unwrap();
-    assert_eq!(p.total, 1);
-    assert_eq!(p.items[0].outcome, Some(ComplaintOutcome::PartlyUpheld));
-    let json = serde_json::to_string(&p.items).unwrap();
-    assert!(!json.contains("13800138000") && !json.contains("138****8000"));
-    let f = store.complaint_facts(a).await.unwrap();
-    assert_eq!(
-        (f.total, f.answered_in_time, f.overdue, f.partly_upheld, f.open),
-        (1, 1, 0, 1, 0)
-    );
-    assert_eq!(store.complaint_facts(b).await.unwrap().total, 0);
-    assert_eq!(store.audit_verify().await.unwrap().first_break, None);
-});
+        // The public record: the outcome, never the phone.
+        let p = store.public_complaints(a, 1, 20).await.unwrap();
+        assert_eq!(p.total, 1);
+        assert_eq!(p.items[0].outcome, Some(ComplaintOutcome::PartlyUpheld));
+        let json = serde_json::to_string(&p.items).unwrap();
+        assert!(!json.contains("13800138000") && !json.contains("138****8000"));
+        let f = store.complaint_facts(a).await.unwrap();
+        assert_eq!(
+            (
+                f.total,
+                f.answered_in_time,
+                f.overdue,
+                f.partly_upheld,
+                f.open
+            ),
+            (1, 1, 0, 1, 0)
+        );
+        assert_eq!(store.complaint_facts(b).await.unwrap().total, 0);
+        assert_eq!(store.audit_verify().await.unwrap().first_break, None);
+    }
+);
 
 both_backends!(
     overdue_complaints_are_escalated_once,
@@ -197,19 +206,32 @@ both_backends!(
             per_page: 20,
             ..Default::default()
         };
-        assert_eq!(store.complaint_queue(&queue(true, false)).await.unwrap().total, 2);
+        assert_eq!(
+            store
+                .complaint_queue(&queue(true, false))
+                .await
+                .unwrap()
+                .total,
+            2
+        );
         // Two sweeps at once, then a third: each overdue complaint escalated once.
         let (x, y) = tokio::join!(
             store.escalate_overdue_complaints(now, "sweep-1"),
             store.escalate_overdue_complaints(now, "sweep-2")
         );
         assert_eq!(x.unwrap() + y.unwrap(), 2);
-        assert_eq!(store.escalate_overdue_complaints(now, "-").await.unwrap(), 0);
+        assert_eq!(
+            store.escalate_overdue_complaints(now, "-").await.unwrap(),
+            0
+        );
         let esc = store.complaint_queue(&queue(false, true)).await.unwrap();
         assert_eq!(esc.total, 2);
         assert!(esc.items.iter().all(|l| l.complaint.escalated_at.is_some()));
         let f = store.complaint_facts(a).await.unwrap();
-        assert_eq!((f.total, f.answered_in_time, f.overdue, f.escalated, f.open), (4, 1, 2, 2, 4));
+        assert_eq!(
+            (f.total, f.answered_in_time, f.overdue, f.escalated, f.open),
+            (4, 1, 2, 2, 4)
+        );
         // The run of the daily job escalates too (nothing left here).
         let r = store
             .run_supervise(

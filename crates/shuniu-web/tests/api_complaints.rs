@@ -246,7 +246,13 @@ http_test!(
         assert_eq!(v["items"][0]["phone_source"], "verified");
         assert_eq!(v["items"][0]["phone"], PHONE);
         assert_eq!(v["items"][0]["request_id"], rid.as_str());
-        let wrong = app.url(&format!("/api/v1/complaints/about-request/{}", "e".repeat(64)));
-        assert_eq!(send(app.anon.post(&wrong).json(&body)).await.0, StatusCode::NOT_FOUND);
+        let wrong = app.url(&format!(
+            "/api/v1/complaints/about-request/{}",
+            "e".repeat(64)
+        ));
+        assert_eq!(
+            send(app.anon.post(&wrong).json(&body)).await.0,
+            StatusCode::NOT_FOUND
+        );
     }
 );

@@ -35,7 +35,9 @@ http_test!(
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("name=\"phone\""));
         assert_eq!(
-            page(app.anon.get(app.url("/complaints/new?org=nope"))).await.0,
+            page(app.anon.get(app.url("/complaints/new?org=nope")))
+                .await
+                .0,
             StatusCode::NOT_FOUND
         );
 
@@ -103,9 +105,15 @@ http_test!(
         let track = link(&html, "/requests/track/");
         let token = track.trim_start_matches("/requests/track/").to_string();
         let (_, html) = page(app.anon.get(app.url(&track))).await;
-        assert!(!html.contains("/complaints/about/"), "nobody handled it yet");
+        assert!(
+            !html.contains("/complaints/about/"),
+            "nobody handled it yet"
+        );
         let about = format!("/complaints/about/{token}");
-        assert_eq!(page(app.anon.get(app.url(&about))).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            page(app.anon.get(app.url(&about))).await.0,
+            StatusCode::NOT_FOUND
+        );
 
         let (_, html) = page(s.hub.get(app.url("/requests"))).await;
         let href = link(&html, "/requests/0");
@@ -120,7 +128,10 @@ http_test!(
         assert!(html.contains(&about));
         let (st, html) = page(app.anon.get(app.url(&about))).await;
         assert_eq!(st, StatusCode::OK);
-        assert!(!html.contains("name=\"phone\""), "the link verifies the phone");
+        assert!(
+            !html.contains("name=\"phone\""),
+            "the link verifies the phone"
+        );
         let (st, html) = page(
             app.anon
                 .post(app.url(&about))

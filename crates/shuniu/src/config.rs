@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use shuniu_domain::parks::BookingRules;
 use shuniu_domain::complaints::ComplaintSettings;
+use shuniu_domain::parks::BookingRules;
 use shuniu_domain::supervision::annual::AnnualSettings;
 use shuniu_domain::supervision::credit::CreditSettings;
 use shuniu_domain::supervision::tables::{IndicatorTables, TablesFile};

@@ -63,7 +63,10 @@ pub enum Against {
     /// An organization, named by the complainant.
     Organization(Uuid),
     /// A request (through its private link): the organization that handled it.
-    Request { request_id: Uuid, organization_id: Uuid },
+    Request {
+        request_id: Uuid,
+        organization_id: Uuid,
+    },
 }
 
 /// A queue's filters.
@@ -190,7 +193,12 @@ impl Store {
         ctx: impl Into<WriteCtx>,
     ) -> Result<Complaint> {
         let ctx = ctx.into();
-        let bad_org = || StoreError::Invalid(FieldErrors::single("organization_id", unknown_organization()));
+        let bad_org = || {
+            StoreError::Invalid(FieldErrors::single(
+                "organization_id",
+                unknown_organization(),
+            ))
+        };
         let (organization_id, request_id) = match against {
             Against::Organization(o) => (o, None),
             Against::Request {
@@ -198,7 +206,10 @@ impl Store {
                 organization_id,
             } => (organization_id, Some(request_id)),
         };
-        let org = self.organization(organization_id).await?.ok_or_else(bad_org)?;
+        let org = self
+            .organization(organization_id)
+            .await?
+            .ok_or_else(bad_org)?;
         let node = self
             .jurisdiction(org.data.jurisdiction.as_str())
             .await?

@@ -113,7 +113,9 @@ impl Store {
             not_upheld: i64,
             open: i64,
         }
-        let sum = |cond: &str| format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)");
+        let sum = |cond: &str| {
+            format!("CAST(COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS BIGINT)")
+        };
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) AS total, {} AS in_time, {} AS overdue, {} AS escalated, \
              {} AS upheld, {} AS partly, {} AS not_upheld, {} AS open \
