@@ -151,7 +151,8 @@ enum Command {
         db: DbArg,
     },
     /// Run the daily supervision job for today (Asia/Shanghai): credit-list listings and
-    /// removals, and grades past their five years. Idempotent.
+    /// removals, grades past their five years, and residents' complaints unanswered past
+    /// their limit escalated to the street. Idempotent.
     Supervise {
         #[command(flatten)]
         db: DbArg,
