@@ -52,5 +52,8 @@ CREATE INDEX complaints_queue ON complaints (street_path, state, filed_at, id);
 CREATE INDEX complaints_org ON complaints (organization_id, state, filed_at, id);
 -- The escalation sweep: unanswered complaints by due time.
 CREATE INDEX complaints_due ON complaints (state, due_at);
+-- Every complaint newest first (administrators), and the escalated ones.
+CREATE INDEX complaints_filed ON complaints (filed_at, id);
+CREATE INDEX complaints_escalated ON complaints (escalated_at, filed_at);
 -- Complaints about one request.
 CREATE INDEX complaints_request ON complaints (request_id);
