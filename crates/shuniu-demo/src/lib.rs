@@ -41,6 +41,7 @@ mod generate;
 pub mod history;
 pub mod places;
 pub mod reports;
+pub mod residents;
 pub mod services;
 pub mod structure;
 mod tables;
@@ -76,6 +77,8 @@ pub struct DemoSummary {
     pub catalogue: Catalogue,
     /// Place names residents know (roads, compounds, landmarks, communities) written.
     pub places: usize,
+    /// Residents' requests and complaints written.
+    pub residents: residents::Residents,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -107,6 +110,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         history: History::default(),
         catalogue: Catalogue::default(),
         places: 0,
+        residents: residents::Residents::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -171,7 +175,16 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
             );
             let places = places::build(store).await?;
             tracing::info!(places, "demo place names indexed");
+            let residents = residents::build(store, today).await?;
+            tracing::info!(
+                requests = residents.requests,
+                rated = residents.rated,
+                complaints = residents.complaints,
+                escalated = residents.escalated,
+                "demo residents' requests and complaints written"
+            );
             Ok(DemoSummary {
+                residents,
                 catalogue,
                 places,
                 loaded: true,

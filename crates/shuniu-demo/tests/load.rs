@@ -129,6 +129,9 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
         assert!(p.total >= 1, "{q}");
     }
 
+    // Residents' requests in every state, rated 1–5; complaints in every course.
+    residents_in_every_state(&store, &s.residents).await;
+
     // A second load does nothing.
     let again = shuniu_demo::load(&store, today()).await.unwrap();
     assert!(!again.loaded);
@@ -158,3 +161,68 @@ both_backends!(
         assert_eq!(store.subtree_stats(&xuanwu).await.unwrap().organizations, 1);
     }
 );
+
+async fn residents_in_every_state(store: &Store, r: &shuniu_demo::residents::Residents) {
+    use shuniu_domain::complaints::{ComplaintOutcome, ComplaintState};
+    use shuniu_domain::requests::RequestState;
+    use shuniu_store::complaints::ComplaintFilter;
+    use shuniu_store::requests::RequestFilter;
+    assert!(r.requests >= 300, "{r:?}");
+    for state in RequestState::ALL {
+        let f = RequestFilter {
+            state: Some(*state),
+            page: 1,
+            per_page: 200,
+            ..Default::default()
+        };
+        let p = store.request_queue(&f).await.unwrap();
+        assert!(p.total > 0, "no request {state}");
+        if *state == RequestState::Confirmed {
+            let mut stars: Vec<u8> = p.items.iter().filter_map(|l| l.request.rating).collect();
+            stars.sort();
+            stars.dedup();
+            assert_eq!(stars, [1, 2, 3, 4, 5], "every rating occurs");
+        }
+    }
+    let overdue = RequestFilter {
+        overdue_at: Some(chrono::Utc::now()),
+        page: 1,
+        per_page: 1,
+        ..Default::default()
+    };
+    assert!(store.request_queue(&overdue).await.unwrap().total > 0);
+    assert!(r.complaints >= 10, "{r:?}");
+    assert!(r.escalated > 0, "{r:?}");
+    let q = |state: Option<ComplaintState>, escalated: bool| ComplaintFilter {
+        state,
+        escalated,
+        page: 1,
+        per_page: 200,
+        ..Default::default()
+    };
+    for state in ComplaintState::ALL {
+        let p = store
+            .complaint_queue(&q(Some(*state), false))
+            .await
+            .unwrap();
+        assert!(p.total > 0, "no complaint {state}");
+    }
+    let all = store.complaint_queue(&q(None, false)).await.unwrap();
+    for o in ComplaintOutcome::ALL {
+        assert!(
+            all.items.iter().any(|l| l.complaint.outcome == Some(*o)),
+            "no outcome {o}"
+        );
+    }
+    assert!(all.items.iter().any(|l| {
+        l.complaint
+            .responded_at
+            .is_some_and(|a| a < l.complaint.due_at)
+    }));
+    assert!(all.items.iter().any(|l| {
+        l.complaint
+            .responded_at
+            .is_some_and(|a| a >= l.complaint.due_at)
+    }));
+    assert!(store.complaint_queue(&q(None, true)).await.unwrap().total > 0);
+}

@@ -8,6 +8,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod codes;
+pub mod complaints;
 pub mod credibility;
 pub mod errors;
 pub mod hubs;

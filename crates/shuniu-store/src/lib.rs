@@ -25,6 +25,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub mod accounts;
 pub mod audit;
+pub mod complaints;
 pub mod hubs;
 pub mod jurisdictions;
 mod paging;

@@ -4,6 +4,7 @@
 
 mod audit_accounts;
 mod collation;
+mod complaints;
 mod conformance;
 mod file_modes;
 mod hubs;

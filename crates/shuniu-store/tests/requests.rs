@@ -18,7 +18,7 @@ use crate::supervision_support::*;
 
 pub const COMMUNITY: &str = "320102002001";
 
-async fn community(store: &Store) {
+pub async fn community(store: &Store) {
     let street = store.jurisdiction(MEIYUAN).await.unwrap().unwrap();
     store
         .add_jurisdiction(&Jurisdiction {

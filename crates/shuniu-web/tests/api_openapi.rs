@@ -23,6 +23,9 @@ fn served() -> Vec<(String, String)> {
 }
 
 /// Operations anyone may call without a token (public reads).
+/// The private token of the complaint the walk reads.
+const COMPLAINT_TOKEN: &str = "5555555555555555555555555555555555555555555555555555555555555555";
+
 const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/organizations", "get"),
     ("/api/v1/organizations.csv", "get"),
@@ -68,6 +71,10 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/requests", "post"),
     ("/api/v1/requests/track/{token}", "get"),
     ("/api/v1/requests/track/{token}/confirm", "post"),
+    ("/api/v1/complaints", "post"),
+    ("/api/v1/complaints/about-request/{token}", "post"),
+    ("/api/v1/complaints/track/{token}", "get"),
+    ("/api/v1/organizations/{id}/complaints", "get"),
 ];
 
 /// Operations whose success is not JSON.
@@ -247,6 +254,8 @@ http_test!(
 /// (they run in path order).
 struct Targets {
     f: world::Fixture,
+    /// A complaint against org A: read and decided by the admin.
+    complaint: Uuid,
     /// A service of org A (with A's public contact declared): read, replaced, patched.
     service: Uuid,
     /// An organization in good standing and its service: the open-data reads.
@@ -438,7 +447,27 @@ impl Targets {
             .expect("an open service")
             .id;
         let (request_token, request) = crate::requests_support::seeded(app).await;
+        let complaint = app
+            .store
+            .submit_complaint(
+                shuniu_store::complaints::Against::Organization(f.org_a),
+                &shuniu_domain::complaints::ComplaintDraft {
+                    category: Some("fees".into()),
+                    description: Some("收费与公示的标准不一致".into()),
+                    phone: Some("13912345678".into()),
+                }
+                .validate(None)
+                .unwrap(),
+                &shuniu_domain::requests::token_hash(COMPLAINT_TOKEN),
+                &Default::default(),
+                chrono::Utc::now(),
+                WriteCtx::system("test"),
+            )
+            .await
+            .expect("a complaint against A")
+            .id;
         Targets {
+            complaint,
             request_token,
             request,
             service,
@@ -493,6 +522,7 @@ impl Targets {
             "/api/v1/hsds/services/{id}" => return self.open_service,
             "/api/v1/hsds/organizations/{id}" => return self.open_org,
             p if p.starts_with("/api/v1/requests/{id}") => return self.request,
+            p if p.starts_with("/api/v1/complaints/{id}") => return self.complaint,
             _ => {}
         }
         let rest = path.strip_prefix("/api/v1").unwrap_or(path);
@@ -595,6 +625,13 @@ impl Targets {
             ("/api/v1/requests/{id}/actions", "post") => {
                 json!({"action": "cancel", "reason": "重复提交"})
             }
+            ("/api/v1/complaints", "post") => crate::api_complaints::complaint(f.org_a),
+            ("/api/v1/complaints/about-request/{token}", "post") => {
+                json!({"category": "attitude", "description": "上门人员态度不好"})
+            }
+            ("/api/v1/complaints/{id}/actions", "post") => json!({
+                "action": "resolve", "outcome": "not_upheld", "outcome_text": "经核实收费与公示一致"
+            }),
             (p, "post" | "patch" | "put") => panic!("no body for {method} {p}"),
             _ => return None,
         })
@@ -614,7 +651,15 @@ http_test!(
             }
             .replace("{code}", "320102")
             .replace("{sid}", &t.service.to_string())
-            .replace("{token}", &t.request_token);
+            .replace(
+                "{token}",
+                if path.starts_with("/api/v1/complaints/track/") {
+                    // The complaint's own private token (see `Targets::new`).
+                    COMPLAINT_TOKEN
+                } else {
+                    &t.request_token
+                },
+            );
             let body = t.body(&path, &method);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let mut rq = t.caller(&path, &app.client).request(m, app.url(&url));

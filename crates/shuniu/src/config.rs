@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use shuniu_domain::complaints::ComplaintSettings;
 use shuniu_domain::parks::BookingRules;
 use shuniu_domain::supervision::annual::AnnualSettings;
 use shuniu_domain::supervision::credit::CreditSettings;
@@ -98,6 +99,9 @@ pub struct Layer {
     /// A TOML file of assessment indicator tables (`[[table]]` entries by kind and
     /// authority prefix); none: the built-in tables.
     pub assessment_tables: Option<PathBuf>,
+    /// Working days an organization has to give a complaint its first response (else
+    /// it is escalated to the street).
+    pub complaint_response_working_days: Option<u32>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
@@ -106,7 +110,7 @@ const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_fai
     login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
     annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start, \
-    assessment_tables";
+    assessment_tables, complaint_response_working_days";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -163,6 +167,9 @@ impl Layer {
             supervise_from_year: self.supervise_from_year.or(lower.supervise_from_year),
             supervise_on_start: self.supervise_on_start.or(lower.supervise_on_start),
             assessment_tables: self.assessment_tables.or(lower.assessment_tables),
+            complaint_response_working_days: self
+                .complaint_response_working_days
+                .or(lower.complaint_response_working_days),
         }
     }
 
@@ -210,6 +217,7 @@ impl Layer {
                 .map(|v| parse_bool("SHUNIU_SUPERVISE_ON_START", &v))
                 .transpose()?,
             assessment_tables: get("SHUNIU_ASSESSMENT_TABLES").map(PathBuf::from),
+            complaint_response_working_days: number("SHUNIU_COMPLAINT_RESPONSE_WORKING_DAYS")?,
         })
     }
 
@@ -270,6 +278,8 @@ pub struct Supervision {
     pub on_start: bool,
     /// Read from the `assessment_tables` file, every table checked; empty without one.
     pub assessment_tables: IndicatorTables,
+    /// Residents' complaints: the first-response limit in working days.
+    pub complaints: ComplaintSettings,
 }
 
 /// The first report year the job enforces by default: the first year whose reports
@@ -284,6 +294,7 @@ impl Default for Supervision {
             from_year: DEFAULT_SUPERVISE_FROM_YEAR as i32,
             on_start: true,
             assessment_tables: IndicatorTables::default(),
+            complaints: ComplaintSettings::default(),
         }
     }
 }
@@ -336,6 +347,15 @@ fn supervision(l: &Layer) -> Result<Supervision, ConfigError> {
         from_year: from_year as i32,
         on_start: l.supervise_on_start.unwrap_or(d.on_start),
         assessment_tables,
+        complaints: ComplaintSettings {
+            response_working_days: in_range(
+                "complaint_response_working_days",
+                l.complaint_response_working_days
+                    .unwrap_or(d.complaints.response_working_days),
+                1..=30,
+                "",
+            )?,
+        },
     })
 }
 

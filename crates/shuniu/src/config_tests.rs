@@ -62,6 +62,7 @@ fn nothing_given_means_the_defaults() {
                 from_year: 2023,
                 on_start: true,
                 assessment_tables: Default::default(),
+                complaints: Default::default(),
             },
         }
     );
@@ -100,6 +101,26 @@ fn supervision_settings_are_range_checked() {
     let env =
         Layer::from_env(|k| (k == "SHUNIU_SUPERVISE_ON_START").then(|| "no".to_string())).unwrap();
     assert_eq!(env.supervise_on_start, Some(false));
+}
+
+#[test]
+fn the_complaint_response_limit_is_a_setting_in_range() {
+    let d = resolve(Layer::default(), Layer::default(), Layer::default()).unwrap();
+    assert_eq!(d.supervision.complaints.response_working_days, 3);
+    let env = Layer::from_env(|k| {
+        (k == "SHUNIU_COMPLAINT_RESPONSE_WORKING_DAYS").then(|| "5".to_string())
+    })
+    .unwrap();
+    let s = resolve(Layer::default(), env, Layer::default()).unwrap();
+    assert_eq!(s.supervision.complaints.response_working_days, 5);
+    for bad in [0, 31] {
+        let l = Layer {
+            complaint_response_working_days: Some(bad),
+            ..Layer::default()
+        };
+        let e = resolve(Layer::default(), Layer::default(), l).unwrap_err();
+        assert!(e.0.contains("complaint_response_working_days"), "{}", e.0);
+    }
 }
 
 /// A file in the temporary directory holding `text`, unique to this test run.

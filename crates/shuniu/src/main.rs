@@ -151,7 +151,8 @@ enum Command {
         db: DbArg,
     },
     /// Run the daily supervision job for today (Asia/Shanghai): credit-list listings and
-    /// removals, and grades past their five years. Idempotent.
+    /// removals, grades past their five years, and residents' complaints unanswered past
+    /// their limit escalated to the street. Idempotent.
     Supervise {
         #[command(flatten)]
         db: DbArg,
@@ -473,7 +474,8 @@ async fn load_demo(store: &Store) -> Outcome<String> {
         format!(
             "Demo data loaded: {} organizations, {} staff; {} regional and {} industry hubs \
              with {} active memberships, {} venues with {} bookings, {} party-building instructors; \
-             {} annual reports ({} late, {} due and never filed).",
+             {} annual reports ({} late, {} due and never filed); {} resident requests ({} rated), \
+             {} complaints ({} escalated).",
             summary.organizations,
             summary.staff,
             h.regional_hubs,
@@ -484,7 +486,11 @@ async fn load_demo(store: &Store) -> Outcome<String> {
             h.instructors,
             summary.reports.filed,
             summary.reports.late,
-            summary.reports.missing
+            summary.reports.missing,
+            summary.residents.requests,
+            summary.residents.rated,
+            summary.residents.complaints,
+            summary.residents.escalated
         )
     } else {
         "The database already has organizations: demo data not loaded.".to_string()
@@ -503,12 +509,13 @@ async fn supervise(store: &Store, settings: &Settings) -> Outcome<String> {
         .await
         .map_err(|e| Failure::new(format!("the supervision job failed: {e}")))?;
     Ok(format!(
-        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired.",
+        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired, {} complaints escalated.",
         settings.supervision.from_year,
         report.organizations,
         report.listed,
         report.removed,
-        report.grades_expired
+        report.grades_expired,
+        report.complaints_escalated
     ))
 }
 
@@ -560,6 +567,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
                 settings.booking,
             );
             state.supervision = settings.supervision.credit_settings();
+            state.complaints = settings.supervision.complaints;
             state.assessment_tables =
                 std::sync::Arc::new(settings.supervision.assessment_tables.clone());
             state

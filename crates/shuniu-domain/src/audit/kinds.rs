@@ -26,6 +26,7 @@ labelled_enum!(
         Supervision = "supervision", "监管", "Supervision";
         Services = "services", "服务目录", "Service catalogue";
         Requests = "requests", "居民求助", "Resident requests";
+        Complaints = "complaints", "居民投诉", "Resident complaints";
     }
 );
 
@@ -141,6 +142,12 @@ pub const KINDS: &[EventKind] = kinds! {
         "request.confirm", "居民确认并评价", "Request confirmed and rated";
         "request.cancel", "取消求助", "Request cancelled";
         "request.close", "关闭求助", "Request closed";
+    Complaints:
+        "complaint.submit", "居民提交投诉", "Complaint filed";
+        "complaint.answer", "组织答复投诉", "Complaint answered by the organization";
+        "complaint.escalate", "投诉超时未答复，升级至街道", "Complaint escalated to the street (first response overdue)";
+        "complaint.resolve", "投诉办结", "Complaint resolved";
+        "complaint.close", "投诉关闭", "Complaint closed";
 };
 
 /// The kind with this code, if the code base writes it.
@@ -164,6 +171,9 @@ const REQUESTS: &[(&str, &str, &str)] = &[
     ("request.queue", "查看求助队列", "Open the request queue"),
     ("request.read", "查看居民求助", "Read a resident request"),
     ("request.act", "处理居民求助", "Act on a resident request"),
+    ("complaint.queue", "查看投诉队列", "Open the complaint queue"),
+    ("complaint.read", "查看居民投诉", "Read a resident complaint"),
+    ("complaint.act", "处理居民投诉", "Act on a resident complaint"),
 ];
 
 /// The words of what a request tried to do: an event kind, or one of the reads and
@@ -233,6 +243,8 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("service", "服务项目", "Service"),
     ("request", "居民求助", "Resident request"),
     ("requests", "求助队列", "Request queue"),
+    ("complaint", "居民投诉", "Resident complaint"),
+    ("complaints", "投诉队列", "Complaint queue"),
     ("audit_log", "审计日志", "Audit trail"),
     ("endpoint", "接口", "API endpoint"),
     ("page", "页面", "Page"),
@@ -351,6 +363,7 @@ const DETAILS: &[(&str, &str, &str)] = &[
     ("event", "事件", "Event"),
     ("number", "编号", "Number"),
     ("rating", "评分", "Rating"),
+    ("due_at", "答复期限", "Response due"),
     ("note", "备注", "Note"),
     ("service", "服务项目", "Service"),
     ("category", "服务类别", "Category"),

@@ -191,6 +191,8 @@ pub struct SuperviseReport {
     pub listed: usize,
     pub removed: usize,
     pub grades_expired: usize,
+    /// Complaints unanswered past their first-response limit, escalated to the street.
+    pub complaints_escalated: usize,
 }
 
 /// Reads an organization's credit facts inside the open transaction `$tx`.
@@ -505,7 +507,8 @@ impl Store {
     }
 
     /// The daily job (`shuniu supervise`, also run at start): the credit rules for every
-    /// organization, then grades that expired stop counting. Idempotent.
+    /// organization, then grades that expired stop counting, then complaints unanswered
+    /// past their limit are escalated. Idempotent.
     pub async fn run_supervise(
         &self,
         today: NaiveDate,
@@ -534,6 +537,9 @@ impl Store {
             }
         }
         report.grades_expired = self.expire_grades(today, &ctx).await?;
+        report.complaints_escalated = self
+            .escalate_overdue_complaints(crate::now(), ctx.clone())
+            .await?;
         Ok(report)
     }
 

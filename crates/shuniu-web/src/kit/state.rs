@@ -18,6 +18,9 @@ pub struct AppState {
     /// Supervision settings (the annual-report deadline, the first year enforced …):
     /// what `shuniu supervise` uses, so filing on the web judges lateness alike.
     pub supervision: CreditSettings,
+    /// Residents' complaints: the organization's first-response limit in working days
+    /// (`complaint_response_working_days`, 3 by default).
+    pub complaints: shuniu_domain::complaints::ComplaintSettings,
     /// The assessment indicator tables set for this locality (`assessment_tables`);
     /// empty: the built-in ones everywhere.
     pub assessment_tables: std::sync::Arc<IndicatorTables>,

@@ -190,6 +190,8 @@ struct TrackPage {
     rating: String,
     comment: String,
     can_rate: bool,
+    /// The complaint form about the organization that handled it (none: no one yet).
+    complain: String,
     action: String,
     fields: Vec<Field>,
     summary: Vec<SummaryItem>,
@@ -232,6 +234,10 @@ async fn track_page(
         rating: r.rating.map(|x| x.to_string()).unwrap_or_default(),
         comment: r.rating_comment.clone().unwrap_or_default(),
         can_rate: r.state == RequestState::Completed,
+        complain: match s.store.request_handler(r.id).await? {
+            Some(_) => format!("/complaints/about/{token}"),
+            None => String::new(),
+        },
         action: format!("/requests/track/{token}"),
         fields: vec![
             f("rating", "radios").required().options(stars),

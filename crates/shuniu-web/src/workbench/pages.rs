@@ -84,13 +84,14 @@ pub async fn desk(State(s): State<AppState>, ui: Ui, caller: Caller) -> PageResu
     let Some(user) = &caller.user else {
         return Err(AppError::Unauthenticated.into());
     };
-    let panels = match user.role {
+    let mut panels = match user.role {
         Role::OrgMember => member_panels(&s, &ui, user).await?,
         Role::HubStaff => hub_panels(&s, &ui, user).await?,
         Role::Official => official_panels(&s, &ui, &caller, user).await?,
         Role::Expert => expert_panels(&s, &ui).await?,
         Role::Admin => admin_panels(&s, &ui).await?,
     };
+    panels.extend(resident_panels(&s, &ui, &caller).await?);
     let intro = match user.role {
         Role::OrgMember => "my.intro.org_member",
         Role::HubStaff => "my.intro.hub_staff",
@@ -328,4 +329,46 @@ async fn admin_panels(s: &AppState, ui: &Ui) -> Result<Vec<Panel>, AppError> {
         .link(ui, "/audit", "nav.audit")
         .link(ui, "/coverage", "my.coverage.open");
     Ok(vec![platform, rounds_panel(s, ui).await?])
+}
+
+/// Residents' requests and complaints in the caller's queues (a street's, an
+/// organization's): the newest five of each, with their state.
+async fn resident_panels(s: &AppState, ui: &Ui, caller: &Caller) -> Result<Vec<Panel>, AppError> {
+    if !crate::requests::service::has_queue(caller) {
+        return Ok(vec![]);
+    }
+    let five = Some(ROWS.to_string());
+    let rq = crate::requests::service::QueueQuery {
+        per_page: five.clone(),
+        ..Default::default()
+    };
+    let page = crate::requests::service::queue(s, caller, &rq).await?;
+    let mut requests = Panel::new(ui, "req.panel.title", "req.queue.empty").counted(ui, page.total);
+    for l in &page.items {
+        let r = &l.request;
+        requests = requests.line(
+            format!("/requests/{}", r.id),
+            r.number.clone(),
+            r.state.label(ui.lang),
+        );
+    }
+    requests = requests.link(ui, "/requests", "req.panel.all");
+    let cq = crate::complaints::service::QueueQuery {
+        per_page: five,
+        ..Default::default()
+    };
+    let (_, page) = crate::complaints::service::queue(s, caller, &cq).await?;
+    let mut complaints =
+        Panel::new(ui, "cmp.panel.title", "cmp.queue.empty").counted(ui, page.total);
+    let now = chrono::Utc::now();
+    for l in &page.items {
+        let c = &l.complaint;
+        let mut note = format!("{} · {}", l.organization_name, c.state.label(ui.lang));
+        if shuniu_domain::complaints::is_overdue(c.state, c.due_at, now) {
+            note = format!("{note} · {}", ui.t("cmp.overdue"));
+        }
+        complaints = complaints.line(format!("/complaints/{}", c.id), c.number.clone(), note);
+    }
+    complaints = complaints.link(ui, "/complaints", "cmp.panel.all");
+    Ok(vec![requests, complaints])
 }

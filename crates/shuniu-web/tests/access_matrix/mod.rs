@@ -224,6 +224,7 @@ expectations!(
     assessment,
     services,
     requests,
+    complaints,
     workbench
 );
 
