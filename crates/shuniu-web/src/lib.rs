@@ -53,6 +53,7 @@ capabilities!(
     assessment,
     services,
     requests,
+    trust,
     workbench
 );
 
@@ -106,6 +107,7 @@ impl AppState {
             store,
             booking,
             supervision: Default::default(),
+            credibility: Default::default(),
             assessment_tables: Default::default(),
             auth_failures: Default::default(),
             csrf_key: std::sync::Arc::new(random_key()),

@@ -224,6 +224,7 @@ expectations!(
     assessment,
     services,
     requests,
+    trust,
     workbench
 );
 
