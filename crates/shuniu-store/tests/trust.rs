@@ -331,3 +331,55 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    the_candidates_rank_by_the_stored_credibility,
+    |store: Store| async move {
+        use shuniu_domain::requests::Reason;
+        community(&store).await;
+        let s = settings();
+        let trusted = clean(&store, 351).await;
+        let doubted = org(&store, 352).await.id;
+        let svc = ServiceDraft {
+            name: Some("助餐配送".into()),
+            category: Some("elderly".into()),
+            target_group: Some("老人".into()),
+            place_kind: Some("home".into()),
+            schedule: Some("每天".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        store.create_service(doubted, &svc, member()).await.unwrap();
+        store.refresh_all_credibility(&s, today()).await.unwrap();
+        let data = RequestDraft {
+            category: Some("elderly".into()),
+            community: Some(COMMUNITY.into()),
+            description: Some("独居老人需要助餐上门".into()),
+            phone: Some("13800138000".into()),
+        }
+        .validate()
+        .unwrap();
+        let r = store
+            .submit_request(
+                &data,
+                &token_hash(&"c".repeat(64)),
+                &TimeLimits::default(),
+                Utc::now(),
+                "-",
+            )
+            .await
+            .unwrap();
+        let c = store.request_candidates(&r, 1, 20).await.unwrap();
+        assert_eq!(c.total, 2);
+        assert_eq!(c.items[0].facts.organization_id, trusted);
+        assert!(c.items[0].facts.credibility.unwrap() >= 80);
+        assert!(c.items[0].reasons.contains(&Reason::HighCredibility));
+        assert_eq!(c.items[1].facts.organization_id, doubted);
+        assert!(c.items[1].reasons.contains(&Reason::LowCredibility));
+        // The SQL's score is the domain's.
+        for x in &c.items {
+            assert_eq!(x.score, shuniu_domain::requests::score(&x.facts));
+        }
+    }
+);

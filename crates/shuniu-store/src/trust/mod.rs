@@ -30,6 +30,14 @@ pub struct TrustSettings {
     pub credit: CreditSettings,
 }
 
+/// How many organizations have each band.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BandCounts {
+    pub high: usize,
+    pub fair: usize,
+    pub low: usize,
+}
+
 /// How many organizations one chunk of [`Store::refresh_all_credibility`] reads.
 const CHUNK: usize = 200;
 
@@ -75,6 +83,26 @@ impl Store {
         .fetch_optional(p)
         .await)?;
         row.map(Credibility::try_from).transpose()
+    }
+
+    /// How many organizations have each band, as stored (high, fair, low).
+    pub async fn credibility_bands(&self) -> Result<BandCounts> {
+        let rows: Vec<(String, i64)> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT band, COUNT(*) FROM credibility GROUP BY band"
+        )
+        .fetch_all(p)
+        .await)?;
+        let mut c = BandCounts::default();
+        for (band, n) in rows {
+            let n = usize::try_from(n).unwrap_or(0);
+            match Band::parse(&band) {
+                Some(Band::High) => c.high = n,
+                Some(Band::Fair) => c.fair = n,
+                Some(Band::Low) => c.low = n,
+                None => return Err(StoreError::Corrupt("credibility band".into())),
+            }
+        }
+        Ok(c)
     }
 
     /// Reads the organization's facts, computes its credibility as of `today` and stores
