@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use shuniu_domain::credibility;
 use shuniu_domain::parks::BookingRules;
 use shuniu_domain::supervision::annual::AnnualSettings;
 use shuniu_domain::supervision::credit::CreditSettings;
@@ -98,6 +99,13 @@ pub struct Layer {
     /// A TOML file of assessment indicator tables (`[[table]]` entries by kind and
     /// authority prefix); none: the built-in tables.
     pub assessment_tables: Option<PathBuf>,
+    /// The credibility score's weights, in percent, in the order of its parts:
+    /// registration, annual reports, grade, credit lists, ratings, complaints,
+    /// disclosure, obligations; eight numbers adding up to 100. In the environment,
+    /// comma-separated (`SHUNIU_CREDIBILITY_WEIGHTS=10,20,15,20,15,10,5,5`).
+    pub credibility_weights: Option<Vec<u32>>,
+    /// Resident ratings count in the score only from this many on.
+    pub credibility_min_ratings: Option<u32>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
@@ -106,7 +114,7 @@ const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_fai
     login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
     annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start, \
-    assessment_tables";
+    assessment_tables, credibility_weights, credibility_min_ratings";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -163,6 +171,10 @@ impl Layer {
             supervise_from_year: self.supervise_from_year.or(lower.supervise_from_year),
             supervise_on_start: self.supervise_on_start.or(lower.supervise_on_start),
             assessment_tables: self.assessment_tables.or(lower.assessment_tables),
+            credibility_weights: self.credibility_weights.or(lower.credibility_weights),
+            credibility_min_ratings: self
+                .credibility_min_ratings
+                .or(lower.credibility_min_ratings),
         }
     }
 
@@ -210,6 +222,14 @@ impl Layer {
                 .map(|v| parse_bool("SHUNIU_SUPERVISE_ON_START", &v))
                 .transpose()?,
             assessment_tables: get("SHUNIU_ASSESSMENT_TABLES").map(PathBuf::from),
+            credibility_weights: get("SHUNIU_CREDIBILITY_WEIGHTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|w| parse_number("SHUNIU_CREDIBILITY_WEIGHTS", w))
+                        .collect::<Result<Vec<u32>, _>>()
+                })
+                .transpose()?,
+            credibility_min_ratings: number("SHUNIU_CREDIBILITY_MIN_RATINGS")?,
         })
     }
 
@@ -270,6 +290,9 @@ pub struct Supervision {
     pub on_start: bool,
     /// Read from the `assessment_tables` file, every table checked; empty without one.
     pub assessment_tables: IndicatorTables,
+    /// The credibility score's weights and minimum number of ratings
+    /// (`credibility_weights`, `credibility_min_ratings`).
+    pub credibility: credibility::Settings,
 }
 
 /// The first report year the job enforces by default: the first year whose reports
@@ -284,6 +307,7 @@ impl Default for Supervision {
             from_year: DEFAULT_SUPERVISE_FROM_YEAR as i32,
             on_start: true,
             assessment_tables: IndicatorTables::default(),
+            credibility: credibility::Settings::default(),
         }
     }
 }
@@ -336,6 +360,48 @@ fn supervision(l: &Layer) -> Result<Supervision, ConfigError> {
         from_year: from_year as i32,
         on_start: l.supervise_on_start.unwrap_or(d.on_start),
         assessment_tables,
+        credibility: credibility_settings(l)?,
+    })
+}
+
+/// The credibility settings of layer `l`: eight weights, each at most 100, adding up
+/// to 100 (the domain's rule, `Weights::new`), and the minimum number of ratings.
+fn credibility_settings(l: &Layer) -> Result<credibility::Settings, ConfigError> {
+    let d = credibility::Settings::default();
+    let weights = match &l.credibility_weights {
+        None => d.weights,
+        Some(given) => {
+            let refused = |why: String| {
+                ConfigError(format!(
+                    "credibility_weights = {given:?} is refused: {why} (eight weights in percent, \
+                     in the order registration, annual reports, grade, credit lists, ratings, \
+                     complaints, disclosure, obligations, adding up to 100)"
+                ))
+            };
+            let values: [u32; 8] = given
+                .as_slice()
+                .try_into()
+                .map_err(|_| refused(format!("{} numbers given", given.len())))?;
+            let mut small = [0u8; 8];
+            for (s, v) in small.iter_mut().zip(values) {
+                *s = u8::try_from(v).map_err(|_| refused(format!("{v} is over 100")))?;
+            }
+            credibility::Weights::new(small).map_err(|e| {
+                let why: Vec<String> = e.0.values().map(|f| f.en.clone()).collect();
+                refused(why.join("; "))
+            })?
+        }
+    };
+    let min_ratings = in_range(
+        "credibility_min_ratings",
+        l.credibility_min_ratings.unwrap_or(d.min_ratings),
+        1..=1_000,
+        "",
+    )?;
+    Ok(credibility::Settings {
+        weights,
+        min_ratings,
+        ..d
     })
 }
 

@@ -374,7 +374,7 @@ async fn run(command: Command, settings: Settings) -> Outcome {
         }
         Command::Grades(c) => {
             let store = open_keyed(&settings, Key::Required).await?;
-            let done = grades::run(&store, c).await;
+            let done = grades::run(&store, c, &trust_settings(&settings)).await;
             store.close().await;
             done
         }
@@ -502,14 +502,29 @@ async fn supervise(store: &Store, settings: &Settings) -> Outcome<String> {
         )
         .await
         .map_err(|e| Failure::new(format!("the supervision job failed: {e}")))?;
+    // Listings, removals and expired grades change the credibility scores: recompute
+    // every organization's, in chunks.
+    let scored = store
+        .refresh_all_credibility(&trust_settings(settings), today)
+        .await
+        .map_err(|e| Failure::new(format!("the credibility refresh failed: {e}")))?;
     Ok(format!(
-        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired.",
+        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired, {} credibility scores computed.",
         settings.supervision.from_year,
         report.organizations,
         report.listed,
         report.removed,
-        report.grades_expired
+        report.grades_expired,
+        scored
     ))
+}
+
+/// What a credibility refresh follows, from the settings.
+fn trust_settings(settings: &Settings) -> shuniu_store::trust::TrustSettings {
+    shuniu_store::trust::TrustSettings {
+        score: settings.supervision.credibility,
+        credit: settings.supervision.credit_settings(),
+    }
 }
 
 async fn serve(settings: &Settings, demo: bool) -> Outcome {
@@ -560,6 +575,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
                 settings.booking,
             );
             state.supervision = settings.supervision.credit_settings();
+            state.credibility = settings.supervision.credibility;
             state.assessment_tables =
                 std::sync::Arc::new(settings.supervision.assessment_tables.clone());
             state
