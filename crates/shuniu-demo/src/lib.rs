@@ -33,6 +33,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use shuniu_domain::registry::OrganizationData;
+use shuniu_store::trust::{BandCounts, TrustSettings};
 use shuniu_store::{OrgFilter, Store, StoreError};
 
 mod assessments;
@@ -76,6 +77,8 @@ pub struct DemoSummary {
     pub catalogue: Catalogue,
     /// Place names residents know (roads, compounds, landmarks, communities) written.
     pub places: usize,
+    /// The credibility scores computed at the end, by band.
+    pub credibility: BandCounts,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -107,6 +110,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         history: History::default(),
         catalogue: Catalogue::default(),
         places: 0,
+        credibility: BandCounts::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -171,9 +175,23 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
             );
             let places = places::build(store).await?;
             tracing::info!(places, "demo place names indexed");
+            // Last, every organization's credibility from what the demo wrote.
+            let trust = TrustSettings {
+                credit: reports::settings(),
+                ..TrustSettings::default()
+            };
+            store.refresh_all_credibility(&trust, today).await?;
+            let credibility = store.credibility_bands().await?;
+            tracing::info!(
+                high = credibility.high,
+                fair = credibility.fair,
+                low = credibility.low,
+                "demo credibility computed"
+            );
             Ok(DemoSummary {
                 catalogue,
                 places,
+                credibility,
                 loaded: true,
                 organizations: created.len(),
                 staff,
