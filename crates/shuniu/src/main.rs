@@ -473,7 +473,7 @@ async fn load_demo(store: &Store) -> Outcome<String> {
         format!(
             "Demo data loaded: {} organizations, {} staff; {} regional and {} industry hubs \
              with {} active memberships, {} venues with {} bookings, {} party-building instructors; \
-             {} annual reports ({} late, {} due and never filed).",
+             {} annual reports ({} late, {} due and never filed); credibility {} high, {} fair, {} low.",
             summary.organizations,
             summary.staff,
             h.regional_hubs,
@@ -484,7 +484,10 @@ async fn load_demo(store: &Store) -> Outcome<String> {
             h.instructors,
             summary.reports.filed,
             summary.reports.late,
-            summary.reports.missing
+            summary.reports.missing,
+            summary.credibility.high,
+            summary.credibility.fair,
+            summary.credibility.low
         )
     } else {
         "The database already has organizations: demo data not loaded.".to_string()

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use shuniu_domain::credibility::{Facts, ReportFact};
-use shuniu_domain::registry::{Grade, OrgStatus, add_years};
+use shuniu_domain::registry::{Grade, LegalForm, OrgStatus, add_years};
 use shuniu_domain::supervision::annual::ReviewOutcome;
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ pub struct FactsOf {
 
 type OrgTuple = (
     Uuid,
+    String,
     String,
     NaiveDate,
     Option<String>,
@@ -102,7 +103,7 @@ impl Store {
         let (q_first, q_last) = (quarters[0].2, quarters[3].3);
 
         let orgs_sql = format!(
-            "SELECT id, status, founded_on, grade, grade_awarded_on, status_changed_on FROM organizations WHERE id IN ({list})"
+            "SELECT id, status, legal_form, founded_on, grade, grade_awarded_on, status_changed_on FROM organizations WHERE id IN ({list})"
         );
         let reports_sql = format!(
             "SELECT organization_id, year, late, outcome FROM annual_reports WHERE organization_id IN ({list}) AND year >= ${k}"
@@ -269,8 +270,13 @@ impl Store {
 
         let count = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
         let mut out = Vec::with_capacity(orgs.len());
-        for (id, status, founded_on, grade, grade_awarded_on, status_changed_on) in orgs {
+        for (id, status, legal_form, founded_on, grade, grade_awarded_on, status_changed_on) in orgs
+        {
             let status = OrgStatus::parse(&status).ok_or_else(|| corrupt("status"))?;
+            let legal_form = LegalForm::parse(&legal_form).ok_or_else(|| corrupt("legal form"))?;
+            // Filed community organizations report to their street, not under Order 60
+            // (as the credit rules say): no year is due, what they filed still counts.
+            let community_filed = legal_form == LegalForm::CommunityFiled;
             // The years due: every supervised year whose deadline has passed (while the
             // organization existed), and any later year already filed; newest first.
             let deregistered_on = (status == OrgStatus::Deregistered)
@@ -282,6 +288,7 @@ impl Store {
                 .annual
                 .years_due(founded_on, settings.credit.from_year, today)
                 .into_iter()
+                .filter(|_| !community_filed)
                 .filter(|y| deregistered_on.is_none_or(|d| d > settings.credit.annual.due_on(*y)))
                 .collect();
             years.extend(filed.keys().filter(|y| **y >= settings.credit.from_year));
@@ -322,6 +329,7 @@ impl Store {
                 organization_id: id,
                 facts: Facts {
                     status,
+                    community_filed,
                     reports,
                     grade,
                     on_serious_list,
