@@ -383,3 +383,34 @@ both_backends!(
         }
     }
 );
+
+both_backends!(
+    a_filed_community_organization_owes_no_report_and_no_grade,
+    |store: Store| async move {
+        let data = shuniu_domain::registry::OrganizationDraft {
+            name: Some("梅园社区书画社".into()),
+            legal_form: Some("community_filed".into()),
+            filing_number: Some(format!("{MEIYUAN}-2015-0007")),
+            domains: Some(vec!["culture_sports".into()]),
+            jurisdiction: Some(MEIYUAN.into()),
+            address: Some("梅园新村".into()),
+            founded_on: Some("2015-06-01".into()),
+            legal_representative: Some("赵敏".into()),
+            staff_part_time: Some("3".into()),
+            stage: Some("germination".into()),
+            ..Default::default()
+        }
+        .validate(today())
+        .unwrap();
+        let o = store.create_organization(&data, "registrar").await.unwrap();
+        let c = store
+            .refresh_credibility(o.id, &settings(), today())
+            .await
+            .unwrap();
+        // Founded in 2015, yet no report of 2023–2025 is owed to the authority.
+        assert_eq!(part(&c, Part::AnnualReports).points, None);
+        assert_eq!(part(&c, Part::Grade).points, None);
+        assert_eq!(part(&c, Part::Registration).points, Some(100));
+        assert_eq!(part(&c, Part::Credit).points, Some(100));
+    }
+);
