@@ -33,6 +33,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use shuniu_domain::registry::OrganizationData;
+use shuniu_store::trust::{BandCounts, TrustSettings};
 use shuniu_store::{OrgFilter, Store, StoreError};
 
 mod assessments;
@@ -79,6 +80,8 @@ pub struct DemoSummary {
     pub places: usize,
     /// Residents' requests and complaints written.
     pub residents: residents::Residents,
+    /// The credibility scores computed at the end, by band.
+    pub credibility: BandCounts,
 }
 
 /// The demo organizations of Xuanwu district, valid as of `today`.
@@ -111,6 +114,7 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
         catalogue: Catalogue::default(),
         places: 0,
         residents: residents::Residents::default(),
+        credibility: BandCounts::default(),
     };
     let existing = existing_organizations(store).await?;
     if existing > 0 {
@@ -183,10 +187,24 @@ pub async fn load(store: &Store, today: NaiveDate) -> Result<DemoSummary, StoreE
                 escalated = residents.escalated,
                 "demo residents' requests and complaints written"
             );
+            // Last, every organization's credibility from what the demo wrote.
+            let trust = TrustSettings {
+                credit: reports::settings(),
+                ..TrustSettings::default()
+            };
+            store.refresh_all_credibility(&trust, today).await?;
+            let credibility = store.credibility_bands().await?;
+            tracing::info!(
+                high = credibility.high,
+                fair = credibility.fair,
+                low = credibility.low,
+                "demo credibility computed"
+            );
             Ok(DemoSummary {
                 residents,
                 catalogue,
                 places,
+                credibility,
                 loaded: true,
                 organizations: created.len(),
                 staff,

@@ -38,6 +38,12 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
     assert_eq!(s.staff, staff);
     assert!(s.staff >= 25_000);
 
+    // Credibility was computed for every organization, with a spread: high scores and
+    // low ones, each low one with a visible reason (a cap or a part scored low).
+    let c = s.credibility;
+    assert_eq!(c.high + c.fair + c.low, 1379);
+    assert!(c.high > 0 && c.low > 0, "{c:?}");
+
     // The places residents know: typing finds the community and street.
     assert!(s.places > 150, "{}", s.places);
     let hits = store.find_places("梅园新村", 10).await.unwrap();
@@ -56,6 +62,26 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
     // history deregistered.
     let records = all_organizations(&store).await;
     assert_eq!(records.len(), 1379);
+    // A suspended organization is capped, and says why.
+    let suspended = records
+        .iter()
+        .find(|o| o.status == OrgStatus::Suspended)
+        .expect("the demo suspends some");
+    let c = store.credibility(suspended.id).await.unwrap().unwrap();
+    assert!(c.score <= 20 && c.cap.is_some(), "{c:?}");
+    // Some active organization scores low for a reason its parts show.
+    let mut low_active = 0;
+    for o in records.iter().filter(|o| o.status == OrgStatus::Active) {
+        let c = store.credibility(o.id).await.unwrap().unwrap();
+        if c.band == shuniu_domain::credibility::Band::Low {
+            assert!(
+                c.cap.is_some() || c.parts.iter().any(|p| p.points.is_some_and(|x| x < 50)),
+                "{c:?}"
+            );
+            low_active += 1;
+        }
+    }
+    assert!(low_active > 0);
     let live: Vec<&Organization> = records
         .iter()
         .filter(|o| o.status != OrgStatus::Deregistered)

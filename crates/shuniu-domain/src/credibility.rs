@@ -178,6 +178,11 @@ pub struct ReportFact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub status: OrgStatus,
+    /// A community organization filed with its street 备案的社区社会组织: it neither
+    /// reports to the registration authority under Order 60 nor may be assessed, so
+    /// the annual-report and grade parts are not counted for it unless it has reports
+    /// or a grade to show.
+    pub community_filed: bool,
     /// Reports of the years that were due, newest first (the store reads at most
     /// [`Settings::report_years`] of them).
     pub reports: Vec<ReportFact>,
@@ -322,6 +327,15 @@ fn registration(f: &Facts) -> (Option<u8>, Vec<Note>) {
 
 fn annual_reports(f: &Facts, s: &Settings) -> (Option<u8>, Vec<Note>) {
     let judged: Vec<&ReportFact> = f.reports.iter().take(s.report_years as usize).collect();
+    if judged.is_empty() && f.community_filed {
+        return (
+            None,
+            vec![Note::new(
+                "备案的社区社会组织不向登记管理机关报送年度报告，暂不计入",
+                "filed community organizations do not report to the authority: not counted",
+            )],
+        );
+    }
     if judged.is_empty() {
         return (
             None,
@@ -389,6 +403,13 @@ fn grade(f: &Facts, today: NaiveDate) -> (Option<u8>, Vec<Note>) {
                 )],
             )
         }
+        _ if f.community_filed => (
+            None,
+            vec![Note::new(
+                "备案的社区社会组织不参加等级评估，暂不计入",
+                "filed community organizations are not assessed: not counted",
+            )],
+        ),
         _ => (
             Some(30),
             vec![Note::new(

@@ -24,6 +24,7 @@ fn report(year: i32, outcome: Option<ReviewOutcome>, late: bool) -> ReportFact {
 fn good() -> Facts {
     Facts {
         status: OrgStatus::Active,
+        community_filed: false,
         reports: vec![
             report(2025, Some(ReviewOutcome::Qualified), false),
             report(2024, Some(ReviewOutcome::Qualified), false),
@@ -45,6 +46,38 @@ fn good() -> Facts {
         lists_services: true,
         obligations: Some((4, 4)),
     }
+}
+
+/// A filed community organization is judged on what applies to it: no annual report
+/// or grade is owed, so neither part counts (unless it has one to show).
+#[test]
+fn a_filed_community_organization_owes_no_report_and_no_grade() {
+    let f = Facts {
+        community_filed: true,
+        reports: vec![],
+        grade: None,
+        ..good()
+    };
+    let c = assess(&f, &Settings::default(), d(2026, 11, 30));
+    for p in [Part::AnnualReports, Part::Grade] {
+        let s = c.parts.iter().find(|x| x.part == p).unwrap();
+        assert_eq!(s.points, None, "{p:?}");
+        assert!(s.notes[0].en.contains("filed community organizations"));
+    }
+    assert_eq!(c.band, Band::High);
+    let graded = Facts {
+        grade: Some((Grade::A3, d(2028, 1, 1))),
+        ..f
+    };
+    let c = assess(&graded, &Settings::default(), d(2026, 11, 30));
+    assert_eq!(
+        c.parts
+            .iter()
+            .find(|x| x.part == Part::Grade)
+            .unwrap()
+            .points,
+        Some(75)
+    );
 }
 
 /// A new organization with nothing to show yet.
@@ -267,6 +300,7 @@ fn facts() -> impl Strategy<Value = Facts> {
             |(status, reports, grade, credit, ratings, complaints, disclosure, obligations)| {
                 Facts {
                     status,
+                    community_filed: false,
                     reports: reports
                         .into_iter()
                         .enumerate()

@@ -448,6 +448,9 @@ labelled_enum!(
         GoodGrade = "good_grade", "评估等级3A及以上", "Assessment grade 3A or higher";
         AbnormalList = "abnormal_list", "被列入活动异常名录", "On the abnormal activity list";
         Rated = "rated", "居民评价良好", "Well rated by residents";
+        HighCredibility = "high_credibility", "可信度高（80 分及以上）", "High credibility (80 or more)";
+        FairCredibility = "fair_credibility", "可信度一般（60 至 79 分）", "Fair credibility (60 to 79)";
+        LowCredibility = "low_credibility", "可信度较低（低于 60 分）", "Low credibility (under 60)";
     }
 );
 
@@ -471,6 +474,9 @@ pub struct CandidateFacts {
     pub on_abnormal_list: bool,
     /// Average rating ×10 (e.g. 45 for 4.5), if rated.
     pub rating_x10: Option<u32>,
+    /// The stored credibility score (0–100), which weighs the grade, the lists, the
+    /// ratings and the rest; `None` if it was never computed.
+    pub credibility: Option<u8>,
 }
 
 /// The weights of the fit score; the store's SQL uses the same numbers.
@@ -479,9 +485,10 @@ pub mod weights {
     pub const CAPACITY: i64 = 20;
     pub const PER_OPEN_REQUEST: i64 = 5;
     pub const MAX_LOAD_PENALTY: i64 = 40;
-    pub const GOOD_GRADE: i64 = 15;
-    pub const ABNORMAL: i64 = 25;
-    pub const GOOD_RATING: i64 = 10;
+    /// Points for a credibility score of 100 (in proportion below; none when unknown).
+    /// The score already weighs the grade, the credit lists and the ratings, so they
+    /// are not counted again.
+    pub const CREDIBILITY: i64 = 40;
     /// Open requests from which an organization counts as busy.
     pub const BUSY_FROM: u32 = 3;
     /// Average rating (×10) from which it counts as well rated.
@@ -504,16 +511,7 @@ pub fn score(f: &CandidateFacts) -> i64 {
         s += CAPACITY;
     }
     s -= (i64::from(f.open_requests) * PER_OPEN_REQUEST).min(MAX_LOAD_PENALTY);
-    if f.grade.is_some_and(|g| g >= Grade::A3) {
-        s += GOOD_GRADE;
-    }
-    if f.on_abnormal_list {
-        s -= ABNORMAL;
-    }
-    if f.rating_x10.is_some_and(|r| r >= GOOD_RATING_FROM) {
-        s += GOOD_RATING;
-    }
-    s
+    s + i64::from(f.credibility.unwrap_or(0)) * CREDIBILITY / 100
 }
 
 /// The reasons shown beside a candidate, best first.
@@ -529,6 +527,13 @@ pub fn reasons(f: &CandidateFacts) -> Vec<Reason> {
     });
     if f.capacity > 0 {
         r.push(Reason::HasCapacity);
+    }
+    if let Some(c) = f.credibility {
+        r.push(match crate::credibility::Band::of(c) {
+            crate::credibility::Band::High => Reason::HighCredibility,
+            crate::credibility::Band::Fair => Reason::FairCredibility,
+            crate::credibility::Band::Low => Reason::LowCredibility,
+        });
     }
     if f.grade.is_some_and(|g| g >= Grade::A3) {
         r.push(Reason::GoodGrade);
@@ -729,6 +734,7 @@ mod tests {
             grade: None,
             on_abnormal_list: false,
             rating_x10: None,
+            credibility: None,
         }
     }
 
@@ -744,6 +750,14 @@ mod tests {
         assert!(ranked[0].reasons.contains(&Reason::HasCapacity));
         assert!(ranked[0].reasons.contains(&Reason::GoodGrade));
         assert!(ranked[1].reasons.contains(&Reason::SameDistrict));
+        // The stored credibility weighs in, and is shown in words.
+        let mut trusted = facts("戊", 1);
+        trusted.credibility = Some(90);
+        let mut doubted = facts("己", 1);
+        doubted.credibility = Some(30);
+        assert!(score(&trusted) > score(&doubted));
+        assert!(reasons(&trusted).contains(&Reason::HighCredibility));
+        assert!(reasons(&doubted).contains(&Reason::LowCredibility));
         let mut busy = facts("丙", 3);
         busy.open_requests = 5;
         assert!(reasons(&busy).contains(&Reason::Busy));

@@ -45,6 +45,8 @@ pub mod supervision;
 /// production binary.
 #[cfg(feature = "testing")]
 pub mod testing;
+/// Credibility 可信度: the stored score and its breakdown (issue 12 item 8).
+pub mod trust;
 pub mod views;
 
 pub use audit::{AuditFilter, VerifyReport, WriteCtx};
@@ -199,6 +201,7 @@ pub(crate) enum Arg {
     Text(String),
     Int(i64),
     Time(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
     Uuid(uuid::Uuid),
 }
 
@@ -211,6 +214,7 @@ macro_rules! bind_args {
                 $crate::Arg::Text(s) => q.bind(s.clone()),
                 $crate::Arg::Int(i) => q.bind(*i),
                 $crate::Arg::Time(t) => q.bind(*t),
+                $crate::Arg::Date(d) => q.bind(*d),
                 $crate::Arg::Uuid(u) => q.bind(*u),
             };
         }

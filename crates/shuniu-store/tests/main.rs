@@ -19,4 +19,5 @@ mod supervision_changes;
 mod supervision_credit;
 mod supervision_grades;
 mod supervision_support;
+mod trust;
 mod unique_constraints;

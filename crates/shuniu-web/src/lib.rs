@@ -54,6 +54,7 @@ capabilities!(
     services,
     requests,
     complaints,
+    trust,
     workbench
 );
 
@@ -108,6 +109,7 @@ impl AppState {
             booking,
             supervision: Default::default(),
             complaints: Default::default(),
+            credibility: Default::default(),
             assessment_tables: Default::default(),
             auth_failures: Default::default(),
             csrf_key: std::sync::Arc::new(random_key()),

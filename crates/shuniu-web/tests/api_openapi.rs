@@ -52,6 +52,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("/api/v1/credit-lists", "get"),
     ("/api/v1/credit-lists.csv", "get"),
     ("/api/v1/organizations/{id}/supervision", "get"),
+    ("/api/v1/organizations/{id}/credibility", "get"),
     ("/api/v1/organizations/{id}/credit-events", "get"),
     ("/api/v1/organizations/{id}/annual-reports", "get"),
     ("/api/v1/annual-reports/{id}", "get"),

@@ -176,6 +176,12 @@ http_test!(
             .map(|h| h["action"].as_str().unwrap())
             .collect();
         assert_eq!(kinds, ["submit", "assign", "accept", "complete", "confirm"]);
+        // The completion and the rating were counted in A's stored credibility at once.
+        let c = app.store.credibility(s.f.org_a).await.unwrap().unwrap();
+        let part = |p| c.parts.iter().find(|x| x.part == p).unwrap();
+        use shuniu_domain::credibility::Part;
+        assert!(part(Part::Ratings).notes[0].en.starts_with("1 rating(s)"));
+        assert_eq!(part(Part::Complaints).points, Some(100));
         let (st, _, _) = send(app.anon.post(&confirm).json(&json!({"rating": "1"}))).await;
         assert!(
             st == StatusCode::CONFLICT || st == StatusCode::UNPROCESSABLE_ENTITY,

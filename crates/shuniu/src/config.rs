@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use shuniu_domain::complaints::ComplaintSettings;
+use shuniu_domain::credibility;
 use shuniu_domain::parks::BookingRules;
 use shuniu_domain::supervision::annual::AnnualSettings;
 use shuniu_domain::supervision::credit::CreditSettings;
@@ -102,6 +103,13 @@ pub struct Layer {
     /// Working days an organization has to give a complaint its first response (else
     /// it is escalated to the street).
     pub complaint_response_working_days: Option<u32>,
+    /// The credibility score's weights, in percent, in the order of its parts:
+    /// registration, annual reports, grade, credit lists, ratings, complaints,
+    /// disclosure, obligations; eight numbers adding up to 100. In the environment,
+    /// comma-separated (`SHUNIU_CREDIBILITY_WEIGHTS=10,20,15,20,15,10,5,5`).
+    pub credibility_weights: Option<Vec<u32>>,
+    /// Resident ratings count in the score only from this many on.
+    pub credibility_min_ratings: Option<u32>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
@@ -110,7 +118,7 @@ const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_fai
     login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
     annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start, \
-    assessment_tables, complaint_response_working_days";
+    assessment_tables, complaint_response_working_days, credibility_weights, credibility_min_ratings";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -170,6 +178,10 @@ impl Layer {
             complaint_response_working_days: self
                 .complaint_response_working_days
                 .or(lower.complaint_response_working_days),
+            credibility_weights: self.credibility_weights.or(lower.credibility_weights),
+            credibility_min_ratings: self
+                .credibility_min_ratings
+                .or(lower.credibility_min_ratings),
         }
     }
 
@@ -218,6 +230,14 @@ impl Layer {
                 .transpose()?,
             assessment_tables: get("SHUNIU_ASSESSMENT_TABLES").map(PathBuf::from),
             complaint_response_working_days: number("SHUNIU_COMPLAINT_RESPONSE_WORKING_DAYS")?,
+            credibility_weights: get("SHUNIU_CREDIBILITY_WEIGHTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|w| parse_number("SHUNIU_CREDIBILITY_WEIGHTS", w))
+                        .collect::<Result<Vec<u32>, _>>()
+                })
+                .transpose()?,
+            credibility_min_ratings: number("SHUNIU_CREDIBILITY_MIN_RATINGS")?,
         })
     }
 
@@ -280,6 +300,9 @@ pub struct Supervision {
     pub assessment_tables: IndicatorTables,
     /// Residents' complaints: the first-response limit in working days.
     pub complaints: ComplaintSettings,
+    /// The credibility score's weights and minimum number of ratings
+    /// (`credibility_weights`, `credibility_min_ratings`).
+    pub credibility: credibility::Settings,
 }
 
 /// The first report year the job enforces by default: the first year whose reports
@@ -295,6 +318,7 @@ impl Default for Supervision {
             on_start: true,
             assessment_tables: IndicatorTables::default(),
             complaints: ComplaintSettings::default(),
+            credibility: credibility::Settings::default(),
         }
     }
 }
@@ -356,6 +380,48 @@ fn supervision(l: &Layer) -> Result<Supervision, ConfigError> {
                 "",
             )?,
         },
+        credibility: credibility_settings(l)?,
+    })
+}
+
+/// The credibility settings of layer `l`: eight weights, each at most 100, adding up
+/// to 100 (the domain's rule, `Weights::new`), and the minimum number of ratings.
+fn credibility_settings(l: &Layer) -> Result<credibility::Settings, ConfigError> {
+    let d = credibility::Settings::default();
+    let weights = match &l.credibility_weights {
+        None => d.weights,
+        Some(given) => {
+            let refused = |why: String| {
+                ConfigError(format!(
+                    "credibility_weights = {given:?} is refused: {why} (eight weights in percent, \
+                     in the order registration, annual reports, grade, credit lists, ratings, \
+                     complaints, disclosure, obligations, adding up to 100)"
+                ))
+            };
+            let values: [u32; 8] = given
+                .as_slice()
+                .try_into()
+                .map_err(|_| refused(format!("{} numbers given", given.len())))?;
+            let mut small = [0u8; 8];
+            for (s, v) in small.iter_mut().zip(values) {
+                *s = u8::try_from(v).map_err(|_| refused(format!("{v} is over 100")))?;
+            }
+            credibility::Weights::new(small).map_err(|e| {
+                let why: Vec<String> = e.0.values().map(|f| f.en.clone()).collect();
+                refused(why.join("; "))
+            })?
+        }
+    };
+    let min_ratings = in_range(
+        "credibility_min_ratings",
+        l.credibility_min_ratings.unwrap_or(d.min_ratings),
+        1..=1_000,
+        "",
+    )?;
+    Ok(credibility::Settings {
+        weights,
+        min_ratings,
+        ..d
     })
 }
 

@@ -63,6 +63,7 @@ fn nothing_given_means_the_defaults() {
                 on_start: true,
                 assessment_tables: Default::default(),
                 complaints: Default::default(),
+                credibility: Default::default(),
             },
         }
     );
@@ -578,4 +579,57 @@ fn sign_in_limits_and_hash_wait_are_layered_settings() {
         let e = resolve(Layer::default(), Layer::default(), file).unwrap_err();
         assert!(e.0.contains(key), "{e:?}");
     }
+}
+
+#[test]
+fn credibility_weights_and_minimum_ratings_are_settings() {
+    use shuniu_domain::credibility::{Part, Settings as Credibility};
+    let d = resolve(Layer::default(), Layer::default(), Layer::default()).unwrap();
+    assert_eq!(d.supervision.credibility, Credibility::default());
+
+    let file = Layer::from_toml(
+        "credibility_weights = [20, 20, 10, 20, 10, 10, 5, 5]\ncredibility_min_ratings = 3\n",
+        Path::new("shuniu.toml"),
+    )
+    .unwrap();
+    let s = resolve(Layer::default(), Layer::default(), file.clone()).unwrap();
+    assert_eq!(s.supervision.credibility.weights.of(Part::Registration), 20);
+    assert_eq!(s.supervision.credibility.weights.of(Part::Grade), 10);
+    assert_eq!(s.supervision.credibility.min_ratings, 3);
+
+    // The environment beats the file, comma-separated.
+    let env = Layer::from_env(env_of(&[
+        ("SHUNIU_CREDIBILITY_WEIGHTS", "10, 20, 15, 20, 15, 10, 5, 5"),
+        ("SHUNIU_CREDIBILITY_MIN_RATINGS", "8"),
+    ]))
+    .unwrap();
+    let s = resolve(Layer::default(), env, file).unwrap();
+    assert_eq!(
+        s.supervision.credibility.weights,
+        shuniu_domain::credibility::Weights::DEFAULT
+    );
+    assert_eq!(s.supervision.credibility.min_ratings, 8);
+
+    // Refused, naming the field and why.
+    for (weights, why) in [
+        (vec![10, 20, 15, 20, 15, 10, 5], "7 numbers given"),
+        (vec![10, 20, 15, 20, 15, 10, 5, 6], "add up to 100, not 101"),
+        (vec![300, 0, 0, 0, 0, 0, 0, 0], "300 is over 100"),
+        (vec![101, 0, 0, 0, 0, 0, 0, 0], "at most 100"),
+    ] {
+        let file = Layer {
+            credibility_weights: Some(weights),
+            ..Layer::default()
+        };
+        let e = resolve(Layer::default(), Layer::default(), file).unwrap_err();
+        assert!(e.0.starts_with("credibility_weights = "), "{e}");
+        assert!(e.0.contains(why), "{why}: {e}");
+    }
+    let file = Layer {
+        credibility_min_ratings: Some(0),
+        ..Layer::default()
+    };
+    let e = resolve(Layer::default(), Layer::default(), file).unwrap_err();
+    assert!(e.0.contains("credibility_min_ratings"), "{e}");
+    assert!(Layer::from_env(env_of(&[("SHUNIU_CREDIBILITY_WEIGHTS", "10,x")])).is_err());
 }

@@ -375,7 +375,7 @@ async fn run(command: Command, settings: Settings) -> Outcome {
         }
         Command::Grades(c) => {
             let store = open_keyed(&settings, Key::Required).await?;
-            let done = grades::run(&store, c).await;
+            let done = grades::run(&store, c, &trust_settings(&settings)).await;
             store.close().await;
             done
         }
@@ -475,7 +475,7 @@ async fn load_demo(store: &Store) -> Outcome<String> {
             "Demo data loaded: {} organizations, {} staff; {} regional and {} industry hubs \
              with {} active memberships, {} venues with {} bookings, {} party-building instructors; \
              {} annual reports ({} late, {} due and never filed); {} resident requests ({} rated), \
-             {} complaints ({} escalated).",
+             {} complaints ({} escalated); credibility {} high, {} fair, {} low.",
             summary.organizations,
             summary.staff,
             h.regional_hubs,
@@ -490,7 +490,10 @@ async fn load_demo(store: &Store) -> Outcome<String> {
             summary.residents.requests,
             summary.residents.rated,
             summary.residents.complaints,
-            summary.residents.escalated
+            summary.residents.escalated,
+            summary.credibility.high,
+            summary.credibility.fair,
+            summary.credibility.low
         )
     } else {
         "The database already has organizations: demo data not loaded.".to_string()
@@ -508,15 +511,30 @@ async fn supervise(store: &Store, settings: &Settings) -> Outcome<String> {
         )
         .await
         .map_err(|e| Failure::new(format!("the supervision job failed: {e}")))?;
+    // Listings, removals and expired grades change the credibility scores: recompute
+    // every organization's, in chunks.
+    let scored = store
+        .refresh_all_credibility(&trust_settings(settings), today)
+        .await
+        .map_err(|e| Failure::new(format!("the credibility refresh failed: {e}")))?;
     Ok(format!(
-        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired, {} complaints escalated.",
+        "Supervision on {today} (report years from {}): {} organizations checked, {} listed, {} removed, {} grades expired, {} complaints escalated, {} credibility scores computed.",
         settings.supervision.from_year,
         report.organizations,
         report.listed,
         report.removed,
         report.grades_expired,
-        report.complaints_escalated
+        report.complaints_escalated,
+        scored
     ))
+}
+
+/// What a credibility refresh follows, from the settings.
+fn trust_settings(settings: &Settings) -> shuniu_store::trust::TrustSettings {
+    shuniu_store::trust::TrustSettings {
+        score: settings.supervision.credibility,
+        credit: settings.supervision.credit_settings(),
+    }
 }
 
 async fn serve(settings: &Settings, demo: bool) -> Outcome {
@@ -568,6 +586,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
             );
             state.supervision = settings.supervision.credit_settings();
             state.complaints = settings.supervision.complaints;
+            state.credibility = settings.supervision.credibility;
             state.assessment_tables =
                 std::sync::Arc::new(settings.supervision.assessment_tables.clone());
             state

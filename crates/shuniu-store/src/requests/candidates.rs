@@ -1,9 +1,11 @@
 //! The dispatcher's candidates for a request, ranked in SQL: organizations that offer an
 //! active service in the request's category placed in its district and that may offer
 //! services (`OFFERS`, the standing rule), with their proximity (same community 3,
-//! street 2, district 1), declared capacity, open load, grade, abnormal listing and
-//! residents' ratings — one query, paged in the database. The score is the domain's
-//! (`requests::score`, the same weights), so the reasons shown match the order.
+//! street 2, district 1), declared capacity, open load and the stored credibility score
+//! (joined from `credibility`, which already weighs the grade, the credit lists and the
+//! ratings; those are read too, as reasons) — one query, paged in the database. The
+//! score is the domain's (`requests::score`, the same weights), so the reasons shown
+//! match the order.
 
 use shuniu_domain::jurisdiction::{district_path, subtree_range};
 use shuniu_domain::registry::Grade;
@@ -29,6 +31,7 @@ struct Row {
     open_requests: i64,
     abnormal: i64,
     rating_x10: Option<i64>,
+    credibility: Option<i64>,
     score: i64,
 }
 
@@ -72,16 +75,15 @@ impl Store {
              CAST(CASE WHEN EXISTS (SELECT 1 FROM credit_listings l WHERE l.organization_id = c.id \
                 AND l.list_kind = 'abnormal' AND l.removed_on IS NULL) THEN 1 ELSE 0 END AS BIGINT) AS abnormal, \
              (SELECT CAST(AVG(q.rating * 10) AS BIGINT) FROM resident_requests q \
-                WHERE q.assigned_org = c.id AND q.rating IS NOT NULL) AS rating_x10 \
-             FROM c";
+                WHERE q.assigned_org = c.id AND q.rating IS NOT NULL) AS rating_x10, \
+             cr.score AS credibility \
+             FROM c LEFT JOIN credibility cr ON cr.organization_id = c.id";
         let score = format!(
             "f.proximity * {PER_PROXIMITY} \
              + CASE WHEN f.capacity > 0 THEN {CAPACITY} ELSE 0 END \
              - CASE WHEN f.open_requests * {PER_OPEN_REQUEST} > {MAX_LOAD_PENALTY} THEN {MAX_LOAD_PENALTY} \
                     ELSE f.open_requests * {PER_OPEN_REQUEST} END \
-             + CASE WHEN f.grade IN ('3A','4A','5A') THEN {GOOD_GRADE} ELSE 0 END \
-             - CASE WHEN f.abnormal = 1 THEN {ABNORMAL} ELSE 0 END \
-             + CASE WHEN f.rating_x10 >= {GOOD_RATING_FROM} THEN {GOOD_RATING} ELSE 0 END"
+             + COALESCE(f.credibility, 0) * {CREDIBILITY} / 100"
         );
         let list = format!(
             "WITH c AS ({base}), f AS ({facts}) \
@@ -108,6 +110,9 @@ impl Store {
                 grade,
                 on_abnormal_list: row.abnormal == 1,
                 rating_x10: row.rating_x10.map(n),
+                credibility: row
+                    .credibility
+                    .map(|c| u8::try_from(c.clamp(0, 100)).unwrap_or(0)),
             };
             Ok(Candidate {
                 reasons: reasons(&facts),

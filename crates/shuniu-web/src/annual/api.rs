@@ -271,7 +271,7 @@ pub async fn file(
         Ok(b) => report_draft(&b),
         Err(e) => (ReportDraft::default(), e),
     };
-    let r = service::file(&s.store, &s.supervision, &caller, id, &draft, found).await;
+    let r = service::file(&s, &caller, id, &draft, found).await;
     let report = note_denial(
         &s,
         &caller,
@@ -375,7 +375,7 @@ pub async fn review(
 ) -> Result<Json<AnnualReportFull>, AppError> {
     let ([outcome, reasons], found) = input::texts(&body, ["outcome", "reasons"]);
     let r = service::review(
-        &s.store,
+        &s,
         &caller,
         id,
         outcome.as_deref(),

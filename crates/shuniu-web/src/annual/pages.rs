@@ -313,8 +313,7 @@ pub async fn file(
         .at(format!("/organizations/{id}/annual-reports/new"));
     let (org, _) = service::organization(&s.store, id).await?;
     let r = service::file(
-        &s.store,
-        &s.supervision,
+        &s,
         &caller,
         org.id,
         &form.draft(),
@@ -461,7 +460,7 @@ pub async fn review(
 ) -> PageResult {
     let ui = ui.with_nav("orgs").at(format!("/annual-reports/{id}"));
     let r = service::review(
-        &s.store,
+        &s,
         &caller,
         id,
         form.outcome.as_deref(),

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::params::{choice_error, given, number};
-use crate::{AppError, registry, today};
+use crate::{AppError, AppState, registry, today};
 
 /// An organization and its jurisdiction path (404 for an unknown id).
 pub async fn organization(store: &Store, id: Uuid) -> Result<(Organization, String), AppError> {
@@ -71,21 +71,23 @@ pub async fn reports_of(
 /// Files the report for `org_id` (its own staff, or an official over it), today;
 /// `found` holds what the caller's input already got wrong.
 pub async fn file(
-    store: &Store,
-    settings: &CreditSettings,
+    s: &AppState,
     caller: &Caller,
     org_id: Uuid,
     draft: &ReportDraft,
     found: FieldErrors,
 ) -> Result<AnnualReport, AppError> {
+    let (store, settings) = (&s.store, &s.supervision);
     let (org, path) = organization(store, org_id).await?;
     AppError::unless_allowed(may_file(caller.actor().as_ref(), org.id, &path))?;
     let (year, contents) = found
         .or_parsed(draft.validate(org.data.founded_on, today()))
         .map_err(AppError::Validation)?;
-    Ok(store
+    let filed = store
         .file_annual_report(org.id, year, &contents, today(), settings, caller.ctx())
-        .await?)
+        .await?;
+    s.refresh_credibility(org.id).await;
+    Ok(filed)
 }
 
 /// One report with its organization and the path of the authority that reviews it
@@ -107,13 +109,14 @@ fn already_reviewed() -> AppError {
 
 /// Reviews a report: only an official of the registration authority's own node, once.
 pub async fn review(
-    store: &Store,
+    s: &AppState,
     caller: &Caller,
     id: Uuid,
     outcome: Option<&str>,
     reasons: Option<&str>,
     found: FieldErrors,
 ) -> Result<AnnualReport, AppError> {
+    let store = &s.store;
     let (r, _, authority) = report(store, id).await?;
     AppError::unless_allowed(may_review(caller.actor().as_ref(), &authority))?;
     if r.outcome.is_some() {
@@ -123,13 +126,15 @@ pub async fn review(
         .or_parsed(Review::parse(outcome, reasons))
         .map_err(AppError::Validation)?;
     // The store lets one review land: a second (or a concurrent one) is a conflict.
-    store
+    let reviewed = store
         .review_annual_report(id, &review, today(), caller.ctx())
         .await
         .map_err(|e| match e {
             shuniu_store::StoreError::State(_) => already_reviewed(),
-            e => e.into(),
-        })
+            e => AppError::from(e),
+        })?;
+    s.refresh_credibility(reviewed.organization_id).await;
+    Ok(reviewed)
 }
 
 /// Whether this caller has a queue: officials (of their own node).

@@ -506,7 +506,7 @@ pub async fn decide(
         awarded_on: input::text_of(&mut e, &b, "awarded_on"),
         document: input::text_of(&mut e, &b, "document"),
     };
-    let r = service::decide(&s.store, &s.assessment_tables, &caller, id, &input, e).await;
+    let r = service::decide(&s, &s.assessment_tables, &caller, id, &input, e).await;
     let (app, round) = note_denial(
         &s,
         &caller,
@@ -569,7 +569,7 @@ pub async fn change_grade(
     let to = input::text_of(&mut e, &b, "to");
     let reason = input::text_of(&mut e, &b, "reason");
     let r = if e.is_empty() {
-        service::change_grade(&s.store, &caller, id, to.as_deref(), reason.as_deref()).await
+        service::change_grade(&s, &caller, id, to.as_deref(), reason.as_deref()).await
     } else {
         Err(AppError::Validation(e))
     };

@@ -347,7 +347,7 @@ pub async fn decide(
     let input = decision_input(&form);
     let action = input.action.clone().unwrap_or_default();
     let tables = &s.assessment_tables;
-    match service::decide(&s.store, tables, &caller, id, &input, FieldErrors::new()).await {
+    match service::decide(&s, tables, &caller, id, &input, FieldErrors::new()).await {
         Ok(_) => Ok(see_other(&format!("/assessment-applications/{id}"))),
         Err(AppError::Validation(e)) => {
             let typed = Typed {

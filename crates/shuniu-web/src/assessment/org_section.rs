@@ -270,7 +270,7 @@ pub async fn change(
         .with_nav("orgs")
         .at(format!("/organizations/{id}/grade-changes/new"));
     let r = service::change_grade(
-        &s.store,
+        &s,
         &caller,
         id,
         form.to.as_deref(),

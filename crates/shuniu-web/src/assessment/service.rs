@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::params::{choice_error, given};
-use crate::{AppError, registry, today};
+use crate::{AppError, AppState, registry, today};
 
 fn required() -> FieldError {
     FieldError::required()
@@ -287,13 +287,14 @@ fn not_after_today(e: &mut FieldErrors, field: &str, d: Option<NaiveDate>) -> Na
 /// hold for the round's authority), close ungraded, start the notice, award after it.
 /// Only the round's authority official (`authority_decides`).
 pub async fn decide(
-    store: &Store,
+    s: &AppState,
     tables: &IndicatorTables,
     caller: &Caller,
     id: Uuid,
     input: &DecisionInput,
     mut e: FieldErrors,
 ) -> Result<(AssessmentApplication, AssessmentRound), AppError> {
+    let store = &s.store;
     let app = store
         .assessment_application(id)
         .await?
@@ -403,6 +404,8 @@ pub async fn decide(
             return Err(e.into());
         }
     };
+    // An award changes the grade the credibility score judges.
+    s.refresh_credibility(done.organization_id).await;
     Ok((done, round))
 }
 
@@ -438,12 +441,13 @@ pub fn changes_grades(caller: &Caller, authority_path: &str) -> bool {
 /// Lowers (`to` given) or withdraws the grade in force, with a reason: the
 /// registration authority's own official only.
 pub async fn change_grade(
-    store: &Store,
+    s: &AppState,
     caller: &Caller,
     org_id: Uuid,
     to: Option<&str>,
     reason: Option<&str>,
 ) -> Result<Vec<StoredAward>, AppError> {
+    let store = &s.store;
     let (org, auth) = organization(store, org_id).await?;
     AppError::unless_allowed(authority_decides(caller.actor().as_ref(), &auth))?;
     let awards = store.grade_awards(org.id).await?;
@@ -459,9 +463,11 @@ pub async fn change_grade(
         .into());
     };
     let change = GradeChange::parse(current, to, reason)?;
-    Ok(store
+    let changed = store
         .change_grade(org.id, &change, today(), caller.ctx())
-        .await?)
+        .await?;
+    s.refresh_credibility(org.id).await;
+    Ok(changed)
 }
 
 /// The grade codes, highest first (for the lowering form).

@@ -71,6 +71,8 @@ async fn file(
             caller.ctx(),
         )
         .await?;
+    // A complaint, its first response and its outcome are facts of the score.
+    s.refresh_credibility(complaint.organization_id).await;
     Ok(Filed { complaint, token })
 }
 
@@ -412,7 +414,10 @@ pub async fn act(
     if !allowed {
         return Err(AppError::Forbidden);
     }
-    Ok(s.store
+    let moved = s
+        .store
         .act_on_complaint(c.id, &step, chrono::Utc::now(), caller.ctx())
-        .await?)
+        .await?;
+    s.refresh_credibility(moved.organization_id).await;
+    Ok(moved)
 }

@@ -54,9 +54,12 @@ pub async fn record(
         kind: event.kind,
         note: event.note,
     };
-    Ok(s.store
+    let id = s
+        .store
         .record_credit_event(org.id, &new, today(), &s.supervision, caller.ctx())
-        .await?)
+        .await?;
+    s.refresh_credibility(org.id).await;
+    Ok(id)
 }
 
 /// Every event recorded about an organization, newest first (public).
@@ -100,7 +103,10 @@ pub async fn remove(
             ),
         )));
     }
-    Ok(s.store
+    let removed = s
+        .store
         .remove_listing_on_application(listing_id, today(), reason, &s.supervision, caller.ctx())
-        .await?)
+        .await?;
+    s.refresh_credibility(removed.organization_id).await;
+    Ok(removed)
 }

@@ -21,6 +21,9 @@ pub struct AppState {
     /// Residents' complaints: the organization's first-response limit in working days
     /// (`complaint_response_working_days`, 3 by default).
     pub complaints: shuniu_domain::complaints::ComplaintSettings,
+    /// The credibility score's weights and minimum number of ratings
+    /// (`credibility_weights`, `credibility_min_ratings`).
+    pub credibility: shuniu_domain::credibility::Settings,
     /// The assessment indicator tables set for this locality (`assessment_tables`);
     /// empty: the built-in ones everywhere.
     pub assessment_tables: std::sync::Arc<IndicatorTables>,
@@ -40,6 +43,30 @@ pub struct AppState {
     pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Keeps failed sign-ins with unknown names from flooding the audit trail.
     pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
+}
+
+impl AppState {
+    /// What a credibility refresh follows: the score's settings and the annual-report
+    /// deadline and first supervised year.
+    pub fn trust_settings(&self) -> shuniu_store::trust::TrustSettings {
+        shuniu_store::trust::TrustSettings {
+            score: self.credibility,
+            credit: self.supervision.clone(),
+        }
+    }
+
+    /// Recomputes an organization's credibility after a write that changed its facts
+    /// (called once the write has committed, in the same request). A failure here does
+    /// not undo the write: it is logged, and the next event or the daily job recomputes.
+    pub async fn refresh_credibility(&self, organization_id: uuid::Uuid) {
+        if let Err(e) = self
+            .store
+            .refresh_credibility(organization_id, &self.trust_settings(), today())
+            .await
+        {
+            tracing::warn!(%organization_id, error = %e, "credibility refresh failed");
+        }
+    }
 }
 
 /// Today's date in Asia/Shanghai: dates people type are local dates.

@@ -529,7 +529,7 @@ pub async fn change_status(
         return Err(AppError::Validation(found));
     }
     let changed = registry::change_status(
-        &s.store,
+        &s,
         id,
         status.as_deref(),
         reason.as_deref(),

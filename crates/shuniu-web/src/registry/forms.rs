@@ -499,7 +499,7 @@ pub async fn change_status(
         .with_nav("orgs")
         .at(format!("/organizations/{id}/status"));
     let res = registry::change_status(
-        &s.store,
+        &s,
         id,
         form.status.as_deref(),
         form.reason.as_deref(),

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use shuniu_domain::access::{Action, Resource};
 
 use crate::auth::Caller;
-use crate::{AppError, today};
+use crate::{AppError, AppState, today};
 use shuniu_domain::supervision::registration::{authority_path, check_registration};
 
 /// Query parameters of the organization list, as they come (UI and API alike).
@@ -480,15 +480,18 @@ pub async fn check(
 }
 
 pub async fn change_status(
-    store: &Store,
+    s: &AppState,
     id: Uuid,
     status: Option<&str>,
     reason: Option<&str>,
     effective_on: Option<&str>,
     caller: &Caller,
 ) -> Result<Organization, AppError> {
+    let store = &s.store;
     let current = get(store, id).await?;
     require_on(store, caller, Action::ChangeStatus, &current).await?;
     let change = StatusChange::parse(status, reason, effective_on, today())?;
-    Ok(store.change_status(id, &change, caller.ctx()).await?)
+    let changed = store.change_status(id, &change, caller.ctx()).await?;
+    s.refresh_credibility(id).await;
+    Ok(changed)
 }

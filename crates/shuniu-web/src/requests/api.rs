@@ -151,7 +151,10 @@ pub struct CandidateOut {
     pub organization_id: Uuid,
     pub name: String,
     pub score: i64,
-    /// Reason codes: `offers_category`, `same_community`, `same_street`, `same_district`, `has_capacity`, `good_grade`, `rated`, `busy`, `abnormal_list`.
+    /// The organization's stored credibility score (0–100), if computed; it weighs in
+    /// the ranking (see `GET /api/v1/organizations/{id}/credibility` for its parts).
+    pub credibility: Option<u8>,
+    /// Reason codes: `offers_category`, `same_community`, `same_street`, `same_district`, `has_capacity`, `high_credibility`, `fair_credibility`, `low_credibility`, `good_grade`, `rated`, `busy`, `abnormal_list`.
     pub reasons: Vec<String>,
     pub reasons_text: Vec<String>,
 }
@@ -403,6 +406,7 @@ pub async fn candidates(
                 organization_id: c.facts.organization_id,
                 name: c.facts.name.clone(),
                 score: c.score,
+                credibility: c.facts.credibility,
                 reasons: c.reasons.iter().map(|x| x.as_str().to_string()).collect(),
                 reasons_text: c.reasons.iter().map(|x| x.label(lang).to_string()).collect(),
             })

@@ -33,6 +33,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("req.candidates.none", "本区暂无提供该类别服务的组织。", "No organization of this district offers this category."),
     ("req.col.score", "匹配分", "Fit"),
     ("req.col.reasons", "理由", "Why"),
+    ("req.reason.credibility", "可信度 {} 分", "Credibility {} of 100"),
     ("req.assign", "派给该组织", "Assign"),
     ("req.accept", "接单", "Accept"),
     ("req.decline", "婉拒", "Decline"),

@@ -443,10 +443,13 @@ async fn detail_page(
                 id: c.facts.organization_id.to_string(),
                 name: c.facts.name.clone(),
                 score: c.score,
+                // The stored credibility score first, as a number, then the reasons.
                 reasons: c
-                    .reasons
-                    .iter()
-                    .map(|x| x.label(ui.lang))
+                    .facts
+                    .credibility
+                    .map(|x| ui.tf("req.reason.credibility", &[&x.to_string()]))
+                    .into_iter()
+                    .chain(c.reasons.iter().map(|x| x.label(ui.lang).to_string()))
                     .collect::<Vec<_>>()
                     .join(ui.lang.pick("；", "; ")),
             })

@@ -101,7 +101,8 @@ pub async fn confirm(
         rating: Some(rating),
         ..Default::default()
     };
-    Ok(s.store
+    let rated = s
+        .store
         .transition_request(
             r.id,
             Transition::Confirm,
@@ -110,7 +111,12 @@ pub async fn confirm(
             chrono::Utc::now(),
             caller.ctx(),
         )
-        .await?)
+        .await?;
+    // A rating counts towards the organization's credibility.
+    if let Some(org) = rated.assigned_org {
+        s.refresh_credibility(org).await;
+    }
+    Ok(rated)
 }
 
 /// What a signed-in caller is to a request.
@@ -345,7 +351,15 @@ pub async fn act(
         reason,
         rating: None,
     };
-    Ok(s.store
+    let moved = s
+        .store
         .transition_request(r.id, t, &input, &limits(s), chrono::Utc::now(), caller.ctx())
-        .await?)
+        .await?;
+    // A completed request counts in the complaints part's service record.
+    if t == Transition::Complete
+        && let Some(org) = moved.assigned_org
+    {
+        s.refresh_credibility(org).await;
+    }
+    Ok(moved)
 }

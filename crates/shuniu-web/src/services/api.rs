@@ -315,7 +315,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let (draft, found) = service_draft(&body);
-    let r = service::create(&s.store, &caller, id, &draft, found).await;
+    let r = service::create(&s, &caller, id, &draft, found).await;
     let svc = note_denial(&s, &caller, "service.create", format!("organization:{id}"), r).await?;
     let l = listing(&s, svc.id).await?;
     Ok(crate::kit::api::created(
@@ -334,7 +334,7 @@ async fn write(
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let sid = Uuid::parse_str(&sid).map_err(|_| AppError::NotFound)?;
     let (draft, found) = service_draft(&body);
-    let r = service::update(&s.store, &caller, id, sid, &draft, patch, found).await;
+    let r = service::update(&s, &caller, id, sid, &draft, patch, found).await;
     let svc = note_denial(&s, &caller, "service.update", format!("service:{sid}"), r).await?;
     Ok(Json(ServiceOut::new(&listing(&s, svc.id).await?)))
 }
@@ -449,7 +449,7 @@ pub async fn put_contact(
         service_hours,
         address,
     };
-    let r = service::set_contact(&s.store, &caller, id, &draft, found).await;
+    let r = service::set_contact(&s, &caller, id, &draft, found).await;
     let c = note_denial(&s, &caller, "organization.contact", format!("organization:{id}"), r).await?;
     Ok(Json(ContactOut::new(id, &c)))
 }

@@ -356,7 +356,7 @@ pub async fn create(
     let action = format!("/organizations/{id}/services/new");
     let ui = ui.with_nav("orgs").at(action.clone());
     let (org, _) = service::organization(&s.store, id).await?;
-    match service::create(&s.store, &caller, id, &form.checked(), FieldErrors::new()).await {
+    match service::create(&s, &caller, id, &form.checked(), FieldErrors::new()).await {
         Ok(_) => Ok(see_other(&format!("/organizations/{id}#services"))),
         Err(AppError::Validation(e)) => {
             let places = places(&s, &org).await?;
@@ -396,7 +396,7 @@ pub async fn edit(
     let svc = s.store.service(id).await?.ok_or(AppError::NotFound)?;
     let (org, _) = service::organization(&s.store, svc.organization_id).await?;
     let draft = form.checked();
-    let r = service::update(&s.store, &caller, org.id, id, &draft, false, FieldErrors::new()).await;
+    let r = service::update(&s, &caller, org.id, id, &draft, false, FieldErrors::new()).await;
     match r {
         Ok(_) => Ok(see_other(&format!("/organizations/{}#services", org.id))),
         Err(AppError::Validation(e)) => {
@@ -467,7 +467,7 @@ pub async fn contact_post(
         .with_nav("orgs")
         .at(format!("/organizations/{id}/contact"));
     let (org, _) = service::organization(&s.store, id).await?;
-    match service::set_contact(&s.store, &caller, id, &form, FieldErrors::new()).await {
+    match service::set_contact(&s, &caller, id, &form, FieldErrors::new()).await {
         Ok(_) => Ok(see_other(&format!("/organizations/{id}#services"))),
         Err(AppError::Validation(e)) => {
             contact_page(&ui, &org, &form, &e, StatusCode::UNPROCESSABLE_ENTITY)

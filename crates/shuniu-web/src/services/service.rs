@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::params::{choice_error, given, number};
-use crate::{AppError, registry};
+use crate::{AppError, AppState, registry};
 
 /// An organization and its jurisdiction path (404 for an unknown id).
 pub async fn organization(store: &Store, id: Uuid) -> Result<(Organization, String), AppError> {
@@ -60,34 +60,40 @@ async fn writable(
 /// Declares the organization's public contact; `found` holds what the input already
 /// got wrong.
 pub async fn set_contact(
-    store: &Store,
+    s: &AppState,
     caller: &Caller,
     id: Uuid,
     draft: &ContactDraft,
     found: FieldErrors,
 ) -> Result<PublicContact, AppError> {
+    let store = &s.store;
     let (org, _) = writable(store, caller, id).await?;
     let c = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
-    Ok(store.set_public_contact(org.id, &c, caller.ctx()).await?)
+    let saved = store.set_public_contact(org.id, &c, caller.ctx()).await?;
+    s.refresh_credibility(org.id).await;
+    Ok(saved)
 }
 
 /// Adds a service to the organization's catalogue.
 pub async fn create(
-    store: &Store,
+    s: &AppState,
     caller: &Caller,
     org_id: Uuid,
     draft: &ServiceDraft,
     found: FieldErrors,
 ) -> Result<Service, AppError> {
+    let store = &s.store;
     let (org, path) = writable(store, caller, org_id).await?;
     let mut found = found;
     check_place(store, &path, draft, &mut found).await?;
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
-    Ok(store.create_service(org.id, &d, caller.ctx()).await?)
+    let made = store.create_service(org.id, &d, caller.ctx()).await?;
+    s.refresh_credibility(org.id).await;
+    Ok(made)
 }
 
 /// Where the draft says the service is given, against the organization's district
@@ -141,7 +147,7 @@ pub async fn service_of(store: &Store, org_id: Uuid, id: Uuid) -> Result<Service
 
 /// Changes a service: `patch` fills the fields not given from the stored service.
 pub async fn update(
-    store: &Store,
+    s: &AppState,
     caller: &Caller,
     org_id: Uuid,
     id: Uuid,
@@ -149,6 +155,7 @@ pub async fn update(
     patch: bool,
     found: FieldErrors,
 ) -> Result<Service, AppError> {
+    let store = &s.store;
     let (org, path) = writable(store, caller, org_id).await?;
     let stored = service_of(store, org.id, id).await?;
     let draft = if patch {
@@ -161,7 +168,9 @@ pub async fn update(
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
-    Ok(store.update_service(id, org.id, &d, caller.ctx()).await?)
+    let saved = store.update_service(id, org.id, &d, caller.ctx()).await?;
+    s.refresh_credibility(org.id).await;
+    Ok(saved)
 }
 
 /// `base` with every field `over` gives (a place kind given alone drops the old

@@ -225,6 +225,7 @@ expectations!(
     services,
     requests,
     complaints,
+    trust,
     workbench
 );
 

@@ -57,9 +57,13 @@ impl GradesCommand {
     }
 }
 
-pub async fn run(store: &Store, command: GradesCommand) -> Outcome {
+pub async fn run(
+    store: &Store,
+    command: GradesCommand,
+    trust: &shuniu_store::trust::TrustSettings,
+) -> Outcome {
     match command {
-        GradesCommand::Import { file, dry_run, .. } => import(store, &file, dry_run).await,
+        GradesCommand::Import { file, dry_run, .. } => import(store, &file, dry_run, trust).await,
     }
 }
 
@@ -79,7 +83,12 @@ struct Plan {
     errors: Vec<LineError>,
 }
 
-async fn import(store: &Store, file: &Path, dry_run: bool) -> Outcome {
+async fn import(
+    store: &Store,
+    file: &Path,
+    dry_run: bool,
+    trust: &shuniu_store::trust::TrustSettings,
+) -> Outcome {
     let shown = file.display();
     let bytes = read_bounded(file)?;
     let today = shuniu_web::today();
@@ -167,6 +176,17 @@ async fn import(store: &Store, file: &Path, dry_run: bool) -> Outcome {
         .expire_grades(today, &ctx)
         .await
         .map_err(|e| Failure::new(format!("cannot expire past grades: {}", store_words(e))))?;
+    // The grades count in the organizations' credibility: recompute theirs.
+    let touched: std::collections::BTreeSet<uuid::Uuid> =
+        plan.import.iter().map(|p| p.organization.id).collect();
+    for id in touched {
+        store
+            .refresh_credibility(id, trust, today)
+            .await
+            .map_err(|e| {
+                Failure::new(format!("cannot recompute credibility: {}", store_words(e)))
+            })?;
+    }
     let expired = match expired {
         0 => String::new(),
         n => format!("; {n} grade(s) past their five years no longer count"),

@@ -1,0 +1,2 @@
+DROP INDEX obligation_reports_org;
+DROP TABLE credibility;
