@@ -414,3 +414,58 @@ both_backends!(
         assert_eq!(part(&c, Part::Credit).points, Some(100));
     }
 );
+
+both_backends!(
+    complaints_of_the_year_weigh_on_the_complaints_part,
+    |store: Store| async move {
+        use shuniu_domain::complaints::{
+            ComplaintAction, ComplaintDraft, ComplaintOutcome, ComplaintSettings, Decision,
+        };
+        use shuniu_store::complaints::{Against, ComplaintStep};
+        community(&store).await;
+        let id = clean(&store, 341).await;
+        rated(&store, id, 5, 3310).await;
+        rated(&store, id, 4, 3311).await;
+        let s = settings();
+        let before = store.refresh_credibility(id, &s, today()).await.unwrap();
+        // Two requests completed, no complaint: the part is counted, and full.
+        assert_eq!(part(&before, Part::Complaints).points, Some(100));
+
+        // A complaint left unanswered past its due time, then upheld.
+        let filed = Utc::now() - chrono::Duration::days(20);
+        let data = ComplaintDraft {
+            category: Some("not_delivered".into()),
+            description: Some("约好的助餐没有送到".into()),
+            phone: Some("13800138000".into()),
+        }
+        .validate(None)
+        .unwrap();
+        let c = store
+            .submit_complaint(
+                Against::Organization(id),
+                &data,
+                &token_hash(&"c".repeat(64)),
+                &ComplaintSettings::default(),
+                filed,
+                "-",
+            )
+            .await
+            .unwrap();
+        let upheld = ComplaintStep::Decide {
+            action: ComplaintAction::Resolve,
+            decision: Decision {
+                outcome: ComplaintOutcome::Upheld,
+                outcome_text: "经街道核实，投诉属实".into(),
+            },
+        };
+        store
+            .act_on_complaint(c.id, &upheld, Utc::now(), official())
+            .await
+            .unwrap();
+        let after = store.refresh_credibility(id, &s, today()).await.unwrap();
+        let p = part(&after, Part::Complaints);
+        assert!(p.points.unwrap() < 100, "{p:?}");
+        assert!(p.notes.iter().any(|n| n.en.contains("1 upheld")), "{p:?}");
+        assert!(after.score < before.score);
+    }
+);
