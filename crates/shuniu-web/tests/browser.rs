@@ -583,3 +583,6 @@ use browser_booking::booking_story;
 
 // Every page, every role, both widths and languages, through axe.
 mod browser_audit;
+
+// The resident and desk pages in both languages, modes and widths, written for review.
+mod browser_shots;
