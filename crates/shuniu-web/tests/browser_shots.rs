@@ -74,7 +74,10 @@ async fn resident_and_desk_pages_in_every_language_mode_and_width() {
             ]
             .map(String::from)
             .into_iter()
-            .chain([format!("/organizations/{}", member_org.id)])
+            .chain([
+                format!("/organizations/{}", member_org.id),
+                format!("/complaints/new?org={}", member_org.id),
+            ])
             .collect(),
         },
         Visit {
@@ -85,12 +88,21 @@ async fn resident_and_desk_pages_in_every_language_mode_and_width() {
         Visit {
             who: "hub",
             login: Some(HUB_STAFF),
-            pages: vec!["/my".into(), "/requests".into()],
+            pages: vec![
+                "/my".into(),
+                "/requests".into(),
+                format!("/requests/{}", first_request(&app).await),
+            ],
         },
         Visit {
             who: "official",
             login: Some(OFFICIAL),
-            pages: vec!["/my".into(), "/audit".into(), "/coverage/320102".into()],
+            pages: vec![
+                "/my".into(),
+                "/audit".into(),
+                "/coverage/320102".into(),
+                "/complaints".into(),
+            ],
         },
     ];
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots/views");
@@ -111,6 +123,24 @@ async fn resident_and_desk_pages_in_every_language_mode_and_width() {
         Err(e) => std::panic::resume_unwind(e.into_panic()),
         Ok(seen) => eprintln!("views: {seen} looked at, audited and written"),
     }
+}
+
+/// A request of the demo at the Meiyuan street, which its hub dispatches.
+async fn first_request(app: &common::TestApp) -> uuid::Uuid {
+    app.store
+        .request_queue(&shuniu_store::requests::RequestFilter {
+            street_path: Some("320000/320100/320102/320102002000/".into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items
+        .first()
+        .expect("the demo has requests at Meiyuan")
+        .request
+        .id
 }
 
 /// The file name of a page: its path without the characters a file name should not hold.
