@@ -2,9 +2,6 @@
 //! `/api/v1/credit-lists.csv`), on the shared export kit: the rows the page shows, with
 //! dates as ISO dates.
 
-use std::collections::HashMap;
-
-use axum::extract::State;
 use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_store::Store;
@@ -13,11 +10,9 @@ use crate::auth::Caller;
 use crate::credit::CreditListQuery;
 use crate::credit::service::CreditListFilter;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, Chunk, Format, Spec, XLSX_CAP};
-use crate::kit::extract::ApiQuery;
+use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
-use crate::kit::view::fmt_int;
-use crate::{AppError, AppState, PageResult};
+use crate::{AppError, AppState};
 
 /// Rows per read: the list's largest page.
 const PER_PAGE: u32 = 200;
@@ -51,12 +46,7 @@ async fn chunk(
     };
     let codes: Vec<String> = p.items.iter().map(|e| code_of(&e.jurisdiction_path)).collect();
     let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let places: HashMap<String, String> = store
-        .jurisdictions_by_codes(&refs)
-        .await?
-        .into_iter()
-        .map(|j| (j.code.to_string(), j.name(lang).to_string()))
-        .collect();
+    let places = export::place_names(&store, &refs, lang).await?;
     let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     let rows = p
         .items
@@ -84,63 +74,43 @@ async fn chunk(
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
 pub fn query_string(q: &CreditListQuery) -> String {
-    let mut out = String::new();
-    for (k, val) in [("list", &q.list), ("jurisdiction", &q.jurisdiction)] {
-        if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-            out.push_str(&format!("{k}={}&", crate::kit::view::pct(x)));
-        }
+    export::filter_query(&[("list", &q.list), ("jurisdiction", &q.jurisdiction)])
+}
+
+/// The public credit lists' downloads.
+pub struct CreditLists;
+
+impl ListDownload for CreditLists {
+    type Path = ();
+    type Query = CreditListQuery;
+    type ApiWho = ApiCaller;
+
+    async fn answer(
+        s: &AppState,
+        ui: &Ui,
+        caller: &Caller,
+        _: (),
+        q: CreditListQuery,
+        format: Format,
+    ) -> Result<Response, AppError> {
+        let f = q.parse(&s.store).await?;
+        let widths = [32.0, 16.0, 14.0, 12.0, 30.0, 30.0, 12.0, 30.0];
+        let title = f.list.label(ui.lang).to_string();
+        let spec = Spec {
+            stem: format!("credit-{}", f.list.as_str()),
+            ..Spec::list(ui, "credit_lists", title, &HEADER, &widths, &query_string(&q))
+        };
+        let store = s.store.clone();
+        let lang = ui.lang;
+        export::download(s, caller, spec, format, move |page| {
+            chunk(store.clone(), f.clone(), page.unwrap_or(1), lang)
+        })
+        .await
     }
-    out.trim_end_matches('&').to_string()
 }
 
-/// The download of the listings `q` selects (pages and the API).
-pub async fn download(
-    s: &AppState,
-    ui: &Ui,
-    caller: &Caller,
-    q: &CreditListQuery,
-    format: Format,
-) -> Result<Response, AppError> {
-    let f = q.parse(&s.store).await?;
-    let spec = Spec {
-        stem: format!("credit-{}", f.list.as_str()),
-        title: f.list.label(ui.lang).to_string(),
-        header: HEADER.iter().map(|k| ui.t(k).to_string()).collect(),
-        widths: vec![32.0, 16.0, 14.0, 12.0, 30.0, 30.0, 12.0, 30.0],
-        kind: "list.export",
-        object: "list:credit_lists".into(),
-        details: serde_json::json!({ "list": "credit_lists", "filter": query_string(q) }),
-        capped: ui.tf("dl.capped", &[&fmt_int(XLSX_CAP as i64)]),
-    };
-    let store = s.store.clone();
-    let lang = ui.lang;
-    export::download(s, caller, spec, format, move |page| {
-        chunk(store.clone(), f.clone(), page.unwrap_or(1), lang)
-    })
-    .await
-}
-
-/// `GET /credit-lists.csv?<the list's filters>`
-pub async fn csv(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<CreditListQuery>,
-) -> PageResult {
-    Ok(download(&s, &ui, &caller, &q, Format::Csv).await?)
-}
-
-/// `GET /credit-lists.xlsx?<the list's filters>`
-pub async fn xlsx(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<CreditListQuery>,
-) -> PageResult {
-    Ok(download(&s, &ui, &caller, &q, Format::Xlsx).await?)
-}
-
-/// A public credit list as CSV, with the list's filters.
+/// A public credit list as CSV, with the list's filters (served by
+/// `kit::export::api_csv::<CreditLists>`).
 #[utoipa::path(
     get,
     path = "/api/v1/credit-lists.csv",
@@ -149,18 +119,10 @@ pub async fn xlsx(
     params(CreditListQuery),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "Every listing of the list as CSV (UTF-8 with a byte-order mark, header in the caller's language, ISO dates), streamed; `page` and `per_page` are ignored", content_type = "text/csv", body = String),
+        export::CsvResponses,
         crate::kit::api::responses::BadToken,
         (status = 422, description = "A bad query parameter, named", body = crate::kit::api::error::ErrorBody),
-        (status = 503, description = "Too many downloads running; try again after `Retry-After` seconds", body = crate::kit::api::error::ErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-pub async fn api_csv(
-    State(s): State<AppState>,
-    headers: axum::http::HeaderMap,
-    ApiCaller(caller): ApiCaller,
-    ApiQuery(q): ApiQuery<CreditListQuery>,
-) -> Result<Response, AppError> {
-    download(&s, &export::api_ui(&headers), &caller, &q, Format::Csv).await
-}
+#[allow(dead_code)] // documents the operation
+pub fn api_csv() {}

@@ -8,7 +8,8 @@ use shuniu_domain::Lang;
 use shuniu_store::Store;
 
 use super::*;
-use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, Spec, XLSX_CAP};
+use crate::kit::api::access::ApiAccount;
+use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, ListDownload, Spec, XLSX_CAP};
 
 /// One row as the downloads write it: name, code, place, area code, party organization.
 fn cells(o: &Organization, place: &str, lang: Lang) -> Cells {
@@ -102,8 +103,6 @@ async fn download(
     .await
 }
 
-type GapQ = Result<Query<GapQuery>, axum::extract::rejection::QueryRejection>;
-
 /// A jurisdiction's uncovered organizations (pages and the API).
 pub async fn jurisdiction_download(
     s: &AppState,
@@ -138,55 +137,42 @@ pub async fn hub_download(
     download(s, ui, caller, scope, object, q, &slug, title, format).await
 }
 
-fn query(q: GapQ) -> Result<GapQuery, AppError> {
-    q.map(|Query(q)| q)
-        .map_err(|_| AppError::BadRequest("query".into()))
+/// A jurisdiction's uncovered organizations' downloads (`/coverage/{code}/gaps.*`).
+pub struct JurisdictionGaps;
+
+impl ListDownload for JurisdictionGaps {
+    type Path = PathCode;
+    type Query = GapQuery;
+    type ApiWho = ApiAccount;
+
+    async fn answer(
+        s: &AppState,
+        ui: &Ui,
+        caller: &Caller,
+        PathCode(code): PathCode,
+        q: GapQuery,
+        format: Format,
+    ) -> Result<Response, AppError> {
+        jurisdiction_download(s, ui, caller, &code, &q, format).await
+    }
 }
 
-/// `GET /coverage/{code}/gaps.csv?gap=`
-pub(super) async fn jurisdiction_csv(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(code): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(jurisdiction_download(&s, &ui, &caller, &code, &q, Format::Csv).await?)
-}
+/// A hub's uncovered members' downloads (`/hubs/{id}/coverage/gaps.*`).
+pub struct HubGaps;
 
-/// `GET /coverage/{code}/gaps.xlsx?gap=`
-pub(super) async fn jurisdiction_xlsx(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(code): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(jurisdiction_download(&s, &ui, &caller, &code, &q, Format::Xlsx).await?)
-}
+impl ListDownload for HubGaps {
+    type Path = PathCode;
+    type Query = GapQuery;
+    type ApiWho = ApiAccount;
 
-/// `GET /hubs/{id}/coverage/gaps.csv?gap=`
-pub(super) async fn hub_csv(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(id): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(hub_download(&s, &ui, &caller, &id, &q, Format::Csv).await?)
-}
-
-/// `GET /hubs/{id}/coverage/gaps.xlsx?gap=`
-pub(super) async fn hub_xlsx(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(id): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(hub_download(&s, &ui, &caller, &id, &q, Format::Xlsx).await?)
+    async fn answer(
+        s: &AppState,
+        ui: &Ui,
+        caller: &Caller,
+        PathCode(id): PathCode,
+        q: GapQuery,
+        format: Format,
+    ) -> Result<Response, AppError> {
+        hub_download(s, ui, caller, &id, &q, format).await
+    }
 }
