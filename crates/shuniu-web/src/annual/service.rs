@@ -159,6 +159,7 @@ pub struct QueueQuery {
 }
 
 /// The queue's filters, parsed.
+#[derive(Debug, Clone)]
 pub struct QueueFilter {
     pub year: Option<i32>,
     pub outcome: Option<QueueOutcome>,
