@@ -49,8 +49,8 @@ pub mod views;
 pub use audit::{AuditFilter, VerifyReport, WriteCtx};
 pub use hubs::{HubFilter, MembershipEvent};
 pub use jurisdictions::SubtreeStats;
-pub use paging::Page;
 pub(crate) use paging::Paging;
+pub use paging::{After, KeyChunk, Page};
 pub use parks::{ObligationReport, ObligationSummary};
 pub use party::{ChildCoverage, CoverageScope, Gap};
 pub use registry::{OrgChange, OrgFilter, OrgSort};
@@ -198,6 +198,7 @@ pub(crate) enum Arg {
     Text(String),
     Int(i64),
     Time(chrono::DateTime<chrono::Utc>),
+    Date(chrono::NaiveDate),
     Uuid(uuid::Uuid),
 }
 
@@ -210,6 +211,7 @@ macro_rules! bind_args {
                 $crate::Arg::Text(s) => q.bind(s.clone()),
                 $crate::Arg::Int(i) => q.bind(*i),
                 $crate::Arg::Time(t) => q.bind(*t),
+                $crate::Arg::Date(d) => q.bind(*d),
                 $crate::Arg::Uuid(u) => q.bind(*u),
             };
         }

@@ -5,6 +5,7 @@
 mod audit_accounts;
 mod collation;
 mod conformance;
+mod export_chunks;
 mod file_modes;
 mod hubs;
 mod login_lockout;

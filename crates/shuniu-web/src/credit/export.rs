@@ -4,18 +4,16 @@
 
 use axum::response::Response;
 use shuniu_domain::Lang;
-use shuniu_store::Store;
+use shuniu_store::{After, Store};
 
 use crate::auth::Caller;
 use crate::credit::CreditListQuery;
 use crate::credit::service::CreditListFilter;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 8] = [
     "credit.col.organization",
@@ -31,11 +29,11 @@ const HEADER: [&str; 8] = [
 async fn chunk(
     store: Store,
     f: CreditListFilter,
-    page: u32,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
+) -> Result<Chunk<After>, AppError> {
     let p = store
-        .credit_list_page(f.list, f.path.as_deref(), page, PER_PAGE)
+        .credit_list_chunk(f.list, f.path.as_deref(), after.as_ref(), CHUNK_ROWS)
         .await?;
     let code_of = |path: &str| {
         path.trim_end_matches('/')
@@ -69,7 +67,7 @@ async fn chunk(
             ]
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
@@ -102,8 +100,8 @@ impl ListDownload for CreditLists {
         };
         let store = s.store.clone();
         let lang = ui.lang;
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), f.clone(), page.unwrap_or(1), lang)
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), f.clone(), after, lang)
         })
         .await
     }

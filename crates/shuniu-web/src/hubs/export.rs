@@ -4,17 +4,15 @@
 use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_domain::hubs::Hub;
-use shuniu_store::{HubFilter, Store};
+use shuniu_store::{After, HubFilter, Store};
 
 use crate::auth::Caller;
 use crate::hubs::HubListQuery;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, Cells, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 8] = [
     "hubs.col.hub",
@@ -40,8 +38,13 @@ fn cells(h: &Hub, place: &str, lang: Lang) -> Cells {
     ]
 }
 
-async fn chunk(store: Store, filter: HubFilter, page: u32, lang: Lang) -> Result<Chunk<u32>, AppError> {
-    let p = store.list_hubs(&filter, page, PER_PAGE).await?;
+async fn chunk(
+    store: Store,
+    filter: HubFilter,
+    after: Option<After>,
+    lang: Lang,
+) -> Result<Chunk<After>, AppError> {
+    let p = store.hubs_chunk(&filter, after.as_ref(), CHUNK_ROWS).await?;
     let codes: Vec<String> = p
         .items
         .iter()
@@ -55,7 +58,7 @@ async fn chunk(store: Store, filter: HubFilter, page: u32, lang: Lang) -> Result
         .zip(&codes)
         .map(|(h, code)| cells(h, names.get(code).map(String::as_str).unwrap_or(code), lang))
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
@@ -89,8 +92,8 @@ impl ListDownload for Hubs {
         let spec = Spec::list(ui, "hubs", title, &HEADER, &widths, &query_string(&q));
         let store = s.store.clone();
         let lang = ui.lang;
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), filter.clone(), page.unwrap_or(1), lang)
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), filter.clone(), after, lang)
         })
         .await
     }

@@ -5,18 +5,16 @@ use std::collections::HashMap;
 
 use axum::response::Response;
 use shuniu_domain::Lang;
-use shuniu_store::Store;
+use shuniu_store::{After, Store};
 use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::parks::service::{VenueQuery, parse_venue_query};
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 6] = [
     "park.col.venue",
@@ -31,11 +29,11 @@ async fn chunk(
     store: Store,
     path: Option<String>,
     hub: Option<Uuid>,
-    page: u32,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
+) -> Result<Chunk<After>, AppError> {
     let p = store
-        .list_venues(path.as_deref(), hub, page, PER_PAGE)
+        .venues_chunk(path.as_deref(), hub, after.as_ref(), CHUNK_ROWS)
         .await?;
     let codes: Vec<&str> = p.items.iter().map(|v| v.data.jurisdiction.as_str()).collect();
     let places = export::place_names(&store, &codes, lang).await?;
@@ -63,7 +61,7 @@ async fn chunk(
             ]
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
@@ -93,8 +91,8 @@ impl ListDownload for Venues {
         let spec = Spec::list(ui, "venues", title, &HEADER, &widths, &query_string(&q));
         let store = s.store.clone();
         let lang = ui.lang;
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), path.clone(), hub, page.unwrap_or(1), lang)
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), path.clone(), hub, after, lang)
         })
         .await
     }

@@ -5,18 +5,16 @@
 use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_domain::registry::Organization;
-use shuniu_store::{OrgFilter, Store};
+use shuniu_store::{After, OrgFilter, Store};
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, Cells, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::registry::pages::{domain_labels, org_code};
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 8] = [
     "field.name",
@@ -45,14 +43,17 @@ fn cells(o: &Organization, place: &str, lang: Lang) -> Cells {
     ]
 }
 
-/// Page `page` of the filtered list, as cells, its places read in one query.
+/// The chunk after `after` of the filtered list in its order, as cells, its places
+/// read in one query.
 async fn chunk(
     store: Store,
     filter: OrgFilter,
-    page: u32,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
-    let p = store.list_organizations(&filter, page, PER_PAGE).await?;
+) -> Result<Chunk<After>, AppError> {
+    let p = store
+        .organizations_chunk(&filter, after.as_ref(), CHUNK_ROWS)
+        .await?;
     let codes: Vec<&str> = p.items.iter().map(|o| o.data.jurisdiction.as_str()).collect();
     let names = export::place_names(&store, &codes, lang).await?;
     let rows = p
@@ -63,7 +64,7 @@ async fn chunk(
             cells(o, names.get(code).map(String::as_str).unwrap_or(code), lang)
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// The organization list's downloads.
@@ -102,8 +103,8 @@ impl ListDownload for Organizations {
         let spec = Spec::list(ui, "organizations", title, &HEADER, &widths, &filters);
         let store = s.store.clone();
         let lang = ui.lang;
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), filter.clone(), page.unwrap_or(1), lang)
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), filter.clone(), after, lang)
         })
         .await
     }
