@@ -93,7 +93,7 @@ both_backends!(
 both_backends!(
     hub_and_venue_chunks_cover_the_list_once,
     |store: Store| async move {
-        crate::hubs::seed_hubs_for_chunks(&store).await;
+        let hub = crate::hubs::seed_hubs_for_chunks(&store).await;
         for filter in [
             HubFilter::default(),
             HubFilter {
@@ -151,6 +151,31 @@ both_backends!(
             )
             .await;
             assert_eq!(got, expected, "venues by {limit}");
+        }
+        let expected: Vec<Uuid> = store
+            .hub_members(hub, None, 1, 500)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(expected.len(), 4);
+        for limit in [1, 3, 500] {
+            let got = walk(
+                |after| {
+                    let store = store.clone();
+                    async move {
+                        store
+                            .hub_members_chunk(hub, None, after.as_ref(), limit)
+                            .await
+                            .unwrap()
+                    }
+                },
+                |m| m.id,
+            )
+            .await;
+            assert_eq!(got, expected, "members by {limit}");
         }
     }
 );

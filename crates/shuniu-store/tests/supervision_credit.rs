@@ -566,5 +566,33 @@ both_backends!(
             }
             assert_eq!(got, expected, "by {limit}");
         }
+        // The district's annual-report queue walks the same way (unreviewed first,
+        // newest year, filing date, id).
+        let district = "320000/320100/320102/";
+        let expected: Vec<Uuid> = store
+            .annual_report_queue(district, None, None, 1, 200)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|q| q.report.id)
+            .collect();
+        assert_eq!(expected.len(), 6);
+        for limit in [1, 4, 500] {
+            let mut got = Vec::new();
+            let mut after = None;
+            loop {
+                let c = store
+                    .annual_report_queue_chunk(district, None, None, after.as_ref(), limit)
+                    .await
+                    .unwrap();
+                got.extend(c.items.iter().map(|q| q.report.id));
+                match c.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(got, expected, "queue by {limit}");
+        }
     }
 );

@@ -152,7 +152,7 @@ async fn audit_count(store: &Store, action: &str) -> i64 {
 
 /// Three hubs (two regional, one industry) and three venues, two of one name: the
 /// lists the download chunk test walks.
-pub(crate) async fn seed_hubs_for_chunks(store: &Store) {
+pub(crate) async fn seed_hubs_for_chunks(store: &Store) -> Uuid {
     let (a, b, c) = (
         org(store, 81, MEIYUAN).await,
         org(store, 82, XINJIEKOU).await,
@@ -173,4 +173,13 @@ pub(crate) async fn seed_hubs_for_chunks(store: &Store) {
     structure::venue(store, "同名服务园", MEIYUAN, Some(h.id)).await;
     structure::venue(store, "同名服务园", XINJIEKOU, None).await;
     structure::venue(store, "另一服务园", SUOJIN, None).await;
+    // Members of the first hub: two initiating units, two others.
+    for n in 84..=87 {
+        let m = org(store, n, MEIYUAN).await;
+        store
+            .add_member(h.id, m, n % 2 == 0, today(), ctx())
+            .await
+            .unwrap();
+    }
+    h.id
 }

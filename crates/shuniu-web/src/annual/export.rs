@@ -4,19 +4,17 @@
 
 use axum::response::Response;
 use shuniu_domain::Lang;
-use shuniu_store::Store;
+use shuniu_store::{After, Store};
 
 use crate::annual::service::{self, QueueFilter, QueueQuery};
 use crate::auth::Caller;
 use crate::kit::api::access::ApiAccount;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::responses::NeedsToken;
-use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
 
-/// Rows per read: the queue's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 7] = [
     "ann.col.organization",
@@ -30,14 +28,14 @@ const HEADER: [&str; 7] = [
 
 async fn chunk(
     store: Store,
-    caller: Caller,
-    mut f: QueueFilter,
-    page: u32,
+    authority: String,
+    f: QueueFilter,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
-    f.page = page;
-    f.per_page = PER_PAGE;
-    let p = service::queue(&store, &caller, &f).await?;
+) -> Result<Chunk<After>, AppError> {
+    let p = store
+        .annual_report_queue_chunk(&authority, f.year, f.outcome, after.as_ref(), CHUNK_ROWS)
+        .await?;
     let ui = Ui::new(lang, "");
     let rows = p
         .items
@@ -58,7 +56,7 @@ async fn chunk(
             ]
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// The queue's downloads: who may see the queue may download it.
@@ -78,12 +76,7 @@ impl ListDownload for Queue {
         format: Format,
     ) -> Result<Response, AppError> {
         // As the queue: anyone else is told so before the parameters are read.
-        if caller.user.is_none() {
-            return Err(AppError::Unauthenticated);
-        }
-        if !service::has_queue(caller) {
-            return Err(AppError::Forbidden);
-        }
+        let authority = service::queue_path(&s.store, caller).await?;
         let f = q.parse()?;
         let filter = export::filter_query(&[("year", &q.year), ("outcome", &q.outcome)]);
         let widths = [36.0, 10.0, 12.0, 10.0, 12.0, 12.0, 36.0];
@@ -91,9 +84,8 @@ impl ListDownload for Queue {
         let spec = Spec::list(ui, "annual_reports", title, &HEADER, &widths, &filter);
         let store = s.store.clone();
         let lang = ui.lang;
-        let who = caller.clone();
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), who.clone(), f.clone(), page.unwrap_or(1), lang)
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), authority.clone(), f.clone(), after, lang)
         })
         .await
     }

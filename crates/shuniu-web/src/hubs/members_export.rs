@@ -5,20 +5,19 @@
 use axum::response::Response;
 use serde::Deserialize;
 use shuniu_domain::Lang;
-use shuniu_domain::hubs::Hub;
-use shuniu_store::Store;
+use shuniu_domain::hubs::MembershipStatus;
+use shuniu_store::{After, Store};
+use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::hubs;
 use crate::kit::api::access::ApiCaller;
 use crate::kit::api::error::ErrorBody;
-use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
 use crate::kit::extract::RecordId;
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 5] = [
     "hubs.col.organization",
@@ -38,21 +37,14 @@ pub struct MembersDownloadQuery {
 
 async fn chunk(
     store: Store,
-    caller: Caller,
-    hub: Hub,
-    status: Option<String>,
-    page: u32,
+    hub: Uuid,
+    status: Option<MembershipStatus>,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
-    let p = hubs::members(
-        &store,
-        &caller,
-        &hub,
-        &status,
-        &Some(page.to_string()),
-        &Some(PER_PAGE.to_string()),
-    )
-    .await?;
+) -> Result<Chunk<After>, AppError> {
+    let p = store
+        .hub_members_chunk(hub, status, after.as_ref(), CHUNK_ROWS)
+        .await?;
     let yes = lang.pick("是", "yes");
     let rows = p
         .items
@@ -67,7 +59,7 @@ async fn chunk(
             ]
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// A hub's members' downloads, under the list's rule.
@@ -89,6 +81,7 @@ impl ListDownload for HubMembers {
         let hub = hubs::get(&s.store, id).await?;
         // Access and the status filter answer (401/403/422) before any record is written.
         hubs::members(&s.store, caller, &hub, &q.status, &None, &Some("1".into())).await?;
+        let visible = hubs::visible_status(caller, &hub, hubs::parse_status(&q.status)?)?;
         let status = q.status.filter(|x| !x.trim().is_empty());
         let filter = export::filter_query(&[("status", &status)]);
         let widths = [36.0, 12.0, 10.0, 12.0, 12.0];
@@ -100,16 +93,9 @@ impl ListDownload for HubMembers {
         };
         let store = s.store.clone();
         let lang = ui.lang;
-        let who = caller.clone();
-        export::download(s, caller, spec, format, move |page| {
-            chunk(
-                store.clone(),
-                who.clone(),
-                hub.clone(),
-                status.clone(),
-                page.unwrap_or(1),
-                lang,
-            )
+        let id = hub.id;
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), id, visible, after, lang)
         })
         .await
     }

@@ -41,7 +41,7 @@ use crate::kit::ui::Ui;
 use crate::kit::view::fmt_int;
 use crate::kit::{AppError, AppState};
 
-/// Rows read per query while streaming (a paged list reads its own page size).
+/// Rows read per query while streaming: one keyset chunk of the list.
 pub const CHUNK_ROWS: u32 = 1_000;
 /// At most this many rows in an Excel file: it is built in memory; the CSV has them all.
 pub const XLSX_CAP: usize = 100_000;
@@ -231,16 +231,6 @@ pub enum CsvResponses {
 pub struct Chunk<C> {
     pub rows: Vec<Cells>,
     pub next: Option<C>,
-}
-
-/// A chunk of a list read in pages of `per_page` (page `page`): more follow while pages
-/// are full.
-pub fn paged(rows: Vec<Cells>, page: u32, per_page: u32) -> Chunk<u32> {
-    let full = rows.len() >= per_page as usize;
-    Chunk {
-        rows,
-        next: full.then_some(page + 1),
-    }
 }
 
 /// Bounds the exports running at once (each holds a database connection and, for

@@ -5,19 +5,17 @@
 
 use axum::response::Response;
 use shuniu_domain::Lang;
-use shuniu_store::Store;
+use shuniu_store::{After, Store};
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiAccount;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::responses::NeedsToken;
-use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::party::{self, InstructorQuery};
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 6] = [
     "cov.f.name",
@@ -30,26 +28,21 @@ const HEADER: [&str; 6] = [
 
 async fn chunk(
     store: Store,
-    caller: Caller,
-    code: String,
-    page: u32,
+    path: String,
+    can_manage: bool,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
-    let q = InstructorQuery {
-        jurisdiction: Some(code),
-        page: Some(page.to_string()),
-        per_page: Some(PER_PAGE.to_string()),
-    };
-    let l = party::instructors(&store, &caller, &q).await?;
+) -> Result<Chunk<After>, AppError> {
+    let l = store
+        .instructors_chunk(&path, after.as_ref(), CHUNK_ROWS)
+        .await?;
     let codes: Vec<&str> = l
-        .page
         .items
         .iter()
         .map(|i| i.data.jurisdiction.as_str())
         .collect();
     let places = export::place_names(&store, &codes, lang).await?;
     let rows = l
-        .page
         .items
         .iter()
         .map(|i| {
@@ -59,7 +52,7 @@ async fn chunk(
                 i.data
                     .phone
                     .as_ref()
-                    .map(|p| if l.can_manage { p.to_string() } else { p.masked() })
+                    .map(|p| if can_manage { p.to_string() } else { p.masked() })
                     .unwrap_or_default(),
                 places.get(code).cloned().unwrap_or_else(|| code.to_string()),
                 code.to_string(),
@@ -68,7 +61,7 @@ async fn chunk(
             ]
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: l.next })
 }
 
 /// The instructor register's downloads. The list is read once first: access
@@ -105,9 +98,9 @@ impl ListDownload for Instructors {
         };
         let store = s.store.clone();
         let lang = ui.lang;
-        let who = caller.clone();
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), who.clone(), code.clone(), page.unwrap_or(1), lang)
+        let (path, can_manage) = (first.jurisdiction.path.clone(), first.can_manage);
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), path.clone(), can_manage, after, lang)
         })
         .await
     }

@@ -5,19 +5,17 @@
 
 use axum::response::Response;
 use shuniu_domain::Lang;
-use shuniu_store::Store;
+use shuniu_store::{After, Store};
 use shuniu_store::services::ServiceFilter;
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::services::pages::line;
 use crate::services::service::ListQuery;
 use crate::{AppError, AppState};
 
-/// Rows per read: the list's largest page.
-const PER_PAGE: u32 = 200;
 
 const HEADER: [&str; 8] = [
     "svc.f.name",
@@ -32,13 +30,13 @@ const HEADER: [&str; 8] = [
 
 async fn chunk(
     store: Store,
-    mut filter: ServiceFilter,
-    page: u32,
+    filter: ServiceFilter,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<u32>, AppError> {
-    filter.page = page;
-    filter.per_page = PER_PAGE;
-    let p = store.public_services(&filter).await?;
+) -> Result<Chunk<After>, AppError> {
+    let p = store
+        .public_services_chunk(&filter, after.as_ref(), CHUNK_ROWS)
+        .await?;
     let ui = Ui::new(lang, "");
     let rows = p
         .items
@@ -57,7 +55,7 @@ async fn chunk(
             ]
         })
         .collect();
-    Ok(export::paged(rows, page, PER_PAGE))
+    Ok(Chunk { rows, next: p.next })
 }
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
@@ -87,8 +85,8 @@ impl ListDownload for Services {
         let spec = Spec::list(ui, "services", title, &HEADER, &widths, &query_string(&q));
         let store = s.store.clone();
         let lang = ui.lang;
-        export::download(s, caller, spec, format, move |page| {
-            chunk(store.clone(), filter.clone(), page.unwrap_or(1), lang)
+        export::download(s, caller, spec, format, move |after| {
+            chunk(store.clone(), filter.clone(), after, lang)
         })
         .await
     }
