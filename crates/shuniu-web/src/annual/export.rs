@@ -2,7 +2,6 @@
 //! `/api/v1/annual-reports.csv`), on the shared export kit: the same rule as the queue
 //! (officials, each of their own node), the same filters, dates as ISO dates.
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_store::{After, Store};
 
@@ -11,7 +10,7 @@ use crate::auth::Caller;
 use crate::kit::api::access::ApiAccount;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::responses::NeedsToken;
-use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
 
@@ -26,38 +25,6 @@ const HEADER: [&str; 7] = [
     "ann.col.reasons",
 ];
 
-async fn chunk(
-    store: Store,
-    authority: String,
-    f: QueueFilter,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let p = store
-        .annual_report_queue_chunk(&authority, f.year, f.outcome, after.as_ref(), CHUNK_ROWS)
-        .await?;
-    let ui = Ui::new(lang, "");
-    let rows = p
-        .items
-        .iter()
-        .map(|q| {
-            let r = &q.report;
-            vec![
-                q.organization_name.clone(),
-                r.year.to_string(),
-                r.submitted_on.to_string(),
-                ui.t(if r.late { "ann.late" } else { "ann.on_time" }).to_string(),
-                r.review_kind.label(lang).to_string(),
-                match r.outcome {
-                    Some(o) => o.label(lang).to_string(),
-                    None => ui.t("ann.pending").to_string(),
-                },
-                r.review_reasons.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    Ok(Chunk { rows, next: p.next })
-}
 
 /// The queue's downloads: who may see the queue may download it.
 pub struct Queue;
@@ -66,15 +33,16 @@ impl ListDownload for Queue {
     type Path = ();
     type Query = QueueQuery;
     type ApiWho = ApiAccount;
+    type Filter = (String, QueueFilter);
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
         caller: &Caller,
         _: (),
         q: QueueQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         // As the queue: anyone else is told so before the parameters are read.
         let authority = service::queue_path(&s.store, caller).await?;
         let f = q.parse()?;
@@ -82,12 +50,39 @@ impl ListDownload for Queue {
         let widths = [36.0, 10.0, 12.0, 10.0, 12.0, 12.0, 36.0];
         let title = ui.t("ann.queue.title").to_string();
         let spec = Spec::list(ui, "annual_reports", title, &HEADER, &widths, &filter);
-        let store = s.store.clone();
-        let lang = ui.lang;
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), authority.clone(), f.clone(), after, lang)
-        })
-        .await
+        Ok((spec, (authority, f)))
+    }
+
+    async fn chunk(
+        store: Store,
+        (authority, f): (String, QueueFilter),
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let p = store
+            .annual_report_queue_chunk(&authority, f.year, f.outcome, after.as_ref(), CHUNK_ROWS)
+            .await?;
+        let ui = Ui::new(lang, "");
+        let rows = p
+            .items
+            .iter()
+            .map(|q| {
+                let r = &q.report;
+                vec![
+                    q.organization_name.clone(),
+                    r.year.to_string(),
+                    r.submitted_on.to_string(),
+                    ui.t(if r.late { "ann.late" } else { "ann.on_time" }).to_string(),
+                    r.review_kind.label(lang).to_string(),
+                    match r.outcome {
+                        Some(o) => o.label(lang).to_string(),
+                        None => ui.t("ann.pending").to_string(),
+                    },
+                    r.review_reasons.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        Ok(Chunk { rows, next: p.next })
     }
 }
 

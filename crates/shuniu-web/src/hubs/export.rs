@@ -1,7 +1,6 @@
 //! Downloads of the hub list with its filters (`/hubs.csv|xlsx`, `/api/v1/hubs.csv`),
 //! on the shared export kit. The list is public, so is its download.
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_domain::hubs::Hub;
 use shuniu_store::{After, HubFilter, Store};
@@ -9,7 +8,7 @@ use shuniu_store::{After, HubFilter, Store};
 use crate::auth::Caller;
 use crate::hubs::HubListQuery;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
 
@@ -38,28 +37,6 @@ fn cells(h: &Hub, place: &str, lang: Lang) -> Cells {
     ]
 }
 
-async fn chunk(
-    store: Store,
-    filter: HubFilter,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let p = store.hubs_chunk(&filter, after.as_ref(), CHUNK_ROWS).await?;
-    let codes: Vec<String> = p
-        .items
-        .iter()
-        .map(|h| h.recognition.jurisdiction.to_string())
-        .collect();
-    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let names = export::place_names(&store, &refs, lang).await?;
-    let rows = p
-        .items
-        .iter()
-        .zip(&codes)
-        .map(|(h, code)| cells(h, names.get(code).map(String::as_str).unwrap_or(code), lang))
-        .collect();
-    Ok(Chunk { rows, next: p.next })
-}
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
 pub fn query_string(q: &HubListQuery) -> String {
@@ -77,25 +54,44 @@ impl ListDownload for Hubs {
     type Path = ();
     type Query = HubListQuery;
     type ApiWho = ApiCaller;
+    type Filter = HubFilter;
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
-        caller: &Caller,
+        _: &Caller,
         _: (),
         q: HubListQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         let (filter, _, _) = q.parse(&s.store).await?;
         let widths = [36.0, 12.0, 10.0, 16.0, 14.0, 24.0, 10.0, 10.0];
         let title = ui.t("hubs.title").to_string();
         let spec = Spec::list(ui, "hubs", title, &HEADER, &widths, &query_string(&q));
-        let store = s.store.clone();
-        let lang = ui.lang;
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), filter.clone(), after, lang)
-        })
-        .await
+        Ok((spec, filter))
+    }
+
+    async fn chunk(
+        store: Store,
+        filter: HubFilter,
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let p = store.hubs_chunk(&filter, after.as_ref(), CHUNK_ROWS).await?;
+        let codes: Vec<String> = p
+            .items
+            .iter()
+            .map(|h| h.recognition.jurisdiction.to_string())
+            .collect();
+        let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let names = export::place_names(&store, &refs, lang).await?;
+        let rows = p
+            .items
+            .iter()
+            .zip(&codes)
+            .map(|(h, code)| cells(h, names.get(code).map(String::as_str).unwrap_or(code), lang))
+            .collect();
+        Ok(Chunk { rows, next: p.next })
     }
 }
 

@@ -2,7 +2,6 @@
 //! `/api/v1/hubs/{id}/members.csv`), on the shared export kit, under the list's own
 //! rule: active members are public; other statuses only for who sees them on the page.
 
-use axum::response::Response;
 use serde::Deserialize;
 use shuniu_domain::Lang;
 use shuniu_domain::hubs::MembershipStatus;
@@ -13,7 +12,7 @@ use crate::auth::Caller;
 use crate::hubs;
 use crate::kit::api::access::ApiCaller;
 use crate::kit::api::error::ErrorBody;
-use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, ListDownload, Spec};
 use crate::kit::extract::RecordId;
 use crate::kit::ui::Ui;
 use crate::{AppError, AppState};
@@ -35,32 +34,6 @@ pub struct MembersDownloadQuery {
     pub status: Option<String>,
 }
 
-async fn chunk(
-    store: Store,
-    hub: Uuid,
-    status: Option<MembershipStatus>,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let p = store
-        .hub_members_chunk(hub, status, after.as_ref(), CHUNK_ROWS)
-        .await?;
-    let yes = lang.pick("是", "yes");
-    let rows = p
-        .items
-        .iter()
-        .map(|m| {
-            vec![
-                m.organization_name.clone(),
-                m.status.label(lang).to_string(),
-                if m.initiating { yes.to_string() } else { String::new() },
-                m.applied_on.to_string(),
-                m.decided_on.map(|d| d.to_string()).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    Ok(Chunk { rows, next: p.next })
-}
 
 /// A hub's members' downloads, under the list's rule.
 pub struct HubMembers;
@@ -69,15 +42,16 @@ impl ListDownload for HubMembers {
     type Path = RecordId;
     type Query = MembersDownloadQuery;
     type ApiWho = ApiCaller;
+    type Filter = (Uuid, Option<MembershipStatus>);
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
         caller: &Caller,
         RecordId(id): RecordId,
         q: MembersDownloadQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         let hub = hubs::get(&s.store, id).await?;
         // Access and the status filter answer (401/403/422) before any record is written.
         hubs::members(&s.store, caller, &hub, &q.status, &None, &Some("1".into())).await?;
@@ -91,13 +65,34 @@ impl ListDownload for HubMembers {
             object: format!("hub:{}", hub.id),
             ..Spec::list(ui, "hub_members", title, &HEADER, &widths, &filter)
         };
-        let store = s.store.clone();
-        let lang = ui.lang;
         let id = hub.id;
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), id, visible, after, lang)
-        })
-        .await
+        Ok((spec, (id, visible)))
+    }
+
+    async fn chunk(
+        store: Store,
+        (hub, status): (Uuid, Option<MembershipStatus>),
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let p = store
+            .hub_members_chunk(hub, status, after.as_ref(), CHUNK_ROWS)
+            .await?;
+        let yes = lang.pick("是", "yes");
+        let rows = p
+            .items
+            .iter()
+            .map(|m| {
+                vec![
+                    m.organization_name.clone(),
+                    m.status.label(lang).to_string(),
+                    if m.initiating { yes.to_string() } else { String::new() },
+                    m.applied_on.to_string(),
+                    m.decided_on.map(|d| d.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        Ok(Chunk { rows, next: p.next })
     }
 }
 

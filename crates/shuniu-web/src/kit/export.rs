@@ -150,25 +150,55 @@ pub async fn place_names(
 }
 
 /// A list with downloads, served by [`page_csv`], [`page_xlsx`] and [`api_csv`]: the
-/// list keeps its columns and chunk reader in [`ListDownload::answer`], and the kit the
-/// handlers. Its query is read as the API's lists read theirs (a malformed one: `422`).
+/// list keeps its columns and chunk reader, the kit the handlers and the walk. Its
+/// query is read as the API's lists read theirs (a malformed one: `422`).
 pub trait ListDownload: Send + Sync + 'static {
     /// What the path names (`()` for a list at a fixed path, a `RecordId` …).
     type Path: FromRequestParts<AppState> + Send;
-    /// The list's filters.
+    /// The list's filters, as sent.
     type Query: DeserializeOwned + Send;
     /// Who may call the API's twin: `ApiCaller` (anyone) or `ApiAccount`.
     type ApiWho: FromRequestParts<AppState> + Into<Caller> + Send;
+    /// What the chunk reader needs: the parsed filters, the scope …
+    type Filter: Clone + Send + Sync + 'static;
+    /// Where a chunk starts (the last row's sort key).
+    type Cursor: Send + 'static;
 
-    /// The download of the list `path` and `q` select, in `format`.
-    fn answer(
+    /// Checks access and the filters (401/403/404/422 before anything is recorded);
+    /// the file's [`Spec`] and the reader's filter.
+    fn prepare(
         s: &AppState,
         ui: &Ui,
         caller: &Caller,
         path: Self::Path,
         q: Self::Query,
-        format: Format,
-    ) -> impl Future<Output = Result<Response, AppError>> + Send;
+    ) -> impl Future<Output = Result<(Spec, Self::Filter), AppError>> + Send;
+
+    /// The chunk after `after` (from the start if `None`), as cells in `lang`.
+    fn chunk(
+        store: shuniu_store::Store,
+        filter: Self::Filter,
+        after: Option<Self::Cursor>,
+        lang: shuniu_domain::Lang,
+    ) -> impl Future<Output = Result<Chunk<Self::Cursor>, AppError>> + Send;
+}
+
+/// The download of the list `L` that `path` and `q` select, in `format`.
+async fn answer<L: ListDownload>(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    path: L::Path,
+    q: L::Query,
+    format: Format,
+) -> Result<Response, AppError> {
+    let (spec, filter) = L::prepare(s, ui, caller, path, q).await?;
+    let store = s.store.clone();
+    let lang = ui.lang;
+    download(s, caller, spec, format, move |after| {
+        L::chunk(store.clone(), filter.clone(), after, lang)
+    })
+    .await
 }
 
 /// `GET <list>.csv?<the list's filters>` on the site.
@@ -179,7 +209,7 @@ pub async fn page_csv<L: ListDownload>(
     path: L::Path,
     ApiQuery(q): ApiQuery<L::Query>,
 ) -> PageResult {
-    Ok(L::answer(&s, &ui, &caller, path, q, Format::Csv).await?)
+    Ok(answer::<L>(&s, &ui, &caller, path, q, Format::Csv).await?)
 }
 
 /// `GET <list>.xlsx?<the list's filters>` on the site.
@@ -190,7 +220,7 @@ pub async fn page_xlsx<L: ListDownload>(
     path: L::Path,
     ApiQuery(q): ApiQuery<L::Query>,
 ) -> PageResult {
-    Ok(L::answer(&s, &ui, &caller, path, q, Format::Xlsx).await?)
+    Ok(answer::<L>(&s, &ui, &caller, path, q, Format::Xlsx).await?)
 }
 
 /// `GET /api/v1/<list>.csv?<the list's filters>`: the header in the language of
@@ -204,7 +234,7 @@ pub async fn api_csv<L: ListDownload>(
     ApiQuery(q): ApiQuery<L::Query>,
 ) -> Result<Response, AppError> {
     let caller: Caller = who.into();
-    L::answer(&s, &api_ui(&headers), &caller, path, q, Format::Csv).await
+    answer::<L>(&s, &api_ui(&headers), &caller, path, q, Format::Csv).await
 }
 
 /// The answers every CSV download of the API documents: the file and `503` when busy.

@@ -3,14 +3,13 @@
 
 use std::collections::HashMap;
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_store::{After, Store};
 use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::parks::service::{VenueQuery, parse_venue_query};
 use crate::{AppError, AppState};
@@ -25,44 +24,6 @@ const HEADER: [&str; 6] = [
     "park.col.hub",
 ];
 
-async fn chunk(
-    store: Store,
-    path: Option<String>,
-    hub: Option<Uuid>,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let p = store
-        .venues_chunk(path.as_deref(), hub, after.as_ref(), CHUNK_ROWS)
-        .await?;
-    let codes: Vec<&str> = p.items.iter().map(|v| v.data.jurisdiction.as_str()).collect();
-    let places = export::place_names(&store, &codes, lang).await?;
-    let ids: Vec<Uuid> = p.items.iter().filter_map(|v| v.hub_id).collect();
-    let hubs: HashMap<Uuid, String> = store
-        .hubs_by_ids(&ids)
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h.organization_name))
-        .collect();
-    let rows = p
-        .items
-        .iter()
-        .map(|v| {
-            let code = v.data.jurisdiction.as_str();
-            vec![
-                v.data.name.clone(),
-                v.data.address.clone(),
-                places.get(code).cloned().unwrap_or_else(|| code.to_string()),
-                code.to_string(),
-                v.data.area_m2.to_string(),
-                v.hub_id
-                    .and_then(|id| hubs.get(&id).cloned())
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    Ok(Chunk { rows, next: p.next })
-}
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
 pub fn query_string(q: &VenueQuery) -> String {
@@ -76,25 +37,59 @@ impl ListDownload for Venues {
     type Path = ();
     type Query = VenueQuery;
     type ApiWho = ApiCaller;
+    type Filter = (Option<String>, Option<Uuid>);
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
-        caller: &Caller,
+        _: &Caller,
         _: (),
         q: VenueQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         let (path, hub, _, _) = parse_venue_query(&s.store, &q).await?;
         let widths = [30.0, 30.0, 16.0, 14.0, 10.0, 30.0];
         let title = ui.t("park.list.title").to_string();
         let spec = Spec::list(ui, "venues", title, &HEADER, &widths, &query_string(&q));
-        let store = s.store.clone();
-        let lang = ui.lang;
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), path.clone(), hub, after, lang)
-        })
-        .await
+        Ok((spec, (path, hub)))
+    }
+
+    async fn chunk(
+        store: Store,
+        (path, hub): (Option<String>, Option<Uuid>),
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let p = store
+            .venues_chunk(path.as_deref(), hub, after.as_ref(), CHUNK_ROWS)
+            .await?;
+        let codes: Vec<&str> = p.items.iter().map(|v| v.data.jurisdiction.as_str()).collect();
+        let places = export::place_names(&store, &codes, lang).await?;
+        let ids: Vec<Uuid> = p.items.iter().filter_map(|v| v.hub_id).collect();
+        let hubs: HashMap<Uuid, String> = store
+            .hubs_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h.organization_name))
+            .collect();
+        let rows = p
+            .items
+            .iter()
+            .map(|v| {
+                let code = v.data.jurisdiction.as_str();
+                vec![
+                    v.data.name.clone(),
+                    v.data.address.clone(),
+                    places.get(code).cloned().unwrap_or_else(|| code.to_string()),
+                    code.to_string(),
+                    v.data.area_m2.to_string(),
+                    v.hub_id
+                        .and_then(|id| hubs.get(&id).cloned())
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect();
+        Ok(Chunk { rows, next: p.next })
     }
 }
 

@@ -3,7 +3,6 @@
 //! (who may read reports on the jurisdiction), and phones masked unless the caller
 //! keeps the register, as on the page.
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_store::{After, Store};
 
@@ -11,7 +10,7 @@ use crate::auth::Caller;
 use crate::kit::api::access::ApiAccount;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::responses::NeedsToken;
-use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::party::{self, InstructorQuery};
 use crate::{AppError, AppState};
@@ -26,43 +25,6 @@ const HEADER: [&str; 6] = [
     "cov.instr.col.orgs",
 ];
 
-async fn chunk(
-    store: Store,
-    path: String,
-    can_manage: bool,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let l = store
-        .instructors_chunk(&path, after.as_ref(), CHUNK_ROWS)
-        .await?;
-    let codes: Vec<&str> = l
-        .items
-        .iter()
-        .map(|i| i.data.jurisdiction.as_str())
-        .collect();
-    let places = export::place_names(&store, &codes, lang).await?;
-    let rows = l
-        .items
-        .iter()
-        .map(|i| {
-            let code = i.data.jurisdiction.as_str();
-            vec![
-                i.data.name.clone(),
-                i.data
-                    .phone
-                    .as_ref()
-                    .map(|p| if can_manage { p.to_string() } else { p.masked() })
-                    .unwrap_or_default(),
-                places.get(code).cloned().unwrap_or_else(|| code.to_string()),
-                code.to_string(),
-                i.data.workplace.clone(),
-                i.organizations.to_string(),
-            ]
-        })
-        .collect();
-    Ok(Chunk { rows, next: l.next })
-}
 
 /// The instructor register's downloads. The list is read once first: access
 /// (401/403) and bad parameters (422) answer before any record.
@@ -72,15 +34,16 @@ impl ListDownload for Instructors {
     type Path = ();
     type Query = InstructorQuery;
     type ApiWho = ApiAccount;
+    type Filter = (String, bool);
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
         caller: &Caller,
         _: (),
         q: InstructorQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         let one = InstructorQuery {
             per_page: Some("1".into()),
             page: None,
@@ -96,13 +59,45 @@ impl ListDownload for Instructors {
             stem: format!("instructors-{code}"),
             ..Spec::list(ui, "instructors", title, &HEADER, &widths, &filter)
         };
-        let store = s.store.clone();
-        let lang = ui.lang;
         let (path, can_manage) = (first.jurisdiction.path.clone(), first.can_manage);
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), path.clone(), can_manage, after, lang)
-        })
-        .await
+        Ok((spec, (path, can_manage)))
+    }
+
+    async fn chunk(
+        store: Store,
+        (path, can_manage): (String, bool),
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let l = store
+            .instructors_chunk(&path, after.as_ref(), CHUNK_ROWS)
+            .await?;
+        let codes: Vec<&str> = l
+            .items
+            .iter()
+            .map(|i| i.data.jurisdiction.as_str())
+            .collect();
+        let places = export::place_names(&store, &codes, lang).await?;
+        let rows = l
+            .items
+            .iter()
+            .map(|i| {
+                let code = i.data.jurisdiction.as_str();
+                vec![
+                    i.data.name.clone(),
+                    i.data
+                        .phone
+                        .as_ref()
+                        .map(|p| if can_manage { p.to_string() } else { p.masked() })
+                        .unwrap_or_default(),
+                    places.get(code).cloned().unwrap_or_else(|| code.to_string()),
+                    code.to_string(),
+                    i.data.workplace.clone(),
+                    i.organizations.to_string(),
+                ]
+            })
+            .collect();
+        Ok(Chunk { rows, next: l.next })
     }
 }
 

@@ -2,14 +2,13 @@
 //! `/api/v1/organizations.csv`), on the shared export kit. The list is public, so is its
 //! download; it holds no person's data (only what the list page shows).
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_domain::registry::Organization;
 use shuniu_store::{After, OrgFilter, Store};
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::registry::pages::{domain_labels, org_code};
 use crate::registry::{self, ListQuery};
@@ -43,29 +42,6 @@ fn cells(o: &Organization, place: &str, lang: Lang) -> Cells {
     ]
 }
 
-/// The chunk after `after` of the filtered list in its order, as cells, its places
-/// read in one query.
-async fn chunk(
-    store: Store,
-    filter: OrgFilter,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let p = store
-        .organizations_chunk(&filter, after.as_ref(), CHUNK_ROWS)
-        .await?;
-    let codes: Vec<&str> = p.items.iter().map(|o| o.data.jurisdiction.as_str()).collect();
-    let names = export::place_names(&store, &codes, lang).await?;
-    let rows = p
-        .items
-        .iter()
-        .map(|o| {
-            let code = o.data.jurisdiction.as_str();
-            cells(o, names.get(code).map(String::as_str).unwrap_or(code), lang)
-        })
-        .collect();
-    Ok(Chunk { rows, next: p.next })
-}
 
 /// The organization list's downloads.
 pub struct Organizations;
@@ -74,15 +50,16 @@ impl ListDownload for Organizations {
     type Path = ();
     type Query = ListQuery;
     type ApiWho = ApiCaller;
+    type Filter = OrgFilter;
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
-        caller: &Caller,
+        _: &Caller,
         _: (),
         q: ListQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         let (filter, _, _) = q.parse()?;
         // A well-formed code that is not in the tree is a bad filter value too.
         if let Some(code) = &filter.jurisdiction
@@ -101,12 +78,31 @@ impl ListDownload for Organizations {
         let widths = [36.0, 16.0, 22.0, 16.0, 14.0, 24.0, 10.0, 8.0];
         let title = ui.t("list.title").to_string();
         let spec = Spec::list(ui, "organizations", title, &HEADER, &widths, &filters);
-        let store = s.store.clone();
-        let lang = ui.lang;
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), filter.clone(), after, lang)
-        })
-        .await
+        Ok((spec, filter))
+    }
+
+    /// The chunk after `after` of the filtered list in its order, as cells, its places
+    /// read in one query.
+    async fn chunk(
+        store: Store,
+        filter: OrgFilter,
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let p = store
+            .organizations_chunk(&filter, after.as_ref(), CHUNK_ROWS)
+            .await?;
+        let codes: Vec<&str> = p.items.iter().map(|o| o.data.jurisdiction.as_str()).collect();
+        let names = export::place_names(&store, &codes, lang).await?;
+        let rows = p
+            .items
+            .iter()
+            .map(|o| {
+                let code = o.data.jurisdiction.as_str();
+                cells(o, names.get(code).map(String::as_str).unwrap_or(code), lang)
+            })
+            .collect();
+        Ok(Chunk { rows, next: p.next })
     }
 }
 

@@ -3,14 +3,13 @@
 //! services not ended, of organizations in good standing (not suspended, deregistered
 //! or on the serious list) — and no person's data.
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_store::{After, Store};
 use shuniu_store::services::ServiceFilter;
 
 use crate::auth::Caller;
 use crate::kit::api::access::ApiCaller;
-use crate::kit::export::{self, CHUNK_ROWS, Chunk, Format, ListDownload, Spec};
+use crate::kit::export::{self, CHUNK_ROWS, Chunk, ListDownload, Spec};
 use crate::kit::ui::Ui;
 use crate::services::pages::line;
 use crate::services::service::ListQuery;
@@ -28,35 +27,6 @@ const HEADER: [&str; 8] = [
     "svc.f.eligibility",
 ];
 
-async fn chunk(
-    store: Store,
-    filter: ServiceFilter,
-    after: Option<After>,
-    lang: Lang,
-) -> Result<Chunk<After>, AppError> {
-    let p = store
-        .public_services_chunk(&filter, after.as_ref(), CHUNK_ROWS)
-        .await?;
-    let ui = Ui::new(lang, "");
-    let rows = p
-        .items
-        .iter()
-        .map(|l| {
-            let r = line(&ui, l);
-            vec![
-                r.name,
-                r.organization,
-                r.category.to_string(),
-                r.target_group,
-                r.place,
-                r.schedule,
-                r.fee,
-                r.eligibility,
-            ]
-        })
-        .collect();
-    Ok(Chunk { rows, next: p.next })
-}
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
 pub fn query_string(q: &ListQuery) -> String {
@@ -70,25 +40,51 @@ impl ListDownload for Services {
     type Path = ();
     type Query = ListQuery;
     type ApiWho = ApiCaller;
+    type Filter = ServiceFilter;
+    type Cursor = After;
 
-    async fn answer(
+    async fn prepare(
         s: &AppState,
         ui: &Ui,
-        caller: &Caller,
+        _: &Caller,
         _: (),
         q: ListQuery,
-        format: Format,
-    ) -> Result<Response, AppError> {
+    ) -> Result<(Spec, Self::Filter), AppError> {
         let filter = q.parse(&s.store).await?;
         let widths = [24.0, 30.0, 12.0, 20.0, 24.0, 20.0, 10.0, 24.0];
         let title = ui.t("svc.list.title").to_string();
         let spec = Spec::list(ui, "services", title, &HEADER, &widths, &query_string(&q));
-        let store = s.store.clone();
-        let lang = ui.lang;
-        export::download(s, caller, spec, format, move |after| {
-            chunk(store.clone(), filter.clone(), after, lang)
-        })
-        .await
+        Ok((spec, filter))
+    }
+
+    async fn chunk(
+        store: Store,
+        filter: ServiceFilter,
+        after: Option<After>,
+        lang: Lang,
+    ) -> Result<Chunk<After>, AppError> {
+        let p = store
+            .public_services_chunk(&filter, after.as_ref(), CHUNK_ROWS)
+            .await?;
+        let ui = Ui::new(lang, "");
+        let rows = p
+            .items
+            .iter()
+            .map(|l| {
+                let r = line(&ui, l);
+                vec![
+                    r.name,
+                    r.organization,
+                    r.category.to_string(),
+                    r.target_group,
+                    r.place,
+                    r.schedule,
+                    r.fee,
+                    r.eligibility,
+                ]
+            })
+            .collect();
+        Ok(Chunk { rows, next: p.next })
     }
 }
 
