@@ -7,9 +7,11 @@ use shuniu_store::{After, HubFilter, KeyChunk, OrgFilter, OrgSort, Store, both_b
 use uuid::Uuid;
 
 use crate::conformance::{filed, org};
+use crate::party::instructor_data;
 use shuniu_store::testing::MEIYUAN;
 
 const SUOJIN: &str = "320102007000";
+const XUANWU: &str = "320102";
 
 /// Every id of a walk, reading chunks of `limit` through `read` until the last.
 async fn walk<T, F, Fut>(read: F, id: impl Fn(&T) -> Uuid) -> Vec<Uuid>
@@ -176,6 +178,51 @@ both_backends!(
             )
             .await;
             assert_eq!(got, expected, "members by {limit}");
+        }
+    }
+);
+
+// A download walks the register by name and id: every instructor once, in the page's
+// order, whatever the chunk size (two of one name tie on the name).
+both_backends!(
+    instructor_chunks_cover_the_register_once,
+    |store: Store| async move {
+        for (name, place) in [
+            ("钱指导", SUOJIN),
+            ("钱指导", MEIYUAN),
+            ("孙指导", SUOJIN),
+            ("李指导", XUANWU),
+        ] {
+            store
+                .create_instructor(&instructor_data(name, place), "test")
+                .await
+                .unwrap();
+        }
+        let path = "320000/320100/320102/";
+        let expected: Vec<Uuid> = store
+            .instructors(path, 1, 200)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(expected.len(), 4);
+        for limit in [1, 3, 500] {
+            let mut got = Vec::new();
+            let mut after = None;
+            loop {
+                let c = store
+                    .instructors_chunk(path, after.as_ref(), limit)
+                    .await
+                    .unwrap();
+                got.extend(c.items.iter().map(|i| i.id));
+                match c.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(got, expected, "by {limit}");
         }
     }
 );
