@@ -1,8 +1,13 @@
 //! Paged lists: every list the store answers in pages counts its matches and reads one
 //! page of them through [`Store::paged`], so the clamping, the `LIMIT … OFFSET …` and
 //! the count are written once.
+//!
+//! A download walks a whole list instead, in chunks by the list's sort key and id
+//! ([`Store::walk`]): each chunk starts after the last row of the one before (keyset,
+//! no `OFFSET`, no count), so reading the millionth row costs what the first did.
 
 use serde::Serialize;
+use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
@@ -93,6 +98,129 @@ impl Store {
             total,
             page: paging.page,
             per_page: paging.per_page,
+        })
+    }
+}
+
+/// The type of one sort key of a walk (to read it back from the last row).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Key {
+    Text,
+    /// An integer expression (read as a `BIGINT`).
+    Int,
+    Date,
+    Time,
+    Uuid,
+}
+
+/// The order of a walk: its sort keys (SQL expressions, the last one unique: the id),
+/// all ascending or all descending (a key that runs the other way is negated).
+pub(crate) struct Walk<'a> {
+    pub keys: &'a [(&'a str, Key)],
+    pub desc: bool,
+}
+
+/// Where the next chunk of a walk starts: the sort keys of the last row read.
+#[derive(Debug, Clone)]
+pub struct After(Vec<Arg>);
+
+/// One chunk of a list walked by its sort key: its rows and where the next starts
+/// (`None`: that was the last).
+#[derive(Debug)]
+pub struct KeyChunk<T> {
+    pub items: Vec<T>,
+    pub next: Option<After>,
+}
+
+/// Rows read at most per chunk.
+pub const MAX_CHUNK: u32 = 5_000;
+
+impl Store {
+    /// The rows of `select` (`SELECT … FROM … WHERE <filters>`, no order) after `after`
+    /// in the order `walk`, at most `limit` of them.
+    pub(crate) async fn walk<R, T>(
+        &self,
+        select: Sql<'_>,
+        walk: Walk<'_>,
+        after: Option<&After>,
+        limit: u32,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<KeyChunk<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let (sql, args) = select;
+        let mut args = args.to_vec();
+        let limit = limit.clamp(1, MAX_CHUNK);
+        let cols: Vec<String> = walk
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, (e, k))| match k {
+                Key::Int => format!("CAST({e} AS BIGINT) AS walk_k{i}"),
+                _ => format!("{e} AS walk_k{i}"),
+            })
+            .collect();
+        let body = sql
+            .strip_prefix("SELECT ")
+            .expect("a walk's query starts with SELECT");
+        let mut sql = format!("SELECT {}, {body}", cols.join(", "));
+        let exprs: Vec<&str> = walk.keys.iter().map(|(e, _)| *e).collect();
+        if let Some(After(keys)) = after {
+            let marks: Vec<String> = (0..keys.len())
+                .map(|i| format!("${}", args.len() + 1 + i))
+                .collect();
+            let op = if walk.desc { "<" } else { ">" };
+            sql.push_str(&format!(
+                " AND ({}) {op} ({})",
+                exprs.join(", "),
+                marks.join(", ")
+            ));
+            args.extend(keys.iter().cloned());
+        }
+        let dir = if walk.desc { "DESC" } else { "ASC" };
+        let order: Vec<String> = exprs.iter().map(|e| format!("{e} {dir}")).collect();
+        sql.push_str(&format!(" ORDER BY {} LIMIT {limit}", order.join(", ")));
+        macro_rules! read {
+            ($rows:expr) => {{
+                let rows = $rows;
+                let mut last = None;
+                if rows.len() >= limit as usize
+                    && let Some(r) = rows.last()
+                {
+                    let mut keys = Vec::with_capacity(walk.keys.len());
+                    for (i, (_, k)) in walk.keys.iter().enumerate() {
+                        let c = format!("walk_k{i}");
+                        keys.push(match k {
+                            Key::Text => Arg::Text(r.try_get(c.as_str())?),
+                            Key::Int => Arg::Int(r.try_get(c.as_str())?),
+                            Key::Date => Arg::Date(r.try_get(c.as_str())?),
+                            Key::Time => Arg::Time(r.try_get(c.as_str())?),
+                            Key::Uuid => Arg::Uuid(r.try_get(c.as_str())?),
+                        });
+                    }
+                    last = Some(After(keys));
+                }
+                let items = rows
+                    .iter()
+                    .map(|r| R::from_row(r))
+                    .collect::<std::result::Result<Vec<R>, sqlx::Error>>()?;
+                (items, last)
+            }};
+        }
+        let (rows, next) = match &self.backend {
+            crate::Backend::Sqlite(p) => {
+                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
+                read!(rows)
+            }
+            crate::Backend::Postgres(p) => {
+                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
+                read!(rows)
+            }
+        };
+        Ok(KeyChunk {
+            items: rows.into_iter().map(item).collect::<Result<Vec<_>>>()?,
+            next,
         })
     }
 }

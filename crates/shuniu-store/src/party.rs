@@ -22,8 +22,9 @@ use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
+use crate::paging::{Key, Walk};
 use crate::registry::{COLUMNS, OrgRow};
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// Whose coverage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -316,6 +317,28 @@ impl Store {
             Instructor::try_from,
         )
         .await
+    }
+
+    /// Instructors in a subtree by name, `limit` after `after` (a download's keyset
+    /// walk: no count, no skipped rows).
+    pub async fn instructors_chunk(
+        &self,
+        path_prefix: &str,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<Instructor>> {
+        const KEYS: &[(&str, Key)] = &[("i.name", Key::Text), ("i.id", Key::Uuid)];
+        let (lo, hi) = range_of(path_prefix);
+        let args = [Arg::Text(lo), Arg::Text(hi)];
+        let select = format!(
+            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2"
+        );
+        let walk = Walk {
+            keys: KEYS,
+            desc: false,
+        };
+        self.walk::<InstructorRow, _>((&select, &args), walk, after, limit, Instructor::try_from)
+            .await
     }
 
     /// Sets an organization's party organization, party members and instructor

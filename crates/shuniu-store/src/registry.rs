@@ -15,7 +15,10 @@ use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
+use crate::paging::{Key, Walk};
+use crate::{
+    After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool,
+};
 use shuniu_domain::audit::Outcome;
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
@@ -171,6 +174,25 @@ impl OrgSort {
             OrgSort::Updated => "updated_at DESC, id DESC",
             OrgSort::Staff => "(staff_full_time + staff_part_time) DESC, id ASC",
         }
+    }
+    /// The same order as a keyset walk (the staff count negated, to run one way).
+    fn walk(self) -> Walk<'static> {
+        const NAME: &[(&str, Key)] = &[("name", Key::Text), ("id", Key::Uuid)];
+        const FOUNDED: &[(&str, Key)] = &[("founded_on", Key::Date), ("id", Key::Uuid)];
+        const UPDATED: &[(&str, Key)] = &[("updated_at", Key::Time), ("id", Key::Uuid)];
+        const STAFF: &[(&str, Key)] = &[
+            ("-(staff_full_time + staff_part_time)", Key::Int),
+            ("id", Key::Uuid),
+        ];
+        let (keys, desc) = match self {
+            OrgSort::Name => (NAME, false),
+            OrgSort::NameDesc => (NAME, true),
+            OrgSort::Founded => (FOUNDED, false),
+            OrgSort::FoundedDesc => (FOUNDED, true),
+            OrgSort::Updated => (UPDATED, true),
+            OrgSort::Staff => (STAFF, false),
+        };
+        Walk { keys, desc }
     }
 }
 
@@ -690,6 +712,52 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<Organization>> {
         let paging = Paging::new(page, per_page, 200);
+        let Some((where_sql, args)) = self.org_where(filter).await? else {
+            return Ok(paging.empty());
+        };
+        let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {}",
+            filter.sort.order_by()
+        );
+        self.paged::<OrgRow, _>(
+            paging,
+            (&count_sql, &args),
+            (&list_sql, &args),
+            Organization::try_from,
+        )
+        .await
+    }
+
+    /// The organizations matching `filter` in the list's order, `limit` after `after`
+    /// (from the start if `None`): a download walks the whole list so, by its sort key
+    /// and id, without counting or skipping rows.
+    pub async fn organizations_chunk(
+        &self,
+        filter: &OrgFilter,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<Organization>> {
+        let Some((where_sql, args)) = self.org_where(filter).await? else {
+            return Ok(KeyChunk {
+                items: vec![],
+                next: None,
+            });
+        };
+        let select = format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql}");
+        self.walk::<OrgRow, _>(
+            (&select, &args),
+            filter.sort.walk(),
+            after,
+            limit,
+            Organization::try_from,
+        )
+        .await
+    }
+
+    /// The `WHERE` of the organizations matching `filter`, with its values; `None` when
+    /// it names a jurisdiction that does not exist (nothing matches).
+    async fn org_where(&self, filter: &OrgFilter) -> Result<Option<(String, Vec<Arg>)>> {
         let mut where_ = vec!["1 = 1".to_string()];
         let mut args: Vec<Arg> = Vec::new();
         // Appends a clause, numbering its `?` placeholders after those already bound.
@@ -709,7 +777,7 @@ impl Store {
         let range = match &filter.jurisdiction {
             Some(code) => match self.jurisdiction(code).await? {
                 Some(j) => Some(j.subtree_range()),
-                None => return Ok(paging.empty()),
+                None => return Ok(None),
             },
             None => None,
         };
@@ -770,19 +838,7 @@ impl Store {
                 );
             }
         }
-        let where_sql = where_.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
-        let list_sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {}",
-            filter.sort.order_by()
-        );
-        self.paged::<OrgRow, _>(
-            paging,
-            (&count_sql, &args),
-            (&list_sql, &args),
-            Organization::try_from,
-        )
-        .await
+        Ok(Some((where_.join(" AND "), args)))
     }
 
     /// Recounts live organizations per jurisdiction straight from the registry

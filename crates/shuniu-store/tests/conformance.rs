@@ -13,7 +13,7 @@ fn today() -> NaiveDate {
 }
 
 /// A valid organization in `street`, its USCC derived from `n`.
-fn org(n: u32, name: &str, street: &str) -> OrganizationData {
+pub(crate) fn org(n: u32, name: &str, street: &str) -> OrganizationData {
     let uscc = Uscc::assemble('5', '2', "320102", &format!("MJ{n:06}")).unwrap();
     OrganizationDraft {
         name: Some(name.into()),
@@ -34,7 +34,7 @@ fn org(n: u32, name: &str, street: &str) -> OrganizationData {
     .unwrap()
 }
 
-fn filed(seq: u32, name: &str, street: &str) -> OrganizationData {
+pub(crate) fn filed(seq: u32, name: &str, street: &str) -> OrganizationData {
     OrganizationDraft {
         name: Some(name.into()),
         legal_form: Some("community_filed".into()),

@@ -6,6 +6,7 @@ mod audit_accounts;
 mod collation;
 mod complaints;
 mod conformance;
+mod export_chunks;
 mod file_modes;
 mod hubs;
 mod login_lockout;

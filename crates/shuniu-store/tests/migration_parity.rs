@@ -164,3 +164,36 @@ fn every_migration_has_its_twin() {
         assert!(sqlite.contains(&twin), "{n} has no down migration");
     }
 }
+
+/// Two migrations with the same version would be applied as one (sqlx keys on the
+/// version): a version belongs to one name, in each engine's folder.
+#[test]
+fn no_two_migrations_share_a_version() {
+    for engine in ["sqlite", "postgres"] {
+        let dir = format!("{}/migrations/{engine}", env!("CARGO_MANIFEST_DIR"));
+        let mut names: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+        for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+            let file = e.unwrap().file_name().to_string_lossy().into_owned();
+            let stem = file
+                .strip_suffix(".up.sql")
+                .or_else(|| file.strip_suffix(".down.sql"))
+                .unwrap_or_else(|| panic!("{engine}/{file} is not a `.up.sql` or `.down.sql`"));
+            let (version, name) = stem
+                .split_once('_')
+                .unwrap_or_else(|| panic!("{engine}/{file} has no `<version>_<name>`"));
+            assert!(
+                version.len() >= 14 && version.chars().all(|c| c.is_ascii_digit()),
+                "{engine}/{file}: the version is a timestamp"
+            );
+            names
+                .entry(version.to_string())
+                .or_default()
+                .insert(name.to_string());
+        }
+        let shared: Vec<_> = names.iter().filter(|(_, n)| n.len() > 1).collect();
+        assert!(
+            shared.is_empty(),
+            "{engine}: migrations sharing a version: {shared:?}"
+        );
+    }
+}

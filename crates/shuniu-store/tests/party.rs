@@ -39,7 +39,7 @@ fn org(n: u32, name: &str, place: &str, party_org: PartyOrg, members: u32) -> Or
     .unwrap()
 }
 
-fn instructor_data(name: &str, place: &str) -> shuniu_domain::party::InstructorData {
+pub(crate) fn instructor_data(name: &str, place: &str) -> shuniu_domain::party::InstructorData {
     InstructorDraft {
         name: Some(name.into()),
         phone: Some("13951781426".into()),

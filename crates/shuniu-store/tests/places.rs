@@ -180,5 +180,43 @@ both_backends!(services_sort_nearest_first, |store: Store| async move {
         .unwrap();
     assert_eq!(all.total, 5);
     assert!(all.items.iter().all(|l| l.nearness.is_none()));
+    // A download walks the list in the same order (nearest first, or by place), in
+    // chunks of any size, every service once.
+    for f in [
+        ServiceFilter {
+            per_page: 200,
+            ..f.clone()
+        },
+        ServiceFilter {
+            page: 1,
+            per_page: 200,
+            ..Default::default()
+        },
+    ] {
+        let expected: Vec<_> = store
+            .public_services(&f)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|l| l.service.id)
+            .collect();
+        for limit in [1, 2, 500] {
+            let mut got = Vec::new();
+            let mut after = None;
+            loop {
+                let c = store
+                    .public_services_chunk(&f, after.as_ref(), limit)
+                    .await
+                    .unwrap();
+                got.extend(c.items.iter().map(|l| l.service.id));
+                match c.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(got, expected, "{:?} by {limit}", f.near);
+        }
+    }
     let _ = MEIYUAN_PATH;
 });

@@ -114,6 +114,29 @@ both_backends!(
                 .unwrap()
                 .is_empty()
         );
+        // The desk's counts come from the database, not from a capped list.
+        for (status, n) in [
+            (Some(ChangeStatus::Approved), 1),
+            (Some(ChangeStatus::Submitted), 0),
+            (None, 1),
+        ] {
+            assert_eq!(
+                store
+                    .count_change_applications_for_authority(&authority, status)
+                    .await
+                    .unwrap(),
+                n,
+                "{status:?}"
+            );
+        }
+        assert_eq!(
+            store
+                .change_applications_head(&authority, None, 1)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(store.audit_verify().await.unwrap().first_break.is_none());
     }
 );

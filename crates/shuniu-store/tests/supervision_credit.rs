@@ -515,3 +515,84 @@ both_backends!(
         assert_eq!((flags[0].bookings, flags[0].offices), (0, 0));
     }
 );
+
+// A download walks a public list by listing date (newest first) and id: every listing
+// once, in the page's order, whatever the chunk size (listings of one day tie).
+both_backends!(
+    credit_list_chunks_cover_the_list_once,
+    |store: Store| async move {
+        for (batch, day) in [(61..=64, 1), (65..=66, 3)] {
+            for n in batch {
+                let o = org(&store, n).await;
+                store
+                    .file_annual_report(
+                        o.id,
+                        2024,
+                        &contents(),
+                        d(2025, 4, 1),
+                        &settings(),
+                        member(),
+                    )
+                    .await
+                    .unwrap();
+            }
+            store
+                .run_supervise(d(2026, 6, day), &settings(), job())
+                .await
+                .unwrap();
+        }
+        let expected: Vec<Uuid> = store
+            .credit_list_page(ListKind::Abnormal, None, 1, 200)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|e| e.listing.id)
+            .collect();
+        assert_eq!(expected.len(), 6);
+        for limit in [1, 2, 4, 500] {
+            let mut got = Vec::new();
+            let mut after = None;
+            loop {
+                let c = store
+                    .credit_list_chunk(ListKind::Abnormal, None, after.as_ref(), limit)
+                    .await
+                    .unwrap();
+                got.extend(c.items.iter().map(|e| e.listing.id));
+                match c.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(got, expected, "by {limit}");
+        }
+        // The district's annual-report queue walks the same way (unreviewed first,
+        // newest year, filing date, id).
+        let district = "320000/320100/320102/";
+        let expected: Vec<Uuid> = store
+            .annual_report_queue(district, None, None, 1, 200)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|q| q.report.id)
+            .collect();
+        assert_eq!(expected.len(), 6);
+        for limit in [1, 4, 500] {
+            let mut got = Vec::new();
+            let mut after = None;
+            loop {
+                let c = store
+                    .annual_report_queue_chunk(district, None, None, after.as_ref(), limit)
+                    .await
+                    .unwrap();
+                got.extend(c.items.iter().map(|q| q.report.id));
+                match c.next {
+                    Some(n) => after = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(got, expected, "queue by {limit}");
+        }
+    }
+);

@@ -90,6 +90,7 @@ const NOT_JSON: &[(&str, &str, &str)] = &[
     ("/api/v1/hubs/{id}/members.csv", "get", "text/csv"),
     ("/api/v1/coverage/{code}/gaps.csv", "get", "text/csv"),
     ("/api/v1/hubs/{id}/coverage/gaps.csv", "get", "text/csv"),
+    ("/api/v1/annual-reports.csv", "get", "text/csv"),
 ];
 
 async fn document(app: &TestApp) -> Value {

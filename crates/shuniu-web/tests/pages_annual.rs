@@ -245,3 +245,86 @@ http_test!(
         assert!(!html.contains("测试服务中心1"));
     }
 );
+
+// The queue downloads as the other lists do (CSV and Excel from the page, CSV from the
+// API), under the queue's own rule and filters, each download recorded.
+http_test!(
+    the_queue_downloads_as_the_queue,
+    |app: TestApp| async move {
+        let org = app.create_org(&org_json(1)).await;
+        let id = org["id"].as_str().unwrap().to_string();
+        let member = app
+            .client_as("member_a", Role::OrgMember, None, Some(id.parse().unwrap()))
+            .await;
+        for year in ["2024", "2025"] {
+            let r = member
+                .post(app.url(&format!("/organizations/{id}/annual-reports/new")))
+                .form(&form_of(year))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        let xuanwu = app
+            .client_as("official_xw", Role::Official, Some("320102"), None)
+            .await;
+        let (_, html) = page(&xuanwu, app.url("/annual-reports?year=2024")).await;
+        assert!(
+            html.contains("href=\"/annual-reports.csv?year=2024\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/annual-reports.xlsx?year=2024\""));
+
+        let r = xuanwu
+            .get(app.url("/annual-reports.csv?year=2024"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+        let text = r.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].starts_with("社会组织,报告年度"), "{text}");
+        assert!(lines[1].contains("测试服务中心1,2024") && lines[1].contains("待审查"));
+        let r = xuanwu
+            .get(app.url("/annual-reports.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(r.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+        let r = xuanwu
+            .get(app.url("/api/v1/annual-reports.csv"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = r.text().await.unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(text.contains("Organization,Year") && text.contains("Under review"));
+
+        // As the queue: a bad filter is named; members and other offices get nothing.
+        let r = xuanwu
+            .get(app.url("/api/v1/annual-reports.csv?outcome=excellent"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let (st, _) = page(&member, app.url("/annual-reports.csv")).await;
+        assert_eq!(st, StatusCode::FORBIDDEN);
+        let qinhuai = app
+            .client_as("official_qh", Role::Official, Some("320104"), None)
+            .await;
+        let (st, text) = page(&qinhuai, app.url("/annual-reports.csv")).await;
+        assert_eq!(st, StatusCode::OK);
+        assert!(!text.contains("测试服务中心1"));
+
+        let recs = app.audit_records("list.export").await.items;
+        assert_eq!(recs.len(), 4, "the refusals are not downloads");
+        assert!(recs.iter().all(|r| r.event.object == "list:annual_reports"));
+        assert!(recs.iter().any(|r| r.event.details.contains("year=2024")
+            && r.event.details.contains("\"format\":\"csv\"")));
+    }
+);

@@ -299,5 +299,74 @@ http_test!(
         // English names are whole, not cut.
         assert!(svg.contains(">Meiyuan Xincun Street</text>"));
         assert!(!svg.contains("Street…"));
+
+        // On a phone the same structure is stacked cards in the page's type, with
+        // the streets without a park marked in words.
+        let stack = part(&p, "<div class=\"structure-stack\">", "</div>");
+        assert!(stack.contains("Xinjiekou Street</a>"), "{stack}");
+        let card = |name: &str| -> String {
+            stack
+                .split("<li")
+                .find(|li| li.contains(&format!(">{name}</a>")))
+                .unwrap_or_else(|| panic!("{name} in {stack}"))
+                .to_string()
+        };
+        assert!(
+            card("Xinjiekou Street").contains(">No park</span>"),
+            "{stack}"
+        );
+        assert!(
+            !card("Meiyuan Xincun Street").contains("stack-no-park"),
+            "{stack}"
+        );
+        let p = get(&app, "/structure/320102", Some(ZH)).await;
+        let stack = part(&p, "<div class=\"structure-stack\">", "</div>");
+        assert!(stack.contains(">无服务园</span>"), "{stack}");
+        assert!(
+            !stack
+                .split("<li")
+                .any(|li| li.contains("梅园新村街道") && li.contains("stack-no-park"))
+        );
     }
 );
+
+/// Nothing on the district diagram's page is held wider than a phone (375 px): the
+/// style sheet gives its figure no `min-width` above 20rem / 320px, and below 640 px
+/// the drawing gives way to the stacked cards.
+#[test]
+fn the_district_diagram_fits_a_phone() {
+    let css = include_str!("../static/style.css");
+    let mut rest = css;
+    while let Some(i) = rest.find('{') {
+        let selector = rest[..i].rsplit(['}', ';']).next().unwrap_or_default();
+        let end = rest[i..].find('}').map(|j| i + j).unwrap_or(rest.len());
+        let body = &rest[i + 1..end];
+        if selector.contains("structure") && !selector.trim_start().starts_with('@') {
+            for decl in body.split(';') {
+                if let Some((prop, value)) = decl.split_once(':')
+                    && prop.trim() == "min-width"
+                {
+                    let v = value.trim();
+                    let px = if let Some(n) = v.strip_suffix("rem") {
+                        n.trim().parse::<f64>().unwrap_or(0.0) * 16.0
+                    } else if let Some(n) = v.strip_suffix("px") {
+                        n.trim().parse::<f64>().unwrap_or(0.0)
+                    } else {
+                        0.0
+                    };
+                    assert!(
+                        px <= 320.0,
+                        "{selector} has min-width {v}: wider than a phone"
+                    );
+                }
+            }
+        }
+        rest = &rest[(i + 1).min(rest.len())..];
+    }
+    let phone = css
+        .split("@media (max-width: 640px)")
+        .skip(1)
+        .collect::<String>();
+    assert!(phone.contains(".structure-figure .structure-diagram { display: none; }"));
+    assert!(phone.contains(".structure-stack { display: block; }"));
+}

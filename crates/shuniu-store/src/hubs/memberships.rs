@@ -22,8 +22,9 @@ use super::{
     lock_memberships,
 };
 use crate::audit::append_in_tx;
+use crate::paging::{Key, Walk};
 use crate::supervision::credit::require_standing;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
 /// Does `$1`'s hub (through live memberships, transitively) count `$2` among its members?
@@ -528,6 +529,34 @@ impl Store {
             Membership::try_from,
         )
         .await
+    }
+
+    /// A hub's memberships in the list's order (initiating units first, then by
+    /// name), `limit` after `after` (a download's keyset walk: no count, no skipped rows).
+    pub async fn hub_members_chunk(
+        &self,
+        hub_id: Uuid,
+        status: Option<MembershipStatus>,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<Membership>> {
+        const KEYS: &[(&str, Key)] = &[
+            ("CASE WHEN m.initiating THEN 0 ELSE 1 END", Key::Int),
+            ("o.name", Key::Text),
+            ("m.id", Key::Uuid),
+        ];
+        let mut args = vec![Arg::Uuid(hub_id)];
+        let mut select = format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1");
+        if let Some(s) = status {
+            args.push(Arg::Text(s.as_str().into()));
+            select.push_str(" AND m.status = $2");
+        }
+        let walk = Walk {
+            keys: KEYS,
+            desc: false,
+        };
+        self.walk::<MembershipRow, _>((&select, &args), walk, after, limit, Membership::try_from)
+            .await
     }
 
     /// Every membership of an organization, live and past, newest first.

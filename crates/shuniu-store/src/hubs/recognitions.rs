@@ -13,8 +13,11 @@ use uuid::Uuid;
 
 use super::{HUB_SELECT, HubFilter, HubRow, LIVE_SQL, lock_memberships, placeholders};
 use crate::audit::append_in_tx;
+use crate::paging::{Key, Walk};
 use crate::supervision::credit::require_standing;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
+use crate::{
+    After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, bind_args, on_pool,
+};
 use shuniu_domain::supervision::standing::Activity;
 
 const REVOKED_REASON: &str = "hub recognition revoked";
@@ -362,26 +365,7 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<Hub>> {
         let paging = Paging::new(page, per_page, 200);
-        let mut where_ = vec!["1 = 1".to_string()];
-        let mut args: Vec<Arg> = Vec::new();
-        if let Some(prefix) = &filter.path_prefix {
-            let (lo, hi) = subtree_range(prefix);
-            args.push(Arg::Text(lo));
-            args.push(Arg::Text(hi));
-            where_.push(format!(
-                "h.jurisdiction_path >= ${} AND h.jurisdiction_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if let Some(k) = filter.kind {
-            args.push(Arg::Text(k.as_str().into()));
-            where_.push(format!("h.kind = ${}", args.len()));
-        }
-        if !filter.include_revoked {
-            where_.push("h.status = 'recognized'".into());
-        }
-        let where_sql = where_.join(" AND ");
+        let (where_sql, args) = hub_where(filter);
         let count_sql = format!("SELECT COUNT(*) FROM hubs h WHERE {where_sql}");
         let list_sql = format!(
             "{HUB_SELECT} WHERE {where_sql} \
@@ -395,4 +379,52 @@ impl Store {
         )
         .await
     }
+
+    /// The hubs matching `filter` in the list's order, `limit` after `after` (a
+    /// download's keyset walk: no count, no skipped rows).
+    pub async fn hubs_chunk(
+        &self,
+        filter: &HubFilter,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<Hub>> {
+        const KEYS: &[(&str, Key)] = &[
+            ("CASE h.kind WHEN 'regional' THEN 0 ELSE 1 END", Key::Int),
+            ("h.jurisdiction_path", Key::Text),
+            ("o.name", Key::Text),
+            ("h.id", Key::Uuid),
+        ];
+        let (where_sql, args) = hub_where(filter);
+        let select = format!("{HUB_SELECT} WHERE {where_sql}");
+        let walk = Walk {
+            keys: KEYS,
+            desc: false,
+        };
+        self.walk::<HubRow, _>((&select, &args), walk, after, limit, Hub::try_from)
+            .await
+    }
+}
+
+/// The `WHERE` of the hubs matching `filter`, with its values.
+fn hub_where(filter: &HubFilter) -> (String, Vec<Arg>) {
+    let mut where_ = vec!["1 = 1".to_string()];
+    let mut args: Vec<Arg> = Vec::new();
+    if let Some(prefix) = &filter.path_prefix {
+        let (lo, hi) = subtree_range(prefix);
+        args.push(Arg::Text(lo));
+        args.push(Arg::Text(hi));
+        where_.push(format!(
+            "h.jurisdiction_path >= ${} AND h.jurisdiction_path < ${}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    if let Some(k) = filter.kind {
+        args.push(Arg::Text(k.as_str().into()));
+        where_.push(format!("h.kind = ${}", args.len()));
+    }
+    if !filter.include_revoked {
+        where_.push("h.status = 'recognized'".into());
+    }
+    (where_.join(" AND "), args)
 }

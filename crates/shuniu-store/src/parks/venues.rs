@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::{count, diff, unknown_jurisdiction};
 use crate::audit::append_in_tx;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::paging::{Key, Walk};
+use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub(crate) const VENUE_SELECT: &str = "SELECT v.id, v.hub_id, h.organization_id AS hub_organization_id, v.name, v.address, \
     v.jurisdiction_code, v.jurisdiction_path, v.area_m2, v.owner, v.free_of_charge, v.terms, v.utilities_waived, \
@@ -216,22 +217,7 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<Venue>> {
         let paging = Paging::new(page, per_page, 200);
-        let mut clauses = vec!["1 = 1".to_string()];
-        let mut args = Vec::new();
-        if let Some((lo, hi)) = path_prefix.map(subtree_range) {
-            args.push(Arg::Text(lo));
-            args.push(Arg::Text(hi));
-            clauses.push(format!(
-                "v.jurisdiction_path >= ${} AND v.jurisdiction_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if let Some(h) = hub_id {
-            args.push(Arg::Uuid(h));
-            clauses.push(format!("v.hub_id = ${}", args.len()));
-        }
-        let where_sql = clauses.join(" AND ");
+        let (where_sql, args) = venue_where(path_prefix, hub_id);
         let count_sql = format!("SELECT COUNT(*) FROM venues v WHERE {where_sql}");
         let list_sql = format!("{VENUE_SELECT} WHERE {where_sql} ORDER BY v.name, v.id");
         self.paged::<VenueRow, _>(
@@ -242,4 +228,44 @@ impl Store {
         )
         .await
     }
+
+    /// The venues of the list's filters by name, `limit` after `after` (a download's
+    /// keyset walk: no count, no skipped rows).
+    pub async fn venues_chunk(
+        &self,
+        path_prefix: Option<&str>,
+        hub_id: Option<Uuid>,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<Venue>> {
+        const KEYS: &[(&str, Key)] = &[("v.name", Key::Text), ("v.id", Key::Uuid)];
+        let (where_sql, args) = venue_where(path_prefix, hub_id);
+        let select = format!("{VENUE_SELECT} WHERE {where_sql}");
+        let walk = Walk {
+            keys: KEYS,
+            desc: false,
+        };
+        self.walk::<VenueRow, _>((&select, &args), walk, after, limit, Venue::try_from)
+            .await
+    }
+}
+
+/// The `WHERE` of the venues in a subtree and/or of a hub, with its values.
+fn venue_where(path_prefix: Option<&str>, hub_id: Option<Uuid>) -> (String, Vec<Arg>) {
+    let mut clauses = vec!["1 = 1".to_string()];
+    let mut args = Vec::new();
+    if let Some((lo, hi)) = path_prefix.map(subtree_range) {
+        args.push(Arg::Text(lo));
+        args.push(Arg::Text(hi));
+        clauses.push(format!(
+            "v.jurisdiction_path >= ${} AND v.jurisdiction_path < ${}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    if let Some(h) = hub_id {
+        args.push(Arg::Uuid(h));
+        clauses.push(format!("v.hub_id = ${}", args.len()));
+    }
+    (clauses.join(" AND "), args)
 }

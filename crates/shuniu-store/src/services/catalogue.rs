@@ -14,7 +14,8 @@ use shuniu_domain::services::{Place, PlaceKind, ServiceData, ServiceStatus, unkn
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::paging::{Key, Walk};
+use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -358,72 +359,48 @@ impl Store {
     /// `services_place`), by name, paged in the database.
     pub async fn public_services(&self, f: &ServiceFilter) -> Result<Page<ServiceListing>> {
         let paging = Paging::new(f.page, f.per_page, 200);
-        let mut args: Vec<Arg> = Vec::new();
-        let mut clauses = vec!["s.status <> 'ended'".to_string(), OFFERS.to_string()];
-        if let Some(c) = f.category {
-            args.push(Arg::Text(c.as_str().into()));
-            clauses.push(format!("s.category = ${}", args.len()));
-        }
-        if let Some(path) = &f.jurisdiction_path {
-            let (lo, hi) = subtree_range(path);
-            args.push(Arg::Text(lo));
-            args.push(Arg::Text(hi));
-            clauses.push(format!(
-                "s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if let Some(o) = f.organization_id {
-            args.push(Arg::Uuid(o));
-            clauses.push(format!("s.organization_id = ${}", args.len()));
-        }
-        // Nearest first: kept to the community's district (one range of the path
-        // indexes), ranked by which of the community's, street's or district's range
-        // the place falls in, paged in the database.
-        let mut select = listing_select();
-        let mut count_args = args.clone();
-        let mut order = "s.jurisdiction_path, s.name, s.id".to_string();
-        if let Some(home) = &f.near {
-            let scopes = near_scopes(home);
-            let (dlo, dhi) = subtree_range(&scopes.district);
-            args.push(Arg::Text(dlo));
-            args.push(Arg::Text(dhi));
-            clauses.push(format!(
-                "s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-            // The count binds what the filter binds; the list binds the rank's too.
-            count_args = args.clone();
-            let mut rank = String::from("CASE");
-            for (i, scope) in [&scopes.community, &scopes.street].into_iter().enumerate() {
-                let (lo, hi) = subtree_range(scope);
-                args.push(Arg::Text(lo));
-                args.push(Arg::Text(hi));
-                rank.push_str(&format!(
-                    " WHEN s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${} THEN {i}",
-                    args.len() - 1,
-                    args.len()
-                ));
-            }
-            rank.push_str(" ELSE 2 END");
-            select = select.replacen(
-                " FROM services s",
-                &format!(", CAST({rank} AS BIGINT) AS nearness_rank FROM services s"),
-                1,
-            );
-            order = format!("{rank}, {order}");
-        }
-        let where_sql = clauses.join(" AND ");
+        let q = public_query(f);
         let count = format!(
-            "SELECT COUNT(*) FROM services s JOIN organizations o ON o.id = s.organization_id WHERE {where_sql}"
+            "SELECT COUNT(*) FROM services s JOIN organizations o ON o.id = s.organization_id WHERE {}",
+            q.where_sql
         );
-        let list = format!("{select} WHERE {where_sql} ORDER BY {order}");
+        let order: Vec<&str> = q.keys.iter().map(|(k, _)| k.as_str()).collect();
+        let list = format!(
+            "{} WHERE {} ORDER BY {}",
+            q.select,
+            q.where_sql,
+            order.join(", ")
+        );
         self.paged::<ListingRow, _>(
             paging,
-            (&count, &count_args),
-            (&list, &args),
+            (&count, &q.count_args),
+            (&list, &q.args),
+            ServiceListing::try_from,
+        )
+        .await
+    }
+
+    /// The public list in its order (nearest first when `near` is given), `limit`
+    /// after `after` (a download's keyset walk: no count, no skipped rows); `page` and
+    /// `per_page` are not read.
+    pub async fn public_services_chunk(
+        &self,
+        f: &ServiceFilter,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<ServiceListing>> {
+        let q = public_query(f);
+        let select = format!("{} WHERE {}", q.select, q.where_sql);
+        let keys: Vec<(&str, Key)> = q.keys.iter().map(|(k, t)| (k.as_str(), *t)).collect();
+        let walk = Walk {
+            keys: &keys,
+            desc: false,
+        };
+        self.walk::<ListingRow, _>(
+            (&select, &q.args),
+            walk,
+            after,
+            limit,
             ServiceListing::try_from,
         )
         .await
@@ -446,5 +423,86 @@ impl Store {
             .fetch_all(p)
             .await)?;
         rows.into_iter().map(ServiceListing::try_from).collect()
+    }
+}
+
+/// The public list's query: its select, filters, values (the count's may be fewer)
+/// and sort keys.
+struct PublicQuery {
+    select: String,
+    where_sql: String,
+    args: Vec<Arg>,
+    count_args: Vec<Arg>,
+    keys: Vec<(String, Key)>,
+}
+
+fn public_query(f: &ServiceFilter) -> PublicQuery {
+    let mut args: Vec<Arg> = Vec::new();
+    let mut clauses = vec!["s.status <> 'ended'".to_string(), OFFERS.to_string()];
+    if let Some(c) = f.category {
+        args.push(Arg::Text(c.as_str().into()));
+        clauses.push(format!("s.category = ${}", args.len()));
+    }
+    if let Some(path) = &f.jurisdiction_path {
+        let (lo, hi) = subtree_range(path);
+        args.push(Arg::Text(lo));
+        args.push(Arg::Text(hi));
+        clauses.push(format!(
+            "s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    if let Some(o) = f.organization_id {
+        args.push(Arg::Uuid(o));
+        clauses.push(format!("s.organization_id = ${}", args.len()));
+    }
+    // Nearest first: kept to the community's district (one range of the path
+    // indexes), ranked by which of the community's, street's or district's range
+    // the place falls in, paged in the database.
+    let mut select = listing_select();
+    let mut count_args = args.clone();
+    let mut keys = vec![
+        ("s.jurisdiction_path".to_string(), Key::Text),
+        ("s.name".to_string(), Key::Text),
+        ("s.id".to_string(), Key::Uuid),
+    ];
+    if let Some(home) = &f.near {
+        let scopes = near_scopes(home);
+        let (dlo, dhi) = subtree_range(&scopes.district);
+        args.push(Arg::Text(dlo));
+        args.push(Arg::Text(dhi));
+        clauses.push(format!(
+            "s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${}",
+            args.len() - 1,
+            args.len()
+        ));
+        // The count binds what the filter binds; the list binds the rank's too.
+        count_args = args.clone();
+        let mut rank = String::from("CASE");
+        for (i, scope) in [&scopes.community, &scopes.street].into_iter().enumerate() {
+            let (lo, hi) = subtree_range(scope);
+            args.push(Arg::Text(lo));
+            args.push(Arg::Text(hi));
+            rank.push_str(&format!(
+                " WHEN s.jurisdiction_path >= ${} AND s.jurisdiction_path < ${} THEN {i}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
+        rank.push_str(" ELSE 2 END");
+        select = select.replacen(
+            " FROM services s",
+            &format!(", CAST({rank} AS BIGINT) AS nearness_rank FROM services s"),
+            1,
+        );
+        keys.insert(0, (rank, Key::Int));
+    }
+    PublicQuery {
+        select,
+        where_sql: clauses.join(" AND "),
+        args,
+        count_args,
+        keys,
     }
 }

@@ -19,8 +19,9 @@ use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
+use crate::paging::{Key, Walk};
 use crate::registry::OrgRow;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored report with its review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -354,69 +355,120 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<QueuedReport>> {
         let paging = Paging::new(page, per_page, 200);
-        let scope = authority_scope(authority_path);
-        if scope.below.is_empty() && scope.here.is_empty() {
+        let Some((where_sql, args)) = queue_where(authority_path, year, outcome) else {
             return Ok(paging.empty());
-        }
-        let mut args: Vec<Arg> = Vec::new();
-        let forms = |args: &mut Vec<Arg>, list: &[shuniu_domain::registry::LegalForm]| {
-            // A fixed number of places; a legal form is never ''.
-            let mut marks = Vec::new();
-            for i in 0..shuniu_domain::registry::LegalForm::ALL.len() {
-                args.push(Arg::Text(
-                    list.get(i)
-                        .map(|f| f.as_str().to_string())
-                        .unwrap_or_default(),
-                ));
-                marks.push(format!("${}", args.len()));
-            }
-            marks.join(", ")
         };
-        let below = forms(&mut args, &scope.below);
-        let (lo, hi) = subtree_range(authority_path);
-        args.push(Arg::Text(lo));
-        args.push(Arg::Text(hi));
-        let range = format!(
-            "o.jurisdiction_path >= ${} AND o.jurisdiction_path < ${}",
-            args.len() - 1,
-            args.len()
-        );
-        let here = forms(&mut args, &scope.here);
-        args.push(Arg::Text(authority_path.to_string()));
-        let mut clauses = vec![format!(
-            "((o.legal_form IN ({below}) AND {range}) OR (o.legal_form IN ({here}) AND o.jurisdiction_path = ${}))",
-            args.len()
-        )];
-        if let Some(y) = year {
-            args.push(Arg::Int(i64::from(y)));
-            clauses.push(format!("r.year = ${}", args.len()));
-        }
-        match outcome {
-            None => {}
-            Some(QueueOutcome::Pending) => clauses.push("r.outcome IS NULL".into()),
-            Some(QueueOutcome::Is(o)) => {
-                args.push(Arg::Text(o.as_str().to_string()));
-                clauses.push(format!("r.outcome = ${}", args.len()));
-            }
-        }
-        let where_sql = clauses.join(" AND ");
-        let from = "FROM annual_reports r JOIN organizations o ON o.id = r.organization_id";
-        let count_sql = format!("SELECT COUNT(*) {from} WHERE {where_sql}");
-        let columns = REPORT_COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let count_sql = format!("SELECT COUNT(*) {QUEUE_FROM} WHERE {where_sql}");
         let list_sql = format!(
-            "SELECT {columns}, o.name AS organization_name {from} WHERE {where_sql} \
-             ORDER BY CASE WHEN r.outcome IS NULL THEN 0 ELSE 1 END, r.year DESC, r.submitted_on ASC, r.id ASC"
+            "{} WHERE {where_sql} \
+             ORDER BY CASE WHEN r.outcome IS NULL THEN 0 ELSE 1 END, r.year DESC, r.submitted_on ASC, r.id ASC",
+            queue_select()
         );
-        self.paged::<QueuedRow, _>(paging, (&count_sql, &args), (&list_sql, &args), |r| {
-            Ok(QueuedReport {
-                report: AnnualReport::try_from(r.report)?,
-                organization_name: r.organization_name,
-            })
-        })
-        .await
+        self.paged::<QueuedRow, _>(paging, (&count_sql, &args), (&list_sql, &args), queued)
+            .await
     }
+
+    /// The same queue in the same order, `limit` after `after` (a download's keyset
+    /// walk: no count, no skipped rows; the year negated to run one way).
+    pub async fn annual_report_queue_chunk(
+        &self,
+        authority_path: &str,
+        year: Option<i32>,
+        outcome: Option<QueueOutcome>,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<QueuedReport>> {
+        const KEYS: &[(&str, Key)] = &[
+            ("CASE WHEN r.outcome IS NULL THEN 0 ELSE 1 END", Key::Int),
+            ("-r.year", Key::Int),
+            ("r.submitted_on", Key::Date),
+            ("r.id", Key::Uuid),
+        ];
+        let Some((where_sql, args)) = queue_where(authority_path, year, outcome) else {
+            return Ok(KeyChunk {
+                items: vec![],
+                next: None,
+            });
+        };
+        let select = format!("{} WHERE {where_sql}", queue_select());
+        let walk = Walk {
+            keys: KEYS,
+            desc: false,
+        };
+        self.walk::<QueuedRow, _>((&select, &args), walk, after, limit, queued)
+            .await
+    }
+}
+
+const QUEUE_FROM: &str = "FROM annual_reports r JOIN organizations o ON o.id = r.organization_id";
+
+fn queue_select() -> String {
+    let columns = REPORT_COLUMNS
+        .split(", ")
+        .map(|c| format!("r.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("SELECT {columns}, o.name AS organization_name {QUEUE_FROM}")
+}
+
+fn queued(r: QueuedRow) -> Result<QueuedReport> {
+    Ok(QueuedReport {
+        report: AnnualReport::try_from(r.report)?,
+        organization_name: r.organization_name,
+    })
+}
+
+/// The `WHERE` of the queue of the authority at `authority_path`, with its values;
+/// `None` when the node reviews nothing.
+fn queue_where(
+    authority_path: &str,
+    year: Option<i32>,
+    outcome: Option<QueueOutcome>,
+) -> Option<(String, Vec<Arg>)> {
+    let scope = authority_scope(authority_path);
+    if scope.below.is_empty() && scope.here.is_empty() {
+        return None;
+    }
+    let mut args: Vec<Arg> = Vec::new();
+    let forms = |args: &mut Vec<Arg>, list: &[shuniu_domain::registry::LegalForm]| {
+        // A fixed number of places; a legal form is never ''.
+        let mut marks = Vec::new();
+        for i in 0..shuniu_domain::registry::LegalForm::ALL.len() {
+            args.push(Arg::Text(
+                list.get(i)
+                    .map(|f| f.as_str().to_string())
+                    .unwrap_or_default(),
+            ));
+            marks.push(format!("${}", args.len()));
+        }
+        marks.join(", ")
+    };
+    let below = forms(&mut args, &scope.below);
+    let (lo, hi) = subtree_range(authority_path);
+    args.push(Arg::Text(lo));
+    args.push(Arg::Text(hi));
+    let range = format!(
+        "o.jurisdiction_path >= ${} AND o.jurisdiction_path < ${}",
+        args.len() - 1,
+        args.len()
+    );
+    let here = forms(&mut args, &scope.here);
+    args.push(Arg::Text(authority_path.to_string()));
+    let mut clauses = vec![format!(
+        "((o.legal_form IN ({below}) AND {range}) OR (o.legal_form IN ({here}) AND o.jurisdiction_path = ${}))",
+        args.len()
+    )];
+    if let Some(y) = year {
+        args.push(Arg::Int(i64::from(y)));
+        clauses.push(format!("r.year = ${}", args.len()));
+    }
+    match outcome {
+        None => {}
+        Some(QueueOutcome::Pending) => clauses.push("r.outcome IS NULL".into()),
+        Some(QueueOutcome::Is(o)) => {
+            args.push(Arg::Text(o.as_str().to_string()));
+            clauses.push(format!("r.outcome = ${}", args.len()));
+        }
+    }
+    Some((clauses.join(" AND "), args))
 }

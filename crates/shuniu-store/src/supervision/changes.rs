@@ -541,9 +541,20 @@ impl Store {
         authority: &Jurisdiction,
         status: Option<ChangeStatus>,
     ) -> Result<Vec<ChangeApplication>> {
+        self.change_applications_head(authority, status, 500).await
+    }
+
+    /// The first `limit` of those applications (oldest first), for a summary.
+    pub async fn change_applications_head(
+        &self,
+        authority: &Jurisdiction,
+        status: Option<ChangeStatus>,
+        limit: u32,
+    ) -> Result<Vec<ChangeApplication>> {
         let sql = format!(
             "SELECT {APP_COLUMNS} FROM change_applications WHERE authority_path = $1 AND ($2 = '' OR status = $2) \
-             ORDER BY submitted_at ASC, id ASC LIMIT 500"
+             ORDER BY submitted_at ASC, id ASC LIMIT {}",
+            limit.clamp(1, 500)
         );
         self.load_applications(
             &sql,
@@ -551,6 +562,22 @@ impl Store {
             Some(status.map(|s| s.as_str()).unwrap_or("")),
         )
         .await
+    }
+
+    /// How many applications the authority has (of one status, or all): counted in
+    /// the database on the `(authority_path, status, …)` index, never capped.
+    pub async fn count_change_applications_for_authority(
+        &self,
+        authority: &Jurisdiction,
+        status: Option<ChangeStatus>,
+    ) -> Result<i64> {
+        let sql = "SELECT COUNT(*) FROM change_applications WHERE authority_path = $1 AND ($2 = '' OR status = $2)";
+        let status = status.map(|s| s.as_str()).unwrap_or("");
+        Ok(on_pool!(self, |p| sqlx::query_scalar::<_, i64>(sql)
+            .bind(&authority.path)
+            .bind(status)
+            .fetch_one(p)
+            .await)?)
     }
 
     async fn load_applications(

@@ -23,8 +23,9 @@ use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
+use crate::paging::{Key, Walk};
 use crate::registry::OrgRow;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A listing as stored: the domain's listing plus its words and who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -591,37 +592,34 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<CreditListEntry>> {
         let paging = Paging::new(page, per_page, 200);
-        let mut args = vec![Arg::Text(list.as_str().to_string())];
-        let mut clauses = vec!["l.list_kind = $1".to_string()];
-        if let Some(path) = path {
-            let (lo, hi) = subtree_range(path);
-            args.push(Arg::Text(lo));
-            args.push(Arg::Text(hi));
-            clauses.push(format!(
-                "l.jurisdiction_path >= ${} AND l.jurisdiction_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        let where_sql = clauses.join(" AND ");
+        let (where_sql, args) = listing_where(list, path);
         let count_sql = format!("SELECT COUNT(*) FROM credit_listings l WHERE {where_sql}");
-        let columns = LISTING_COLUMNS
-            .split(", ")
-            .map(|c| format!("l.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ");
         let list_sql = format!(
-            "SELECT {columns}, o.name AS organization_name, l.jurisdiction_path AS listing_path FROM credit_listings l \
-             JOIN organizations o ON o.id = l.organization_id WHERE {where_sql} ORDER BY l.listed_on DESC, l.id DESC"
+            "{} WHERE {where_sql} ORDER BY l.listed_on DESC, l.id DESC",
+            entry_select()
         );
-        self.paged::<EntryRow, _>(paging, (&count_sql, &args), (&list_sql, &args), |r| {
-            Ok(CreditListEntry {
-                organization_name: r.organization_name,
-                jurisdiction_path: r.listing_path,
-                listing: StoredListing::try_from(r.listing)?,
-            })
-        })
-        .await
+        self.paged::<EntryRow, _>(paging, (&count_sql, &args), (&list_sql, &args), entry)
+            .await
+    }
+
+    /// The listings of a public list, newest first, `limit` after `after` (a
+    /// download's keyset walk: no count, no skipped rows).
+    pub async fn credit_list_chunk(
+        &self,
+        list: ListKind,
+        path: Option<&str>,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<KeyChunk<CreditListEntry>> {
+        const KEYS: &[(&str, Key)] = &[("l.listed_on", Key::Date), ("l.id", Key::Uuid)];
+        let (where_sql, args) = listing_where(list, path);
+        let select = format!("{} WHERE {where_sql}", entry_select());
+        let walk = Walk {
+            keys: KEYS,
+            desc: true,
+        };
+        self.walk::<EntryRow, _>((&select, &args), walk, after, limit, entry)
+            .await
     }
 
     /// Removes a listing on the organization's application, by the authority's
@@ -824,4 +822,42 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn entry(r: EntryRow) -> Result<CreditListEntry> {
+    Ok(CreditListEntry {
+        organization_name: r.organization_name,
+        jurisdiction_path: r.listing_path,
+        listing: StoredListing::try_from(r.listing)?,
+    })
+}
+
+/// The listings' columns with their organization's name.
+fn entry_select() -> String {
+    let columns = LISTING_COLUMNS
+        .split(", ")
+        .map(|c| format!("l.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT {columns}, o.name AS organization_name, l.jurisdiction_path AS listing_path FROM credit_listings l \
+         JOIN organizations o ON o.id = l.organization_id"
+    )
+}
+
+/// The `WHERE` of a public list's listings in a subtree (or everywhere), with its values.
+fn listing_where(list: ListKind, path: Option<&str>) -> (String, Vec<Arg>) {
+    let mut args = vec![Arg::Text(list.as_str().to_string())];
+    let mut clauses = vec!["l.list_kind = $1".to_string()];
+    if let Some(path) = path {
+        let (lo, hi) = subtree_range(path);
+        args.push(Arg::Text(lo));
+        args.push(Arg::Text(hi));
+        clauses.push(format!(
+            "l.jurisdiction_path >= ${} AND l.jurisdiction_path < ${}",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    (clauses.join(" AND "), args)
 }

@@ -149,3 +149,37 @@ async fn audit_count(store: &Store, action: &str) -> i64 {
         .unwrap()
         .total
 }
+
+/// Three hubs (two regional, one industry) and three venues, two of one name: the
+/// lists the download chunk test walks.
+pub(crate) async fn seed_hubs_for_chunks(store: &Store) -> Uuid {
+    let (a, b, c) = (
+        org(store, 81, MEIYUAN).await,
+        org(store, 82, XINJIEKOU).await,
+        org(store, 83, XUANWU).await,
+    );
+    let h = store
+        .recognize_hub(a, &regional(MEIYUAN), ctx())
+        .await
+        .unwrap();
+    store
+        .recognize_hub(b, &regional(XINJIEKOU), ctx())
+        .await
+        .unwrap();
+    store
+        .recognize_hub(c, &industry(XUANWU, "玄武区残疾人联合会"), ctx())
+        .await
+        .unwrap();
+    structure::venue(store, "同名服务园", MEIYUAN, Some(h.id)).await;
+    structure::venue(store, "同名服务园", XINJIEKOU, None).await;
+    structure::venue(store, "另一服务园", SUOJIN, None).await;
+    // Members of the first hub: two initiating units, two others.
+    for n in 84..=87 {
+        let m = org(store, n, MEIYUAN).await;
+        store
+            .add_member(h.id, m, n % 2 == 0, today(), ctx())
+            .await
+            .unwrap();
+    }
+    h.id
+}

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Inserts a venue the way the parks store would (it is not ours to call here).
-async fn venue(store: &Store, name: &str, street: &str, hub: Option<Uuid>) {
+pub(super) async fn venue(store: &Store, name: &str, street: &str, hub: Option<Uuid>) {
     let id = Uuid::now_v7();
     let lit = |u: Uuid| shuniu_store::testing::uuid_literal(store, u);
     let hub = hub.map(lit).unwrap_or_else(|| "NULL".into());

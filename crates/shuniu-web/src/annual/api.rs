@@ -28,6 +28,10 @@ pub fn routes() -> Routes {
         .get("/api/v1/organizations/{id}/annual-reports", list_of_organization)
         .post("/api/v1/organizations/{id}/annual-reports", file)
         .get("/api/v1/annual-reports", queue)
+        .get(
+            "/api/v1/annual-reports.csv",
+            crate::kit::export::api_csv::<super::export::Queue>,
+        )
         .get("/api/v1/annual-reports/{id}", get_report)
         .post("/api/v1/annual-reports/{id}/review", review)
 }
@@ -35,7 +39,7 @@ pub fn routes() -> Routes {
 /// This capability's part of the OpenAPI document (merged into `/api/openapi.json`).
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list_of_organization, file, queue, get_report, review),
+    paths(list_of_organization, file, queue, super::export::api_csv, get_report, review),
     components(schemas(
         AnnualReportFull,
         AnnualReportList,

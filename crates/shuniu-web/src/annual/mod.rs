@@ -6,11 +6,13 @@
 //!
 //! [`service`] parses, asks the domain and calls the store; [`pages`] renders the
 //! organization page's section, the filing form and a report's page with the review
-//! form; [`queue_page`] an official's queue; [`api`] answers JSON.
+//! form; [`queue_page`] an official's queue, [`export`] its downloads; [`api`] answers
+//! JSON.
 
 use crate::kit::capability::{Capability, NavItem, officials};
 
 pub mod api;
+pub mod export;
 pub mod messages;
 pub mod pages;
 pub mod queue_page;

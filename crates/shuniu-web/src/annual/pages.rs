@@ -28,6 +28,14 @@ pub fn routes() -> Routes {
         .get("/annual-reports/{id}", report_page)
         .post("/annual-reports/{id}/review", review)
         .get("/annual-reports", super::queue_page::queue_page)
+        .get(
+            "/annual-reports.csv",
+            crate::kit::export::page_csv::<super::export::Queue>,
+        )
+        .get(
+            "/annual-reports.xlsx",
+            crate::kit::export::page_xlsx::<super::export::Queue>,
+        )
 }
 
 /// The label scope of the forms (`ann.f.<name>`).

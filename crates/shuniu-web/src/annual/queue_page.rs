@@ -29,6 +29,7 @@ struct QueuePage {
     prev: Option<String>,
     next: Option<String>,
     pages: Vec<PageLink>,
+    downloads: crate::kit::export::Links,
 }
 
 /// `GET /annual-reports?year=&outcome=&page=`: officials only.
@@ -81,6 +82,11 @@ pub async fn queue_page(
         prev: None,
         next: None,
         pages: vec![],
+        downloads: crate::kit::export::Links::new(
+            &ui,
+            "/annual-reports",
+            &crate::kit::export::filter_query(&[("year", &q.year), ("outcome", &q.outcome)]),
+        ),
         ui: ui.clone(),
     };
     let r = match q.parse() {

@@ -164,6 +164,7 @@ pub struct QueueQuery {
 }
 
 /// The queue's filters, parsed.
+#[derive(Debug, Clone)]
 pub struct QueueFilter {
     pub year: Option<i32>,
     pub outcome: Option<QueueOutcome>,
@@ -225,6 +226,15 @@ pub async fn queue(
     caller: &Caller,
     f: &QueueFilter,
 ) -> Result<Page<QueuedReport>, AppError> {
+    let path = queue_path(store, caller).await?;
+    Ok(store
+        .annual_report_queue(&path, f.year, f.outcome, f.page, f.per_page)
+        .await?)
+}
+
+/// The path of the node whose queue this caller reads: officials only (anonymous:
+/// 401; anyone else: 403).
+pub async fn queue_path(store: &Store, caller: &Caller) -> Result<String, AppError> {
     let Some(user) = &caller.user else {
         return Err(AppError::Unauthenticated);
     };
@@ -233,7 +243,5 @@ pub async fn queue(
     }
     let code = user.jurisdiction_code.as_deref().unwrap_or_default();
     let j = store.jurisdiction(code).await?.ok_or(AppError::Forbidden)?;
-    Ok(store
-        .annual_report_queue(&j.path, f.year, f.outcome, f.page, f.per_page)
-        .await?)
+    Ok(j.path)
 }

@@ -20,7 +20,7 @@ use crate::{AppError, AppState, today};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/credit-lists", list)
-        .get("/api/v1/credit-lists.csv", crate::credit::export::api_csv)
+        .get("/api/v1/credit-lists.csv", crate::kit::export::api_csv::<crate::credit::export::CreditLists>)
         .get("/api/v1/organizations/{id}/supervision", supervision)
 }
 

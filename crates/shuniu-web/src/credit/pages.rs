@@ -23,8 +23,8 @@ use crate::{AppError, AppState, PageResult, today};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/credit-lists", list)
-        .get("/credit-lists.csv", crate::credit::export::csv)
-        .get("/credit-lists.xlsx", crate::credit::export::xlsx)
+        .get("/credit-lists.csv", crate::kit::export::page_csv::<crate::credit::export::CreditLists>)
+        .get("/credit-lists.xlsx", crate::kit::export::page_xlsx::<crate::credit::export::CreditLists>)
 }
 
 /// A tab of the lists page.

@@ -201,23 +201,33 @@ pub async fn members(
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
-    let status = if sees_all_members(caller, hub) {
-        wanted
-    } else {
-        match wanted {
-            None | Some(MembershipStatus::Active) => Some(MembershipStatus::Active),
-            Some(_) => {
-                // Ask the policy so that anonymous callers are told to sign in. The
-                // hub is public, so a list it refuses is a 403, not a hidden record.
-                match require_membership(caller, Action::Read, hub, Uuid::nil()) {
-                    Err(AppError::Hidden) => return Err(AppError::Forbidden),
-                    r => r?,
-                }
-                Some(MembershipStatus::Active)
-            }
-        }
-    };
+    let status = visible_status(caller, hub, wanted)?;
     Ok(store.hub_members(hub.id, status, pg, per).await?)
+}
+
+/// The status a list of `hub`'s members reads for this caller: the one asked for
+/// (or every one) if they see every membership, else active ones only — asking for
+/// another status from outside is refused (anonymous: 401; else 403).
+pub fn visible_status(
+    caller: &Caller,
+    hub: &Hub,
+    wanted: Option<MembershipStatus>,
+) -> Result<Option<MembershipStatus>, AppError> {
+    if sees_all_members(caller, hub) {
+        return Ok(wanted);
+    }
+    match wanted {
+        None | Some(MembershipStatus::Active) => Ok(Some(MembershipStatus::Active)),
+        Some(_) => {
+            // Ask the policy so that anonymous callers are told to sign in. The
+            // hub is public, so a list it refuses is a 403, not a hidden record.
+            match require_membership(caller, Action::Read, hub, Uuid::nil()) {
+                Err(AppError::Hidden) => return Err(AppError::Forbidden),
+                r => r?,
+            }
+            Ok(Some(MembershipStatus::Active))
+        }
+    }
 }
 
 /// A recognition as sent: the organization and the draft.

@@ -19,21 +19,29 @@
 //! - names the file `shuniu-<stem>-<Beijing date and time>.<ext>` as an attachment.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, header};
+use axum::extract::{FromRequestParts, State};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use chrono_tz::Asia::Shanghai;
 use shuniu_domain::audit::Outcome;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use serde::de::DeserializeOwned;
+
+use crate::PageResult;
 use crate::auth::Caller;
+use crate::kit::extract::ApiQuery;
+use crate::kit::ui::Ui;
+use crate::kit::view::fmt_int;
 use crate::kit::{AppError, AppState};
 
-/// Rows read per query while streaming (a paged list reads its own page size).
+/// Rows read per query while streaming: one keyset chunk of the list.
 pub const CHUNK_ROWS: u32 = 1_000;
 /// At most this many rows in an Excel file: it is built in memory; the CSV has them all.
 pub const XLSX_CAP: usize = 100_000;
@@ -85,20 +93,174 @@ pub struct Spec {
     pub capped: String,
 }
 
+impl Spec {
+    /// The download of the list `name` (`organizations`, `hub_members` …): recorded as
+    /// `list.export` of `list:<name>` with the list's filters (`key=value&…`), the
+    /// header in the reader's language from `header_keys`. A list whose file or record
+    /// names more (a hub, a jurisdiction) overrides `stem` or `object` after.
+    pub fn list(
+        ui: &Ui,
+        name: &str,
+        title: String,
+        header_keys: &[&str],
+        widths: &[f64],
+        filter: &str,
+    ) -> Spec {
+        Spec {
+            stem: name.to_string(),
+            title,
+            header: header_keys.iter().map(|k| ui.t(k).to_string()).collect(),
+            widths: widths.to_vec(),
+            kind: "list.export",
+            object: format!("list:{name}"),
+            details: serde_json::json!({ "list": name, "filter": filter.trim_end_matches('&') }),
+            capped: ui.tf("dl.capped", &[&fmt_int(XLSX_CAP as i64)]),
+        }
+    }
+}
+
+/// A list's filters as a query string (`key=value&…`, the empty ones left out), for
+/// the page's download links and the audit record.
+pub fn filter_query(pairs: &[(&str, &Option<String>)]) -> String {
+    let mut out = String::new();
+    for (k, val) in pairs {
+        if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(&format!("{k}={}", crate::kit::view::pct(x)));
+        }
+    }
+    out
+}
+
+/// The names of the places `codes` name, in `lang`, read in one query (a chunk's
+/// rows carry codes; the file shows names beside them).
+pub async fn place_names(
+    store: &shuniu_store::Store,
+    codes: &[&str],
+    lang: shuniu_domain::Lang,
+) -> Result<HashMap<String, String>, AppError> {
+    Ok(store
+        .jurisdictions_by_codes(codes)
+        .await?
+        .into_iter()
+        .map(|j| (j.code.to_string(), j.name(lang).to_string()))
+        .collect())
+}
+
+/// A list with downloads, served by [`page_csv`], [`page_xlsx`] and [`api_csv`]: the
+/// list keeps its columns and chunk reader, the kit the handlers and the walk. Its
+/// query is read as the API's lists read theirs (a malformed one: `422`).
+pub trait ListDownload: Send + Sync + 'static {
+    /// What the path names (`()` for a list at a fixed path, a `RecordId` …).
+    type Path: FromRequestParts<AppState> + Send;
+    /// The list's filters, as sent.
+    type Query: DeserializeOwned + Send;
+    /// Who may call the API's twin: `ApiCaller` (anyone) or `ApiAccount`.
+    type ApiWho: FromRequestParts<AppState> + Into<Caller> + Send;
+    /// What the chunk reader needs: the parsed filters, the scope …
+    type Filter: Clone + Send + Sync + 'static;
+    /// Where a chunk starts (the last row's sort key).
+    type Cursor: Send + 'static;
+
+    /// Checks access and the filters (401/403/404/422 before anything is recorded);
+    /// the file's [`Spec`] and the reader's filter.
+    fn prepare(
+        s: &AppState,
+        ui: &Ui,
+        caller: &Caller,
+        path: Self::Path,
+        q: Self::Query,
+    ) -> impl Future<Output = Result<(Spec, Self::Filter), AppError>> + Send;
+
+    /// The chunk after `after` (from the start if `None`), as cells in `lang`.
+    fn chunk(
+        store: shuniu_store::Store,
+        filter: Self::Filter,
+        after: Option<Self::Cursor>,
+        lang: shuniu_domain::Lang,
+    ) -> impl Future<Output = Result<Chunk<Self::Cursor>, AppError>> + Send;
+}
+
+/// The download of the list `L` that `path` and `q` select, in `format`.
+async fn answer<L: ListDownload>(
+    s: &AppState,
+    ui: &Ui,
+    caller: &Caller,
+    path: L::Path,
+    q: L::Query,
+    format: Format,
+) -> Result<Response, AppError> {
+    let (spec, filter) = L::prepare(s, ui, caller, path, q).await?;
+    let store = s.store.clone();
+    let lang = ui.lang;
+    download(s, caller, spec, format, move |after| {
+        L::chunk(store.clone(), filter.clone(), after, lang)
+    })
+    .await
+}
+
+/// `GET <list>.csv?<the list's filters>` on the site.
+pub async fn page_csv<L: ListDownload>(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    path: L::Path,
+    ApiQuery(q): ApiQuery<L::Query>,
+) -> PageResult {
+    Ok(answer::<L>(&s, &ui, &caller, path, q, Format::Csv).await?)
+}
+
+/// `GET <list>.xlsx?<the list's filters>` on the site.
+pub async fn page_xlsx<L: ListDownload>(
+    State(s): State<AppState>,
+    ui: Ui,
+    caller: Caller,
+    path: L::Path,
+    ApiQuery(q): ApiQuery<L::Query>,
+) -> PageResult {
+    Ok(answer::<L>(&s, &ui, &caller, path, q, Format::Xlsx).await?)
+}
+
+/// `GET /api/v1/<list>.csv?<the list's filters>`: the header in the language of
+/// `Accept-Language`, else English. (Each list documents it with a `#[utoipa::path]`
+/// of its own, listing [`CsvResponses`].)
+pub async fn api_csv<L: ListDownload>(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    who: L::ApiWho,
+    path: L::Path,
+    ApiQuery(q): ApiQuery<L::Query>,
+) -> Result<Response, AppError> {
+    let caller: Caller = who.into();
+    answer::<L>(&s, &api_ui(&headers), &caller, path, q, Format::Csv).await
+}
+
+/// The answers every CSV download of the API documents: the file and `503` when busy.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documents the answers; `download` builds them
+pub enum CsvResponses {
+    /// Every row the list's filters select.
+    #[response(
+        status = 200,
+        description = "Every row the filters select as CSV (UTF-8 with a byte-order mark, header in the caller's language, ISO dates), streamed; `page` and `per_page` are ignored",
+        content_type = "text/csv"
+    )]
+    Csv(String),
+    /// Every export slot is taken.
+    #[response(
+        status = 503,
+        description = "Too many downloads running; try again after `Retry-After` seconds",
+        headers(("Retry-After" = u64, description = "Seconds to wait"))
+    )]
+    Busy(crate::kit::api::error::ErrorBody),
+}
+
 /// One chunk read: its rows and the position after them (`None`: the last chunk).
 pub struct Chunk<C> {
     pub rows: Vec<Cells>,
     pub next: Option<C>,
-}
-
-/// A chunk of a list read in pages of `per_page` (page `page`): more follow while pages
-/// are full.
-pub fn paged(rows: Vec<Cells>, page: u32, per_page: u32) -> Chunk<u32> {
-    let full = rows.len() >= per_page as usize;
-    Chunk {
-        rows,
-        next: full.then_some(page + 1),
-    }
 }
 
 /// Bounds the exports running at once (each holds a database connection and, for
@@ -149,26 +311,26 @@ pub struct Links {
 impl Links {
     /// Links to `<path>.csv?<query>` and `<path>.xlsx?<query>` (`query` as the page's
     /// filters, `key=value&…`, maybe empty).
-    pub fn new(ui: &crate::kit::ui::Ui, path: &str, query: &str) -> Links {
+    pub fn new(ui: &Ui, path: &str, query: &str) -> Links {
         let q = query.trim_end_matches('&');
         let sep = if q.is_empty() { "" } else { "?" };
         Links {
             csv: format!("{path}.csv{sep}{q}"),
             xlsx: format!("{path}.xlsx{sep}{q}"),
-            note: ui.tf("dl.note", &[&crate::kit::view::fmt_int(XLSX_CAP as i64)]),
+            note: ui.tf("dl.note", &[&fmt_int(XLSX_CAP as i64)]),
         }
     }
 }
 
 /// The words of an API download's header: the language of `Accept-Language`, else
 /// English (as the API's errors).
-pub fn api_ui(headers: &axum::http::HeaderMap) -> crate::kit::ui::Ui {
+pub fn api_ui(headers: &HeaderMap) -> Ui {
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(shuniu_domain::Lang::from_accept_language)
         .unwrap_or(shuniu_domain::Lang::En);
-    crate::kit::ui::Ui::new(lang, "")
+    Ui::new(lang, "")
 }
 
 /// A cell a spreadsheet would read as a formula, behind a `'` (CSV injection).

@@ -39,19 +39,19 @@ pub fn routes() -> Routes {
         .get("/api/v1/instructors", list_instructors)
         .get(
             "/api/v1/instructors.csv",
-            super::instructors_export::api_csv,
+            crate::kit::export::api_csv::<super::instructors_export::Instructors>,
         )
         .post("/api/v1/instructors", create_instructor)
         .get("/api/v1/coverage/{code}", jurisdiction_coverage)
         .get("/api/v1/coverage/{code}/uncovered", jurisdiction_uncovered)
         .get(
             "/api/v1/coverage/{code}/gaps.csv",
-            super::export_api::jurisdiction_gaps_csv,
+            crate::kit::export::api_csv::<super::pages::export::JurisdictionGaps>,
         )
         .get("/api/v1/hubs/{id}/coverage", hub_coverage)
         .get(
             "/api/v1/hubs/{id}/coverage/gaps.csv",
-            super::export_api::hub_gaps_csv,
+            crate::kit::export::api_csv::<super::pages::export::HubGaps>,
         )
 }
 

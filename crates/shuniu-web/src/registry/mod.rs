@@ -8,6 +8,7 @@
 
 use crate::kit::capability::{Capability, NavItem, always};
 use crate::kit::routes::Routes;
+use crate::kit::export as kit_dl;
 
 pub mod api;
 pub mod export;
@@ -48,8 +49,8 @@ fn routes() -> Routes {
     Routes::new()
         .get("/organizations", pages::list)
         .post("/organizations", forms::create)
-        .get("/organizations.csv", export::csv)
-        .get("/organizations.xlsx", export::xlsx)
+        .get("/organizations.csv", kit_dl::page_csv::<export::Organizations>)
+        .get("/organizations.xlsx", kit_dl::page_xlsx::<export::Organizations>)
         .get("/organizations/new", forms::new)
         .get("/organizations/{id}", pages::detail)
         .get("/organizations/{id}/edit", forms::edit)
@@ -57,7 +58,7 @@ fn routes() -> Routes {
         .get("/organizations/{id}/status", forms::status_form)
         .post("/organizations/{id}/status", forms::change_status)
         .get("/api/v1/organizations", api::list)
-        .get("/api/v1/organizations.csv", export::api_csv)
+        .get("/api/v1/organizations.csv", kit_dl::api_csv::<export::Organizations>)
         .post("/api/v1/organizations", api::create)
         .get("/api/v1/organizations/{id}", api::get)
         .patch("/api/v1/organizations/{id}", api::update)

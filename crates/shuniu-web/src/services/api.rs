@@ -27,7 +27,7 @@ use crate::{AppError, AppState};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/services", list)
-        .get("/api/v1/services.csv", crate::services::export::api_csv)
+        .get("/api/v1/services.csv", crate::kit::export::api_csv::<crate::services::export::Services>)
         .get("/api/v1/organizations/{id}/services", list_of_organization)
         .post("/api/v1/organizations/{id}/services", create)
         .put("/api/v1/organizations/{id}/services/{sid}", replace)

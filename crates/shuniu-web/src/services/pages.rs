@@ -33,8 +33,8 @@ use crate::{AppError, AppState, PageResult};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/services", list_page)
-        .get("/services.csv", crate::services::export::csv)
-        .get("/services.xlsx", crate::services::export::xlsx)
+        .get("/services.csv", crate::kit::export::page_csv::<crate::services::export::Services>)
+        .get("/services.xlsx", crate::kit::export::page_xlsx::<crate::services::export::Services>)
         .get("/organizations/{id}/services", org_list)
         .get("/organizations/{id}/services/new", new_form)
         .post("/organizations/{id}/services/new", create)

@@ -138,6 +138,32 @@ pub async fn queue(
     caller: &Caller,
     status: Option<ChangeStatus>,
 ) -> Result<Vec<(ChangeApplication, String)>, AppError> {
+    let j = queue_node(store, caller).await?;
+    let apps = store.change_applications_for_authority(&j, status).await?;
+    named(store, apps).await
+}
+
+/// A summary of the queue (the desk's panel): how many there are, counted in the
+/// database, and the first `limit`, oldest first.
+pub async fn queue_head(
+    store: &Store,
+    caller: &Caller,
+    status: Option<ChangeStatus>,
+    limit: u32,
+) -> Result<(i64, Vec<(ChangeApplication, String)>), AppError> {
+    let j = queue_node(store, caller).await?;
+    let total = store
+        .count_change_applications_for_authority(&j, status)
+        .await?;
+    let apps = store.change_applications_head(&j, status, limit).await?;
+    Ok((total, named(store, apps).await?))
+}
+
+/// The node whose queue this caller reads: officials only (anonymous: 401; else 403).
+async fn queue_node(
+    store: &Store,
+    caller: &Caller,
+) -> Result<shuniu_domain::jurisdiction::Jurisdiction, AppError> {
     let Some(user) = &caller.user else {
         return Err(AppError::Unauthenticated);
     };
@@ -145,8 +171,14 @@ pub async fn queue(
         return Err(AppError::Forbidden);
     }
     let code = user.jurisdiction_code.as_deref().unwrap_or_default();
-    let j = store.jurisdiction(code).await?.ok_or(AppError::Forbidden)?;
-    let apps = store.change_applications_for_authority(&j, status).await?;
+    store.jurisdiction(code).await?.ok_or(AppError::Forbidden)
+}
+
+/// Applications with their organizations' names (read in one query).
+async fn named(
+    store: &Store,
+    apps: Vec<ChangeApplication>,
+) -> Result<Vec<(ChangeApplication, String)>, AppError> {
     let ids: Vec<Uuid> = apps.iter().map(|a| a.organization_id).collect();
     let names = store.organization_names(&ids).await?;
     Ok(apps

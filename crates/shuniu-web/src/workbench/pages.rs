@@ -234,10 +234,14 @@ async fn official_panels(
     let (Some(code), Some(path)) = (&user.jurisdiction_code, &user.jurisdiction_path) else {
         return Ok(unbound(ui));
     };
-    let changes = crate::supervision::service::queue(&s.store, caller, Some(ChangeStatus::Submitted))
-        .await?;
-    let mut to_decide =
-        Panel::new(ui, "my.changes", "my.changes.none").counted(ui, changes.len() as i64);
+    let (total, changes) = crate::supervision::service::queue_head(
+        &s.store,
+        caller,
+        Some(ChangeStatus::Submitted),
+        ROWS,
+    )
+    .await?;
+    let mut to_decide = Panel::new(ui, "my.changes", "my.changes.none").counted(ui, total);
     for (a, name) in changes.iter().take(ROWS as usize) {
         to_decide = to_decide.line(
             format!("/organizations/{}", a.organization_id),

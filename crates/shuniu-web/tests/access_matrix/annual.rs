@@ -32,6 +32,11 @@ pub(super) fn expect(m: &str, path: &str, who: Who, rec: Rec) -> Option<Vec<Exp>
         // The queue: officials (each of their own office).
         ("GET", "/api/v1/annual-reports") => api(who, true, is_official(who), OK),
         ("GET", "/annual-reports") => page(who, true, is_official(who)),
+        // Its downloads: as the queue.
+        ("GET", "/api/v1/annual-reports.csv") => api(who, true, is_official(who), OK),
+        ("GET", "/annual-reports.csv" | "/annual-reports.xlsx") => {
+            page(who, true, is_official(who))
+        }
         // Public: no such report, for everyone.
         ("GET", "/api/v1/annual-reports/{id}" | "/annual-reports/{id}") => one(NOT_FOUND),
         ("POST", "/api/v1/annual-reports/{id}/review") => one(match who {

@@ -30,14 +30,14 @@ use records::*;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/hubs", list)
-        .get("/api/v1/hubs.csv", crate::hubs::export::api_csv)
+        .get("/api/v1/hubs.csv", crate::kit::export::api_csv::<crate::hubs::export::Hubs>)
         .post("/api/v1/hubs", create)
         .get("/api/v1/hubs/{id}", get)
         .post("/api/v1/hubs/{id}/revoke", revoke)
         .get("/api/v1/hubs/{id}/members", members)
         .get(
             "/api/v1/hubs/{id}/members.csv",
-            crate::hubs::members_export::api_csv,
+            crate::kit::export::api_csv::<crate::hubs::members_export::HubMembers>,
         )
         .post("/api/v1/hubs/{id}/members", add_member)
         .post("/api/v1/hubs/{id}/applications", apply)

@@ -10,6 +10,10 @@ pub struct StreetRow {
     pub hub: String,
     pub members: String,
     pub organizations: String,
+    /// Members and organizations in one line (the phone layout's card).
+    pub count: String,
+    /// A street without a service park (marked on the diagram and its phone layout).
+    pub no_park: bool,
 }
 
 pub struct IndustryRow {
@@ -93,6 +97,8 @@ pub(super) fn district_page(
             hub: h.organization_name.clone(),
             members: fmt_int(h.member_count),
             organizations: fmt_int(d.organizations),
+            count: ui.tf("structure.members_n", &[&fmt_int(h.member_count)]),
+            no_park: false,
         })
         .collect();
     streets.extend(d.streets.iter().map(|s| {
@@ -111,6 +117,14 @@ pub(super) fn district_page(
                 .map(|h| fmt_int(h.member_count))
                 .unwrap_or_else(|| "—".into()),
             organizations: fmt_int(s.organizations),
+            count: match &s.hub {
+                Some(h) => ui.tf(
+                    "structure.members_orgs",
+                    &[&fmt_int(h.member_count), &fmt_int(s.organizations)],
+                ),
+                None => ui.tf("structure.orgs_n", &[&fmt_int(s.organizations)]),
+            },
+            no_park: !s.park,
         }
     }));
     let industry = d

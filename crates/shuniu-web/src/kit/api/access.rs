@@ -149,3 +149,15 @@ pub async fn record_denial(
         tracing::error!(error = %e, "could not record a permission denial");
     }
 }
+
+impl From<ApiCaller> for Caller {
+    fn from(c: ApiCaller) -> Caller {
+        c.0
+    }
+}
+
+impl From<ApiAccount> for Caller {
+    fn from(c: ApiAccount) -> Caller {
+        c.0
+    }
+}

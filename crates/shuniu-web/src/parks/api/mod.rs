@@ -43,7 +43,7 @@ use venues::*;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/venues", list_venues)
-        .get("/api/v1/venues.csv", crate::parks::export::api_csv)
+        .get("/api/v1/venues.csv", crate::kit::export::api_csv::<crate::parks::export::Venues>)
         .post("/api/v1/venues", create_venue)
         .get("/api/v1/venues/{id}", get_venue)
         .patch("/api/v1/venues/{id}", update_venue)

@@ -41,8 +41,8 @@ use venue_form::*;
 pub fn routes() -> Routes {
     Routes::new()
         .get("/venues", list)
-        .get("/venues.csv", crate::parks::export::csv)
-        .get("/venues.xlsx", crate::parks::export::xlsx)
+        .get("/venues.csv", crate::kit::export::page_csv::<crate::parks::export::Venues>)
+        .get("/venues.xlsx", crate::kit::export::page_xlsx::<crate::parks::export::Venues>)
         .get("/venues/new", new_venue)
         .post("/venues", create_venue)
         .get("/venues/{id}", detail)

@@ -3,12 +3,12 @@
 //! the report; each download is recorded (`coverage.export`) before any row is sent.
 //! The API's twin (`/api/v1/coverage/{code}/gaps.csv`) calls [`jurisdiction_download`].
 
-use axum::response::Response;
 use shuniu_domain::Lang;
 use shuniu_store::Store;
 
 use super::*;
-use crate::kit::export::{self, CHUNK_ROWS, Cells, Chunk, Format, Spec, XLSX_CAP};
+use crate::kit::api::access::ApiAccount;
+use crate::kit::export::{CHUNK_ROWS, Cells, Chunk, ListDownload, Spec, XLSX_CAP};
 
 /// One row as the downloads write it: name, code, place, area code, party organization.
 fn cells(o: &Organization, place: &str, lang: Lang) -> Cells {
@@ -41,8 +41,7 @@ fn header_row(ui: &Ui) -> Vec<String> {
 /// The next chunk after `after` (name, id), its places read in one query.
 async fn chunk(
     store: Store,
-    scope: CoverageScope,
-    gap: Gap,
+    (scope, gap): (CoverageScope, Gap),
     after: Option<(String, Uuid)>,
     lang: Lang,
 ) -> Result<Chunk<(String, Uuid)>, AppError> {
@@ -69,19 +68,16 @@ async fn chunk(
     Ok(Chunk { rows, next })
 }
 
-/// Records the download, then answers it as an attachment named for `slug`.
-#[allow(clippy::too_many_arguments)]
-async fn download(
-    s: &AppState,
+/// The file of the gaps `q` selects in `scope` (the jurisdiction's or hub's `title`),
+/// recorded as `coverage.export` of `object`, named for `slug`.
+fn gap_spec(
     ui: &Ui,
-    caller: &Caller,
     scope: CoverageScope,
     object: String,
     q: &GapQuery,
     slug: &str,
     title: String,
-    format: Format,
-) -> Result<Response, AppError> {
+) -> Result<(Spec, (CoverageScope, Gap)), AppError> {
     let (gap, _, _) = q.parse().map_err(AppError::Validation)?;
     let gap = gap.unwrap_or(Gap::PartyOrganization);
     let spec = Spec {
@@ -94,99 +90,75 @@ async fn download(
         details: serde_json::json!({ "gap": gap.as_str() }),
         capped: ui.tf("cov.dl.capped", &[&fmt_int(XLSX_CAP as i64)]),
     };
-    let store = s.store.clone();
-    let lang = ui.lang;
-    export::download(s, caller, spec, format, move |after| {
-        chunk(store.clone(), scope.clone(), gap, after, lang)
-    })
-    .await
+    Ok((spec, (scope, gap)))
 }
 
-type GapQ = Result<Query<GapQuery>, axum::extract::rejection::QueryRejection>;
+/// A jurisdiction's uncovered organizations' downloads (`/coverage/{code}/gaps.*`),
+/// under the report's access rule.
+pub struct JurisdictionGaps;
 
-/// A jurisdiction's uncovered organizations (pages and the API).
-pub async fn jurisdiction_download(
-    s: &AppState,
-    ui: &Ui,
-    caller: &Caller,
-    code: &str,
-    q: &GapQuery,
-    format: Format,
-) -> Result<Response, AppError> {
-    let j = party::report_jurisdiction(&s.store, caller, code).await?;
-    let title = ui.tf("cov.title", &[j.name(ui.lang)]);
-    let object = format!("jurisdiction:{}", j.code);
-    let scope = CoverageScope::Subtree(j.path.clone());
-    let slug = j.code.to_string();
-    download(s, ui, caller, scope, object, q, &slug, title, format).await
+impl ListDownload for JurisdictionGaps {
+    type Path = PathCode;
+    type Query = GapQuery;
+    type ApiWho = ApiAccount;
+    type Filter = (CoverageScope, Gap);
+    type Cursor = (String, Uuid);
+
+    async fn prepare(
+        s: &AppState,
+        ui: &Ui,
+        caller: &Caller,
+        PathCode(code): PathCode,
+        q: GapQuery,
+    ) -> Result<(Spec, Self::Filter), AppError> {
+        let j = party::report_jurisdiction(&s.store, caller, &code).await?;
+        let title = ui.tf("cov.title", &[j.name(ui.lang)]);
+        let object = format!("jurisdiction:{}", j.code);
+        let scope = CoverageScope::Subtree(j.path.clone());
+        gap_spec(ui, scope, object, &q, j.code.as_str(), title)
+    }
+
+    async fn chunk(
+        store: Store,
+        filter: Self::Filter,
+        after: Option<(String, Uuid)>,
+        lang: Lang,
+    ) -> Result<Chunk<(String, Uuid)>, AppError> {
+        chunk(store, filter, after, lang).await
+    }
 }
 
-/// A hub's uncovered members (pages and the API).
-pub async fn hub_download(
-    s: &AppState,
-    ui: &Ui,
-    caller: &Caller,
-    id: &str,
-    q: &GapQuery,
-    format: Format,
-) -> Result<Response, AppError> {
-    let hub = party::report_hub(&s.store, caller, id).await?;
-    let title = ui.tf("cov.hub.title", &[&hub.organization_name]);
-    let object = format!("hub:{}", hub.id);
-    let slug = format!("hub-{}", hub.id);
-    let scope = CoverageScope::Hub(hub.id);
-    download(s, ui, caller, scope, object, q, &slug, title, format).await
-}
+/// A hub's uncovered members' downloads (`/hubs/{id}/coverage/gaps.*`), under the
+/// hub report's access rule.
+pub struct HubGaps;
 
-fn query(q: GapQ) -> Result<GapQuery, AppError> {
-    q.map(|Query(q)| q)
-        .map_err(|_| AppError::BadRequest("query".into()))
-}
+impl ListDownload for HubGaps {
+    type Path = PathCode;
+    type Query = GapQuery;
+    type ApiWho = ApiAccount;
+    type Filter = (CoverageScope, Gap);
+    type Cursor = (String, Uuid);
 
-/// `GET /coverage/{code}/gaps.csv?gap=`
-pub(super) async fn jurisdiction_csv(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(code): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(jurisdiction_download(&s, &ui, &caller, &code, &q, Format::Csv).await?)
-}
+    async fn prepare(
+        s: &AppState,
+        ui: &Ui,
+        caller: &Caller,
+        PathCode(id): PathCode,
+        q: GapQuery,
+    ) -> Result<(Spec, Self::Filter), AppError> {
+        let hub = party::report_hub(&s.store, caller, &id).await?;
+        let title = ui.tf("cov.hub.title", &[&hub.organization_name]);
+        let object = format!("hub:{}", hub.id);
+        let slug = format!("hub-{}", hub.id);
+        gap_spec(ui, CoverageScope::Hub(hub.id), object, &q, &slug, title)
+    }
 
-/// `GET /coverage/{code}/gaps.xlsx?gap=`
-pub(super) async fn jurisdiction_xlsx(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(code): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(jurisdiction_download(&s, &ui, &caller, &code, &q, Format::Xlsx).await?)
-}
-
-/// `GET /hubs/{id}/coverage/gaps.csv?gap=`
-pub(super) async fn hub_csv(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(id): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(hub_download(&s, &ui, &caller, &id, &q, Format::Csv).await?)
-}
-
-/// `GET /hubs/{id}/coverage/gaps.xlsx?gap=`
-pub(super) async fn hub_xlsx(
-    State(s): State<AppState>,
-    ui: Ui,
-    caller: Caller,
-    PathCode(id): PathCode,
-    q: GapQ,
-) -> PageResult {
-    let q = query(q)?;
-    Ok(hub_download(&s, &ui, &caller, &id, &q, Format::Xlsx).await?)
+    async fn chunk(
+        store: Store,
+        filter: Self::Filter,
+        after: Option<(String, Uuid)>,
+        lang: Lang,
+    ) -> Result<Chunk<(String, Uuid)>, AppError> {
+        chunk(store, filter, after, lang).await
+    }
 }

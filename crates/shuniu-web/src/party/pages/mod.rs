@@ -17,6 +17,7 @@ use crate::auth::Caller;
 use crate::kit::extract::{CheckedForm, PathCode, RecordId};
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
+use crate::kit::export as dl;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
 use crate::kit::view::{Crumb, Opt, fmt_int, jurisdiction_options, options, pct, tree};
@@ -37,16 +38,16 @@ pub fn routes() -> Routes {
         .get("/organizations/{id}/party", party_page)
         .post("/organizations/{id}/party", party_post)
         .get("/instructors", instructors_page)
-        .get("/instructors.csv", crate::party::instructors_export::csv)
-        .get("/instructors.xlsx", crate::party::instructors_export::xlsx)
+        .get("/instructors.csv", crate::kit::export::page_csv::<crate::party::instructors_export::Instructors>)
+        .get("/instructors.xlsx", crate::kit::export::page_xlsx::<crate::party::instructors_export::Instructors>)
         .post("/instructors", instructors_post)
         .get("/coverage", own_coverage)
         .get("/coverage/{code}", jurisdiction_coverage)
         .get("/hubs/{id}/coverage", hub_coverage)
-        .get("/coverage/{code}/gaps.csv", export::jurisdiction_csv)
-        .get("/coverage/{code}/gaps.xlsx", export::jurisdiction_xlsx)
-        .get("/hubs/{id}/coverage/gaps.csv", export::hub_csv)
-        .get("/hubs/{id}/coverage/gaps.xlsx", export::hub_xlsx)
+        .get("/coverage/{code}/gaps.csv", dl::page_csv::<export::JurisdictionGaps>)
+        .get("/coverage/{code}/gaps.xlsx", dl::page_xlsx::<export::JurisdictionGaps>)
+        .get("/hubs/{id}/coverage/gaps.csv", dl::page_csv::<export::HubGaps>)
+        .get("/hubs/{id}/coverage/gaps.xlsx", dl::page_xlsx::<export::HubGaps>)
 }
 
 /// The label scope of these forms and query parameters (`cov.f.<name>`).
