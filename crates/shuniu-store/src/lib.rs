@@ -37,6 +37,7 @@ pub mod requests;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod schema_facts;
+pub mod search_feed;
 pub mod services;
 pub mod supervision;
 /// Test support (fresh databases, `both_backends!`, tamper hooks): compiled only with

@@ -122,9 +122,31 @@ pub struct OrgFilter {
     pub status: Option<OrgStatus>,
     pub stage: Option<Stage>,
     pub grade: Option<Grade>,
-    /// Part of the name, or a whole USCC / filing number.
+    /// A whole USCC or filing number, or a whole name (exact, indexed). Words and parts
+    /// of names are looked up in the search index, whose hits come here as `ids`.
     pub q: Option<String>,
     pub sort: OrgSort,
+    /// Only these organizations (the search index's hits, best first), listed in this
+    /// order whatever `sort` says. At most [`MAX_RANKED_IDS`]; empty: nothing.
+    #[serde(skip)]
+    pub ids: Option<Vec<Uuid>>,
+}
+
+/// The most ranked ids a list takes at once (`OrgFilter::ids`, `ServiceFilter::ids`).
+pub const MAX_RANKED_IDS: usize = 1000;
+
+/// `id IN (…)` over `ids` and the order that keeps theirs, numbering placeholders after
+/// the `bound` already bound: (clause, order, args).
+pub(crate) fn ranked_ids(column: &str, ids: &[Uuid], bound: usize) -> (String, String, Vec<Arg>) {
+    let ids = &ids[..ids.len().min(MAX_RANKED_IDS)];
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", bound + i)).collect();
+    let clause = format!("{column} IN ({})", marks.join(", "));
+    let mut order = String::from("CASE");
+    for (i, m) in marks.iter().enumerate() {
+        order.push_str(&format!(" WHEN {column} = {m} THEN {i}"));
+    }
+    order.push_str(" END");
+    (clause, order, ids.iter().map(|id| Arg::Uuid(*id)).collect())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -226,17 +248,6 @@ fn diff(before: &Value, after: &Value) -> BTreeMap<String, Value> {
         if bv != av {
             out.insert(k.clone(), json!({"from": bv, "to": av}));
         }
-    }
-    out
-}
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }
@@ -763,19 +774,23 @@ impl Store {
                     &mut args,
                 );
             } else {
-                push_n(
-                    "lower(name) LIKE ? ESCAPE '\\'",
-                    vec![Arg::Text(format!("%{}%", escape_like(&q.to_lowercase())))],
-                    &mut args,
-                );
+                push_n("name = ?", vec![Arg::Text(q.to_string())], &mut args);
             }
+        }
+        let mut order = filter.sort.order_by().to_string();
+        if let Some(ids) = &filter.ids {
+            if ids.is_empty() {
+                return Ok(paging.empty());
+            }
+            let (clause, rank, more) = ranked_ids("id", ids, args.len());
+            where_.push(clause);
+            args.extend(more);
+            order = format!("{rank}, id");
         }
         let where_sql = where_.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
-        let list_sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {}",
-            filter.sort.order_by()
-        );
+        let list_sql =
+            format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {order}");
         self.paged::<OrgRow, _>(
             paging,
             (&count_sql, &args),

@@ -56,5 +56,6 @@ mod pages_requests;
 mod pages_services;
 mod pages_supervision;
 mod refused_callers;
+mod search;
 mod strict_input;
 mod supervision_rules;

@@ -53,6 +53,9 @@ pub struct ServiceFilter {
     /// The path of the resident's community: the list keeps to its district and sorts
     /// the same community first, then the same street, then the rest of the district.
     pub near: Option<String>,
+    /// Only these services (the search index's hits, best first), listed in this order
+    /// (before nearness). At most [`crate::registry::MAX_RANKED_IDS`]; empty: nothing.
+    pub ids: Option<Vec<Uuid>>,
     pub page: u32,
     pub per_page: u32,
 }
@@ -378,6 +381,18 @@ impl Store {
             args.push(Arg::Uuid(o));
             clauses.push(format!("s.organization_id = ${}", args.len()));
         }
+        // The index's hits, in its order (before nearness): bound before the rank's
+        // arguments, so the count binds the same.
+        let mut ids_rank = None;
+        if let Some(ids) = &f.ids {
+            if ids.is_empty() {
+                return Ok(paging.empty());
+            }
+            let (clause, rank, more) = crate::registry::ranked_ids("s.id", ids, args.len());
+            clauses.push(clause);
+            args.extend(more);
+            ids_rank = Some(rank);
+        }
         // Nearest first: kept to the community's district (one range of the path
         // indexes), ranked by which of the community's, street's or district's range
         // the place falls in, paged in the database.
@@ -413,6 +428,9 @@ impl Store {
                 &format!(", CAST({rank} AS BIGINT) AS nearness_rank FROM services s"),
                 1,
             );
+            order = format!("{rank}, {order}");
+        }
+        if let Some(rank) = ids_rank {
             order = format!("{rank}, {order}");
         }
         let where_sql = clauses.join(" AND ");

@@ -84,7 +84,7 @@ pub async fn download(
     q: &ListQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    let (filter, _, _) = q.parse()?;
+    let (mut filter, _, _) = q.parse()?;
     // A well-formed code that is not in the tree is a bad filter value too.
     if let Some(code) = &filter.jurisdiction
         && s.store.jurisdiction(code).await?.is_none()
@@ -112,6 +112,15 @@ pub async fn download(
         }),
         capped: ui.tf("dl.capped", &[&fmt_int(XLSX_CAP as i64)]),
     };
+    // Words are found through the search index: the download lists its best hits.
+    registry::resolve_words(
+        &s.store,
+        &s.search,
+        &mut filter,
+        shuniu_store::registry::MAX_RANKED_IDS,
+        0,
+    )
+    .await?;
     let store = s.store.clone();
     let lang = ui.lang;
     export::download(s, caller, spec, format, move |page| {

@@ -66,7 +66,7 @@ async fn chunk(
 /// The list's filters as a query string (`key=value&…`), for links and the record.
 pub fn query_string(q: &ListQuery) -> String {
     let mut out = String::new();
-    for (k, val) in [("category", &q.category), ("jurisdiction", &q.jurisdiction)] {
+    for (k, val) in [("category", &q.category), ("jurisdiction", &q.jurisdiction), ("q", &q.q)] {
         if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
             out.push_str(&format!("{k}={}&", crate::kit::view::pct(x)));
         }
@@ -82,7 +82,8 @@ pub async fn download(
     q: &ListQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    let filter = q.parse(&s.store).await?;
+    let mut filter = q.parse(&s.store).await?;
+    crate::services::service::find_words(&s.search, q, &mut filter);
     let spec = Spec {
         stem: "services".into(),
         title: ui.t("svc.list.title").to_string(),

@@ -8,8 +8,11 @@ use shuniu_domain::registry::{OrgStatus, Organization, ServiceDomain};
 use shuniu_domain::jurisdiction::{JurisdictionCode, Level, district_path, path_within};
 use shuniu_domain::places::not_a_community;
 use shuniu_domain::services::{
-    ContactDraft, PlaceKind, PublicContact, ServiceDraft, outside_district, unknown_venue,
+    ContactDraft, PlaceKind, PublicContact, ServiceDraft, ServiceStatus, outside_district,
+    unknown_venue,
 };
+use shuniu_search::{Filter, Kind};
+use shuniu_store::registry::MAX_RANKED_IDS;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::services::{Service, ServiceFilter, ServiceListing};
 use shuniu_store::{Page, Store};
@@ -18,6 +21,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::params::{choice_error, given, number};
+use crate::kit::search::Ranked;
 use crate::{AppError, registry};
 
 /// An organization and its jurisdiction path (404 for an unknown id).
@@ -76,6 +80,7 @@ pub async fn set_contact(
 /// Adds a service to the organization's catalogue.
 pub async fn create(
     store: &Store,
+    search: &shuniu_search::Search,
     caller: &Caller,
     org_id: Uuid,
     draft: &ServiceDraft,
@@ -87,7 +92,9 @@ pub async fn create(
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
-    Ok(store.create_service(org.id, &d, caller.ctx()).await?)
+    let created = store.create_service(org.id, &d, caller.ctx()).await?;
+    crate::kit::search::service_written(store, search, created.id).await?;
+    Ok(created)
 }
 
 /// Where the draft says the service is given, against the organization's district
@@ -140,8 +147,10 @@ pub async fn service_of(store: &Store, org_id: Uuid, id: Uuid) -> Result<Service
 }
 
 /// Changes a service: `patch` fills the fields not given from the stored service.
+#[allow(clippy::too_many_arguments)] // the store and its index, who, which, what, how
 pub async fn update(
     store: &Store,
+    search: &shuniu_search::Search,
     caller: &Caller,
     org_id: Uuid,
     id: Uuid,
@@ -161,7 +170,9 @@ pub async fn update(
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
-    Ok(store.update_service(id, org.id, &d, caller.ctx()).await?)
+    let updated = store.update_service(id, org.id, &d, caller.ctx()).await?;
+    crate::kit::search::service_written(store, search, id).await?;
+    Ok(updated)
 }
 
 /// `base` with every field `over` gives (a place kind given alone drops the old
@@ -200,6 +211,12 @@ pub struct ListQuery {
     /// `distance`.
     #[param(example = "320102002001")]
     pub near: Option<String>,
+    /// Words to search for in the service's name, target group, eligibility, domain and
+    /// organization (two-character words inside longer text), or the name's pinyin
+    /// (`yanglao`) or initials (`yl`); up to 100 characters. Hits come best first, each
+    /// with its reason in `matches`.
+    #[param(example = "养老")]
+    pub q: Option<String>,
     /// 1-based page number.
     #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
@@ -209,7 +226,7 @@ pub struct ListQuery {
 }
 
 /// The public list's query fields, in order.
-pub const LIST_QUERY: [&str; 5] = ["category", "jurisdiction", "near", "page", "per_page"];
+pub const LIST_QUERY: [&str; 6] = ["category", "jurisdiction", "near", "q", "page", "per_page"];
 
 impl ListQuery {
     /// The store's filter; a bad parameter is a 422 naming it.
@@ -253,18 +270,38 @@ impl ListQuery {
             jurisdiction_path,
             organization_id: None,
             near,
+            ids: None,
             page,
             per_page,
         })
     }
 }
 
-/// One page of the public list.
+/// The words of `q.q`, found in the search index: its best hits (up to
+/// `MAX_RANKED_IDS`) become `f.ids`, the place the index's subtree, not ended its filter.
+pub fn find_words(search: &shuniu_search::Search, q: &ListQuery, f: &mut ServiceFilter) -> Option<Ranked> {
+    let words = given(&q.q).map(|w| w.chars().take(100).collect::<String>())?;
+    let district = f.near.as_deref().map(district_path);
+    let subtree = f.jurisdiction_path.as_deref().or(district.as_deref());
+    let filter = Filter {
+        kind: Some(Kind::Service),
+        subtree,
+        statuses: &[ServiceStatus::Active.as_str(), ServiceStatus::Paused.as_str()],
+    };
+    let r = crate::kit::search::ranked(search, &words, &filter, MAX_RANKED_IDS, 0);
+    f.ids = Some(r.ids.clone());
+    Some(r)
+}
+
+/// One page of the public list; with words (`q`), the search index's best hits in its
+/// order, each with its reason, the other filters applied by the store over them.
 pub async fn public_list(
     store: &Store,
+    search: &shuniu_search::Search,
     q: &ListQuery,
-) -> Result<(ServiceFilter, Page<ServiceListing>), AppError> {
-    let f = q.parse(store).await?;
+) -> Result<(ServiceFilter, Page<ServiceListing>, Option<Ranked>), AppError> {
+    let mut f = q.parse(store).await?;
+    let ranked = find_words(search, q, &mut f);
     let page = store.public_services(&f).await?;
-    Ok((f, page))
+    Ok((f, page, ranked))
 }
