@@ -127,26 +127,9 @@ pub struct OrgFilter {
     pub q: Option<String>,
     pub sort: OrgSort,
     /// Only these organizations (the search index's hits, best first), listed in this
-    /// order whatever `sort` says. At most [`MAX_RANKED_IDS`]; empty: nothing.
+    /// order whatever `sort` says. At most [`crate::MAX_RANKED_IDS`]; empty: nothing.
     #[serde(skip)]
     pub ids: Option<Vec<Uuid>>,
-}
-
-/// The most ranked ids a list takes at once (`OrgFilter::ids`, `ServiceFilter::ids`).
-pub const MAX_RANKED_IDS: usize = 1000;
-
-/// `id IN (…)` over `ids` and the order that keeps theirs, numbering placeholders after
-/// the `bound` already bound: (clause, order, args).
-pub(crate) fn ranked_ids(column: &str, ids: &[Uuid], bound: usize) -> (String, String, Vec<Arg>) {
-    let ids = &ids[..ids.len().min(MAX_RANKED_IDS)];
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", bound + i)).collect();
-    let clause = format!("{column} IN ({})", marks.join(", "));
-    let mut order = String::from("CASE");
-    for (i, m) in marks.iter().enumerate() {
-        order.push_str(&format!(" WHEN {column} = {m} THEN {i}"));
-    }
-    order.push_str(" END");
-    (clause, order, ids.iter().map(|id| Arg::Uuid(*id)).collect())
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -782,7 +765,7 @@ impl Store {
             if ids.is_empty() {
                 return Ok(paging.empty());
             }
-            let (clause, rank, more) = ranked_ids("id", ids, args.len());
+            let (clause, rank, more) = crate::paging::ranked_ids("id", ids, args.len());
             where_.push(clause);
             args.extend(more);
             order = format!("{rank}, id");

@@ -54,7 +54,7 @@ pub struct ServiceFilter {
     /// the same community first, then the same street, then the rest of the district.
     pub near: Option<String>,
     /// Only these services (the search index's hits, best first), listed in this order
-    /// (before nearness). At most [`crate::registry::MAX_RANKED_IDS`]; empty: nothing.
+    /// (before nearness). At most [`crate::MAX_RANKED_IDS`]; empty: nothing.
     pub ids: Option<Vec<Uuid>>,
     pub page: u32,
     pub per_page: u32,
@@ -388,7 +388,7 @@ impl Store {
             if ids.is_empty() {
                 return Ok(paging.empty());
             }
-            let (clause, rank, more) = crate::registry::ranked_ids("s.id", ids, args.len());
+            let (clause, rank, more) = crate::paging::ranked_ids("s.id", ids, args.len());
             clauses.push(clause);
             args.extend(more);
             ids_rank = Some(rank);

@@ -117,7 +117,7 @@ pub async fn download(
         &s.store,
         &s.search,
         &mut filter,
-        shuniu_store::registry::MAX_RANKED_IDS,
+        shuniu_store::MAX_RANKED_IDS,
         0,
     )
     .await?;

@@ -13,7 +13,7 @@ use shuniu_domain::supervision::changes::direct_edit_refusals;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_domain::codes::{FilingNumber, Uscc};
 use shuniu_search::{Filter, Kind, Search};
-use shuniu_store::registry::MAX_RANKED_IDS;
+use shuniu_store::MAX_RANKED_IDS;
 use shuniu_store::{OrgFilter, OrgSort, Page, Store};
 
 use crate::kit::search;

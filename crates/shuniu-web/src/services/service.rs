@@ -12,7 +12,7 @@ use shuniu_domain::services::{
     unknown_venue,
 };
 use shuniu_search::{Filter, Kind};
-use shuniu_store::registry::MAX_RANKED_IDS;
+use shuniu_store::MAX_RANKED_IDS;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::services::{Service, ServiceFilter, ServiceListing};
 use shuniu_store::{Page, Store};
