@@ -38,6 +38,7 @@ pub mod requests;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod schema_facts;
+pub mod search_feed;
 pub mod services;
 pub mod supervision;
 /// Test support (fresh databases, `both_backends!`, tamper hooks): compiled only with
@@ -53,7 +54,7 @@ pub use audit::{AuditFilter, VerifyReport, WriteCtx};
 pub use hubs::{HubFilter, MembershipEvent};
 pub use jurisdictions::SubtreeStats;
 pub(crate) use paging::Paging;
-pub use paging::{After, KeyChunk, Page};
+pub use paging::{After, KeyChunk, MAX_RANKED_IDS, Page};
 pub use parks::{ObligationReport, ObligationSummary};
 pub use party::{ChildCoverage, CoverageScope, Gap};
 pub use registry::{OrgChange, OrgFilter, OrgSort};

@@ -1,6 +1,7 @@
 //! Paged lists: every list the store answers in pages counts its matches and reads one
 //! page of them through [`Store::paged`], so the clamping, the `LIMIT … OFFSET …` and
-//! the count are written once.
+//! the count are written once. A list of the search index's hits comes as ranked ids
+//! ([`ranked_ids`]): restricted to them and ordered as they are.
 //!
 //! A download walks a whole list instead, in chunks by the list's sort key and id
 //! ([`Store::walk`]): each chunk starts after the last row of the one before (keyset,
@@ -10,8 +11,26 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
+use uuid::Uuid;
 
 use crate::{Arg, Result, Store, bind_args, on_pool};
+
+/// The most ranked ids a list takes at once (`OrgFilter::ids`, `ServiceFilter::ids`).
+pub const MAX_RANKED_IDS: usize = 1000;
+
+/// `id IN (…)` over `ids` and the order that keeps theirs, numbering placeholders after
+/// the `bound` already bound: (clause, order, args).
+pub(crate) fn ranked_ids(column: &str, ids: &[Uuid], bound: usize) -> (String, String, Vec<Arg>) {
+    let ids = &ids[..ids.len().min(MAX_RANKED_IDS)];
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", bound + i)).collect();
+    let clause = format!("{column} IN ({})", marks.join(", "));
+    let mut order = String::from("CASE");
+    for (i, m) in marks.iter().enumerate() {
+        order.push_str(&format!(" WHEN {column} = {m} THEN {i}"));
+    }
+    order.push_str(" END");
+    (clause, order, ids.iter().map(|id| Arg::Uuid(*id)).collect())
+}
 
 /// One page of a list.
 #[derive(Debug, Clone, Serialize)]

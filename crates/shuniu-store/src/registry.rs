@@ -125,9 +125,14 @@ pub struct OrgFilter {
     pub status: Option<OrgStatus>,
     pub stage: Option<Stage>,
     pub grade: Option<Grade>,
-    /// Part of the name, or a whole USCC / filing number.
+    /// A whole USCC or filing number, or a whole name (exact, indexed). Words and parts
+    /// of names are looked up in the search index, whose hits come here as `ids`.
     pub q: Option<String>,
     pub sort: OrgSort,
+    /// Only these organizations (the search index's hits, best first), listed in this
+    /// order whatever `sort` says. At most [`crate::MAX_RANKED_IDS`]; empty: nothing.
+    #[serde(skip)]
+    pub ids: Option<Vec<Uuid>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -196,6 +201,14 @@ impl OrgSort {
     }
 }
 
+/// The `WHERE` of a list of organizations, its values, and the search index's rank
+/// when the list is of its hits.
+struct OrgWhere {
+    sql: String,
+    args: Vec<Arg>,
+    rank: Option<String>,
+}
+
 /// The unique codes of an organization: a code held by another is a `Conflict` on it.
 pub(crate) const UNIQUES: &[Unique] = &[
     Unique {
@@ -248,17 +261,6 @@ fn diff(before: &Value, after: &Value) -> BTreeMap<String, Value> {
         if bv != av {
             out.insert(k.clone(), json!({"from": bv, "to": av}));
         }
-    }
-    out
-}
-
-fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }
@@ -712,14 +714,21 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<Organization>> {
         let paging = Paging::new(page, per_page, 200);
-        let Some((where_sql, args)) = self.org_where(filter).await? else {
+        let Some(OrgWhere {
+            sql: where_sql,
+            args,
+            rank,
+        }) = self.org_where(filter).await?
+        else {
             return Ok(paging.empty());
         };
+        let order = match rank {
+            Some(rank) => format!("{rank}, id"),
+            None => filter.sort.order_by().to_string(),
+        };
         let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
-        let list_sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {}",
-            filter.sort.order_by()
-        );
+        let list_sql =
+            format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {order}");
         self.paged::<OrgRow, _>(
             paging,
             (&count_sql, &args),
@@ -738,26 +747,37 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Organization>> {
-        let Some((where_sql, args)) = self.org_where(filter).await? else {
+        let Some(OrgWhere {
+            sql: where_sql,
+            args,
+            rank,
+        }) = self.org_where(filter).await?
+        else {
             return Ok(KeyChunk {
                 items: vec![],
                 next: None,
             });
         };
         let select = format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql}");
-        self.walk::<OrgRow, _>(
-            (&select, &args),
-            filter.sort.walk(),
-            after,
-            limit,
-            Organization::try_from,
-        )
-        .await
+        // Search hits walk in the index's rank; other lists by their sort.
+        let ranked;
+        let walk = match &rank {
+            Some(rank) => {
+                ranked = [(rank.as_str(), Key::Int), ("id", Key::Uuid)];
+                Walk {
+                    keys: &ranked,
+                    desc: false,
+                }
+            }
+            None => filter.sort.walk(),
+        };
+        self.walk::<OrgRow, _>((&select, &args), walk, after, limit, Organization::try_from)
+            .await
     }
 
     /// The `WHERE` of the organizations matching `filter`, with its values; `None` when
     /// it names a jurisdiction that does not exist (nothing matches).
-    async fn org_where(&self, filter: &OrgFilter) -> Result<Option<(String, Vec<Arg>)>> {
+    async fn org_where(&self, filter: &OrgFilter) -> Result<Option<OrgWhere>> {
         let mut where_ = vec!["1 = 1".to_string()];
         let mut args: Vec<Arg> = Vec::new();
         // Appends a clause, numbering its `?` placeholders after those already bound.
@@ -831,14 +851,25 @@ impl Store {
                     &mut args,
                 );
             } else {
-                push_n(
-                    "lower(name) LIKE ? ESCAPE '\\'",
-                    vec![Arg::Text(format!("%{}%", escape_like(&q.to_lowercase())))],
-                    &mut args,
-                );
+                push_n("name = ?", vec![Arg::Text(q.to_string())], &mut args);
             }
         }
-        Ok(Some((where_.join(" AND "), args)))
+        // The search index's hits: restricted to them, ranked as the index ranked them.
+        let mut rank = None;
+        if let Some(ids) = &filter.ids {
+            if ids.is_empty() {
+                return Ok(None);
+            }
+            let (clause, r, more) = crate::paging::ranked_ids("id", ids, args.len());
+            where_.push(clause);
+            args.extend(more);
+            rank = Some(r);
+        }
+        Ok(Some(OrgWhere {
+            sql: where_.join(" AND "),
+            args,
+            rank,
+        }))
     }
 
     /// Recounts live organizations per jurisdiction straight from the registry

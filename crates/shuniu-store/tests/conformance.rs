@@ -401,38 +401,70 @@ both_backends!(list_filters_sorts_and_pages, |store: Store| async move {
         .await,
         0
     );
+    // A whole name is an exact lookup; parts of names are the search index's business.
+    assert_eq!(
+        count(OrgFilter {
+            q: Some("Lotus_100% 读书会".into()),
+            ..Default::default()
+        })
+        .await,
+        1
+    );
     assert_eq!(
         count(OrgFilter {
             q: Some("中心1".into()),
             ..Default::default()
         })
         .await,
-        10
+        0
     );
-    // LIKE wildcards in the search are taken literally.
+    // Ranked ids (the index's hits) keep their order and meet the other filters.
+    let everything = store
+        .list_organizations(&OrgFilter::default(), 1, 200)
+        .await
+        .unwrap()
+        .items;
+    let named = |n: &str| everything.iter().find(|o| o.data.name == n).unwrap().id;
+    let ranked = vec![
+        named("服务中心03"),
+        named("锁金村舞蹈队"),
+        named("服务中心00"),
+        named("服务中心01"),
+    ];
+    let page = store
+        .list_organizations(
+            &OrgFilter {
+                ids: Some(ranked.clone()),
+                ..Default::default()
+            },
+            1,
+            3,
+        )
+        .await
+        .unwrap();
+    let ids: Vec<_> = page.items.iter().map(|o| o.id).collect();
+    assert_eq!((page.total, ids), (4, ranked[..3].to_vec()));
+    let in_meiyuan = OrgFilter {
+        ids: Some(ranked.clone()),
+        jurisdiction: Some(MEIYUAN.into()),
+        ..Default::default()
+    };
+    let ids: Vec<_> = store
+        .list_organizations(&in_meiyuan, 1, 10)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(ids, vec![ranked[2]]);
     assert_eq!(
         count(OrgFilter {
-            q: Some("100%".into()),
+            ids: Some(Vec::new()),
             ..Default::default()
         })
         .await,
-        1
-    );
-    assert_eq!(
-        count(OrgFilter {
-            q: Some("lotus_".into()),
-            ..Default::default()
-        })
-        .await,
-        1
-    );
-    assert_eq!(
-        count(OrgFilter {
-            q: Some("%".into()),
-            ..Default::default()
-        })
-        .await,
-        1
+        0
     );
     let code = items[3].uscc.as_ref().unwrap().to_string().to_lowercase();
     assert_eq!(

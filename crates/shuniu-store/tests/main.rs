@@ -15,6 +15,7 @@ mod parks;
 mod party;
 mod places;
 mod requests;
+mod search_feed;
 mod services;
 mod supervision_changes;
 mod supervision_credit;

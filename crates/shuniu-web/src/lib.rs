@@ -118,6 +118,7 @@ impl AppState {
             unknown_logins: Default::default(),
             exports: Default::default(),
             denials: Default::default(),
+            search: kit::search::in_memory(),
             auth,
         }
     }

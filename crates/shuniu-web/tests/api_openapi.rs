@@ -769,7 +769,7 @@ http_test!(
         // The page and the jurisdiction node.
         assert_eq!(
             property_names(&doc, "OrganizationPage"),
-            ["items", "page", "per_page", "total"]
+            ["items", "matches", "page", "per_page", "total"]
                 .iter()
                 .map(|s| s.to_string())
                 .collect()

@@ -60,5 +60,6 @@ mod pages_services;
 mod pages_supervision;
 mod pages_trust;
 mod refused_callers;
+mod search;
 mod strict_input;
 mod supervision_rules;

@@ -110,6 +110,9 @@ pub struct Layer {
     pub credibility_weights: Option<Vec<u32>>,
     /// Resident ratings count in the score only from this many on.
     pub credibility_min_ratings: Option<u32>,
+    /// Where the search index lives (default: beside a SQLite file, `FILE.search`; for
+    /// PostgreSQL `shuniu-search` in the working directory).
+    pub search_dir: Option<PathBuf>,
 }
 
 /// The keys of `shuniu.toml`, for error messages.
@@ -118,7 +121,8 @@ const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_fai
     login_failures_per_source, login_failures_per_name, login_limit_window_minutes, hash_wait_seconds, \
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
     annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start, \
-    assessment_tables, complaint_response_working_days, credibility_weights, credibility_min_ratings";
+    assessment_tables, complaint_response_working_days, credibility_weights, credibility_min_ratings, \
+    search_dir";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -147,6 +151,7 @@ impl Layer {
             log: self.log.or(lower.log),
             log_format: self.log_format.or(lower.log_format),
             audit_key_file: self.audit_key_file.or(lower.audit_key_file),
+            search_dir: self.search_dir.or(lower.search_dir),
             lockout_failures: self.lockout_failures.or(lower.lockout_failures),
             lockout_minutes: self.lockout_minutes.or(lower.lockout_minutes),
             session_idle_minutes: self.session_idle_minutes.or(lower.session_idle_minutes),
@@ -205,6 +210,7 @@ impl Layer {
             log: get("SHUNIU_LOG").or_else(|| get("RUST_LOG")),
             log_format,
             audit_key_file: get("SHUNIU_AUDIT_KEY_FILE").map(PathBuf::from),
+            search_dir: get("SHUNIU_SEARCH_DIR").map(PathBuf::from),
             lockout_failures: number("SHUNIU_LOCKOUT_FAILURES")?,
             lockout_minutes: number("SHUNIU_LOCKOUT_MINUTES")?,
             session_idle_minutes: number("SHUNIU_SESSION_IDLE_MINUTES")?,
@@ -280,6 +286,8 @@ pub struct Settings {
     pub log: String,
     pub log_format: LogFormat,
     pub audit_key_file: PathBuf,
+    /// The search index's directory, when set (`search_dir`); see `main::search_dir`.
+    pub search_dir: Option<PathBuf>,
     pub security: Security,
     /// Room-booking rules. The slot size is not a setting: it stays
     /// [`BOOKING_SLOT_MINUTES`], see [`booking_rules`].
@@ -647,6 +655,7 @@ pub fn resolve(flags: Layer, env: Layer, file: Layer) -> Result<Settings, Config
             .audit_key_file
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from(DEFAULT_AUDIT_KEY_FILE)),
+        search_dir: l.search_dir.filter(|p| !p.as_os_str().is_empty()),
         security,
         booking,
         supervision,

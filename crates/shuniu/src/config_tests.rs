@@ -34,6 +34,7 @@ fn nothing_given_means_the_defaults() {
             log: "info".into(),
             log_format: LogFormat::Text,
             audit_key_file: PathBuf::from("shuniu-audit.key"),
+            search_dir: None,
             security: Security {
                 lockout_failures: 5,
                 lockout_minutes: 15,

@@ -15,6 +15,7 @@ mod config;
 mod export;
 mod grades;
 mod keyfile;
+mod search;
 mod users;
 
 use audit::AuditCommand;
@@ -180,6 +181,12 @@ enum Command {
     /// Export open data: the service directory as HSDS 3.0 files
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Rebuild the search index from the database (`search_dir`, or FILE.search beside
+    /// a SQLite file); run it with the server stopped
+    Reindex {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 impl Cli {
@@ -191,6 +198,7 @@ impl Cli {
             } => (db.db.clone(), bind.clone(), Some(booking)),
             Command::Migrate { db, .. }
             | Command::Demo { db }
+            | Command::Reindex { db }
             | Command::Supervise { db }
             | Command::Backup { db, .. } => (db.db.clone(), None, None),
             Command::User(c) => (c.db().db.clone(), None, None),
@@ -334,7 +342,19 @@ async fn run(command: Command, settings: Settings) -> Outcome {
             println!("{loaded}");
             let min_len = settings.security.password_min_length as usize;
             users::create_demo_accounts(&store, min_len).await?;
+            let index = search::open_index(&settings)?;
+            let done = search::reindex(&store, &index).await;
             store.close().await;
+            println!("{}", done?);
+            Ok(())
+        }
+        // Reads the database only: no audit key needed.
+        Command::Reindex { .. } => {
+            let store = open(&settings).await?;
+            let index = search::open_index(&settings)?;
+            let done = search::reindex(&store, &index).await;
+            store.close().await;
+            println!("{}", done?);
             Ok(())
         }
         Command::Supervise { .. } => {
@@ -549,6 +569,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
         let min_len = settings.security.password_min_length as usize;
         users::create_demo_accounts(&store, min_len).await?;
     }
+    let search = search::index_for_serving(&store, settings, demo).await?;
     if settings.supervision.on_start {
         let has_history = store
             .has_annual_reports()
@@ -589,6 +610,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
             state.credibility = settings.supervision.credibility;
             state.assessment_tables =
                 std::sync::Arc::new(settings.supervision.assessment_tables.clone());
+            state.search = search;
             state
         }) => r,
         () = terminated() => {

@@ -47,7 +47,7 @@ impl Drop for TempDir {
 }
 
 /// Every setting's environment variable.
-const SHUNIU_VARS: [&str; 18] = [
+const SHUNIU_VARS: [&str; 19] = [
     "SHUNIU_DB",
     "SHUNIU_BIND",
     "SHUNIU_LOG",
@@ -66,6 +66,7 @@ const SHUNIU_VARS: [&str; 18] = [
     "SHUNIU_BOOKING_CLOSES_AT_HOUR",
     "SHUNIU_BOOKING_HORIZON_DAYS",
     "SHUNIU_BOOKING_MAX_HOURS",
+    "SHUNIU_SEARCH_DIR",
 ];
 
 /// The binary, run in `dir` with none of the caller's Shuniu settings, and the audit
@@ -496,6 +497,64 @@ async fn backup_copies_a_sqlite_database() {
     let out = run(shuniu(&dir).args(["backup", "--db", "sqlite://absent.db", "--to", "b.db"]));
     assert_fails_with(&out, &["no SQLite database", "absent.db"]);
     assert!(!Path::new(&dir.path("absent.db")).exists());
+}
+
+/// The search index: built by `demo` beside the SQLite file, rebuilt by `reindex` (also
+/// into `search_dir`), and by `serve` at start when it is missing; the lists search it.
+#[tokio::test]
+async fn reindex_rebuilds_the_search_index_and_serve_rebuilds_a_missing_one() {
+    let dir = TempDir::new();
+    let url = dir.sqlite_url("live.db");
+    let out = run(shuniu(&dir).args(["demo", "--db", &url]));
+    assert_ok(&out);
+    assert!(
+        text(&out.stdout).contains("Search index rebuilt: 1379 organizations"),
+        "{}",
+        text(&out.stdout)
+    );
+    let beside = dir.path("live.db.search");
+    assert!(
+        beside.join("meta.json").exists(),
+        "no index beside the database"
+    );
+
+    let out = run(shuniu(&dir).args(["reindex", "--db", &url]));
+    assert_ok(&out);
+    assert!(
+        text(&out.stdout).contains("1379 organizations"),
+        "{}",
+        text(&out.stdout)
+    );
+    let elsewhere = dir.path("index");
+    let out = run(shuniu(&dir)
+        .args(["reindex", "--db", &url])
+        .env("SHUNIU_SEARCH_DIR", &elsewhere));
+    assert_ok(&out);
+    assert!(elsewhere.join("meta.json").exists());
+
+    std::fs::remove_dir_all(&beside).unwrap();
+    let mut server = Server::start(&dir, &["--db", &url], &[], None);
+    server.wait_healthy().await;
+    assert!(
+        server.log().contains("Search index rebuilt"),
+        "{}",
+        server.log()
+    );
+    for q in ["%E5%85%BB%E8%80%81", "yanglao", "yl"] {
+        let v: serde_json::Value =
+            reqwest::get(format!("{}/api/v1/organizations?q={q}", server.base))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert!(v["total"].as_i64().unwrap() > 0, "{q}: {v}");
+        assert!(
+            v["matches"].as_array().is_some_and(|m| !m.is_empty()),
+            "{q}: {v}"
+        );
+    }
+    assert!(server.stop("INT").success());
 }
 
 #[tokio::test]

@@ -54,6 +54,9 @@ pub struct ServiceFilter {
     /// The path of the resident's community: the list keeps to its district and sorts
     /// the same community first, then the same street, then the rest of the district.
     pub near: Option<String>,
+    /// Only these services (the search index's hits, best first), listed in this order
+    /// (before nearness). At most [`crate::MAX_RANKED_IDS`]; empty: nothing.
+    pub ids: Option<Vec<Uuid>>,
     pub page: u32,
     pub per_page: u32,
 }
@@ -457,6 +460,19 @@ fn public_query(f: &ServiceFilter) -> PublicQuery {
         args.push(Arg::Uuid(o));
         clauses.push(format!("s.organization_id = ${}", args.len()));
     }
+    // The search index's hits, in its order (ahead of nearness): bound before the
+    // rank's arguments, so that the count binds the same.
+    let mut ids_rank = None;
+    if let Some(ids) = &f.ids {
+        if ids.is_empty() {
+            clauses.push("1 = 0".to_string());
+        } else {
+            let (clause, rank, more) = crate::paging::ranked_ids("s.id", ids, args.len());
+            clauses.push(clause);
+            args.extend(more);
+            ids_rank = Some(rank);
+        }
+    }
     // Nearest first: kept to the community's district (one range of the path
     // indexes), ranked by which of the community's, street's or district's range
     // the place falls in, paged in the database.
@@ -496,6 +512,9 @@ fn public_query(f: &ServiceFilter) -> PublicQuery {
             &format!(", CAST({rank} AS BIGINT) AS nearness_rank FROM services s"),
             1,
         );
+        keys.insert(0, (rank, Key::Int));
+    }
+    if let Some(rank) = ids_rank {
         keys.insert(0, (rank, Key::Int));
     }
     PublicQuery {

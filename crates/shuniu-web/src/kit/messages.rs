@@ -15,6 +15,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("site.tagline", "枢纽型社会组织服务平台", "Hub organization service platform"),
     ("nav.skip", "跳到主要内容", "Skip to main content"),
     ("table.region", "表格，可左右滑动查看", "Table; scroll sideways to see all of it"),
+    // Why a search hit matched (kit::search).
+    ("search.reason.name", "名称相符", "Matched in the name"),
+    ("search.reason.description", "领域或说明相符", "Matched in its domains or description"),
+    ("search.reason.pinyin", "名称拼音相符", "Matched the name's pinyin"),
+    ("search.reason.initials", "名称拼音首字母相符", "Matched the initials of the name's pinyin"),
     // Downloads of lists (kit::export)
     ("dl.label", "下载列表", "Download the list"),
     ("dl.csv", "下载 CSV", "Download CSV"),

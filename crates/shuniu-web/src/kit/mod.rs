@@ -14,6 +14,7 @@
 //! - [`extract`]: record ids, codes, CSRF-checked forms, query parameters;
 //! - [`glossary`]: `/glossary`, the model's terms in both languages;
 //! - [`export`]: lists as CSV (streamed) and Excel (capped), bounded and audited;
+//! - [`search`]: the search index kept in step with the store, its rebuild, ranked hits;
 //! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
 
 pub mod api;
@@ -30,6 +31,7 @@ pub mod messages;
 pub mod paging;
 pub mod params;
 pub mod routes;
+pub mod search;
 pub mod standing;
 pub mod state;
 pub mod ui;

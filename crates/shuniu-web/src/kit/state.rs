@@ -43,6 +43,9 @@ pub struct AppState {
     pub login_throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Keeps failed sign-ins with unknown names from flooding the audit trail.
     pub unknown_logins: std::sync::Arc<auth::FailureThrottle>,
+    /// The search index of organizations and services (in memory unless the binary
+    /// opens one on disk), kept in step by every write (`kit::search`).
+    pub search: crate::kit::search::SearchIndex,
 }
 
 impl AppState {

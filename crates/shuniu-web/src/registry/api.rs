@@ -173,6 +173,9 @@ pub struct OrganizationPage {
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
+    /// When searched by `q`: why each listed organization matched, in the items' order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<crate::kit::search::SearchMatch>,
 }
 
 impl OrganizationPage {
@@ -190,6 +193,7 @@ impl OrganizationPage {
             total: p.total,
             page: p.page,
             per_page: p.per_page,
+            matches: Vec::new(),
         }
     }
 }
@@ -375,9 +379,11 @@ pub async fn list(
             registry::unknown_jurisdiction(),
         )));
     }
-    let page = registry::list(&s.store, &q).await?;
+    let (page, ranked) = registry::list(&s.store, &s.search, &q).await?;
     let visible = registry::personal_data_visible(&s.store, &caller, &page.items).await?;
-    Ok(Json(OrganizationPage::for_caller(&page, &visible)))
+    let mut answer = OrganizationPage::for_caller(&page, &visible);
+    answer.matches = crate::kit::search::matches(ranked.as_ref(), page.items.iter().map(|o| o.id));
+    Ok(Json(answer))
 }
 
 /// Register (or file) an organization.
@@ -404,7 +410,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let body = input::object(&body)?;
     let (draft, found) = input::organization_draft(&body, Mode::Create);
-    let made = registry::create_with(&s.store, &draft, found, &caller).await;
+    let made = registry::create_with(&s.store, &s.search, &draft, found, &caller).await;
     let org = note_denial(
         &s,
         &caller,
@@ -469,7 +475,7 @@ pub async fn update(
     registry::get(&s.store, id).await?;
     let body = input::object(&body)?;
     let (patch, found) = input::organization_draft(&body, Mode::Patch);
-    let updated = registry::update_with(&s.store, id, patch, found, &caller).await;
+    let updated = registry::update_with(&s.store, &s.search, id, patch, found, &caller).await;
     let org = note_denial(
         &s,
         &caller,

@@ -60,7 +60,7 @@ impl ListDownload for Organizations {
         _: (),
         q: ListQuery,
     ) -> Result<(Spec, Self::Filter), AppError> {
-        let (filter, _, _) = q.parse()?;
+        let (mut filter, _, _) = q.parse()?;
         // A well-formed code that is not in the tree is a bad filter value too.
         if let Some(code) = &filter.jurisdiction
             && s.store.jurisdiction(code).await?.is_none()
@@ -78,6 +78,15 @@ impl ListDownload for Organizations {
         let widths = [36.0, 16.0, 22.0, 16.0, 14.0, 24.0, 10.0, 8.0];
         let title = ui.t("list.title").to_string();
         let spec = Spec::list(ui, "organizations", title, &HEADER, &widths, &filters);
+        // Words are found through the search index: the download lists its best hits.
+        registry::resolve_words(
+            &s.store,
+            &s.search,
+            &mut filter,
+            shuniu_store::MAX_RANKED_IDS,
+            0,
+        )
+        .await?;
         Ok((spec, filter))
     }
 

@@ -306,7 +306,7 @@ pub async fn create(
 ) -> PageResult {
     let ui = ui.with_nav("new").at("/organizations/new");
     let draft = complete(draft);
-    match registry::create(&s.store, &draft, &caller).await {
+    match registry::create(&s.store, &s.search, &draft, &caller).await {
         Ok(o) => Ok(see_other(&format!("/organizations/{}", o.id))),
         Err(e) => form_failure(&s, &ui, &Mode::Create, &draft, e).await,
     }
@@ -363,7 +363,7 @@ pub async fn update(
         id: o.id.to_string(),
         name: o.data.name.clone(),
     };
-    match registry::update(&s.store, o.id, draft.clone(), &caller).await {
+    match registry::update(&s.store, &s.search, o.id, draft.clone(), &caller).await {
         Ok(o) => Ok(see_other(&format!("/organizations/{}", o.id))),
         Err(e) => form_failure(&s, &ui, &mode, &draft, e).await,
     }

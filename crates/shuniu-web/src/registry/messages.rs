@@ -13,7 +13,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("list.prev", "上一页", "Previous"),
     ("list.next", "下一页", "Next"),
     ("filter.q", "名称或代码", "Name or code"),
-    ("filter.q_placeholder", "输入名称关键字、统一社会信用代码或备案编号", "Part of a name, a USCC or a filing number"),
+    ("filter.q_placeholder", "名称中的词、拼音或首字母，或统一社会信用代码、备案编号", "Words of the name, its pinyin or initials, a USCC or a filing number"),
     ("filter.all", "全部", "All"),
     ("filter.domain", "服务领域", "Service domain"),
     ("filter.sort", "排序", "Sort by"),

@@ -35,6 +35,8 @@ pub struct OrgRow {
     pub status: &'static str,
     pub status_class: &'static str,
     pub grade: String,
+    /// Why it matched the words searched (empty when not searched).
+    pub reason: String,
 }
 
 #[derive(Template)]
@@ -225,8 +227,8 @@ pub async fn list(
             }),
         ),
     };
-    match registry::list(&s.store, &lq).await {
-        Ok(p) => {
+    match registry::list(&s.store, &s.search, &lq).await {
+        Ok((p, ranked)) => {
             let names: BTreeMap<&str, &str> = nodes
                 .iter()
                 .map(|j| (j.code.as_str(), j.name(lang)))
@@ -250,6 +252,11 @@ pub async fn list(
                         .data
                         .grade
                         .map(|g| g.as_str().to_string())
+                        .unwrap_or_default(),
+                    reason: ranked
+                        .as_ref()
+                        .and_then(|r| r.reason(o.id))
+                        .map(|r| ui.t(crate::kit::search::reason_key(r)).to_string())
                         .unwrap_or_default(),
                 })
                 .collect();

@@ -11,7 +11,12 @@ use shuniu_domain::registry::{
 };
 use shuniu_domain::supervision::changes::direct_edit_refusals;
 use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_domain::codes::{FilingNumber, Uscc};
+use shuniu_search::{Filter, Kind, Search};
+use shuniu_store::MAX_RANKED_IDS;
 use shuniu_store::{OrgFilter, OrgSort, Page, Store};
+
+use crate::kit::search;
 use uuid::Uuid;
 
 use shuniu_domain::access::{Action, Resource};
@@ -122,6 +127,7 @@ impl ListQuery {
             q: given(&self.q).map(|q| q.chars().take(100).collect()),
             sort: choice(&mut e, "sort", &self.sort, &OrgSort::ALL, OrgSort::as_str)
                 .unwrap_or_default(),
+            ids: None,
         };
         let page = number(&mut e, "page", &self.page, 1, 1_000_000);
         let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
@@ -133,9 +139,69 @@ impl ListQuery {
     }
 }
 
-pub async fn list(store: &Store, q: &ListQuery) -> Result<Page<Organization>, AppError> {
-    let (filter, page, per_page) = q.parse()?;
-    Ok(store.list_organizations(&filter, page, per_page).await?)
+/// The words of `filter.q` when they are not a whole USCC or filing number (which the
+/// store looks up exactly): what goes to the search index.
+fn search_words(filter: &OrgFilter) -> Option<String> {
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
+    (Uscc::parse(q).is_err() && FilingNumber::parse(q).is_err()).then(|| q.to_string())
+}
+
+/// Turns the words of `filter.q` into the index's hits (`filter.ids`, best first, up to
+/// `MAX_RANKED_IDS`): the jurisdiction as the index's subtree, the status as its filter;
+/// the other filters the store applies over the hits. `None`: no words to search.
+pub async fn resolve_words(
+    store: &Store,
+    search: &Search,
+    filter: &mut OrgFilter,
+    limit: usize,
+    offset: usize,
+) -> Result<Option<search::Ranked>, AppError> {
+    let Some(words) = search_words(filter) else {
+        return Ok(None);
+    };
+    filter.q = None;
+    let path = match &filter.jurisdiction {
+        Some(code) => match store.jurisdiction(code).await? {
+            Some(j) => Some(j.path),
+            None => {
+                filter.ids = Some(Vec::new());
+                return Ok(Some(search::Ranked::default()));
+            }
+        },
+        None => None,
+    };
+    let statuses: Vec<&str> = filter.status.map(OrgStatus::as_str).into_iter().collect();
+    let f = Filter { kind: Some(Kind::Organization), subtree: path.as_deref(), statuses: &statuses };
+    let ranked = search::ranked(search, &words, &f, limit, offset);
+    filter.ids = Some(ranked.ids.clone());
+    Ok(Some(ranked))
+}
+
+/// One page of the list; with words, found through the search index, in its order, with
+/// each hit's reason.
+pub async fn list(
+    store: &Store,
+    search: &Search,
+    q: &ListQuery,
+) -> Result<(Page<Organization>, Option<search::Ranked>), AppError> {
+    let (mut filter, page, per_page) = q.parse()?;
+    // Filters the index holds (place, status) page in the index; the others are applied
+    // by the store over the best hits.
+    let in_index = filter.legal_form.is_none()
+        && filter.domain.is_none()
+        && filter.stage.is_none()
+        && filter.grade.is_none();
+    if in_index {
+        let offset = (page.max(1) as usize - 1) * per_page as usize;
+        if let Some(ranked) = resolve_words(store, search, &mut filter, per_page as usize, offset).await? {
+            let mut p = store.list_organizations(&filter, 1, per_page).await?;
+            p.page = page;
+            p.total = ranked.total as i64;
+            return Ok((p, Some(ranked)));
+        }
+    }
+    let ranked = resolve_words(store, search, &mut filter, MAX_RANKED_IDS, 0).await?;
+    Ok((store.list_organizations(&filter, page, per_page).await?, ranked))
 }
 
 pub async fn get(store: &Store, id: Uuid) -> Result<Organization, AppError> {
@@ -227,16 +293,18 @@ pub fn phone_for(org: &Organization, visible: bool) -> Option<String> {
 
 pub async fn create(
     store: &Store,
+    search: &Search,
     draft: &OrganizationDraft,
     caller: &Caller,
 ) -> Result<Organization, AppError> {
-    create_with(store, draft, FieldErrors::new(), caller).await
+    create_with(store, search, draft, FieldErrors::new(), caller).await
 }
 
 /// [`create`], with problems the caller already found in the input (e.g. a JSON value
 /// of the wrong type), so that one answer names every bad field.
 pub async fn create_with(
     store: &Store,
+    search: &Search,
     draft: &OrganizationDraft,
     found: FieldErrors,
     caller: &Caller,
@@ -263,7 +331,9 @@ pub async fn create_with(
     )?;
     registration_rules(store, &data, None).await?;
     let created = store.create_organization(&data, caller.ctx()).await;
-    name_holder(store, &data, None, created).await
+    let created = name_holder(store, &data, None, created).await?;
+    search::organization_written(store, search, created.id).await?;
+    Ok(created)
 }
 
 /// The registration authority's rules (`supervision::registration::check_registration`):
@@ -342,17 +412,19 @@ async fn name_holder(
 /// Applies the given fields over the stored record and validates the whole result.
 pub async fn update(
     store: &Store,
+    search: &Search,
     id: Uuid,
     patch: OrganizationDraft,
     caller: &Caller,
 ) -> Result<Organization, AppError> {
-    update_with(store, id, patch, FieldErrors::new(), caller).await
+    update_with(store, search, id, patch, FieldErrors::new(), caller).await
 }
 
 /// [`update`], with problems the caller already found in the input.
 /// Unknown id → 404; a deregistered record → 409; bad fields → 422.
 pub async fn update_with(
     store: &Store,
+    search: &Search,
     id: Uuid,
     patch: OrganizationDraft,
     found: FieldErrors,
@@ -405,7 +477,9 @@ pub async fn update_with(
     }
     registration_rules(store, &data, Some(&current.data)).await?;
     let updated = store.update_organization(id, &data, caller.ctx()).await;
-    name_holder(store, &data, Some(id), updated).await
+    let updated = name_holder(store, &data, Some(id), updated).await?;
+    search::organization_written(store, search, id).await?;
+    Ok(updated)
 }
 
 /// A draft's fields, each as JSON (`null` when not given; text trimmed, empty = not given).
@@ -493,5 +567,6 @@ pub async fn change_status(
     let change = StatusChange::parse(status, reason, effective_on, today())?;
     let changed = store.change_status(id, &change, caller.ctx()).await?;
     s.refresh_credibility(id).await;
+    search::organization_written(store, &s.search, id).await?;
     Ok(changed)
 }

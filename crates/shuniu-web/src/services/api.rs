@@ -126,6 +126,9 @@ pub struct ServicePage {
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
+    /// When searched by `q`: why each listed service matched, in the items' order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matches: Vec<crate::kit::search::SearchMatch>,
 }
 
 /// A service as sent: `fee` in yuan (text or number, at most 2 decimals; 0 or absent:
@@ -225,7 +228,8 @@ async fn listing(s: &AppState, id: Uuid) -> Result<ServiceListing, AppError> {
 
 /// The public service list: services not ended, of organizations in good standing
 /// (not suspended, deregistered or on the serious list), filtered and paged; with
-/// `near`, kept to that community's district and sorted nearest first.
+/// `near`, kept to that community's district and sorted nearest first; with `q`, the
+/// search index's best hits (up to 1,000), best first.
 #[utoipa::path(
     get,
     path = "/api/v1/services",
@@ -244,12 +248,13 @@ pub async fn list(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ServicePage>, AppError> {
-    let (_, p) = service::public_list(&s.store, &q).await?;
+    let (_, p, ranked) = service::public_list(&s.store, &s.search, &q).await?;
     Ok(Json(ServicePage {
         items: p.items.iter().map(ServiceOut::new).collect(),
         total: p.total,
         page: p.page,
         per_page: p.per_page,
+        matches: crate::kit::search::matches(ranked.as_ref(), p.items.iter().map(|l| l.service.id)),
     }))
 }
 
@@ -287,6 +292,7 @@ pub async fn list_of_organization(
         total: p.total,
         page: p.page,
         per_page: p.per_page,
+        matches: Vec::new(),
     }))
 }
 

@@ -30,7 +30,11 @@ const HEADER: [&str; 8] = [
 
 /// The list's filters as a query string (`key=value&…`), for links and the record.
 pub fn query_string(q: &ListQuery) -> String {
-    export::filter_query(&[("category", &q.category), ("jurisdiction", &q.jurisdiction)])
+    export::filter_query(&[
+        ("category", &q.category),
+        ("jurisdiction", &q.jurisdiction),
+        ("q", &q.q),
+    ])
 }
 
 /// The public service list's downloads.
@@ -50,7 +54,8 @@ impl ListDownload for Services {
         _: (),
         q: ListQuery,
     ) -> Result<(Spec, Self::Filter), AppError> {
-        let filter = q.parse(&s.store).await?;
+        let mut filter = q.parse(&s.store).await?;
+        crate::services::service::find_words(&s.search, &q, &mut filter);
         let widths = [24.0, 30.0, 12.0, 20.0, 24.0, 20.0, 10.0, 24.0];
         let title = ui.t("svc.list.title").to_string();
         let spec = Spec::list(ui, "services", title, &HEADER, &widths, &query_string(&q));

@@ -32,6 +32,8 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("svc.list.title", "找服务", "Find a service"),
     ("svc.list.intro", "按服务类别和所在街道查找社会组织提供的服务。", "Find services of social organizations by category and by street."),
     ("svc.filter.place", "所在街道", "Street"),
+    ("svc.filter.q", "关键词", "Words"),
+    ("svc.filter.q_placeholder", "服务名称、对象或领域，也可输入拼音或首字母", "A service's name, who it is for or its domain; pinyin or initials too"),
     ("svc.list.empty", "没有符合条件的服务项目。", "No services match."),
     ("svc.list.summary", "共 {} 项服务，第 {} / {} 页", "{} services, page {} of {}"),
     ("svc.f.name", "服务名称", "Service"),

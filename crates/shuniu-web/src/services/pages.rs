@@ -67,6 +67,8 @@ pub struct ServiceLine {
     pub edit_href: String,
     /// Why it is listed where it is in a nearest-first list ("in your community" …).
     pub near: Option<&'static str>,
+    /// Why it matched the words searched (empty when not searched).
+    pub reason: String,
 }
 
 pub(crate) fn line(ui: &Ui, l: &ServiceListing) -> ServiceLine {
@@ -104,6 +106,7 @@ pub(crate) fn line(ui: &Ui, l: &ServiceListing) -> ServiceLine {
             Nearness::SameStreet => ui.t("svc.near.same_street"),
             Nearness::SameDistrict => ui.t("svc.near.same_district"),
         }),
+        reason: String::new(),
     }
 }
 
@@ -492,6 +495,8 @@ struct ListPage {
     downloads: crate::kit::export::Links,
     /// The community the list is sorted nearest to, when one is chosen.
     near: Option<String>,
+    /// The words searched, as typed.
+    q: String,
 }
 
 /// `GET /services`: the public list, by category and place (street or district);
@@ -558,11 +563,22 @@ pub async fn list_page(
             &crate::services::export::query_string(&q),
         ),
         near,
+        q: v(&q.q),
         ui: ui.clone(),
     };
-    match service::public_list(&s.store, &q).await {
-        Ok((_, p)) => {
-            page.rows = p.items.iter().map(|l| line(&ui, l)).collect();
+    match service::public_list(&s.store, &s.search, &q).await {
+        Ok((_, p, ranked)) => {
+            page.rows = p
+                .items
+                .iter()
+                .map(|l| {
+                    let mut row = line(&ui, l);
+                    if let Some(r) = ranked.as_ref().and_then(|r| r.reason(l.service.id)) {
+                        row.reason = ui.t(crate::kit::search::reason_key(r)).to_string();
+                    }
+                    row
+                })
+                .collect();
             let pages = p.pages().max(1);
             if p.total > 0 {
                 page.summary = ui.tf(
@@ -575,6 +591,7 @@ pub async fn list_page(
                 ("category", &q.category),
                 ("jurisdiction", &q.jurisdiction),
                 ("near", &asked_near),
+                ("q", &q.q),
                 ("per_page", &q.per_page),
             ] {
                 if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {

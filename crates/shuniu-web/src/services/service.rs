@@ -8,8 +8,11 @@ use shuniu_domain::registry::{OrgStatus, Organization, ServiceDomain};
 use shuniu_domain::jurisdiction::{JurisdictionCode, Level, district_path, path_within};
 use shuniu_domain::places::not_a_community;
 use shuniu_domain::services::{
-    ContactDraft, PlaceKind, PublicContact, ServiceDraft, outside_district, unknown_venue,
+    ContactDraft, PlaceKind, PublicContact, ServiceDraft, ServiceStatus, outside_district,
+    unknown_venue,
 };
+use shuniu_search::{Filter, Kind};
+use shuniu_store::MAX_RANKED_IDS;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::services::{Service, ServiceFilter, ServiceListing};
 use shuniu_store::{Page, Store};
@@ -18,6 +21,7 @@ use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::kit::params::{choice_error, given, number};
+use crate::kit::search::Ranked;
 use crate::{AppError, AppState, registry};
 
 /// An organization and its jurisdiction path (404 for an unknown id).
@@ -93,6 +97,7 @@ pub async fn create(
         .map_err(AppError::Validation)?;
     let made = store.create_service(org.id, &d, caller.ctx()).await?;
     s.refresh_credibility(org.id).await;
+    crate::kit::search::service_written(store, &s.search, made.id).await?;
     Ok(made)
 }
 
@@ -170,6 +175,7 @@ pub async fn update(
         .map_err(AppError::Validation)?;
     let saved = store.update_service(id, org.id, &d, caller.ctx()).await?;
     s.refresh_credibility(org.id).await;
+    crate::kit::search::service_written(store, &s.search, id).await?;
     Ok(saved)
 }
 
@@ -209,6 +215,12 @@ pub struct ListQuery {
     /// `distance`.
     #[param(example = "320102002001")]
     pub near: Option<String>,
+    /// Words to search for in the service's name, target group, eligibility, domain and
+    /// organization (two-character words inside longer text), or the name's pinyin
+    /// (`yanglao`) or initials (`yl`); up to 100 characters. Hits come best first, each
+    /// with its reason in `matches`.
+    #[param(example = "养老")]
+    pub q: Option<String>,
     /// 1-based page number.
     #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
@@ -218,7 +230,7 @@ pub struct ListQuery {
 }
 
 /// The public list's query fields, in order.
-pub const LIST_QUERY: [&str; 5] = ["category", "jurisdiction", "near", "page", "per_page"];
+pub const LIST_QUERY: [&str; 6] = ["category", "jurisdiction", "near", "q", "page", "per_page"];
 
 impl ListQuery {
     /// The store's filter; a bad parameter is a 422 naming it.
@@ -262,18 +274,38 @@ impl ListQuery {
             jurisdiction_path,
             organization_id: None,
             near,
+            ids: None,
             page,
             per_page,
         })
     }
 }
 
-/// One page of the public list.
+/// The words of `q.q`, found in the search index: its best hits (up to
+/// `MAX_RANKED_IDS`) become `f.ids`, the place the index's subtree, not ended its filter.
+pub fn find_words(search: &shuniu_search::Search, q: &ListQuery, f: &mut ServiceFilter) -> Option<Ranked> {
+    let words = given(&q.q).map(|w| w.chars().take(100).collect::<String>())?;
+    let district = f.near.as_deref().map(district_path);
+    let subtree = f.jurisdiction_path.as_deref().or(district.as_deref());
+    let filter = Filter {
+        kind: Some(Kind::Service),
+        subtree,
+        statuses: &[ServiceStatus::Active.as_str(), ServiceStatus::Paused.as_str()],
+    };
+    let r = crate::kit::search::ranked(search, &words, &filter, MAX_RANKED_IDS, 0);
+    f.ids = Some(r.ids.clone());
+    Some(r)
+}
+
+/// One page of the public list; with words (`q`), the search index's best hits in its
+/// order, each with its reason, the other filters applied by the store over them.
 pub async fn public_list(
     store: &Store,
+    search: &shuniu_search::Search,
     q: &ListQuery,
-) -> Result<(ServiceFilter, Page<ServiceListing>), AppError> {
-    let f = q.parse(store).await?;
+) -> Result<(ServiceFilter, Page<ServiceListing>, Option<Ranked>), AppError> {
+    let mut f = q.parse(store).await?;
+    let ranked = find_words(search, q, &mut f);
     let page = store.public_services(&f).await?;
-    Ok((f, page))
+    Ok((f, page, ranked))
 }

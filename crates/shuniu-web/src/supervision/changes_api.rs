@@ -366,6 +366,7 @@ pub async fn decide(
     let ([action, reason], found) = input::texts(&body, ["action", "reason"]);
     let r = service::decide(
         &s.store,
+        &s.search,
         &caller,
         id,
         action.as_deref(),

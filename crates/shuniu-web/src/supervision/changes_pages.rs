@@ -446,6 +446,7 @@ pub async fn decide(
     let ui = ui.with_nav("changes").at("/change-applications");
     let r = service::decide(
         &s.store,
+        &s.search,
         &caller,
         id,
         form.action.as_deref(),

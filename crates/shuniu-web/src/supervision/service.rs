@@ -83,6 +83,7 @@ pub async fn application(
 /// official), withdraw (whoever may submit). The store lets it happen once.
 pub async fn decide(
     store: &Store,
+    search: &shuniu_search::Search,
     caller: &Caller,
     id: Uuid,
     action: Option<&str>,
@@ -100,9 +101,12 @@ pub async fn decide(
         org.id,
         &path,
     ))?;
-    Ok(store
+    let decided = store
         .decide_change_application(id, &decision, today(), caller.ctx())
-        .await?)
+        .await?;
+    // An approval may rename or move the organization.
+    crate::kit::search::organization_written(store, search, org.id).await?;
+    Ok(decided)
 }
 
 /// The `status` filter of a queue (`None`: every status).

@@ -14,9 +14,26 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Nobody signed in.
     pub anon: reqwest::Client,
+    /// The app's search index (in memory, one per app).
+    pub search: shuniu_web::kit::search::SearchIndex,
 }
 
 impl TestApp {
+    /// Indexes organization `id` as the app's own writes do (for data seeded through
+    /// the store).
+    pub async fn index_organization(&self, id: uuid::Uuid) {
+        shuniu_web::kit::search::organization_written(&self.store, &self.search, id)
+            .await
+            .expect("index the organization");
+    }
+
+    /// Rebuilds the app's search index from the store (after seeding through the store).
+    pub async fn reindex(&self) {
+        shuniu_web::kit::search::rebuild(&self.store, &self.search)
+            .await
+            .expect("rebuild the search index");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.addr, path)
     }
@@ -162,8 +179,11 @@ fn client_with(addr: &str, token: &str, session: Option<(&str, &str)>) -> reqwes
         .unwrap()
 }
 
-/// Serves `app` over `store` on port 0, with an admin's client ready.
-async fn serve(store: Store, app: axum::Router) -> TestApp {
+/// Serves the application of `state` on port 0, with an admin's client ready.
+async fn serve(state: shuniu_web::AppState) -> TestApp {
+    let store = state.store.clone();
+    let search = state.search.clone();
+    let app = shuniu_web::app_from_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind port 0");
@@ -186,6 +206,7 @@ async fn serve(store: Store, app: axum::Router) -> TestApp {
         store,
         client: anon.clone(),
         anon,
+        search,
     };
     app.client = app.client_as("admin", Role::Admin, None, None).await;
     app
@@ -193,7 +214,12 @@ async fn serve(store: Store, app: axum::Router) -> TestApp {
 
 pub async fn spawn_app(backend: TestBackend) -> TestApp {
     let store = fresh_store(backend).await;
-    serve(store.clone(), shuniu_web::app(store)).await
+    serve(shuniu_web::AppState::new(
+        store,
+        shuniu_web::auth::AuthSettings::default(),
+        shuniu_domain::parks::BookingRules::default(),
+    ))
+    .await
 }
 
 /// Like [`spawn_app`], but with the security settings `auth`; also returns the app's
@@ -208,7 +234,7 @@ pub async fn spawn_app_with_auth(
         auth,
         shuniu_domain::parks::BookingRules::default(),
     );
-    let app = serve(store, shuniu_web::app_from_state(state.clone())).await;
+    let app = serve(state.clone()).await;
     (app, state)
 }
 
@@ -219,12 +245,12 @@ pub async fn spawn_app_with_booking(
     booking: shuniu_domain::parks::BookingRules,
 ) -> TestApp {
     let store = fresh_store(backend).await;
-    let app = shuniu_web::app_with_settings(
-        store.clone(),
+    serve(shuniu_web::AppState::new(
+        store,
         shuniu_web::auth::AuthSettings::default(),
         booking,
-    );
-    serve(store, app).await
+    ))
+    .await
 }
 
 /// Like [`spawn_app`], but assessments are scored by the indicator tables `tables`
@@ -240,7 +266,7 @@ pub async fn spawn_app_with_tables(
         shuniu_domain::parks::BookingRules::default(),
     );
     state.assessment_tables = std::sync::Arc::new(tables);
-    serve(store, shuniu_web::app_from_state(state)).await
+    serve(state).await
 }
 
 /// Declares an HTTP test once and runs it against both backends:

@@ -93,10 +93,13 @@ pub async fn seed_form(app: &TestApp, form: &[(&'static str, String)]) -> Organi
     d.domains = Some(domains);
     let today = chrono::Utc::now().date_naive();
     let data = d.validate(today).expect("seed data is valid");
-    app.store
+    let org = app
+        .store
         .create_organization(&data, "test")
         .await
-        .expect("seed stored")
+        .expect("seed stored");
+    app.index_organization(org.id).await;
+    org
 }
 
 /// A response read whole.
