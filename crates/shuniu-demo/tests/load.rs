@@ -139,20 +139,20 @@ both_backends!(loads_xuanwu_once, |store: Store| async move {
         expected.iter().map(|o| &o.name).collect::<Vec<_>>()
     );
 
-    // The named cases can be found by name.
+    // The named cases are there, under the names the article gives (name search
+    // itself goes through the search index, which the web crate's tests cover): read
+    // as the index reads them, in keyset chunks.
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let chunk = store.organizations_for_index(after, 500).await.unwrap();
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.id);
+        names.extend(chunk.into_iter().map(|o| o.name));
+    }
+    assert_eq!(names.len(), s.organizations);
     for q in ["促进会", "空竹协会", "福禄贝尔", "孤独症"] {
-        let p = store
-            .list_organizations(
-                &OrgFilter {
-                    q: Some(q.into()),
-                    ..Default::default()
-                },
-                1,
-                50,
-            )
-            .await
-            .unwrap();
-        assert!(p.total >= 1, "{q}");
+        assert!(names.iter().any(|n| n.contains(q)), "{q}");
     }
 
     // Residents' requests in every state, rated 1–5; complaints in every course.
