@@ -109,6 +109,7 @@ impl AppState {
             booking,
             supervision: Default::default(),
             complaints: Default::default(),
+            requests: Default::default(),
             credibility: Default::default(),
             assessment_tables: Default::default(),
             auth_failures: Default::default(),

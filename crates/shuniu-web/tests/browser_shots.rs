@@ -145,11 +145,20 @@ async fn first_request(app: &common::TestApp) -> uuid::Uuid {
 
 /// The file name of a page: its path without the characters a file name should not hold.
 fn slug(page: &str) -> String {
-    let s: String = page
-        .trim_start_matches('/')
-        .split('?')
-        .next()
-        .unwrap_or_default()
+    // An id differs from run to run: the file is named for what the page is.
+    let path = page.split('?').next().unwrap_or_default();
+    let s: String = path
+        .split('/')
+        .filter(|seg| !seg.is_empty())
+        .map(|seg| {
+            if uuid::Uuid::parse_str(seg).is_ok() {
+                "one"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("_")
         .chars()
         .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
         .collect();

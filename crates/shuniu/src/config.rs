@@ -12,6 +12,7 @@ use serde::Deserialize;
 use shuniu_domain::complaints::ComplaintSettings;
 use shuniu_domain::credibility;
 use shuniu_domain::parks::BookingRules;
+use shuniu_domain::requests::TimeLimits;
 use shuniu_domain::supervision::annual::AnnualSettings;
 use shuniu_domain::supervision::credit::CreditSettings;
 use shuniu_domain::supervision::tables::{IndicatorTables, TablesFile};
@@ -103,6 +104,12 @@ pub struct Layer {
     /// Working days an organization has to give a complaint its first response (else
     /// it is escalated to the street).
     pub complaint_response_working_days: Option<u32>,
+    /// Hours a resident's request may wait for the street hub's dispatcher, for the
+    /// assigned organization's answer, and for the service once accepted; past them
+    /// the request is flagged overdue.
+    pub request_assign_hours: Option<u32>,
+    pub request_accept_hours: Option<u32>,
+    pub request_complete_hours: Option<u32>,
     /// The credibility score's weights, in percent, in the order of its parts:
     /// registration, annual reports, grade, credit lists, ratings, complaints,
     /// disclosure, obligations; eight numbers adding up to 100. In the environment,
@@ -122,7 +129,7 @@ const KNOWN_KEYS: &str = "db, bind, log, log_format, audit_key_file, lockout_fai
     booking_opens_at_hour, booking_closes_at_hour, booking_horizon_days, booking_max_hours, \
     annual_report_due_month, annual_report_due_day, supervise_from_year, supervise_on_start, \
     assessment_tables, complaint_response_working_days, credibility_weights, credibility_min_ratings, \
-    search_dir";
+    search_dir, request_assign_hours, request_accept_hours, request_complete_hours";
 
 fn parse_number(name: &str, v: &str) -> Result<u32, ConfigError> {
     v.trim().parse().map_err(|_| {
@@ -183,6 +190,9 @@ impl Layer {
             complaint_response_working_days: self
                 .complaint_response_working_days
                 .or(lower.complaint_response_working_days),
+            request_assign_hours: self.request_assign_hours.or(lower.request_assign_hours),
+            request_accept_hours: self.request_accept_hours.or(lower.request_accept_hours),
+            request_complete_hours: self.request_complete_hours.or(lower.request_complete_hours),
             credibility_weights: self.credibility_weights.or(lower.credibility_weights),
             credibility_min_ratings: self
                 .credibility_min_ratings
@@ -236,6 +246,9 @@ impl Layer {
                 .transpose()?,
             assessment_tables: get("SHUNIU_ASSESSMENT_TABLES").map(PathBuf::from),
             complaint_response_working_days: number("SHUNIU_COMPLAINT_RESPONSE_WORKING_DAYS")?,
+            request_assign_hours: number("SHUNIU_REQUEST_ASSIGN_HOURS")?,
+            request_accept_hours: number("SHUNIU_REQUEST_ACCEPT_HOURS")?,
+            request_complete_hours: number("SHUNIU_REQUEST_COMPLETE_HOURS")?,
             credibility_weights: get("SHUNIU_CREDIBILITY_WEIGHTS")
                 .map(|v| {
                     v.split(',')
@@ -308,6 +321,8 @@ pub struct Supervision {
     pub assessment_tables: IndicatorTables,
     /// Residents' complaints: the first-response limit in working days.
     pub complaints: ComplaintSettings,
+    /// Residents' requests: the hours each step may take before it is overdue.
+    pub requests: TimeLimits,
     /// The credibility score's weights and minimum number of ratings
     /// (`credibility_weights`, `credibility_min_ratings`).
     pub credibility: credibility::Settings,
@@ -326,6 +341,7 @@ impl Default for Supervision {
             on_start: true,
             assessment_tables: IndicatorTables::default(),
             complaints: ComplaintSettings::default(),
+            requests: TimeLimits::default(),
             credibility: credibility::Settings::default(),
         }
     }
@@ -388,7 +404,38 @@ fn supervision(l: &Layer) -> Result<Supervision, ConfigError> {
                 "",
             )?,
         },
+        requests: request_limits(l)?,
         credibility: credibility_settings(l)?,
+    })
+}
+
+/// The time limits of residents' requests in layer `l`: each 1 hour to 30 days.
+fn request_limits(l: &Layer) -> Result<TimeLimits, ConfigError> {
+    let d = TimeLimits::default();
+    let hours = |name: &str, v: Option<u32>, default: u32| {
+        in_range(
+            name,
+            v.unwrap_or(default),
+            1..=720,
+            " (hours, at most 30 days)",
+        )
+    };
+    Ok(TimeLimits {
+        assign_hours: hours(
+            "request_assign_hours",
+            l.request_assign_hours,
+            d.assign_hours,
+        )?,
+        accept_hours: hours(
+            "request_accept_hours",
+            l.request_accept_hours,
+            d.accept_hours,
+        )?,
+        complete_hours: hours(
+            "request_complete_hours",
+            l.request_complete_hours,
+            d.complete_hours,
+        )?,
     })
 }
 

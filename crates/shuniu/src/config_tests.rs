@@ -64,6 +64,7 @@ fn nothing_given_means_the_defaults() {
                 on_start: true,
                 assessment_tables: Default::default(),
                 complaints: Default::default(),
+                requests: Default::default(),
                 credibility: Default::default(),
             },
         }
@@ -122,6 +123,31 @@ fn the_complaint_response_limit_is_a_setting_in_range() {
         };
         let e = resolve(Layer::default(), Layer::default(), l).unwrap_err();
         assert!(e.0.contains("complaint_response_working_days"), "{}", e.0);
+    }
+}
+
+#[test]
+fn request_time_limits_are_settings_in_range() {
+    let d = resolve(Layer::default(), Layer::default(), Layer::default()).unwrap();
+    assert_eq!(d.supervision.requests.assign_hours, 24);
+    assert_eq!(d.supervision.requests.complete_hours, 72);
+    let env = Layer::from_env(|k| match k {
+        "SHUNIU_REQUEST_ASSIGN_HOURS" => Some("4".to_string()),
+        "SHUNIU_REQUEST_COMPLETE_HOURS" => Some("120".to_string()),
+        _ => None,
+    })
+    .unwrap();
+    let s = resolve(Layer::default(), env, Layer::default()).unwrap();
+    assert_eq!(s.supervision.requests.assign_hours, 4);
+    assert_eq!(s.supervision.requests.accept_hours, 24);
+    assert_eq!(s.supervision.requests.complete_hours, 120);
+    for bad in [0, 721] {
+        let l = Layer {
+            request_accept_hours: Some(bad),
+            ..Layer::default()
+        };
+        let e = resolve(Layer::default(), Layer::default(), l).unwrap_err();
+        assert!(e.0.contains("request_accept_hours"), "{}", e.0);
     }
 }
 

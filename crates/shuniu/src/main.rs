@@ -607,6 +607,7 @@ async fn serve(settings: &Settings, demo: bool) -> Outcome {
             );
             state.supervision = settings.supervision.credit_settings();
             state.complaints = settings.supervision.complaints;
+            state.requests = settings.supervision.requests;
             state.credibility = settings.supervision.credibility;
             state.assessment_tables =
                 std::sync::Arc::new(settings.supervision.assessment_tables.clone());

@@ -21,6 +21,9 @@ pub struct AppState {
     /// Residents' complaints: the organization's first-response limit in working days
     /// (`complaint_response_working_days`, 3 by default).
     pub complaints: shuniu_domain::complaints::ComplaintSettings,
+    /// Residents' requests: the hours each step may take before it is flagged overdue
+    /// (`request_assign_hours`, `request_accept_hours`, `request_complete_hours`).
+    pub requests: shuniu_domain::requests::TimeLimits,
     /// The credibility score's weights and minimum number of ratings
     /// (`credibility_weights`, `credibility_min_ratings`).
     pub credibility: shuniu_domain::credibility::Settings,

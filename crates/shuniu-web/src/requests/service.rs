@@ -23,8 +23,8 @@ use crate::{AppError, AppState};
 
 /// The time limits in force (settings; the defaults: 24 h to assign, 24 h to accept,
 /// 72 h to complete).
-pub fn limits(_s: &AppState) -> TimeLimits {
-    TimeLimits::default()
+pub fn limits(s: &AppState) -> TimeLimits {
+    s.requests
 }
 
 /// A new request, and the private link's token (shown once, never stored).
