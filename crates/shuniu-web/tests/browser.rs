@@ -475,6 +475,7 @@ async fn hub_structure_and_room_booking() {
     let today = shuniu_web::today();
     let summary = shuniu_demo::load(&app.store, today).await.unwrap();
     assert!(summary.loaded);
+    app.reindex().await;
     let member_org = app
         .store
         .list_organizations(

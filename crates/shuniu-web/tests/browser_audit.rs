@@ -40,6 +40,7 @@ async fn every_page_passes_axe_for_every_visitor() {
     let app = common::spawn_app(TestBackend::Sqlite).await;
     let today = shuniu_web::today();
     assert!(shuniu_demo::load(&app.store, today).await.unwrap().loaded);
+    app.reindex().await;
     let org_named = |name: &'static str| {
         let store = app.store.clone();
         async move {

@@ -28,6 +28,8 @@ async fn resident_and_desk_pages_in_every_language_mode_and_width() {
             .unwrap()
             .loaded
     );
+    // What `shuniu demo` does after loading: the search index from the store.
+    app.reindex().await;
     let named = |name: &'static str| {
         let store = app.store.clone();
         async move {
@@ -64,6 +66,8 @@ async fn resident_and_desk_pages_in_every_language_mode_and_width() {
             pages: [
                 "/",
                 "/services",
+                "/services?q=zhucan",
+                "/organizations?q=%E5%85%BB%E8%80%81",
                 "/where?q=%E7%8F%A0%E6%B1%9F",
                 "/requests/new",
                 "/jurisdictions/320102",
@@ -146,7 +150,8 @@ async fn first_request(app: &common::TestApp) -> uuid::Uuid {
 /// The file name of a page: its path without the characters a file name should not hold.
 fn slug(page: &str) -> String {
     // An id differs from run to run: the file is named for what the page is.
-    let path = page.split('?').next().unwrap_or_default();
+    let (path, query) = page.split_once('?').unwrap_or((page, ""));
+    let searched = query.starts_with("q=");
     let s: String = path
         .split('/')
         .filter(|seg| !seg.is_empty())
@@ -162,7 +167,11 @@ fn slug(page: &str) -> String {
         .chars()
         .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
         .collect();
-    if s.is_empty() { "home".into() } else { s }
+    match (s.is_empty(), searched) {
+        (true, _) => "home".into(),
+        (false, true) => format!("{s}_search"),
+        (false, false) => s,
+    }
 }
 
 /// Visits every page of every visitor in every language, mode and width; the number
@@ -197,6 +206,19 @@ async fn look_at_everything(c: Client, base: String, visits: Vec<Visit>, dir: Pa
                             html_lang.starts_with(lang),
                             "{label}: html lang {html_lang}"
                         );
+                        // A search for a word of the demo finds something.
+                        if p.contains("?q=") && !p.starts_with("/where") {
+                            let rows = c
+                                .execute(
+                                    "return document.querySelectorAll('main table tbody tr').length;",
+                                    vec![],
+                                )
+                                .await
+                                .unwrap()
+                                .as_u64()
+                                .unwrap_or(0);
+                            assert!(rows > 0, "{label}: the search found nothing");
+                        }
                         if width == 375 {
                             let overflow = c
                                 .execute(

@@ -106,6 +106,7 @@ async fn type_follows_the_browser_and_the_elderly_mode() {
     let app = common::spawn_app(TestBackend::Sqlite).await;
     let today = shuniu_web::today();
     assert!(shuniu_demo::load(&app.store, today).await.unwrap().loaded);
+    app.reindex().await;
     let venue = app
         .store
         .list_venues(Some("320000/320100/320102/320102002000/"), None, 1, 10)
