@@ -195,6 +195,7 @@ fn organization(i: u64, rng: &mut Rng, places: &[Place]) -> Doc {
         id: format!("{i:032x}"),
         name,
         text: format!("{} {}", domain, rng.pick(&DOMAINS)),
+        also_named: String::new(),
         path: place.path.clone(),
         status: if rng.below(20) == 0 {
             "deregistered"

@@ -33,7 +33,7 @@ use tantivy::{
 
 /// Bumped whenever the schema or the analysis changes: an index on disk written with
 /// another version is discarded and rebuilt.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 const VERSION_FILE: &str = "shuniu-search.version";
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,10 @@ pub struct Doc {
     /// Everything else a query may find it by: domain words, a service's description …
     /// (the name need not be repeated; it is added).
     pub text: String,
+    /// Another name the record goes by, found by its pinyin and initials as the name
+    /// is (a service: its organization's name, so that `yanglao` finds the services of
+    /// a 养老服务中心); empty for none. Put it in `text` too to find it by its words.
+    pub also_named: String,
     /// The materialised jurisdiction path (`320000/320100/320102/`).
     pub path: String,
     pub status: String,
@@ -280,11 +284,12 @@ impl Search {
         let mut text = analysis::text_terms(&doc.name);
         text.extend(analysis::text_terms(&doc.text));
         d.add_pre_tokenized_text(f.text, pre_tokenized(text));
-        d.add_pre_tokenized_text(f.pinyin, pre_tokenized(analysis::pinyin_terms(&doc.name)));
-        d.add_pre_tokenized_text(
-            f.initials,
-            pre_tokenized(analysis::initials_terms(&doc.name)),
-        );
+        let mut pinyin = analysis::pinyin_terms(&doc.name);
+        pinyin.extend(analysis::pinyin_terms(&doc.also_named));
+        d.add_pre_tokenized_text(f.pinyin, pre_tokenized(pinyin));
+        let mut initials = analysis::initials_terms(&doc.name);
+        initials.extend(analysis::initials_terms(&doc.also_named));
+        d.add_pre_tokenized_text(f.initials, pre_tokenized(initials));
         d
     }
 

@@ -10,6 +10,7 @@ fn org(id: &str, name: &str, text: &str, path: &str) -> Doc {
         id: id.into(),
         name: name.into(),
         text: text.into(),
+        also_named: String::new(),
         path: path.into(),
         status: "registered".into(),
     }
@@ -127,6 +128,30 @@ fn the_subtree_filter_keeps_a_node_and_what_lies_below() {
         )
         .unwrap();
     assert_eq!(h.total, 0);
+}
+
+#[test]
+fn a_service_is_found_by_the_pinyin_of_its_organization() {
+    let s = Search::in_memory().unwrap();
+    s.upsert(&Doc {
+        kind: Kind::Service,
+        id: "s".into(),
+        name: "老年助餐配送".into(),
+        text: "玄武区阳光养老服务中心 助老".into(),
+        also_named: "玄武区阳光养老服务中心".into(),
+        path: MEIYUAN.into(),
+        status: "active".into(),
+    })
+    .unwrap();
+    for q in ["zhucan", "yanglao", "yl", "养老"] {
+        let h = s.query(q, None, Kind::Service, 10, 0).unwrap();
+        assert_eq!(ids(&h), ["s"], "{q}");
+    }
+    let h = s.query("yanglao", None, Kind::Service, 10, 0).unwrap();
+    assert_eq!(h.hits[0].reason, Reason::Pinyin);
+    // Its own name's pinyin is its own, the organization's does not make it a name hit.
+    let h = s.query("养老", None, Kind::Service, 10, 0).unwrap();
+    assert_eq!(h.hits[0].reason, Reason::Description);
 }
 
 #[test]

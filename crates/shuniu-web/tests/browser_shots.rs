@@ -66,7 +66,7 @@ async fn resident_and_desk_pages_in_every_language_mode_and_width() {
             pages: [
                 "/",
                 "/services",
-                "/services?q=zhucan",
+                "/services?q=yanglao",
                 "/organizations?q=%E5%85%BB%E8%80%81",
                 "/where?q=%E7%8F%A0%E6%B1%9F",
                 "/requests/new",

@@ -33,6 +33,7 @@ fn org_doc(o: &OrgForIndex) -> Doc {
         id: o.id.to_string(),
         name: o.name.clone(),
         text: words.join(" "),
+        also_named: String::new(),
         path: o.jurisdiction_path.clone(),
         status: o.status.clone(),
     }
@@ -52,6 +53,7 @@ fn service_doc(s: &ServiceForIndex) -> Doc {
         id: s.id.to_string(),
         name: s.name.clone(),
         text: text.join(" "),
+        also_named: s.organization_name.clone(),
         path: s.jurisdiction_path.clone(),
         status: s.status.clone(),
     }
