@@ -365,12 +365,7 @@ pub fn complaint_number(district_code: &str, year: i32, seq: i64) -> String {
 /// The street a path belongs to (its first four nodes), or the path itself when it
 /// lies above street level: where a complaint is handled.
 pub fn handling_path(path: &str) -> String {
-    let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    if parts.len() >= 4 {
-        format!("{}/", parts[..4].join("/"))
-    } else {
-        path.to_string()
-    }
+    crate::jurisdiction::street_path(path)
 }
 
 // ---------------------------------------------------------------------------

@@ -153,6 +153,14 @@ pub fn district_path(path: &str) -> String {
     format!("{}/", parts.join("/"))
 }
 
+/// The path of the street `path` falls in: its first four nodes (the whole path above
+/// street level), e.g. `320000/320100/320102/320102002000/`. Where residents' requests
+/// and complaints are handled.
+pub fn street_path(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').take(4).collect();
+    format!("{}/", parts.join("/"))
+}
+
 /// The field error for text that is not a division code.
 pub fn bad_code_error() -> crate::FieldError {
     crate::FieldError::new(

@@ -62,6 +62,17 @@ pub use views::figures::DomainCount;
 pub use views::structure::{DistrictStructure, StreetAxis, StreetStructure};
 
 /// The audit key used when none is configured (tests, demos).
+/// The statement that takes the next number of a per-district, per-year sequence kept in
+/// the table `counters (shard_key, year, last_seq)`: one upsert, so that two submissions
+/// at once never share a number. Binds the shard key and the year; returns the number.
+pub(crate) fn next_seq_sql(counters: &str) -> String {
+    format!(
+        "INSERT INTO {counters} (shard_key, year, last_seq) VALUES ($1, $2, 1) \
+         ON CONFLICT (shard_key, year) DO UPDATE SET last_seq = {counters}.last_seq + 1 \
+         RETURNING last_seq"
+    )
+}
+
 pub const DEV_AUDIT_KEY: &[u8] = b"shuniu development audit key - not for production";
 
 /// The migration that adds `audit_head.head_mac` and `base_mac` (see [`Store::migrate`]).

@@ -230,15 +230,11 @@ impl Store {
         let due = due_at(at, settings);
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO complaint_counters (shard_key, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (shard_key, year) DO UPDATE SET last_seq = complaint_counters.last_seq + 1 \
-                 RETURNING last_seq",
-            )
-            .bind(&shard_key)
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
+            let seq: i64 = sqlx::query_scalar(&crate::next_seq_sql("complaint_counters"))
+                .bind(&shard_key)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await?;
             let number = complaint_number(&shard_key, at.year(), seq);
             sqlx::query(
                 "INSERT INTO complaints (id, number, shard_key, year, seq, organization_id, request_id, \

@@ -171,11 +171,6 @@ fn listing_select() -> String {
 }
 
 /// The street's path of a community's path (its first four nodes).
-fn street_of(path: &str) -> String {
-    let parts: Vec<&str> = path.trim_end_matches('/').split('/').take(4).collect();
-    format!("{}/", parts.join("/"))
-}
-
 impl Store {
     /// Stores a resident's request at `at`: the community must be a community node; the
     /// number is the district's next of the year. `token_hash` is the private link's.
@@ -197,20 +192,16 @@ impl Store {
             })?;
         let id = Uuid::now_v7();
         let shard_key = node.shard_key().to_string();
-        let street_path = street_of(&node.path);
+        let street_path = shuniu_domain::jurisdiction::street_path(&node.path);
         let year = i64::from(at.year());
         let due = limits.due(RequestState::Submitted, at);
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let seq: i64 = sqlx::query_scalar(
-                "INSERT INTO request_counters (shard_key, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (shard_key, year) DO UPDATE SET last_seq = request_counters.last_seq + 1 \
-                 RETURNING last_seq",
-            )
-            .bind(&shard_key)
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?;
+            let seq: i64 = sqlx::query_scalar(&crate::next_seq_sql("request_counters"))
+                .bind(&shard_key)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await?;
             let number = request_number(&shard_key, at.year(), seq);
             sqlx::query(
                 "INSERT INTO resident_requests (id, number, shard_key, year, seq, category, community_code, \

@@ -38,25 +38,13 @@ pub struct Filed {
     pub token: String,
 }
 
-fn throttle(s: &AppState, caller: &Caller) -> Result<(), AppError> {
-    match s
-        .login_throttle
-        .submissions(&caller.source, std::time::Instant::now())
-    {
-        Some(secs) => Err(AppError::TooManyRequests {
-            retry_after_secs: secs,
-        }),
-        None => Ok(()),
-    }
-}
-
 async fn file(
     s: &AppState,
     caller: &Caller,
     against: Against,
     d: &shuniu_domain::complaints::ComplaintData,
 ) -> Result<Filed, AppError> {
-    throttle(s, caller)?;
+    s.admit_submission(&caller.source)?;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = token_text(&bytes);

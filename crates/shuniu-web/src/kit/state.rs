@@ -64,6 +64,20 @@ impl AppState {
     /// Recomputes an organization's credibility after a write that changed its facts
     /// (called once the write has committed, in the same request). A failure here does
     /// not undo the write: it is logged, and the next event or the daily job recomputes.
+    /// Counts one anonymous submission (a request, a complaint) from `source`: `429`
+    /// with the wait when the source has used up its hour.
+    pub fn admit_submission(&self, source: &str) -> Result<(), crate::AppError> {
+        match self
+            .login_throttle
+            .submissions(source, std::time::Instant::now())
+        {
+            Some(secs) => Err(crate::AppError::TooManyRequests {
+                retry_after_secs: secs,
+            }),
+            None => Ok(()),
+        }
+    }
+
     pub async fn refresh_credibility(&self, organization_id: uuid::Uuid) {
         if let Err(e) = self
             .store

@@ -43,14 +43,7 @@ pub async fn submit(
     let d = found
         .or_parsed(draft.validate())
         .map_err(AppError::Validation)?;
-    if let Some(secs) = s
-        .login_throttle
-        .submissions(&caller.source, std::time::Instant::now())
-    {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: secs,
-        });
-    }
+    s.admit_submission(&caller.source)?;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = token_text(&bytes);
