@@ -82,7 +82,31 @@ pub fn base_doc() -> utoipa::openapi::OpenApi {
 pub fn finish(doc: &utoipa::openapi::OpenApi) -> String {
     let mut json = serde_json::to_value(doc).expect("the OpenAPI document serializes");
     close_request_bodies(&mut json);
+    document_uri_limit(&mut json);
     serde_json::to_string_pretty(&json).expect("the OpenAPI document serializes")
+}
+
+/// The guard refuses any address over 8 KiB with a `414` before a route is chosen
+/// (`crate::guard`): every operation can answer it, so every operation documents it,
+/// here once rather than in each `responses(...)`.
+fn document_uri_limit(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for op in paths
+        .values_mut()
+        .filter_map(|p| p.as_object_mut())
+        .flat_map(|p| p.values_mut())
+    {
+        if let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) {
+            responses.entry("414").or_insert_with(|| {
+                serde_json::json!({
+                    "description": "The address is longer than 8 KiB",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+                })
+            });
+        }
+    }
 }
 
 /// Every request body is read strictly (`input`): an unknown field is a `422`. The
