@@ -21,5 +21,6 @@ mod supervision_changes;
 mod supervision_credit;
 mod supervision_grades;
 mod supervision_support;
+mod tallies;
 mod trust;
 mod unique_constraints;

@@ -127,12 +127,23 @@ impl Store {
             Some(rank) => format!("{rank}, id"),
             None => filter.sort.order_by().to_string(),
         };
-        let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
+        // The total from the maintained tallies when they count by this filter (handed
+        // back by a constant query, no scan); otherwise counted.
+        let (count_sql, count_args) = match self.organization_total(filter).await? {
+            Some(total) => (
+                "SELECT CAST($1 AS BIGINT)".to_string(),
+                vec![Arg::Int(total)],
+            ),
+            None => (
+                format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}"),
+                args.clone(),
+            ),
+        };
         let list_sql =
             format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY {order}");
         self.paged::<OrgRow, _>(
             paging,
-            (&count_sql, &args),
+            (&count_sql, &count_args),
             (&list_sql, &args),
             Organization::try_from,
         )

@@ -1,7 +1,8 @@
 //! The registry of social organizations: records, their change history, listing
-//! (`list`).
+//! (`list`), and the counters of its totals (`tallies`).
 
 mod list;
+pub(crate) mod tallies;
 
 pub use list::{OrgFilter, OrgSort};
 
@@ -22,6 +23,7 @@ use uuid::Uuid;
 use crate::audit::append_in_tx;
 use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 use shuniu_domain::audit::Outcome;
+use tallies::{TallyDeltas, apply_tallies, tally_key, tally_moved};
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
@@ -319,6 +321,15 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // Tallies of the list's totals: one upsert per touched row, summed over the batch.
+            apply_tallies!(
+                tx,
+                TallyDeltas::created(
+                    items
+                        .iter()
+                        .map(|d| (d, places[d.jurisdiction.as_str()].path.as_str()))
+                )
+            );
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })?;
@@ -430,6 +441,7 @@ impl Store {
             if changes.is_empty() {
                 return Ok::<_, StoreError>(before);
             }
+            let tally_before = tally_key!(self, tx, id);
             bind_data!(
                 sqlx::query(update)
                     .bind(id)
@@ -455,19 +467,6 @@ impl Store {
                         .await?;
                 }
             }
-            // Move the counters: out of the old node, into the new one.
-            sqlx::query(STATS_UPSERT)
-                .bind(before.data.jurisdiction.as_str())
-                .bind(-1i64)
-                .bind(-i64::from(before.data.staff_total()))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(STATS_UPSERT)
-                .bind(data.jurisdiction.as_str())
-                .bind(1i64)
-                .bind(i64::from(data.staff_total()))
-                .execute(&mut *tx)
-                .await?;
             sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(Uuid::now_v7())
                 .bind(id)
@@ -489,6 +488,21 @@ impl Store {
                     Some(j.path.clone())
                 )
             );
+            // Move the counters: out of the old node, into the new one. Counters come
+            // after the audit record in every write (see `tallies`: one lock order).
+            sqlx::query(STATS_UPSERT)
+                .bind(before.data.jurisdiction.as_str())
+                .bind(-1i64)
+                .bind(-i64::from(before.data.staff_total()))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(STATS_UPSERT)
+                .bind(data.jurisdiction.as_str())
+                .bind(1i64)
+                .bind(i64::from(data.staff_total()))
+                .execute(&mut *tx)
+                .await?;
+            tally_moved!(self, tx, id, tally_before);
             tx.commit().await?;
             Ok::<_, StoreError>(Organization {
                 data,
@@ -526,6 +540,7 @@ impl Store {
                     before.status, change.status
                 )));
             }
+            let tally_before = tally_key!(self, tx, id);
             // Guarded by the old status, so two racing changes cannot both apply.
             let res = sqlx::query("UPDATE organizations SET status = $2, status_reason = $3, status_changed_on = $4, updated_at = $5 WHERE id = $1 AND status = $6")
                 .bind(id)
@@ -543,14 +558,6 @@ impl Store {
             }
             let live = |s: OrgStatus| i64::from(s != OrgStatus::Deregistered);
             let dn = live(change.status) - live(before.status);
-            if dn != 0 {
-                sqlx::query(STATS_UPSERT)
-                    .bind(before.data.jurisdiction.as_str())
-                    .bind(dn)
-                    .bind(dn * i64::from(before.data.staff_total()))
-                    .execute(&mut *tx)
-                    .await?;
-            }
             let changes = json!({
                 "status": {"from": before.status, "to": change.status},
                 "reason": {"from": before.status_reason, "to": change.reason},
@@ -565,10 +572,9 @@ impl Store {
                 .bind(changes.to_string())
                 .execute(&mut *tx)
                 .await?;
-            let path = self
-                .jurisdiction(before.data.jurisdiction.as_str())
-                .await?
-                .map(|j| j.path);
+            // From the row, in the transaction: asking the pool for a second connection
+            // while this one holds the write lock can starve a busy pool.
+            let path = Some(tally_before.path.clone());
             append_in_tx!(
                 self,
                 tx,
@@ -580,6 +586,16 @@ impl Store {
                     path
                 )
             );
+            // After the audit record, like every counter (see `tallies`: one lock order).
+            if dn != 0 {
+                sqlx::query(STATS_UPSERT)
+                    .bind(before.data.jurisdiction.as_str())
+                    .bind(dn)
+                    .bind(dn * i64::from(before.data.staff_total()))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tally_moved!(self, tx, id, tally_before);
             tx.commit().await?;
             Ok(Organization {
                 status: change.status,

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
+use crate::registry::tallies::{tally_key, tally_moved};
 use crate::registry::{DOMAIN_INSERT, OrgRow, STATS_UPSERT};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
@@ -354,6 +355,8 @@ impl Store {
                     .bind(app.organization_id)
                     .fetch_one(&mut *tx)
                     .await?;
+            // The approved change's effect on the list's tallies (legal form, jurisdiction).
+            let mut tally_before = None;
             if decision.action == ChangeAction::Approve {
                 if org.status == OrgStatus::Deregistered {
                     return Err(invalid(
@@ -386,6 +389,7 @@ impl Store {
                 };
                 let shard_key =
                     shuniu_domain::jurisdiction::shard_key_of_path(&new_path).to_string();
+                tally_before = Some(tally_key!(self, tx, app.organization_id));
                 sqlx::query(
                     "UPDATE organizations SET shard_key = $2, jurisdiction_path = $3, jurisdiction_code = $4, name = $5, \
                      legal_form = $6, uscc = $7, filing_number = $8, address = $9, founded_on = $10, \
@@ -497,6 +501,9 @@ impl Store {
                     Some(path)
                 )
             );
+            if let Some(before) = tally_before {
+                tally_moved!(self, tx, app.organization_id, before);
+            }
             tx.commit().await?;
             Ok::<_, StoreError>(ChangeApplication {
                 status: to,

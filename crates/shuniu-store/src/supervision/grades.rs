@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
 use crate::registry::OrgRow;
+use crate::registry::tallies::{TallyDeltas, TallyKey, apply_tallies, tally_key, tally_moved};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored grade award.
@@ -96,6 +97,7 @@ macro_rules! write_award {
                 .bind(org_id)
                 .fetch_one(&mut *$tx)
                 .await?;
+        let tally_before = $crate::registry::tallies::tally_key!(store, $tx, org_id);
         sqlx::query("UPDATE organizations SET grade = $2, grade_awarded_on = $3, updated_at = $4 WHERE id = $1")
             .bind(org_id)
             .bind(award.grade.as_str())
@@ -125,6 +127,7 @@ macro_rules! write_award {
             $tx,
             $ctx.event($action, format!("organization:{org_id}"), shuniu_domain::audit::Outcome::Success, details, Some(path))
         );
+        $crate::registry::tallies::tally_moved!(store, $tx, org_id, tally_before);
         id
     }};
 }
@@ -236,6 +239,7 @@ impl Store {
                     .bind(organization_id)
                     .fetch_one(&mut *tx)
                     .await?;
+                    let tally_before = tally_key!(self, tx, organization_id);
                     sqlx::query("UPDATE organizations SET grade = NULL, grade_awarded_on = NULL, updated_at = $2 WHERE id = $1")
                         .bind(organization_id)
                         .bind(crate::now())
@@ -262,6 +266,7 @@ impl Store {
                             Some(path)
                         )
                     );
+                    tally_moved!(self, tx, organization_id, tally_before);
                 }
             }
             tx.commit().await?;
@@ -329,12 +334,14 @@ impl Store {
                     .await?;
                 // Guarded by the grade read above: a run racing this one clears it once.
                 if res.rows_affected() == 1 {
-                    let path: String = sqlx::query_scalar(
-                        "SELECT jurisdiction_path FROM organizations WHERE id = $1",
-                    )
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                    // The guarded UPDATE cleared exactly this grade: before differs from
+                    // after in it alone.
+                    let tally_after = tally_key!(self, tx, id);
+                    let tally_before = TallyKey {
+                        grade: grade.as_str().into(),
+                        ..tally_after.clone()
+                    };
+                    let path = tally_after.path.clone();
                     let details = json!({"grade": {"from": grade, "to": null}, "grade_awarded_on": {"from": awarded_on, "to": null}, "expired_on": expires}).to_string();
                     sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(Uuid::now_v7())
@@ -355,6 +362,10 @@ impl Store {
                             details,
                             Some(path)
                         )
+                    );
+                    apply_tallies!(
+                        tx,
+                        TallyDeltas::moved(Some(&tally_before), Some(&tally_after))
                     );
                     tx.commit().await?;
                     true

@@ -1,0 +1,2 @@
+DROP TABLE organization_domain_tallies;
+DROP TABLE organization_tallies;
