@@ -357,6 +357,8 @@ impl Store {
                     .await?;
             // The approved change's effect on the list's tallies (legal form, jurisdiction).
             let mut tally_before = None;
+            // A move's counters: (from, to, staff), written after the audit record.
+            let mut stats_moved = None;
             if decision.action == ChangeAction::Approve {
                 if org.status == OrgStatus::Deregistered {
                     return Err(invalid(
@@ -423,18 +425,11 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    let staff = i64::from(org.data.staff_total());
-                    for (code, n) in [
-                        (org.data.jurisdiction.as_str(), -1i64),
-                        (data.jurisdiction.as_str(), 1),
-                    ] {
-                        sqlx::query(STATS_UPSERT)
-                            .bind(code)
-                            .bind(n)
-                            .bind(n * staff)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                    stats_moved = Some((
+                        org.data.jurisdiction.clone(),
+                        data.jurisdiction.clone(),
+                        i64::from(org.data.staff_total()),
+                    ));
                     path = new_path;
                 }
                 sqlx::query(EXTRAS_UPSERT)
@@ -501,6 +496,17 @@ impl Store {
                     Some(path)
                 )
             );
+            // Counters after the audit record, as in every write (see `registry::tallies`).
+            if let Some((from, to, staff)) = stats_moved {
+                for (code, n) in [(from.as_str(), -1i64), (to.as_str(), 1)] {
+                    sqlx::query(STATS_UPSERT)
+                        .bind(code)
+                        .bind(n)
+                        .bind(n * staff)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             if let Some(before) = tally_before {
                 tally_moved!(self, tx, app.organization_id, before);
             }
