@@ -21,7 +21,7 @@ use shuniu_domain::jurisdiction::{
 use shuniu_domain::registry::{Grade, LegalForm, OrganizationData, PartyOrg, ServiceDomain, Stage};
 
 use crate::calendar::{Era, award_date, founding_date, in_force, noisy_stage, pick_weighted};
-use crate::tables::{self, Size};
+use crate::tables::{self, Size, Theme};
 
 /// Streets per district and communities per street of the generated tree.
 pub const STREETS_PER_DISTRICT: usize = 10;
@@ -319,10 +319,10 @@ impl Province {
             g.ends = Some(false);
         } else {
             let street = &self.districts[d].streets[s].code;
-            if g.data.jurisdiction.as_str().starts_with(&street[..9]) && fate < 0.23 {
+            if g.data.jurisdiction.as_str().starts_with(&street[..9]) && fate < 0.25 {
                 g.joins_street = Some(street.clone());
             }
-            if (0.23..0.36).contains(&fate) {
+            if (0.25..0.38).contains(&fate) {
                 g.joins_industry = INDUSTRY_HUBS
                     .iter()
                     .position(|(_, ds)| ds.iter().any(|x| g.data.domains.contains(x)));
@@ -388,13 +388,19 @@ impl Province {
     /// A social service institution 民办非企业单位 named 前缀 + place + 字号 + 行业.
     fn institution(&mut self, d: usize, s: usize, place: &str) -> Generated {
         let service = pick_weighted(&mut self.rng, tables::SERVICES, |s| s.weight);
-        let brand = *tables::GENERAL_BRANDS
-            .iter()
-            .chain(tables::ELDERLY_BRANDS)
-            .chain(tables::CHILDREN_BRANDS)
-            .collect::<Vec<_>>()
-            .choose(&mut self.rng)
-            .expect("non-empty");
+        // Trade names that suit the service (乐龄 for elderly care, 童心 for children's).
+        let themed: &[&str] = match service.theme {
+            Theme::General => &[],
+            Theme::Elderly => tables::ELDERLY_BRANDS,
+            Theme::Children => tables::CHILDREN_BRANDS,
+        };
+        let brand = if !themed.is_empty() && self.rng.gen_bool(0.6) {
+            themed
+        } else {
+            tables::GENERAL_BRANDS
+        }
+        .choose(&mut self.rng)
+        .expect("non-empty");
         let dist = &self.districts[d];
         let street = &dist.streets[s];
         let locality = match self.rng.gen_range(0..3) {

@@ -159,9 +159,17 @@ pub(crate) async fn command(
         batch,
         today: shuniu_web::today(),
     };
-    let done = run(&store, &req).await;
+    let done = run(&store, &req).await.map(|made| println!("{made}"));
+    // Name search goes through the index, as after `shuniu demo`.
+    let indexed = match done {
+        Ok(()) => match crate::search::open_index(settings) {
+            Ok(index) => crate::search::reindex(&store, &index).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
     store.close().await;
-    println!("{}", done?);
+    println!("{}", indexed?);
     Ok(())
 }
 
