@@ -41,6 +41,7 @@ mod calendar;
 mod generate;
 pub mod history;
 pub mod places;
+pub mod province;
 pub mod reports;
 pub mod residents;
 pub mod services;

@@ -111,6 +111,47 @@ impl AuditRecord {
     }
 }
 
+/// What an audit record of a registry write carries instead of a second copy of the
+/// change: the change's id and the SHA-256 of its stored text. The reference is inside
+/// the HMAC'd details, so the chain vouches for the digest, and the digest for the
+/// change (verification recomputes it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ChangeRef {
+    pub change: uuid::Uuid,
+    pub sha256: String,
+}
+
+impl ChangeRef {
+    /// The reference to change `id` whose stored text is `changes`.
+    pub fn to(id: uuid::Uuid, changes: &str) -> ChangeRef {
+        ChangeRef {
+            change: id,
+            sha256: change_digest(changes),
+        }
+    }
+    /// The details text (`{"change":"…","sha256":"…"}`).
+    pub fn details(&self) -> String {
+        serde_json::to_string(self).expect("serializable")
+    }
+    /// The reference in a record's details, if they are one (cheap for the others).
+    pub fn parse(details: &str) -> Option<ChangeRef> {
+        if !details.starts_with("{\"change\":") {
+            return None;
+        }
+        serde_json::from_str(details).ok()
+    }
+    /// Whether `changes` is the text this reference was made for.
+    pub fn matches(&self, changes: &str) -> bool {
+        same_mac(&self.sha256, &change_digest(changes))
+    }
+}
+
+/// SHA-256 of a change's stored text, hex.
+pub fn change_digest(changes: &str) -> String {
+    use sha2::Digest;
+    hex::encode(Sha256::digest(changes.as_bytes()))
+}
+
 /// HMAC-SHA-256 under `key` over length-prefixed `fields`, hex.
 fn mac(key: &[u8], fields: &[&str]) -> String {
     let mut h = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
@@ -202,6 +243,9 @@ pub enum BreakKind {
     PastHead,
     /// The checkpoint's record is no longer in the chain, or differs from it.
     CheckpointLost,
+    /// The change a record refers to (`ChangeRef`) is gone or no longer has the digest
+    /// the record carries: the history was rewritten under the audit trail.
+    ChangeAltered,
 }
 
 /// Where a chain first breaks.

@@ -88,9 +88,17 @@ both_backends!(
         assert_eq!(newest.event.action, "organization.update");
         assert_eq!(newest.event.actor, "alice");
         assert_eq!(newest.event.source, "10.0.0.7");
+        // The record refers to the change it audits (see `audit_changes`).
         let details: serde_json::Value = serde_json::from_str(&newest.event.details).unwrap();
-        assert_eq!(details["staff_full_time"]["from"], 0);
-        assert_eq!(details["staff_full_time"]["to"], 9);
+        let change: uuid::Uuid = details["change"].as_str().unwrap().parse().unwrap();
+        let object = newest.event.object.strip_prefix("organization:").unwrap();
+        let history = store
+            .organization_history(object.parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(history[0].id, change);
+        assert_eq!(history[0].changes["staff_full_time"]["from"], 0);
+        assert_eq!(history[0].changes["staff_full_time"]["to"], 9);
         assert_eq!(
             newest.event.jurisdiction_path.as_deref(),
             Some("320000/320100/320102/320102002000/")

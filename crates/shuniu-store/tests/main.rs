@@ -3,6 +3,7 @@
 //! migration parity check. Each file is a module named for what it tests.
 
 mod audit_accounts;
+mod audit_changes;
 mod collation;
 mod complaints;
 mod conformance;

@@ -602,9 +602,23 @@ http_test!(
         let rows = csv_rows(&resp.text().await.unwrap());
         assert_eq!(rows.len(), 4);
         assert!(rows.iter().all(|r| r[5].starts_with("organization.")));
-        // The JSON of the changes survives the CSV quoting.
+        // The details survive the CSV quoting: a reference to the change audited (its
+        // id and digest), which the organization's history holds.
         let details: Value = serde_json::from_str(&rows[0][8]).unwrap();
-        assert_eq!(details["volunteers"]["to"], 40, "{details}");
+        assert_eq!(details["sha256"].as_str().unwrap().len(), 64, "{details}");
+        let org = rows[0][6].strip_prefix("organization:").unwrap();
+        let (_, history) = get(
+            &app.client,
+            app.url(&format!("/api/v1/organizations/{org}/history")),
+        )
+        .await;
+        let change = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == details["change"])
+            .unwrap_or_else(|| panic!("{details} not in {history}"));
+        assert_eq!(change["changes"]["volunteers"]["to"], 40, "{change}");
 
         // The export is recorded, with its filter, by whom.
         let (_, ex) = get(&app.client, app.url("/api/v1/audit?action=audit.export")).await;

@@ -13,6 +13,7 @@ use shuniu_store::{Store, StoreError};
 mod audit;
 mod config;
 mod export;
+mod generate;
 mod grades;
 mod keyfile;
 mod search;
@@ -151,6 +152,21 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Generate a province-scale data set (organizations, hubs, memberships) into an
+    /// empty registry through the ordinary audited writes, in batches
+    Generate {
+        #[command(flatten)]
+        db: DbArg,
+        /// How many organizations (at least 165)
+        #[arg(long, value_name = "N")]
+        orgs: u64,
+        /// The seed: the same seed gives the same data set
+        #[arg(long, value_name = "S", default_value_t = 2012)]
+        seed: u64,
+        /// Organizations per transaction (1–100000)
+        #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        batch: u64,
+    },
     /// Run the daily supervision job for today (Asia/Shanghai): credit-list listings and
     /// removals, grades past their five years, and residents' complaints unanswered past
     /// their limit escalated to the street. Idempotent.
@@ -198,6 +214,7 @@ impl Cli {
             } => (db.db.clone(), bind.clone(), Some(booking)),
             Command::Migrate { db, .. }
             | Command::Demo { db }
+            | Command::Generate { db, .. }
             | Command::Reindex { db }
             | Command::Supervise { db }
             | Command::Backup { db, .. } => (db.db.clone(), None, None),
@@ -348,6 +365,9 @@ async fn run(command: Command, settings: Settings) -> Outcome {
             println!("{}", done?);
             Ok(())
         }
+        Command::Generate {
+            orgs, seed, batch, ..
+        } => generate::command(&settings, orgs, seed, batch as usize).await,
         // Reads the database only: no audit key needed.
         Command::Reindex { .. } => {
             let store = open(&settings).await?;
@@ -454,24 +474,30 @@ async fn open_keyed(settings: &Settings, mode: Key) -> Outcome<Store> {
 }
 
 async fn open(settings: &Settings) -> Outcome<Store> {
+    open_tuned(settings, shuniu_store::Tuning::Serve).await
+}
+
+async fn open_tuned(settings: &Settings, tuning: shuniu_store::Tuning) -> Outcome<Store> {
     let shown = redact(&settings.db);
     tracing::debug!(db = %shown, "connecting");
-    Store::connect(&settings.db).await.map_err(|e| match e {
-        // The message may quote the URL: never its password.
-        StoreError::Url(why) if why.contains(&settings.db) => Failure::new(format!(
-            "bad database URL: {}",
-            why.replace(&settings.db, &shown)
-        )),
-        StoreError::Url(why) => Failure::new(format!("bad database URL {shown}: {why}")),
-        _ => {
-            let hint = if shown.starts_with("postgres") {
-                " (is the server running, and are the host, port, user and database right?)"
-            } else {
-                " (does its directory exist, and may this user write there?)"
-            };
-            Failure::new(format!("cannot connect to the database {shown}: {e}{hint}"))
-        }
-    })
+    Store::connect_tuned(&settings.db, tuning)
+        .await
+        .map_err(|e| match e {
+            // The message may quote the URL: never its password.
+            StoreError::Url(why) if why.contains(&settings.db) => Failure::new(format!(
+                "bad database URL: {}",
+                why.replace(&settings.db, &shown)
+            )),
+            StoreError::Url(why) => Failure::new(format!("bad database URL {shown}: {why}")),
+            _ => {
+                let hint = if shown.starts_with("postgres") {
+                    " (is the server running, and are the host, port, user and database right?)"
+                } else {
+                    " (does its directory exist, and may this user write there?)"
+                };
+                Failure::new(format!("cannot connect to the database {shown}: {e}{hint}"))
+            }
+        })
 }
 
 async fn migrate(store: &Store) -> Outcome {

@@ -615,6 +615,8 @@ mod audit;
 mod audit_ends;
 #[path = "cli/export.rs"]
 mod export;
+#[path = "cli/generate.rs"]
+mod generate;
 #[path = "cli/grades.rs"]
 mod grades;
 #[path = "cli/settings.rs"]

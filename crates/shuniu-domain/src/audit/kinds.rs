@@ -301,6 +301,8 @@ pub fn value_label(key: &str, value: &str, lang: Lang) -> Option<&'static str> {
 #[rustfmt::skip]
 const DETAILS: &[(&str, &str, &str)] = &[
     ("from", "原为", "From"),
+    ("change", "变更记录", "Change record"),
+    ("sha256", "变更记录摘要（SHA-256）", "Digest of the change (SHA-256)"),
     ("to", "改为", "To"),
     ("reason", "理由", "Reason"),
     ("reasons", "理由", "Reasons"),

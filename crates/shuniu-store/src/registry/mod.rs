@@ -20,9 +20,10 @@ use shuniu_domain::registry::{
 use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
-use crate::audit::append_in_tx;
+use crate::audit::{append_all_in_tx, append_in_tx};
+use crate::bulk::{rows_per_statement, values_sql};
 use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
-use shuniu_domain::audit::Outcome;
+use shuniu_domain::audit::{ChangeRef, Outcome};
 use tallies::{TallyDeltas, apply_tallies, tally_key, tally_moved};
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
@@ -175,6 +176,39 @@ fn diff(before: &Value, after: &Value) -> BTreeMap<String, Value> {
     out
 }
 
+/// The stored text of a registration's change: the fields set, `{field: value}` — the
+/// diff from nothing without repeating `{"from":null,"to":…}` for every field (a third
+/// of the text at province scale). [`organization_history`](Store::organization_history)
+/// reads it back as that diff.
+fn creation_changes(d: &OrganizationData) -> String {
+    let mut fields = match serde_json::to_value(d).expect("serializable") {
+        Value::Object(m) => m,
+        _ => unreachable!("a record serializes to an object"),
+    };
+    fields.retain(|_, v| !v.is_null());
+    serde_json::to_string(&fields).expect("serializable")
+}
+
+/// A stored change as a diff `{field: {from, to}}`: a registration's compact text
+/// (`{field: value}`) read as set from nothing; every other change is stored so.
+fn as_diff(action: &str, changes: Value) -> Value {
+    match changes {
+        Value::Object(m)
+            if action == "created"
+                && !m
+                    .values()
+                    .all(|v| v.as_object().is_some_and(|o| o.contains_key("from"))) =>
+        {
+            Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| (k, json!({"from": null, "to": v})))
+                    .collect(),
+            )
+        }
+        other => other,
+    }
+}
+
 /// Binds an `OrganizationData`'s columns, `name` … `grade_awarded_on`, in `COLUMNS` order
 /// (shared by the INSERT and the UPDATE so the two cannot drift apart).
 macro_rules! bind_data {
@@ -222,7 +256,12 @@ impl Store {
         Ok(created.pop().expect("one in, one out"))
     }
 
-    /// Registers many organizations in one transaction (imports, demo data): all or none.
+    /// Registers many organizations in one transaction (imports, demo data, `shuniu
+    /// generate`): all or none. The one path of every registration, a single one
+    /// included: each organization gets its row, its domain rows, a `created` change
+    /// and an audit record referring to that change ([`ChangeRef`]), and the counters
+    /// move. Rows go in by multi-row statements and the audit chain's head is read and
+    /// moved once, so a batch of thousands costs a few dozen statements.
     pub async fn create_organizations(
         &self,
         items: &[OrganizationData],
@@ -230,82 +269,101 @@ impl Store {
     ) -> Result<Vec<Organization>> {
         let ctx = ctx.into();
         let actor = ctx.actor.as_str();
-        let mut places: BTreeMap<String, Jurisdiction> = BTreeMap::new();
-        for d in items {
-            if !places.contains_key(d.jurisdiction.as_str()) {
-                let j = self.require_jurisdiction(&d.jurisdiction).await?;
-                places.insert(d.jurisdiction.to_string(), j);
-            }
+        // The jurisdictions named, in one query.
+        let mut codes: Vec<&str> = items.iter().map(|d| d.jurisdiction.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let places: BTreeMap<String, Jurisdiction> = self
+            .jurisdictions_by_codes(&codes)
+            .await?
+            .into_iter()
+            .map(|j| (j.code.to_string(), j))
+            .collect();
+        if places.len() != codes.len() {
+            return Err(StoreError::Invalid(FieldErrors::single(
+                "jurisdiction",
+                FieldError::unknown_jurisdiction(),
+            )));
         }
         let now = crate::now();
-        let insert = format!(
-            "INSERT INTO organizations (shard_key, jurisdiction_path, {COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
-        );
         let mut out = Vec::with_capacity(items.len());
+        let mut domains: Vec<(&'static str, &str, Uuid)> = Vec::new();
+        let mut changes: Vec<(Uuid, Uuid, String)> = Vec::with_capacity(items.len());
+        let mut events = Vec::with_capacity(items.len());
+        for d in items {
+            let j = &places[d.jurisdiction.as_str()];
+            let org = Organization {
+                id: Uuid::now_v7(),
+                data: d.clone(),
+                status: OrgStatus::Active,
+                status_reason: None,
+                status_changed_on: None,
+                created_at: now,
+                updated_at: now,
+            };
+            for dom in &d.domains {
+                domains.push((dom.as_str(), j.path.as_str(), org.id));
+            }
+            let text = creation_changes(d);
+            let change_id = Uuid::now_v7();
+            events.push(ctx.event(
+                "organization.create",
+                format!("organization:{}", org.id),
+                Outcome::Success,
+                ChangeRef::to(change_id, &text).details(),
+                Some(j.path.clone()),
+            ));
+            changes.push((change_id, org.id, text));
+            out.push(org);
+        }
+        let insert =
+            format!("INSERT INTO organizations (shard_key, jurisdiction_path, {COLUMNS}) VALUES ");
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            for d in items {
-                let j = &places[d.jurisdiction.as_str()];
-                let org = Organization {
-                    id: Uuid::now_v7(),
-                    data: d.clone(),
-                    status: OrgStatus::Active,
-                    status_reason: None,
-                    status_changed_on: None,
-                    created_at: now,
-                    updated_at: now,
-                };
-                bind_data!(
-                    sqlx::query(&insert)
-                        .bind(j.shard_key())
-                        .bind(&j.path)
-                        .bind(org.id),
-                    d
-                )
-                .bind(d.is_demo)
-                .bind(org.status.as_str())
-                .bind(None::<String>)
-                .bind(None::<NaiveDate>)
-                .bind(now)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                for dom in &d.domains {
-                    sqlx::query(DOMAIN_INSERT)
-                        .bind(dom.as_str())
-                        .bind(&j.path)
-                        .bind(org.id)
-                        .execute(&mut *tx)
-                        .await?;
+            for chunk in out.chunks(rows_per_statement(27)) {
+                let sql = format!("{insert}{}", values_sql(self.dialect(), 27, chunk.len()));
+                let mut q = sqlx::query(&sql);
+                for org in chunk {
+                    let (d, j) = (&org.data, &places[org.data.jurisdiction.as_str()]);
+                    q = bind_data!(q.bind(j.shard_key()).bind(&j.path).bind(org.id), d)
+                        .bind(d.is_demo)
+                        .bind(org.status.as_str())
+                        .bind(None::<String>)
+                        .bind(None::<NaiveDate>)
+                        .bind(now)
+                        .bind(now);
                 }
-                let changes = serde_json::to_string(&diff(
-                    &Value::Null,
-                    &serde_json::to_value(d).expect("serializable"),
-                ))
-                .expect("serializable");
-                sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(Uuid::now_v7())
-                    .bind(org.id)
-                    .bind(now)
-                    .bind(actor)
-                    .bind("created")
-                    .bind(&changes)
-                    .execute(&mut *tx)
-                    .await?;
-                append_in_tx!(
-                    self,
-                    tx,
-                    ctx.event(
-                        "organization.create",
-                        format!("organization:{}", org.id),
-                        Outcome::Success,
-                        changes,
-                        Some(j.path.clone())
-                    )
-                );
-                out.push(org);
+                q.execute(&mut *tx).await?;
             }
+            for chunk in domains.chunks(rows_per_statement(3)) {
+                let sql = format!(
+                    "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES {}",
+                    values_sql(self.dialect(), 3, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for (dom, path, id) in chunk {
+                    q = q.bind(*dom).bind(*path).bind(*id);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for chunk in changes.chunks(rows_per_statement(6)) {
+                let sql = format!(
+                    "INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES {}",
+                    values_sql(self.dialect(), 6, chunk.len())
+                );
+                let mut q = sqlx::query(&sql);
+                for (id, org_id, text) in chunk {
+                    q = q
+                        .bind(*id)
+                        .bind(*org_id)
+                        .bind(now)
+                        .bind(actor)
+                        .bind("created")
+                        .bind(text.as_str());
+                }
+                q.execute(&mut *tx).await?;
+            }
+            append_all_in_tx!(self, tx, events);
             // Counters: one upsert per touched jurisdiction.
             let mut deltas: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
             for d in items {
@@ -467,13 +525,15 @@ impl Store {
                         .await?;
                 }
             }
+            let text = serde_json::to_string(&changes).expect("serializable");
+            let change_id = Uuid::now_v7();
             sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(Uuid::now_v7())
+                .bind(change_id)
                 .bind(id)
                 .bind(now)
                 .bind(actor)
                 .bind("updated")
-                .bind(serde_json::to_string(&changes).expect("serializable"))
+                .bind(&text)
                 .execute(&mut *tx)
                 .await?;
             // Officials of both the old and the new jurisdiction see a move: record the new one.
@@ -484,7 +544,7 @@ impl Store {
                     "organization.update",
                     format!("organization:{id}"),
                     Outcome::Success,
-                    serde_json::to_string(&changes).expect("serializable"),
+                    ChangeRef::to(change_id, &text).details(),
                     Some(j.path.clone())
                 )
             );
@@ -563,13 +623,15 @@ impl Store {
                 "reason": {"from": before.status_reason, "to": change.reason},
                 "effective_on": {"from": before.status_changed_on, "to": change.effective_on},
             });
+            let text = changes.to_string();
+            let change_id = Uuid::now_v7();
             sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(Uuid::now_v7())
+                .bind(change_id)
                 .bind(id)
                 .bind(now)
                 .bind(actor)
                 .bind(format!("status:{}", change.status))
-                .bind(changes.to_string())
+                .bind(&text)
                 .execute(&mut *tx)
                 .await?;
             // From the row, in the transaction: asking the pool for a second connection
@@ -582,7 +644,7 @@ impl Store {
                     "organization.status",
                     format!("organization:{id}"),
                     Outcome::Success,
-                    changes.to_string(),
+                    ChangeRef::to(change_id, &text).details(),
                     path
                 )
             );
@@ -616,10 +678,11 @@ impl Store {
             .await)?;
         rows.into_iter()
             .map(|r| {
+                let stored = serde_json::from_str(&r.changes).map_err(|_| {
+                    StoreError::Corrupt(format!("corrupt organization change {}", r.id))
+                })?;
                 Ok(OrgChange {
-                    changes: serde_json::from_str(&r.changes).map_err(|_| {
-                        StoreError::Corrupt(format!("corrupt organization change {}", r.id))
-                    })?,
+                    changes: as_diff(&r.action, stored),
                     id: r.id,
                     changed_at: r.changed_at,
                     actor: r.actor,

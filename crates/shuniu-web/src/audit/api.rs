@@ -185,7 +185,10 @@ pub struct AuditEntry {
     /// `success` or `failure`.
     #[schema(example = "success")]
     pub outcome: String,
-    /// Changed fields `{field: {from, to}}` or other details (JSON).
+    /// Details (JSON). A registry write's record refers to the change it audits,
+    /// `{"change": <id>, "sha256": <digest>}`: the change itself is in the organization's
+    /// history (`GET /api/v1/organizations/{id}/history`), and `audit verify` checks the
+    /// digest. Other records carry their own details.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
     /// The jurisdiction the record belongs to, if any.

@@ -1,0 +1,165 @@
+//! The audit record of a registry write refers to the change it audits (the change's id
+//! and the SHA-256 of its text) instead of carrying a second copy; verification
+//! recomputes the digest, so rewriting the history under the trail is a break. Writes
+//! in bulk (`create_organizations` of thousands) chain and count like single ones.
+
+use chrono::NaiveDate;
+use shuniu_domain::audit::{BreakKind, ChangeRef};
+use shuniu_domain::codes::Uscc;
+use shuniu_domain::registry::{OrgStatus, OrganizationData, OrganizationDraft, StatusChange};
+use shuniu_store::{AuditFilter, Store, WriteCtx, both_backends};
+
+fn org(n: u32, place: &str) -> OrganizationData {
+    OrganizationDraft {
+        name: Some(format!("引用测试机构{n}")),
+        legal_form: Some("social_service_institution".into()),
+        uscc: Some(
+            Uscc::assemble('5', '2', "320102", &format!("MB{n:06}"))
+                .unwrap()
+                .to_string(),
+        ),
+        domains: Some(vec!["elderly".into(), "public_welfare".into()]),
+        jurisdiction: Some(place.into()),
+        address: Some("某路2号".into()),
+        founded_on: Some("2015-03-02".into()),
+        legal_representative: Some("王芳".into()),
+        staff_full_time: Some("3".into()),
+        stage: Some("growth".into()),
+        ..Default::default()
+    }
+    .validate(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+    .unwrap()
+}
+
+fn ctx() -> WriteCtx {
+    WriteCtx::new("alice", "official", "10.0.0.7")
+}
+
+async fn raw(store: &Store, sql: &str) {
+    store.execute_raw_for_tests(sql).await.unwrap();
+}
+
+/// Three registrations in one call, an edit and a suspension: five records.
+async fn story(store: &Store) -> Vec<uuid::Uuid> {
+    let made = store
+        .create_organizations(
+            &[
+                org(1, "320102002000"),
+                org(2, "320102003000"),
+                org(3, "320102"),
+            ],
+            ctx(),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<_> = made.iter().map(|o| o.id).collect();
+    let mut d = org(1, "320102002000");
+    d.volunteers = 40;
+    store.update_organization(ids[0], &d, ctx()).await.unwrap();
+    let change = StatusChange {
+        status: OrgStatus::Suspended,
+        reason: "整改".into(),
+        effective_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+    };
+    store.change_status(ids[1], &change, ctx()).await.unwrap();
+    ids
+}
+
+both_backends!(
+    audit_records_refer_to_the_changes_they_audit,
+    |store: Store| async move {
+        let ids = story(&store).await;
+        let page = store
+            .audit_page(&AuditFilter::default(), 1, 50)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 5);
+        for rec in &page.items {
+            let reference = ChangeRef::parse(&rec.event.details)
+                .unwrap_or_else(|| panic!("not a reference: {}", rec.event.details));
+            // No second copy of the record in the trail.
+            assert!(!rec.event.details.contains("引用测试机构"));
+            let org: uuid::Uuid = rec.event.object["organization:".len()..].parse().unwrap();
+            let history = store.organization_history(org).await.unwrap();
+            let change = history
+                .iter()
+                .find(|c| c.id == reference.change)
+                .expect("the change referred to is in the organization's history");
+            assert_eq!(reference.sha256.len(), 64);
+            if change.action == "created" {
+                // Stored compact, read as set from nothing.
+                assert_eq!(change.changes["name"]["from"], serde_json::Value::Null);
+                assert!(
+                    change.changes["name"]["to"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("引用测试机构")
+                );
+                assert!(change.changes.get("filing_number").is_none());
+            }
+        }
+        let edit = store.organization_history(ids[0]).await.unwrap();
+        assert_eq!(edit[0].changes["volunteers"]["to"], 40);
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (5, None));
+    }
+);
+
+both_backends!(
+    verify_finds_a_change_rewritten_under_the_trail,
+    |store: Store| async move {
+        story(&store).await;
+        raw(
+            &store,
+            "UPDATE organization_changes SET changes = '{\"volunteers\":{\"from\":0,\"to\":4}}' WHERE action = 'updated'",
+        )
+        .await;
+        let r = store.audit_verify().await.unwrap();
+        let b = r.first_break.expect("the rewritten change is found");
+        assert_eq!(
+            (b.kind, b.seq, r.verified),
+            (BreakKind::ChangeAltered, 4, 3)
+        );
+        // A change removed is found the same way.
+        raw(
+            &store,
+            "DELETE FROM organization_changes WHERE action = 'created'",
+        )
+        .await;
+        let b = store.audit_verify().await.unwrap().first_break.unwrap();
+        assert_eq!((b.kind, b.seq), (BreakKind::ChangeAltered, 1));
+    }
+);
+
+both_backends!(
+    registrations_in_bulk_chain_and_count_like_single_ones,
+    |store: Store| async move {
+        // More rows than one multi-row statement takes, over several places.
+        let places = ["320102", "320102002000", "320102003000", "320104"];
+        let items: Vec<_> = (0..2_500)
+            .map(|n| org(100 + n, places[n as usize % places.len()]))
+            .collect();
+        let made = store.create_organizations(&items, ctx()).await.unwrap();
+        assert_eq!(made.len(), 2_500);
+        let one = store.organization(made[2_499].id).await.unwrap().unwrap();
+        assert_eq!(one.data, items[2_499]);
+        assert_eq!(
+            store.stats_counters().await.unwrap(),
+            store.recount_by_jurisdiction().await.unwrap()
+        );
+        assert_eq!(store.stats_counters().await.unwrap()["320104"].0, 625);
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (2_500, None));
+        // All or none: a batch with a taken code writes nothing.
+        let again = vec![org(9_000, "320102"), org(100, "320102")];
+        assert!(store.create_organizations(&again, ctx()).await.is_err());
+        assert!(
+            store
+                .organization_by_uscc(again[0].uscc.as_ref().unwrap().as_str())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(store.audit_verify().await.unwrap().verified, 2_500);
+    }
+);
