@@ -3,7 +3,7 @@
 
 mod list;
 
-pub use list::{OrgFilter, OrgSort};
+pub use list::{OrgFilter, OrgPlan, OrgSort, SMALL_SUBTREE};
 
 use std::collections::BTreeMap;
 
