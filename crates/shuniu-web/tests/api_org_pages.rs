@@ -114,7 +114,7 @@ http_test!(
         assert_eq!(st, StatusCode::OK, "{v}");
         let (st, v) = get(
             &app,
-            &format!("/api/v1/organizations?page=9999&cursor={cursor}"),
+            &format!("/api/v1/organizations?per_page=1&page=9999&cursor={cursor}"),
         )
         .await;
         assert_eq!(
