@@ -1,6 +1,7 @@
-//! Paged lists: every list the store answers in pages counts its matches and reads one
-//! page of them through [`Store::paged`], so the clamping, the `LIMIT … OFFSET …` and
-//! the count are written once. A list of the search index's hits comes as ranked ids
+//! Paged lists. The lists people browse read keyset pages ([`keyset`]: from a cursor,
+//! walking the sort's index, with a bounded total). Lists not converted yet, and the
+//! numbered pages the command line and tests read, count their matches and read one
+//! page through [`Store::paged`] (`LIMIT … OFFSET …` and an exact count, written once). A list of the search index's hits comes as ranked ids
 //! ([`ranked_ids`]): restricted to them and ordered as they are.
 //!
 //! A download walks a whole list instead, in chunks by the list's sort key and id
