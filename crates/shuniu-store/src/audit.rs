@@ -291,6 +291,35 @@ impl Store {
         .await
     }
 
+    /// One keyset page of the records matching `filter`, newest first: from a cursor
+    /// (or the newest), walking `seq` down and stopping after the page, with a bounded
+    /// total. A cursor of another list is an invalid `cursor`.
+    pub async fn audit_keyset(
+        &self,
+        filter: &AuditFilter,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<AuditRecord>> {
+        use crate::paging::{Key, Walk, keyset::KeyList};
+        let (where_sql, args) = audit_where(filter);
+        let from = format!("FROM audit_log WHERE {where_sql}");
+        let total = self.bounded_count((&from, &args)).await?;
+        let select = format!("SELECT {AUDIT_COLUMNS} {from}");
+        let list = KeyList {
+            with: "",
+            select: (&select, &args),
+            walk: Walk {
+                keys: &[("seq", Key::Int)],
+                desc: true,
+            },
+            tag: "audit",
+        };
+        self.keyset_page(list, at, per_page.clamp(1, 500), total, |r: AuditRow| {
+            Ok(AuditRecord::from(r))
+        })
+        .await
+    }
+
     /// The display names of the accounts among `usernames` (a page's actors): one query
     /// for the page, not one per row. Names without an account (`-`, the shell's user)
     /// are simply absent.

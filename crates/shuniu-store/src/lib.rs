@@ -56,10 +56,10 @@ pub use audit::{AuditFilter, VerifyReport, WriteCtx};
 pub use hubs::{HubFilter, MembershipEvent};
 pub use jurisdictions::SubtreeStats;
 pub(crate) use paging::Paging;
-pub use paging::{After, KeyChunk, MAX_RANKED_IDS, Page};
+pub use paging::{After, At, KeyChunk, KeyPage, MAX_RANKED_IDS, Page, TOTAL_BOUND, Total};
 pub use parks::{ObligationReport, ObligationSummary};
 pub use party::{ChildCoverage, CoverageScope, Gap};
-pub use registry::{OrgChange, OrgFilter, OrgSort};
+pub use registry::{OrgChange, OrgFilter, OrgPlan, OrgSort, SMALL_SUBTREE};
 pub use views::figures::DomainCount;
 pub use views::structure::{DistrictStructure, StreetAxis, StreetStructure};
 

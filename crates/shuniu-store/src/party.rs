@@ -111,6 +111,9 @@ impl TryFrom<InstructorRow> for Instructor {
     }
 }
 
+/// The instructor list's order as keys: by name, then id.
+const INSTRUCTOR_KEYS: &[(&str, Key)] = &[("i.name", Key::Text), ("i.id", Key::Uuid)];
+
 /// Instructor columns with the count of live organizations assigned to each.
 const INSTRUCTOR_SELECT: &str = "SELECT i.id, i.name, i.phone, i.jurisdiction_code, i.workplace, \
     (SELECT COUNT(*) FROM organizations o WHERE o.party_instructor_id = i.id AND o.status <> 'deregistered') AS organizations \
@@ -319,6 +322,36 @@ impl Store {
         .await
     }
 
+    /// One keyset page of the instructors in a subtree, by name, from a cursor (or
+    /// the first), with a bounded total.
+    pub async fn instructors_keyset(
+        &self,
+        path_prefix: &str,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<Instructor>> {
+        let (lo, hi) = range_of(path_prefix);
+        let args = [Arg::Text(lo), Arg::Text(hi)];
+        let from =
+            "FROM party_instructors WHERE jurisdiction_path >= $1 AND jurisdiction_path < $2";
+        let total = self.bounded_count((from, &args)).await?;
+        let select = format!(
+            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2"
+        );
+        let list = crate::paging::keyset::KeyList {
+            with: "",
+            select: (&select, &args),
+            walk: Walk {
+                keys: INSTRUCTOR_KEYS,
+                desc: false,
+            },
+            tag: "instructors",
+        };
+        let per_page = per_page.clamp(1, 200);
+        self.keyset_page::<InstructorRow, _>(list, at, per_page, total, Instructor::try_from)
+            .await
+    }
+
     /// Instructors in a subtree by name, `limit` after `after` (a download's keyset
     /// walk: no count, no skipped rows).
     pub async fn instructors_chunk(
@@ -327,14 +360,13 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Instructor>> {
-        const KEYS: &[(&str, Key)] = &[("i.name", Key::Text), ("i.id", Key::Uuid)];
         let (lo, hi) = range_of(path_prefix);
         let args = [Arg::Text(lo), Arg::Text(hi)];
         let select = format!(
             "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2"
         );
         let walk = Walk {
-            keys: KEYS,
+            keys: INSTRUCTOR_KEYS,
             desc: false,
         };
         self.walk::<InstructorRow, _>((&select, &args), walk, after, limit, Instructor::try_from)
@@ -608,6 +640,36 @@ impl Store {
         )
         .await
     }
+    /// One keyset page of the live organizations in `scope` that fall in `gap`, by
+    /// name, from a cursor (or the first), with a bounded total.
+    pub async fn uncovered_keyset(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<Organization>> {
+        const KEYS: &[(&str, Key)] = &[("name", Key::Text), ("id", Key::Uuid)];
+        let (clause, args) = scope_clause(scope, 1);
+        let args = args.to_args();
+        let where_sql = format!("{clause} AND {}", gap_clause(gap));
+        let from = format!("FROM organizations WHERE {where_sql}");
+        let total = self.bounded_count((&from, &args)).await?;
+        let select = format!("SELECT {COLUMNS} {from}");
+        let list = crate::paging::keyset::KeyList {
+            with: "",
+            select: (&select, &args),
+            walk: Walk {
+                keys: KEYS,
+                desc: false,
+            },
+            tag: "uncovered",
+        };
+        let per_page = per_page.clamp(1, 200);
+        self.keyset_page::<OrgRow, _>(list, at, per_page, total, Organization::try_from)
+            .await
+    }
+
     /// Live organizations in `scope` that fall in `gap`, by name then id, after the
     /// row `after` (from the start if `None`), at most `limit`: an export walks the list
     /// by this key (keyset, so each chunk is one index range, never a growing OFFSET).

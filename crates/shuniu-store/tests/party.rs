@@ -51,7 +51,7 @@ pub(crate) fn instructor_data(name: &str, place: &str) -> shuniu_domain::party::
 }
 
 /// One organization of the test world, as planned.
-struct Plan {
+pub(crate) struct Plan {
     name: &'static str,
     place: &'static str,
     party_org: PartyOrg,
@@ -80,7 +80,7 @@ const fn plan(
 }
 
 /// Two streets and the district level; one deregistered organization in each street.
-fn world() -> Vec<Plan> {
+pub(crate) fn world() -> Vec<Plan> {
     use PartyOrg::*;
     vec![
         plan("梅园甲养老服务中心", MEIYUAN, OwnBranch, false, true),
@@ -98,7 +98,7 @@ fn world() -> Vec<Plan> {
 }
 
 /// Builds the planned world; returns the organizations in plan order and the instructor.
-async fn build(store: &Store, plans: &[Plan]) -> (Vec<Organization>, Uuid) {
+pub(crate) async fn build(store: &Store, plans: &[Plan]) -> (Vec<Organization>, Uuid) {
     let teacher = store
         .create_instructor(&instructor_data("赵党建", SUOJIN), "test")
         .await
@@ -150,7 +150,7 @@ async fn build(store: &Store, plans: &[Plan]) -> (Vec<Organization>, Uuid) {
     (out, teacher.id)
 }
 
-fn path_of(place: &str) -> String {
+pub(crate) fn path_of(place: &str) -> String {
     match place {
         XUANWU => "320000/320100/320102/".to_string(),
         street => format!("320000/320100/320102/{street}/"),

@@ -613,6 +613,19 @@ http_test!(
         assert_eq!(st, StatusCode::OK);
         assert_eq!(v["items"].as_array().unwrap().len(), 1);
         assert_eq!(v["total"], 2);
+        // By cursor: the first page's `next` is page 2, whose `prev` is page 1.
+        let one = "/api/v1/instructors?jurisdiction=320102&per_page=1";
+        let (_, first) = get(&app, &xuanwu, one).await;
+        let next = first["next"].as_str().unwrap();
+        let (_, second) = get(&app, &xuanwu, &format!("{one}&cursor={next}")).await;
+        assert_eq!(second["items"], v["items"]);
+        assert!(
+            second["next"].is_null() && second["page"].is_null(),
+            "{second}"
+        );
+        let prev = second["prev"].as_str().unwrap();
+        let (_, back) = get(&app, &xuanwu, &format!("{one}&cursor={prev}")).await;
+        assert_eq!(back["items"], first["items"]);
         for (c, q, want) in [
             (&member, "", StatusCode::FORBIDDEN),
             (&xuanwu, "?jurisdiction=320104", StatusCode::FORBIDDEN),

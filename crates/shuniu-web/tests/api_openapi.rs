@@ -769,10 +769,19 @@ http_test!(
         // The page and the jurisdiction node.
         assert_eq!(
             property_names(&doc, "OrganizationPage"),
-            ["items", "matches", "page", "per_page", "total"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect()
+            [
+                "items",
+                "matches",
+                "next",
+                "page",
+                "per_page",
+                "prev",
+                "total",
+                "total_is_lower_bound"
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
         );
         let (_, node) = {
             let r = app

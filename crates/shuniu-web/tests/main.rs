@@ -24,6 +24,7 @@ mod api_downloads;
 mod api_hubs;
 mod api_jurisdictions;
 mod api_openapi;
+mod api_org_pages;
 mod api_organizations;
 mod api_parks;
 mod api_requests;

@@ -134,6 +134,24 @@ macro_rules! move_counters {
     }};
 }
 
+/// The member list's order as keys: initiating units first, then by name, then id.
+const MEMBER_KEYS: &[(&str, Key)] = &[
+    ("CASE WHEN m.initiating THEN 0 ELSE 1 END", Key::Int),
+    ("o.name", Key::Text),
+    ("m.id", Key::Uuid),
+];
+
+/// The select of a hub's memberships, optionally of one status, and its values.
+fn members_select(hub_id: Uuid, status: Option<MembershipStatus>) -> (String, Vec<Arg>) {
+    let mut args = vec![Arg::Uuid(hub_id)];
+    let mut select = format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1");
+    if let Some(s) = status {
+        args.push(Arg::Text(s.as_str().into()));
+        select.push_str(" AND m.status = $2");
+    }
+    (select, args)
+}
+
 impl Store {
     /// An organization applies to a hub: a `pending` membership. The join rules
     /// (`check_join`) apply: `Invalid` with field `hub`. `NotFound` for an unknown hub or
@@ -562,6 +580,44 @@ impl Store {
         .await
     }
 
+    /// One keyset page of a hub's memberships (optionally of one status) in the list's
+    /// order, from a cursor (or the first), with a bounded total.
+    pub async fn hub_members_keyset(
+        &self,
+        hub_id: Uuid,
+        status: Option<MembershipStatus>,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<Membership>> {
+        let (select, args) = members_select(hub_id, status);
+        let from = format!(
+            "FROM hub_memberships m WHERE m.hub_id = $1{}",
+            if status.is_some() {
+                " AND m.status = $2"
+            } else {
+                ""
+            }
+        );
+        let total = self.bounded_count((&from, &args)).await?;
+        let list = crate::paging::keyset::KeyList {
+            with: "",
+            select: (&select, &args),
+            walk: Walk {
+                keys: MEMBER_KEYS,
+                desc: false,
+            },
+            tag: "hub_members",
+        };
+        self.keyset_page::<MembershipRow, _>(
+            list,
+            at,
+            per_page.clamp(1, 500),
+            total,
+            Membership::try_from,
+        )
+        .await
+    }
+
     /// A hub's memberships in the list's order (initiating units first, then by
     /// name), `limit` after `after` (a download's keyset walk: no count, no skipped rows).
     pub async fn hub_members_chunk(
@@ -571,19 +627,9 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Membership>> {
-        const KEYS: &[(&str, Key)] = &[
-            ("CASE WHEN m.initiating THEN 0 ELSE 1 END", Key::Int),
-            ("o.name", Key::Text),
-            ("m.id", Key::Uuid),
-        ];
-        let mut args = vec![Arg::Uuid(hub_id)];
-        let mut select = format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1");
-        if let Some(s) = status {
-            args.push(Arg::Text(s.as_str().into()));
-            select.push_str(" AND m.status = $2");
-        }
+        let (select, args) = members_select(hub_id, status);
         let walk = Walk {
-            keys: KEYS,
+            keys: MEMBER_KEYS,
             desc: false,
         };
         self.walk::<MembershipRow, _>((&select, &args), walk, after, limit, Membership::try_from)

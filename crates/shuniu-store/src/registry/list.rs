@@ -1,6 +1,12 @@
-//! The organization list: its filters and orders, one page at a time (`LIMIT … OFFSET`
-//! with a count) or a whole walk in keyset chunks for a download, and the search
-//! index's hits in the index's rank.
+//! The organization list: its filters and orders, one keyset page at a time (from a
+//! cursor, with a bounded total; [`Store::organizations_page`]), one numbered page
+//! (`LIMIT … OFFSET` with an exact count, for the command line and tests), or a whole
+//! walk in keyset chunks for a download, and the search index's hits in the index's rank.
+//!
+//! A keyset page of a jurisdiction is read one of two ways, chosen from the subtree's
+//! size in the counters already kept (`jurisdiction_stats`), not left to the planner's
+//! guess ([`OrgPlan`]): a large subtree walks the sort's index with the subtree as a
+//! filter and stops after the page; a small one range-scans the path index and sorts.
 
 use serde::Serialize;
 use shuniu_domain::codes::{FilingNumber, Uscc};
@@ -8,8 +14,45 @@ use shuniu_domain::registry::{Grade, LegalForm, OrgStatus, Organization, Service
 use uuid::Uuid;
 
 use super::{COLUMNS, OrgRow};
+use crate::paging::keyset::{KeyList, Read, read_sql};
 use crate::paging::{Key, Walk};
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store};
+use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, Total};
+
+/// A subtree with more organizations than this is listed by walking the sort's index
+/// (a page reads about `per_page × city / subtree` index entries, and stops); one with
+/// fewer by range-scanning the path index and sorting it (at most this many rows, about
+/// a millisecond), which beats walking the sort index past every other subtree's rows
+/// to find a page of a street's 300. A street is below it, a district far above.
+pub const SMALL_SUBTREE: i64 = 2_000;
+
+/// How a page of the organization list is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgPlan {
+    /// Walk the sort's index; the subtree and the other filters are written so that no
+    /// other index can serve them (`column || ''`), so the planner cannot pick the path
+    /// index and sort the whole range.
+    SortIndex,
+    /// Range-scan the subtree through the path index (a materialized `WITH`, which
+    /// neither engine merges into the ordered query), then sort it.
+    PathScan,
+    /// Exact lookups (a whole name or code) and search hits: few rows, the planner's
+    /// choice of index.
+    Lookup,
+}
+
+impl OrgPlan {
+    /// The plan for a jurisdiction filter whose subtree holds `organizations`.
+    pub fn for_subtree(organizations: i64) -> OrgPlan {
+        if organizations > SMALL_SUBTREE {
+            OrgPlan::SortIndex
+        } else {
+            OrgPlan::PathScan
+        }
+    }
+}
+
+/// The materialized subtree a [`OrgPlan::PathScan`] page sorts.
+const PATH_SCAN: &str = "listed";
 
 /// Filters of the organization list; all optional, combined with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -97,6 +140,18 @@ impl OrgSort {
     }
 }
 
+/// A page of organizations as a statement: a `WITH` (when the plan scans the subtree
+/// first), the select, its values, and the order it walks.
+struct OrgRead {
+    with: String,
+    select: String,
+    args: Vec<Arg>,
+    /// The search index's rank, when the list is of its hits.
+    rank: Option<String>,
+    sort: OrgSort,
+    tag: String,
+}
+
 /// The `WHERE` of a list of organizations, its values, and the search index's rank
 /// when the list is of its hits.
 struct OrgWhere {
@@ -119,7 +174,7 @@ impl Store {
             sql: where_sql,
             args,
             rank,
-        }) = self.org_where(filter).await?
+        }) = self.org_where(filter, OrgPlan::Lookup).await?
         else {
             return Ok(paging.empty());
         };
@@ -150,6 +205,176 @@ impl Store {
         .await
     }
 
+    /// One keyset page of the organizations matching `filter` at `at`, with the cursors
+    /// of the pages either side and a bounded total: what a page costs depends on the
+    /// page, not on how many organizations match. A cursor of another order (or
+    /// garbage) is an invalid `cursor`; an unknown jurisdiction yields an empty page.
+    pub async fn organizations_page(
+        &self,
+        filter: &OrgFilter,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<Organization>> {
+        let plan = self.org_plan(filter).await?;
+        self.organizations_page_by(filter, plan, at, per_page).await
+    }
+
+    /// [`Store::organizations_page`] read by the plan given rather than the one the
+    /// counters choose: both must list the same rows (tests and benchmarks compare them).
+    pub async fn organizations_page_by(
+        &self,
+        filter: &OrgFilter,
+        plan: OrgPlan,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<Organization>> {
+        let per_page = per_page.clamp(1, 200);
+        let Some(read) = self.org_read(filter, plan).await? else {
+            return Ok(KeyPage {
+                items: vec![],
+                next: None,
+                prev: None,
+                total: Total::Exact(0),
+                per_page,
+            });
+        };
+        let total = self.org_total(filter).await?;
+        let ranked;
+        let walk = match &read.rank {
+            Some(rank) => {
+                ranked = [(rank.as_str(), Key::Int), ("id", Key::Uuid)];
+                Walk {
+                    keys: &ranked,
+                    desc: false,
+                }
+            }
+            None => read.sort.walk(),
+        };
+        let list = KeyList {
+            with: &read.with,
+            select: (&read.select, &read.args),
+            walk,
+            tag: &read.tag,
+        };
+        self.keyset_page::<OrgRow, _>(list, at, per_page, total, Organization::try_from)
+            .await
+    }
+
+    /// How many organizations match `filter`. The one place the list's total comes
+    /// from: today a count that stops at [`crate::TOTAL_BOUND`]; maintained counters,
+    /// where they cover the filter, answer first.
+    async fn org_total(&self, filter: &OrgFilter) -> Result<Total> {
+        let Some(w) = self.org_where(filter, OrgPlan::Lookup).await? else {
+            return Ok(Total::Exact(0));
+        };
+        let from = format!("FROM organizations WHERE {}", w.sql);
+        self.bounded_count((&from, &w.args)).await
+    }
+
+    /// How a page of `filter` is read: by the subtree's size in `jurisdiction_stats`
+    /// (kept with every write), the whole city as a large subtree; exact lookups and
+    /// search hits name few rows whatever the subtree.
+    pub async fn org_plan(&self, filter: &OrgFilter) -> Result<OrgPlan> {
+        let exact = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+        if exact || filter.ids.is_some() {
+            return Ok(OrgPlan::Lookup);
+        }
+        let Some(code) = &filter.jurisdiction else {
+            return Ok(OrgPlan::SortIndex);
+        };
+        Ok(match self.jurisdiction(code).await? {
+            Some(j) => OrgPlan::for_subtree(self.subtree_stats(&j).await?.organizations),
+            None => OrgPlan::Lookup,
+        })
+    }
+
+    /// The statement pieces of a page of `filter` read by `plan`; `None`: nothing matches.
+    async fn org_read(&self, filter: &OrgFilter, plan: OrgPlan) -> Result<Option<OrgRead>> {
+        let Some(w) = self.org_where(filter, plan).await? else {
+            return Ok(None);
+        };
+        let (with, select) = match plan {
+            OrgPlan::PathScan => (
+                format!(
+                    "WITH {PATH_SCAN} AS MATERIALIZED (SELECT * FROM organizations WHERE {}) ",
+                    w.sql
+                ),
+                format!("SELECT {COLUMNS} FROM {PATH_SCAN} WHERE 1 = 1"),
+            ),
+            _ => (
+                String::new(),
+                format!("SELECT {COLUMNS} FROM organizations WHERE {}", w.sql),
+            ),
+        };
+        let tag = match &w.rank {
+            Some(_) => "org:rank".to_string(),
+            None => format!("org:{}", filter.sort.as_str()),
+        };
+        Ok(Some(OrgRead {
+            with,
+            select,
+            args: w.args,
+            rank: w.rank,
+            sort: filter.sort,
+            tag,
+        }))
+    }
+
+    /// The plan each engine makes for the first page of `filter` read by `plan`, one
+    /// line per step (SQLite's `EXPLAIN QUERY PLAN` details, PostgreSQL's `EXPLAIN`).
+    /// PostgreSQL's planner is asked with sequential scans priced out (`enable_seqscan`
+    /// off, in a transaction rolled back): on a test's few hundred rows a sequential
+    /// scan beats any index, and what a test asks is which index a plan's shape lets it
+    /// use and whether it sorts.
+    #[cfg(feature = "testing")]
+    pub async fn organizations_plan_for_tests(
+        &self,
+        filter: &OrgFilter,
+        plan: OrgPlan,
+    ) -> Result<Vec<String>> {
+        use sqlx::Row;
+        let read = self
+            .org_read(filter, plan)
+            .await?
+            .expect("a filter that matches");
+        assert!(read.rank.is_none(), "a plan of a sort, not of search hits");
+        let walk = read.sort.walk();
+        let (sql, args) = read_sql(&Read {
+            with: &read.with,
+            select: (&read.select, &read.args),
+            keys: walk.keys,
+            desc: walk.desc,
+            after: None,
+            limit: 21,
+            offset: 0,
+        });
+        Ok(match &self.backend {
+            crate::Backend::Sqlite(p) => {
+                let sql = format!("EXPLAIN QUERY PLAN {sql}");
+                let rows = crate::bind_args!(sqlx::query(&sql), args)
+                    .fetch_all(p)
+                    .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(3))
+                    .collect::<std::result::Result<_, _>>()?
+            }
+            crate::Backend::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SET LOCAL enable_seqscan = off")
+                    .execute(&mut *tx)
+                    .await?;
+                let sql = format!("EXPLAIN {sql}");
+                let rows = crate::bind_args!(sqlx::query(&sql), args)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(0))
+                    .collect::<std::result::Result<_, _>>()?
+            }
+        })
+    }
+
     /// The organizations matching `filter` in the list's order, `limit` after `after`
     /// (from the start if `None`): a download walks the whole list so, by its sort key
     /// and id, without counting or skipping rows.
@@ -163,7 +388,7 @@ impl Store {
             sql: where_sql,
             args,
             rank,
-        }) = self.org_where(filter).await?
+        }) = self.org_where(filter, OrgPlan::Lookup).await?
         else {
             return Ok(KeyChunk {
                 items: vec![],
@@ -189,7 +414,12 @@ impl Store {
 
     /// The `WHERE` of the organizations matching `filter`, with its values; `None` when
     /// it names a jurisdiction that does not exist (nothing matches).
-    async fn org_where(&self, filter: &OrgFilter) -> Result<Option<OrgWhere>> {
+    async fn org_where(&self, filter: &OrgFilter, plan: OrgPlan) -> Result<Option<OrgWhere>> {
+        // Walking the sort's index, no filter may offer the planner another index.
+        let (col, eq) = match plan {
+            OrgPlan::SortIndex => ("jurisdiction_path || ''", " || '' = ?"),
+            _ => ("jurisdiction_path", " = ?"),
+        };
         let mut where_ = vec!["1 = 1".to_string()];
         let mut args: Vec<Arg> = Vec::new();
         // Appends a clause, numbering its `?` placeholders after those already bound.
@@ -215,33 +445,54 @@ impl Store {
         };
         if let Some((lo, hi)) = &range {
             push_n(
-                "jurisdiction_path >= ?",
+                &format!("{col} >= ?"),
                 vec![Arg::Text(lo.clone())],
                 &mut args,
             );
             push_n(
-                "jurisdiction_path < ?",
+                &format!("{col} < ?"),
                 vec![Arg::Text(hi.clone())],
                 &mut args,
             );
         }
         if let Some(f) = filter.legal_form {
             push_n(
-                "legal_form = ?",
+                &format!("legal_form{eq}"),
                 vec![Arg::Text(f.as_str().into())],
                 &mut args,
             );
         }
         if let Some(s) = filter.status {
-            push_n("status = ?", vec![Arg::Text(s.as_str().into())], &mut args);
+            push_n(
+                &format!("status{eq}"),
+                vec![Arg::Text(s.as_str().into())],
+                &mut args,
+            );
         }
         if let Some(s) = filter.stage {
-            push_n("stage = ?", vec![Arg::Text(s.as_str().into())], &mut args);
+            push_n(
+                &format!("stage{eq}"),
+                vec![Arg::Text(s.as_str().into())],
+                &mut args,
+            );
         }
         if let Some(g) = filter.grade {
-            push_n("grade = ?", vec![Arg::Text(g.as_str().into())], &mut args);
+            push_n(
+                &format!("grade{eq}"),
+                vec![Arg::Text(g.as_str().into())],
+                &mut args,
+            );
         }
-        if let Some(d) = filter.domain {
+        if let Some(d) = filter.domain
+            && plan == OrgPlan::SortIndex
+        {
+            // The record's own mask: a test per row walked, no index.
+            push_n(
+                "(domains_mask & ?) <> 0",
+                vec![Arg::Int(d.bit())],
+                &mut args,
+            );
+        } else if let Some(d) = filter.domain {
             // The domain index carries the path: domain-within-jurisdiction is one range.
             let (lo, hi) = range
                 .clone()

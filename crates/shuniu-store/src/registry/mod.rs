@@ -4,7 +4,7 @@
 mod list;
 pub(crate) mod tallies;
 
-pub use list::{OrgFilter, OrgSort};
+pub use list::{OrgFilter, OrgPlan, OrgSort, SMALL_SUBTREE};
 
 use std::collections::BTreeMap;
 

@@ -51,7 +51,12 @@ pub struct AuditQuery {
     /// Records before this time (RFC 3339).
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<String>,
-    /// 1-based page number (ignored by the CSV export).
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`; ignored by the CSV export.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 records (past them, follow `next`;
+    /// ignored by the CSV export).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Records per page, 1–500 (default 50; ignored by the CSV export).
@@ -110,6 +115,7 @@ impl AuditQuery {
         let to = time("to", &self.to);
         let page = number(&mut e, "page", &self.page, 1, 1_000_000);
         let per_page = number(&mut e, "per_page", &self.per_page, 50, 500);
+        crate::kit::paging::check(&mut e, &self.cursor, page, per_page);
         if !e.is_empty() {
             return Err(e);
         }
@@ -144,18 +150,18 @@ fn scope(caller: &Caller) -> Result<Option<String>, AppError> {
 }
 
 /// The scoped filter for this request: authorization first (`401`/`403`), then the
-/// parameters (`422`).
+/// parameters (`422`); with the page size and the query as it came (its paging).
 async fn filter_for(
     s: &AppState,
     caller: &Caller,
     q: Result<Query<AuditQuery>, QueryRejection>,
     what: &str,
-) -> Result<(AuditFilter, u32, u32), AppError> {
+) -> Result<(AuditFilter, u32, u32, AuditQuery), AppError> {
     let prefix = note_denial(s, caller, what, "audit_log".into(), scope(caller)).await?;
     let Query(q) = q.map_err(crate::kit::extract::bad_query)?;
     let (mut filter, page, per_page) = q.parse()?;
     filter.path_prefix = prefix;
-    Ok((filter, page, per_page))
+    Ok((filter, page, per_page, q))
 }
 
 /// One record of the audit trail.
@@ -228,10 +234,18 @@ impl AuditEntry {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEntry>,
-    /// How many records match (over all pages).
+    /// How many records match (over all pages); past 10,000 the count stops and
+    /// `total_is_lower_bound` is true.
     pub total: i64,
-    pub page: u32,
+    /// Whether `total` is a lower bound rather than the exact count.
+    pub total_is_lower_bound: bool,
+    /// The page's number when asked for by `page` (or the first); `null` from a `cursor`.
+    pub page: Option<u32>,
     pub per_page: u32,
+    /// The cursor of the next (older) page; `null` on the last.
+    pub next: Option<String>,
+    /// The cursor of the page before (newer); `null` on the first.
+    pub prev: Option<String>,
 }
 
 /// Browse the audit trail, newest first (admins: all of it; officials: their
@@ -247,7 +261,7 @@ pub struct AuditPage {
         (status = 200, description = "One page of matching records", body = AuditPage),
         NeedsToken,
         (status = 403, description = "The caller's role may not read the audit trail", body = ErrorBody),
-        (status = 422, description = "A filter or paging parameter is bad; each is named in `fields`", body = ErrorBody),
+        (status = 422, description = "A filter or paging parameter is bad; each is named in `fields`: a `cursor` that is not one of this list's, a `page` past the first 10,000 records (follow `next` instead)", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -256,8 +270,10 @@ pub async fn list(
     headers: HeaderMap,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditPage>, AppError> {
-    let (filter, page, per_page) = filter_for(&s, &caller, q, "audit.read").await?;
-    let p = s.store.audit_page(&filter, page, per_page).await?;
+    let (filter, page, per_page, q) = filter_for(&s, &caller, q, "audit.read").await?;
+    let (at, number) =
+        crate::kit::paging::position(&q.cursor, given(&q.page).is_some(), page, per_page);
+    let p = s.store.audit_keyset(&filter, at, per_page).await?;
     // English unless the caller prefers Chinese, as the API's messages.
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -266,9 +282,12 @@ pub async fn list(
         .unwrap_or(Lang::En);
     Ok(Json(AuditPage {
         items: p.items.into_iter().map(|r| AuditEntry::new(r, lang)).collect(),
-        total: p.total,
-        page: p.page,
+        total: p.total.count(),
+        total_is_lower_bound: p.total.is_lower_bound(),
+        page: number,
         per_page: p.per_page,
+        next: p.next,
+        prev: p.prev,
     }))
 }
 
@@ -361,7 +380,7 @@ pub async fn export(
     ApiCaller(caller): ApiCaller,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let (filter, _, _) = filter_for(&s, &caller, q, "audit.export").await?;
+    let (filter, _, _, _) = filter_for(&s, &caller, q, "audit.export").await?;
     let details = serde_json::json!({
         "format": "csv",
         "filter": {

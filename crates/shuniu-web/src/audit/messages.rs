@@ -5,7 +5,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.title", "审计日志", "Audit trail"),
     ("audit.scope_all", "全部记录（平台管理员）。记录只能追加，不能修改或删除。", "All records (platform admin). Records can only be appended, never changed or deleted."),
     ("audit.scope_official", "仅显示{}及下级辖区的记录。", "Records of {} and below only."),
-    ("audit.summary", "共 {} 条记录 · 第 {} / {} 页", "{} records · page {} of {}"),
+    ("audit.count", "共 {} 条记录", "{} records"),
     ("audit.empty", "没有符合条件的记录。", "No records match these filters."),
     ("audit.export", "导出 CSV", "Export CSV"),
     ("audit.success", "成功", "Success"),

@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::kit::labels;
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{Opt, fmt_int, pct};
+use crate::kit::view::{Opt, pct};
 use crate::{AppError, AppState, PageResult};
 
 const PER_PAGE: u32 = 50;
@@ -38,6 +38,8 @@ pub struct AuditQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub page: Option<String>,
+    /// Where the page starts: a `next` or `prev` link's cursor.
+    pub cursor: Option<String>,
 }
 
 fn local_midnight(d: NaiveDate) -> DateTime<Utc> {
@@ -211,8 +213,21 @@ pub async fn browse(
         .and_then(|p| p.trim().parse::<u32>().ok())
         .unwrap_or(1)
         .max(1);
-    let p = s.store.audit_page(&filter, n, PER_PAGE).await?;
-    let last = p.pages().max(1);
+    let mut bad = FieldErrors::new();
+    crate::kit::paging::check(&mut bad, &q.cursor, n, PER_PAGE);
+    if !bad.is_empty() {
+        page.errors = labels::error_lines(&ui, AUDIT, &bad);
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let (at, _) = crate::kit::paging::position(&q.cursor, q.page.is_some(), n, PER_PAGE);
+    let p = match s.store.audit_keyset(&filter, at, PER_PAGE).await {
+        Ok(p) => p,
+        Err(shuniu_store::StoreError::Invalid(f)) => {
+            page.errors = labels::error_lines(&ui, AUDIT, &f);
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        Err(e) => return Err(AppError::from(e).into()),
+    };
     let actors: Vec<String> = p.items.iter().map(|r| r.event.actor.clone()).collect();
     let names = view::Names {
         users: s.store.display_names(&actors).await?,
@@ -223,27 +238,12 @@ pub async fn browse(
     };
     page.rows = p.items.iter().map(|r| view::row(r, &ui, &names)).collect();
     page.summary = ui.tf(
-        "audit.summary",
-        &[&fmt_int(p.total), &p.page.to_string(), &last.to_string()],
+        "audit.count",
+        &[&crate::kit::paging::total_text(&ui, p.total)],
     );
-    let href = |n: u32| format!("/audit?{base}page={n}");
-    if p.page > 1 {
-        page.prev = Some(href((p.page - 1).min(last)));
-    }
-    if p.page < last {
-        page.next = Some(href(p.page + 1));
-    }
-    if last > 1 {
-        let lo = p.page.saturating_sub(3).max(1);
-        let hi = (p.page + 3).min(last);
-        page.pages = (lo..=hi)
-            .map(|n| PageLink {
-                label: n.to_string(),
-                href: href(n),
-                current: n == p.page,
-            })
-            .collect();
-    }
+    let at = |c: &String| format!("/audit?{base}cursor={}", pct(c));
+    page.prev = p.prev.as_ref().map(at);
+    page.next = p.next.as_ref().map(at);
     Ok(render(StatusCode::OK, &page))
 }
 

@@ -54,7 +54,8 @@ impl ListDownload for HubMembers {
     ) -> Result<(Spec, Self::Filter), AppError> {
         let hub = hubs::get(&s.store, id).await?;
         // Access and the status filter answer (401/403/422) before any record is written.
-        hubs::members(&s.store, caller, &hub, &q.status, &None, &Some("1".into())).await?;
+        hubs::members(&s.store, caller, &hub, &q.status, (&None, &None), &Some("1".into()))
+            .await?;
         let visible = hubs::visible_status(caller, &hub, hubs::parse_status(&q.status)?)?;
         let status = q.status.filter(|x| !x.trim().is_empty());
         let filter = export::filter_query(&[("status", &status)]);

@@ -54,7 +54,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("hubs.coverage", "覆盖情况", "Coverage"),
     ("hubs.structure", "所在结构图", "Structure view"),
     ("hubs.members", "成员单位", "Member units"),
-    ("hubs.members_summary", "共 {} 个 · 第 {} / {} 页", "{} in all · page {} of {}"),
+    ("hubs.members_count", "共 {} 个", "{} in all"),
     ("hubs.members_empty", "暂无成员。", "No members."),
     ("hubs.members_public", "仅显示正式成员。", "Active members only."),
     ("hubs.initiating", "发起单位", "Initiating unit"),

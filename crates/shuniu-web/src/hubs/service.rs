@@ -16,7 +16,9 @@ use shuniu_domain::hubs::{
 use shuniu_domain::jurisdiction::{JurisdictionCode, Level, subtree_range};
 use shuniu_domain::registry::{OrgStatus, Organization};
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::{DistrictStructure, HubFilter, MembershipEvent, Page, Store, StreetStructure};
+use shuniu_store::{
+    DistrictStructure, HubFilter, KeyPage, MembershipEvent, Page, Store, StreetStructure,
+};
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -175,19 +177,23 @@ pub fn parse_status(v: &Option<String>) -> Result<Option<MembershipStatus>, AppE
     }
 }
 
-/// A hub's members as this caller may see them. Without the right to see every
-/// status, only active members are listed, and asking for another status is refused.
+/// A hub's members as this caller may see them, one keyset page (from `cursor`, else
+/// the numbered `page` within the first 10,000, else the first), and the page's number
+/// when it has one. Without the right to see every status, only active members are
+/// listed, and asking for another status is refused.
 pub async fn members(
     store: &Store,
     caller: &Caller,
     hub: &Hub,
     status: &Option<String>,
-    page: &Option<String>,
+    paging: (&Option<String>, &Option<String>),
     per_page: &Option<String>,
-) -> Result<Page<Membership>, AppError> {
+) -> Result<(KeyPage<Membership>, Option<u32>), AppError> {
+    let (cursor, page) = paging;
     let mut e = FieldErrors::new();
     let pg = number(&mut e, "page", page, 1, 1_000_000);
     let per = number(&mut e, "per_page", per_page, 20, 200);
+    crate::kit::paging::check(&mut e, cursor, pg, per);
     let wanted = match parse_status(status) {
         Ok(s) => s,
         Err(AppError::Validation(f)) => {
@@ -202,7 +208,8 @@ pub async fn members(
         return Err(AppError::Validation(e));
     }
     let status = visible_status(caller, hub, wanted)?;
-    Ok(store.hub_members(hub.id, status, pg, per).await?)
+    let (at, number) = crate::kit::paging::position(cursor, given(page).is_some(), pg, per);
+    Ok((store.hub_members_keyset(hub.id, status, at, per).await?, number))
 }
 
 /// The status a list of `hub`'s members reads for this caller: the one asked for

@@ -47,6 +47,7 @@ impl ListDownload for Instructors {
         let one = InstructorQuery {
             per_page: Some("1".into()),
             page: None,
+            cursor: None,
             ..q
         };
         let first = party::instructors(&s.store, caller, &one).await?;

@@ -75,7 +75,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     // Instructors
     ("cov.instr.title", "党建指导员", "Party-building instructors"),
     ("cov.instr.intro", "党建指导员联系尚未建立党组织的社会组织，开展党的工作。", "Instructors bring party work to organizations that have no party branch of their own."),
-    ("cov.instr.summary", "共 {} 名 · 第 {} / {} 页", "{} instructors · page {} of {}"),
+    ("cov.instr.count", "共 {} 名", "{} instructors"),
     ("cov.instr.empty", "这里还没有党建指导员。", "No instructors here yet."),
     ("cov.instr.new", "登记党建指导员", "Add an instructor"),
     ("cov.instr.submit", "登记", "Add"),

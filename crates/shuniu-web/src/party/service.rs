@@ -15,7 +15,7 @@ use shuniu_domain::party::{
 };
 use shuniu_domain::registry::{OrgStatus, Organization};
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::{ChildCoverage, CoverageScope, Gap, Page, Store};
+use shuniu_store::{ChildCoverage, CoverageScope, Gap, KeyPage, Page, Store};
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -177,7 +177,11 @@ pub struct InstructorQuery {
     /// Jurisdiction code: instructors of that node and below (default: the caller's
     /// own jurisdiction, or the whole tree).
     pub jurisdiction: Option<String>,
-    /// 1-based page number.
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 50).
@@ -188,7 +192,9 @@ pub struct InstructorQuery {
 /// One page of the instructor register, for one caller.
 pub struct InstructorList {
     pub jurisdiction: Jurisdiction,
-    pub page: Page<Instructor>,
+    pub page: KeyPage<Instructor>,
+    /// The page's number when asked for by number (or the first); `None` from a cursor.
+    pub number: Option<u32>,
     /// May add instructors here (and sees their phones unmasked).
     pub can_manage: bool,
 }
@@ -220,6 +226,7 @@ pub async fn instructors(
     let mut e = FieldErrors::new();
     let page = number(&mut e, "page", &q.page, 1, 1_000_000);
     let per_page = number(&mut e, "per_page", &q.per_page, 50, 200);
+    crate::kit::paging::check(&mut e, &q.cursor, page, per_page);
     let mut jurisdiction = None;
     match given(&q.jurisdiction) {
         None => {}
@@ -242,10 +249,13 @@ pub async fn instructors(
         return Err(AppError::Validation(e));
     }
     let can_manage = caller.decide(Action::ManageInstructors, &r).is_allowed();
-    let page = store.instructors(&j.path, page, per_page).await?;
+    let (at, number) =
+        crate::kit::paging::position(&q.cursor, given(&q.page).is_some(), page, per_page);
+    let page = store.instructors_keyset(&j.path, at, per_page).await?;
     Ok(InstructorList {
         jurisdiction: j,
         page,
+        number,
         can_manage,
     })
 }

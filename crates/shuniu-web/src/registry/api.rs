@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use shuniu_domain::FieldErrors;
 use shuniu_domain::codes::Phone;
 use shuniu_domain::registry::{Organization, StatusChange};
-use shuniu_store::{OrgChange, Page};
+use shuniu_store::OrgChange;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -169,10 +169,20 @@ impl From<&Organization> for OrganizationRecord {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrganizationPage {
     pub items: Vec<OrganizationRecord>,
-    /// How many organizations match the filters (over all pages).
+    /// How many organizations match the filters (over all pages); past 10,000 the
+    /// count stops and `total_is_lower_bound` is true ("10,000 or more").
     pub total: i64,
-    pub page: u32,
+    /// Whether `total` is a lower bound rather than the exact count.
+    pub total_is_lower_bound: bool,
+    /// The page's number when asked for by `page` (or the first); `null` when read
+    /// from a `cursor`.
+    pub page: Option<u32>,
     pub per_page: u32,
+    /// The cursor of the next page (pass it as `cursor`); `null` on the last page and
+    /// for search results, which are paged by `page`.
+    pub next: Option<String>,
+    /// The cursor of the page before; `null` on the first page and for search results.
+    pub prev: Option<String>,
     /// When searched by `q`: why each listed organization matched, in the items' order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matches: Vec<crate::kit::search::SearchMatch>,
@@ -180,7 +190,8 @@ pub struct OrganizationPage {
 
 impl OrganizationPage {
     /// `visible[i]`: whether the caller sees item `i`'s personal data in full.
-    fn for_caller(p: &Page<Organization>, visible: &[bool]) -> Self {
+    fn for_caller(l: &registry::Listed, visible: &[bool]) -> Self {
+        let p = &l.page;
         OrganizationPage {
             items: p
                 .items
@@ -190,9 +201,12 @@ impl OrganizationPage {
                     OrganizationRecord::for_caller(o, visible.get(i).copied().unwrap_or(false))
                 })
                 .collect(),
-            total: p.total,
-            page: p.page,
+            total: p.total.count(),
+            total_is_lower_bound: p.total.is_lower_bound(),
+            page: l.number,
             per_page: p.per_page,
+            next: p.next.clone(),
+            prev: p.prev.clone(),
             matches: Vec::new(),
         }
     }
@@ -361,7 +375,7 @@ async fn record(
     responses(
         (status = 200, description = "One page of matching organizations", body = OrganizationPage),
         BadToken,
-        (status = 422, description = "A filter, sort or paging parameter is bad; each is named in `fields`", body = ErrorBody),
+        (status = 422, description = "A filter, sort or paging parameter is bad; each is named in `fields`: a `cursor` that is not one of this list's and sort's, a `page` past the first 10,000 rows (follow `next` instead)", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -379,10 +393,12 @@ pub async fn list(
             registry::unknown_jurisdiction(),
         )));
     }
-    let (page, ranked) = registry::list(&s.store, &s.search, &q).await?;
-    let visible = registry::personal_data_visible(&s.store, &caller, &page.items).await?;
-    let mut answer = OrganizationPage::for_caller(&page, &visible);
-    answer.matches = crate::kit::search::matches(ranked.as_ref(), page.items.iter().map(|o| o.id));
+    let listed = registry::list(&s.store, &s.search, &q).await?;
+    let items = &listed.page.items;
+    let visible = registry::personal_data_visible(&s.store, &caller, items).await?;
+    let mut answer = OrganizationPage::for_caller(&listed, &visible);
+    answer.matches =
+        crate::kit::search::matches(listed.ranked.as_ref(), items.iter().map(|o| o.id));
     Ok(Json(answer))
 }
 

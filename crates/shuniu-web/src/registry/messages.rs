@@ -5,6 +5,9 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     // List
     ("list.title", "社会组织名录", "Social organizations"),
     ("list.summary", "共 {} 个组织 · 第 {} / {} 页", "{} organizations · page {} of {}"),
+    ("list.count", "共 {} 个组织", "{} organizations"),
+    // A total whose count stopped at its bound: "10,000+".
+    ("list.at_least", "{} 以上", "{}+"),
     ("list.empty", "没有符合条件的社会组织。", "No organizations match these filters."),
     ("list.bad_filter", "筛选条件有误：", "Some filters are not valid:"),
     ("list.pages", "分页", "Pages"),

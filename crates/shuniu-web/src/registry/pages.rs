@@ -115,6 +115,58 @@ fn page_window(current: u32, last: u32) -> Vec<Option<u32>> {
     out
 }
 
+/// "N organizations" ("10,000+" past the bound), and the page of how many when the
+/// pages are numbered (search results).
+fn summary(ui: &Ui, listed: &registry::Listed) -> String {
+    let p = &listed.page;
+    let total = p.total.count();
+    if total == 0 {
+        return String::new();
+    }
+    let shown = crate::kit::paging::total_text(ui, p.total);
+    match (listed.ranked.is_some(), listed.number) {
+        (true, Some(n)) => {
+            let pages = (total as u64).div_ceil(u64::from(p.per_page.max(1))).max(1);
+            ui.tf("list.summary", &[&shown, &n.to_string(), &pages.to_string()])
+        }
+        _ => ui.tf("list.count", &[&shown]),
+    }
+}
+
+/// Previous, next and a window of page numbers for a numbered list (search results).
+fn number_links(page: &mut ListPage, listed: &registry::Listed, base: &str) {
+    let p = &listed.page;
+    let current = listed.number.unwrap_or(1);
+    let pages = (p.total.count().max(0) as u64).div_ceil(u64::from(p.per_page.max(1))) as u32;
+    let href = |n: u32| format!("{base}page={n}");
+    if p.items.is_empty() && p.total.count() > 0 {
+        page.beyond = Some(href(1));
+    }
+    if current > 1 {
+        page.prev = Some(href((current - 1).min(pages.max(1))));
+    }
+    if current < pages {
+        page.next = Some(href(current + 1));
+    }
+    if pages > 1 {
+        page.pages = page_window(current, pages)
+            .into_iter()
+            .map(|n| match n {
+                Some(n) => PageLink {
+                    label: n.to_string(),
+                    href: href(n),
+                    current: n == current,
+                },
+                None => PageLink {
+                    label: "…".into(),
+                    href: String::new(),
+                    current: false,
+                },
+            })
+            .collect();
+    }
+}
+
 pub async fn list(
     State(s): State<AppState>,
     ui: Ui,
@@ -228,7 +280,8 @@ pub async fn list(
         ),
     };
     match registry::list(&s.store, &s.search, &lq).await {
-        Ok((p, ranked)) => {
+        Ok(listed) => {
+            let (p, ranked) = (&listed.page, listed.ranked.as_ref());
             let names: BTreeMap<&str, &str> = nodes
                 .iter()
                 .map(|j| (j.code.as_str(), j.name(lang)))
@@ -254,52 +307,23 @@ pub async fn list(
                         .map(|g| g.as_str().to_string())
                         .unwrap_or_default(),
                     reason: ranked
-                        .as_ref()
                         .and_then(|r| r.reason(o.id))
                         .map(|r| ui.t(crate::kit::search::reason_key(r)).to_string())
                         .unwrap_or_default(),
                 })
                 .collect();
-            let pages = p.pages();
-            page.summary = if p.total == 0 {
-                String::new()
-            } else {
-                ui.tf(
-                    "list.summary",
-                    &[
-                        &fmt_int(p.total),
-                        &p.page.to_string(),
-                        &pages.max(1).to_string(),
-                    ],
-                )
-            };
             let base = format!("/organizations?{}", filter_query(&lq));
-            let href = |n: u32| format!("{base}page={n}");
-            if p.items.is_empty() && p.total > 0 {
-                page.beyond = Some(href(1));
-            }
-            if p.page > 1 {
-                page.prev = Some(href((p.page - 1).min(pages.max(1))));
-            }
-            if p.page < pages {
-                page.next = Some(href(p.page + 1));
-            }
-            if pages > 1 {
-                page.pages = page_window(p.page, pages)
-                    .into_iter()
-                    .map(|n| match n {
-                        Some(n) => PageLink {
-                            label: n.to_string(),
-                            href: href(n),
-                            current: n == p.page,
-                        },
-                        None => PageLink {
-                            label: "…".into(),
-                            href: String::new(),
-                            current: false,
-                        },
-                    })
-                    .collect();
+            page.summary = summary(&ui, &listed);
+            if ranked.is_some() {
+                // Search results: numbered pages within the index's hits.
+                number_links(&mut page, &listed, &base);
+            } else {
+                let at = |c: &String| format!("{base}cursor={}", pct(c));
+                page.prev = p.prev.as_ref().map(at);
+                page.next = p.next.as_ref().map(at);
+                if p.items.is_empty() && p.total.count() > 0 {
+                    page.beyond = Some(base.trim_end_matches('&').to_string());
+                }
             }
             Ok(render(StatusCode::OK, &page))
         }

@@ -14,7 +14,7 @@ use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_domain::codes::{FilingNumber, Uscc};
 use shuniu_search::{Filter, Kind, Search};
 use shuniu_store::MAX_RANKED_IDS;
-use shuniu_store::{OrgFilter, OrgSort, Page, Store};
+use shuniu_store::{At, KeyPage, OrgFilter, OrgSort, Store, Total};
 
 use crate::kit::search;
 use uuid::Uuid;
@@ -51,7 +51,12 @@ pub struct ListQuery {
     /// `name`, `-name`, `founded_on`, `-founded_on`, `-updated_at`, `-staff`.
     #[param(schema_with = crate::kit::api::schema::sort)]
     pub sort: Option<String>,
-    /// 1-based page number.
+    /// Where the page starts: the `next` or `prev` of a page read before (an opaque
+    /// token of this list's sort). Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number, for the first 10,000 rows (search results: their pages);
+    /// past them, follow the `next` cursors.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
@@ -131,6 +136,7 @@ impl ListQuery {
         };
         let page = number(&mut e, "page", &self.page, 1, 1_000_000);
         let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        crate::kit::paging::check(&mut e, &self.cursor, page, per_page);
         if e.is_empty() {
             Ok((filter, page, per_page))
         } else {
@@ -177,31 +183,45 @@ pub async fn resolve_words(
     Ok(Some(ranked))
 }
 
-/// One page of the list; with words, found through the search index, in its order, with
-/// each hit's reason.
-pub async fn list(
-    store: &Store,
-    search: &Search,
-    q: &ListQuery,
-) -> Result<(Page<Organization>, Option<search::Ranked>), AppError> {
+/// One page of the organization list as found.
+pub struct Listed {
+    pub page: KeyPage<Organization>,
+    /// The page's number when it was asked for by number (search results always are);
+    /// `None` when read from a cursor.
+    pub number: Option<u32>,
+    /// With words: the search index's hits, each with why it matched.
+    pub ranked: Option<search::Ranked>,
+}
+
+/// One page of the list: from a cursor (or the first), walking the sort's index; a
+/// numbered page within the first [`TOTAL_BOUND`] rows; with words, the search index's
+/// hits in its order, paged by number (at most [`MAX_RANKED_IDS`] of them).
+pub async fn list(store: &Store, search: &Search, q: &ListQuery) -> Result<Listed, AppError> {
     let (mut filter, page, per_page) = q.parse()?;
+    let offset = (u64::from(page) - 1) * u64::from(per_page);
     // Filters the index holds (place, status) page in the index; the others are applied
     // by the store over the best hits.
     let in_index = filter.legal_form.is_none()
         && filter.domain.is_none()
         && filter.stage.is_none()
         && filter.grade.is_none();
-    if in_index {
-        let offset = (page.max(1) as usize - 1) * per_page as usize;
-        if let Some(ranked) = resolve_words(store, search, &mut filter, per_page as usize, offset).await? {
-            let mut p = store.list_organizations(&filter, 1, per_page).await?;
-            p.page = page;
-            p.total = ranked.total as i64;
-            return Ok((p, Some(ranked)));
-        }
+    if in_index
+        && let Some(ranked) =
+            resolve_words(store, search, &mut filter, per_page as usize, offset as usize).await?
+    {
+        let mut p = store.organizations_page(&filter, At::Offset(0), per_page).await?;
+        (p.next, p.prev, p.total) = (None, None, Total::Exact(ranked.total as i64));
+        return Ok(Listed { page: p, number: Some(page), ranked: Some(ranked) });
     }
-    let ranked = resolve_words(store, search, &mut filter, MAX_RANKED_IDS, 0).await?;
-    Ok((store.list_organizations(&filter, page, per_page).await?, ranked))
+    if let Some(ranked) = resolve_words(store, search, &mut filter, MAX_RANKED_IDS, 0).await? {
+        let mut p = store.organizations_page(&filter, At::Offset(offset), per_page).await?;
+        (p.next, p.prev) = (None, None);
+        return Ok(Listed { page: p, number: Some(page), ranked: Some(ranked) });
+    }
+    let (at, number) =
+        crate::kit::paging::position(&q.cursor, given(&q.page).is_some(), page, per_page);
+    let p = store.organizations_page(&filter, at, per_page).await?;
+    Ok(Listed { page: p, number, ranked: None })
 }
 
 pub async fn get(store: &Store, id: Uuid) -> Result<Organization, AppError> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use shuniu_domain::hubs::{Hub, HubCore, Membership, RecognitionDraft};
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::{DistrictStructure, MembershipEvent, Page, StreetStructure};
+use shuniu_store::{DistrictStructure, KeyPage, MembershipEvent, StreetStructure};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -259,6 +259,11 @@ pub async fn revoke(
 pub struct MembersQuery {
     /// A membership status; anonymous callers and callers outside the hub see `active` only.
     pub status: Option<String>,
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 memberships (past them, follow `next`).
     #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -279,7 +284,7 @@ pub struct MembersQuery {
         (status = 401, description = "Invalid token, or a non-active status asked for anonymously", body = ErrorBody),
         (status = 403, description = "The caller may not see memberships of that status", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
-        (status = 422, description = "A bad status or paging parameter", body = ErrorBody),
+        (status = 422, description = "A bad status or paging parameter: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn members(
@@ -290,8 +295,9 @@ pub async fn members(
 ) -> Result<Json<MembershipPage>, AppError> {
     let hub = hubs::get(&s.store, id).await?;
     let Query(q) = q.map_err(bad_query)?;
-    let p = hubs::members(&s.store, &caller, &hub, &q.status, &q.page, &q.per_page).await?;
-    Ok(Json(MembershipPage::from(&p)))
+    let paging = (&q.cursor, &q.page);
+    let (p, number) = hubs::members(&s.store, &caller, &hub, &q.status, paging, &q.per_page).await?;
+    Ok(Json(MembershipPage::new(&p, number)))
 }
 
 fn membership_created(m: &Membership) -> Response {

@@ -57,6 +57,8 @@ pub struct FlagRow {
 pub struct DetailQuery {
     pub status: Option<String>,
     pub page: Option<String>,
+    /// Where the member list starts: a `next` or `prev` link's cursor.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -177,7 +179,8 @@ pub(super) async fn detail_page(
     });
     let sees_all = hubs::sees_all_members(caller, &hub);
     let status_q = if sees_all { q.status.clone() } else { None };
-    let page = hubs::members(&s.store, caller, &hub, &status_q, &q.page, &None).await?;
+    let (page, _) =
+        hubs::members(&s.store, caller, &hub, &status_q, (&q.cursor, &q.page), &None).await?;
     let members = page
         .items
         .iter()
@@ -193,14 +196,9 @@ pub(super) async fn detail_page(
                 .then(|| format!("/memberships/{}", m.id)),
         })
         .collect();
-    let pages = page.pages().max(1);
     let members_summary = ui.tf(
-        "hubs.members_summary",
-        &[
-            &fmt_int(page.total),
-            &page.page.to_string(),
-            &pages.to_string(),
-        ],
+        "hubs.members_count",
+        &[&crate::kit::paging::total_text(ui, page.total)],
     );
     let mut base = format!("/hubs/{}?", hub.id);
     if let Some(st) = status_q.as_deref().filter(|x| !x.trim().is_empty()) {
@@ -216,8 +214,8 @@ pub(super) async fn detail_page(
             .map(|x| format!("status={}", pct(x)))
             .unwrap_or_default(),
     );
-    let prev = (page.page > 1).then(|| format!("{base}page={}#members", page.page - 1));
-    let next = (page.page < pages).then(|| format!("{base}page={}#members", page.page + 1));
+    let at = |c: &String| format!("{base}cursor={}#members", pct(c));
+    let (prev, next) = (page.prev.as_ref().map(at), page.next.as_ref().map(at));
     let status_filter = options(
         MembershipStatus::ALL,
         MembershipStatus::as_str,

@@ -70,8 +70,7 @@ pub(super) async fn instructors_view(
             organizations: fmt_int(i.organizations),
         })
         .collect();
-    let pages = l.page.pages().max(1);
-    let href = |n: u32| format!("/instructors?jurisdiction={code}&page={n}");
+    let href = |c: &String| format!("/instructors?jurisdiction={code}&cursor={}", crate::kit::view::pct(c));
     let mut fields = vec![];
     if l.can_manage {
         let blank = InstructorDraft {
@@ -124,15 +123,11 @@ pub(super) async fn instructors_view(
         places: jurisdiction_options(&nodes, lang, &code, ui.t("form.choose")),
         rows,
         count_line: ui.tf(
-            "cov.instr.summary",
-            &[
-                &fmt_int(l.page.total),
-                &l.page.page.to_string(),
-                &pages.to_string(),
-            ],
+            "cov.instr.count",
+            &[&crate::kit::paging::total_text(ui, l.page.total)],
         ),
-        prev: (l.page.page > 1).then(|| href((l.page.page - 1).min(pages))),
-        next: (l.page.page < pages).then(|| href(l.page.page + 1)),
+        prev: l.page.prev.as_ref().map(href),
+        next: l.page.next.as_ref().map(href),
         can_manage: l.can_manage,
         downloads: crate::kit::export::Links::new(
             ui,

@@ -1,6 +1,7 @@
-//! Paged lists: every list the store answers in pages counts its matches and reads one
-//! page of them through [`Store::paged`], so the clamping, the `LIMIT … OFFSET …` and
-//! the count are written once. A list of the search index's hits comes as ranked ids
+//! Paged lists. The lists people browse read keyset pages ([`keyset`]: from a cursor,
+//! walking the sort's index, with a bounded total). Lists not converted yet, and the
+//! numbered pages the command line and tests read, count their matches and read one
+//! page through [`Store::paged`] (`LIMIT … OFFSET …` and an exact count, written once). A list of the search index's hits comes as ranked ids
 //! ([`ranked_ids`]): restricted to them and ordered as they are.
 //!
 //! A download walks a whole list instead, in chunks by the list's sort key and id
@@ -8,12 +9,14 @@
 //! no `OFFSET`, no count), so reading the millionth row costs what the first did.
 
 use serde::Serialize;
-use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
 use crate::{Arg, Result, Store, bind_args, on_pool};
+
+pub(crate) mod keyset;
+pub use keyset::{At, KeyPage, TOTAL_BOUND, Total};
 
 /// The most ranked ids a list takes at once (`OrgFilter::ids`, `ServiceFilter::ids`).
 pub const MAX_RANKED_IDS: usize = 1000;
@@ -168,77 +171,25 @@ impl Store {
     where
         R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
     {
-        let (sql, args) = select;
-        let mut args = args.to_vec();
         let limit = limit.clamp(1, MAX_CHUNK);
-        let cols: Vec<String> = walk
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, (e, k))| match k {
-                Key::Int => format!("CAST({e} AS BIGINT) AS walk_k{i}"),
-                _ => format!("{e} AS walk_k{i}"),
-            })
-            .collect();
-        let body = sql
-            .strip_prefix("SELECT ")
-            .expect("a walk's query starts with SELECT");
-        let mut sql = format!("SELECT {}, {body}", cols.join(", "));
-        let exprs: Vec<&str> = walk.keys.iter().map(|(e, _)| *e).collect();
-        if let Some(After(keys)) = after {
-            let marks: Vec<String> = (0..keys.len())
-                .map(|i| format!("${}", args.len() + 1 + i))
-                .collect();
-            let op = if walk.desc { "<" } else { ">" };
-            sql.push_str(&format!(
-                " AND ({}) {op} ({})",
-                exprs.join(", "),
-                marks.join(", ")
-            ));
-            args.extend(keys.iter().cloned());
-        }
-        let dir = if walk.desc { "DESC" } else { "ASC" };
-        let order: Vec<String> = exprs.iter().map(|e| format!("{e} {dir}")).collect();
-        sql.push_str(&format!(" ORDER BY {} LIMIT {limit}", order.join(", ")));
-        macro_rules! read {
-            ($rows:expr) => {{
-                let rows = $rows;
-                let mut last = None;
-                if rows.len() >= limit as usize
-                    && let Some(r) = rows.last()
-                {
-                    let mut keys = Vec::with_capacity(walk.keys.len());
-                    for (i, (_, k)) in walk.keys.iter().enumerate() {
-                        let c = format!("walk_k{i}");
-                        keys.push(match k {
-                            Key::Text => Arg::Text(r.try_get(c.as_str())?),
-                            Key::Int => Arg::Int(r.try_get(c.as_str())?),
-                            Key::Date => Arg::Date(r.try_get(c.as_str())?),
-                            Key::Time => Arg::Time(r.try_get(c.as_str())?),
-                            Key::Uuid => Arg::Uuid(r.try_get(c.as_str())?),
-                        });
-                    }
-                    last = Some(After(keys));
-                }
-                let items = rows
-                    .iter()
-                    .map(|r| R::from_row(r))
-                    .collect::<std::result::Result<Vec<R>, sqlx::Error>>()?;
-                (items, last)
-            }};
-        }
-        let (rows, next) = match &self.backend {
-            crate::Backend::Sqlite(p) => {
-                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
-                read!(rows)
-            }
-            crate::Backend::Postgres(p) => {
-                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
-                read!(rows)
-            }
+        let read = keyset::Read {
+            with: "",
+            select,
+            keys: walk.keys,
+            desc: walk.desc,
+            after: after.map(|After(keys)| keys.as_slice()),
+            limit,
+            offset: 0,
         };
+        let rows = self.keyed_rows::<R>(read).await?;
+        let next = (rows.len() >= limit as usize)
+            .then(|| rows.last().map(|(keys, _)| After(keys.clone())))
+            .flatten();
         Ok(KeyChunk {
-            items: rows.into_iter().map(item).collect::<Result<Vec<_>>>()?,
+            items: rows
+                .into_iter()
+                .map(|(_, r)| item(r))
+                .collect::<Result<Vec<_>>>()?,
             next,
         })
     }

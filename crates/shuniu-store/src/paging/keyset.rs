@@ -1,0 +1,340 @@
+//! Keyset pages: a list read by walking its sort index from a cursor and stopping after
+//! the page, so page 500 costs what page 1 does and a row inserted before the cursor
+//! neither repeats nor hides a row of the next page.
+//!
+//! A cursor is an opaque, URL-safe token: base64url of a small JSON array — the list's
+//! order tag, the direction (`n`ext: rows after the keys, `p`revious: rows before), and
+//! the sort keys' values, typed by the walk's [`Key`]s. A token of another list or order,
+//! or garbage, is refused as an invalid `cursor` (the web answers 422 naming it).
+//!
+//! Totals are never a `COUNT(*)` over the whole range: [`Store::bounded_count`] stops at
+//! [`TOTAL_BOUND`] + 1 rows and says "at least" past it.
+
+use serde::Serialize;
+use serde_json::Value;
+use shuniu_domain::{FieldError, FieldErrors};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Key, Sql, Walk};
+use crate::{Arg, Result, Store, StoreError, bind_args, on_pool};
+
+/// Counting stops past this many rows: a total above it is shown as "10,000+".
+pub const TOTAL_BOUND: i64 = 10_000;
+
+/// How many rows a list has: exactly, or at least this many (the count stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Total {
+    Exact(i64),
+    AtLeast(i64),
+}
+
+impl Total {
+    /// The number (a lower bound when [`Total::is_lower_bound`]).
+    pub fn count(self) -> i64 {
+        match self {
+            Total::Exact(n) | Total::AtLeast(n) => n,
+        }
+    }
+    pub fn is_lower_bound(self) -> bool {
+        matches!(self, Total::AtLeast(_))
+    }
+    /// From a count of at most [`TOTAL_BOUND`] + 1 rows.
+    pub fn from_bounded(n: i64) -> Total {
+        if n > TOTAL_BOUND {
+            Total::AtLeast(TOTAL_BOUND)
+        } else {
+            Total::Exact(n)
+        }
+    }
+}
+
+/// One page of a list read by keyset: its rows, the cursors of the pages either side
+/// (`None`: there is none), and how many rows the list has.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyPage<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+    pub total: Total,
+    pub per_page: u32,
+}
+
+/// Where a keyset page starts.
+#[derive(Debug, Clone, Copy)]
+pub enum At<'a> {
+    /// From a cursor (`None`: the first page).
+    Cursor(Option<&'a str>),
+    /// After skipping this many rows: page numbers kept for old links, bounded by the
+    /// caller (a deep offset reads every row it skips).
+    Offset(u64),
+}
+
+/// A list as a keyset page reads it.
+pub(crate) struct KeyList<'a> {
+    /// A `WITH … ` prefix the select reads from (empty when none).
+    pub with: &'a str,
+    /// `SELECT … FROM … WHERE <filters>`, no order.
+    pub select: Sql<'a>,
+    pub walk: Walk<'a>,
+    /// Names the list and its order in the cursor, so that a cursor of another list or
+    /// order is refused rather than read with the wrong keys.
+    pub tag: &'a str,
+}
+
+/// One read of rows in key order: what [`Store::keyed_rows`] builds a statement from.
+pub(crate) struct Read<'a> {
+    pub with: &'a str,
+    pub select: Sql<'a>,
+    pub keys: &'a [(&'a str, Key)],
+    pub desc: bool,
+    /// Only rows strictly after these keys, in the read's direction.
+    pub after: Option<&'a [Arg]>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+const NEXT: &str = "n";
+const PREV: &str = "p";
+
+fn bad_cursor() -> StoreError {
+    StoreError::Invalid(FieldErrors::single(
+        "cursor",
+        FieldError::new(
+            "翻页位置无效或已不适用于当前排序，请从第一页重新浏览",
+            "is not a cursor of this list and order; start again from the first page",
+        ),
+    ))
+}
+
+/// The token of a page boundary: `dir` from the row whose sort keys are `keys`.
+pub(crate) fn encode_cursor(tag: &str, dir: &str, keys: &[Arg]) -> String {
+    use base64::Engine;
+    let mut out = vec![Value::from(tag), Value::from(dir)];
+    out.extend(keys.iter().map(|k| match k {
+        Arg::Text(s) => Value::from(s.as_str()),
+        Arg::Int(i) => Value::from(*i),
+        Arg::Date(d) => Value::from(d.to_string()),
+        Arg::Time(t) => Value::from(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        Arg::Uuid(u) => Value::from(u.to_string()),
+    }));
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Value::Array(out).to_string())
+}
+
+/// The direction (`n` or `p`) and keys of a cursor of the list `tag` ordered by `keys`.
+pub(crate) fn decode_cursor(
+    token: &str,
+    tag: &str,
+    keys: &[(&str, Key)],
+) -> Result<(bool, Vec<Arg>)> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.trim())
+        .map_err(|_| bad_cursor())?;
+    let Ok(Value::Array(parts)) = serde_json::from_slice::<Value>(&bytes) else {
+        return Err(bad_cursor());
+    };
+    if parts.len() != keys.len() + 2 || parts[0].as_str() != Some(tag) {
+        return Err(bad_cursor());
+    }
+    let forward = match parts[1].as_str() {
+        Some(NEXT) => true,
+        Some(PREV) => false,
+        _ => return Err(bad_cursor()),
+    };
+    let mut out = Vec::with_capacity(keys.len());
+    for ((_, k), v) in keys.iter().zip(&parts[2..]) {
+        let arg = match (k, v) {
+            (Key::Int, Value::Number(n)) => n.as_i64().map(Arg::Int),
+            (Key::Text, Value::String(s)) => Some(Arg::Text(s.clone())),
+            (Key::Date, Value::String(s)) => s.parse().ok().map(Arg::Date),
+            (Key::Time, Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| Arg::Time(t.with_timezone(&chrono::Utc))),
+            (Key::Uuid, Value::String(s)) => s.parse().ok().map(Arg::Uuid),
+            _ => None,
+        };
+        out.push(arg.ok_or_else(bad_cursor)?);
+    }
+    Ok((forward, out))
+}
+
+/// The statement of `read` and its values: the select with its sort keys as `walk_k<i>`
+/// columns, the keyset condition, the order and the limit.
+pub(crate) fn read_sql(read: &Read<'_>) -> (String, Vec<Arg>) {
+    let (sql, args) = read.select;
+    let mut args = args.to_vec();
+    let cols: Vec<String> = read
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, (e, k))| match k {
+            Key::Int => format!("CAST({e} AS BIGINT) AS walk_k{i}"),
+            _ => format!("{e} AS walk_k{i}"),
+        })
+        .collect();
+    let body = sql
+        .strip_prefix("SELECT ")
+        .expect("a walk's query starts with SELECT");
+    let mut sql = format!("{}SELECT {}, {body}", read.with, cols.join(", "));
+    let exprs: Vec<&str> = read.keys.iter().map(|(e, _)| *e).collect();
+    if let Some(keys) = read.after {
+        let marks: Vec<String> = (0..keys.len())
+            .map(|i| format!("${}", args.len() + 1 + i))
+            .collect();
+        let op = if read.desc { "<" } else { ">" };
+        sql.push_str(&format!(
+            " AND ({}) {op} ({})",
+            exprs.join(", "),
+            marks.join(", ")
+        ));
+        args.extend(keys.iter().cloned());
+    }
+    let dir = if read.desc { "DESC" } else { "ASC" };
+    let order: Vec<String> = exprs.iter().map(|e| format!("{e} {dir}")).collect();
+    sql.push_str(&format!(
+        " ORDER BY {} LIMIT {}",
+        order.join(", "),
+        read.limit
+    ));
+    if read.offset > 0 {
+        sql.push_str(&format!(" OFFSET {}", read.offset));
+    }
+    (sql, args)
+}
+
+impl Store {
+    /// The rows of `read.select` in key order, each with its sort keys.
+    pub(crate) async fn keyed_rows<R>(&self, read: Read<'_>) -> Result<Vec<(Vec<Arg>, R)>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let (sql, args) = read_sql(&read);
+        macro_rules! read {
+            ($rows:expr) => {{
+                let mut out = Vec::with_capacity($rows.len());
+                for r in $rows.iter() {
+                    let mut keys = Vec::with_capacity(read.keys.len());
+                    for (i, (_, k)) in read.keys.iter().enumerate() {
+                        let c = format!("walk_k{i}");
+                        keys.push(match k {
+                            Key::Text => Arg::Text(r.try_get(c.as_str())?),
+                            Key::Int => Arg::Int(r.try_get(c.as_str())?),
+                            Key::Date => Arg::Date(r.try_get(c.as_str())?),
+                            Key::Time => Arg::Time(r.try_get(c.as_str())?),
+                            Key::Uuid => Arg::Uuid(r.try_get(c.as_str())?),
+                        });
+                    }
+                    out.push((keys, R::from_row(r)?));
+                }
+                out
+            }};
+        }
+        Ok(match &self.backend {
+            crate::Backend::Sqlite(p) => {
+                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
+                read!(rows)
+            }
+            crate::Backend::Postgres(p) => {
+                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
+                read!(rows)
+            }
+        })
+    }
+
+    /// One page of `list` at `at`, `per_page` rows: reads one row more than the page to
+    /// know whether a next one exists; a previous page walks backwards from the page's
+    /// first row (the walk's direction flipped, the rows turned back). `total` is the
+    /// caller's (a bounded count or a maintained counter).
+    pub(crate) async fn keyset_page<R, T>(
+        &self,
+        list: KeyList<'_>,
+        at: At<'_>,
+        per_page: u32,
+        total: Total,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<KeyPage<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let per_page = per_page.max(1);
+        let read = |after, desc, offset| Read {
+            with: list.with,
+            select: list.select,
+            keys: list.walk.keys,
+            desc,
+            after,
+            limit: per_page + 1,
+            offset,
+        };
+        let (offset, cursor) = match at {
+            At::Offset(n) => (n, None),
+            At::Cursor(None) => (0, None),
+            At::Cursor(Some(token)) => (0, Some(decode_cursor(token, list.tag, list.walk.keys)?)),
+        };
+        let desc = list.walk.desc;
+        let (rows, next, prev) = match cursor {
+            Some((false, keys)) => {
+                let mut rows = self.keyed_rows::<R>(read(Some(&keys), !desc, 0)).await?;
+                if rows.len() <= per_page as usize {
+                    // Back at the start: the first page, full.
+                    let mut rows = self.keyed_rows::<R>(read(None, desc, 0)).await?;
+                    let more = rows.len() > per_page as usize;
+                    rows.truncate(per_page as usize);
+                    let next = more.then(|| rows.last()).flatten().map(|(k, _)| k.clone());
+                    (rows, next, None)
+                } else {
+                    rows.truncate(per_page as usize);
+                    rows.reverse();
+                    let prev = rows.first().map(|(k, _)| k.clone());
+                    let next = rows.last().map(|(k, _)| k.clone());
+                    (rows, next, prev)
+                }
+            }
+            forward => {
+                let after = forward.as_ref().map(|(_, keys)| keys.as_slice());
+                let mut rows = self.keyed_rows::<R>(read(after, desc, offset)).await?;
+                let more = rows.len() > per_page as usize;
+                rows.truncate(per_page as usize);
+                let next = more.then(|| rows.last()).flatten().map(|(k, _)| k.clone());
+                // Rows before this page exist when it started after a cursor or offset;
+                // an empty page past the end walks back from where it was asked to start.
+                let prev = match (&forward, rows.first()) {
+                    (Some(_), Some((k, _))) => Some(k.clone()),
+                    (Some((_, keys)), None) => Some(keys.clone()),
+                    (None, Some((k, _))) if offset > 0 => Some(k.clone()),
+                    _ => None,
+                };
+                (rows, next, prev)
+            }
+        };
+        Ok(KeyPage {
+            next: next.map(|k| encode_cursor(list.tag, NEXT, &k)),
+            prev: prev.map(|k| encode_cursor(list.tag, PREV, &k)),
+            items: rows
+                .into_iter()
+                .map(|(_, r)| item(r))
+                .collect::<Result<Vec<_>>>()?,
+            total,
+            per_page,
+        })
+    }
+
+    /// How many rows `from` (`FROM … WHERE …`) has, counting no further than
+    /// [`TOTAL_BOUND`] + 1: the cost of a total is bounded whatever the range.
+    pub(crate) async fn bounded_count(&self, from: Sql<'_>) -> Result<Total> {
+        let (from, args) = from;
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one {from} LIMIT {}) bounded",
+            TOTAL_BOUND + 1
+        );
+        let n: i64 = on_pool!(self, |p| bind_args!(
+            sqlx::query_scalar::<_, i64>(&sql),
+            args
+        )
+        .fetch_one(p)
+        .await)?;
+        Ok(Total::from_bounded(n))
+    }
+}
