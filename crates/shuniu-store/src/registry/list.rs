@@ -261,9 +261,14 @@ impl Store {
     }
 
     /// How many organizations match `filter`. The one place the list's total comes
-    /// from: today a count that stops at [`crate::TOTAL_BOUND`]; maintained counters,
-    /// where they cover the filter, answer first.
+    /// from: the maintained tallies where they cover the filter, otherwise a count that
+    /// stops at [`crate::TOTAL_BOUND`].
     async fn org_total(&self, filter: &OrgFilter) -> Result<Total> {
+        // The maintained tallies answer every combination of the list's filters; only
+        // exact lookups and search hits (few rows by nature) are counted, and boundedly.
+        if let Some(n) = self.organization_total(filter).await? {
+            return Ok(Total::Exact(n));
+        }
         let Some(w) = self.org_where(filter, OrgPlan::Lookup).await? else {
             return Ok(Total::Exact(0));
         };
