@@ -88,6 +88,7 @@ impl Store {
             .execute(p)
             .await
             .map(|_| ()))?;
+        self.jurisdictions.node_added();
         Ok(())
     }
 
@@ -101,12 +102,20 @@ impl Store {
         if code.contains('\0') {
             return Ok(None);
         }
+        // Stored nodes never change: one read by its code is kept (`jurisdiction_cache`).
+        if let Some(j) = self.jurisdictions.node(code) {
+            return Ok(Some(j));
+        }
         let sql = format!("SELECT {COLUMNS} FROM jurisdictions WHERE code = $1");
         let row = on_pool!(self, |p| sqlx::query_as::<_, JurisdictionRow>(&sql)
             .bind(code)
             .fetch_optional(p)
             .await)?;
-        row.map(Jurisdiction::try_from).transpose()
+        let found = row.map(Jurisdiction::try_from).transpose()?;
+        if let Some(j) = &found {
+            self.jurisdictions.keep_node(j);
+        }
+        Ok(found)
     }
 
     /// Nodes by code, in code order; unknown codes are left out. One query per 500 codes,
@@ -148,14 +157,24 @@ impl Store {
         rows.into_iter().map(Jurisdiction::try_from).collect()
     }
 
-    /// The roots of the tree (nodes without a parent).
+    /// The roots of the tree (nodes without a parent), from memory when read lately.
     pub async fn jurisdiction_roots(&self) -> Result<Vec<Jurisdiction>> {
+        if let Some(roots) = self.jurisdictions.roots() {
+            return Ok(roots.as_ref().clone());
+        }
+        let read_at = self.jurisdictions.generation();
         let sql =
             format!("SELECT {COLUMNS} FROM jurisdictions WHERE parent_code IS NULL ORDER BY code");
         let rows = on_pool!(self, |p| sqlx::query_as::<_, JurisdictionRow>(&sql)
             .fetch_all(p)
             .await)?;
-        rows.into_iter().map(Jurisdiction::try_from).collect()
+        let roots: Vec<Jurisdiction> = rows
+            .into_iter()
+            .map(Jurisdiction::try_from)
+            .collect::<Result<_>>()?;
+        self.jurisdictions
+            .keep_roots(read_at, std::sync::Arc::new(roots.clone()));
+        Ok(roots)
     }
 
     /// Every node in `root`'s subtree down to `max_level`, in path order (a pre-order walk).
@@ -164,6 +183,25 @@ impl Store {
         root: &Jurisdiction,
         max_level: Level,
     ) -> Result<Vec<Jurisdiction>> {
+        Ok(self
+            .jurisdiction_subtree_shared(root, max_level)
+            .await?
+            .as_ref()
+            .clone())
+    }
+
+    /// [`Store::jurisdiction_subtree`] without copying it: from memory when read lately
+    /// (what every list page's filter shows).
+    pub async fn jurisdiction_subtree_shared(
+        &self,
+        root: &Jurisdiction,
+        max_level: Level,
+    ) -> Result<std::sync::Arc<Vec<Jurisdiction>>> {
+        let root_code = root.code.as_str();
+        if let Some(nodes) = self.jurisdictions.subtree(root_code, max_level) {
+            return Ok(nodes);
+        }
+        let read_at = self.jurisdictions.generation();
         let (lo, hi) = root.subtree_range();
         let levels: Vec<&str> = Level::ALL
             .iter()
@@ -179,7 +217,14 @@ impl Store {
             .bind(&hi)
             .fetch_all(p)
             .await)?;
-        rows.into_iter().map(Jurisdiction::try_from).collect()
+        let nodes: Vec<Jurisdiction> = rows
+            .into_iter()
+            .map(Jurisdiction::try_from)
+            .collect::<Result<_>>()?;
+        let nodes = std::sync::Arc::new(nodes);
+        self.jurisdictions
+            .keep_subtree(read_at, root_code, max_level, nodes.clone());
+        Ok(nodes)
     }
 
     /// Totals over a node and everything below it, from the per-node counters.

@@ -28,6 +28,7 @@ pub mod audit;
 mod bulk;
 pub mod complaints;
 pub mod hubs;
+mod jurisdiction_cache;
 pub mod jurisdictions;
 mod paging;
 pub mod parks;
@@ -274,6 +275,8 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// HMAC key of the audit chain; kept outside the database (see `with_audit_key`).
     pub(crate) audit_key: std::sync::Arc<Vec<u8>>,
+    /// The jurisdiction nodes read so far (see `jurisdiction_cache`), shared by clones.
+    pub(crate) jurisdictions: std::sync::Arc<jurisdiction_cache::JurisdictionCache>,
 }
 
 impl Store {
@@ -368,6 +371,7 @@ impl Store {
         Store {
             backend,
             audit_key: std::sync::Arc::new(DEV_AUDIT_KEY.to_vec()),
+            jurisdictions: Default::default(),
         }
     }
 
@@ -460,6 +464,8 @@ impl Store {
             Backend::Sqlite(p) => SQLITE_MIGRATIONS.undo(p, 0).await?,
             Backend::Postgres(p) => POSTGRES_MIGRATIONS.undo(p, 0).await?,
         }
+        // The tree is gone with its table: nothing read before is kept.
+        self.jurisdictions.forget_all();
         Ok(())
     }
 

@@ -100,6 +100,49 @@ both_backends!(reference_tree_is_seeded, |store: Store| async move {
     assert!(store.jurisdiction("999999").await.unwrap().is_none());
 });
 
+/// The tree is kept in memory between reads (`jurisdiction_cache`): a node added through
+/// the store shows in the lists read after it, by every clone of the store, and a code
+/// looked up before it existed is found once it does.
+both_backends!(
+    jurisdiction_lists_show_a_node_added_after_a_read,
+    |store: Store| async move {
+        use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode, Level};
+        let roots = store.jurisdiction_roots().await.unwrap();
+        let before = store
+            .jurisdiction_subtree(&roots[0], Level::Community)
+            .await
+            .unwrap();
+        assert!(store.jurisdiction("320102002901").await.unwrap().is_none());
+        let street = store.jurisdiction("320102002000").await.unwrap().unwrap();
+        let clone = store.clone();
+        clone
+            .add_jurisdiction(&Jurisdiction {
+                code: JurisdictionCode::parse("320102002901").unwrap(),
+                name_zh: "缓存测试社区".into(),
+                name_en: "Cache Test Community".into(),
+                level: Level::Community,
+                parent: Some(street.code.clone()),
+                path: format!("{}320102002901/", street.path),
+            })
+            .await
+            .unwrap();
+        let after = store
+            .jurisdiction_subtree_shared(&roots[0], Level::Community)
+            .await
+            .unwrap();
+        assert_eq!(after.len(), before.len() + 1);
+        assert!(after.iter().any(|j| j.code.as_str() == "320102002901"));
+        let found = store.jurisdiction("320102002901").await.unwrap().unwrap();
+        assert_eq!(found.name_zh, "缓存测试社区");
+        // Street-level lists are unchanged by a community, and still answer.
+        let streets = store
+            .jurisdiction_subtree(&roots[0], Level::Street)
+            .await
+            .unwrap();
+        assert!(streets.iter().all(|j| j.level != Level::Community));
+    }
+);
+
 both_backends!(create_read_and_history, |store: Store| async move {
     let data = org(1, "南京玄武一家圆心灵保姆服务中心", MEIYUAN);
     let created = store.create_organization(&data, "test").await.unwrap();

@@ -129,12 +129,21 @@ pub fn options<T: Copy>(
 }
 
 /// The whole jurisdiction tree in pre-order, down to `max_level`.
-pub async fn tree(store: &Store, max_level: Level) -> Result<Vec<Jurisdiction>, AppError> {
-    let mut out = Vec::new();
-    for root in store.jurisdiction_roots().await? {
-        out.extend(store.jurisdiction_subtree(&root, max_level).await?);
+pub async fn tree(
+    store: &Store,
+    max_level: Level,
+) -> Result<std::sync::Arc<Vec<Jurisdiction>>, AppError> {
+    // One root (a province) is the usual tree: its subtree as the store keeps it in
+    // memory, not copied on every list request.
+    let roots = store.jurisdiction_roots().await?;
+    if let [root] = roots.as_slice() {
+        return Ok(store.jurisdiction_subtree_shared(root, max_level).await?);
     }
-    Ok(out)
+    let mut out = Vec::new();
+    for root in &roots {
+        out.extend(store.jurisdiction_subtree(root, max_level).await?);
+    }
+    Ok(std::sync::Arc::new(out))
 }
 
 /// Where the data are: from the first top node down, through every node that is the

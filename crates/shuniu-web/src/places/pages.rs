@@ -112,7 +112,7 @@ async fn groups(s: &AppState, ui: &Ui, chosen: &str) -> Result<Vec<Group>, AppEr
     let nodes = tree(&s.store, Level::Community).await?;
     let mut out: Vec<Group> = Vec::new();
     let mut street: Option<&Jurisdiction> = None;
-    for j in &nodes {
+    for j in nodes.iter() {
         match j.level {
             Level::Street => street = Some(j),
             Level::Community => {
