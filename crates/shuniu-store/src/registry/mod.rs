@@ -627,10 +627,13 @@ impl Store {
                 .bind(&text)
                 .execute(&mut *tx)
                 .await?;
-            let path = self
-                .jurisdiction(before.data.jurisdiction.as_str())
-                .await?
-                .map(|j| j.path);
+            // Read in the transaction: a second connection from the pool could be
+            // waiting behind writers that hold the others.
+            let path: Option<String> =
+                sqlx::query_scalar("SELECT path FROM jurisdictions WHERE code = $1")
+                    .bind(before.data.jurisdiction.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             append_in_tx!(
                 self,
                 tx,
