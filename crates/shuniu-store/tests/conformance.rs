@@ -100,9 +100,9 @@ both_backends!(reference_tree_is_seeded, |store: Store| async move {
     assert!(store.jurisdiction("999999").await.unwrap().is_none());
 });
 
-/// The tree is kept in memory between reads (`jurisdiction_cache`): a node added through
-/// the store shows in the lists read after it, by every clone of the store, and a code
-/// looked up before it existed is found once it does.
+// The tree is kept in memory between reads (`jurisdiction_cache`): a node added through
+// the store shows in the lists read after it, by every clone of the store, and a code
+// looked up before it existed is found once it does.
 both_backends!(
     jurisdiction_lists_show_a_node_added_after_a_read,
     |store: Store| async move {

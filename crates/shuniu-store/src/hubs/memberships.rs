@@ -234,7 +234,7 @@ impl Store {
             let mut out = Vec::with_capacity(items.len());
             let mut events = Vec::with_capacity(items.len());
             for &(hub_id, organization_id, initiating) in items {
-                if !hubs.contains_key(&hub_id) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = hubs.entry(hub_id) {
                     let facts: (Uuid, String, String, String, String) = sqlx::query_as(
                         "SELECT h.organization_id, o.name, h.kind, h.status, h.jurisdiction_path \
                      FROM hubs h JOIN organizations o ON o.id = h.organization_id WHERE h.id = $1",
@@ -243,7 +243,7 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or(StoreError::NotFound)?;
-                    hubs.insert(hub_id, facts);
+                    slot.insert(facts);
                 }
                 let (hub_org, hub_name, hub_kind, hub_status, hub_path) = hubs[&hub_id].clone();
                 let (org_name, org_path, org_status): (String, String, String) =
