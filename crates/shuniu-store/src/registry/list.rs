@@ -14,7 +14,9 @@ use shuniu_domain::registry::{Grade, LegalForm, OrgStatus, Organization, Service
 use uuid::Uuid;
 
 use super::{COLUMNS, OrgRow};
-use crate::paging::keyset::{KeyList, Read, read_sql};
+use crate::paging::keyset::KeyList;
+#[cfg(feature = "testing")]
+use crate::paging::keyset::{Read, read_sql};
 use crate::paging::{Key, Walk};
 use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, Total};
 
