@@ -304,6 +304,29 @@ both_backends!(
             OrgPlan::for_subtree(shuniu_store::SMALL_SUBTREE + 1),
             OrgPlan::SortIndex
         );
+        // A large district: a common filter walks the sort's index, a rare combination
+        // (a page would walk most of the index to find it) reads the district and sorts.
+        let district = 90_000;
+        assert_eq!(
+            OrgPlan::for_counts(district, Some(88_000), 1_000_000),
+            OrgPlan::SortIndex
+        );
+        assert_eq!(
+            OrgPlan::for_counts(district, None, 1_000_000),
+            OrgPlan::SortIndex
+        );
+        assert_eq!(
+            OrgPlan::for_counts(district, Some(300), 1_000_000),
+            OrgPlan::PathScan
+        );
+        assert_eq!(
+            OrgPlan::for_counts(district, Some(0), 1_000_000),
+            OrgPlan::PathScan
+        );
+        assert_eq!(
+            OrgPlan::for_counts(shuniu_store::SMALL_SUBTREE, Some(2_000), 1_000_000),
+            OrgPlan::PathScan
+        );
 
         let postgres = store.dialect() == shuniu_store::Dialect::Postgres;
         for (sort, index) in [

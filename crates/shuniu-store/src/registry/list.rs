@@ -51,7 +51,26 @@ impl OrgPlan {
             OrgPlan::PathScan
         }
     }
+
+    /// The plan for a jurisdiction filter whose subtree holds `subtree` organizations,
+    /// of which `matching` match the whole filter (from the tallies; `None` when they do
+    /// not cover it), out of `all` registered. Walking the sort's index visits about
+    /// [`PAGE_ROWS`] × `all` ÷ `matching` entries for a page, reading the subtree visits
+    /// `subtree` rows: so a rare combination in a large district (a domain and a grade)
+    /// is read through the path index and sorted, not found by walking the whole index.
+    pub fn for_counts(subtree: i64, matching: Option<i64>, all: i64) -> OrgPlan {
+        match (OrgPlan::for_subtree(subtree), matching) {
+            (OrgPlan::SortIndex, Some(m)) if PAGE_ROWS.saturating_mul(all) / m.max(1) > subtree => {
+                OrgPlan::PathScan
+            }
+            (plan, _) => plan,
+        }
+    }
 }
+
+/// The page size the plan is weighed for: the pages' largest common size (a longer page
+/// read by the sort index walks proportionally further).
+pub const PAGE_ROWS: i64 = 50;
 
 /// The materialized subtree a [`OrgPlan::PathScan`] page sorts.
 const PATH_SCAN: &str = "listed";
@@ -279,8 +298,8 @@ impl Store {
     }
 
     /// How a page of `filter` is read: by the subtree's size in `jurisdiction_stats`
-    /// (kept with every write), the whole city as a large subtree; exact lookups and
-    /// search hits name few rows whatever the subtree.
+    /// and how many match in the tallies (both kept with every write), the whole city as
+    /// a large subtree; exact lookups and search hits name few rows whatever the subtree.
     pub async fn org_plan(&self, filter: &OrgFilter) -> Result<OrgPlan> {
         let exact = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
         if exact || filter.ids.is_some() {
@@ -289,10 +308,19 @@ impl Store {
         let Some(code) = &filter.jurisdiction else {
             return Ok(OrgPlan::SortIndex);
         };
-        Ok(match self.jurisdiction(code).await? {
-            Some(j) => OrgPlan::for_subtree(self.subtree_stats(&j).await?.organizations),
-            None => OrgPlan::Lookup,
-        })
+        let Some(j) = self.jurisdiction(code).await? else {
+            return Ok(OrgPlan::Lookup);
+        };
+        let subtree = self.subtree_stats(&j).await?.organizations;
+        if subtree <= SMALL_SUBTREE {
+            return Ok(OrgPlan::PathScan);
+        }
+        let matching = self.organization_total(filter).await?;
+        let all = self
+            .organization_total(&OrgFilter::default())
+            .await?
+            .unwrap_or(subtree);
+        Ok(OrgPlan::for_counts(subtree, matching, all))
     }
 
     /// The statement pieces of a page of `filter` read by `plan`; `None`: nothing matches.
