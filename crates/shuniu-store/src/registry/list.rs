@@ -490,33 +490,21 @@ impl Store {
                 &mut args,
             );
         }
-        if let Some(f) = filter.legal_form {
-            push_n(
-                &format!("legal_form{eq}"),
-                vec![Arg::Text(f.as_str().into())],
-                &mut args,
-            );
-        }
-        if let Some(s) = filter.status {
-            push_n(
-                &format!("status{eq}"),
-                vec![Arg::Text(s.as_str().into())],
-                &mut args,
-            );
-        }
-        if let Some(s) = filter.stage {
-            push_n(
-                &format!("stage{eq}"),
-                vec![Arg::Text(s.as_str().into())],
-                &mut args,
-            );
-        }
-        if let Some(g) = filter.grade {
-            push_n(
-                &format!("grade{eq}"),
-                vec![Arg::Text(g.as_str().into())],
-                &mut args,
-            );
+        // The plain equality filters, each written as the plan wants (`{eq}`).
+        let equals = [
+            ("legal_form", filter.legal_form.map(LegalForm::as_str)),
+            ("status", filter.status.map(OrgStatus::as_str)),
+            ("stage", filter.stage.map(Stage::as_str)),
+            ("grade", filter.grade.map(Grade::as_str)),
+        ];
+        for (column, value) in equals {
+            if let Some(v) = value {
+                push_n(
+                    &format!("{column}{eq}"),
+                    vec![Arg::Text(v.into())],
+                    &mut args,
+                );
+            }
         }
         if let Some(d) = filter.domain
             && plan == OrgPlan::SortIndex
