@@ -30,6 +30,7 @@ pub mod complaints;
 pub mod hubs;
 mod jurisdiction_cache;
 pub mod jurisdictions;
+mod loads;
 mod paging;
 pub mod parks;
 pub mod party;
@@ -56,6 +57,7 @@ pub use audit::{AuditFilter, VerifyReport, WriteCtx};
 
 pub use hubs::{HubFilter, MembershipEvent};
 pub use jurisdictions::SubtreeStats;
+pub use loads::BulkLoad;
 pub(crate) use paging::Paging;
 pub use paging::{After, At, KeyChunk, KeyPage, MAX_RANKED_IDS, Page, TOTAL_BOUND, Total};
 pub use parks::{ObligationReport, ObligationSummary};

@@ -10,32 +10,19 @@ use serde_json::json;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::audit::Outcome;
 use shuniu_domain::hubs::{
-    HubKind, HubStatus, JoinFacts, Membership, MembershipDecision, MembershipStatus, check_join,
+    HubKind, Membership, MembershipDecision, MembershipStatus,
     deregistered_cannot_join,
 };
-use shuniu_domain::jurisdiction::shard_key_of_path;
 use shuniu_domain::registry::OrgStatus;
 use uuid::Uuid;
 
 use super::{
-    LIVE_SQL, MEMBER_ORDER, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, corrupt,
+    MEMBER_ORDER, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow,
     lock_memberships,
 };
-use crate::audit::{append_all_in_tx, append_in_tx};
+use crate::audit::append_in_tx;
 use crate::paging::{Key, Walk};
-use crate::supervision::credit::require_standing;
 use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
-use shuniu_domain::supervision::standing::Activity;
-
-/// Does `$1`'s hub (through live memberships, transitively) count `$2` among its members?
-/// Walked upwards from `$2` (the hubs it is in, theirs, …): an organization is in a
-/// handful of hubs, whereas a hub's members below it can number in the thousands.
-const BELOW_SQL: &str = "WITH RECURSIVE above (org_id) AS ( \
-    SELECT hub_organization_id FROM hub_memberships WHERE organization_id = $2 AND status IN ('pending','active','suspended') \
-    UNION \
-    SELECT m.hub_organization_id FROM hub_memberships m JOIN above a ON m.organization_id = a.org_id \
-    WHERE m.status IN ('pending','active','suspended')) \
-    SELECT COUNT(*) FROM above WHERE org_id = $1";
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
@@ -208,153 +195,6 @@ impl Store {
             .join_hubs(&[(hub_id, organization_id, initiating)], add, today, ctx)
             .await?;
         Ok(made.pop().expect("one in, one out"))
-    }
-
-    /// New live memberships in one transaction, each after the join rules (asked in
-    /// turn, so a later one sees the earlier ones); the audit records are chained
-    /// together at the end.
-    async fn join_hubs(
-        &self,
-        items: &[(Uuid, Uuid, bool)],
-        add: bool,
-        today: NaiveDate,
-        ctx: WriteCtx,
-    ) -> Result<Vec<Membership>> {
-        let (action, status) = if add {
-            ("add", MembershipStatus::Active)
-        } else {
-            ("apply", MembershipStatus::Pending)
-        };
-        let now = crate::now();
-        on_pool!(self, |p| {
-            let mut tx = p.begin_with(self.begin_sql()).await?;
-            lock_memberships!(self, tx);
-            let mut hubs: std::collections::HashMap<Uuid, (Uuid, String, String, String, String)> =
-                std::collections::HashMap::new();
-            let mut out = Vec::with_capacity(items.len());
-            let mut events = Vec::with_capacity(items.len());
-            for &(hub_id, organization_id, initiating) in items {
-                if let std::collections::hash_map::Entry::Vacant(slot) = hubs.entry(hub_id) {
-                    let facts: (Uuid, String, String, String, String) = sqlx::query_as(
-                        "SELECT h.organization_id, o.name, h.kind, h.status, h.jurisdiction_path \
-                     FROM hubs h JOIN organizations o ON o.id = h.organization_id WHERE h.id = $1",
-                    )
-                    .bind(hub_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                    slot.insert(facts);
-                }
-                let (hub_org, hub_name, hub_kind, hub_status, hub_path) = hubs[&hub_id].clone();
-                let (org_name, org_path, org_status): (String, String, String) =
-                    sqlx::query_as(&format!(
-                        "SELECT name, jurisdiction_path, status FROM organizations WHERE id = $1{}",
-                        self.row_lock(" FOR SHARE")
-                    ))
-                    .bind(organization_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                require_standing!(
-                    tx,
-                    organization_id,
-                    &org_status,
-                    Activity::ApplyToHub,
-                    today
-                );
-                let hub_kind = HubKind::parse(&hub_kind).ok_or_else(|| corrupt("hub kind"))?;
-                let live = sqlx::query_as::<_, (Uuid, String)>(&format!(
-                "SELECT hub_id, hub_kind FROM hub_memberships WHERE organization_id = $1 AND status IN {LIVE_SQL}"
-            ))
-            .bind(organization_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|(h, k)| Ok((h, HubKind::parse(&k).ok_or_else(|| corrupt("hub kind"))?)))
-            .collect::<Result<Vec<_>>>()?;
-                let below: i64 = sqlx::query_scalar(BELOW_SQL)
-                    .bind(organization_id)
-                    .bind(hub_org)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                check_join(&JoinFacts {
-                    organization_id,
-                    organization_path: &org_path,
-                    organization_status: OrgStatus::parse(&org_status)
-                        .ok_or_else(|| corrupt("organization status"))?,
-                    hub_organization_id: hub_org,
-                    hub_kind,
-                    hub_status: HubStatus::parse(&hub_status)
-                        .ok_or_else(|| corrupt("hub status"))?,
-                    hub_path: &hub_path,
-                    live: &live,
-                    hub_id,
-                    hub_is_below_organization: below > 0,
-                })
-                .map_err(StoreError::Invalid)?;
-                let m = Membership {
-                    id: Uuid::now_v7(),
-                    hub_id,
-                    hub_organization_id: hub_org,
-                    hub_name,
-                    hub_kind,
-                    organization_id,
-                    organization_name: org_name,
-                    status,
-                    initiating,
-                    reason: None,
-                    applied_on: today,
-                    decided_on: add.then_some(today),
-                };
-                sqlx::query(
-                "INSERT INTO hub_memberships (id, shard_key, hub_id, hub_organization_id, hub_kind, organization_id, \
-                 status, initiating, reason, applied_on, decided_on, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $11)",
-            )
-            .bind(m.id)
-            .bind(shard_key_of_path(&org_path))
-            .bind(hub_id)
-            .bind(hub_org)
-            .bind(hub_kind.as_str())
-            .bind(organization_id)
-            .bind(status.as_str())
-            .bind(initiating)
-            .bind(today)
-            .bind(m.decided_on)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-                add_event!(
-                    tx,
-                    m.id,
-                    now,
-                    ctx.actor.as_str(),
-                    action,
-                    None::<&str>,
-                    status.as_str(),
-                    None::<&str>
-                );
-                move_counters!(tx, hub_id, hub_kind, organization_id, None, status);
-                let details = json!({
-                    "hub_id": hub_id,
-                    "organization_id": organization_id,
-                    "status": status,
-                    "initiating": initiating,
-                })
-                .to_string();
-                events.push(ctx.event(
-                    &format!("membership.{action}"),
-                    format!("membership:{}", m.id),
-                    Outcome::Success,
-                    details,
-                    Some(org_path.clone()),
-                ));
-                out.push(m);
-            }
-            append_all_in_tx!(self, tx, events);
-            tx.commit().await?;
-            Ok(out)
-        })
     }
 
     /// Applies a decision through the membership state machine (`State` when the action

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::{Arg, Result, StoreError, Taken, Unique};
 
 mod cores;
+mod joining;
 mod memberships;
 mod recognitions;
 

@@ -2,6 +2,7 @@
 //! (`list`), and the counters of its totals (`tallies`).
 
 mod list;
+mod status;
 pub(crate) mod tallies;
 
 pub use list::{OrgFilter, OrgPlan, OrgSort, SMALL_SUBTREE};
@@ -15,7 +16,6 @@ use shuniu_domain::codes::{FilingNumber, Phone, Uscc};
 use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode};
 use shuniu_domain::registry::{
     Grade, LegalForm, OrgStatus, Organization, OrganizationData, PartyOrg, ServiceDomain, Stage,
-    StatusChange,
 };
 use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
@@ -364,23 +364,21 @@ impl Store {
                 q.execute(&mut *tx).await?;
             }
             append_all_in_tx!(self, tx, events);
-            // Counters: one upsert per touched jurisdiction.
+            // Counters: one multi-row upsert of the touched jurisdictions.
             let mut deltas: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
             for d in items {
                 let e = deltas.entry(d.jurisdiction.as_str()).or_default();
                 e.0 += 1;
                 e.1 += i64::from(d.staff_total());
             }
-            for (code, (n, staff)) in deltas {
-                sqlx::query(STATS_UPSERT)
-                    .bind(code)
-                    .bind(n)
-                    .bind(staff)
+            for (sql, args) in stats_upserts(self.dialect(), &deltas) {
+                crate::bind_args!(sqlx::query(&sql), args)
                     .execute(&mut *tx)
                     .await?;
             }
             // Tallies of the list's totals: one upsert per touched row, summed over the batch.
             apply_tallies!(
+                self,
                 tx,
                 TallyDeltas::created(
                     items
@@ -573,102 +571,6 @@ impl Store {
         Ok(updated)
     }
 
-    /// Moves an organization through its registration states (suspend, reactivate,
-    /// deregister). Never deletes: a deregistered record stays, with reason and date.
-    pub async fn change_status(
-        &self,
-        id: Uuid,
-        change: &StatusChange,
-        ctx: impl Into<WriteCtx>,
-    ) -> Result<Organization> {
-        let ctx = ctx.into();
-        let actor = ctx.actor.as_str();
-        let now = crate::now();
-        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-        on_pool!(self, |p| {
-            let mut tx = p.begin_with(self.begin_sql()).await?;
-            let lock = self.row_lock(" FOR UPDATE");
-            let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let before = Organization::try_from(row)?;
-            if !before.status.can_become(change.status) {
-                return Err(StoreError::State(format!(
-                    "cannot change status from {} to {}",
-                    before.status, change.status
-                )));
-            }
-            let tally_before = tally_key!(self, tx, id);
-            // Guarded by the old status, so two racing changes cannot both apply.
-            let res = sqlx::query("UPDATE organizations SET status = $2, status_reason = $3, status_changed_on = $4, updated_at = $5 WHERE id = $1 AND status = $6")
-                .bind(id)
-                .bind(change.status.as_str())
-                .bind(&change.reason)
-                .bind(change.effective_on)
-                .bind(now)
-                .bind(before.status.as_str())
-                .execute(&mut *tx)
-                .await?;
-            if res.rows_affected() != 1 {
-                return Err(StoreError::State(
-                    "the status changed meanwhile; try again".into(),
-                ));
-            }
-            let live = |s: OrgStatus| i64::from(s != OrgStatus::Deregistered);
-            let dn = live(change.status) - live(before.status);
-            let changes = json!({
-                "status": {"from": before.status, "to": change.status},
-                "reason": {"from": before.status_reason, "to": change.reason},
-                "effective_on": {"from": before.status_changed_on, "to": change.effective_on},
-            });
-            let text = changes.to_string();
-            let change_id = Uuid::now_v7();
-            sqlx::query("INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(change_id)
-                .bind(id)
-                .bind(now)
-                .bind(actor)
-                .bind(format!("status:{}", change.status))
-                .bind(&text)
-                .execute(&mut *tx)
-                .await?;
-            // From the row, in the transaction: asking the pool for a second connection
-            // while this one holds the write lock can starve a busy pool.
-            let path = Some(tally_before.path.clone());
-            append_in_tx!(
-                self,
-                tx,
-                ctx.event(
-                    "organization.status",
-                    format!("organization:{id}"),
-                    Outcome::Success,
-                    ChangeRef::to(change_id, &text).details(),
-                    path
-                )
-            );
-            // After the audit record, like every counter (see `tallies`: one lock order).
-            if dn != 0 {
-                sqlx::query(STATS_UPSERT)
-                    .bind(before.data.jurisdiction.as_str())
-                    .bind(dn)
-                    .bind(dn * i64::from(before.data.staff_total()))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tally_moved!(self, tx, id, tally_before);
-            tx.commit().await?;
-            Ok(Organization {
-                status: change.status,
-                status_reason: Some(change.reason.clone()),
-                status_changed_on: Some(change.effective_on),
-                updated_at: now,
-                ..before
-            })
-        })
-    }
-
     /// The change history of one organization, newest first.
     pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
         let sql = "SELECT id, changed_at, actor, action, changes FROM organization_changes WHERE organization_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500";
@@ -714,7 +616,44 @@ impl Store {
 
 pub(crate) const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
 
+/// The conflict clause of the counters' upserts: adds to the row already there.
+macro_rules! stats_on_conflict {
+    () => {
+        "ON CONFLICT (jurisdiction_code) DO UPDATE SET organizations = jurisdiction_stats.organizations + excluded.organizations, \
+         staff = jurisdiction_stats.staff + excluded.staff"
+    };
+}
 /// Adds deltas to a jurisdiction's counters, creating the row on first use; atomic on both engines.
-pub(crate) const STATS_UPSERT: &str = "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) \
-    ON CONFLICT (jurisdiction_code) DO UPDATE SET organizations = jurisdiction_stats.organizations + excluded.organizations, \
-    staff = jurisdiction_stats.staff + excluded.staff";
+pub(crate) const STATS_UPSERT: &str = concat!(
+    "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES ($1, $2, $3) ",
+    stats_on_conflict!()
+);
+const STATS_ON_CONFLICT: &str = stats_on_conflict!();
+
+/// The upserts that add `deltas` (code → (organizations, staff)) to the jurisdictions'
+/// counters: [`STATS_UPSERT`] as multi-row statements, one per chunk of codes.
+pub(crate) fn stats_upserts(
+    dialect: crate::Dialect,
+    deltas: &BTreeMap<&str, (i64, i64)>,
+) -> Vec<(String, Vec<crate::Arg>)> {
+    let rows: Vec<_> = deltas.iter().filter(|(_, d)| **d != (0, 0)).collect();
+    rows.chunks(rows_per_statement(3))
+        .map(|chunk| {
+            let sql = format!(
+                "INSERT INTO jurisdiction_stats (jurisdiction_code, organizations, staff) VALUES {} {STATS_ON_CONFLICT}",
+                values_sql(dialect, 3, chunk.len())
+            );
+            let args = chunk
+                .iter()
+                .flat_map(|(code, (n, staff))| {
+                    [
+                        crate::Arg::Text(code.to_string()),
+                        crate::Arg::Int(*n),
+                        crate::Arg::Int(*staff),
+                    ]
+                })
+                .collect();
+            (sql, args)
+        })
+        .collect()
+}

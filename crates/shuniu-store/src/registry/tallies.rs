@@ -22,7 +22,8 @@ use std::collections::BTreeMap;
 use shuniu_domain::registry::{OrganizationData, ServiceDomain};
 
 use super::OrgFilter;
-use crate::{Arg, Result, Store, bind_args, on_pool};
+use crate::bulk::values_sql;
+use crate::{Arg, Dialect, Result, Store, bind_args, on_pool};
 
 /// The node code of the rows that count every organization (no jurisdiction filter).
 /// No jurisdiction code is empty (they are 6 or 12 digits).
@@ -156,7 +157,7 @@ impl TallyDeltas {
 
     /// The upserts that add these differences (rows that sum to 0 left out), each with
     /// its values, in key order.
-    pub(crate) fn statements(&self) -> Vec<(String, Vec<Arg>)> {
+    pub(crate) fn statements(&self, dialect: Dialect) -> Vec<(String, Vec<Arg>)> {
         let mut out = Vec::new();
         let plain: Vec<_> = self.plain.iter().filter(|(_, n)| **n != 0).collect();
         for chunk in plain.chunks(ROWS_PER_UPSERT) {
@@ -169,6 +170,7 @@ impl TallyDeltas {
             }
             out.push((
                 upsert_sql(
+                    dialect,
                     "organization_tallies",
                     "jurisdiction_code, status, legal_form, grade, stage",
                     6,
@@ -188,6 +190,7 @@ impl TallyDeltas {
             }
             out.push((
                 upsert_sql(
+                    dialect,
                     "organization_domain_tallies",
                     "jurisdiction_code, domain, status, legal_form, grade, stage",
                     7,
@@ -203,16 +206,10 @@ impl TallyDeltas {
 /// `INSERT … VALUES (…), (…) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n` for
 /// `rows` rows of `width` values (the key's columns, then `n`). Keys within one
 /// statement are distinct (summed beforehand), as PostgreSQL requires.
-fn upsert_sql(table: &str, key: &str, width: usize, rows: usize) -> String {
-    let values: Vec<String> = (0..rows)
-        .map(|r| {
-            let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", marks.join(", "))
-        })
-        .collect();
+fn upsert_sql(dialect: Dialect, table: &str, key: &str, width: usize, rows: usize) -> String {
     format!(
         "INSERT INTO {table} ({key}, n) VALUES {} ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n",
-        values.join(", ")
+        values_sql(dialect, width, rows)
     )
 }
 
@@ -236,8 +233,8 @@ pub(crate) use tally_key;
 /// Adds `$deltas` (a [`TallyDeltas`]) to the tallies inside `$tx`. After the write's
 /// audit record (see the module's note on lock order).
 macro_rules! apply_tallies {
-    ($tx:expr, $deltas:expr) => {{
-        for (sql, args) in $deltas.statements() {
+    ($store:expr, $tx:expr, $deltas:expr) => {{
+        for (sql, args) in $deltas.statements($store.dialect()) {
             $crate::bind_args!(sqlx::query(&sql), args)
                 .execute(&mut *$tx)
                 .await?;
@@ -252,7 +249,7 @@ macro_rules! tally_moved {
     ($store:expr, $tx:expr, $id:expr, $before:expr) => {{
         let after = $crate::registry::tallies::tally_key!($store, $tx, $id);
         let deltas = $crate::registry::tallies::TallyDeltas::moved(Some(&$before), Some(&after));
-        $crate::registry::tallies::apply_tallies!($tx, deltas);
+        $crate::registry::tallies::apply_tallies!($store, $tx, deltas);
     }};
 }
 pub(crate) use tally_moved;
@@ -466,7 +463,7 @@ mod tests {
         let k = key("320000/320100/", "active", "3A", &["elderly", "children"]);
         assert!(
             TallyDeltas::moved(Some(&k), Some(&k))
-                .statements()
+                .statements(Dialect::Postgres)
                 .is_empty()
         );
     }
@@ -518,7 +515,7 @@ mod tests {
             )],
             300
         );
-        let statements = d.statements();
+        let statements = d.statements(Dialect::Postgres);
         assert_eq!(
             statements.len(),
             2,

@@ -364,6 +364,7 @@ impl Store {
                         )
                     );
                     apply_tallies!(
+                        self,
                         tx,
                         TallyDeltas::moved(Some(&tally_before), Some(&tally_after))
                     );

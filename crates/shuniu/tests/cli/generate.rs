@@ -19,16 +19,78 @@ async fn scalar(url: &str, sql: &str) -> i64 {
     }
 }
 
-/// The organizations' names, sorted.
-async fn names(url: &str) -> Vec<String> {
-    let sql = "SELECT name FROM organizations ORDER BY name";
-    if url.starts_with("sqlite:") {
+/// The lines `sql` answers (one text column), sorted.
+async fn lines(url: &str, sql: &str) -> Vec<String> {
+    let mut out: Vec<String> = if url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+        let rows = sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
     } else {
         let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap()
+        let rows = sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    };
+    out.sort();
+    out
+}
+
+/// The organizations' names, sorted.
+async fn names(url: &str) -> Vec<String> {
+    lines(url, "SELECT name FROM organizations").await
+}
+
+/// Everything a generated set holds but its ids and times (which differ between any
+/// two runs): organizations, hubs, memberships, history, audit records by action,
+/// tallies and counters — as sorted lines.
+async fn contents(url: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT name || '|' || COALESCE(uscc, filing_number) || '|' || status || '|' || COALESCE(status_reason, '') \
+         || '|' || CAST(industry_hubs AS TEXT) || '|' || CASE WHEN regional_hub_id IS NULL THEN '-' ELSE 'r' END FROM organizations",
+        "SELECT 'hub|' || o.name || '|' || h.kind || '|' || h.document_number || '|' || CAST(h.member_count AS TEXT) \
+         FROM hubs h JOIN organizations o ON o.id = h.organization_id",
+        "SELECT 'member|' || ho.name || '|' || o.name || '|' || m.status FROM hub_memberships m \
+         JOIN organizations o ON o.id = m.organization_id JOIN organizations ho ON ho.id = m.hub_organization_id",
+        "SELECT 'change|' || o.name || '|' || c.action || '|' || c.changes FROM organization_changes c \
+         JOIN organizations o ON o.id = c.organization_id",
+        "SELECT 'audit|' || action || '|' || CAST(COUNT(*) AS TEXT) FROM audit_log GROUP BY action",
+        "SELECT 'tally|' || jurisdiction_code || '|' || status || '|' || legal_form || '|' || grade || '|' || stage \
+         || '|' || CAST(n AS TEXT) FROM organization_tallies WHERE n <> 0",
+        "SELECT 'stats|' || jurisdiction_code || '|' || CAST(organizations AS TEXT) || '|' || CAST(staff AS TEXT) \
+         FROM jurisdiction_stats WHERE organizations <> 0",
+    ] {
+        out.extend(lines(url, sql).await);
     }
+    out
+}
+
+/// `generate --orgs 2000 --seed 7 --batch 300` into `url`, killed (abort: no unwinding,
+/// no cleanup, as `kill -9`) right after its `crash_after`-th write, then rerun: the
+/// rerun resumes, and the set equals `expected`, an uninterrupted run's.
+async fn killed_and_resumed(dir: &TempDir, url: &str, crash_after: u32, expected: &[String]) {
+    let args = ["generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", url];
+    let killed = run(shuniu(dir)
+        .args(args)
+        .env("SHUNIU_GENERATE_CRASH_AFTER", crash_after.to_string()));
+    assert!(!killed.status.success(), "killed after write {crash_after}");
+    let held = scalar(url, "SELECT COUNT(*) FROM organizations").await;
+    assert!(held > 0 && held < 2000, "stopped halfway: {held}");
+    // Another seed is not this run: refused, nothing written.
+    let other = run(shuniu(dir).args(["generate", "--orgs", "2000", "--seed", "8", "--batch", "300", "--db", url]));
+    assert_fails_with(&other, &["already holds", "--seed 7"]);
+    let resumed = run(shuniu(dir).args(args));
+    assert_ok(&resumed);
+    let said = text(&resumed.stdout);
+    assert!(said.contains("Generated 2000 organizations"), "{said}");
+    assert_eq!(contents(url).await, expected, "killed after write {crash_after}");
+    let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
+    assert_ok(&out);
+    // Finished: a third run has nothing left to write.
+    let again = run(shuniu(dir).args(args));
+    assert_ok(&again);
+    assert_eq!(contents(url).await, expected);
 }
 
 /// Generates 2,000 organizations with seed 7 into `url` and checks what was written.
@@ -121,4 +183,29 @@ async fn generate_on_postgres_matches_sqlite() {
         pg, lite,
         "the same seed gives the same names on both backends"
     );
+}
+
+#[tokio::test]
+async fn generate_resumes_after_a_kill_on_sqlite() {
+    let dir = TempDir::new();
+    let whole = dir.sqlite_url("whole.db");
+    let out = run(shuniu(&dir).args(["generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", &whole]));
+    assert_ok(&out);
+    let expected = contents(&whole).await;
+    assert!(expected.len() > 4000, "{} lines", expected.len());
+    // After the first registrations; among the first batch's hubs; after a later
+    // batch's memberships or status changes or progress (whichever the count hits).
+    for k in [1, 7, 63, 70, 71, 72, 73] {
+        killed_and_resumed(&dir, &dir.sqlite_url(&format!("k{k}.db")), k, &expected).await;
+    }
+}
+
+#[tokio::test]
+async fn generate_resumes_after_a_kill_on_postgres() {
+    let dir = TempDir::new();
+    let whole = fresh_postgres_url().await;
+    let out = run(shuniu(&dir).args(["generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", &whole]));
+    assert_ok(&out);
+    let expected = contents(&whole).await;
+    killed_and_resumed(&dir, &fresh_postgres_url().await, 5, &expected).await;
 }
