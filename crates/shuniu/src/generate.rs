@@ -475,7 +475,10 @@ pub(crate) async fn run(store: &Store, req: &Request) -> Outcome<Made> {
             "--orgs must be at least {min} (every district gets its hubs)"
         )));
     }
-    let params = format!("--orgs {} --seed {} --batch {}", req.orgs, req.seed, req.batch);
+    let params = format!(
+        "--orgs {} --seed {} --batch {}",
+        req.orgs, req.seed, req.batch
+    );
     let earlier = resumable(store, &params).await?;
     let done = earlier.unwrap_or(0);
     let mut province = Province::new(req.orgs, req.seed, req.today);

@@ -12,7 +12,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde_json::json;
 use shuniu_domain::audit::Outcome;
-use shuniu_domain::hubs::{HubKind, HubStatus, JoinFacts, Membership, MembershipStatus, check_join};
+use shuniu_domain::hubs::{
+    HubKind, HubStatus, JoinFacts, Membership, MembershipStatus, check_join,
+};
 use shuniu_domain::jurisdiction::shard_key_of_path;
 use shuniu_domain::registry::OrgStatus;
 use shuniu_domain::supervision::standing::{Activity, StandingFacts, check};
@@ -86,6 +88,21 @@ fn reaches(up: &HashMap<Uuid, Vec<Uuid>>, from: Uuid, target: Uuid) -> bool {
     false
 }
 
+/// Runs `$sql` (an `UPDATE … FROM (VALUES {}) AS v` whose `{}` takes the rows' marks)
+/// over `$rows`, `(id, value)` pairs, a chunk of rows per statement.
+macro_rules! update_by_id {
+    ($store:expr, $tx:expr, $sql:literal, $rows:expr) => {
+        for chunk in $rows.chunks(rows_per_statement(2)) {
+            let sql = format!($sql, values_sql($store.dialect(), 2, chunk.len()));
+            let mut q = sqlx::query(&sql);
+            for (id, value) in chunk {
+                q = q.bind(*id).bind(*value);
+            }
+            q.execute(&mut *$tx).await?;
+        }
+    };
+}
+
 /// The counters that new active memberships `$made` move, summed over the batch: each
 /// hub's `member_count`, and the members' `regional_hub_id` and `industry_hubs`, one
 /// `UPDATE … FROM (VALUES …)` per counter and chunk.
@@ -103,40 +120,25 @@ macro_rules! move_join_counters {
             }
         }
         let per_hub: Vec<_> = per_hub.into_iter().collect();
-        for chunk in per_hub.chunks(rows_per_statement(2)) {
-            let sql = format!(
-                "UPDATE hubs SET member_count = member_count + v.column2 FROM (VALUES {}) AS v WHERE hubs.id = v.column1",
-                values_sql($store.dialect(), 2, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for (hub, n) in chunk {
-                q = q.bind(*hub).bind(*n);
-            }
-            q.execute(&mut *$tx).await?;
-        }
-        for chunk in regional.chunks(rows_per_statement(2)) {
-            let sql = format!(
-                "UPDATE organizations SET regional_hub_id = v.column2 FROM (VALUES {}) AS v WHERE organizations.id = v.column1",
-                values_sql($store.dialect(), 2, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for (org, hub) in chunk {
-                q = q.bind(*org).bind(*hub);
-            }
-            q.execute(&mut *$tx).await?;
-        }
+        update_by_id!(
+            $store,
+            $tx,
+            "UPDATE hubs SET member_count = member_count + v.column2 FROM (VALUES {}) AS v WHERE hubs.id = v.column1",
+            per_hub
+        );
+        update_by_id!(
+            $store,
+            $tx,
+            "UPDATE organizations SET regional_hub_id = v.column2 FROM (VALUES {}) AS v WHERE organizations.id = v.column1",
+            regional
+        );
         let industry: Vec<_> = industry.into_iter().collect();
-        for chunk in industry.chunks(rows_per_statement(2)) {
-            let sql = format!(
-                "UPDATE organizations SET industry_hubs = industry_hubs + v.column2 FROM (VALUES {}) AS v WHERE organizations.id = v.column1",
-                values_sql($store.dialect(), 2, chunk.len())
-            );
-            let mut q = sqlx::query(&sql);
-            for (org, n) in chunk {
-                q = q.bind(*org).bind(*n);
-            }
-            q.execute(&mut *$tx).await?;
-        }
+        update_by_id!(
+            $store,
+            $tx,
+            "UPDATE organizations SET industry_hubs = industry_hubs + v.column2 FROM (VALUES {}) AS v WHERE organizations.id = v.column1",
+            industry
+        );
     }};
 }
 
@@ -351,4 +353,3 @@ impl Store {
         })
     }
 }
-

@@ -10,16 +10,12 @@ use serde_json::json;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::audit::Outcome;
 use shuniu_domain::hubs::{
-    HubKind, Membership, MembershipDecision, MembershipStatus,
-    deregistered_cannot_join,
+    HubKind, Membership, MembershipDecision, MembershipStatus, deregistered_cannot_join,
 };
 use shuniu_domain::registry::OrgStatus;
 use uuid::Uuid;
 
-use super::{
-    MEMBER_ORDER, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow,
-    lock_memberships,
-};
+use super::{MEMBER_ORDER, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, lock_memberships};
 use crate::audit::append_in_tx;
 use crate::paging::{Key, Walk};
 use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};

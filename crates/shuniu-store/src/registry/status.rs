@@ -35,9 +35,7 @@ impl Store {
         change: &StatusChange,
         ctx: impl Into<WriteCtx>,
     ) -> Result<Organization> {
-        let mut done = self
-            .change_statuses(&[(id, change.clone())], ctx)
-            .await?;
+        let mut done = self.change_statuses(&[(id, change.clone())], ctx).await?;
         Ok(done.pop().expect("one in, one out"))
     }
 

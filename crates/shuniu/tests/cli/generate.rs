@@ -70,7 +70,9 @@ async fn contents(url: &str) -> Vec<String> {
 /// no cleanup, as `kill -9`) right after its `crash_after`-th write, then rerun: the
 /// rerun resumes, and the set equals `expected`, an uninterrupted run's.
 async fn killed_and_resumed(dir: &TempDir, url: &str, crash_after: u32, expected: &[String]) {
-    let args = ["generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", url];
+    let args = [
+        "generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", url,
+    ];
     let killed = run(shuniu(dir)
         .args(args)
         .env("SHUNIU_GENERATE_CRASH_AFTER", crash_after.to_string()));
@@ -78,13 +80,19 @@ async fn killed_and_resumed(dir: &TempDir, url: &str, crash_after: u32, expected
     let held = scalar(url, "SELECT COUNT(*) FROM organizations").await;
     assert!(held > 0 && held < 2000, "stopped halfway: {held}");
     // Another seed is not this run: refused, nothing written.
-    let other = run(shuniu(dir).args(["generate", "--orgs", "2000", "--seed", "8", "--batch", "300", "--db", url]));
+    let other = run(shuniu(dir).args([
+        "generate", "--orgs", "2000", "--seed", "8", "--batch", "300", "--db", url,
+    ]));
     assert_fails_with(&other, &["already holds", "--seed 7"]);
     let resumed = run(shuniu(dir).args(args));
     assert_ok(&resumed);
     let said = text(&resumed.stdout);
     assert!(said.contains("Generated 2000 organizations"), "{said}");
-    assert_eq!(contents(url).await, expected, "killed after write {crash_after}");
+    assert_eq!(
+        contents(url).await,
+        expected,
+        "killed after write {crash_after}"
+    );
     let out = run(shuniu(dir).args(["audit", "verify", "--db", url]));
     assert_ok(&out);
     // Finished: a third run has nothing left to write.
@@ -189,7 +197,9 @@ async fn generate_on_postgres_matches_sqlite() {
 async fn generate_resumes_after_a_kill_on_sqlite() {
     let dir = TempDir::new();
     let whole = dir.sqlite_url("whole.db");
-    let out = run(shuniu(&dir).args(["generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", &whole]));
+    let out = run(shuniu(&dir).args([
+        "generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", &whole,
+    ]));
     assert_ok(&out);
     let expected = contents(&whole).await;
     assert!(expected.len() > 4000, "{} lines", expected.len());
@@ -204,7 +214,9 @@ async fn generate_resumes_after_a_kill_on_sqlite() {
 async fn generate_resumes_after_a_kill_on_postgres() {
     let dir = TempDir::new();
     let whole = fresh_postgres_url().await;
-    let out = run(shuniu(&dir).args(["generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", &whole]));
+    let out = run(shuniu(&dir).args([
+        "generate", "--orgs", "2000", "--seed", "7", "--batch", "300", "--db", &whole,
+    ]));
     assert_ok(&out);
     let expected = contents(&whole).await;
     killed_and_resumed(&dir, &fresh_postgres_url().await, 5, &expected).await;
