@@ -24,7 +24,7 @@ use crate::audit::{append_all_in_tx, append_in_tx};
 use crate::bulk::{rows_per_statement, values_sql};
 use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 use shuniu_domain::audit::{ChangeRef, Outcome};
-use tallies::{TallyDeltas, apply_tallies, tally_key, tally_moved};
+use tallies::{LockedOrgRow, TallyDeltas, TallyKey, apply_tallies, locked_row_sql};
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
@@ -470,7 +470,6 @@ impl Store {
         let actor = ctx.actor.as_str();
         let j = self.require_jurisdiction(&data.jurisdiction).await?;
         let now = crate::now();
-        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         let update = "UPDATE organizations SET shard_key = $2, jurisdiction_path = $3, name = $4, legal_form = $5, uscc = $6, \
             filing_number = $7, domains_mask = $8, jurisdiction_code = $9, address = $10, founded_on = $11, \
             legal_representative = $12, contact_phone = $13, staff_full_time = $14, staff_part_time = $15, volunteers = $16, \
@@ -478,13 +477,15 @@ impl Store {
         let updated = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
             // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
-            let lock = self.row_lock(" FOR UPDATE");
-            let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let before = Organization::try_from(row)?;
+            let row = sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(
+                self.row_lock(" FOR UPDATE"),
+            ))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let before = Organization::try_from(row.org)?;
+            let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
             if before.status == OrgStatus::Deregistered {
                 return Err(StoreError::State(
                     "a deregistered organization cannot be edited".into(),
@@ -499,7 +500,6 @@ impl Store {
             if changes.is_empty() {
                 return Ok::<_, StoreError>(before);
             }
-            let tally_before = tally_key!(self, tx, id);
             bind_data!(
                 sqlx::query(update)
                     .bind(id)
@@ -562,13 +562,18 @@ impl Store {
                 .bind(i64::from(data.staff_total()))
                 .execute(&mut *tx)
                 .await?;
-            tally_moved!(self, tx, id, tally_before);
-            tx.commit().await?;
-            Ok::<_, StoreError>(Organization {
+            let after = Organization {
                 data,
                 updated_at: now,
                 ..before
-            })
+            };
+            let deltas = TallyDeltas::moved(
+                Some(&tally_before),
+                Some(&TallyKey::of(&after, &j.path)),
+            );
+            apply_tallies!(tx, deltas);
+            tx.commit().await?;
+            Ok::<_, StoreError>(after)
         })?;
         Ok(updated)
     }
@@ -584,23 +589,23 @@ impl Store {
         let ctx = ctx.into();
         let actor = ctx.actor.as_str();
         let now = crate::now();
-        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let lock = self.row_lock(" FOR UPDATE");
-            let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let before = Organization::try_from(row)?;
+            let row = sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(
+                self.row_lock(" FOR UPDATE"),
+            ))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            let before = Organization::try_from(row.org)?;
+            let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
             if !before.status.can_become(change.status) {
                 return Err(StoreError::State(format!(
                     "cannot change status from {} to {}",
                     before.status, change.status
                 )));
             }
-            let tally_before = tally_key!(self, tx, id);
             // Guarded by the old status, so two racing changes cannot both apply.
             let res = sqlx::query("UPDATE organizations SET status = $2, status_reason = $3, status_changed_on = $4, updated_at = $5 WHERE id = $1 AND status = $6")
                 .bind(id)
@@ -657,7 +662,12 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            tally_moved!(self, tx, id, tally_before);
+            // Only the status moved: the key after is the key before with the new one.
+            let tally_after = TallyKey {
+                status: change.status.as_str().into(),
+                ..tally_before.clone()
+            };
+            apply_tallies!(tx, TallyDeltas::moved(Some(&tally_before), Some(&tally_after)));
             tx.commit().await?;
             Ok(Organization {
                 status: change.status,
