@@ -270,7 +270,10 @@ impl Store {
         .await
     }
 
-    async fn count_stats_under(&self, root: &Jurisdiction) -> Result<BTreeMap<String, SubtreeStats>> {
+    async fn count_stats_under(
+        &self,
+        root: &Jurisdiction,
+    ) -> Result<BTreeMap<String, SubtreeStats>> {
         let (lo, hi) = root.subtree_range();
         let sql = "SELECT j.path, s.organizations, s.staff
                    FROM jurisdiction_stats s JOIN jurisdictions j ON j.code = s.jurisdiction_code

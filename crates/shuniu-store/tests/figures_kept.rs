@@ -105,7 +105,11 @@ async fn assert_figures_exact(store: &Store, step: &str) {
             }
             // The tree's totals of every node below, from the rows' own staff.
             let under = store.subtree_stats_under(&j).await.unwrap();
-            for node in store.jurisdiction_subtree(&j, Level::Community).await.unwrap() {
+            for node in store
+                .jurisdiction_subtree(&j, Level::Community)
+                .await
+                .unwrap()
+            {
                 let rows = live(store, node.code.as_str(), None).await;
                 let expected = SubtreeStats {
                     organizations: rows.len() as i64,
@@ -122,76 +126,76 @@ async fn assert_figures_exact(store: &Store, step: &str) {
     }
 }
 
-both_backends!(
-    kept_figures_follow_every_write,
-    |store: Store| async move {
-        let plans = world();
-        let (orgs, teacher) = build(&store, &plans).await;
-        assert_figures_exact(&store, "the world built").await;
-        // Sanity: the figures are not vacuous.
-        let xuanwu = store.jurisdiction("320102").await.unwrap().unwrap();
-        let cov = store
-            .party_coverage(&CoverageScope::Subtree(xuanwu.path.clone()))
-            .await
-            .unwrap();
-        assert!(cov.organizations.total >= 8 && cov.work.covered >= 3, "{cov:?}");
+both_backends!(kept_figures_follow_every_write, |store: Store| async move {
+    let plans = world();
+    let (orgs, teacher) = build(&store, &plans).await;
+    assert_figures_exact(&store, "the world built").await;
+    // Sanity: the figures are not vacuous.
+    let xuanwu = store.jurisdiction("320102").await.unwrap().unwrap();
+    let cov = store
+        .party_coverage(&CoverageScope::Subtree(xuanwu.path.clone()))
+        .await
+        .unwrap();
+    assert!(
+        cov.organizations.total >= 8 && cov.work.covered >= 3,
+        "{cov:?}"
+    );
 
-        // Party building: an organization without one gets a branch and an instructor.
-        let plain = plans
-            .iter()
-            .position(|p| p.name == "梅园丁养老服务中心")
-            .unwrap();
-        store
-            .set_party_building(
-                orgs[plain].id,
-                &PartyBuilding {
-                    party_org: PartyOrg::OwnBranch,
-                    party_members: 3,
-                    instructor_id: Some(teacher),
-                },
-                "test",
-            )
-            .await
-            .unwrap();
-        assert_figures_exact(&store, "after party building").await;
+    // Party building: an organization without one gets a branch and an instructor.
+    let plain = plans
+        .iter()
+        .position(|p| p.name == "梅园丁养老服务中心")
+        .unwrap();
+    store
+        .set_party_building(
+            orgs[plain].id,
+            &PartyBuilding {
+                party_org: PartyOrg::OwnBranch,
+                party_members: 3,
+                instructor_id: Some(teacher),
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    assert_figures_exact(&store, "after party building").await;
 
-        // A deregistration takes an organization out of every figure.
-        store
-            .change_status(
-                orgs[0].id,
-                &StatusChange {
-                    status: OrgStatus::Deregistered,
-                    reason: "自行解散".into(),
-                    effective_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-                },
-                "test",
-            )
-            .await
-            .unwrap();
-        assert_figures_exact(&store, "after a deregistration").await;
+    // A deregistration takes an organization out of every figure.
+    store
+        .change_status(
+            orgs[0].id,
+            &StatusChange {
+                status: OrgStatus::Deregistered,
+                reason: "自行解散".into(),
+                effective_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    assert_figures_exact(&store, "after a deregistration").await;
 
-        // An edit that moves an organization to another street, with more staff.
-        let moved = &orgs[1];
-        let mut data = moved.data.clone();
-        data.jurisdiction = shuniu_domain::jurisdiction::JurisdictionCode::parse(SUOJIN).unwrap();
-        data.staff_full_time += 5;
-        data.domains = vec![ServiceDomain::Children];
-        store
-            .update_organization(moved.id, &data, "test")
-            .await
-            .unwrap();
-        assert_figures_exact(&store, "after a move").await;
+    // An edit that moves an organization to another street, with more staff.
+    let moved = &orgs[1];
+    let mut data = moved.data.clone();
+    data.jurisdiction = shuniu_domain::jurisdiction::JurisdictionCode::parse(SUOJIN).unwrap();
+    data.staff_full_time += 5;
+    data.domains = vec![ServiceDomain::Children];
+    store
+        .update_organization(moved.id, &data, "test")
+        .await
+        .unwrap();
+    assert_figures_exact(&store, "after a move").await;
 
-        // Hubs recognized and members added through the hub store: the regional hub
-        // counters move.
-        crate::hubs::seed_hubs_for_chunks(&store).await;
-        assert_figures_exact(&store, "after hubs and memberships").await;
+    // Hubs recognized and members added through the hub store: the regional hub
+    // counters move.
+    crate::hubs::seed_hubs_for_chunks(&store).await;
+    assert_figures_exact(&store, "after hubs and memberships").await;
 
-        // A write past the store (a tamper hook) forgets what was kept.
-        store
-            .execute_raw_for_tests("UPDATE organizations SET industry_hubs = 1")
-            .await
-            .unwrap();
-        assert_figures_exact(&store, "after a raw write").await;
-    }
-);
+    // A write past the store (a tamper hook) forgets what was kept.
+    store
+        .execute_raw_for_tests("UPDATE organizations SET industry_hubs = 1")
+        .await
+        .unwrap();
+    assert_figures_exact(&store, "after a raw write").await;
+});

@@ -5,8 +5,9 @@
 //!
 //! A keyset page of a jurisdiction is read one of two ways, chosen from the subtree's
 //! size in the counters already kept (the tallies, read with the page's total in one
-//! statement), not left to the planner's guess ([`OrgPlan`]): a large subtree walks the sort's index with the subtree as a
-//! filter and stops after the page; a small one range-scans the path index and sorts.
+//! statement), not left to the planner's guess ([`OrgPlan`]): a large subtree walks the
+//! sort's index with the subtree as a filter and stops after the page; a small one
+//! range-scans the path index and sorts.
 
 use serde::Serialize;
 use shuniu_domain::codes::{FilingNumber, Uscc};

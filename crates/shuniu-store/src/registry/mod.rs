@@ -477,13 +477,12 @@ impl Store {
         let updated = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
             // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
-            let row = sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(
-                self.row_lock(" FOR UPDATE"),
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            let row =
+                sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(self.row_lock(" FOR UPDATE")))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
             let before = Organization::try_from(row.org)?;
             let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
             if before.status == OrgStatus::Deregistered {
@@ -567,10 +566,8 @@ impl Store {
                 updated_at: now,
                 ..before
             };
-            let deltas = TallyDeltas::moved(
-                Some(&tally_before),
-                Some(&TallyKey::of(&after, &j.path)),
-            );
+            let deltas =
+                TallyDeltas::moved(Some(&tally_before), Some(&TallyKey::of(&after, &j.path)));
             apply_tallies!(tx, deltas);
             tx.commit().await?;
             Ok::<_, StoreError>(after)
@@ -591,13 +588,12 @@ impl Store {
         let now = crate::now();
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let row = sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(
-                self.row_lock(" FOR UPDATE"),
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            let row =
+                sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(self.row_lock(" FOR UPDATE")))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
             let before = Organization::try_from(row.org)?;
             let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
             if !before.status.can_become(change.status) {
@@ -667,7 +663,10 @@ impl Store {
                 status: change.status.as_str().into(),
                 ..tally_before.clone()
             };
-            apply_tallies!(tx, TallyDeltas::moved(Some(&tally_before), Some(&tally_after)));
+            apply_tallies!(
+                tx,
+                TallyDeltas::moved(Some(&tally_before), Some(&tally_after))
+            );
             tx.commit().await?;
             Ok(Organization {
                 status: change.status,
