@@ -24,7 +24,7 @@ use crate::audit::{append_all_in_tx, append_in_tx};
 use crate::bulk::{rows_per_statement, values_sql};
 use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 use shuniu_domain::audit::{ChangeRef, Outcome};
-use tallies::{LockedOrgRow, TallyDeltas, TallyKey, apply_tallies, locked_row_sql};
+use tallies::{TallyDeltas, TallyKey, apply_tallies, locked_org};
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
@@ -477,14 +477,7 @@ impl Store {
         let updated = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
             // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
-            let row =
-                sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(self.row_lock(" FOR UPDATE")))
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-            let before = Organization::try_from(row.org)?;
-            let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
+            let (before, tally_before) = locked_org!(self, tx, id);
             if before.status == OrgStatus::Deregistered {
                 return Err(StoreError::State(
                     "a deregistered organization cannot be edited".into(),
@@ -588,14 +581,7 @@ impl Store {
         let now = crate::now();
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            let row =
-                sqlx::query_as::<_, LockedOrgRow>(&locked_row_sql(self.row_lock(" FOR UPDATE")))
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-            let before = Organization::try_from(row.org)?;
-            let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
+            let (before, tally_before) = locked_org!(self, tx, id);
             if !before.status.can_become(change.status) {
                 return Err(StoreError::State(format!(
                     "cannot change status from {} to {}",

@@ -107,14 +107,27 @@ pub(crate) struct LockedOrgRow {
     pub jurisdiction_path: String,
 }
 
-/// The statement reading a [`LockedOrgRow`] by `$1`, with `lock` (the dialect's `FOR
-/// UPDATE`, or nothing).
-pub(crate) fn locked_row_sql(lock: &str) -> String {
-    format!(
-        "SELECT {}, jurisdiction_path FROM organizations WHERE id = $1{lock}",
-        super::COLUMNS
-    )
+/// Reads organization `$id` inside `$tx`, locking its row on PostgreSQL (the write that
+/// follows changes it; SQLite's write lock is the transaction's): its record and its
+/// [`TallyKey`] from one read, `NotFound` when there is none.
+macro_rules! locked_org {
+    ($store:expr, $tx:expr, $id:expr) => {{
+        let sql = format!(
+            "SELECT {}, jurisdiction_path FROM organizations WHERE id = $1{}",
+            $crate::registry::COLUMNS,
+            $store.row_lock(" FOR UPDATE")
+        );
+        let row = sqlx::query_as::<_, $crate::registry::tallies::LockedOrgRow>(&sql)
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?
+            .ok_or($crate::StoreError::NotFound)?;
+        let org = shuniu_domain::registry::Organization::try_from(row.org)?;
+        let key = $crate::registry::tallies::TallyKey::of(&org, &row.jurisdiction_path);
+        (org, key)
+    }};
 }
+pub(crate) use locked_org;
 
 /// (node, status, legal form, grade, stage)
 type PlainKey = (String, String, String, String, String);
