@@ -1,7 +1,7 @@
 //! The jurisdiction tree in memory, shared by every clone of a `Store`.
 //!
 //! Every list page asks for nodes: the filter's tree, the node a `jurisdiction=` names,
-//! the breadcrumbs' ancestors. They were a query each, several per request, for rows
+//! the breadcrumbs' ancestors; pages of the tree ask for a node's children. They were a query each, several per request, for rows
 //! that hardly ever change. What makes caching them safe:
 //!
 //! - a stored node never changes and is never deleted (there is no `UPDATE` or `DELETE`
@@ -45,6 +45,8 @@ pub(crate) struct JurisdictionCache {
     by_code: RwLock<HashMap<String, Jurisdiction>>,
     roots: Mutex<Option<Cached>>,
     subtrees: Mutex<HashMap<(String, Level), Cached>>,
+    /// A node's children, by the node's code (pages of the tree ask on every visit).
+    children: Mutex<HashMap<String, Cached>>,
     /// Moves on every node added: a list read before it is not kept.
     generation: AtomicU64,
 }
@@ -118,14 +120,37 @@ impl JurisdictionCache {
         }
     }
 
+    pub(crate) fn children(&self, parent: &str) -> Option<Nodes> {
+        self.children.lock().ok()?.get(parent).and_then(fresh)
+    }
+
+    pub(crate) fn keep_children(&self, read_at: u64, parent: &str, nodes: Nodes) {
+        if let Ok(mut m) = self.children.lock()
+            && self.generation() == read_at
+        {
+            if m.len() >= MAX_SUBTREES {
+                m.clear();
+            }
+            m.insert(
+                parent.to_string(),
+                Cached {
+                    at: Instant::now(),
+                    nodes,
+                },
+            );
+        }
+    }
+
     /// A node was added: every list may have changed (nodes kept by code have not).
     pub(crate) fn node_added(&self) {
         // Under the locks, so that no list read before the change is kept after it.
         let mut roots = self.roots.lock().unwrap_or_else(|e| e.into_inner());
         let mut subtrees = self.subtrees.lock().unwrap_or_else(|e| e.into_inner());
+        let mut children = self.children.lock().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         *roots = None;
         subtrees.clear();
+        children.clear();
     }
 
     /// The table is gone (`migrate_down_all`): forget every node too.

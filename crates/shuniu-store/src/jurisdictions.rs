@@ -147,14 +147,25 @@ impl Store {
         Ok(out)
     }
 
+    /// A node's children in code order, from memory when read lately.
     pub async fn jurisdiction_children(&self, code: &str) -> Result<Vec<Jurisdiction>> {
+        if let Some(nodes) = self.jurisdictions.children(code) {
+            return Ok(nodes.as_ref().clone());
+        }
+        let read_at = self.jurisdictions.generation();
         let sql =
             format!("SELECT {COLUMNS} FROM jurisdictions WHERE parent_code = $1 ORDER BY code");
         let rows = on_pool!(self, |p| sqlx::query_as::<_, JurisdictionRow>(&sql)
             .bind(code)
             .fetch_all(p)
             .await)?;
-        rows.into_iter().map(Jurisdiction::try_from).collect()
+        let nodes: Vec<Jurisdiction> = rows
+            .into_iter()
+            .map(Jurisdiction::try_from)
+            .collect::<Result<_>>()?;
+        self.jurisdictions
+            .keep_children(read_at, code, std::sync::Arc::new(nodes.clone()));
+        Ok(nodes)
     }
 
     /// The roots of the tree (nodes without a parent), from memory when read lately.
@@ -246,8 +257,20 @@ impl Store {
     }
 
     /// Subtree totals for every node under `root` (and `root` itself), keyed by code:
-    /// one query over the counters, rolled up along each node's path.
+    /// one query over the counters, rolled up along each node's path. Its length is the
+    /// subtree's nodes (thousands under a province, each page of the tree asks): kept
+    /// until the next write (`figures_cache`).
     pub async fn subtree_stats_under(
+        &self,
+        root: &Jurisdiction,
+    ) -> Result<std::sync::Arc<BTreeMap<String, SubtreeStats>>> {
+        self.cached_until_write(&self.figures.stats_under, root.code.as_str(), || async {
+            Ok(std::sync::Arc::new(self.count_stats_under(root).await?))
+        })
+        .await
+    }
+
+    async fn count_stats_under(
         &self,
         root: &Jurisdiction,
     ) -> Result<BTreeMap<String, SubtreeStats>> {

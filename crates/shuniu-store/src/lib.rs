@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod audit;
 mod bulk;
 pub mod complaints;
+mod figures_cache;
 pub mod hubs;
 mod jurisdiction_cache;
 pub mod jurisdictions;
@@ -278,6 +279,8 @@ pub struct Store {
     pub(crate) audit_key: std::sync::Arc<Vec<u8>>,
     /// The jurisdiction nodes read so far (see `jurisdiction_cache`), shared by clones.
     pub(crate) jurisdictions: std::sync::Arc<jurisdiction_cache::JurisdictionCache>,
+    /// Figures computed over many rows, kept until the next write (`figures_cache`).
+    pub(crate) figures: std::sync::Arc<figures_cache::FigureCaches>,
 }
 
 impl Store {
@@ -373,6 +376,7 @@ impl Store {
             backend,
             audit_key: std::sync::Arc::new(DEV_AUDIT_KEY.to_vec()),
             jurisdictions: Default::default(),
+            figures: Default::default(),
         }
     }
 
@@ -467,6 +471,7 @@ impl Store {
         }
         // The tree is gone with its table: nothing read before is kept.
         self.jurisdictions.forget_all();
+        self.figures.clear();
         Ok(())
     }
 

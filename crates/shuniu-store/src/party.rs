@@ -205,7 +205,9 @@ fn figures_sql(t: &str) -> String {
     .join(", ")
 }
 
-type Figures = (i64, i64, i64, i64, i64);
+/// Total, with a party organization, reached by party work, in a regional hub, in an
+/// industry hub (see [`figures_sql`]).
+pub(crate) type Figures = (i64, i64, i64, i64, i64);
 
 fn party_of((total, org, work, _, _): Figures) -> PartyCoverage {
     PartyCoverage {
@@ -493,8 +495,19 @@ impl Store {
         row.map(Instructor::try_from).transpose()
     }
 
-    /// All five counts of a scope in one aggregate query.
+    /// All five counts of a scope in one aggregate query, kept until the next write
+    /// (`figures_cache`): the page of a district and its coverage report ask for them
+    /// on every visit, and the scan grows with the district.
     async fn figures(&self, scope: &CoverageScope) -> Result<Figures> {
+        let key = match scope {
+            CoverageScope::Subtree(path) => format!("path:{path}"),
+            CoverageScope::Hub(id) => format!("hub:{id}"),
+        };
+        self.cached_until_write(&self.figures.coverage, &key, || self.count_figures(scope))
+            .await
+    }
+
+    async fn count_figures(&self, scope: &CoverageScope) -> Result<Figures> {
         let (clause, args) = scope_clause(scope, 1);
         let sql = format!(
             "SELECT {} FROM organizations WHERE {clause}",
@@ -525,6 +538,31 @@ impl Store {
     /// children's figures add up to `party_coverage(parent)` less those.
     pub async fn coverage_by_child(&self, parent: &Jurisdiction) -> Result<Vec<ChildCoverage>> {
         let children = self.jurisdiction_children(parent.code.as_str()).await?;
+        // Kept until the next write (`figures_cache`); a node added below the parent
+        // changes the children, so their codes are part of the key.
+        let mut key = parent.code.to_string();
+        for c in &children {
+            key.push(',');
+            key.push_str(c.code.as_str());
+        }
+        let figures = self
+            .cached_until_write(&self.figures.by_child, &key, || {
+                self.count_by_child(&children)
+            })
+            .await?;
+        Ok(children
+            .into_iter()
+            .zip(figures)
+            .map(|(j, f)| ChildCoverage {
+                jurisdiction: j,
+                party: party_of(f),
+                hubs: hubs_of(f),
+            })
+            .collect())
+    }
+
+    /// The coverage counts of each of `children`, in their order.
+    async fn count_by_child(&self, children: &[Jurisdiction]) -> Result<Vec<Figures>> {
         // One aggregate per child over its own path range, glued by UNION ALL: each is a
         // range scan of the covering index, so the whole costs one scan of the parent's
         // subtree. Joining rows to child ranges compared every pair (2.7 s at 1M rows);
@@ -563,15 +601,7 @@ impl Store {
                 (0..chunk.len() as i64).map(|i| by_branch.get(&i).copied().unwrap_or_default()),
             );
         }
-        Ok(children
-            .into_iter()
-            .zip(figures)
-            .map(|(j, f)| ChildCoverage {
-                jurisdiction: j,
-                party: party_of(f),
-                hubs: hubs_of(f),
-            })
-            .collect())
+        Ok(figures)
     }
 
     /// Whether `path`'s subtree holds every organization there is (the root of a
@@ -594,6 +624,20 @@ impl Store {
             (Some(min), Some(max)) => min >= lo && max < hi,
             _ => true,
         })
+    }
+
+    /// How many live organizations of `scope` fall in `gap`: the scope's figures less
+    /// those covered (each gap is the negation of one covered count; `party_org` is
+    /// never NULL and `industry_hubs` never negative).
+    pub async fn uncovered_count(&self, scope: &CoverageScope, gap: Gap) -> Result<i64> {
+        let (total, org, work, regional, industry) = self.figures(scope).await?;
+        Ok(total
+            - match gap {
+                Gap::PartyOrganization => org,
+                Gap::PartyWork => work,
+                Gap::RegionalHub => regional,
+                Gap::IndustryHub => industry,
+            })
     }
 
     /// Live organizations in `scope` that fall in `gap`, by name; paged in the database.
@@ -626,7 +670,9 @@ impl Store {
         } else {
             where_sql.clone()
         };
-        let count_sql = format!("SELECT COUNT(*) FROM organizations WHERE {where_sql}");
+        // The total from the scope's coverage figures (kept until the next write), handed
+        // back by a constant query: no count over the range.
+        let count_args = [Arg::Int(self.uncovered_count(scope, gap).await?)];
         let list_sql = format!(
             "SELECT {COLUMNS} FROM organizations WHERE {list_where} ORDER BY name ASC, id ASC"
         );
@@ -634,7 +680,7 @@ impl Store {
         let list_args: &[Arg] = if whole { &[] } else { &args };
         self.paged::<OrgRow, _>(
             Paging::new(page, per_page, 200),
-            (&count_sql, &args),
+            ("SELECT CAST($1 AS BIGINT)", &count_args),
             (&list_sql, list_args),
             Organization::try_from,
         )
@@ -653,9 +699,8 @@ impl Store {
         let (clause, args) = scope_clause(scope, 1);
         let args = args.to_args();
         let where_sql = format!("{clause} AND {}", gap_clause(gap));
-        let from = format!("FROM organizations WHERE {where_sql}");
-        let total = self.bounded_count((&from, &args)).await?;
-        let select = format!("SELECT {COLUMNS} {from}");
+        let total = crate::Total::Exact(self.uncovered_count(scope, gap).await?);
+        let select = format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql}");
         let list = crate::paging::keyset::KeyList {
             with: "",
             select: (&select, &args),

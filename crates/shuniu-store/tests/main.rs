@@ -8,6 +8,7 @@ mod collation;
 mod complaints;
 mod conformance;
 mod export_chunks;
+mod figures_kept;
 mod file_modes;
 mod hubs;
 mod keyset_pages;

@@ -52,7 +52,7 @@ pub(crate) fn instructor_data(name: &str, place: &str) -> shuniu_domain::party::
 
 /// One organization of the test world, as planned.
 pub(crate) struct Plan {
-    name: &'static str,
+    pub(crate) name: &'static str,
     place: &'static str,
     party_org: PartyOrg,
     instructor: bool,

@@ -4,9 +4,10 @@
 //! walk in keyset chunks for a download, and the search index's hits in the index's rank.
 //!
 //! A keyset page of a jurisdiction is read one of two ways, chosen from the subtree's
-//! size in the counters already kept (`jurisdiction_stats`), not left to the planner's
-//! guess ([`OrgPlan`]): a large subtree walks the sort's index with the subtree as a
-//! filter and stops after the page; a small one range-scans the path index and sorts.
+//! size in the counters already kept (the tallies, read with the page's total in one
+//! statement), not left to the planner's guess ([`OrgPlan`]): a large subtree walks the
+//! sort's index with the subtree as a filter and stops after the page; a small one
+//! range-scans the path index and sorts.
 
 use serde::Serialize;
 use shuniu_domain::codes::{FilingNumber, Uscc};
@@ -236,8 +237,9 @@ impl Store {
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<Organization>> {
-        let plan = self.org_plan(filter).await?;
-        self.organizations_page_by(filter, plan, at, per_page).await
+        let (plan, total) = self.org_plan_and_total(filter).await?;
+        self.organizations_page_read(filter, plan, total, at, per_page)
+            .await
     }
 
     /// [`Store::organizations_page`] read by the plan given rather than the one the
@@ -246,6 +248,20 @@ impl Store {
         &self,
         filter: &OrgFilter,
         plan: OrgPlan,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<Organization>> {
+        self.organizations_page_read(filter, plan, None, at, per_page)
+            .await
+    }
+
+    /// A keyset page of `filter` read by `plan`, with `total` when the tallies gave it
+    /// already (else it is looked up or counted here).
+    async fn organizations_page_read(
+        &self,
+        filter: &OrgFilter,
+        plan: OrgPlan,
+        total: Option<i64>,
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<Organization>> {
@@ -259,7 +275,10 @@ impl Store {
                 per_page,
             });
         };
-        let total = self.org_total(filter).await?;
+        let total = match total {
+            Some(n) => Total::Exact(n),
+            None => self.org_total(filter).await?,
+        };
         let ranked;
         let walk = match &read.rank {
             Some(rank) => {
@@ -297,30 +316,35 @@ impl Store {
         self.bounded_count((&from, &w.args)).await
     }
 
-    /// How a page of `filter` is read: by the subtree's size in `jurisdiction_stats`
-    /// and how many match in the tallies (both kept with every write), the whole city as
-    /// a large subtree; exact lookups and search hits name few rows whatever the subtree.
+    /// How a page of `filter` is read: by the subtree's size and how many match, from
+    /// the tallies (kept with every write), the whole city as a large subtree; exact
+    /// lookups and search hits name few rows whatever the subtree.
     pub async fn org_plan(&self, filter: &OrgFilter) -> Result<OrgPlan> {
+        Ok(self.org_plan_and_total(filter).await?.0)
+    }
+
+    /// The plan of a page of `filter` and its total when the tallies count it: one
+    /// statement ([`Store::tally_counts`]) answers both, so a page of a large district
+    /// costs that lookup and the page's own query.
+    async fn org_plan_and_total(&self, filter: &OrgFilter) -> Result<(OrgPlan, Option<i64>)> {
         let exact = filter.q.as_deref().is_some_and(|q| !q.trim().is_empty());
         if exact || filter.ids.is_some() {
-            return Ok(OrgPlan::Lookup);
+            return Ok((OrgPlan::Lookup, None));
         }
-        let Some(code) = &filter.jurisdiction else {
-            return Ok(OrgPlan::SortIndex);
-        };
-        let Some(j) = self.jurisdiction(code).await? else {
-            return Ok(OrgPlan::Lookup);
-        };
-        let subtree = self.subtree_stats(&j).await?.organizations;
-        if subtree <= SMALL_SUBTREE {
-            return Ok(OrgPlan::PathScan);
+        if let Some(code) = &filter.jurisdiction
+            && self.jurisdiction(code).await?.is_none()
+        {
+            // Nothing matches: the page is empty whatever the plan.
+            return Ok((OrgPlan::Lookup, Some(0)));
         }
-        let matching = self.organization_total(filter).await?;
-        let all = self
-            .organization_total(&OrgFilter::default())
-            .await?
-            .unwrap_or(subtree);
-        Ok(OrgPlan::for_counts(subtree, matching, all))
+        let Some(counts) = self.tally_counts(filter).await? else {
+            return Ok((OrgPlan::Lookup, None));
+        };
+        let plan = match filter.jurisdiction {
+            None => OrgPlan::SortIndex,
+            Some(_) => OrgPlan::for_counts(counts.subtree, Some(counts.matching), counts.all),
+        };
+        Ok((plan, Some(counts.matching)))
     }
 
     /// The statement pieces of a page of `filter` read by `plan`; `None`: nothing matches.

@@ -24,7 +24,7 @@ use crate::audit::{append_all_in_tx, append_in_tx};
 use crate::bulk::{rows_per_statement, values_sql};
 use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 use shuniu_domain::audit::{ChangeRef, Outcome};
-use tallies::{TallyDeltas, apply_tallies, tally_key, tally_moved};
+use tallies::{TallyDeltas, TallyKey, apply_tallies, locked_org};
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
@@ -468,7 +468,6 @@ impl Store {
         let actor = ctx.actor.as_str();
         let j = self.require_jurisdiction(&data.jurisdiction).await?;
         let now = crate::now();
-        let select = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
         let update = "UPDATE organizations SET shard_key = $2, jurisdiction_path = $3, name = $4, legal_form = $5, uscc = $6, \
             filing_number = $7, domains_mask = $8, jurisdiction_code = $9, address = $10, founded_on = $11, \
             legal_representative = $12, contact_phone = $13, staff_full_time = $14, staff_part_time = $15, volunteers = $16, \
@@ -476,13 +475,7 @@ impl Store {
         let updated = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
             // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
-            let lock = self.row_lock(" FOR UPDATE");
-            let row = sqlx::query_as::<_, OrgRow>(&format!("{select}{lock}"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let before = Organization::try_from(row)?;
+            let (before, tally_before) = locked_org!(self, tx, id);
             if before.status == OrgStatus::Deregistered {
                 return Err(StoreError::State(
                     "a deregistered organization cannot be edited".into(),
@@ -497,7 +490,6 @@ impl Store {
             if changes.is_empty() {
                 return Ok::<_, StoreError>(before);
             }
-            let tally_before = tally_key!(self, tx, id);
             bind_data!(
                 sqlx::query(update)
                     .bind(id)
@@ -560,13 +552,16 @@ impl Store {
                 .bind(i64::from(data.staff_total()))
                 .execute(&mut *tx)
                 .await?;
-            tally_moved!(self, tx, id, tally_before);
-            tx.commit().await?;
-            Ok::<_, StoreError>(Organization {
+            let after = Organization {
                 data,
                 updated_at: now,
                 ..before
-            })
+            };
+            let deltas =
+                TallyDeltas::moved(Some(&tally_before), Some(&TallyKey::of(&after, &j.path)));
+            apply_tallies!(tx, deltas);
+            tx.commit().await?;
+            Ok::<_, StoreError>(after)
         })?;
         Ok(updated)
     }

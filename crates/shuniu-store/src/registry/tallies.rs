@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use shuniu_domain::registry::{OrganizationData, ServiceDomain};
+use shuniu_domain::registry::{Organization, OrganizationData, ServiceDomain};
 
 use super::OrgFilter;
 use crate::bulk::values_sql;
@@ -75,6 +75,19 @@ impl TallyKey {
         }
     }
 
+    /// An organization's key from its record as read (with its path): a write that
+    /// read the row already builds the key from it rather than reading it again.
+    pub(crate) fn of(org: &Organization, path: &str) -> TallyKey {
+        TallyKey {
+            path: path.to_string(),
+            status: org.status.as_str().into(),
+            legal_form: org.data.legal_form.as_str().into(),
+            grade: org.data.grade.map(|g| g.as_str()).unwrap_or("").into(),
+            stage: org.data.stage.as_str().into(),
+            domains: org.data.domains.iter().map(|d| d.as_str()).collect(),
+        }
+    }
+
     /// The nodes that count this organization: the root marker and every code of its path.
     fn nodes(&self) -> impl Iterator<Item = &str> {
         std::iter::once(EVERYWHERE).chain(
@@ -85,6 +98,37 @@ impl TallyKey {
         )
     }
 }
+
+/// An organization's row with its path, as a write reads (and locks) it before changing
+/// it: the record and its [`TallyKey`] from one read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct LockedOrgRow {
+    #[sqlx(flatten)]
+    pub org: super::OrgRow,
+    pub jurisdiction_path: String,
+}
+
+/// Reads organization `$id` inside `$tx`, locking its row on PostgreSQL (the write that
+/// follows changes it; SQLite's write lock is the transaction's): its record and its
+/// [`TallyKey`] from one read, `NotFound` when there is none.
+macro_rules! locked_org {
+    ($store:expr, $tx:expr, $id:expr) => {{
+        let sql = format!(
+            "SELECT {}, jurisdiction_path FROM organizations WHERE id = $1{}",
+            $crate::registry::COLUMNS,
+            $store.row_lock(" FOR UPDATE")
+        );
+        let row = sqlx::query_as::<_, $crate::registry::tallies::LockedOrgRow>(&sql)
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?
+            .ok_or($crate::StoreError::NotFound)?;
+        let org = shuniu_domain::registry::Organization::try_from(row.org)?;
+        let key = $crate::registry::tallies::TallyKey::of(&org, &row.jurisdiction_path);
+        (org, key)
+    }};
+}
+pub(crate) use locked_org;
 
 /// (node, status, legal form, grade, stage)
 type PlainKey = (String, String, String, String, String);
@@ -284,6 +328,65 @@ fn is_code(s: &str) -> bool {
     (s.len() == 6 || s.len() == 12) && s.bytes().all(|c| c.is_ascii_digit())
 }
 
+/// The counts a page of the organization list is weighed and totalled by
+/// ([`Store::tally_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TallyCounts {
+    /// Organizations of the filter's subtree (every organization without one).
+    pub subtree: i64,
+    /// Organizations matching the whole filter: the list's total.
+    pub matching: i64,
+    /// Organizations registered.
+    pub all: i64,
+}
+
+/// The sum of the rows' counts; SUM of BIGINT is NUMERIC on PostgreSQL: cast back so
+/// both drivers decode i64.
+fn sum_n() -> &'static str {
+    "CAST(COALESCE(SUM(n), 0) AS BIGINT)"
+}
+
+/// A lookup of tally rows: the table, the WHERE and its values.
+type TallyLookup = (&'static str, String, Vec<Arg>);
+
+/// The tally rows that count `filter`: their table, the WHERE (`$1` is always the node)
+/// and its values. `None`: the tallies do not count by it (a code or name in `q`, the
+/// search index's hits in `ids`); `Some(None)`: it names no jurisdiction code, so
+/// nothing matches.
+fn tally_lookup(filter: &OrgFilter) -> Option<Option<TallyLookup>> {
+    if filter.ids.is_some() || filter.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        return None;
+    }
+    let node = match filter.jurisdiction.as_deref() {
+        Some(code) if !is_code(code) => return Some(None),
+        Some(code) => code,
+        None => EVERYWHERE,
+    };
+    let mut args = vec![Arg::Text(node.into())];
+    let mut clauses = vec!["jurisdiction_code = $1".to_string()];
+    let table = match filter.domain {
+        Some(d) => {
+            args.push(Arg::Text(d.as_str().into()));
+            clauses.push("domain = $2".into());
+            "organization_domain_tallies"
+        }
+        None => "organization_tallies",
+    };
+    let dims = [
+        ("status", filter.status.map(|s| s.as_str())),
+        ("legal_form", filter.legal_form.map(|f| f.as_str())),
+        ("grade", filter.grade.map(|g| g.as_str())),
+        ("stage", filter.stage.map(|s| s.as_str())),
+    ];
+    for (column, value) in dims {
+        if let Some(v) = value {
+            args.push(Arg::Text(v.into()));
+            clauses.push(format!("{column} = ${}", args.len()));
+        }
+    }
+    Some(Some((table, clauses.join(" AND "), args)))
+}
+
 impl Store {
     /// The number of organizations matching `filter`, from the tallies: `Some` when
     /// the filter is one they count by (any of jurisdiction, status, legal form, grade,
@@ -291,41 +394,13 @@ impl Store {
     /// index's hits in `ids`): then the caller counts. An unknown jurisdiction: `Some(0)`,
     /// as its list is empty. One indexed lookup of at most a few hundred rows.
     pub async fn organization_total(&self, filter: &OrgFilter) -> Result<Option<i64>> {
-        if filter.ids.is_some() || filter.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+        let Some(lookup) = tally_lookup(filter) else {
             return Ok(None);
-        }
-        let node = match filter.jurisdiction.as_deref() {
-            Some(code) if !is_code(code) => return Ok(Some(0)),
-            Some(code) => code,
-            None => EVERYWHERE,
         };
-        let mut args = vec![Arg::Text(node.into())];
-        let mut clauses = vec!["jurisdiction_code = $1".to_string()];
-        let table = match filter.domain {
-            Some(d) => {
-                args.push(Arg::Text(d.as_str().into()));
-                clauses.push("domain = $2".into());
-                "organization_domain_tallies"
-            }
-            None => "organization_tallies",
+        let Some((table, clauses, args)) = lookup else {
+            return Ok(Some(0));
         };
-        let dims = [
-            ("status", filter.status.map(|s| s.as_str())),
-            ("legal_form", filter.legal_form.map(|f| f.as_str())),
-            ("grade", filter.grade.map(|g| g.as_str())),
-            ("stage", filter.stage.map(|s| s.as_str())),
-        ];
-        for (column, value) in dims {
-            if let Some(v) = value {
-                args.push(Arg::Text(v.into()));
-                clauses.push(format!("{column} = ${}", args.len()));
-            }
-        }
-        // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both drivers decode i64.
-        let sql = format!(
-            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM {table} WHERE {}",
-            clauses.join(" AND ")
-        );
+        let sql = format!("SELECT {} FROM {table} WHERE {clauses}", sum_n());
         let total = on_pool!(self, |p| bind_args!(
             sqlx::query_scalar::<_, i64>(&sql),
             args
@@ -333,6 +408,38 @@ impl Store {
         .fetch_one(p)
         .await)?;
         Ok(Some(total))
+    }
+
+    /// What a keyset page of `filter` is planned and totalled by, in one statement of
+    /// three indexed lookups: the organizations of the filter's subtree (the city when
+    /// it names none), those matching the whole filter, and all registered. `None` when
+    /// the tallies do not count by the filter (a code or name in `q`, search hits).
+    /// Counts every status: a walk of the sort's index passes deregistered rows too.
+    pub(crate) async fn tally_counts(&self, filter: &OrgFilter) -> Result<Option<TallyCounts>> {
+        let Some(lookup) = tally_lookup(filter) else {
+            return Ok(None);
+        };
+        let Some((table, clauses, args)) = lookup else {
+            return Ok(Some(TallyCounts::default()));
+        };
+        // `$1` is the node in every lookup (see `tally_lookup`).
+        let sql = format!(
+            "SELECT (SELECT {sum} FROM organization_tallies WHERE jurisdiction_code = $1), \
+                    (SELECT {sum} FROM {table} WHERE {clauses}), \
+                    (SELECT {sum} FROM organization_tallies WHERE jurisdiction_code = '{EVERYWHERE}')",
+            sum = sum_n()
+        );
+        let (subtree, matching, all) = on_pool!(self, |p| bind_args!(
+            sqlx::query_as::<_, (i64, i64, i64)>(&sql),
+            args
+        )
+        .fetch_one(p)
+        .await)?;
+        Ok(Some(TallyCounts {
+            subtree,
+            matching,
+            all,
+        }))
     }
 
     /// Rebuilds the tallies from the registry in one transaction (repair: after a bulk

@@ -20,43 +20,26 @@ impl Store {
     /// organization serving several domains counts in each, so the counts may add up
     /// to more than the subtree's organizations.
     ///
-    /// One statement: one branch per domain glued by `UNION ALL`, each a range of the
-    /// `organization_domains` key `(domain, jurisdiction_path, organization_id)` joined
-    /// to the organization's row by its key for the status.
+    /// From the maintained tallies (`organization_domain_tallies`, which count each
+    /// organization at every ancestor): one indexed lookup of the node's rows, whatever
+    /// the size of its subtree.
     pub async fn domain_counts(&self, root: &Jurisdiction) -> Result<Vec<DomainCount>> {
-        let (lo, hi) = root.subtree_range();
-        let domains = ServiceDomain::ALL;
-        let sql = (0..domains.len())
-            .map(|i| {
-                format!(
-                    "SELECT CAST({i} AS BIGINT), COUNT(*) FROM organization_domains d \
-                     JOIN organizations o ON o.id = d.organization_id \
-                     WHERE d.domain = ${} AND d.jurisdiction_path >= $1 AND d.jurisdiction_path < $2 \
-                     AND o.status <> 'deregistered'",
-                    i + 3
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        let rows = on_pool!(self, |p| {
-            let mut q = sqlx::query_as::<_, (i64, i64)>(&sql)
-                .bind(lo.as_str())
-                .bind(hi.as_str());
-            for d in domains {
-                q = q.bind(d.as_str());
-            }
-            q.fetch_all(p).await
-        })?;
-        // UNION ALL promises no order: each row names its branch.
-        let mut counts: Vec<DomainCount> = domains
+        // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both drivers decode i64.
+        let sql = "SELECT domain, CAST(SUM(n) AS BIGINT) FROM organization_domain_tallies \
+                   WHERE jurisdiction_code = $1 AND status <> 'deregistered' GROUP BY domain";
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, (String, i64)>(sql)
+            .bind(root.code.as_str())
+            .fetch_all(p)
+            .await)?;
+        let mut counts: Vec<DomainCount> = ServiceDomain::ALL
             .iter()
             .map(|d| DomainCount {
                 domain: *d,
                 organizations: 0,
             })
             .collect();
-        for (i, n) in rows {
-            if let Some(c) = usize::try_from(i).ok().and_then(|i| counts.get_mut(i)) {
+        for (domain, n) in rows {
+            if let Some(c) = counts.iter_mut().find(|c| c.domain.as_str() == domain) {
                 c.organizations = n;
             }
         }

@@ -73,7 +73,10 @@ async fn home_page(s: &AppState, ui: &Ui) -> Result<HomePage, AppError> {
         });
     };
     let stats = s.store.subtree_stats_under(&node).await?;
-    let nodes = s.store.jurisdiction_subtree(&node, Level::Street).await?;
+    let nodes = s
+        .store
+        .jurisdiction_subtree_shared(&node, Level::Street)
+        .await?;
     let total = stats.get(node.code.as_str()).copied().unwrap_or_default();
     let children: Vec<&Jurisdiction> = nodes
         .iter()
