@@ -559,7 +559,7 @@ impl Store {
             };
             let deltas =
                 TallyDeltas::moved(Some(&tally_before), Some(&TallyKey::of(&after, &j.path)));
-            apply_tallies!(tx, deltas);
+            apply_tallies!(self, tx, deltas);
             tx.commit().await?;
             Ok::<_, StoreError>(after)
         })?;
