@@ -18,11 +18,12 @@ use shuniu_domain::registry::OrgStatus;
 use uuid::Uuid;
 
 use super::{
-    LIVE_SQL, MEMBER_ORDER, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, corrupt,
-    lock_memberships,
+    LIVE_SQL, MEMBER_ORDER, MEMBERSHIP_COLUMNS, MEMBERSHIP_FROM, MEMBERSHIP_SELECT,
+    MembershipEvent, MembershipRow, corrupt, lock_memberships,
 };
 use crate::audit::{append_all_in_tx, append_in_tx};
-use crate::paging::{Key, Walk};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::supervision::credit::require_standing;
 use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
@@ -141,15 +142,26 @@ const MEMBER_KEYS: &[(&str, Key)] = &[
     ("m.id", Key::Uuid),
 ];
 
-/// The select of a hub's memberships, optionally of one status, and its values.
-fn members_select(hub_id: Uuid, status: Option<MembershipStatus>) -> (String, Vec<Arg>) {
+/// A hub's memberships, optionally of one status, in the list's order; counted without
+/// the joins that name the organizations.
+fn members_list(hub_id: Uuid, status: Option<MembershipStatus>) -> ListQuery {
     let mut args = vec![Arg::Uuid(hub_id)];
-    let mut select = format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1");
+    let mut filter = String::from("m.hub_id = $1");
     if let Some(s) = status {
         args.push(Arg::Text(s.as_str().into()));
-        select.push_str(" AND m.status = $2");
+        filter.push_str(" AND m.status = $2");
     }
-    (select, args)
+    let from_where = format!("FROM {MEMBERSHIP_FROM} WHERE {filter}");
+    let count = format!("FROM hub_memberships m WHERE {filter}");
+    ListQuery::new(
+        "hub_members",
+        MEMBERSHIP_COLUMNS,
+        from_where,
+        args.clone(),
+        MEMBER_KEYS,
+    )
+    .count(count, args)
+    .max(500)
 }
 
 impl Store {
@@ -589,33 +601,9 @@ impl Store {
         at: crate::At<'_>,
         per_page: u32,
     ) -> Result<crate::KeyPage<Membership>> {
-        let (select, args) = members_select(hub_id, status);
-        let from = format!(
-            "FROM hub_memberships m WHERE m.hub_id = $1{}",
-            if status.is_some() {
-                " AND m.status = $2"
-            } else {
-                ""
-            }
-        );
-        let total = self.bounded_count((&from, &args)).await?;
-        let list = crate::paging::keyset::KeyList {
-            with: "",
-            select: (&select, &args),
-            walk: Walk {
-                keys: MEMBER_KEYS,
-                desc: false,
-            },
-            tag: "hub_members",
-        };
-        self.keyset_page::<MembershipRow, _>(
-            list,
-            at,
-            per_page.clamp(1, 500),
-            total,
-            Membership::try_from,
-        )
-        .await
+        let q = members_list(hub_id, status);
+        self.list_page::<MembershipRow, _>(q, at, per_page, Membership::try_from)
+            .await
     }
 
     /// A hub's memberships in the list's order (initiating units first, then by
@@ -627,12 +615,8 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Membership>> {
-        let (select, args) = members_select(hub_id, status);
-        let walk = Walk {
-            keys: MEMBER_KEYS,
-            desc: false,
-        };
-        self.walk::<MembershipRow, _>((&select, &args), walk, after, limit, Membership::try_from)
+        let q = members_list(hub_id, status);
+        self.list_chunk::<MembershipRow, _>(q, after, limit, Membership::try_from)
             .await
     }
 

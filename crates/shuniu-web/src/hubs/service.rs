@@ -191,9 +191,7 @@ pub async fn members(
 ) -> Result<(KeyPage<Membership>, Option<u32>), AppError> {
     let (cursor, page) = paging;
     let mut e = FieldErrors::new();
-    let pg = number(&mut e, "page", page, 1, 1_000_000);
-    let per = number(&mut e, "per_page", per_page, 20, 200);
-    crate::kit::paging::check(&mut e, cursor, pg, per);
+    let asked = crate::kit::paging::asked(&mut e, cursor, page, per_page, (20, 200));
     let wanted = match parse_status(status) {
         Ok(s) => s,
         Err(AppError::Validation(f)) => {
@@ -208,8 +206,13 @@ pub async fn members(
         return Err(AppError::Validation(e));
     }
     let status = visible_status(caller, hub, wanted)?;
-    let (at, number) = crate::kit::paging::position(cursor, given(page).is_some(), pg, per);
-    Ok((store.hub_members_keyset(hub.id, status, at, per).await?, number))
+    let (at, number) = asked.position();
+    Ok((
+        store
+            .hub_members_keyset(hub.id, status, at, asked.per_page)
+            .await?,
+        number,
+    ))
 }
 
 /// The status a list of `hub`'s members reads for this caller: the one asked for

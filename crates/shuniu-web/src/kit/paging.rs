@@ -16,7 +16,7 @@ pub const NO_LINK: Option<String> = None;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{At, TOTAL_BOUND};
 
-use crate::kit::params::given;
+use crate::kit::params::{given, number};
 
 /// The longest cursor taken (a page boundary's keys are far shorter).
 pub const MAX_CURSOR: usize = 512;
@@ -71,5 +71,43 @@ pub fn total_text(ui: &crate::kit::ui::Ui, total: shuniu_store::Total) -> String
     match total {
         shuniu_store::Total::AtLeast(n) => ui.tf("list.at_least", &[&crate::kit::view::fmt_int(n)]),
         shuniu_store::Total::Exact(n) => crate::kit::view::fmt_int(n),
+    }
+}
+
+/// Where a keyset list's page was asked to start and how long it is: `cursor`, the
+/// numbered `page` and `per_page` as parsed by [`asked`].
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    pub cursor: &'a Option<String>,
+    pub page: u32,
+    pub page_given: bool,
+    pub per_page: u32,
+}
+
+/// Parses a keyset list's `page` (1–1,000,000) and `per_page` (1–`max`, default
+/// `default`) and checks them with `cursor` ([`check`]): every 422 goes into `e`, so a
+/// handler reports them with its other fields'.
+pub fn asked<'a>(
+    e: &mut FieldErrors,
+    cursor: &'a Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+    (default, max): (u32, u32),
+) -> Asked<'a> {
+    let n = number(e, "page", page, 1, 1_000_000);
+    let per_page = number(e, "per_page", per_page, default, max);
+    check(e, cursor, n, per_page);
+    Asked {
+        cursor,
+        page: n,
+        page_given: given(page).is_some(),
+        per_page,
+    }
+}
+
+impl<'a> Asked<'a> {
+    /// Where the page starts, and its number when it has one ([`position`]).
+    pub fn position(&self) -> (At<'a>, Option<u32>) {
+        position(self.cursor, self.page_given, self.page, self.per_page)
     }
 }
