@@ -18,14 +18,13 @@ use shuniu_domain::registry::OrgStatus;
 use uuid::Uuid;
 
 use super::{
-    LIVE_SQL, MEMBER_ORDER, MEMBERSHIP_COLUMNS, MEMBERSHIP_FROM, MEMBERSHIP_SELECT,
-    MembershipEvent, MembershipRow, corrupt, lock_memberships,
+    LIVE_SQL, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, corrupt, lock_memberships,
 };
 use crate::audit::{append_all_in_tx, append_in_tx};
 use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
 use crate::supervision::credit::require_standing;
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
 /// Does `$1`'s hub (through live memberships, transitively) count `$2` among its members?
@@ -138,7 +137,7 @@ macro_rules! move_counters {
 /// The member list's order as keys: initiating units first, then by name, then id.
 const MEMBER_KEYS: &[(&str, Key)] = &[
     ("CASE WHEN m.initiating THEN 0 ELSE 1 END", Key::Int),
-    ("o.name", Key::Text),
+    ("m.member_name", Key::Text),
     ("m.id", Key::Uuid),
 ];
 
@@ -151,17 +150,8 @@ fn members_list(hub_id: Uuid, status: Option<MembershipStatus>) -> ListQuery {
         args.push(Arg::Text(s.as_str().into()));
         filter.push_str(" AND m.status = $2");
     }
-    let from_where = format!("FROM {MEMBERSHIP_FROM} WHERE {filter}");
-    let count = format!("FROM hub_memberships m WHERE {filter}");
-    ListQuery::new(
-        "hub_members",
-        MEMBERSHIP_COLUMNS,
-        from_where,
-        args.clone(),
-        MEMBER_KEYS,
-    )
-    .count(count, args)
-    .max(500)
+    let tables = (MEMBERSHIP_SELECT, "FROM hub_memberships m");
+    ListQuery::filtered("hub_members", tables, &filter, args, MEMBER_KEYS).max(500)
 }
 
 impl Store {
@@ -320,8 +310,8 @@ impl Store {
                 };
                 sqlx::query(
                 "INSERT INTO hub_memberships (id, shard_key, hub_id, hub_organization_id, hub_kind, organization_id, \
-                 status, initiating, reason, applied_on, decided_on, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $11)",
+                 status, initiating, reason, applied_on, decided_on, created_at, updated_at, member_name) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $11, $12)",
             )
             .bind(m.id)
             .bind(shard_key_of_path(&org_path))
@@ -334,6 +324,7 @@ impl Store {
             .bind(today)
             .bind(m.decided_on)
             .bind(now)
+            .bind(&m.organization_name)
             .execute(&mut *tx)
             .await?;
                 add_event!(
@@ -562,7 +553,7 @@ impl Store {
     }
 
     /// A hub's memberships, optionally of one status: initiating units first, then by
-    /// organization name; paged in the database.
+    /// organization name; a numbered page.
     pub async fn hub_members(
         &self,
         hub_id: Uuid,
@@ -570,26 +561,19 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Membership>> {
-        let paging = Paging::new(page, per_page, 500);
-        let mut args = vec![Arg::Uuid(hub_id)];
-        let status_sql = match status {
-            Some(s) => {
-                args.push(Arg::Text(s.as_str().into()));
-                " AND m.status = $2"
-            }
-            None => "",
-        };
-        let count_sql =
-            format!("SELECT COUNT(*) FROM hub_memberships m WHERE m.hub_id = $1{status_sql}");
-        let list_sql =
-            format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1{status_sql} ORDER BY {MEMBER_ORDER}");
-        self.paged::<MembershipRow, _>(
-            paging,
-            (&count_sql, &args),
-            (&list_sql, &args),
-            Membership::try_from,
-        )
-        .await
+        let q = members_list(hub_id, status);
+        self.list_numbered::<MembershipRow, _>(q, page, per_page, Membership::try_from)
+            .await
+    }
+
+    /// The plan of a page of a hub's members (see `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn hub_members_plan_for_tests(
+        &self,
+        hub_id: Uuid,
+        status: Option<MembershipStatus>,
+    ) -> Result<Vec<String>> {
+        self.list_plan(&members_list(hub_id, status)).await
     }
 
     /// One keyset page of a hub's memberships (optionally of one status) in the list's

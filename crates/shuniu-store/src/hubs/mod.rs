@@ -79,28 +79,10 @@ pub(crate) const HUB_SELECT: &str = "SELECT h.id, h.organization_id, o.name AS o
     h.document_number, h.recognized_on, h.functions_mask, h.status, h.revoked_on, h.revoke_reason, \
     h.member_count FROM hubs h JOIN organizations o ON o.id = h.organization_id";
 
-macro_rules! membership_columns {
-    () => {
-        "m.id, m.hub_id, m.hub_organization_id, ho.name AS hub_name, \
+pub(crate) const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.hub_id, m.hub_organization_id, ho.name AS hub_name, \
     m.hub_kind, m.organization_id, o.name AS organization_name, m.status, m.initiating, m.reason, \
-    m.applied_on, m.decided_on"
-    };
-}
-macro_rules! membership_from {
-    () => {
-        "hub_memberships m \
-    JOIN organizations ho ON ho.id = m.hub_organization_id JOIN organizations o ON o.id = m.organization_id"
-    };
-}
-/// What a membership row reads, and from where (the hub's and the member's names joined).
-pub(crate) const MEMBERSHIP_COLUMNS: &str = membership_columns!();
-pub(crate) const MEMBERSHIP_FROM: &str = membership_from!();
-pub(crate) const MEMBERSHIP_SELECT: &str = concat!(
-    "SELECT ",
-    membership_columns!(),
-    " FROM ",
-    membership_from!()
-);
+    m.applied_on, m.decided_on FROM hub_memberships m \
+    JOIN organizations ho ON ho.id = m.hub_organization_id JOIN organizations o ON o.id = m.organization_id";
 
 /// Initiating units first, then by name; ends on the id so that pages are stable.
 pub(crate) const MEMBER_ORDER: &str = "m.initiating DESC, o.name, m.id";
@@ -231,3 +213,22 @@ macro_rules! lock_memberships {
     };
 }
 pub(crate) use lock_memberships;
+
+/// Renames organization `$id` to `$name` where the hub lists keep its name (its
+/// memberships, the hubs it runs), in the caller's transaction `$tx`: those lists walk
+/// indexes on the name, so a rename that left them stale would misplace it.
+macro_rules! rename_in_hubs {
+    ($tx:expr, $id:expr, $name:expr) => {{
+        for sql in [
+            "UPDATE hub_memberships SET member_name = $2 WHERE organization_id = $1",
+            "UPDATE hubs SET name = $2 WHERE organization_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind($id)
+                .bind($name)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use rename_in_hubs;
