@@ -111,3 +111,53 @@ impl<'a> Asked<'a> {
         position(self.cursor, self.page_given, self.page, self.per_page)
     }
 }
+
+/// The paging part of a keyset list's JSON answer, the same for every list (flattened
+/// into each list's page).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PageInfo {
+    /// How many match; past 10,000 the count stops and `total_is_lower_bound` is true.
+    pub total: i64,
+    /// Whether `total` is a lower bound rather than the exact count.
+    pub total_is_lower_bound: bool,
+    /// The page's number when asked for by `page` (or the first); `null` from a `cursor`.
+    pub page: Option<u32>,
+    pub per_page: u32,
+    /// The cursor of the next page (pass it as `cursor`); `null` on the last.
+    pub next: Option<String>,
+    /// The cursor of the page before; `null` on the first.
+    pub prev: Option<String>,
+}
+
+impl PageInfo {
+    /// Of `page`, numbered `number` when it has a number.
+    pub fn of<T>(page: &shuniu_store::KeyPage<T>, number: Option<u32>) -> PageInfo {
+        PageInfo {
+            total: page.total.count(),
+            total_is_lower_bound: page.total.is_lower_bound(),
+            page: number,
+            per_page: page.per_page,
+            next: page.next.clone(),
+            prev: page.prev.clone(),
+        }
+    }
+}
+
+/// The Previous and Next links of an HTML list: `base` (the list's path and filters,
+/// ending in `?` or `&`) with the page's cursors.
+pub fn links<T>(base: &str, page: &shuniu_store::KeyPage<T>) -> (Option<String>, Option<String>) {
+    let link = |c: &String| format!("{base}cursor={}", crate::kit::view::pct(c));
+    (page.prev.as_ref().map(link), page.next.as_ref().map(link))
+}
+
+/// A list's path with the filters given (`path?k=v&…&`), ready for a `cursor=`: the
+/// Previous and Next links keep the filters.
+pub fn base(path: &str, filters: &[(&str, &Option<String>)]) -> String {
+    let mut base = format!("{path}?");
+    for (k, v) in filters {
+        if let Some(v) = given(v) {
+            base.push_str(&format!("{k}={}&", crate::kit::view::pct(v)));
+        }
+    }
+    base
+}
