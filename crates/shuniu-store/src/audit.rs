@@ -300,24 +300,17 @@ impl Store {
         at: crate::At<'_>,
         per_page: u32,
     ) -> Result<crate::KeyPage<AuditRecord>> {
-        use crate::paging::{Key, Walk, keyset::KeyList};
         let (where_sql, args) = audit_where(filter);
-        let from = format!("FROM audit_log WHERE {where_sql}");
-        let total = self.bounded_count((&from, &args)).await?;
-        let select = format!("SELECT {AUDIT_COLUMNS} {from}");
-        let list = KeyList {
-            with: "",
-            select: (&select, &args),
-            walk: Walk {
-                keys: &[("seq", Key::Int)],
-                desc: true,
-            },
-            tag: "audit",
-        };
-        self.keyset_page(list, at, per_page.clamp(1, 500), total, |r: AuditRow| {
-            Ok(AuditRecord::from(r))
-        })
-        .await
+        let q = crate::paging::keyset::ListQuery::new(
+            "audit",
+            AUDIT_COLUMNS,
+            format!("FROM audit_log WHERE {where_sql}"),
+            args,
+            &[("seq", crate::paging::Key::Int)],
+        );
+        let q = q.desc().max(500);
+        self.list_page(q, at, per_page, |r: AuditRow| Ok(AuditRecord::from(r)))
+            .await
     }
 
     /// The display names of the accounts among `usernames` (a page's actors): one query

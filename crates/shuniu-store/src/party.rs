@@ -22,7 +22,8 @@ use shuniu_domain::{FieldError, FieldErrors};
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::registry::{COLUMNS, OrgRow};
 use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
@@ -115,9 +116,21 @@ impl TryFrom<InstructorRow> for Instructor {
 const INSTRUCTOR_KEYS: &[(&str, Key)] = &[("i.name", Key::Text), ("i.id", Key::Uuid)];
 
 /// Instructor columns with the count of live organizations assigned to each.
-const INSTRUCTOR_SELECT: &str = "SELECT i.id, i.name, i.phone, i.jurisdiction_code, i.workplace, \
-    (SELECT COUNT(*) FROM organizations o WHERE o.party_instructor_id = i.id AND o.status <> 'deregistered') AS organizations \
-    FROM party_instructors i";
+const INSTRUCTOR_COLUMNS: &str = "i.id, i.name, i.phone, i.jurisdiction_code, i.workplace, \
+    (SELECT COUNT(*) FROM organizations o WHERE o.party_instructor_id = i.id AND o.status <> 'deregistered') AS organizations";
+
+/// The instructors of a subtree by name, as pages and downloads read them.
+fn instructors_list(path_prefix: &str) -> ListQuery {
+    let (lo, hi) = range_of(path_prefix);
+    ListQuery::new(
+        "instructors",
+        INSTRUCTOR_COLUMNS,
+        "FROM party_instructors i WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2"
+            .into(),
+        vec![Arg::Text(lo), Arg::Text(hi)],
+        INSTRUCTOR_KEYS,
+    )
+}
 
 /// The half-open path range of a subtree; an empty path is the whole tree.
 fn range_of(path: &str) -> (String, String) {
@@ -294,7 +307,7 @@ impl Store {
     }
 
     pub async fn instructor(&self, id: Uuid) -> Result<Option<Instructor>> {
-        let sql = format!("{INSTRUCTOR_SELECT} WHERE i.id = $1");
+        let sql = format!("SELECT {INSTRUCTOR_COLUMNS} FROM party_instructors i WHERE i.id = $1");
         let row = on_pool!(self, |p| sqlx::query_as::<_, InstructorRow>(&sql)
             .bind(id)
             .fetch_optional(p)
@@ -313,7 +326,7 @@ impl Store {
         let args = [Arg::Text(lo), Arg::Text(hi)];
         let count_sql = "SELECT COUNT(*) FROM party_instructors WHERE jurisdiction_path >= $1 AND jurisdiction_path < $2";
         let list_sql = format!(
-            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2 ORDER BY i.name, i.id"
+            "SELECT {INSTRUCTOR_COLUMNS} FROM party_instructors i WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2 ORDER BY i.name, i.id"
         );
         self.paged::<InstructorRow, _>(
             Paging::new(page, per_page, 200),
@@ -332,26 +345,13 @@ impl Store {
         at: crate::At<'_>,
         per_page: u32,
     ) -> Result<crate::KeyPage<Instructor>> {
-        let (lo, hi) = range_of(path_prefix);
-        let args = [Arg::Text(lo), Arg::Text(hi)];
-        let from =
-            "FROM party_instructors WHERE jurisdiction_path >= $1 AND jurisdiction_path < $2";
-        let total = self.bounded_count((from, &args)).await?;
-        let select = format!(
-            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2"
-        );
-        let list = crate::paging::keyset::KeyList {
-            with: "",
-            select: (&select, &args),
-            walk: Walk {
-                keys: INSTRUCTOR_KEYS,
-                desc: false,
-            },
-            tag: "instructors",
-        };
-        let per_page = per_page.clamp(1, 200);
-        self.keyset_page::<InstructorRow, _>(list, at, per_page, total, Instructor::try_from)
-            .await
+        self.list_page::<InstructorRow, _>(
+            instructors_list(path_prefix),
+            at,
+            per_page,
+            Instructor::try_from,
+        )
+        .await
     }
 
     /// Instructors in a subtree by name, `limit` after `after` (a download's keyset
@@ -362,16 +362,8 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Instructor>> {
-        let (lo, hi) = range_of(path_prefix);
-        let args = [Arg::Text(lo), Arg::Text(hi)];
-        let select = format!(
-            "{INSTRUCTOR_SELECT} WHERE i.jurisdiction_path >= $1 AND i.jurisdiction_path < $2"
-        );
-        let walk = Walk {
-            keys: INSTRUCTOR_KEYS,
-            desc: false,
-        };
-        self.walk::<InstructorRow, _>((&select, &args), walk, after, limit, Instructor::try_from)
+        let q = instructors_list(path_prefix);
+        self.list_chunk::<InstructorRow, _>(q, after, limit, Instructor::try_from)
             .await
     }
 
@@ -486,7 +478,7 @@ impl Store {
     /// The instructor assigned to an organization, if any.
     pub async fn instructor_of(&self, organization_id: Uuid) -> Result<Option<Instructor>> {
         let sql = format!(
-            "{INSTRUCTOR_SELECT} WHERE i.id = (SELECT party_instructor_id FROM organizations WHERE id = $1)"
+            "SELECT {INSTRUCTOR_COLUMNS} FROM party_instructors i WHERE i.id = (SELECT party_instructor_id FROM organizations WHERE id = $1)"
         );
         let row = on_pool!(self, |p| sqlx::query_as::<_, InstructorRow>(&sql)
             .bind(organization_id)
@@ -695,23 +687,17 @@ impl Store {
         at: crate::At<'_>,
         per_page: u32,
     ) -> Result<crate::KeyPage<Organization>> {
-        const KEYS: &[(&str, Key)] = &[("name", Key::Text), ("id", Key::Uuid)];
         let (clause, args) = scope_clause(scope, 1);
-        let args = args.to_args();
-        let where_sql = format!("{clause} AND {}", gap_clause(gap));
+        // The total is exact and kept (the scope's live count less those covered).
         let total = crate::Total::Exact(self.uncovered_count(scope, gap).await?);
-        let select = format!("SELECT {COLUMNS} FROM organizations WHERE {where_sql}");
-        let list = crate::paging::keyset::KeyList {
-            with: "",
-            select: (&select, &args),
-            walk: Walk {
-                keys: KEYS,
-                desc: false,
-            },
-            tag: "uncovered",
-        };
-        let per_page = per_page.clamp(1, 200);
-        self.keyset_page::<OrgRow, _>(list, at, per_page, total, Organization::try_from)
+        let q = ListQuery::new(
+            "uncovered",
+            COLUMNS,
+            format!("FROM organizations WHERE {clause} AND {}", gap_clause(gap)),
+            args.to_args(),
+            &[("name", Key::Text), ("id", Key::Uuid)],
+        );
+        self.list_page_totalled::<OrgRow, _>(q, at, per_page, total, Organization::try_from)
             .await
     }
 

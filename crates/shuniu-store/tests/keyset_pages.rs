@@ -457,3 +457,75 @@ both_backends!(
         }
     }
 );
+
+/// Walks a keyset list forward by `next` from its first page, then back by `prev` from
+/// its last: the pages forward are `want`, in order, and each page back is the page
+/// read forward at that place. `page(cursor)` reads one page.
+pub(crate) async fn walk_both_ways<T>(
+    page: impl AsyncFn(Option<String>) -> KeyPage<T>,
+    id: impl Fn(&T) -> Uuid,
+    want: &[Uuid],
+) {
+    let ids = |p: &KeyPage<T>| p.items.iter().map(&id).collect::<Vec<_>>();
+    let mut pages = vec![];
+    let mut at = None;
+    loop {
+        let p = page(at).await;
+        assert_eq!(p.total, Total::Exact(want.len() as i64));
+        assert_eq!(p.prev.is_none(), pages.is_empty());
+        at = p.next.clone();
+        pages.push(p);
+        if at.is_none() {
+            break;
+        }
+        assert!(pages.len() <= want.len(), "the walk ends");
+    }
+    assert_eq!(pages.iter().flat_map(&ids).collect::<Vec<_>>(), want);
+    let mut back = pages.last().unwrap().prev.clone();
+    for i in (0..pages.len() - 1).rev() {
+        let p = page(back).await;
+        assert_eq!(ids(&p), ids(&pages[i]), "back to page {i}");
+        back = p.prev;
+    }
+    assert!(back.is_none());
+}
+
+/// `plan` (from a `*_plan_for_tests`) walks `index` and sorts nothing: the page reads
+/// the list's order off the index and stops.
+pub(crate) fn assert_walks(store: &Store, plan: &[String], index: &str) {
+    let text = plan.join("\n");
+    assert!(text.contains(index), "walks {index}:\n{text}");
+    let sorts = if store.dialect() == shuniu_store::Dialect::Postgres {
+        text.contains("Sort")
+    } else {
+        text.contains("TEMP B-TREE")
+    };
+    assert!(!sorts, "sorts nothing:\n{text}");
+}
+
+/// A cursor of another list is refused as an invalid `cursor`.
+pub(crate) fn assert_refused<T: std::fmt::Debug>(r: Result<KeyPage<T>, StoreError>) {
+    match r {
+        Err(StoreError::Invalid(f)) => assert!(f.get("cursor").is_some(), "{f:?}"),
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+both_backends!(
+    booking_and_service_pages_walk_their_index,
+    |store: Store| async move {
+        let someone = Uuid::now_v7();
+        let plan = store.bookings_plan_for_tests(someone).await.unwrap();
+        assert_walks(&store, &plan, "bookings_org_start");
+        let mut f = shuniu_store::services::ServiceFilter {
+            jurisdiction_path: Some("320000/320100/320102/".into()),
+            ..Default::default()
+        };
+        let (public, own) = store.services_plans_for_tests(&f, someone).await.unwrap();
+        assert_walks(&store, &public, "services_place");
+        assert_walks(&store, &own, "services_org");
+        f.category = Some(ServiceDomain::Elderly);
+        let (public, _) = store.services_plans_for_tests(&f, someone).await.unwrap();
+        assert_walks(&store, &public, "services_category");
+    }
+);

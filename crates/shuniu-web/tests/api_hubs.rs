@@ -188,6 +188,26 @@ http_test!(
         let (st, l) = get(&app.anon, &app, "/api/v1/hubs?kind=axis&page=0").await;
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(bad_fields(&l), vec!["kind", "page"]);
+        // Keyset paging: the answer carries its cursors; a bad cursor or a page past
+        // the first 10,000 rows is named.
+        let (st, l) = get(&app.anon, &app, "/api/v1/hubs?per_page=1").await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            (l["page"].clone(), l["next"].clone(), l["prev"].clone()),
+            (json!(1), Value::Null, Value::Null)
+        );
+        assert_eq!(l["total_is_lower_bound"], false);
+        let (st, l) = get(
+            &app.anon,
+            &app,
+            "/api/v1/hubs?cursor=WyJ4Il0&page=20000&per_page=1",
+        )
+        .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_fields(&l), vec!["cursor"]);
+        let (st, l) = get(&app.anon, &app, "/api/v1/hubs?page=20000&per_page=1").await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_fields(&l), vec!["page"]);
     }
 );
 

@@ -125,6 +125,48 @@ http_test!(venue_crud_and_access, |app: TestApp| async move {
     .await;
     assert_eq!(st, 422);
     assert_eq!(fields_of(&v), vec!["jurisdiction", "per_page"]);
+    // By cursor: one venue a page, forward by `next` and back by `prev`.
+    let (st, one) = get_json(&app, &app.anon, "/api/v1/venues?per_page=1").await;
+    assert_eq!(st, 200, "{one}");
+    assert_eq!(
+        (one["page"].clone(), one["total_is_lower_bound"].clone()),
+        (json!(1), json!(false))
+    );
+    assert_eq!(one["prev"], Value::Null);
+    let next = one["next"].as_str().unwrap().to_string();
+    let (_, two) = get_json(
+        &app,
+        &app.anon,
+        &format!("/api/v1/venues?per_page=1&cursor={next}"),
+    )
+    .await;
+    assert_eq!(two["page"], Value::Null);
+    assert_ne!(two["items"][0]["id"], one["items"][0]["id"]);
+    let prev = two["prev"].as_str().unwrap().to_string();
+    let (_, back) = get_json(
+        &app,
+        &app.anon,
+        &format!("/api/v1/venues?per_page=1&cursor={prev}"),
+    )
+    .await;
+    assert_eq!(back["items"], one["items"]);
+    // A cursor of another list, garbage, or a page past the first 10,000 rows: 422.
+    let (_, hubs) = get_json(
+        &app,
+        &app.anon,
+        "/api/v1/hubs?per_page=1&include_revoked=true",
+    )
+    .await;
+    let mut bad = vec!["bm90IGEgY3Vyc29y".to_string()];
+    bad.extend(hubs["next"].as_str().map(String::from));
+    for c in bad {
+        let (st, v) = get_json(&app, &app.anon, &format!("/api/v1/venues?cursor={c}")).await;
+        assert_eq!(st, 422, "{v}");
+        assert_eq!(fields_of(&v), vec!["cursor"]);
+    }
+    let (st, v) = get_json(&app, &app.anon, "/api/v1/venues?page=600&per_page=20").await;
+    assert_eq!(st, 422);
+    assert_eq!(fields_of(&v), vec!["page"]);
 
     // PATCH: the hub's staff may, a member may not; bad values named.
     let url = app.url(&format!("/api/v1/venues/{second}"));

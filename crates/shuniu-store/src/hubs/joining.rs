@@ -301,13 +301,15 @@ impl Store {
                 out.push(m);
             }
             for (chunk, keys) in out
-                .chunks(rows_per_statement(12))
-                .zip(shards.chunks(rows_per_statement(12)))
+                .chunks(rows_per_statement(13))
+                .zip(shards.chunks(rows_per_statement(13)))
             {
+                // The member's name is kept on the membership so that one index holds
+                // the member list's order (renamed with the organization).
                 let sql = format!(
                     "INSERT INTO hub_memberships (id, shard_key, hub_id, hub_organization_id, hub_kind, organization_id, \
-                     status, initiating, applied_on, decided_on, created_at, updated_at) VALUES {}",
-                    values_sql(self.dialect(), 12, chunk.len())
+                     status, initiating, applied_on, decided_on, created_at, updated_at, member_name) VALUES {}",
+                    values_sql(self.dialect(), 13, chunk.len())
                 );
                 let mut q = sqlx::query(&sql);
                 for (m, key) in chunk.iter().zip(keys) {
@@ -323,7 +325,8 @@ impl Store {
                         .bind(m.applied_on)
                         .bind(m.decided_on)
                         .bind(now)
-                        .bind(now);
+                        .bind(now)
+                        .bind(&m.organization_name);
                 }
                 q.execute(&mut *tx).await?;
             }

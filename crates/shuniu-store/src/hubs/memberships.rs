@@ -15,10 +15,11 @@ use shuniu_domain::hubs::{
 use shuniu_domain::registry::OrgStatus;
 use uuid::Uuid;
 
-use super::{MEMBER_ORDER, MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, lock_memberships};
+use super::{MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, lock_memberships};
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::paging::keyset::ListQuery;
+use crate::paging::Key;
+use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
@@ -120,19 +121,21 @@ macro_rules! move_counters {
 /// The member list's order as keys: initiating units first, then by name, then id.
 const MEMBER_KEYS: &[(&str, Key)] = &[
     ("CASE WHEN m.initiating THEN 0 ELSE 1 END", Key::Int),
-    ("o.name", Key::Text),
+    ("m.member_name", Key::Text),
     ("m.id", Key::Uuid),
 ];
 
-/// The select of a hub's memberships, optionally of one status, and its values.
-fn members_select(hub_id: Uuid, status: Option<MembershipStatus>) -> (String, Vec<Arg>) {
+/// A hub's memberships, optionally of one status, in the list's order; counted without
+/// the joins that name the organizations.
+fn members_list(hub_id: Uuid, status: Option<MembershipStatus>) -> ListQuery {
     let mut args = vec![Arg::Uuid(hub_id)];
-    let mut select = format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1");
+    let mut filter = String::from("m.hub_id = $1");
     if let Some(s) = status {
         args.push(Arg::Text(s.as_str().into()));
-        select.push_str(" AND m.status = $2");
+        filter.push_str(" AND m.status = $2");
     }
-    (select, args)
+    let tables = (MEMBERSHIP_SELECT, "FROM hub_memberships m");
+    ListQuery::filtered("hub_members", tables, &filter, args, MEMBER_KEYS).max(500)
 }
 
 impl Store {
@@ -386,7 +389,7 @@ impl Store {
     }
 
     /// A hub's memberships, optionally of one status: initiating units first, then by
-    /// organization name; paged in the database.
+    /// organization name; a numbered page.
     pub async fn hub_members(
         &self,
         hub_id: Uuid,
@@ -394,26 +397,19 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Membership>> {
-        let paging = Paging::new(page, per_page, 500);
-        let mut args = vec![Arg::Uuid(hub_id)];
-        let status_sql = match status {
-            Some(s) => {
-                args.push(Arg::Text(s.as_str().into()));
-                " AND m.status = $2"
-            }
-            None => "",
-        };
-        let count_sql =
-            format!("SELECT COUNT(*) FROM hub_memberships m WHERE m.hub_id = $1{status_sql}");
-        let list_sql =
-            format!("{MEMBERSHIP_SELECT} WHERE m.hub_id = $1{status_sql} ORDER BY {MEMBER_ORDER}");
-        self.paged::<MembershipRow, _>(
-            paging,
-            (&count_sql, &args),
-            (&list_sql, &args),
-            Membership::try_from,
-        )
-        .await
+        let q = members_list(hub_id, status);
+        self.list_numbered::<MembershipRow, _>(q, page, per_page, Membership::try_from)
+            .await
+    }
+
+    /// The plan of a page of a hub's members (see `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn hub_members_plan_for_tests(
+        &self,
+        hub_id: Uuid,
+        status: Option<MembershipStatus>,
+    ) -> Result<Vec<String>> {
+        self.list_plan(&members_list(hub_id, status)).await
     }
 
     /// One keyset page of a hub's memberships (optionally of one status) in the list's
@@ -425,33 +421,9 @@ impl Store {
         at: crate::At<'_>,
         per_page: u32,
     ) -> Result<crate::KeyPage<Membership>> {
-        let (select, args) = members_select(hub_id, status);
-        let from = format!(
-            "FROM hub_memberships m WHERE m.hub_id = $1{}",
-            if status.is_some() {
-                " AND m.status = $2"
-            } else {
-                ""
-            }
-        );
-        let total = self.bounded_count((&from, &args)).await?;
-        let list = crate::paging::keyset::KeyList {
-            with: "",
-            select: (&select, &args),
-            walk: Walk {
-                keys: MEMBER_KEYS,
-                desc: false,
-            },
-            tag: "hub_members",
-        };
-        self.keyset_page::<MembershipRow, _>(
-            list,
-            at,
-            per_page.clamp(1, 500),
-            total,
-            Membership::try_from,
-        )
-        .await
+        let q = members_list(hub_id, status);
+        self.list_page::<MembershipRow, _>(q, at, per_page, Membership::try_from)
+            .await
     }
 
     /// A hub's memberships in the list's order (initiating units first, then by
@@ -463,12 +435,8 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Membership>> {
-        let (select, args) = members_select(hub_id, status);
-        let walk = Walk {
-            keys: MEMBER_KEYS,
-            desc: false,
-        };
-        self.walk::<MembershipRow, _>((&select, &args), walk, after, limit, Membership::try_from)
+        let q = members_list(hub_id, status);
+        self.list_chunk::<MembershipRow, _>(q, after, limit, Membership::try_from)
             .await
     }
 

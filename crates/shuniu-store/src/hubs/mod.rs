@@ -214,3 +214,22 @@ macro_rules! lock_memberships {
     };
 }
 pub(crate) use lock_memberships;
+
+/// Renames organization `$id` to `$name` where the hub lists keep its name (its
+/// memberships, the hubs it runs), in the caller's transaction `$tx`: those lists walk
+/// indexes on the name, so a rename that left them stale would misplace it.
+macro_rules! rename_in_hubs {
+    ($tx:expr, $id:expr, $name:expr) => {{
+        for sql in [
+            "UPDATE hub_memberships SET member_name = $2 WHERE organization_id = $1",
+            "UPDATE hubs SET name = $2 WHERE organization_id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind($id)
+                .bind($name)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use rename_in_hubs;

@@ -13,11 +13,10 @@ use uuid::Uuid;
 
 use super::{HUB_SELECT, HubFilter, HubRow, LIVE_SQL, lock_memberships, placeholders};
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::supervision::credit::require_standing;
-use crate::{
-    After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, bind_args, on_pool,
-};
+use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
 const REVOKED_REASON: &str = "hub recognition revoked";
@@ -117,8 +116,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO hubs (id, shard_key, organization_id, kind, level, jurisdiction_code, jurisdiction_path, \
                  base_body, fields_mask, recognizing_body, document_number, recognized_on, functions_mask, status, \
-                 revoked_on, revoke_reason, member_count, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, 0, $15, $15)",
+                 revoked_on, revoke_reason, member_count, created_at, updated_at, name) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, 0, $15, $15, $16)",
             )
             .bind(hub.id)
             .bind(shard_key_of_path(&path))
@@ -135,6 +134,7 @@ impl Store {
             .bind(r.functions_mask)
             .bind(HubStatus::Recognized.as_str())
             .bind(now)
+            .bind(&hub.organization_name)
             .execute(&mut *tx)
             .await?;
             let details = json!({"organization_id": organization_id, "recognition": r}).to_string();
@@ -357,27 +357,28 @@ impl Store {
         rows.into_iter().map(Hub::try_from).collect()
     }
 
-    /// Hubs matching `filter`, by kind, then jurisdiction path, then name; paged in the database.
+    /// Hubs matching `filter`, by kind, then jurisdiction path, then name; a numbered
+    /// page (choosers and the command line).
     pub async fn list_hubs(
         &self,
         filter: &HubFilter,
         page: u32,
         per_page: u32,
     ) -> Result<Page<Hub>> {
-        let paging = Paging::new(page, per_page, 200);
-        let (where_sql, args) = hub_where(filter);
-        let count_sql = format!("SELECT COUNT(*) FROM hubs h WHERE {where_sql}");
-        let list_sql = format!(
-            "{HUB_SELECT} WHERE {where_sql} \
-             ORDER BY CASE h.kind WHEN 'regional' THEN 0 ELSE 1 END, h.jurisdiction_path, o.name, h.id"
-        );
-        self.paged::<HubRow, _>(
-            paging,
-            (&count_sql, &args),
-            (&list_sql, &args),
-            Hub::try_from,
-        )
-        .await
+        self.list_numbered::<HubRow, _>(hubs_list(filter), page, per_page, Hub::try_from)
+            .await
+    }
+
+    /// One keyset page of the hubs matching `filter` in the list's order, from a cursor
+    /// (or the first), with a bounded total.
+    pub async fn hubs_page(
+        &self,
+        filter: &HubFilter,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<Hub>> {
+        self.list_page::<HubRow, _>(hubs_list(filter), at, per_page, Hub::try_from)
+            .await
     }
 
     /// The hubs matching `filter` in the list's order, `limit` after `after` (a
@@ -388,25 +389,34 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Hub>> {
-        const KEYS: &[(&str, Key)] = &[
-            ("CASE h.kind WHEN 'regional' THEN 0 ELSE 1 END", Key::Int),
-            ("h.jurisdiction_path", Key::Text),
-            ("o.name", Key::Text),
-            ("h.id", Key::Uuid),
-        ];
-        let (where_sql, args) = hub_where(filter);
-        let select = format!("{HUB_SELECT} WHERE {where_sql}");
-        let walk = Walk {
-            keys: KEYS,
-            desc: false,
-        };
-        self.walk::<HubRow, _>((&select, &args), walk, after, limit, Hub::try_from)
+        self.list_chunk::<HubRow, _>(hubs_list(filter), after, limit, Hub::try_from)
             .await
     }
+
+    /// The plan of a page of the hub list (see `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn hubs_plan_for_tests(&self, filter: &HubFilter) -> Result<Vec<String>> {
+        self.list_plan(&hubs_list(filter)).await
+    }
+}
+
+/// The hub list: regional hubs first, then by place, then by name (the hub
+/// organization's, kept on the hub so that `hubs_page` holds the whole order).
+fn hubs_list(filter: &HubFilter) -> ListQuery {
+    const KEYS: &[(&str, Key)] = &[
+        ("CASE h.kind WHEN 'regional' THEN 0 ELSE 1 END", Key::Int),
+        ("h.jurisdiction_path", Key::Text),
+        ("h.name", Key::Text),
+        ("h.id", Key::Uuid),
+    ];
+    let (where_sql, args) = hub_where(filter);
+    ListQuery::filtered("hubs", (HUB_SELECT, "FROM hubs h"), &where_sql, args, KEYS)
 }
 
 /// The `WHERE` of the hubs matching `filter`, with its values.
 fn hub_where(filter: &HubFilter) -> (String, Vec<Arg>) {
+    // Each filter as `column || ''`: no index serves it, so a page walks `hubs_page`
+    // in the list's order and stops (hubs are a few thousand at most).
     let mut where_ = vec!["1 = 1".to_string()];
     let mut args: Vec<Arg> = Vec::new();
     if let Some(prefix) = &filter.path_prefix {
@@ -414,17 +424,17 @@ fn hub_where(filter: &HubFilter) -> (String, Vec<Arg>) {
         args.push(Arg::Text(lo));
         args.push(Arg::Text(hi));
         where_.push(format!(
-            "h.jurisdiction_path >= ${} AND h.jurisdiction_path < ${}",
+            "h.jurisdiction_path || '' >= ${} AND h.jurisdiction_path || '' < ${}",
             args.len() - 1,
             args.len()
         ));
     }
     if let Some(k) = filter.kind {
         args.push(Arg::Text(k.as_str().into()));
-        where_.push(format!("h.kind = ${}", args.len()));
+        where_.push(format!("h.kind || '' = ${}", args.len()));
     }
     if !filter.include_revoked {
-        where_.push("h.status = 'recognized'".into());
+        where_.push("h.status || '' = 'recognized'".into());
     }
     (where_.join(" AND "), args)
 }

@@ -338,3 +338,235 @@ impl Store {
         Ok(Total::from_bounded(n))
     }
 }
+
+/// A list as keyset pages read it: its rows (`SELECT … FROM … WHERE <filters>`, no
+/// order), its order, what its total counts (boundedly), and the most rows a page takes.
+/// One value serves the list's page ([`Store::list_page`]), its download's chunks
+/// ([`Store::list_chunk`]) and its plan in tests, so the three read the same rows.
+///
+/// ```ignore
+/// let q = ListQuery::new(
+///     "venues",
+///     "v.id, v.name",
+///     "FROM venues v WHERE v.jurisdiction_path >= $1".into(),
+///     vec![Arg::Text(lo)],
+///     &[("v.name", Key::Text), ("v.id", Key::Uuid)],
+/// );
+/// self.list_page(q.max(200), at, per_page, Venue::try_from).await
+/// ```
+pub(crate) struct ListQuery {
+    /// Names the list (and its order, when it has several) in its cursors.
+    pub tag: &'static str,
+    pub select: String,
+    pub args: Vec<Arg>,
+    /// The order: SQL expressions, the last one unique (the id), all one direction.
+    pub keys: Vec<(String, Key)>,
+    pub desc: bool,
+    /// `FROM … WHERE …` counted for the total, and its values.
+    pub count: (String, Vec<Arg>),
+    /// Most rows a page takes (`per_page` is clamped to 1..=max).
+    pub max: u32,
+}
+
+impl ListQuery {
+    /// The common case: rows `SELECT {columns} {from_where}`, counted over
+    /// `from_where`, ascending by `keys`, at most 200 a page.
+    pub fn new(
+        tag: &'static str,
+        columns: &str,
+        from_where: String,
+        args: Vec<Arg>,
+        keys: &[(&str, Key)],
+    ) -> ListQuery {
+        ListQuery {
+            tag,
+            select: format!("SELECT {columns} {from_where}"),
+            keys: keys.iter().map(|(k, t)| (k.to_string(), *t)).collect(),
+            desc: false,
+            count: (from_where, args.clone()),
+            args,
+            max: 200,
+        }
+    }
+    /// A list whose rows need joins its count does not: rows `{select} WHERE {filter}`
+    /// (`select` a whole `SELECT … FROM … JOIN …`), counted over `{count_from} WHERE
+    /// {filter}` (`count_from` the filtered table alone, under the same alias).
+    pub fn filtered(
+        tag: &'static str,
+        (select, count_from): (&str, &str),
+        filter: &str,
+        args: Vec<Arg>,
+        keys: &[(&str, Key)],
+    ) -> ListQuery {
+        ListQuery {
+            tag,
+            select: format!("{select} WHERE {filter}"),
+            keys: keys.iter().map(|(k, t)| (k.to_string(), *t)).collect(),
+            desc: false,
+            count: (format!("{count_from} WHERE {filter}"), args.clone()),
+            args,
+            max: 200,
+        }
+    }
+    /// Walked by its keys descending.
+    pub fn desc(mut self) -> ListQuery {
+        self.desc = true;
+        self
+    }
+    /// At most `max` rows a page.
+    pub fn max(mut self, max: u32) -> ListQuery {
+        self.max = max;
+        self
+    }
+    /// Counted over `from_where` (the same rows, fewer joins) with `args`.
+    pub fn count(mut self, from_where: String, args: Vec<Arg>) -> ListQuery {
+        self.count = (from_where, args);
+        self
+    }
+    fn key_refs(&self) -> Vec<(&str, Key)> {
+        self.keys.iter().map(|(k, t)| (k.as_str(), *t)).collect()
+    }
+}
+
+impl Store {
+    /// One keyset page of `q` at `at` with a bounded total: the shape every list's page
+    /// has (see [`ListQuery`]).
+    pub(crate) async fn list_page<R, T>(
+        &self,
+        q: ListQuery,
+        at: At<'_>,
+        per_page: u32,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<KeyPage<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let total = self.bounded_count((&q.count.0, &q.count.1)).await?;
+        self.list_page_totalled(q, at, per_page, total, item).await
+    }
+
+    /// [`Store::list_page`] for a list whose total is known already (from counters or
+    /// kept figures): `q`'s count is not run.
+    pub(crate) async fn list_page_totalled<R, T>(
+        &self,
+        q: ListQuery,
+        at: At<'_>,
+        per_page: u32,
+        total: Total,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<KeyPage<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let keys = q.key_refs();
+        let list = KeyList {
+            with: "",
+            select: (&q.select, &q.args),
+            walk: Walk {
+                keys: &keys,
+                desc: q.desc,
+            },
+            tag: q.tag,
+        };
+        self.keyset_page(list, at, per_page.clamp(1, q.max.max(1)), total, item)
+            .await
+    }
+
+    /// A numbered page of `q` for the callers that count pages (choosers, the command
+    /// line, tests): the rows after `(page - 1) × per_page`, and the bounded total.
+    pub(crate) async fn list_numbered<R, T>(
+        &self,
+        q: ListQuery,
+        page: u32,
+        per_page: u32,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<super::Page<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let paging = super::Paging::new(page, per_page, q.max.max(1));
+        let skip = u64::from(paging.page - 1) * u64::from(paging.per_page);
+        let p = self
+            .list_page(q, At::Offset(skip), paging.per_page, item)
+            .await?;
+        Ok(super::Page {
+            items: p.items,
+            total: p.total.count(),
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+
+    /// `limit` rows of `q` after `after` (a download's walk: no count, no skipped rows).
+    pub(crate) async fn list_chunk<R, T>(
+        &self,
+        q: ListQuery,
+        after: Option<&super::After>,
+        limit: u32,
+        item: impl Fn(R) -> Result<T>,
+    ) -> Result<super::KeyChunk<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+    {
+        let keys = q.key_refs();
+        let walk = Walk {
+            keys: &keys,
+            desc: q.desc,
+        };
+        self.walk((&q.select, &q.args), walk, after, limit, item)
+            .await
+    }
+
+    /// The plan each engine makes for the first page of `q`, one line per step: see
+    /// [`Store::read_plan`].
+    #[cfg(feature = "testing")]
+    pub(crate) async fn list_plan(&self, q: &ListQuery) -> Result<Vec<String>> {
+        self.read_plan(&Read {
+            with: "",
+            select: (&q.select, &q.args),
+            keys: &q.key_refs(),
+            desc: q.desc,
+            after: None,
+            limit: 21,
+            offset: 0,
+        })
+        .await
+    }
+
+    /// The plan each engine makes for `read`, one line per step (SQLite's `EXPLAIN
+    /// QUERY PLAN` details, PostgreSQL's `EXPLAIN`). PostgreSQL's planner is asked with
+    /// sequential scans priced out (`enable_seqscan` off, in a transaction rolled back):
+    /// on a test's few hundred rows a sequential scan beats any index, and what a test
+    /// asks is which index a plan's shape lets it use and whether it sorts.
+    #[cfg(feature = "testing")]
+    pub(crate) async fn read_plan(&self, read: &Read<'_>) -> Result<Vec<String>> {
+        let (sql, args) = read_sql(read);
+        Ok(match &self.backend {
+            crate::Backend::Sqlite(p) => {
+                let sql = format!("EXPLAIN QUERY PLAN {sql}");
+                let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(3))
+                    .collect::<std::result::Result<_, _>>()?
+            }
+            crate::Backend::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                // A bitmap scan reads a few rows' pages out of order and sorts them:
+                // cheaper on a test's few rows, never what a page of many does.
+                for off in ["enable_seqscan", "enable_bitmapscan"] {
+                    sqlx::query(&format!("SET LOCAL {off} = off"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let sql = format!("EXPLAIN {sql}");
+                let rows = bind_args!(sqlx::query(&sql), args)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.rollback().await?;
+                rows.iter()
+                    .map(|r| r.try_get::<String, _>(0))
+                    .collect::<std::result::Result<_, _>>()?
+            }
+        })
+    }
+}

@@ -10,8 +10,10 @@ use uuid::Uuid;
 
 use super::{count, invalid, unknown_organization};
 use crate::audit::append_in_tx;
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::supervision::credit::require_standing;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Arg, Page, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
 /// `booked_by` holds the user name (what the audit trail names); people are shown by
@@ -332,7 +334,7 @@ impl Store {
         rows.into_iter().map(Booking::try_from).collect()
     }
 
-    /// An organization's bookings ending after `from`, by start; paged in the database.
+    /// An organization's bookings ending after `from`, by start; a numbered page.
     pub async fn bookings_of_organization(
         &self,
         organization_id: Uuid,
@@ -340,19 +342,30 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Booking>> {
-        let paging = Paging::new(page, per_page, 200);
-        let args = [Arg::Uuid(organization_id), Arg::Time(from)];
-        let count_sql = "SELECT COUNT(*) FROM bookings WHERE organization_id = $1 AND ends_at > $2";
-        let list_sql = format!(
-            "{BOOKING_SELECT} WHERE b.organization_id = $1 AND b.ends_at > $2 ORDER BY b.starts_at, b.id"
-        );
-        self.paged::<BookingRow, _>(
-            paging,
-            (count_sql, &args),
-            (&list_sql, &args),
-            Booking::try_from,
-        )
-        .await
+        let q = bookings_list(organization_id, from);
+        self.list_numbered::<BookingRow, _>(q, page, per_page, Booking::try_from)
+            .await
+    }
+
+    /// One keyset page of an organization's bookings ending after `from`, by start,
+    /// from a cursor (or the first), with a bounded total.
+    pub async fn bookings_page(
+        &self,
+        organization_id: Uuid,
+        from: DateTime<Utc>,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<Booking>> {
+        let q = bookings_list(organization_id, from);
+        self.list_page::<BookingRow, _>(q, at, per_page, Booking::try_from)
+            .await
+    }
+
+    /// The plan of a page of an organization's bookings (see `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn bookings_plan_for_tests(&self, organization_id: Uuid) -> Result<Vec<String>> {
+        self.list_plan(&bookings_list(organization_id, crate::now()))
+            .await
     }
 
     /// The booking rows and claimed slots (start, booking) of a space, as stored
@@ -378,4 +391,17 @@ impl Store {
         })?;
         Ok((n, slots))
     }
+}
+
+/// An organization's bookings ending after `from`, by start: `bookings_org_start` walked
+/// from the organization's first booking.
+fn bookings_list(organization_id: Uuid, from: DateTime<Utc>) -> ListQuery {
+    const KEYS: &[(&str, Key)] = &[("b.starts_at", Key::Time), ("b.id", Key::Uuid)];
+    ListQuery::filtered(
+        "bookings",
+        (BOOKING_SELECT, "FROM bookings b"),
+        "b.organization_id = $1 AND b.ends_at > $2",
+        vec![Arg::Uuid(organization_id), Arg::Time(from)],
+        KEYS,
+    )
 }

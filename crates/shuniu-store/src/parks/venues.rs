@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::{count, diff, unknown_jurisdiction};
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
+use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub(crate) const VENUE_SELECT: &str = "SELECT v.id, v.hub_id, h.organization_id AS hub_organization_id, v.name, v.address, \
     v.jurisdiction_code, v.jurisdiction_path, v.area_m2, v.owner, v.free_of_charge, v.terms, v.utilities_waived, \
@@ -208,7 +209,8 @@ impl Store {
         row.map(Venue::try_from).transpose()
     }
 
-    /// Venues in a jurisdiction subtree and/or run by a hub, by name; paged in the database.
+    /// Venues in a jurisdiction subtree and/or run by a hub, by name; a numbered page
+    /// (choosers and sections that show the first few).
     pub async fn list_venues(
         &self,
         path_prefix: Option<&str>,
@@ -216,17 +218,23 @@ impl Store {
         page: u32,
         per_page: u32,
     ) -> Result<Page<Venue>> {
-        let paging = Paging::new(page, per_page, 200);
-        let (where_sql, args) = venue_where(path_prefix, hub_id);
-        let count_sql = format!("SELECT COUNT(*) FROM venues v WHERE {where_sql}");
-        let list_sql = format!("{VENUE_SELECT} WHERE {where_sql} ORDER BY v.name, v.id");
-        self.paged::<VenueRow, _>(
-            paging,
-            (&count_sql, &args),
-            (&list_sql, &args),
-            Venue::try_from,
-        )
-        .await
+        let q = venues_list(path_prefix, hub_id);
+        self.list_numbered::<VenueRow, _>(q, page, per_page, Venue::try_from)
+            .await
+    }
+
+    /// One keyset page of the venues in a subtree and/or of a hub, by name, from a
+    /// cursor (or the first), with a bounded total.
+    pub async fn venues_page(
+        &self,
+        path_prefix: Option<&str>,
+        hub_id: Option<Uuid>,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<Venue>> {
+        let q = venues_list(path_prefix, hub_id);
+        self.list_page::<VenueRow, _>(q, at, per_page, Venue::try_from)
+            .await
     }
 
     /// The venues of the list's filters by name, `limit` after `after` (a download's
@@ -238,16 +246,35 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<Venue>> {
-        const KEYS: &[(&str, Key)] = &[("v.name", Key::Text), ("v.id", Key::Uuid)];
-        let (where_sql, args) = venue_where(path_prefix, hub_id);
-        let select = format!("{VENUE_SELECT} WHERE {where_sql}");
-        let walk = Walk {
-            keys: KEYS,
-            desc: false,
-        };
-        self.walk::<VenueRow, _>((&select, &args), walk, after, limit, Venue::try_from)
+        let q = venues_list(path_prefix, hub_id);
+        self.list_chunk::<VenueRow, _>(q, after, limit, Venue::try_from)
             .await
     }
+
+    /// The plan of a page of the venue list (see `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn venues_plan_for_tests(
+        &self,
+        path_prefix: Option<&str>,
+        hub_id: Option<Uuid>,
+    ) -> Result<Vec<String>> {
+        self.list_plan(&venues_list(path_prefix, hub_id)).await
+    }
+}
+
+/// The venue list by name. It walks `venues_name_id` (or a hub's `venues_hub_name`) with
+/// the subtree as a filter: venues are few per city, so a page stops early, and no
+/// subtree's venues are read whole and sorted.
+fn venues_list(path_prefix: Option<&str>, hub_id: Option<Uuid>) -> ListQuery {
+    const KEYS: &[(&str, Key)] = &[("v.name", Key::Text), ("v.id", Key::Uuid)];
+    let (where_sql, args) = venue_where(path_prefix, hub_id);
+    ListQuery::filtered(
+        "venues",
+        (VENUE_SELECT, "FROM venues v"),
+        &where_sql,
+        args,
+        KEYS,
+    )
 }
 
 /// The `WHERE` of the venues in a subtree and/or of a hub, with its values.
@@ -258,7 +285,8 @@ fn venue_where(path_prefix: Option<&str>, hub_id: Option<Uuid>) -> (String, Vec<
         args.push(Arg::Text(lo));
         args.push(Arg::Text(hi));
         clauses.push(format!(
-            "v.jurisdiction_path >= ${} AND v.jurisdiction_path < ${}",
+            // `|| ''`: no index serves the range, so the page walks the name's index.
+            "v.jurisdiction_path || '' >= ${} AND v.jurisdiction_path || '' < ${}",
             args.len() - 1,
             args.len()
         ));

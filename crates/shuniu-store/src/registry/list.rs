@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{COLUMNS, OrgRow};
 use crate::paging::keyset::KeyList;
 #[cfg(feature = "testing")]
-use crate::paging::keyset::{Read, read_sql};
+use crate::paging::keyset::Read;
 use crate::paging::{Key, Walk};
 use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, Total};
 
@@ -380,25 +380,20 @@ impl Store {
     }
 
     /// The plan each engine makes for the first page of `filter` read by `plan`, one
-    /// line per step (SQLite's `EXPLAIN QUERY PLAN` details, PostgreSQL's `EXPLAIN`).
-    /// PostgreSQL's planner is asked with sequential scans priced out (`enable_seqscan`
-    /// off, in a transaction rolled back): on a test's few hundred rows a sequential
-    /// scan beats any index, and what a test asks is which index a plan's shape lets it
-    /// use and whether it sorts.
+    /// line per step (see [`Store::read_plan`]).
     #[cfg(feature = "testing")]
     pub async fn organizations_plan_for_tests(
         &self,
         filter: &OrgFilter,
         plan: OrgPlan,
     ) -> Result<Vec<String>> {
-        use sqlx::Row;
         let read = self
             .org_read(filter, plan)
             .await?
             .expect("a filter that matches");
         assert!(read.rank.is_none(), "a plan of a sort, not of search hits");
         let walk = read.sort.walk();
-        let (sql, args) = read_sql(&Read {
+        self.read_plan(&Read {
             with: &read.with,
             select: (&read.select, &read.args),
             keys: walk.keys,
@@ -406,32 +401,8 @@ impl Store {
             after: None,
             limit: 21,
             offset: 0,
-        });
-        Ok(match &self.backend {
-            crate::Backend::Sqlite(p) => {
-                let sql = format!("EXPLAIN QUERY PLAN {sql}");
-                let rows = crate::bind_args!(sqlx::query(&sql), args)
-                    .fetch_all(p)
-                    .await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(3))
-                    .collect::<std::result::Result<_, _>>()?
-            }
-            crate::Backend::Postgres(p) => {
-                let mut tx = p.begin().await?;
-                sqlx::query("SET LOCAL enable_seqscan = off")
-                    .execute(&mut *tx)
-                    .await?;
-                let sql = format!("EXPLAIN {sql}");
-                let rows = crate::bind_args!(sqlx::query(&sql), args)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.rollback().await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(0))
-                    .collect::<std::result::Result<_, _>>()?
-            }
         })
+        .await
     }
 
     /// The organizations matching `filter` in the list's order, `limit` after `after`

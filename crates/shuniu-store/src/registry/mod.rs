@@ -500,6 +500,9 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            if before.data.name != data.name {
+                crate::hubs::rename_in_hubs!(tx, id, &data.name);
+            }
             if before.data.domains != data.domains || before.data.jurisdiction != data.jurisdiction
             {
                 sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")

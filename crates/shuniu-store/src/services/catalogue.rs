@@ -14,8 +14,9 @@ use shuniu_domain::services::{Place, PlaceKind, ServiceData, ServiceStatus, unkn
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
+use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -334,53 +335,52 @@ impl Store {
         row.map(ServiceListing::try_from).transpose()
     }
 
-    /// An organization's services, every status, by name (its own page), paged.
+    /// An organization's services, every status, by name (its own page); a numbered
+    /// page.
     pub async fn services_of(
         &self,
         organization_id: Uuid,
         page: u32,
         per_page: u32,
     ) -> Result<Page<ServiceListing>> {
-        let paging = Paging::new(page, per_page, 200);
-        let args = vec![Arg::Uuid(organization_id)];
-        let count = "SELECT COUNT(*) FROM services WHERE organization_id = $1";
-        let list = format!(
-            "{} WHERE s.organization_id = $1 ORDER BY s.name, s.id",
-            listing_select()
-        );
-        self.paged::<ListingRow, _>(
-            paging,
-            (count, &args),
-            (&list, &args),
-            ServiceListing::try_from,
-        )
-        .await
+        let q = services_of_list(organization_id);
+        self.list_numbered::<ListingRow, _>(q, page, per_page, ServiceListing::try_from)
+            .await
+    }
+
+    /// One keyset page of an organization's services by name, from a cursor (or the
+    /// first), with a bounded total.
+    pub async fn services_of_page(
+        &self,
+        organization_id: Uuid,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<ServiceListing>> {
+        let q = services_of_list(organization_id);
+        self.list_page::<ListingRow, _>(q, at, per_page, ServiceListing::try_from)
+            .await
     }
 
     /// The public list: services not ended, of organizations that may offer them,
     /// filtered by category and place (a subtree: one range of `services_category` or
-    /// `services_place`), by name, paged in the database.
+    /// `services_place`), by name; the numbered page `f.page`.
     pub async fn public_services(&self, f: &ServiceFilter) -> Result<Page<ServiceListing>> {
-        let paging = Paging::new(f.page, f.per_page, 200);
-        let q = public_query(f);
-        let count = format!(
-            "SELECT COUNT(*) FROM services s JOIN organizations o ON o.id = s.organization_id WHERE {}",
-            q.where_sql
-        );
-        let order: Vec<&str> = q.keys.iter().map(|(k, _)| k.as_str()).collect();
-        let list = format!(
-            "{} WHERE {} ORDER BY {}",
-            q.select,
-            q.where_sql,
-            order.join(", ")
-        );
-        self.paged::<ListingRow, _>(
-            paging,
-            (&count, &q.count_args),
-            (&list, &q.args),
-            ServiceListing::try_from,
-        )
-        .await
+        let q = public_query(f).list();
+        self.list_numbered::<ListingRow, _>(q, f.page, f.per_page, ServiceListing::try_from)
+            .await
+    }
+
+    /// One keyset page of the public list (`f.page` is not read), from a cursor (or
+    /// the first), with a bounded total.
+    pub async fn public_services_page(
+        &self,
+        f: &ServiceFilter,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<ServiceListing>> {
+        let q = public_query(f).list();
+        self.list_page::<ListingRow, _>(q, at, per_page, ServiceListing::try_from)
+            .await
     }
 
     /// The public list in its order (nearest first when `near` is given), `limit`
@@ -392,21 +392,22 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<ServiceListing>> {
-        let q = public_query(f);
-        let select = format!("{} WHERE {}", q.select, q.where_sql);
-        let keys: Vec<(&str, Key)> = q.keys.iter().map(|(k, t)| (k.as_str(), *t)).collect();
-        let walk = Walk {
-            keys: &keys,
-            desc: false,
-        };
-        self.walk::<ListingRow, _>(
-            (&select, &q.args),
-            walk,
-            after,
-            limit,
-            ServiceListing::try_from,
-        )
-        .await
+        let q = public_query(f).list();
+        self.list_chunk::<ListingRow, _>(q, after, limit, ServiceListing::try_from)
+            .await
+    }
+
+    /// The plans of a page of the public list and of an organization's services (see
+    /// `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn services_plans_for_tests(
+        &self,
+        f: &ServiceFilter,
+        organization_id: Uuid,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let public = self.list_plan(&public_query(f).list()).await?;
+        let own = self.list_plan(&services_of_list(organization_id)).await?;
+        Ok((public, own))
     }
 
     /// Open data: up to `limit` public services with ids after `after`, in id order
@@ -437,11 +438,54 @@ struct PublicQuery {
     args: Vec<Arg>,
     count_args: Vec<Arg>,
     keys: Vec<(String, Key)>,
+    /// Ordered by the search index's hits first.
+    ranked: bool,
+}
+
+impl PublicQuery {
+    /// The list as keyset pages read it; the tag names its order's shape (search hits,
+    /// nearness), so that a cursor of one shape is refused by another.
+    fn list(self) -> ListQuery {
+        let tag = match (self.keys.len(), self.ranked) {
+            (3, _) => "services",
+            (4, true) => "services_hits",
+            (4, false) => "services_near",
+            _ => "services_hits_near",
+        };
+        let keys: Vec<(&str, Key)> = self.keys.iter().map(|(k, t)| (k.as_str(), *t)).collect();
+        let count_from = "FROM services s JOIN organizations o ON o.id = s.organization_id";
+        let count_args = self.count_args;
+        ListQuery::filtered(
+            tag,
+            (&self.select, count_from),
+            &self.where_sql,
+            self.args,
+            &keys,
+        )
+        .count(format!("{count_from} WHERE {}", self.where_sql), count_args)
+    }
+}
+
+/// An organization's own services by name, every status (`services_org`).
+fn services_of_list(organization_id: Uuid) -> ListQuery {
+    const KEYS: &[(&str, Key)] = &[("s.name", Key::Text), ("s.id", Key::Uuid)];
+    let tables = (listing_select(), "FROM services s");
+    ListQuery::filtered(
+        "services_of",
+        (&tables.0, tables.1),
+        "s.organization_id = $1",
+        vec![Arg::Uuid(organization_id)],
+        KEYS,
+    )
 }
 
 fn public_query(f: &ServiceFilter) -> PublicQuery {
     let mut args: Vec<Arg> = Vec::new();
-    let mut clauses = vec!["s.status <> 'ended'".to_string(), OFFERS.to_string()];
+    // The organization's status as `o.status || ''`: no index serves it, so the list is
+    // driven from the services' index in the list's order (not from every active
+    // organization, sorted).
+    let offers = OFFERS.replacen("o.status =", "o.status || '' =", 1);
+    let mut clauses = vec!["s.status <> 'ended'".to_string(), offers];
     if let Some(c) = f.category {
         args.push(Arg::Text(c.as_str().into()));
         clauses.push(format!("s.category = ${}", args.len()));
@@ -514,6 +558,7 @@ fn public_query(f: &ServiceFilter) -> PublicQuery {
         );
         keys.insert(0, (rank, Key::Int));
     }
+    let ranked = ids_rank.is_some();
     if let Some(rank) = ids_rank {
         keys.insert(0, (rank, Key::Int));
     }
@@ -523,5 +568,6 @@ fn public_query(f: &ServiceFilter) -> PublicQuery {
         args,
         count_args,
         keys,
+        ranked,
     }
 }

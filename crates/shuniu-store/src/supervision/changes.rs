@@ -411,6 +411,9 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                if data.name != org.data.name {
+                    crate::hubs::rename_in_hubs!(tx, app.organization_id, &data.name);
+                }
                 if new_path != path {
                     // A move: the domain index and the counters follow the record.
                     sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")

@@ -1,5 +1,6 @@
 //! Hubs and memberships: the same stories on SQLite and PostgreSQL.
 
+mod list_pages;
 mod member_pages;
 mod memberships;
 mod recognitions;

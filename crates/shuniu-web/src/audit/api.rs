@@ -234,18 +234,8 @@ impl AuditEntry {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditPage {
     pub items: Vec<AuditEntry>,
-    /// How many records match (over all pages); past 10,000 the count stops and
-    /// `total_is_lower_bound` is true.
-    pub total: i64,
-    /// Whether `total` is a lower bound rather than the exact count.
-    pub total_is_lower_bound: bool,
-    /// The page's number when asked for by `page` (or the first); `null` from a `cursor`.
-    pub page: Option<u32>,
-    pub per_page: u32,
-    /// The cursor of the next (older) page; `null` on the last.
-    pub next: Option<String>,
-    /// The cursor of the page before (newer); `null` on the first.
-    pub prev: Option<String>,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 /// Browse the audit trail, newest first (admins: all of it; officials: their
@@ -280,14 +270,10 @@ pub async fn list(
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or(Lang::En);
+    let paging = crate::kit::paging::PageInfo::of(&p, number);
     Ok(Json(AuditPage {
         items: p.items.into_iter().map(|r| AuditEntry::new(r, lang)).collect(),
-        total: p.total.count(),
-        total_is_lower_bound: p.total.is_lower_bound(),
-        page: number,
-        per_page: p.per_page,
-        next: p.next,
-        prev: p.prev,
+        paging,
     }))
 }
 

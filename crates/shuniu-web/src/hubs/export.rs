@@ -64,7 +64,7 @@ impl ListDownload for Hubs {
         _: (),
         q: HubListQuery,
     ) -> Result<(Spec, Self::Filter), AppError> {
-        let (filter, _, _) = q.parse(&s.store).await?;
+        let (filter, _) = q.parse(&s.store).await?;
         let widths = [36.0, 12.0, 10.0, 16.0, 14.0, 24.0, 10.0, 10.0];
         let title = ui.t("hubs.title").to_string();
         let spec = Spec::list(ui, "hubs", title, &HEADER, &widths, &query_string(&q));

@@ -8,7 +8,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("hubs.title", "枢纽型社会组织", "Hub organizations"),
     ("hubs.intro", "“一核两轴”：以社会组织党建为核心，横向为各街道的区域性枢纽，纵向为依托人民团体和行业协会的行业性枢纽。", "“One core, two axes”: social-organization party building at the core, regional hubs of the streets on the horizontal axis, industry hubs supported by people's organizations and industry associations on the vertical axis."),
     ("hubs.recognize", "认定枢纽组织", "Recognize a hub"),
-    ("hubs.summary", "共 {} 个枢纽组织 · 第 {} / {} 页", "{} hubs · page {} of {}"),
+    ("hubs.summary", "共 {} 个枢纽组织", "{} hubs"),
     ("hubs.empty", "没有符合条件的枢纽组织。", "No hubs match these filters."),
     ("hubs.include_revoked", "包括已撤销认定的", "Include revoked recognitions"),
     ("hubs.structure_link", "玄武区“一核两轴”结构图", "Xuanwu's “one core, two axes” diagram"),

@@ -2,7 +2,7 @@
 //! district core, memberships and the structure views. Every function asks the access
 //! policy before it reads what is not public or changes anything.
 
-use crate::kit::params::{choice_error, given, number};
+use crate::kit::params::{choice_error, given};
 use shuniu_domain::jurisdiction::bad_code_error;
 use std::collections::HashMap;
 
@@ -17,7 +17,7 @@ use shuniu_domain::jurisdiction::{JurisdictionCode, Level, subtree_range};
 use shuniu_domain::registry::{OrgStatus, Organization};
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{
-    DistrictStructure, HubFilter, KeyPage, MembershipEvent, Page, Store, StreetStructure,
+    DistrictStructure, HubFilter, KeyPage, MembershipEvent, Store, StreetStructure,
 };
 use uuid::Uuid;
 
@@ -36,8 +36,12 @@ pub struct HubListQuery {
     pub jurisdiction: Option<String>,
     /// `true` to list revoked recognitions too.
     pub include_revoked: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -73,7 +77,10 @@ async fn path_of_code(
 
 impl HubListQuery {
     /// The filter, page and page size; a bad parameter is a 422 naming it.
-    pub async fn parse(&self, store: &Store) -> Result<(HubFilter, u32, u32), AppError> {
+    pub async fn parse(
+        &self,
+        store: &Store,
+    ) -> Result<(HubFilter, crate::kit::paging::Asked<'_>), AppError> {
         let mut e = FieldErrors::new();
         let kind = match given(&self.kind) {
             None => None,
@@ -89,26 +96,34 @@ impl HubListQuery {
             None => None,
             Some(code) => path_of_code(store, &mut e, "jurisdiction", code).await?,
         };
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        let asked = crate::kit::paging::asked(
+            &mut e,
+            &self.cursor,
+            &self.page,
+            &self.per_page,
+            (20, 200),
+        );
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
-        Ok((
-            HubFilter {
-                path_prefix,
-                kind,
-                include_revoked: flag(&self.include_revoked),
-            },
-            page,
-            per_page,
-        ))
+        let filter = HubFilter {
+            path_prefix,
+            kind,
+            include_revoked: flag(&self.include_revoked),
+        };
+        Ok((filter, asked))
     }
 }
 
-pub async fn list(store: &Store, q: &HubListQuery) -> Result<Page<Hub>, AppError> {
-    let (filter, page, per_page) = q.parse(store).await?;
-    Ok(store.list_hubs(&filter, page, per_page).await?)
+/// One keyset page of hubs, and its number when it has one.
+pub async fn list(
+    store: &Store,
+    q: &HubListQuery,
+) -> Result<(KeyPage<Hub>, Option<u32>), AppError> {
+    let (filter, asked) = q.parse(store).await?;
+    let (at, number) = asked.position();
+    let page = store.hubs_page(&filter, at, asked.per_page).await?;
+    Ok((page, number))
 }
 
 pub async fn get(store: &Store, id: Uuid) -> Result<Hub, AppError> {
@@ -191,9 +206,7 @@ pub async fn members(
 ) -> Result<(KeyPage<Membership>, Option<u32>), AppError> {
     let (cursor, page) = paging;
     let mut e = FieldErrors::new();
-    let pg = number(&mut e, "page", page, 1, 1_000_000);
-    let per = number(&mut e, "per_page", per_page, 20, 200);
-    crate::kit::paging::check(&mut e, cursor, pg, per);
+    let asked = crate::kit::paging::asked(&mut e, cursor, page, per_page, (20, 200));
     let wanted = match parse_status(status) {
         Ok(s) => s,
         Err(AppError::Validation(f)) => {
@@ -208,8 +221,13 @@ pub async fn members(
         return Err(AppError::Validation(e));
     }
     let status = visible_status(caller, hub, wanted)?;
-    let (at, number) = crate::kit::paging::position(cursor, given(page).is_some(), pg, per);
-    Ok((store.hub_members_keyset(hub.id, status, at, per).await?, number))
+    let (at, number) = asked.position();
+    Ok((
+        store
+            .hub_members_keyset(hub.id, status, at, asked.per_page)
+            .await?,
+        number,
+    ))
 }
 
 /// The status a list of `hub`'s members reads for this caller: the one asked for

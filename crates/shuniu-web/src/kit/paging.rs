@@ -16,7 +16,7 @@ pub const NO_LINK: Option<String> = None;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::{At, TOTAL_BOUND};
 
-use crate::kit::params::given;
+use crate::kit::params::{given, number};
 
 /// The longest cursor taken (a page boundary's keys are far shorter).
 pub const MAX_CURSOR: usize = 512;
@@ -72,4 +72,92 @@ pub fn total_text(ui: &crate::kit::ui::Ui, total: shuniu_store::Total) -> String
         shuniu_store::Total::AtLeast(n) => ui.tf("list.at_least", &[&crate::kit::view::fmt_int(n)]),
         shuniu_store::Total::Exact(n) => crate::kit::view::fmt_int(n),
     }
+}
+
+/// Where a keyset list's page was asked to start and how long it is: `cursor`, the
+/// numbered `page` and `per_page` as parsed by [`asked`].
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    pub cursor: &'a Option<String>,
+    pub page: u32,
+    pub page_given: bool,
+    pub per_page: u32,
+}
+
+/// Parses a keyset list's `page` (1–1,000,000) and `per_page` (1–`max`, default
+/// `default`) and checks them with `cursor` ([`check`]): every 422 goes into `e`, so a
+/// handler reports them with its other fields'.
+pub fn asked<'a>(
+    e: &mut FieldErrors,
+    cursor: &'a Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+    (default, max): (u32, u32),
+) -> Asked<'a> {
+    let n = number(e, "page", page, 1, 1_000_000);
+    let per_page = number(e, "per_page", per_page, default, max);
+    check(e, cursor, n, per_page);
+    Asked {
+        cursor,
+        page: n,
+        page_given: given(page).is_some(),
+        per_page,
+    }
+}
+
+impl<'a> Asked<'a> {
+    /// Where the page starts, and its number when it has one ([`position`]).
+    pub fn position(&self) -> (At<'a>, Option<u32>) {
+        position(self.cursor, self.page_given, self.page, self.per_page)
+    }
+}
+
+/// The paging part of a keyset list's JSON answer, the same for every list (flattened
+/// into each list's page).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PageInfo {
+    /// How many match; past 10,000 the count stops and `total_is_lower_bound` is true.
+    pub total: i64,
+    /// Whether `total` is a lower bound rather than the exact count.
+    pub total_is_lower_bound: bool,
+    /// The page's number when asked for by `page` (or the first); `null` from a `cursor`.
+    pub page: Option<u32>,
+    pub per_page: u32,
+    /// The cursor of the next page (pass it as `cursor`); `null` on the last.
+    pub next: Option<String>,
+    /// The cursor of the page before; `null` on the first.
+    pub prev: Option<String>,
+}
+
+impl PageInfo {
+    /// Of `page`, numbered `number` when it has a number.
+    pub fn of<T>(page: &shuniu_store::KeyPage<T>, number: Option<u32>) -> PageInfo {
+        PageInfo {
+            total: page.total.count(),
+            total_is_lower_bound: page.total.is_lower_bound(),
+            page: number,
+            per_page: page.per_page,
+            next: page.next.clone(),
+            prev: page.prev.clone(),
+        }
+    }
+}
+
+/// The Previous and Next links of an HTML list: `base` (the list's path and filters,
+/// ending in `?` or `&`) with the page's cursors.
+pub fn links<T>(base: &str, page: &shuniu_store::KeyPage<T>) -> (Option<String>, Option<String>) {
+    let link = |c: &String| format!("{base}cursor={}", crate::kit::view::pct(c));
+    (page.prev.as_ref().map(link), page.next.as_ref().map(link))
+}
+
+/// A list's path with the filters given (`path?k=v&…&`), ready for a `cursor=`: the
+/// Previous and Next links keep the filters.
+pub fn base(path: &str, filters: &[(&str, &Option<String>)]) -> String {
+    let mut base = format!("{path}?");
+    for (k, v) in filters {
+        if let Some(v) = given(v) {
+            base.push_str(&format!("{k}={}&", crate::kit::view::pct(v)));
+        }
+    }
+    base
 }

@@ -47,7 +47,7 @@ impl ListDownload for Venues {
         _: (),
         q: VenueQuery,
     ) -> Result<(Spec, Self::Filter), AppError> {
-        let (path, hub, _, _) = parse_venue_query(&s.store, &q).await?;
+        let (path, hub, _) = parse_venue_query(&s.store, &q).await?;
         let widths = [30.0, 30.0, 16.0, 14.0, 10.0, 30.0];
         let title = ui.t("park.list.title").to_string();
         let spec = Spec::list(ui, "venues", title, &HEADER, &widths, &query_string(&q));

@@ -5,7 +5,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("park.nav", "服务园", "Service parks"),
     ("park.list.title", "社会组织服务园", "Service parks"),
     ("park.list.intro", "街道将场地无偿提供给社会组织使用，条件是为本地居民服务。", "Streets lend venues free of charge to social organizations on condition that they serve local residents."),
-    ("park.list.summary", "共 {} 处场地 · 第 {} / {} 页", "{} venues · page {} of {}"),
+    ("park.list.summary", "共 {} 处场地", "{} venues"),
     ("park.list.empty", "没有符合条件的场地。", "No venues match."),
     ("park.list.new", "新建场地", "New venue"),
     ("park.col.venue", "场地", "Venue"),

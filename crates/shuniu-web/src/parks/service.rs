@@ -2,7 +2,8 @@
 //! their spaces, office allocations, room bookings and obligation reports. Each
 //! function asks the access policy before it touches data.
 
-use crate::kit::params::{bad_number, given, number};
+use crate::kit::paging::Asked;
+use crate::kit::params::{bad_number, given};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
@@ -17,7 +18,7 @@ use shuniu_domain::parks::{
 use shuniu_domain::registry::OrgStatus;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::parks::{ObligationReport, ObligationSummary};
-use shuniu_store::{Page, Store};
+use shuniu_store::{KeyPage, Store};
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -74,8 +75,12 @@ pub struct VenueQuery {
     pub jurisdiction: Option<String>,
     /// Id of the hub that runs the venues.
     pub hub: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -83,10 +88,10 @@ pub struct VenueQuery {
 }
 
 /// The subtree path, hub, page and page size a query asks for.
-pub async fn parse_venue_query(
+pub async fn parse_venue_query<'q>(
     store: &Store,
-    q: &VenueQuery,
-) -> Result<(Option<String>, Option<Uuid>, u32, u32), AppError> {
+    q: &'q VenueQuery,
+) -> Result<(Option<String>, Option<Uuid>, Asked<'q>), AppError> {
     let mut e = FieldErrors::new();
     let mut path = None;
     if let Some(code) = given(&q.jurisdiction) {
@@ -112,17 +117,22 @@ pub async fn parse_venue_query(
             }
         },
     };
-    let page = number(&mut e, "page", &q.page, 1, 1_000_000);
-    let per_page = number(&mut e, "per_page", &q.per_page, 20, 200);
+    let asked = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &q.per_page, (20, 200));
     fail_if_any(e)?;
-    Ok((path, hub, page, per_page))
+    Ok((path, hub, asked))
 }
 
-pub async fn list_venues(store: &Store, q: &VenueQuery) -> Result<Page<Venue>, AppError> {
-    let (path, hub, page, per_page) = parse_venue_query(store, q).await?;
-    Ok(store
-        .list_venues(path.as_deref(), hub, page, per_page)
-        .await?)
+/// One keyset page of venues, and its number when it has one.
+pub async fn list_venues(
+    store: &Store,
+    q: &VenueQuery,
+) -> Result<(KeyPage<Venue>, Option<u32>), AppError> {
+    let (path, hub, asked) = parse_venue_query(store, q).await?;
+    let (at, number) = asked.position();
+    let page = store
+        .venues_page(path.as_deref(), hub, at, asked.per_page)
+        .await?;
+    Ok((page, number))
 }
 
 pub async fn get_venue(store: &Store, id: Uuid) -> Result<Venue, AppError> {

@@ -224,9 +224,7 @@ pub async fn instructors(
     q: &InstructorQuery,
 ) -> Result<InstructorList, AppError> {
     let mut e = FieldErrors::new();
-    let page = number(&mut e, "page", &q.page, 1, 1_000_000);
-    let per_page = number(&mut e, "per_page", &q.per_page, 50, 200);
-    crate::kit::paging::check(&mut e, &q.cursor, page, per_page);
+    let asked = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &q.per_page, (50, 200));
     let mut jurisdiction = None;
     match given(&q.jurisdiction) {
         None => {}
@@ -249,9 +247,8 @@ pub async fn instructors(
         return Err(AppError::Validation(e));
     }
     let can_manage = caller.decide(Action::ManageInstructors, &r).is_allowed();
-    let (at, number) =
-        crate::kit::paging::position(&q.cursor, given(&q.page).is_some(), page, per_page);
-    let page = store.instructors_keyset(&j.path, at, per_page).await?;
+    let (at, number) = asked.position();
+    let page = store.instructors_keyset(&j.path, at, asked.per_page).await?;
     Ok(InstructorList {
         jurisdiction: j,
         page,

@@ -137,12 +137,10 @@ pub async fn list(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<HubListQuery>,
 ) -> Result<Json<HubPage>, AppError> {
-    let p = hubs::list(&s.store, &q).await?;
+    let (p, number) = hubs::list(&s.store, &q).await?;
     Ok(Json(HubPage {
         items: p.items.iter().map(HubRecord::from).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: crate::kit::paging::PageInfo::of(&p, number),
     }))
 }
 

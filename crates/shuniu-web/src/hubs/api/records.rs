@@ -74,9 +74,8 @@ impl From<&Hub> for HubRecord {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HubPage {
     pub items: Vec<HubRecord>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 /// One organization's membership of one hub.
@@ -125,29 +124,15 @@ impl From<&Membership> for MembershipRecord {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct MembershipPage {
     pub items: Vec<MembershipRecord>,
-    /// How many match; past 10,000 the count stops and `total_is_lower_bound` is true.
-    pub total: i64,
-    /// Whether `total` is a lower bound rather than the exact count.
-    pub total_is_lower_bound: bool,
-    /// The page's number when asked for by `page` (or the first); `null` from a `cursor`.
-    pub page: Option<u32>,
-    pub per_page: u32,
-    /// The cursor of the next page (pass it as `cursor`); `null` on the last.
-    pub next: Option<String>,
-    /// The cursor of the page before; `null` on the first.
-    pub prev: Option<String>,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 impl MembershipPage {
     pub fn new(p: &KeyPage<Membership>, number: Option<u32>) -> Self {
         MembershipPage {
             items: p.items.iter().map(MembershipRecord::from).collect(),
-            total: p.total.count(),
-            total_is_lower_bound: p.total.is_lower_bound(),
-            page: number,
-            per_page: p.per_page,
-            next: p.next.clone(),
-            prev: p.prev.clone(),
+            paging: crate::kit::paging::PageInfo::of(p, number),
         }
     }
 }

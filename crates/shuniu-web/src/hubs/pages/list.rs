@@ -115,7 +115,7 @@ pub async fn list(
             .is_allowed(),
     };
     match hubs::list(&s.store, &q).await {
-        Ok(p) => {
+        Ok((p, _)) => {
             let names: std::collections::BTreeMap<&str, &str> = nodes
                 .iter()
                 .map(|j| (j.code.as_str(), j.name(lang)))
@@ -132,30 +132,20 @@ pub async fn list(
                     hub_row(&ui, h, place)
                 })
                 .collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
-                page.summary = ui.tf(
-                    "hubs.summary",
-                    &[&fmt_int(p.total), &p.page.to_string(), &pages.to_string()],
-                );
-            }
-            let mut base = String::from("/hubs?");
-            for (k, val) in [
-                ("kind", &q.kind),
-                ("jurisdiction", &q.jurisdiction),
-                ("include_revoked", &q.include_revoked),
-                ("per_page", &q.per_page),
-            ] {
-                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-                    base.push_str(&format!("{k}={}&", pct(x)));
-                }
-            }
-            if p.page > 1 {
-                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-            }
-            if p.page < pages {
-                page.next = Some(format!("{base}page={}", p.page + 1));
-            }
+            page.summary = ui.tf(
+                "hubs.summary",
+                &[&crate::kit::paging::total_text(&ui, p.total)],
+            );
+            let base = crate::kit::paging::base(
+                "/hubs",
+                &[
+                    ("kind", &q.kind),
+                    ("jurisdiction", &q.jurisdiction),
+                    ("include_revoked", &q.include_revoked),
+                    ("per_page", &q.per_page),
+                ],
+            );
+            (page.prev, page.next) = crate::kit::paging::links(&base, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

@@ -63,9 +63,8 @@ pub struct VenueDetail {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct VenuePage {
     pub items: Vec<VenueRecord>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 /// An office, activity room or meeting room of a venue.

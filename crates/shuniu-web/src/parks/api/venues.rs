@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// List venues, by name, paged in the database. Public.
+/// List venues, by name, one keyset page at a time (`cursor` from `next`/`prev`). Public.
 #[utoipa::path(
     get, path = "/api/v1/venues", operation_id = "list_venues", tag = "parks",
     params(VenueQuery),
@@ -18,12 +18,10 @@ pub async fn list_venues(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<VenueQuery>,
 ) -> Result<Json<VenuePage>, AppError> {
-    let p = svc::list_venues(&s.store, &q).await?;
+    let (p, number) = svc::list_venues(&s.store, &q).await?;
     Ok(Json(VenuePage {
         items: p.items.iter().map(VenueRecord::from).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: crate::kit::paging::PageInfo::of(&p, number),
     }))
 }
 

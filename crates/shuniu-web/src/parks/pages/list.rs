@@ -117,7 +117,7 @@ pub(super) async fn list_page(
         can_create: svc::may_create_venues(caller).is_ok(),
     };
     let p = match svc::list_venues(&s.store, q).await {
-        Ok(p) => p,
+        Ok((p, _)) => p,
         Err(AppError::Validation(f)) => {
             let colon = ui.t("punct.colon");
             let line = |(k, e): (&String, &FieldError)| {
@@ -159,28 +159,18 @@ pub(super) async fn list_page(
                 .unwrap_or_else(|| "—".into()),
         })
         .collect();
-    let pages = p.pages().max(1);
-    if p.total > 0 {
-        page.summary = ui.tf(
-            "park.list.summary",
-            &[&fmt_int(p.total), &p.page.to_string(), &pages.to_string()],
-        );
-    }
-    let mut base = String::from("/venues?");
-    for (k, val) in [
-        ("jurisdiction", &q.jurisdiction),
-        ("hub", &q.hub),
-        ("per_page", &q.per_page),
-    ] {
-        if let Some(val) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-            base.push_str(&format!("{k}={}&", pct(val)));
-        }
-    }
-    if p.page > 1 {
-        page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-    }
-    if p.page < pages {
-        page.next = Some(format!("{base}page={}", p.page + 1));
-    }
+    page.summary = ui.tf(
+        "park.list.summary",
+        &[&crate::kit::paging::total_text(ui, p.total)],
+    );
+    let base = crate::kit::paging::base(
+        "/venues",
+        &[
+            ("jurisdiction", &q.jurisdiction),
+            ("hub", &q.hub),
+            ("per_page", &q.per_page),
+        ],
+    );
+    (page.prev, page.next) = crate::kit::paging::links(&base, &p);
     Ok((StatusCode::OK, page))
 }
