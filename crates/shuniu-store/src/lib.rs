@@ -30,6 +30,7 @@ pub mod complaints;
 pub mod hubs;
 mod jurisdiction_cache;
 pub mod jurisdictions;
+pub mod list_plans;
 mod paging;
 pub mod parks;
 pub mod party;

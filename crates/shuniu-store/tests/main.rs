@@ -17,6 +17,7 @@ mod parks;
 mod party;
 mod party_pages;
 mod places;
+mod queue_pages;
 mod requests;
 mod search_feed;
 mod services;

@@ -367,7 +367,6 @@ impl Store {
         filter: &OrgFilter,
         plan: OrgPlan,
     ) -> Result<Vec<String>> {
-        use sqlx::Row;
         let read = self
             .org_read(filter, plan)
             .await?
@@ -383,31 +382,7 @@ impl Store {
             limit: 21,
             offset: 0,
         });
-        Ok(match &self.backend {
-            crate::Backend::Sqlite(p) => {
-                let sql = format!("EXPLAIN QUERY PLAN {sql}");
-                let rows = crate::bind_args!(sqlx::query(&sql), args)
-                    .fetch_all(p)
-                    .await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(3))
-                    .collect::<std::result::Result<_, _>>()?
-            }
-            crate::Backend::Postgres(p) => {
-                let mut tx = p.begin().await?;
-                sqlx::query("SET LOCAL enable_seqscan = off")
-                    .execute(&mut *tx)
-                    .await?;
-                let sql = format!("EXPLAIN {sql}");
-                let rows = crate::bind_args!(sqlx::query(&sql), args)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.rollback().await?;
-                rows.iter()
-                    .map(|r| r.try_get::<String, _>(0))
-                    .collect::<std::result::Result<_, _>>()?
-            }
-        })
+        self.plan_for_tests((&sql, &args)).await
     }
 
     /// The organizations matching `filter` in the list's order, `limit` after `after`
