@@ -18,7 +18,7 @@ use shuniu_store::supervision::grades::StoredAward;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::assessment::service::{self, DecisionInput, RoundInput};
+use crate::assessment::service::{self, DecisionInput, RoundInput, RoundsQuery};
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};

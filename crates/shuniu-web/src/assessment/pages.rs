@@ -14,12 +14,11 @@ use shuniu_domain::FieldErrors;
 use shuniu_store::supervision::assessment::{AssessmentApplication, AssessmentRound};
 use uuid::Uuid;
 
-use crate::assessment::service::{self, RoundInput};
+use crate::assessment::service::{self, RoundInput, RoundsQuery};
 use crate::auth::Caller;
 use crate::kit::extract::{ApiQuery, CheckedForm, RecordId};
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
-use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
 use crate::kit::view::{Crumb, date};

@@ -17,7 +17,8 @@ use shuniu_store::supervision::assessment::{
     AssessmentApplication, AssessmentRound, NewRound, RoundApplication,
 };
 use shuniu_store::supervision::grades::StoredAward;
-use shuniu_store::{Page, Store};
+use shuniu_store::{KeyPage, Store};
+use crate::kit::cursor_query::CursorQuery;
 use uuid::Uuid;
 
 use crate::auth::Caller;
