@@ -252,7 +252,11 @@ impl Store {
 
     /// One keyset page of the accounts by user name (walking the name's unique
     /// index), with a bounded total.
-    pub async fn users_keyset(&self, at: crate::At<'_>, per_page: u32) -> Result<crate::KeyPage<User>> {
+    pub async fn users_keyset(
+        &self,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<User>> {
         let total = self.bounded_count(("FROM users WHERE 1 = 1", &[])).await?;
         let shape = users_shape();
         let list = shape.key_list("users");

@@ -8,11 +8,11 @@ use chrono::{Duration, TimeZone, Utc};
 use shuniu_domain::access::Role;
 use shuniu_domain::complaints::{ComplaintDraft, ComplaintSettings, ComplaintState};
 use shuniu_domain::requests::{RequestDraft, RequestState, TimeLimits, token_hash};
-use shuniu_store::supervision::assessment::NewRound;
 use shuniu_domain::supervision::credit::ListKind;
 use shuniu_store::complaints::{Against, ComplaintFilter};
 use shuniu_store::list_plans::PlannedList;
 use shuniu_store::requests::RequestFilter;
+use shuniu_store::supervision::assessment::NewRound;
 use shuniu_store::{At, KeyPage, Store, StoreError, Total, both_backends};
 use uuid::Uuid;
 
@@ -215,7 +215,10 @@ both_backends!(
         // The accounts' cursor is not the queue's.
         for name in ["amy", "bob"] {
             store
-                .create_user(&shuniu_store::testing::new_user(name, Role::Admin, "-"), "test")
+                .create_user(
+                    &shuniu_store::testing::new_user(name, Role::Admin, "-"),
+                    "test",
+                )
                 .await
                 .unwrap();
         }
@@ -241,7 +244,14 @@ both_backends!(
             for n in batch {
                 let o = org(&store, n).await;
                 store
-                    .file_annual_report(o.id, 2024, &contents(), d(2025, 4, day), &settings(), member())
+                    .file_annual_report(
+                        o.id,
+                        2024,
+                        &contents(),
+                        d(2025, 4, day),
+                        &settings(),
+                        member(),
+                    )
                     .await
                     .unwrap();
             }
@@ -300,8 +310,8 @@ both_backends!(
                     &NewRound {
                         year,
                         title: format!("玄武区{year}年度社会组织等级评估"),
-                        opens_on: d(year as i32, month, 1),
-                        closes_on: d(year as i32, month + 1, 28),
+                        opens_on: d(year, month, 1),
+                        closes_on: d(year, month + 1, 28),
                         notice_days: 7,
                     },
                     official(),
@@ -339,7 +349,11 @@ both_backends!(
                 .annual_report_queue_keyset(XUANWU, None, None, At::Cursor(credit.as_deref()), 4)
                 .await,
         );
-        refused(store.assessment_rounds_keyset(At::Cursor(credit.as_deref()), 2).await);
+        refused(
+            store
+                .assessment_rounds_keyset(At::Cursor(credit.as_deref()), 2)
+                .await,
+        );
         refused(
             store
                 .credit_list_keyset(ListKind::Serious, None, At::Cursor(Some("e30")), 4)
@@ -348,36 +362,39 @@ both_backends!(
     }
 );
 
-both_backends!(account_pages_walk_forward_and_back, |store: Store| async move {
-    for name in ["zoe", "amy", "bob", "carl", "dora"] {
-        store
-            .create_user(
-                &shuniu_store::testing::new_user(name, Role::Admin, "$argon2id$fake"),
-                "test",
-            )
-            .await
-            .unwrap();
-    }
-    let want: Vec<Uuid> = store
-        .list_users(1, 200)
-        .await
-        .unwrap()
-        .items
-        .iter()
-        .map(|u| u.id)
-        .collect();
-    let read = |at: Option<String>| {
-        let store = store.clone();
-        async move {
+both_backends!(
+    account_pages_walk_forward_and_back,
+    |store: Store| async move {
+        for name in ["zoe", "amy", "bob", "carl", "dora"] {
             store
-                .users_keyset(At::Cursor(at.as_deref()), 2)
+                .create_user(
+                    &shuniu_store::testing::new_user(name, Role::Admin, "$argon2id$fake"),
+                    "test",
+                )
                 .await
-                .unwrap()
+                .unwrap();
         }
-    };
-    walks_as(read, |u| u.id, &want).await;
-    refused(store.users_keyset(At::Cursor(Some("bm90IGpzb24")), 2).await);
-});
+        let want: Vec<Uuid> = store
+            .list_users(1, 200)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let read = |at: Option<String>| {
+            let store = store.clone();
+            async move {
+                store
+                    .users_keyset(At::Cursor(at.as_deref()), 2)
+                    .await
+                    .unwrap()
+            }
+        };
+        walks_as(read, |u| u.id, &want).await;
+        refused(store.users_keyset(At::Cursor(Some("bm90IGpzb24")), 2).await);
+    }
+);
 
 both_backends!(
     queue_and_report_pages_walk_their_index_without_sorting,
@@ -396,8 +413,14 @@ both_backends!(
             ..Default::default()
         };
         let cases: Vec<(PlannedList, &str)> = vec![
-            (PlannedList::ComplaintQueue(ComplaintFilter::default()), "complaints_filed"),
-            (PlannedList::ComplaintQueue(street(None)), "complaints_filed"),
+            (
+                PlannedList::ComplaintQueue(ComplaintFilter::default()),
+                "complaints_filed",
+            ),
+            (
+                PlannedList::ComplaintQueue(street(None)),
+                "complaints_filed",
+            ),
             (
                 PlannedList::ComplaintQueue(street(Some(ComplaintState::Answered))),
                 "complaints_filed",
@@ -426,8 +449,14 @@ both_backends!(
                 "complaints_org",
             ),
             (PlannedList::PublicComplaints(org), "complaints_org_filed"),
-            (PlannedList::RequestQueue(RequestFilter::default()), "resident_requests_created"),
-            (PlannedList::RequestQueue(requests(None)), "resident_requests_created"),
+            (
+                PlannedList::RequestQueue(RequestFilter::default()),
+                "resident_requests_created",
+            ),
+            (
+                PlannedList::RequestQueue(requests(None)),
+                "resident_requests_created",
+            ),
             (
                 PlannedList::RequestQueue(RequestFilter {
                     overdue_at: Some(now),

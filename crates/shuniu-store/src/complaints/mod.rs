@@ -21,16 +21,15 @@ use shuniu_domain::complaints::{
     ComplaintCategory, ComplaintData, ComplaintOutcome, ComplaintSettings, ComplaintState,
     PhoneSource, complaint_number, due_at, handling_path, unknown_organization,
 };
-use shuniu_domain::jurisdiction::subtree_range;
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::list_plans::ListShape;
+use crate::list_plans::{ListShape, QueueFilters};
 use crate::paging::Key;
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
-pub(crate) use public::public_shape;
 pub use public::PublicComplaint;
+pub(crate) use public::public_shape;
 
 /// A stored complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -389,56 +388,24 @@ pub(crate) fn queue_shape(f: &ComplaintFilter) -> ListShape {
 }
 
 /// The `WHERE` of a queue and its values. Without an organization the page walks
-/// `complaints_filed`: the street range, the state, the due time and the escalation are
-/// written so that no other index can serve them (`COALESCE(x, NULL)`), else the
-/// planner would read a large street's whole range through `complaints_queue` (or
-/// every overdue complaint through `complaints_due`) and sort it.
+/// `complaints_filed`, the filters written so that no other index serves them
+/// ([`QueueFilters`]): else the planner would read a large street's whole range
+/// through `complaints_queue` (or every overdue complaint through `complaints_due`)
+/// and sort it.
 fn queue_where(f: &ComplaintFilter) -> (String, Vec<Arg>) {
-    // `COALESCE(x, NULL)` is `x`, through which no index reads.
-    let col = |c: &str| {
-        if f.organization_id.is_none() {
-            format!("COALESCE(c.{c}, NULL)")
-        } else {
-            format!("c.{c}")
-        }
-    };
-    let mut args: Vec<Arg> = Vec::new();
-    let mut clauses: Vec<String> = Vec::new();
-    if let Some(path) = &f.street_path {
-        let (lo, hi) = subtree_range(path);
-        args.push(Arg::Text(lo));
-        args.push(Arg::Text(hi));
-        let path = col("street_path");
-        clauses.push(format!(
-            "{path} >= ${} AND {path} < ${}",
-            args.len() - 1,
-            args.len()
-        ));
-    }
-    if let Some(o) = f.organization_id {
-        args.push(Arg::Uuid(o));
-        clauses.push(format!("c.organization_id = ${}", args.len()));
-    }
-    if let Some(s) = f.state {
-        args.push(Arg::Text(s.as_str().into()));
-        clauses.push(format!("{} = ${}", col("state"), args.len()));
-    }
+    let mut w = QueueFilters::new("c", f.organization_id.map(|o| ("organization_id", o)));
+    w.subtree("street_path", f.street_path.as_deref());
+    w.eq("state", f.state.map(|s| s.as_str()));
     if let Some(now) = f.overdue_at {
-        args.push(Arg::Time(now));
-        clauses.push(format!(
-            "{} = 'submitted' AND {} <= ${}",
-            col("state"),
-            col("due_at"),
-            args.len()
-        ));
+        let m = w.bind(Arg::Time(now));
+        let (state, due) = (w.col("state"), w.col("due_at"));
+        w.push(format!("{state} = 'submitted' AND {due} <= {m}"));
     }
     if f.escalated {
-        clauses.push(format!("{} IS NOT NULL", col("escalated_at")));
+        let c = w.col("escalated_at");
+        w.push(format!("{c} IS NOT NULL"));
     }
-    if clauses.is_empty() {
-        clauses.push("1 = 1".into());
-    }
-    (clauses.join(" AND "), args)
+    w.finish()
 }
 
 pub use actions::ComplaintStep;

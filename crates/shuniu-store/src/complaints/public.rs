@@ -106,7 +106,10 @@ impl Store {
     ) -> Result<KeyPage<PublicComplaint>> {
         let shape = public_shape(organization_id);
         let total = self
-            .bounded_count(("FROM complaints c WHERE c.organization_id = $1", &shape.args))
+            .bounded_count((
+                "FROM complaints c WHERE c.organization_id = $1",
+                &shape.args,
+            ))
             .await?;
         let list = shape.key_list("complaints:public");
         self.keyset_page::<PublicRow, _>(

@@ -15,7 +15,7 @@ use serde_json::json;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::audit::Outcome;
 use shuniu_domain::codes::Phone;
-use shuniu_domain::jurisdiction::{JurisdictionCode, Level, subtree_range};
+use shuniu_domain::jurisdiction::{JurisdictionCode, Level};
 use shuniu_domain::registry::ServiceDomain;
 use shuniu_domain::requests::{
     RequestData, RequestState, TimeLimits, Transition, not_a_community, request_number,
@@ -23,7 +23,7 @@ use shuniu_domain::requests::{
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::list_plans::ListShape;
+use crate::list_plans::{ListShape, QueueFilters};
 use crate::paging::Key;
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
@@ -418,51 +418,19 @@ pub(crate) fn queue_shape(f: &RequestFilter) -> ListShape {
 }
 
 /// The `WHERE` of a queue and its values. Without an organization the page walks
-/// `resident_requests_created`: the street range, the state and the due time are
-/// written so that no other index can serve them (`COALESCE(x, NULL)`), else the
-/// planner would read a large street's whole range through `resident_requests_queue`
-/// (or `resident_requests_due`) and sort it.
+/// `resident_requests_created`, the filters written so that no other index serves them
+/// ([`QueueFilters`]): else the planner would read a large street's whole range
+/// through `resident_requests_queue` (or `resident_requests_due`) and sort it.
 fn queue_where(f: &RequestFilter) -> (String, Vec<Arg>) {
-    // `COALESCE(x, NULL)` is `x`, through which no index reads.
-    let col = |c: &str| {
-        if f.organization_id.is_none() {
-            format!("COALESCE(r.{c}, NULL)")
-        } else {
-            format!("r.{c}")
-        }
-    };
-    let mut args: Vec<Arg> = Vec::new();
-    let mut clauses: Vec<String> = Vec::new();
-    if let Some(path) = &f.street_path {
-        let (lo, hi) = subtree_range(path);
-        args.push(Arg::Text(lo));
-        args.push(Arg::Text(hi));
-        let path = col("street_path");
-        clauses.push(format!(
-            "{path} >= ${} AND {path} < ${}",
-            args.len() - 1,
-            args.len()
-        ));
-    }
-    if let Some(o) = f.organization_id {
-        args.push(Arg::Uuid(o));
-        clauses.push(format!("r.assigned_org = ${}", args.len()));
-    }
-    if let Some(s) = f.state {
-        args.push(Arg::Text(s.as_str().into()));
-        clauses.push(format!("{} = ${}", col("state"), args.len()));
-    }
+    let mut w = QueueFilters::new("r", f.organization_id.map(|o| ("assigned_org", o)));
+    w.subtree("street_path", f.street_path.as_deref());
+    w.eq("state", f.state.map(|s| s.as_str()));
     if let Some(now) = f.overdue_at {
-        args.push(Arg::Time(now));
-        clauses.push(format!(
-            "{} < ${} AND {} IN ('submitted','declined','assigned','accepted')",
-            col("due_at"),
-            args.len(),
-            col("state")
+        let m = w.bind(Arg::Time(now));
+        let (state, due) = (w.col("state"), w.col("due_at"));
+        w.push(format!(
+            "{due} < {m} AND {state} IN ('submitted','declined','assigned','accepted')"
         ));
     }
-    if clauses.is_empty() {
-        clauses.push("1 = 1".into());
-    }
-    (clauses.join(" AND "), args)
+    w.finish()
 }

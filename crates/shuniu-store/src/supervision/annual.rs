@@ -19,9 +19,9 @@ use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
+use crate::list_plans::ListShape;
 use crate::paging::Key;
 use crate::registry::OrgRow;
-use crate::list_plans::ListShape;
 use crate::{
     After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, StoreError, Total, WriteCtx,
     on_pool,

@@ -21,9 +21,9 @@ use uuid::Uuid;
 use super::grades::{AWARD_COLUMNS, AwardRow, StoredAward, write_award};
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
-use crate::registry::OrgRow;
 use crate::list_plans::ListShape;
 use crate::paging::Key;
+use crate::registry::OrgRow;
 use crate::{At, KeyPage, Page, Paging};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 

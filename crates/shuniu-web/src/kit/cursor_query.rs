@@ -89,4 +89,3 @@ pub fn links<T>(path: &str, query: &str, p: &KeyPage<T>) -> (Option<String>, Opt
     };
     (p.prev.as_ref().map(href), p.next.as_ref().map(href))
 }
-

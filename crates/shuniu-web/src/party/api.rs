@@ -315,17 +315,8 @@ pub struct InstructorPage {
     /// The node listed (its subtree).
     pub jurisdiction: PlaceRecord,
     pub items: Vec<InstructorRecord>,
-    /// How many match; past 10,000 the count stops and `total_is_lower_bound` is true.
-    pub total: i64,
-    /// Whether `total` is a lower bound rather than the exact count.
-    pub total_is_lower_bound: bool,
-    /// The page's number when asked for by `page` (or the first); `null` from a `cursor`.
-    pub page: Option<u32>,
-    pub per_page: u32,
-    /// The cursor of the next page (pass it as `cursor`); `null` on the last.
-    pub next: Option<String>,
-    /// The cursor of the page before; `null` on the first.
-    pub prev: Option<String>,
+    #[serde(flatten)]
+    pub paging: CursorMeta,
 }
 
 /// A new instructor.
@@ -531,12 +522,7 @@ pub async fn list_instructors(
             .iter()
             .map(|i| InstructorRecord::for_caller(i, l.can_manage))
             .collect(),
-        total: l.page.total.count(),
-        total_is_lower_bound: l.page.total.is_lower_bound(),
-        page: l.number,
-        per_page: l.page.per_page,
-        next: l.page.next.clone(),
-        prev: l.page.prev.clone(),
+        paging: CursorMeta::of(&l.page, l.number),
     }))
 }
 
