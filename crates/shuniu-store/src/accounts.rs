@@ -250,6 +250,20 @@ impl Store {
         .await)?)
     }
 
+    /// One keyset page of the accounts by user name (walking the name's unique
+    /// index), with a bounded total.
+    pub async fn users_keyset(
+        &self,
+        at: crate::At<'_>,
+        per_page: u32,
+    ) -> Result<crate::KeyPage<User>> {
+        let total = self.bounded_count(("FROM users WHERE 1 = 1", &[])).await?;
+        let shape = users_shape();
+        let list = shape.key_list("users");
+        self.keyset_page::<UserRow, _>(list, at, per_page.clamp(1, 200), total, User::try_from)
+            .await
+    }
+
     pub async fn list_users(&self, page: u32, per_page: u32) -> Result<crate::Page<User>> {
         let sql = format!("{USER_SELECT} ORDER BY u.username");
         self.paged::<UserRow, _>(
@@ -612,5 +626,16 @@ impl Store {
             tx.commit().await?;
             Ok::<_, StoreError>(())
         })
+    }
+}
+
+/// The accounts as their keyset page walks them: by user name (unique).
+pub(crate) fn users_shape() -> crate::list_plans::ListShape {
+    const KEYS: &[(&str, crate::paging::Key)] = &[("u.username", crate::paging::Key::Text)];
+    crate::list_plans::ListShape {
+        select: format!("{USER_SELECT} WHERE 1 = 1"),
+        args: vec![],
+        keys: KEYS,
+        desc: false,
     }
 }

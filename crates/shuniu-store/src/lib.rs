@@ -31,6 +31,7 @@ mod figures_cache;
 pub mod hubs;
 mod jurisdiction_cache;
 pub mod jurisdictions;
+pub mod list_plans;
 mod loads;
 mod paging;
 pub mod parks;

@@ -18,6 +18,7 @@ mod parks;
 mod party;
 mod party_pages;
 mod places;
+mod queue_pages;
 mod requests;
 mod search_feed;
 mod services;

@@ -13,7 +13,7 @@ const XUANWU: &str = "320102";
 const SUOJIN: &str = "320102007000";
 
 /// Every page of a list from the first by `next`, checked back by `prev`.
-async fn walk<T, F, Fut>(read: F, id: impl Fn(&T) -> Uuid + Copy) -> Vec<KeyPage<T>>
+pub async fn walk<T, F, Fut>(read: F, id: impl Fn(&T) -> Uuid + Copy) -> Vec<KeyPage<T>>
 where
     F: Fn(Option<String>) -> Fut,
     Fut: std::future::Future<Output = KeyPage<T>>,

@@ -14,14 +14,14 @@ use uuid::Uuid;
 
 use crate::supervision_support::*;
 
-fn settings() -> CreditSettings {
+pub fn settings() -> CreditSettings {
     CreditSettings {
         from_year: 2024,
         ..Default::default()
     }
 }
 
-fn contents() -> ReportContents {
+pub fn contents() -> ReportContents {
     ReportContents {
         activities: "开展助老服务".into(),
         income: Fen::yuan(100_000),
@@ -53,7 +53,7 @@ fn regional_meiyuan() -> shuniu_domain::hubs::Recognition {
     .unwrap()
 }
 
-fn job() -> WriteCtx {
+pub fn job() -> WriteCtx {
     WriteCtx::system("supervise")
 }
 

@@ -27,6 +27,7 @@ mod api_openapi;
 mod api_org_pages;
 mod api_organizations;
 mod api_parks;
+mod api_queue_pages;
 mod api_requests;
 mod api_services;
 mod api_supervision;

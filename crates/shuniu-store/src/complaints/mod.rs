@@ -21,13 +21,15 @@ use shuniu_domain::complaints::{
     ComplaintCategory, ComplaintData, ComplaintOutcome, ComplaintSettings, ComplaintState,
     PhoneSource, complaint_number, due_at, handling_path, unknown_organization,
 };
-use shuniu_domain::jurisdiction::subtree_range;
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::list_plans::{ListShape, QueueFilters};
+use crate::paging::Key;
+use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub use public::PublicComplaint;
+pub(crate) use public::public_shape;
 
 /// A stored complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -327,43 +329,10 @@ impl Store {
 
     /// A queue: a street subtree's (the official's, the dispatcher's) or an
     /// organization's complaints, by state, overdue and escalated, newest first, paged
-    /// in the database (`complaints_queue` / `complaints_org`).
+    /// by number with an exact count (the command line, the demo and tests).
     pub async fn complaint_queue(&self, f: &ComplaintFilter) -> Result<Page<ComplaintListing>> {
         let paging = Paging::new(f.page, f.per_page, 200);
-        let mut args: Vec<Arg> = Vec::new();
-        let mut clauses: Vec<String> = Vec::new();
-        if let Some(path) = &f.street_path {
-            let (lo, hi) = subtree_range(path);
-            args.push(Arg::Text(lo));
-            args.push(Arg::Text(hi));
-            clauses.push(format!(
-                "c.street_path >= ${} AND c.street_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if let Some(o) = f.organization_id {
-            args.push(Arg::Uuid(o));
-            clauses.push(format!("c.organization_id = ${}", args.len()));
-        }
-        if let Some(s) = f.state {
-            args.push(Arg::Text(s.as_str().into()));
-            clauses.push(format!("c.state = ${}", args.len()));
-        }
-        if let Some(now) = f.overdue_at {
-            args.push(Arg::Time(now));
-            clauses.push(format!(
-                "c.state = 'submitted' AND c.due_at <= ${}",
-                args.len()
-            ));
-        }
-        if f.escalated {
-            clauses.push("c.escalated_at IS NOT NULL".into());
-        }
-        if clauses.is_empty() {
-            clauses.push("1 = 1".into());
-        }
-        let where_sql = clauses.join(" AND ");
+        let (where_sql, args) = queue_where(f);
         let count = format!("SELECT COUNT(*) FROM complaints c WHERE {where_sql}");
         let list = format!(
             "{} WHERE {where_sql} ORDER BY c.filed_at DESC, c.id DESC",
@@ -377,6 +346,66 @@ impl Store {
         )
         .await
     }
+
+    /// One keyset page of a queue (`f`'s filters; its page numbers are ignored), newest
+    /// first, from a cursor or an offset, with a bounded total: an organization's walks
+    /// `complaints_org_filed` (or `complaints_org` with a state), a street's or the
+    /// city's walks `complaints_filed` with the rest as filters.
+    pub async fn complaint_queue_keyset(
+        &self,
+        f: &ComplaintFilter,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<ComplaintListing>> {
+        let (where_sql, args) = queue_where(f);
+        let from = format!("FROM complaints c WHERE {where_sql}");
+        let total = self.bounded_count((&from, &args)).await?;
+        let shape = queue_shape(f);
+        let list = shape.key_list("complaints");
+        self.keyset_page::<ListingRow, _>(
+            list,
+            at,
+            per_page.clamp(1, 200),
+            total,
+            ComplaintListing::try_from,
+        )
+        .await
+    }
+}
+
+/// Newest first: the filing time, then the id.
+const FILED_KEYS: &[(&str, Key)] = &[("c.filed_at", Key::Time), ("c.id", Key::Uuid)];
+
+/// A queue's select as its keyset page walks it.
+pub(crate) fn queue_shape(f: &ComplaintFilter) -> ListShape {
+    let (where_sql, args) = queue_where(f);
+    ListShape {
+        select: format!("{} WHERE {where_sql}", listing_select()),
+        args,
+        keys: FILED_KEYS,
+        desc: true,
+    }
+}
+
+/// The `WHERE` of a queue and its values. Without an organization the page walks
+/// `complaints_filed`, the filters written so that no other index serves them
+/// ([`QueueFilters`]): else the planner would read a large street's whole range
+/// through `complaints_queue` (or every overdue complaint through `complaints_due`)
+/// and sort it.
+fn queue_where(f: &ComplaintFilter) -> (String, Vec<Arg>) {
+    let mut w = QueueFilters::new("c", f.organization_id.map(|o| ("organization_id", o)));
+    w.subtree("street_path", f.street_path.as_deref());
+    w.eq("state", f.state.map(|s| s.as_str()));
+    if let Some(now) = f.overdue_at {
+        let m = w.bind(Arg::Time(now));
+        let (state, due) = (w.col("state"), w.col("due_at"));
+        w.push(format!("{state} = 'submitted' AND {due} <= {m}"));
+    }
+    if f.escalated {
+        let c = w.col("escalated_at");
+        w.push(format!("{c} IS NOT NULL"));
+    }
+    w.finish()
 }
 
 pub use actions::ComplaintStep;

@@ -11,7 +11,8 @@ use shuniu_domain::complaints::{
 use uuid::Uuid;
 
 use super::corrupt;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, on_pool};
+use crate::list_plans::ListShape;
+use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, on_pool};
 
 /// One complaint as the organization's public page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +61,19 @@ impl TryFrom<PublicRow> for PublicComplaint {
     }
 }
 
+const PUBLIC_SELECT: &str = "SELECT c.category, c.state, c.filed_at, c.due_at, c.responded_at, \
+     c.escalated_at, c.outcome, c.outcome_text, c.decided_at FROM complaints c WHERE c.organization_id = $1";
+
+/// An organization's public complaints as their keyset page walks them.
+pub(crate) fn public_shape(organization_id: Uuid) -> ListShape {
+    ListShape {
+        select: PUBLIC_SELECT.to_string(),
+        args: vec![Arg::Uuid(organization_id)],
+        keys: super::FILED_KEYS,
+        desc: true,
+    }
+}
+
 impl Store {
     /// An organization's complaints for the public, newest first, paged in the
     /// database (`complaints_org`).
@@ -72,13 +86,37 @@ impl Store {
         let paging = Paging::new(page, per_page, 100);
         let args = vec![Arg::Uuid(organization_id)];
         let count = "SELECT COUNT(*) FROM complaints WHERE organization_id = $1";
-        let list = "SELECT category, state, filed_at, due_at, responded_at, escalated_at, outcome, \
-             outcome_text, decided_at FROM complaints WHERE organization_id = $1 \
-             ORDER BY filed_at DESC, id DESC";
+        let list = format!("{PUBLIC_SELECT} ORDER BY c.filed_at DESC, c.id DESC");
         self.paged::<PublicRow, _>(
             paging,
             (count, &args),
-            (list, &args),
+            (&list, &args),
+            PublicComplaint::try_from,
+        )
+        .await
+    }
+
+    /// One keyset page of an organization's complaints for the public, newest first
+    /// (walking `complaints_org_filed`), with a bounded total.
+    pub async fn public_complaints_keyset(
+        &self,
+        organization_id: Uuid,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<PublicComplaint>> {
+        let shape = public_shape(organization_id);
+        let total = self
+            .bounded_count((
+                "FROM complaints c WHERE c.organization_id = $1",
+                &shape.args,
+            ))
+            .await?;
+        let list = shape.key_list("complaints:public");
+        self.keyset_page::<PublicRow, _>(
+            list,
+            at,
+            per_page.clamp(1, 100),
+            total,
             PublicComplaint::try_from,
         )
         .await

@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use super::{MEMBERSHIP_SELECT, MembershipEvent, MembershipRow, lock_memberships};
 use crate::audit::append_in_tx;
-use crate::paging::keyset::ListQuery;
 use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 #[derive(sqlx::FromRow)]

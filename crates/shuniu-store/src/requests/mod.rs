@@ -15,7 +15,7 @@ use serde_json::json;
 use shuniu_domain::FieldErrors;
 use shuniu_domain::audit::Outcome;
 use shuniu_domain::codes::Phone;
-use shuniu_domain::jurisdiction::{JurisdictionCode, Level, subtree_range};
+use shuniu_domain::jurisdiction::{JurisdictionCode, Level};
 use shuniu_domain::registry::ServiceDomain;
 use shuniu_domain::requests::{
     RequestData, RequestState, TimeLimits, Transition, not_a_community, request_number,
@@ -23,7 +23,9 @@ use shuniu_domain::requests::{
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::{Arg, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::list_plans::{ListShape, QueueFilters};
+use crate::paging::Key;
+use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub use candidates::CandidatePage;
 
@@ -315,41 +317,11 @@ impl Store {
     }
 
     /// A queue: a street subtree's (the dispatcher's) or an organization's requests,
-    /// by state and overdue, newest first, paged in the database
-    /// (`resident_requests_queue` / `resident_requests_org`).
+    /// by state and overdue, newest first, paged by number with an exact count (the
+    /// command line, the demo and tests).
     pub async fn request_queue(&self, f: &RequestFilter) -> Result<Page<RequestListing>> {
         let paging = Paging::new(f.page, f.per_page, 200);
-        let mut args: Vec<Arg> = Vec::new();
-        let mut clauses: Vec<String> = Vec::new();
-        if let Some(path) = &f.street_path {
-            let (lo, hi) = subtree_range(path);
-            args.push(Arg::Text(lo));
-            args.push(Arg::Text(hi));
-            clauses.push(format!(
-                "r.street_path >= ${} AND r.street_path < ${}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
-        if let Some(o) = f.organization_id {
-            args.push(Arg::Uuid(o));
-            clauses.push(format!("r.assigned_org = ${}", args.len()));
-        }
-        if let Some(s) = f.state {
-            args.push(Arg::Text(s.as_str().into()));
-            clauses.push(format!("r.state = ${}", args.len()));
-        }
-        if let Some(now) = f.overdue_at {
-            args.push(Arg::Time(now));
-            clauses.push(format!(
-                "r.due_at < ${} AND r.state IN ('submitted','declined','assigned','accepted')",
-                args.len()
-            ));
-        }
-        if clauses.is_empty() {
-            clauses.push("1 = 1".into());
-        }
-        let where_sql = clauses.join(" AND ");
+        let (where_sql, args) = queue_where(f);
         let count = format!("SELECT COUNT(*) FROM resident_requests r WHERE {where_sql}");
         let list = format!(
             "{} WHERE {where_sql} ORDER BY r.created_at DESC, r.id DESC",
@@ -359,6 +331,31 @@ impl Store {
             paging,
             (&count, &args),
             (&list, &args),
+            RequestListing::try_from,
+        )
+        .await
+    }
+
+    /// One keyset page of a queue (`f`'s filters; its page numbers are ignored), newest
+    /// first, from a cursor or an offset, with a bounded total: an organization's walks
+    /// `resident_requests_org_created` (or `resident_requests_org` with a state), a
+    /// street's or the city's walks `resident_requests_created`.
+    pub async fn request_queue_keyset(
+        &self,
+        f: &RequestFilter,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<RequestListing>> {
+        let (where_sql, args) = queue_where(f);
+        let from = format!("FROM resident_requests r WHERE {where_sql}");
+        let total = self.bounded_count((&from, &args)).await?;
+        let shape = queue_shape(f);
+        let list = shape.key_list("requests");
+        self.keyset_page::<ListingRow, _>(
+            list,
+            at,
+            per_page.clamp(1, 200),
+            total,
             RequestListing::try_from,
         )
         .await
@@ -405,3 +402,35 @@ impl Store {
 }
 
 pub use transitions::TransitionInput;
+
+/// Newest first: the creation time, then the id.
+const CREATED_KEYS: &[(&str, Key)] = &[("r.created_at", Key::Time), ("r.id", Key::Uuid)];
+
+/// A queue's select as its keyset page walks it.
+pub(crate) fn queue_shape(f: &RequestFilter) -> ListShape {
+    let (where_sql, args) = queue_where(f);
+    ListShape {
+        select: format!("{} WHERE {where_sql}", listing_select()),
+        args,
+        keys: CREATED_KEYS,
+        desc: true,
+    }
+}
+
+/// The `WHERE` of a queue and its values. Without an organization the page walks
+/// `resident_requests_created`, the filters written so that no other index serves them
+/// ([`QueueFilters`]): else the planner would read a large street's whole range
+/// through `resident_requests_queue` (or `resident_requests_due`) and sort it.
+fn queue_where(f: &RequestFilter) -> (String, Vec<Arg>) {
+    let mut w = QueueFilters::new("r", f.organization_id.map(|o| ("assigned_org", o)));
+    w.subtree("street_path", f.street_path.as_deref());
+    w.eq("state", f.state.map(|s| s.as_str()));
+    if let Some(now) = f.overdue_at {
+        let m = w.bind(Arg::Time(now));
+        let (state, due) = (w.col("state"), w.col("due_at"));
+        w.push(format!(
+            "{due} < {m} AND {state} IN ('submitted','declined','assigned','accepted')"
+        ));
+    }
+    w.finish()
+}

@@ -19,9 +19,13 @@ use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
+use crate::list_plans::ListShape;
+use crate::paging::Key;
 use crate::registry::OrgRow;
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{
+    After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, StoreError, Total, WriteCtx,
+    on_pool,
+};
 
 /// A stored report with its review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -368,8 +372,37 @@ impl Store {
             .await
     }
 
+    /// One keyset page of the same queue in the same order (walking
+    /// `annual_reports_queue_order`, each report's organization read by its key to
+    /// filter the authority's scope), from a cursor or an offset, with a bounded total.
+    pub async fn annual_report_queue_keyset(
+        &self,
+        authority_path: &str,
+        year: Option<i32>,
+        outcome: Option<QueueOutcome>,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<QueuedReport>> {
+        let per_page = per_page.clamp(1, 200);
+        let Some(shape) = annual_queue_shape(authority_path, year, outcome) else {
+            return Ok(KeyPage {
+                items: vec![],
+                next: None,
+                prev: None,
+                total: Total::Exact(0),
+                per_page,
+            });
+        };
+        let (where_sql, _) = queue_where(authority_path, year, outcome).expect("as the shape");
+        let from = format!("{QUEUE_FROM} WHERE {where_sql}");
+        let total = self.bounded_count((&from, &shape.args)).await?;
+        let list = shape.key_list("annual-queue");
+        self.keyset_page::<QueuedRow, _>(list, at, per_page, total, queued)
+            .await
+    }
+
     /// The same queue in the same order, `limit` after `after` (a download's keyset
-    /// walk: no count, no skipped rows; the year negated to run one way).
+    /// walk: no count, no skipped rows).
     pub async fn annual_report_queue_chunk(
         &self,
         authority_path: &str,
@@ -378,29 +411,44 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<QueuedReport>> {
-        const KEYS: &[(&str, Key)] = &[
-            ("CASE WHEN r.outcome IS NULL THEN 0 ELSE 1 END", Key::Int),
-            ("-r.year", Key::Int),
-            ("r.submitted_on", Key::Date),
-            ("r.id", Key::Uuid),
-        ];
-        let Some((where_sql, args)) = queue_where(authority_path, year, outcome) else {
+        let Some(shape) = annual_queue_shape(authority_path, year, outcome) else {
             return Ok(KeyChunk {
                 items: vec![],
                 next: None,
             });
         };
-        let select = format!("{} WHERE {where_sql}", queue_select());
-        let walk = Walk {
-            keys: KEYS,
-            desc: false,
-        };
-        self.walk::<QueuedRow, _>((&select, &args), walk, after, limit, queued)
+        let walk = shape.walk();
+        self.walk::<QueuedRow, _>((&shape.select, &shape.args), walk, after, limit, queued)
             .await
     }
 }
 
-const QUEUE_FROM: &str = "FROM annual_reports r JOIN organizations o ON o.id = r.organization_id";
+/// Unreviewed first, then the newest year (negated to run one way), then the order they
+/// came in: the columns of `annual_reports_queue_order`.
+const QUEUE_KEYS: &[(&str, Key)] = &[
+    ("(CASE WHEN r.outcome IS NULL THEN 0 ELSE 1 END)", Key::Int),
+    ("(-r.year)", Key::Int),
+    ("r.submitted_on", Key::Date),
+    ("r.id", Key::Uuid),
+];
+
+/// The review queue's select as its keyset page and its download walk it (`None`: the
+/// authority reviews no form).
+pub(crate) fn annual_queue_shape(
+    authority_path: &str,
+    year: Option<i32>,
+    outcome: Option<QueueOutcome>,
+) -> Option<ListShape> {
+    let (where_sql, args) = queue_where(authority_path, year, outcome)?;
+    Some(ListShape {
+        select: format!("{} WHERE {where_sql}", queue_select()),
+        args,
+        keys: QUEUE_KEYS,
+        desc: false,
+    })
+}
+
+const QUEUE_FROM: &str = "FROM annual_reports r";
 
 fn queue_select() -> String {
     let columns = REPORT_COLUMNS
@@ -408,7 +456,10 @@ fn queue_select() -> String {
         .map(|c| format!("r.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("SELECT {columns}, o.name AS organization_name {QUEUE_FROM}")
+    format!(
+        "SELECT {columns}, (SELECT o.name FROM organizations o WHERE o.id = r.organization_id) \
+         AS organization_name {QUEUE_FROM}"
+    )
 }
 
 fn queued(r: QueuedRow) -> Result<QueuedReport> {
@@ -419,7 +470,11 @@ fn queued(r: QueuedRow) -> Result<QueuedReport> {
 }
 
 /// The `WHERE` of the queue of the authority at `authority_path`, with its values;
-/// `None` when the node reviews nothing.
+/// `None` when the node reviews nothing. A page walks `annual_reports_queue_order`
+/// and reads each report's organization by its key: the scope is a correlated subquery
+/// (it cannot drive the join) and the year and outcome are written so that no other
+/// index can serve them (`+ 0`, `COALESCE(x, NULL)`), else the planner would read the authority's whole range of organizations
+/// (or a year's reports) and sort them.
 fn queue_where(
     authority_path: &str,
     year: Option<i32>,
@@ -455,19 +510,20 @@ fn queue_where(
     let here = forms(&mut args, &scope.here);
     args.push(Arg::Text(authority_path.to_string()));
     let mut clauses = vec![format!(
-        "((o.legal_form IN ({below}) AND {range}) OR (o.legal_form IN ({here}) AND o.jurisdiction_path = ${}))",
+        "(SELECT COUNT(*) FROM organizations o WHERE o.id = r.organization_id AND \
+         ((o.legal_form IN ({below}) AND {range}) OR (o.legal_form IN ({here}) AND o.jurisdiction_path = ${}))) = 1",
         args.len()
     )];
     if let Some(y) = year {
         args.push(Arg::Int(i64::from(y)));
-        clauses.push(format!("r.year = ${}", args.len()));
+        clauses.push(format!("r.year + 0 = ${}", args.len()));
     }
     match outcome {
         None => {}
-        Some(QueueOutcome::Pending) => clauses.push("r.outcome IS NULL".into()),
+        Some(QueueOutcome::Pending) => clauses.push("COALESCE(r.outcome, NULL) IS NULL".into()),
         Some(QueueOutcome::Is(o)) => {
             args.push(Arg::Text(o.as_str().to_string()));
-            clauses.push(format!("r.outcome = ${}", args.len()));
+            clauses.push(format!("COALESCE(r.outcome, NULL) = ${}", args.len()));
         }
     }
     Some((clauses.join(" AND "), args))

@@ -21,8 +21,10 @@ use uuid::Uuid;
 use super::grades::{AWARD_COLUMNS, AwardRow, StoredAward, write_award};
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
+use crate::list_plans::ListShape;
+use crate::paging::Key;
 use crate::registry::OrgRow;
-use crate::{Page, Paging};
+use crate::{At, KeyPage, Page, Paging};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -598,6 +600,22 @@ impl Store {
             .await
     }
 
+    /// One keyset page of the assessment rounds, newest year first (walking
+    /// `assessment_rounds_order`), with a bounded total.
+    pub async fn assessment_rounds_keyset(
+        &self,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<AssessmentRound>> {
+        let total = self
+            .bounded_count(("FROM assessment_rounds WHERE 1 = 1", &[]))
+            .await?;
+        let shape = rounds_shape();
+        let list = shape.key_list("assessment-rounds");
+        self.keyset_page::<AssessmentRound, _>(list, at, per_page.clamp(1, 200), total, Ok)
+            .await
+    }
+
     /// The applications of a round, each with its organization's name, in the order
     /// they came in.
     pub async fn round_applications(&self, round_id: Uuid) -> Result<Vec<RoundApplication>> {
@@ -685,5 +703,20 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// The rounds as their keyset page walks them: newest year, then latest opening.
+pub(crate) fn rounds_shape() -> ListShape {
+    const KEYS: &[(&str, Key)] = &[
+        ("year", Key::Int),
+        ("opens_on", Key::Date),
+        ("id", Key::Uuid),
+    ];
+    ListShape {
+        select: format!("SELECT {ROUND_COLUMNS} FROM assessment_rounds WHERE 1 = 1"),
+        args: vec![],
+        keys: KEYS,
+        desc: true,
     }
 }

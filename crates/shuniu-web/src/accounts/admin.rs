@@ -14,9 +14,9 @@ use crate::accounts::{self, UserDraft};
 use crate::auth::Caller;
 use crate::kit::extract::{CheckedForm, NoFields, RecordId};
 use crate::kit::forms::{Field, SummaryItem, summary};
-use crate::kit::paging::PageLink;
+use crate::kit::cursor_query::CursorQuery;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, fmt_int, jurisdiction_options, options, tree};
+use crate::kit::view::{Crumb, jurisdiction_options, options, tree};
 use crate::{AppError, AppState, PageResult, local_time};
 
 const PER_PAGE: u32 = 25;
@@ -42,17 +42,19 @@ struct UsersPage {
     ui: Ui,
     rows: Vec<UserRow>,
     summary: String,
-    pages: Vec<PageLink>,
+    prev: Option<String>,
+    next: Option<String>,
     notice: Option<&'static str>,
 }
 
 #[derive(Deserialize, Default)]
 pub struct UsersQuery {
+    cursor: Option<String>,
     page: Option<String>,
     done: Option<String>,
 }
 
-/// `GET /admin/users?page=N`
+/// `GET /admin/users?cursor=` (or `page=N` within the first 10,000)
 pub async fn users(
     State(s): State<AppState>,
     ui: Ui,
@@ -61,13 +63,12 @@ pub async fn users(
 ) -> PageResult {
     let ui = ui.with_nav("users");
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    let p = accounts::list_users(&s.store, &caller, page, PER_PAGE).await?;
+    let mut e = FieldErrors::new();
+    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &None, PER_PAGE, PER_PAGE);
+    if !e.is_empty() {
+        return Err(AppError::Validation(e).into());
+    }
+    let p = accounts::list_users(&s.store, &caller, paging.at().0, PER_PAGE).await?;
     // The page's bindings by name, one query for organizations and one for places.
     let org_ids: Vec<uuid::Uuid> = p.items.iter().filter_map(|u| u.organization_id).collect();
     let codes: Vec<&str> = p
@@ -127,18 +128,7 @@ pub async fn users(
             }
         })
         .collect();
-    let last = p.pages().max(1);
-    let pages = if last > 1 {
-        (1..=last)
-            .map(|n| PageLink {
-                label: n.to_string(),
-                href: format!("/admin/users?page={n}"),
-                current: n == p.page,
-            })
-            .collect()
-    } else {
-        vec![]
-    };
+    let (prev, next) = crate::kit::cursor_query::links("/admin/users", "", &p);
     let notice = match q.done.as_deref() {
         Some("created") => Some(ui.t("user.created")),
         Some("disabled") => Some(ui.t("user.disabled_notice")),
@@ -149,11 +139,12 @@ pub async fn users(
     let page = UsersPage {
         summary: ui.tf(
             "users.summary",
-            &[&fmt_int(p.total), &p.page.to_string(), &last.to_string()],
+            &[&crate::kit::paging::total_text(&ui, p.total)],
         ),
         ui,
         rows,
-        pages,
+        prev,
+        next,
         notice,
     };
     Ok(render(StatusCode::OK, &page))

@@ -47,7 +47,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("token.col.last_used", "最近使用", "Last used"),
     ("hint.token_days", "1–365天", "1–365 days"),
     ("users.title", "用户管理", "Users"),
-    ("users.summary", "共 {} 个账号 · 第 {} / {} 页", "{} accounts · page {} of {}"),
+    ("users.summary", "共 {} 个账号", "{} accounts"),
     ("users.new", "新建账号", "New account"),
     ("users.new_intro", "新账号使用临时密码，首次登录时必须修改。政府工作人员须绑定辖区，枢纽组织和社会组织工作人员须绑定组织。", "A new account gets a temporary password that must be changed at first sign-in. Officials are bound to a jurisdiction; hub staff and organization members to an organization."),
     ("users.create", "创建账号", "Create account"),

@@ -11,7 +11,7 @@ use shuniu_domain::accounts::{LoginState, Username, check_password};
 use shuniu_domain::audit::{AuditEvent, Outcome};
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::accounts::{ApiToken, NewUser, User};
-use shuniu_store::{Page, Store};
+use shuniu_store::Store;
 use uuid::Uuid;
 
 use crate::auth::{Caller, DUMMY_HASH, Via, random_token, token_hash};
@@ -380,14 +380,16 @@ pub fn require_admin_over(caller: &Caller, id: Uuid) -> Result<(), AppError> {
     caller.require(Action::ManageUsers, &Resource::Account { id })
 }
 
+/// One page of the accounts by user name (admins only), by cursor or by a number within
+/// the first 10,000.
 pub async fn list_users(
     store: &Store,
     caller: &Caller,
-    page: u32,
+    at: shuniu_store::At<'_>,
     per_page: u32,
-) -> Result<Page<User>, AppError> {
+) -> Result<shuniu_store::KeyPage<User>, AppError> {
     require_admin(caller)?;
-    Ok(store.list_users(page, per_page).await?)
+    Ok(store.users_keyset(at, per_page).await?)
 }
 
 /// The admin's new-user form, as typed.

@@ -131,9 +131,8 @@ pub struct AnnualReportList {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AnnualReportPage {
     pub items: Vec<AnnualReportFull>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 /// A report as filed: money as strings in yuan with at most 2 decimals.
@@ -304,7 +303,7 @@ pub async fn file(
         (status = 200, description = "One page of the reports this official's node reviews", body = AnnualReportPage),
         NeedsToken,
         (status = 403, description = "Only officials have a queue", body = ErrorBody),
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn queue(
@@ -316,16 +315,15 @@ pub async fn queue(
         Ok(f) => service::queue(&s.store, &caller, &f).await,
         Err(e) => Err(e),
     };
-    let p = note_denial(&s, &caller, "annual_report.queue", "annual_reports".into(), r).await?;
+    let (p, number) =
+        note_denial(&s, &caller, "annual_report.queue", "annual_reports".into(), r).await?;
     Ok(Json(AnnualReportPage {
         items: p
             .items
             .iter()
             .map(|q| AnnualReportFull::new(&q.report, &q.organization_name))
             .collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: crate::kit::paging::PageInfo::of(&p, number),
     }))
 }
 

@@ -59,7 +59,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("ann.queue.title", "年度工作报告审查", "Annual reports to review"),
     ("ann.queue.intro", "本机关作为登记管理机关审查的年度工作报告，待审查的在前。", "The annual reports your office reviews as registration authority, those under review first."),
     ("ann.queue.empty", "没有符合条件的年度工作报告。", "No annual report matches these filters."),
-    ("ann.queue.summary", "共 {} 份报告 · 第 {} / {} 页", "{} reports · page {} of {}"),
+    ("ann.queue.summary", "共 {} 份报告", "{} reports"),
     ("ann.queue.any_year", "全部年度", "Every year"),
     ("ann.queue.any_outcome", "全部", "Any"),
 ];

@@ -1,6 +1,6 @@
 //! The calling official's queue of annual reports (`/annual-reports`): the reports
-//! their node reviews as registration authority, filtered by year and outcome, paged
-//! in the database.
+//! their node reviews as registration authority, filtered by year and outcome, a page
+//! at a time by cursor (Previous/Next keep the filters).
 
 use askama::Template;
 use axum::extract::State;
@@ -12,9 +12,10 @@ use crate::annual::service::{self, QueueQuery};
 use crate::auth::Caller;
 use crate::kit::extract::ApiQuery;
 use crate::kit::labels;
-use crate::kit::paging::PageLink;
+use crate::kit::cursor_query::links;
+use crate::kit::export::filter_query;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{Crumb, Filter, Opt, pct};
+use crate::kit::view::{Crumb, Filter, Opt};
 use crate::{AppError, AppState, PageResult};
 
 #[derive(Template)]
@@ -28,11 +29,10 @@ struct QueuePage {
     summary: String,
     prev: Option<String>,
     next: Option<String>,
-    pages: Vec<PageLink>,
     downloads: crate::kit::export::Links,
 }
 
-/// `GET /annual-reports?year=&outcome=&page=`: officials only.
+/// `GET /annual-reports?year=&outcome=&cursor=`: officials only.
 pub async fn queue_page(
     State(s): State<AppState>,
     ui: Ui,
@@ -81,11 +81,10 @@ pub async fn queue_page(
         summary: String::new(),
         prev: None,
         next: None,
-        pages: vec![],
         downloads: crate::kit::export::Links::new(
             &ui,
             "/annual-reports",
-            &crate::kit::export::filter_query(&[("year", &q.year), ("outcome", &q.outcome)]),
+            &filter_query(&[("year", &q.year), ("outcome", &q.outcome)]),
         ),
         ui: ui.clone(),
     };
@@ -93,40 +92,25 @@ pub async fn queue_page(
         Ok(f) => service::queue(&s.store, &caller, &f).await,
         Err(e) => Err(e),
     };
+    let filters = filter_query(&[
+        ("year", &q.year),
+        ("outcome", &q.outcome),
+        ("per_page", &q.per_page),
+    ]);
     match r {
-        Ok(p) => {
+        Ok((p, _)) => {
             page.rows = p
                 .items
                 .iter()
                 .map(|q| line(&ui, &q.report, &q.organization_name))
                 .collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
+            if p.total.count() > 0 {
                 page.summary = ui.tf(
                     "ann.queue.summary",
-                    &[
-                        &p.total.to_string(),
-                        &p.page.to_string(),
-                        &pages.to_string(),
-                    ],
+                    &[&crate::kit::paging::total_text(&ui, p.total)],
                 );
             }
-            let mut base = "/annual-reports?".to_string();
-            for (k, val) in [
-                ("year", &q.year),
-                ("outcome", &q.outcome),
-                ("per_page", &q.per_page),
-            ] {
-                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-                    base.push_str(&format!("{k}={}&", pct(x)));
-                }
-            }
-            if p.page > 1 {
-                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-            }
-            if p.page < pages {
-                page.next = Some(format!("{base}page={}", p.page + 1));
-            }
+            (page.prev, page.next) = links("/annual-reports", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

@@ -12,12 +12,13 @@ use shuniu_domain::supervision::credit::CreditSettings;
 use shuniu_domain::supervision::registration::authority_path;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::supervision::annual::{AnnualReport, QueueOutcome, QueuedReport};
-use shuniu_store::{Page, Store};
+use shuniu_store::{KeyPage, Store};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::params::{choice_error, given, number};
+use crate::kit::cursor_query::CursorQuery;
+use crate::kit::params::{choice_error, given};
 use crate::{AppError, AppState, registry, today};
 
 /// An organization and its jurisdiction path (404 for an unknown id).
@@ -155,8 +156,12 @@ pub struct QueueQuery {
     /// `pending` (not yet reviewed), `qualified`, `basically_qualified`, `unqualified`;
     /// none: every report.
     pub outcome: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -168,8 +173,7 @@ pub struct QueueQuery {
 pub struct QueueFilter {
     pub year: Option<i32>,
     pub outcome: Option<QueueOutcome>,
-    pub page: u32,
-    pub per_page: u32,
+    pub paging: CursorQuery,
 }
 
 /// The outcome filter's codes.
@@ -205,31 +209,32 @@ impl QueueQuery {
                 }
             },
         };
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        let paging = CursorQuery::read(&mut e, &self.cursor, &self.page, &self.per_page, 20, 200);
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
         Ok(QueueFilter {
             year,
             outcome,
-            page,
-            per_page,
+            paging,
         })
     }
 }
 
 /// The calling official's queue: the reports their node reviews as the registration
-/// authority, unreviewed first, one page, each with its organization's name.
+/// authority, unreviewed first, one page (by cursor, or by a number within the first
+/// 10,000), each with its organization's name; and the page's number when it has one.
 pub async fn queue(
     store: &Store,
     caller: &Caller,
     f: &QueueFilter,
-) -> Result<Page<QueuedReport>, AppError> {
+) -> Result<(KeyPage<QueuedReport>, Option<u32>), AppError> {
     let path = queue_path(store, caller).await?;
-    Ok(store
-        .annual_report_queue(&path, f.year, f.outcome, f.page, f.per_page)
-        .await?)
+    let (at, number) = f.paging.at();
+    let page = store
+        .annual_report_queue_keyset(&path, f.year, f.outcome, at, f.paging.per_page)
+        .await?;
+    Ok((page, number))
 }
 
 /// The path of the node whose queue this caller reads: officials only (anonymous:

@@ -18,7 +18,7 @@ use shuniu_store::supervision::grades::StoredAward;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::assessment::service::{self, DecisionInput, RoundInput};
+use crate::assessment::service::{self, DecisionInput, RoundInput, RoundsQuery};
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
@@ -98,9 +98,8 @@ impl From<&AssessmentRound> for RoundRecord {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RoundPage {
     pub items: Vec<RoundRecord>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 /// An application of a round and where it stands.
@@ -280,18 +279,6 @@ pub struct GradeChangeInput {
     pub reason: String,
 }
 
-/// Paging of the rounds.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RoundsQuery {
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    /// Items per page, 1–200 (default 20).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    pub per_page: Option<String>,
-}
-
 /// Assessment rounds, newest year first (public).
 #[utoipa::path(
     get,
@@ -303,7 +290,7 @@ pub struct RoundsQuery {
     responses(
         (status = 200, description = "One page of rounds", body = RoundPage),
         BadToken,
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn list_rounds(
@@ -311,12 +298,10 @@ pub async fn list_rounds(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<RoundsQuery>,
 ) -> Result<Json<RoundPage>, AppError> {
-    let p = service::rounds(&s.store, &q.page, &q.per_page).await?;
+    let (p, number) = service::rounds(&s.store, &q).await?;
     Ok(Json(RoundPage {
         items: p.items.iter().map(RoundRecord::from).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: crate::kit::paging::PageInfo::of(&p, number),
     }))
 }
 

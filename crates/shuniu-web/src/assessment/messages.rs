@@ -7,7 +7,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("asm.rounds.title", "社会组织等级评估", "Assessment rounds"),
     ("asm.rounds.intro", "登记管理机关每年组织等级评估：社会组织自愿申报，专家按评估指标评分，结果经公示后授予等级，有效期五年。", "Each year the registration authority runs an assessment: organizations apply, experts score them by the indicator table, and after a public notice the grade is awarded for five years."),
     ("asm.rounds.empty", "尚无评估轮次。", "No assessment round yet."),
-    ("asm.rounds.summary", "共 {} 轮，第 {} / {} 页", "{} rounds, page {} of {}"),
+    ("asm.rounds.summary", "共 {} 轮", "{} rounds"),
     ("asm.rounds.new", "发起新一轮评估", "Open a round"),
     ("asm.col.year", "年度", "Year"),
     ("asm.col.title", "评估轮次", "Round"),

@@ -14,12 +14,11 @@ use shuniu_domain::FieldErrors;
 use shuniu_store::supervision::assessment::{AssessmentApplication, AssessmentRound};
 use uuid::Uuid;
 
-use crate::assessment::service::{self, RoundInput};
+use crate::assessment::service::{self, RoundInput, RoundsQuery};
 use crate::auth::Caller;
 use crate::kit::extract::{ApiQuery, CheckedForm, RecordId};
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
-use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
 use crate::kit::view::{Crumb, date};
@@ -125,16 +124,9 @@ struct RoundsPage {
     can_open: bool,
     prev: Option<String>,
     next: Option<String>,
-    pages: Vec<PageLink>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct RoundsQuery {
-    pub page: Option<String>,
-    pub per_page: Option<String>,
-}
-
-/// `GET /assessment-rounds?page=`: every round, newest year first (public).
+/// `GET /assessment-rounds?cursor=`: every round, newest year first (public).
 pub async fn rounds_page(
     State(s): State<AppState>,
     ui: Ui,
@@ -150,11 +142,10 @@ pub async fn rounds_page(
         can_open: service::opens_rounds(&caller),
         prev: None,
         next: None,
-        pages: vec![],
         ui: ui.clone(),
     };
-    match service::rounds(&s.store, &q.page, &q.per_page).await {
-        Ok(p) => {
+    match service::rounds(&s.store, &q).await {
+        Ok((p, _)) => {
             let names = authority_names(&s, &ui, &p.items).await?;
             page.rows = p
                 .items
@@ -162,33 +153,15 @@ pub async fn rounds_page(
                 .zip(names)
                 .map(|(r, n)| round_line(&ui, r, n))
                 .collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
+            if p.total.count() > 0 {
                 page.summary = ui.tf(
                     "asm.rounds.summary",
-                    &[
-                        &p.total.to_string(),
-                        &p.page.to_string(),
-                        &pages.to_string(),
-                    ],
+                    &[&crate::kit::paging::total_text(&ui, p.total)],
                 );
             }
-            let per = q
-                .per_page
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("per_page={}&", crate::kit::view::pct(v)))
-                .unwrap_or_default();
-            if p.page > 1 {
-                page.prev = Some(format!(
-                    "/assessment-rounds?{per}page={}",
-                    (p.page - 1).min(pages)
-                ));
-            }
-            if p.page < pages {
-                page.next = Some(format!("/assessment-rounds?{per}page={}", p.page + 1));
-            }
+            let filters = crate::kit::export::filter_query(&[("per_page", &q.per_page)]);
+            (page.prev, page.next) =
+                crate::kit::cursor_query::links("/assessment-rounds", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

@@ -17,7 +17,8 @@ use shuniu_store::supervision::assessment::{
     AssessmentApplication, AssessmentRound, NewRound, RoundApplication,
 };
 use shuniu_store::supervision::grades::StoredAward;
-use shuniu_store::{Page, Store};
+use shuniu_store::{KeyPage, Store};
+use crate::kit::cursor_query::CursorQuery;
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -176,19 +177,36 @@ pub async fn open_round(
     Ok(store.open_assessment_round(&j, &new, caller.ctx()).await?)
 }
 
-/// A page of rounds, newest first.
+/// Paging of the rounds.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RoundsQuery {
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    pub page: Option<String>,
+    /// Items per page, 1–200 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub per_page: Option<String>,
+}
+
+/// A page of rounds, newest first, by cursor (or by a number within the first
+/// 10,000), and the page's number when it has one.
 pub async fn rounds(
     store: &Store,
-    page: &Option<String>,
-    per_page: &Option<String>,
-) -> Result<Page<AssessmentRound>, AppError> {
+    q: &RoundsQuery,
+) -> Result<(KeyPage<AssessmentRound>, Option<u32>), AppError> {
     let mut e = FieldErrors::new();
-    let page = crate::kit::params::number(&mut e, "page", page, 1, 1_000_000);
-    let per_page = crate::kit::params::number(&mut e, "per_page", per_page, 20, 200);
+    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 200);
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
-    Ok(store.assessment_rounds_page(page, per_page).await?)
+    let (at, number) = paging.at();
+    let page = store.assessment_rounds_keyset(at, paging.per_page).await?;
+    Ok((page, number))
 }
 
 /// A round and its applications (public: the notice 公示 is public by nature).

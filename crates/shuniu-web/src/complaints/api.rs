@@ -21,7 +21,8 @@ use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input;
 use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::extract::{ApiQuery, RecordId};
-use crate::kit::params::number;
+use crate::kit::cursor_query::CursorQuery;
+use crate::kit::paging::PageInfo;
 use crate::kit::routes::Routes;
 use crate::{AppError, AppState};
 
@@ -114,9 +115,8 @@ impl ComplaintOut {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ComplaintPage {
     pub items: Vec<ComplaintOut>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: PageInfo,
 }
 
 /// A new complaint: its number and the private token (shown once; keep it).
@@ -239,9 +239,8 @@ impl From<&PublicComplaint> for PublicOut {
 pub struct PublicRecordOut {
     pub facts: FactsOut,
     pub items: Vec<PublicOut>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: PageInfo,
 }
 
 fn filed(f: Filed) -> Response {
@@ -339,7 +338,7 @@ pub async fn submit_about(
         (status = 200, description = "One page of the queue", body = ComplaintPage),
         NeedsToken,
         (status = 403, description = "The caller has no queue (experts)", body = ErrorBody),
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn queue(
@@ -348,7 +347,8 @@ pub async fn queue(
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> Result<Json<ComplaintPage>, AppError> {
     let r = service::queue(&s, &caller, &q).await;
-    let (scope, p) = note_denial(&s, &caller, "complaint.queue", "complaints".into(), r).await?;
+    let (scope, p, number) =
+        note_denial(&s, &caller, "complaint.queue", "complaints".into(), r).await?;
     Ok(Json(ComplaintPage {
         items: p
             .items
@@ -358,9 +358,7 @@ pub async fn queue(
                 ComplaintOut::new(&l.complaint, Some(&l.organization_name), full)
             })
             .collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: PageInfo::of(&p, number),
     }))
 }
 
@@ -481,13 +479,13 @@ pub async fn act(
     path = "/api/v1/organizations/{id}/complaints",
     operation_id = "organization_complaints",
     tag = "complaints",
-    params(("id" = Uuid, Path, description = "Organization id"), ("page" = Option<u32>, Query, description = "1-based page"), ("per_page" = Option<u32>, Query, description = "1–100 (default 20)")),
+    params(("id" = Uuid, Path, description = "Organization id"), ("cursor" = Option<String>, Query, description = "Where the page starts: the `next` or `prev` of a page read before (opaque); takes precedence over `page`"), ("page" = Option<u32>, Query, description = "1-based page within the first 10,000 (past them, follow `next`)"), ("per_page" = Option<u32>, Query, description = "1–100 (default 20)")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The public record", body = PublicRecordOut),
         BadToken,
         (status = 404, description = "No such organization", body = ErrorBody),
-        (status = 422, description = "A bad `page` or `per_page`, named", body = ErrorBody),
+        (status = 422, description = "A bad `cursor`, `page` or `per_page`, named", body = ErrorBody),
     )
 )]
 pub async fn public_record(
@@ -498,18 +496,19 @@ pub async fn public_record(
 ) -> Result<Json<PublicRecordOut>, AppError> {
     s.store.organization(id).await?.ok_or(AppError::NotFound)?;
     let mut e = shuniu_domain::FieldErrors::new();
-    let page = number(&mut e, "page", &q.page, 1, 1_000_000);
-    let per_page = number(&mut e, "per_page", &q.per_page, 20, 100);
+    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 100);
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
     let facts = s.store.complaint_facts(id).await?;
-    let p = s.store.public_complaints(id, page, per_page).await?;
+    let (at, number) = paging.at();
+    let p = s
+        .store
+        .public_complaints_keyset(id, at, paging.per_page)
+        .await?;
     Ok(Json(PublicRecordOut {
         facts: facts.into(),
         items: p.items.iter().map(PublicOut::from).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: PageInfo::of(&p, number),
     }))
 }

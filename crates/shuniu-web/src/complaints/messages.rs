@@ -28,7 +28,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("cmp.queue.title", "居民投诉", "Resident complaints"),
     ("cmp.queue.intro", "本辖区或本组织收到的居民投诉，按投诉时间由新到旧排列；超时未答复的投诉会自动升级至街道。", "The complaints of your streets or against your organization, newest first; those unanswered past the limit are escalated to the street."),
     ("cmp.queue.empty", "没有符合条件的投诉。", "No complaints match."),
-    ("cmp.queue.summary", "共 {} 件投诉，第 {} / {} 页", "{} complaints, page {} of {}"),
+    ("cmp.queue.summary", "共 {} 件投诉", "{} complaints"),
     ("cmp.filter.overdue_only", "只看超时未答复", "Overdue only"),
     ("cmp.filter.escalated_only", "只看已升级", "Escalated only"),
     ("cmp.detail.title", "投诉 {}", "Complaint {}"),

@@ -24,7 +24,9 @@ use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Filter, Opt, options, pct};
+use crate::kit::cursor_query::links;
+use crate::kit::export::filter_query;
+use crate::kit::view::{Crumb, Filter, Opt, options};
 use crate::{AppError, AppState, PageResult, local_time};
 
 pub fn routes() -> Routes {
@@ -354,7 +356,6 @@ struct QueuePage {
     summary: String,
     prev: Option<String>,
     next: Option<String>,
-    pages: Vec<crate::kit::paging::PageLink>,
 }
 
 /// `GET /complaints`: the caller's queue, by state, overdue and escalated.
@@ -399,39 +400,27 @@ pub async fn queue(
         summary: String::new(),
         prev: None,
         next: None,
-        pages: vec![],
         ui: ui.clone(),
     };
     match service::queue(&s, &caller, &q).await {
-        Ok((scope, p)) => {
+        Ok((scope, p, _)) => {
             page.rows = p
                 .items
                 .iter()
                 .map(|l| queue_line(&ui, l, scope.sees_phone(&caller, l.complaint.organization_id)))
                 .collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
+            if p.total.count() > 0 {
                 page.summary = ui.tf(
                     "cmp.queue.summary",
-                    &[&p.total.to_string(), &p.page.to_string(), &pages.to_string()],
+                    &[&crate::kit::paging::total_text(&ui, p.total)],
                 );
             }
-            let mut base = "/complaints?".to_string();
-            for (k, val) in [
+            let filters = filter_query(&[
                 ("state", &q.state),
                 ("overdue", &q.overdue),
                 ("escalated", &q.escalated),
-            ] {
-                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-                    base.push_str(&format!("{k}={}&", pct(x)));
-                }
-            }
-            if p.page > 1 {
-                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-            }
-            if p.page < pages {
-                page.next = Some(format!("{base}page={}", p.page + 1));
-            }
+            ]);
+            (page.prev, page.next) = links("/complaints", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

@@ -61,7 +61,10 @@ pub fn org_section<'a>(
 ) -> crate::kit::capability::SectionFuture<'a> {
     Box::pin(async move {
         let f = s.store.complaint_facts(org.id).await?;
-        let page = s.store.public_complaints(org.id, 1, SECTION_ROWS).await?;
+        let page = s
+            .store
+            .public_complaints_keyset(org.id, shuniu_store::At::Cursor(None), SECTION_ROWS)
+            .await?;
         SectionPage {
             ui,
             id: org.id.to_string(),

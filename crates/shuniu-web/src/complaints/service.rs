@@ -15,7 +15,7 @@ use shuniu_domain::complaints::{
 };
 use shuniu_domain::requests::{is_token, token_hash, token_matches, token_text};
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::Page;
+use shuniu_store::KeyPage;
 use shuniu_store::complaints::{
     Against, Complaint, ComplaintFilter, ComplaintListing, ComplaintStep,
 };
@@ -24,7 +24,8 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::params::{choice_error, given, number};
+use crate::kit::cursor_query::CursorQuery;
+use crate::kit::params::{choice_error, given};
 use crate::{AppError, AppState};
 
 /// The settings in force (the first-response limit, 3 working days by default).
@@ -260,15 +261,19 @@ pub struct QueueQuery {
     pub overdue: Option<String>,
     /// `1`: only complaints escalated to the street.
     pub escalated: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub per_page: Option<String>,
 }
 
-pub const QUEUE_QUERY: [&str; 5] = ["state", "overdue", "escalated", "page", "per_page"];
+pub const QUEUE_QUERY: [&str; 6] = ["state", "overdue", "escalated", "cursor", "page", "per_page"];
 
 fn flag(e: &mut FieldErrors, name: &str, v: &Option<String>) -> bool {
     match given(v) {
@@ -281,13 +286,15 @@ fn flag(e: &mut FieldErrors, name: &str, v: &Option<String>) -> bool {
     }
 }
 
-/// One page of the caller's queue. Reading a street's queue first escalates what is
-/// overdue (the daily job does too), so the official never reads a stale flag.
+/// One page of the caller's queue, newest first, by cursor (or by a number within the
+/// first 10,000), and the page's number when it has one. Reading a street's queue first
+/// escalates what is overdue (the daily job does too), so the official never reads a
+/// stale flag.
 pub async fn queue(
     s: &AppState,
     caller: &Caller,
     q: &QueueQuery,
-) -> Result<(Scope, Page<ComplaintListing>), AppError> {
+) -> Result<(Scope, KeyPage<ComplaintListing>, Option<u32>), AppError> {
     let scope = scope(s, caller).await?;
     let mut e = FieldErrors::new();
     let state = match given(&q.state) {
@@ -300,8 +307,7 @@ pub async fn queue(
     };
     let overdue = flag(&mut e, "overdue", &q.overdue);
     let escalated = flag(&mut e, "escalated", &q.escalated);
-    let page = number(&mut e, "page", &q.page, 1, 1_000_000);
-    let per_page = number(&mut e, "per_page", &q.per_page, 20, 200);
+    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 200);
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
@@ -315,8 +321,6 @@ pub async fn queue(
         state,
         overdue_at: overdue.then_some(now),
         escalated,
-        page,
-        per_page,
         ..Default::default()
     };
     match &scope {
@@ -324,7 +328,12 @@ pub async fn queue(
         Scope::Streets(p) => f.street_path = Some(p.clone()),
         Scope::Organization(o) => f.organization_id = Some(*o),
     }
-    Ok((scope, s.store.complaint_queue(&f).await?))
+    let (at, number) = paging.at();
+    let page = s
+        .store
+        .complaint_queue_keyset(&f, at, paging.per_page)
+        .await?;
+    Ok((scope, page, number))
 }
 
 /// A move as sent: `answer` (the organization, with a `response`), `resolve` or

@@ -106,9 +106,8 @@ pub struct CreditListPage {
     /// `abnormal` or `serious`.
     pub list: String,
     pub items: Vec<CreditListingRecord>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
 }
 
 /// An annual report's public result.
@@ -171,7 +170,7 @@ pub struct SupervisionRecord {
     responses(
         (status = 200, description = "One page of the list", body = CreditListPage),
         BadToken,
-        (status = 422, description = "A bad list, jurisdiction or paging parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad list, jurisdiction or paging parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -179,7 +178,7 @@ pub async fn list(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<CreditListQuery>,
 ) -> Result<Json<CreditListPage>, AppError> {
-    let (kind, p) = credit::list(&s.store, &q).await?;
+    let (kind, p, number) = credit::list(&s.store, &q).await?;
     Ok(Json(CreditListPage {
         list: kind.as_str().into(),
         items: p
@@ -193,9 +192,7 @@ pub async fn list(
                 )
             })
             .collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: crate::kit::paging::PageInfo::of(&p, number),
     }))
 }
 

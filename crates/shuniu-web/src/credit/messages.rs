@@ -5,7 +5,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.credit", "信用名单", "Credit lists"),
     ("credit.title", "社会组织信用名单", "Credit lists of social organizations"),
     ("credit.intro", "依据《社会组织信用信息管理办法》（民政部令第60号）公开的活动异常名录和严重违法失信名单，含列入和移出的日期、事由与依据。", "The abnormal activity list and the serious illegal and dishonest list, published under MCA Order 60, with the dates, reasons and legal basis of each listing and removal."),
-    ("credit.summary", "共 {} 条记录 · 第 {} / {} 页", "{} listings · page {} of {}"),
+    ("credit.summary", "共 {} 条记录", "{} listings"),
     ("credit.empty", "该名单中没有符合条件的记录。", "No listings on this list match these filters."),
     ("credit.tabs", "名单", "Lists"),
     ("credit.col.organization", "社会组织", "Organization"),

@@ -14,7 +14,6 @@ use crate::auth::Caller;
 use crate::credit::{self, CreditListQuery};
 use crate::kit::capability::SectionFuture;
 use crate::kit::extract::ApiQuery;
-use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render};
 use crate::kit::view::{self, Crumb, Filter, jurisdiction_options, pct, tree};
@@ -88,7 +87,6 @@ struct ListPage {
     summary: String,
     prev: Option<String>,
     next: Option<String>,
-    pages: Vec<PageLink>,
     /// The list with its filters as CSV and Excel.
     downloads: crate::kit::export::Links,
 }
@@ -134,7 +132,6 @@ pub async fn list(
         summary: String::new(),
         prev: None,
         next: None,
-        pages: vec![],
         downloads: crate::kit::export::Links::new(
             &ui,
             "/credit-lists",
@@ -146,7 +143,7 @@ pub async fn list(
         ),
     };
     match credit::list(&s.store, &q).await {
-        Ok((_, p)) => {
+        Ok((_, p, _)) => {
             let names: std::collections::BTreeMap<&str, &str> = nodes
                 .iter()
                 .map(|j| (j.code.as_str(), j.name(lang)))
@@ -168,29 +165,19 @@ pub async fn list(
                     listing_row(lang, &e.listing, e.organization_name.clone(), place)
                 })
                 .collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
+            if p.total.count() > 0 {
                 page.summary = ui.tf(
                     "credit.summary",
-                    &[
-                        &p.total.to_string(),
-                        &p.page.to_string(),
-                        &pages.to_string(),
-                    ],
+                    &[&crate::kit::paging::total_text(&ui, p.total)],
                 );
             }
-            let mut base = format!("/credit-lists?list={}&", current.as_str());
-            for (k, val) in [("jurisdiction", &q.jurisdiction), ("per_page", &q.per_page)] {
-                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-                    base.push_str(&format!("{k}={}&", pct(x)));
-                }
-            }
-            if p.page > 1 {
-                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-            }
-            if p.page < pages {
-                page.next = Some(format!("{base}page={}", p.page + 1));
-            }
+            let filters = crate::kit::export::filter_query(&[
+                ("list", &Some(current.as_str().to_string())),
+                ("jurisdiction", &q.jurisdiction),
+                ("per_page", &q.per_page),
+            ]);
+            (page.prev, page.next) =
+                crate::kit::cursor_query::links("/credit-lists", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

@@ -10,11 +10,12 @@ use shuniu_domain::supervision::registration::authority_path;
 use shuniu_store::supervision::annual::AnnualReport;
 use shuniu_store::supervision::credit::{CreditListEntry, StoredListing};
 use shuniu_store::supervision::grades::StoredAward;
-use shuniu_store::{Page, Store};
+use shuniu_store::{KeyPage, Store};
 use utoipa::IntoParams;
 
 use crate::AppError;
-use crate::kit::params::{choice_error, given, number};
+use crate::kit::cursor_query::CursorQuery;
+use crate::kit::params::{choice_error, given};
 
 /// Filters and paging of the public lists.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -24,8 +25,12 @@ pub struct CreditListQuery {
     pub list: Option<String>,
     /// Jurisdiction code: listings of organizations there or below.
     pub jurisdiction: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -37,8 +42,7 @@ pub struct CreditListQuery {
 pub struct CreditListFilter {
     pub list: ListKind,
     pub path: Option<String>,
-    pub page: u32,
-    pub per_page: u32,
+    pub paging: CursorQuery,
 }
 
 impl CreditListQuery {
@@ -66,30 +70,26 @@ impl CreditListQuery {
                 }
             },
         };
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        let paging = CursorQuery::read(&mut e, &self.cursor, &self.page, &self.per_page, 20, 200);
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
-        Ok(CreditListFilter {
-            list,
-            path,
-            page,
-            per_page,
-        })
+        Ok(CreditListFilter { list, path, paging })
     }
 }
 
-/// One page of a public list.
+/// One page of a public list, by cursor (or by a number within the first 10,000), and
+/// the page's number when it has one.
 pub async fn list(
     store: &Store,
     q: &CreditListQuery,
-) -> Result<(ListKind, Page<CreditListEntry>), AppError> {
+) -> Result<(ListKind, KeyPage<CreditListEntry>, Option<u32>), AppError> {
     let f = q.parse(store).await?;
+    let (at, number) = f.paging.at();
     let page = store
-        .credit_list_page(f.list, f.path.as_deref(), f.page, f.per_page)
+        .credit_list_keyset(f.list, f.path.as_deref(), at, f.paging.per_page)
         .await?;
-    Ok((f.list, page))
+    Ok((f.list, page, number))
 }
 
 /// The public supervision facts of an organization.

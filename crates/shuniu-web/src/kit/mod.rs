@@ -8,6 +8,7 @@
 //! - [`error`]: `AppError`, every outcome's status; [`params`]: query parameters;
 //! - [`routes`]: the route table; [`i18n`] and [`messages`]: the language and the words;
 //! - [`ui`]: `Ui`, rendering, error pages; [`view`], [`forms`], [`paging`]: widgets;
+//! - [`cursor_query`]: a keyset list's `cursor`/`page`/`per_page`, its JSON paging, its links;
 //! - [`chart`]: small server-drawn SVG charts and the threshold bands' colours and words;
 //! - [`standing`]: may this organization book / join / receive an office / be recognized;
 //! - [`labels`]: the one lookup of a form field's label (`field.<name>`, `<scope>.f.<name>`);
@@ -20,6 +21,7 @@
 pub mod api;
 pub mod capability;
 pub mod chart;
+pub mod cursor_query;
 pub mod error;
 pub mod export;
 pub mod extract;

@@ -17,11 +17,12 @@ use shuniu_domain::party::{
     org_covered, work_covered,
 };
 use shuniu_domain::registry::Organization;
-use shuniu_store::{ChildCoverage, CoverageScope, Gap, Page};
+use shuniu_store::{ChildCoverage, CoverageScope, Gap, KeyPage};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
+use crate::kit::paging::PageInfo;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input::{self, Mode};
 use crate::kit::api::records::PlaceRecord;
@@ -216,20 +217,17 @@ pub struct UncoveredPage {
     #[schema(example = "party_organization")]
     pub gap: String,
     pub items: Vec<UncoveredOrganization>,
-    /// How many organizations fall in the gap (over all pages).
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    /// How many organizations fall in the gap (over all pages), and the cursors.
+    #[serde(flatten)]
+    pub paging: PageInfo,
 }
 
 impl UncoveredPage {
-    fn new(gap: Gap, p: &Page<Organization>) -> Self {
+    fn new(gap: Gap, p: &KeyPage<Organization>, number: Option<u32>) -> Self {
         UncoveredPage {
             gap: gap.as_str().into(),
             items: p.items.iter().map(Into::into).collect(),
-            total: p.total,
-            page: p.page,
-            per_page: p.per_page,
+            paging: PageInfo::of(p, number),
         }
     }
 }
@@ -603,7 +601,7 @@ pub async fn jurisdiction_coverage(
         NeedsToken,
         (status = 403, description = "The caller may not read reports on this jurisdiction", body = ErrorBody),
         (status = 404, description = "No such jurisdiction", body = ErrorBody),
-        (status = 422, description = "`gap`, `page` or `per_page` is bad, named", body = ErrorBody),
+        (status = 422, description = "`gap`, `cursor`, `page` or `per_page` is bad, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn jurisdiction_uncovered(
@@ -615,17 +613,11 @@ pub async fn jurisdiction_uncovered(
     let j = party::report_jurisdiction(&s.store, &caller, &code).await?;
     // The report is authorized (401/403/404) before its parameters are read (422).
     let Query(q) = q.map_err(bad_query)?;
-    let (gap, page, per_page) = q.parse()?;
+    let (gap, paging) = q.parse()?;
     let gap = gap.unwrap_or(Gap::PartyOrganization);
-    let p = party::uncovered(
-        &s.store,
-        &CoverageScope::Subtree(j.path),
-        gap,
-        page,
-        per_page,
-    )
-    .await?;
-    Ok(Json(UncoveredPage::new(gap, &p)))
+    let (p, number) =
+        party::uncovered(&s.store, &CoverageScope::Subtree(j.path), gap, &paging).await?;
+    Ok(Json(UncoveredPage::new(gap, &p, number)))
 }
 
 /// Coverage of a hub's active members; with `gap`, the members not covered.
@@ -641,7 +633,7 @@ pub async fn jurisdiction_uncovered(
         NeedsToken,
         (status = 403, description = "The caller may not read this hub's reports", body = ErrorBody),
         (status = 404, description = "No such hub", body = ErrorBody),
-        (status = 422, description = "`gap`, `page` or `per_page` is bad, named", body = ErrorBody),
+        (status = 422, description = "`gap`, `cursor`, `page` or `per_page` is bad, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn hub_coverage(
@@ -653,14 +645,14 @@ pub async fn hub_coverage(
     let hub = party::report_hub(&s.store, &caller, &id).await?;
     // The report is authorized (401/403/404) before its parameters are read (422).
     let Query(q) = q.map_err(bad_query)?;
-    let (gap, page, per_page) = q.parse()?;
+    let (gap, paging) = q.parse()?;
     let scope = CoverageScope::Hub(hub.id);
     let f = party::figures(&s.store, &scope).await?;
     let uncovered = match gap {
         None => None,
         Some(g) => {
-            let p = party::uncovered(&s.store, &scope, g, page, per_page).await?;
-            Some(UncoveredPage::new(g, &p))
+            let (p, number) = party::uncovered(&s.store, &scope, g, &paging).await?;
+            Some(UncoveredPage::new(g, &p, number))
         }
     };
     Ok(Json(HubCoverageReport {

@@ -32,7 +32,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("cov.gap.party_work", "党的工作未覆盖", "Not reached by party work"),
     ("cov.gap.regional_hub", "未加入区域性枢纽", "In no regional hub"),
     ("cov.gap.industry_hub", "未加入行业性枢纽", "In no industry hub"),
-    ("cov.gaps.summary", "共 {} 个 · 第 {} / {} 页", "{} organizations · page {} of {}"),
+    ("cov.gaps.summary", "共 {} 个", "{} organizations"),
     ("cov.band.low", "低于 50%", "below 50%"),
     ("cov.band.middle", "50% 至 80%", "50% to 80%"),
     ("cov.band.high", "80% 及以上", "80% or more"),

@@ -3,7 +3,8 @@
 //! register of instructors, and the coverage reports of a jurisdiction or a hub with
 //! the organizations not covered.
 
-use crate::kit::params::{given, number};
+use crate::kit::cursor_query::CursorQuery;
+use crate::kit::params::given;
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::hubs::Hub;
@@ -15,7 +16,7 @@ use shuniu_domain::party::{
 };
 use shuniu_domain::registry::{OrgStatus, Organization};
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::{ChildCoverage, CoverageScope, Gap, KeyPage, Page, Store};
+use shuniu_store::{ChildCoverage, CoverageScope, Gap, KeyPage, Store};
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -318,7 +319,11 @@ pub struct GapQuery {
     /// `industry_hub` (in no industry hub).
     #[param(value_type = Option<String>, example = "party_organization")]
     pub gap: Option<String>,
-    /// 1-based page number.
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
@@ -327,8 +332,8 @@ pub struct GapQuery {
 }
 
 impl GapQuery {
-    /// The gap (if named), page and page size; a bad value is a 422 naming it.
-    pub fn parse(&self) -> Result<(Option<Gap>, u32, u32), FieldErrors> {
+    /// The gap (if named) and the paging; a bad value is a 422 naming it.
+    pub fn parse(&self) -> Result<(Option<Gap>, CursorQuery), FieldErrors> {
         let mut e = FieldErrors::new();
         let gap = match given(&self.gap) {
             None => None,
@@ -347,10 +352,9 @@ impl GapQuery {
                 g
             }
         };
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        let paging = CursorQuery::read(&mut e, &self.cursor, &self.page, &self.per_page, 20, 200);
         if e.is_empty() {
-            Ok((gap, page, per_page))
+            Ok((gap, paging))
         } else {
             Err(e)
         }
@@ -426,15 +430,20 @@ pub async fn report_hub(store: &Store, caller: &Caller, id: &str) -> Result<Hub,
     Ok(hub)
 }
 
-/// Organizations of `scope` in `gap`, paged (access already checked by the caller).
+/// Organizations of `scope` in `gap`, by name, one page by cursor (or by a number
+/// within the first 10,000), and the page's number when it has one (access already
+/// checked by the caller).
 pub async fn uncovered(
     store: &Store,
     scope: &CoverageScope,
     gap: Gap,
-    page: u32,
-    per_page: u32,
-) -> Result<Page<Organization>, AppError> {
-    Ok(store.uncovered(scope, gap, page, per_page).await?)
+    paging: &CursorQuery,
+) -> Result<(KeyPage<Organization>, Option<u32>), AppError> {
+    let (at, number) = paging.at();
+    let page = store
+        .uncovered_keyset(scope, gap, at, paging.per_page)
+        .await?;
+    Ok((page, number))
 }
 
 #[cfg(test)]
@@ -455,17 +464,20 @@ mod tests {
         let q = GapQuery {
             gap: Some("party_work".into()),
             page: Some("2".into()),
-            per_page: None,
+            ..Default::default()
         };
-        assert_eq!(q.parse().unwrap(), (Some(Gap::PartyWork), 2, 20));
+        let (gap, paging) = q.parse().unwrap();
+        assert_eq!((gap, paging.per_page), (Some(Gap::PartyWork), 20));
+        assert_eq!(paging.at().1, Some(2));
         let e = GapQuery {
             gap: Some("nope".into()),
             page: Some("0".into()),
             per_page: Some("500".into()),
+            cursor: Some("x".repeat(600)),
         }
         .parse()
         .unwrap_err();
-        for f in ["gap", "page", "per_page"] {
+        for f in ["gap", "page", "per_page", "cursor"] {
             assert!(e.get(f).is_some(), "{f}");
         }
     }

@@ -14,6 +14,7 @@ use shuniu_store::requests::{RequestEvent, RequestListing, ResidentRequest};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::kit::paging::PageInfo;
 use crate::kit::api::access::{ApiAccount, ApiCaller, note_denial};
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input;
@@ -102,9 +103,8 @@ impl RequestOut {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RequestPage {
     pub items: Vec<RequestOut>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: PageInfo,
 }
 
 /// A new request: its number and the private token (shown once; keep it).
@@ -254,7 +254,7 @@ pub async fn submit(
         (status = 200, description = "One page of the queue", body = RequestPage),
         NeedsToken,
         (status = 403, description = "The caller has no queue (experts)", body = ErrorBody),
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`)", body = ErrorBody),
     )
 )]
 pub async fn queue(
@@ -263,12 +263,10 @@ pub async fn queue(
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> Result<Json<RequestPage>, AppError> {
     let r = service::queue(&s, &caller, &q).await;
-    let p = note_denial(&s, &caller, "request.queue", "requests".into(), r).await?;
+    let (p, number) = note_denial(&s, &caller, "request.queue", "requests".into(), r).await?;
     Ok(Json(RequestPage {
         items: p.items.iter().map(|l| RequestOut::of(&s, l)).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: PageInfo::of(&p, number),
     }))
 }
 

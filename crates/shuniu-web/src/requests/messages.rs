@@ -22,7 +22,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("req.queue.title", "居民求助", "Resident requests"),
     ("req.queue.intro", "本辖区或本组织的居民求助，按提交时间由新到旧排列。", "The resident requests of your streets or your organization, newest first."),
     ("req.queue.empty", "没有符合条件的求助。", "No requests match."),
-    ("req.queue.summary", "共 {} 条求助，第 {} / {} 页", "{} requests, page {} of {}"),
+    ("req.queue.summary", "共 {} 条求助", "{} requests"),
     ("req.filter.overdue", "是否超时", "Overdue"),
     ("req.filter.overdue_only", "只看超时", "Overdue only"),
     ("req.col.number", "编号", "Number"),

@@ -19,10 +19,11 @@ use crate::auth::Caller;
 use crate::kit::extract::{ApiQuery, CheckedForm, RecordId};
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
-use crate::kit::paging::PageLink;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Filter, Opt, data_node, jurisdiction_options, options, pct};
+use crate::kit::cursor_query::links;
+use crate::kit::export::filter_query;
+use crate::kit::view::{Crumb, Filter, Opt, data_node, jurisdiction_options, options};
 use crate::requests::service::{self, ActionDraft, QueueQuery};
 use crate::{AppError, AppState, PageResult, local_time};
 
@@ -313,7 +314,6 @@ struct QueuePage {
     summary: String,
     prev: Option<String>,
     next: Option<String>,
-    pages: Vec<PageLink>,
 }
 
 /// `GET /requests`: the caller's queue, by state and overdue.
@@ -356,31 +356,19 @@ pub async fn queue(
         summary: String::new(),
         prev: None,
         next: None,
-        pages: vec![],
         ui: ui.clone(),
     };
     match service::queue(&s, &caller, &q).await {
-        Ok(p) => {
+        Ok((p, _)) => {
             page.rows = p.items.iter().map(|l| queue_line(&s, &ui, l)).collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
+            if p.total.count() > 0 {
                 page.summary = ui.tf(
                     "req.queue.summary",
-                    &[&p.total.to_string(), &p.page.to_string(), &pages.to_string()],
+                    &[&crate::kit::paging::total_text(&ui, p.total)],
                 );
             }
-            let mut base = "/requests?".to_string();
-            for (k, val) in [("state", &q.state), ("overdue", &q.overdue)] {
-                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-                    base.push_str(&format!("{k}={}&", pct(x)));
-                }
-            }
-            if p.page > 1 {
-                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-            }
-            if p.page < pages {
-                page.next = Some(format!("{base}page={}", p.page + 1));
-            }
+            let filters = filter_query(&[("state", &q.state), ("overdue", &q.overdue)]);
+            (page.prev, page.next) = links("/requests", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

@@ -12,13 +12,14 @@ use shuniu_domain::requests::{
     is_assignee, is_token, may_dispatch, sees_phone, token_hash, token_text,
 };
 use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::Page;
+use shuniu_store::KeyPage;
 use shuniu_store::requests::{RequestFilter, RequestListing, ResidentRequest, TransitionInput};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::params::{choice_error, given, number};
+use crate::kit::cursor_query::CursorQuery;
+use crate::kit::params::{choice_error, given};
 use crate::{AppError, AppState};
 
 /// The time limits in force (settings; the defaults: 24 h to assign, 24 h to accept,
@@ -206,22 +207,27 @@ pub struct QueueQuery {
     pub state: Option<String>,
     /// `1`: only requests past their time limit.
     pub overdue: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub per_page: Option<String>,
 }
 
-pub const QUEUE_QUERY: [&str; 4] = ["state", "overdue", "page", "per_page"];
+pub const QUEUE_QUERY: [&str; 5] = ["state", "overdue", "cursor", "page", "per_page"];
 
-/// One page of the caller's queue.
+/// One page of the caller's queue, newest first, by cursor (or by a number within the
+/// first 10,000), and the page's number when it has one.
 pub async fn queue(
     s: &AppState,
     caller: &Caller,
     q: &QueueQuery,
-) -> Result<Page<RequestListing>, AppError> {
+) -> Result<(KeyPage<RequestListing>, Option<u32>), AppError> {
     let scope = scope(s, caller).await?;
     let mut e = FieldErrors::new();
     let state = match given(&q.state) {
@@ -240,16 +246,13 @@ pub async fn queue(
             false
         }
     };
-    let page = number(&mut e, "page", &q.page, 1, 1_000_000);
-    let per_page = number(&mut e, "per_page", &q.per_page, 20, 200);
+    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 200);
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
     let mut f = RequestFilter {
         state,
         overdue_at: overdue.then(chrono::Utc::now),
-        page,
-        per_page,
         ..Default::default()
     };
     match scope {
@@ -257,7 +260,9 @@ pub async fn queue(
         Scope::Streets(p) => f.street_path = Some(p),
         Scope::Organization(o) => f.organization_id = Some(o),
     }
-    Ok(s.store.request_queue(&f).await?)
+    let (at, number) = paging.at();
+    let page = s.store.request_queue_keyset(&f, at, paging.per_page).await?;
+    Ok((page, number))
 }
 
 /// A transition as sent by a dispatcher or an organization.

@@ -9,7 +9,7 @@ use shuniu_domain::hubs::MembershipStatus;
 use shuniu_domain::supervision::changes::ChangeStatus;
 use shuniu_domain::supervision::credit::ListKind;
 use shuniu_store::accounts::User;
-use shuniu_store::supervision::annual::QueueOutcome;
+use shuniu_store::At;
 
 use crate::auth::Caller;
 use crate::kit::routes::Routes;
@@ -53,6 +53,14 @@ impl Panel {
     }
     fn counted(mut self, ui: &Ui, total: i64) -> Panel {
         self.count = Some(ui.tf("my.count", &[&fmt_int(total)]));
+        self
+    }
+    /// The count of a keyset list: "10,000+" when its count stopped.
+    fn counted_total(mut self, ui: &Ui, total: shuniu_store::Total) -> Panel {
+        self.count = Some(ui.tf(
+            "my.count",
+            &[&crate::kit::paging::total_text(ui, total)],
+        ));
         self
     }
     fn line(mut self, href: String, text: impl Into<String>, note: impl Into<String>) -> Panel {
@@ -251,15 +259,15 @@ async fn official_panels(
     }
     let to_decide = to_decide.link(ui, "/change-applications?status=submitted", "my.all");
 
-    let filter = crate::annual::service::QueueFilter {
-        year: None,
-        outcome: Some(QueueOutcome::Pending),
-        page: 1,
-        per_page: ROWS,
-    };
-    let reports = crate::annual::service::queue(&s.store, caller, &filter).await?;
+    let filter = crate::annual::service::QueueQuery {
+        outcome: Some("pending".into()),
+        per_page: Some(ROWS.to_string()),
+        ..Default::default()
+    }
+    .parse()?;
+    let (reports, _) = crate::annual::service::queue(&s.store, caller, &filter).await?;
     let mut to_review =
-        Panel::new(ui, "my.annual", "my.annual.none").counted(ui, reports.total);
+        Panel::new(ui, "my.annual", "my.annual.none").counted_total(ui, reports.total);
     for q in &reports.items {
         let mut note = q.report.year.to_string();
         if q.report.late {
@@ -275,9 +283,9 @@ async fn official_panels(
 
     let listed = s
         .store
-        .credit_list_page(ListKind::Abnormal, Some(path), 1, ROWS)
+        .credit_list_keyset(ListKind::Abnormal, Some(path), At::Cursor(None), ROWS)
         .await?;
-    let mut watch = Panel::new(ui, "my.abnormal", "my.abnormal.none").counted(ui, listed.total);
+    let mut watch = Panel::new(ui, "my.abnormal", "my.abnormal.none").counted_total(ui, listed.total);
     for e in &listed.items {
         watch = watch.line(
             format!("/organizations/{}", e.listing.organization_id),
@@ -309,8 +317,11 @@ async fn official_panels(
 /// The latest assessment rounds, every round's page open to read.
 async fn rounds_panel(s: &AppState, ui: &Ui) -> Result<Panel, AppError> {
     let lang = ui.lang;
-    let rounds = s.store.assessment_rounds_page(1, ROWS).await?;
-    let mut panel = Panel::new(ui, "my.rounds.recent", "my.rounds.none").counted(ui, rounds.total);
+    let rounds = s
+        .store
+        .assessment_rounds_keyset(At::Cursor(None), ROWS)
+        .await?;
+    let mut panel = Panel::new(ui, "my.rounds.recent", "my.rounds.none").counted_total(ui, rounds.total);
     for r in &rounds.items {
         panel = panel.line(
             format!("/assessment-rounds/{}", r.id),
@@ -346,8 +357,8 @@ async fn resident_panels(s: &AppState, ui: &Ui, caller: &Caller) -> Result<Vec<P
         per_page: five.clone(),
         ..Default::default()
     };
-    let page = crate::requests::service::queue(s, caller, &rq).await?;
-    let mut requests = Panel::new(ui, "req.panel.title", "req.queue.empty").counted(ui, page.total);
+    let (page, _) = crate::requests::service::queue(s, caller, &rq).await?;
+    let mut requests = Panel::new(ui, "req.panel.title", "req.queue.empty").counted_total(ui, page.total);
     for l in &page.items {
         let r = &l.request;
         requests = requests.line(
@@ -361,9 +372,9 @@ async fn resident_panels(s: &AppState, ui: &Ui, caller: &Caller) -> Result<Vec<P
         per_page: five,
         ..Default::default()
     };
-    let (_, page) = crate::complaints::service::queue(s, caller, &cq).await?;
+    let (_, page, _) = crate::complaints::service::queue(s, caller, &cq).await?;
     let mut complaints =
-        Panel::new(ui, "cmp.panel.title", "cmp.queue.empty").counted(ui, page.total);
+        Panel::new(ui, "cmp.panel.title", "cmp.queue.empty").counted_total(ui, page.total);
     let now = chrono::Utc::now();
     for l in &page.items {
         let c = &l.complaint;

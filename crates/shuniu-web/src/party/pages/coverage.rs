@@ -132,18 +132,16 @@ pub(super) async fn report_page(
     crumbs: Vec<Crumb>,
 ) -> Result<(StatusCode, CoveragePage), AppError> {
     let lang = ui.lang;
-    let (gap, page, per_page, errors, status) = match q.parse() {
-        Ok((g, p, pp)) => (
+    let (gap, paging, errors, status) = match q.parse() {
+        Ok((g, paging)) => (
             g.unwrap_or(Gap::PartyOrganization),
-            p,
-            pp,
+            paging,
             vec![],
             StatusCode::OK,
         ),
         Err(e) => (
             Gap::PartyOrganization,
-            1,
-            20,
+            GapQuery::default().parse().expect("the defaults are good").1,
             labels::error_lines(ui, COV, &e),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -157,7 +155,7 @@ pub(super) async fn report_page(
             current: *g == gap,
         })
         .collect();
-    let p: Page<Organization> = party::uncovered(&s.store, scope, gap, page, per_page).await?;
+    let (p, _) = party::uncovered(&s.store, scope, gap, &paging).await?;
     // The rows' places in one query, not one per row.
     let codes: Vec<&str> = p
         .items
@@ -184,13 +182,9 @@ pub(super) async fn report_page(
             party_org: o.data.party_org.label(lang),
         })
         .collect();
-    let pages = p.pages().max(1);
-    let pp = if per_page == 20 {
-        String::new()
-    } else {
-        format!("&per_page={per_page}")
-    };
-    let href = |n: u32| format!("{base}?gap={}{pp}&page={n}", gap.as_str());
+    let gap_code = Some(gap.as_str().to_string());
+    let filters = dl::filter_query(&[("gap", &gap_code), ("per_page", &q.per_page)]);
+    let (prev, next) = crate::kit::cursor_query::links(base, &filters, &p);
     Ok((
         status,
         CoveragePage {
@@ -206,21 +200,22 @@ pub(super) async fn report_page(
             gap_label: gap_label(ui, gap),
             errors,
             rows,
-            count_line: if p.total == 0 {
+            count_line: if p.total.count() == 0 {
                 String::new()
             } else {
                 ui.tf(
                     "cov.gaps.summary",
-                    &[&fmt_int(p.total), &p.page.to_string(), &pages.to_string()],
+                    &[&crate::kit::paging::total_text(ui, p.total)],
                 )
             },
-            beyond: (p.items.is_empty() && p.total > 0).then(|| href(1)),
-            prev: (p.page > 1).then(|| href((p.page - 1).min(pages))),
-            next: (p.page < pages).then(|| href(p.page + 1)),
+            beyond: (p.items.is_empty() && p.total.count() > 0)
+                .then(|| format!("{base}?{filters}")),
+            prev,
+            next,
             instructors: None,
             legend: chart::legend(ui),
             chart: None,
-            downloads: (p.total > 0).then(|| {
+            downloads: (p.total.count() > 0).then(|| {
                 let q = format!("?gap={}", gap.as_str());
                 (
                     format!("{base}/gaps.csv{q}"),
@@ -232,7 +227,7 @@ pub(super) async fn report_page(
     ))
 }
 
-/// `GET /coverage/{code}?gap=&page=`: a district's or a street's coverage.
+/// `GET /coverage/{code}?gap=&cursor=`: a district's or a street's coverage.
 pub(super) async fn jurisdiction_coverage(
     State(s): State<AppState>,
     ui: Ui,

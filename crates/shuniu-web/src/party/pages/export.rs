@@ -78,7 +78,7 @@ fn gap_spec(
     slug: &str,
     title: String,
 ) -> Result<(Spec, (CoverageScope, Gap)), AppError> {
-    let (gap, _, _) = q.parse().map_err(AppError::Validation)?;
+    let (gap, _) = q.parse().map_err(AppError::Validation)?;
     let gap = gap.unwrap_or(Gap::PartyOrganization);
     let spec = Spec {
         stem: format!("gaps-{slug}-{}", gap.as_str()),

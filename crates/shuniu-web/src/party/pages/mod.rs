@@ -10,7 +10,7 @@ use shuniu_domain::access::{Action, Resource};
 use shuniu_domain::jurisdiction::{Jurisdiction, Level};
 use shuniu_domain::party::{InstructorDraft, PartyBuildingDraft, Share, org_covered, work_covered};
 use shuniu_domain::registry::{Organization, PartyOrg};
-use shuniu_store::{CoverageScope, Gap, Page};
+use shuniu_store::{CoverageScope, Gap};
 use uuid::Uuid;
 
 use crate::auth::Caller;

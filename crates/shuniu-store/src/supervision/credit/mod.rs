@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use shuniu_domain::audit::Outcome;
-use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::money::Fen;
 use shuniu_domain::registry::OrgStatus;
 use shuniu_domain::supervision::Refusal;
@@ -21,11 +20,15 @@ use shuniu_domain::supervision::credit::{
 use shuniu_domain::supervision::standing::{StandingFacts, flag_for_hub};
 use uuid::Uuid;
 
+mod lists;
+
+pub use lists::CreditListEntry;
+pub(crate) use lists::credit_list_shape;
+
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
-use crate::paging::{Key, Walk};
 use crate::registry::OrgRow;
-use crate::{After, Arg, KeyChunk, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A listing as stored: the domain's listing plus its words and who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,23 +105,6 @@ impl TryFrom<ListingRow> for StoredListing {
             removed_by: r.removed_by,
         })
     }
-}
-
-/// A line of the public lists: the listing and whom it names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CreditListEntry {
-    pub organization_name: String,
-    /// The organization's jurisdiction path when it was listed.
-    pub jurisdiction_path: String,
-    pub listing: StoredListing,
-}
-
-#[derive(sqlx::FromRow)]
-struct EntryRow {
-    #[sqlx(flatten)]
-    listing: ListingRow,
-    organization_name: String,
-    listing_path: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -556,72 +542,6 @@ impl Store {
         rows.into_iter().map(StoredListing::try_from).collect()
     }
 
-    /// The public list: who is on `list` on `date` within a jurisdiction subtree
-    /// (`path`), newest listing first.
-    pub async fn credit_list(
-        &self,
-        list: ListKind,
-        path: &str,
-        date: NaiveDate,
-        limit: u32,
-    ) -> Result<Vec<StoredListing>> {
-        let (lo, hi) = subtree_range(path);
-        let sql = format!(
-            "SELECT {LISTING_COLUMNS} FROM credit_listings WHERE list_kind = $1 AND jurisdiction_path >= $2 AND jurisdiction_path < $3 \
-             AND listed_on <= $4 AND (removed_on IS NULL OR removed_on > $4) ORDER BY listed_on DESC, id DESC LIMIT {}",
-            limit.clamp(1, 1000)
-        );
-        let rows = on_pool!(self, |p| sqlx::query_as::<_, ListingRow>(&sql)
-            .bind(list.as_str())
-            .bind(&lo)
-            .bind(&hi)
-            .bind(date)
-            .fetch_all(p)
-            .await)?;
-        rows.into_iter().map(StoredListing::try_from).collect()
-    }
-
-    /// The public lists, one page: every listing (current and removed) of `list`
-    /// within a jurisdiction subtree (`path`, or everywhere), newest listing first,
-    /// with the organization's name. Paged in the database.
-    pub async fn credit_list_page(
-        &self,
-        list: ListKind,
-        path: Option<&str>,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<CreditListEntry>> {
-        let paging = Paging::new(page, per_page, 200);
-        let (where_sql, args) = listing_where(list, path);
-        let count_sql = format!("SELECT COUNT(*) FROM credit_listings l WHERE {where_sql}");
-        let list_sql = format!(
-            "{} WHERE {where_sql} ORDER BY l.listed_on DESC, l.id DESC",
-            entry_select()
-        );
-        self.paged::<EntryRow, _>(paging, (&count_sql, &args), (&list_sql, &args), entry)
-            .await
-    }
-
-    /// The listings of a public list, newest first, `limit` after `after` (a
-    /// download's keyset walk: no count, no skipped rows).
-    pub async fn credit_list_chunk(
-        &self,
-        list: ListKind,
-        path: Option<&str>,
-        after: Option<&After>,
-        limit: u32,
-    ) -> Result<KeyChunk<CreditListEntry>> {
-        const KEYS: &[(&str, Key)] = &[("l.listed_on", Key::Date), ("l.id", Key::Uuid)];
-        let (where_sql, args) = listing_where(list, path);
-        let select = format!("{} WHERE {where_sql}", entry_select());
-        let walk = Walk {
-            keys: KEYS,
-            desc: true,
-        };
-        self.walk::<EntryRow, _>((&select, &args), walk, after, limit, entry)
-            .await
-    }
-
     /// Removes a listing on the organization's application, by the authority's
     /// decision: the abnormal list once the cause is put right, the serious list after
     /// two years without a new event. The reason is recorded with the removal.
@@ -822,42 +742,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-fn entry(r: EntryRow) -> Result<CreditListEntry> {
-    Ok(CreditListEntry {
-        organization_name: r.organization_name,
-        jurisdiction_path: r.listing_path,
-        listing: StoredListing::try_from(r.listing)?,
-    })
-}
-
-/// The listings' columns with their organization's name.
-fn entry_select() -> String {
-    let columns = LISTING_COLUMNS
-        .split(", ")
-        .map(|c| format!("l.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!(
-        "SELECT {columns}, o.name AS organization_name, l.jurisdiction_path AS listing_path FROM credit_listings l \
-         JOIN organizations o ON o.id = l.organization_id"
-    )
-}
-
-/// The `WHERE` of a public list's listings in a subtree (or everywhere), with its values.
-fn listing_where(list: ListKind, path: Option<&str>) -> (String, Vec<Arg>) {
-    let mut args = vec![Arg::Text(list.as_str().to_string())];
-    let mut clauses = vec!["l.list_kind = $1".to_string()];
-    if let Some(path) = path {
-        let (lo, hi) = subtree_range(path);
-        args.push(Arg::Text(lo));
-        args.push(Arg::Text(hi));
-        clauses.push(format!(
-            "l.jurisdiction_path >= ${} AND l.jurisdiction_path < ${}",
-            args.len() - 1,
-            args.len()
-        ));
-    }
-    (clauses.join(" AND "), args)
 }
