@@ -118,7 +118,7 @@ http_test!(
             .await
             .unwrap();
         assert!(
-            html.contains("/complaints?state=submitted&amp;per_page=2&amp;cursor="),
+            html.contains("/complaints?state=submitted&#38;per_page=2&#38;cursor="),
             "{html}"
         );
     }

@@ -228,7 +228,7 @@ http_test!(
         assert!(html.contains("测试服务中心1") && html.contains("待审查"));
         assert!(html.contains("共 2 份报告"));
         let (_, html) = page(&xuanwu, app.url("/annual-reports?per_page=1")).await;
-        assert!(html.contains("page=2"), "{html}");
+        assert!(html.contains("per_page=1&#38;cursor="), "{html}");
         let (_, html) = page(&xuanwu, app.url("/annual-reports?year=2024")).await;
         assert!(html.contains("共 1 份报告"));
         let (st, html) = page(&xuanwu, app.url("/annual-reports?outcome=excellent")).await;

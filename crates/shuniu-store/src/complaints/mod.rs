@@ -29,6 +29,7 @@ use crate::paging::Key;
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub use public::PublicComplaint;
+#[cfg(feature = "testing")]
 pub(crate) use public::public_shape;
 
 /// A stored complaint.

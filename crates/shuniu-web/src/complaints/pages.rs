@@ -419,6 +419,7 @@ pub async fn queue(
                 ("state", &q.state),
                 ("overdue", &q.overdue),
                 ("escalated", &q.escalated),
+                ("per_page", &q.per_page),
             ]);
             (page.prev, page.next) = links("/complaints", &filters, &p);
             Ok(render(StatusCode::OK, &page))

@@ -367,7 +367,11 @@ pub async fn queue(
                     &[&crate::kit::paging::total_text(&ui, p.total)],
                 );
             }
-            let filters = filter_query(&[("state", &q.state), ("overdue", &q.overdue)]);
+            let filters = filter_query(&[
+                ("state", &q.state),
+                ("overdue", &q.overdue),
+                ("per_page", &q.per_page),
+            ]);
             (page.prev, page.next) = links("/requests", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }

@@ -23,6 +23,7 @@ use uuid::Uuid;
 mod lists;
 
 pub use lists::CreditListEntry;
+#[cfg(feature = "testing")]
 pub(crate) use lists::credit_list_shape;
 
 use super::{corrupt, invalid, org_from, org_select};
