@@ -67,4 +67,5 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("cmp.f.escalated", "是否升级", "Escalated"),
     ("cmp.f.page", "页码", "Page"),
     ("cmp.f.per_page", "每页条数", "Per page"),
+    ("cmp.f.cursor", "翻页位置", "Page position"),
 ];

@@ -55,4 +55,5 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("req.f.overdue", "是否超时", "Overdue"),
     ("req.f.page", "页码", "Page"),
     ("req.f.per_page", "每页条数", "Per page"),
+    ("req.f.cursor", "翻页位置", "Page position"),
 ];
