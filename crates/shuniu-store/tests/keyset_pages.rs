@@ -323,6 +323,11 @@ both_backends!(
             OrgPlan::for_counts(district, Some(0), 1_000_000),
             OrgPlan::PathScan
         );
+        // The same rare combination, walked over its own district's entries only.
+        assert_eq!(
+            OrgPlan::for_counts(district, Some(300), district),
+            OrgPlan::SortIndex
+        );
         assert_eq!(
             OrgPlan::for_counts(shuniu_store::SMALL_SUBTREE, Some(2_000), 1_000_000),
             OrgPlan::PathScan
@@ -330,8 +335,9 @@ both_backends!(
 
         let postgres = store.dialect() == shuniu_store::Dialect::Postgres;
         for (sort, index) in [
-            (OrgSort::Name, "organizations_name_id"),
-            (OrgSort::NameDesc, "organizations_name_id"),
+            // By name a district walks its own entries (the index leading with it).
+            (OrgSort::Name, "organizations_shard_name"),
+            (OrgSort::NameDesc, "organizations_shard_name"),
             (OrgSort::Founded, "organizations_founded_id"),
             (OrgSort::FoundedDesc, "organizations_founded_id"),
             (OrgSort::Updated, "organizations_updated_id"),

@@ -4,9 +4,12 @@
 
 use shuniu_domain::party::Instructor;
 use shuniu_domain::registry::Organization;
-use shuniu_store::{At, CoverageScope, Gap, KeyPage, Store, StoreError, Total, both_backends};
+use shuniu_store::{
+    At, CoverageScope, Gap, KeyPage, OrgPlan, Store, StoreError, Total, both_backends,
+};
 use uuid::Uuid;
 
+use crate::keyset_pages::{assert_walks, walk_both_ways};
 use crate::party::{build, instructor_data, path_of, world};
 
 const XUANWU: &str = "320102";
@@ -130,5 +133,90 @@ both_backends!(
         let ids: Vec<Uuid> = again.items.iter().map(|i| i.id).collect();
         assert_eq!(ids, pages[1].items.iter().map(|i| i.id).collect::<Vec<_>>());
         assert_eq!(again.total, Total::Exact(6));
+    }
+);
+
+both_backends!(
+    uncovered_plans_list_the_same_rows_and_walk_their_index,
+    |store: Store| async move {
+        let plans = world();
+        build(&store, &plans).await;
+        let district = CoverageScope::Subtree(path_of(XUANWU));
+        let everywhere = CoverageScope::Subtree(String::new());
+        for scope in [&district, &everywhere] {
+            for gap in Gap::ALL {
+                let want: Vec<Uuid> = store
+                    .uncovered_chunk(scope, gap, None, 10_000)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|o| o.id)
+                    .collect();
+                for plan in [OrgPlan::SortIndex, OrgPlan::PathScan, OrgPlan::Lookup] {
+                    let total = Total::Exact(want.len() as i64);
+                    walk_both_ways(
+                        async |at: Option<String>| {
+                            store
+                                .uncovered_keyset_by(
+                                    scope,
+                                    gap,
+                                    plan,
+                                    total,
+                                    At::Cursor(at.as_deref()),
+                                    2,
+                                )
+                                .await
+                                .unwrap()
+                        },
+                        |o: &Organization| o.id,
+                        &want,
+                    )
+                    .await;
+                }
+            }
+        }
+        // The test world's district is small: read through its path and sorted.
+        let (plan, _) = store
+            .uncovered_plan(&district, Gap::PartyOrganization)
+            .await
+            .unwrap();
+        assert_eq!(plan, OrgPlan::PathScan);
+        let (plan, _) = store
+            .uncovered_plan(&everywhere, Gap::PartyOrganization)
+            .await
+            .unwrap();
+        assert_eq!(plan, OrgPlan::SortIndex);
+
+        // A large subtree walks the name index and sorts nothing; a small one reads
+        // its path range (the coverage index) and no walk of the name index.
+        let postgres = store.dialect() == shuniu_store::Dialect::Postgres;
+        for gap in Gap::ALL {
+            // A district walks its own entries (the name index leading with it).
+            for (scope, index) in [
+                (&district, "organizations_shard_name"),
+                (&everywhere, "organizations_name_id"),
+            ] {
+                let walked = store
+                    .uncovered_plan_for_tests(scope, gap, OrgPlan::SortIndex)
+                    .await
+                    .unwrap();
+                assert_walks(&store, &walked, index);
+            }
+            let scanned = store
+                .uncovered_plan_for_tests(&district, gap, OrgPlan::PathScan)
+                .await
+                .unwrap();
+            let text = scanned.join("\n");
+            let by_path = if postgres {
+                text.contains("Index Cond") && text.contains("jurisdiction_path >=")
+            } else {
+                text.contains("jurisdiction_path>")
+            };
+            assert!(by_path, "{gap:?}: the path range is scanned:\n{text}");
+            assert!(
+                !text.contains("organizations_name_id"),
+                "{gap:?}: no walk of the name index:\n{text}"
+            );
+        }
     }
 );

@@ -357,6 +357,9 @@ impl Store {
 pub(crate) struct ListQuery {
     /// Names the list (and its order, when it has several) in its cursors.
     pub tag: &'static str,
+    /// A `WITH … ` prefix `select` reads from (empty when none): a page only, a
+    /// download's chunks walk `select` without it.
+    pub with: String,
     pub select: String,
     pub args: Vec<Arg>,
     /// The order: SQL expressions, the last one unique (the id), all one direction.
@@ -380,6 +383,7 @@ impl ListQuery {
     ) -> ListQuery {
         ListQuery {
             tag,
+            with: String::new(),
             select: format!("SELECT {columns} {from_where}"),
             keys: keys.iter().map(|(k, t)| (k.to_string(), *t)).collect(),
             desc: false,
@@ -400,6 +404,7 @@ impl ListQuery {
     ) -> ListQuery {
         ListQuery {
             tag,
+            with: String::new(),
             select: format!("{select} WHERE {filter}"),
             keys: keys.iter().map(|(k, t)| (k.to_string(), *t)).collect(),
             desc: false,
@@ -416,6 +421,13 @@ impl ListQuery {
     /// At most `max` rows a page.
     pub fn max(mut self, max: u32) -> ListQuery {
         self.max = max;
+        self
+    }
+    /// Read from `with` (`WITH name AS MATERIALIZED (…) `, which neither engine merges
+    /// into the ordered query), so that the page sorts what `with` found rather than
+    /// walking an index; `select` then names the `WITH`'s table.
+    pub fn with(mut self, with: String) -> ListQuery {
+        self.with = with;
         self
     }
     /// Counted over `from_where` (the same rows, fewer joins) with `args`.
@@ -460,7 +472,7 @@ impl Store {
     {
         let keys = q.key_refs();
         let list = KeyList {
-            with: "",
+            with: &q.with,
             select: (&q.select, &q.args),
             walk: Walk {
                 keys: &keys,
@@ -508,6 +520,7 @@ impl Store {
     where
         R: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
     {
+        assert!(q.with.is_empty(), "a chunk walks `select` alone");
         let keys = q.key_refs();
         let walk = Walk {
             keys: &keys,
@@ -522,7 +535,7 @@ impl Store {
     #[cfg(feature = "testing")]
     pub(crate) async fn list_plan(&self, q: &ListQuery) -> Result<Vec<String>> {
         self.read_plan(&Read {
-            with: "",
+            with: &q.with,
             select: (&q.select, &q.args),
             keys: &q.key_refs(),
             desc: q.desc,

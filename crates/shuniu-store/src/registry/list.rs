@@ -11,9 +11,11 @@
 
 use serde::Serialize;
 use shuniu_domain::codes::{FilingNumber, Uscc};
+use shuniu_domain::jurisdiction::{Jurisdiction, Level};
 use shuniu_domain::registry::{Grade, LegalForm, OrgStatus, Organization, ServiceDomain, Stage};
 use uuid::Uuid;
 
+use super::tallies::EVERYWHERE;
 use super::{COLUMNS, OrgRow};
 use crate::paging::keyset::KeyList;
 #[cfg(feature = "testing")]
@@ -55,13 +57,16 @@ impl OrgPlan {
 
     /// The plan for a jurisdiction filter whose subtree holds `subtree` organizations,
     /// of which `matching` match the whole filter (from the tallies; `None` when they do
-    /// not cover it), out of `all` registered. Walking the sort's index visits about
-    /// [`PAGE_ROWS`] × `all` ÷ `matching` entries for a page, reading the subtree visits
-    /// `subtree` rows: so a rare combination in a large district (a domain and a grade)
-    /// is read through the path index and sorted, not found by walking the whole index.
-    pub fn for_counts(subtree: i64, matching: Option<i64>, all: i64) -> OrgPlan {
+    /// not cover it), where the sort's index walk passes `walked` entries in all (the
+    /// district's, when the index keeps each district's entries together; else every
+    /// organization's). Walking visits about [`PAGE_ROWS`] × `walked` ÷ `matching`
+    /// entries for a page, reading the subtree visits `subtree` rows: so a combination
+    /// too rare for its walk is read through the path index and sorted.
+    pub fn for_counts(subtree: i64, matching: Option<i64>, walked: i64) -> OrgPlan {
         match (OrgPlan::for_subtree(subtree), matching) {
-            (OrgPlan::SortIndex, Some(m)) if PAGE_ROWS.saturating_mul(all) / m.max(1) > subtree => {
+            (OrgPlan::SortIndex, Some(m))
+                if PAGE_ROWS.saturating_mul(walked) / m.max(1) > subtree =>
+            {
                 OrgPlan::PathScan
             }
             (plan, _) => plan,
@@ -72,6 +77,18 @@ impl OrgPlan {
 /// The page size the plan is weighed for: the pages' largest common size (a longer page
 /// read by the sort index walks proportionally further).
 pub const PAGE_ROWS: i64 = 50;
+
+/// The district whose entries a name-ordered walk of a subtree under `j` keeps to: the
+/// name index that leads with the district (`organizations_shard_name`) holds each
+/// district's names together, where the plain name index spreads them among every
+/// other district's (names begin with their community's, so a district's first
+/// matches can lie hundreds of thousands of entries in). `None` above district level
+/// (a city spans districts) and for the other orders (not clustered by place).
+pub(crate) fn shard_walk(j: &Jurisdiction, sort: OrgSort) -> Option<&str> {
+    let below_district = matches!(j.level, Level::District | Level::Street | Level::Community);
+    let by_name = matches!(sort, OrgSort::Name | OrgSort::NameDesc);
+    (below_district && by_name).then(|| j.shard_key())
+}
 
 /// The materialized subtree a [`OrgPlan::PathScan`] page sorts.
 const PATH_SCAN: &str = "listed";
@@ -331,18 +348,22 @@ impl Store {
         if exact || filter.ids.is_some() {
             return Ok((OrgPlan::Lookup, None));
         }
-        if let Some(code) = &filter.jurisdiction
-            && self.jurisdiction(code).await?.is_none()
-        {
-            // Nothing matches: the page is empty whatever the plan.
-            return Ok((OrgPlan::Lookup, Some(0)));
-        }
-        let Some(counts) = self.tally_counts(filter).await? else {
+        let walked = match &filter.jurisdiction {
+            Some(code) => match self.jurisdiction(code).await? {
+                // Nothing matches: the page is empty whatever the plan.
+                None => return Ok((OrgPlan::Lookup, Some(0))),
+                Some(j) => shard_walk(&j, filter.sort)
+                    .unwrap_or(EVERYWHERE)
+                    .to_string(),
+            },
+            None => EVERYWHERE.to_string(),
+        };
+        let Some(counts) = self.tally_counts(filter, &walked).await? else {
             return Ok((OrgPlan::Lookup, None));
         };
         let plan = match filter.jurisdiction {
             None => OrgPlan::SortIndex,
-            Some(_) => OrgPlan::for_counts(counts.subtree, Some(counts.matching), counts.all),
+            Some(_) => OrgPlan::for_counts(counts.subtree, Some(counts.matching), counts.walked),
         };
         Ok((plan, Some(counts.matching)))
     }
@@ -466,13 +487,22 @@ impl Store {
             }
             where_.push(sql);
         };
-        let range = match &filter.jurisdiction {
+        let (range, shard) = match &filter.jurisdiction {
             Some(code) => match self.jurisdiction(code).await? {
-                Some(j) => Some(j.subtree_range()),
+                Some(j) => (
+                    Some(j.subtree_range()),
+                    shard_walk(&j, filter.sort).map(str::to_string),
+                ),
                 None => return Ok(None),
             },
-            None => None,
+            None => (None, None),
         };
+        if plan == OrgPlan::SortIndex
+            && let Some(shard) = shard.as_deref()
+        {
+            // The district's own entries of the sort's index, not every district's.
+            push_n("shard_key = ?", vec![Arg::Text(shard.into())], &mut args);
+        }
         if let Some((lo, hi)) = &range {
             push_n(
                 &format!("{col} >= ?"),

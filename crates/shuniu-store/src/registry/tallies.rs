@@ -336,8 +336,9 @@ pub(crate) struct TallyCounts {
     pub subtree: i64,
     /// Organizations matching the whole filter: the list's total.
     pub matching: i64,
-    /// Organizations registered.
-    pub all: i64,
+    /// Organizations of the node the sort's index walk passes through: the district's
+    /// when the walk keeps to one district's entries, else all registered.
+    pub walked: i64,
 }
 
 /// The sum of the rows' counts; SUM of BIGINT is NUMERIC on PostgreSQL: cast back so
@@ -412,24 +413,31 @@ impl Store {
 
     /// What a keyset page of `filter` is planned and totalled by, in one statement of
     /// three indexed lookups: the organizations of the filter's subtree (the city when
-    /// it names none), those matching the whole filter, and all registered. `None` when
-    /// the tallies do not count by the filter (a code or name in `q`, search hits).
-    /// Counts every status: a walk of the sort's index passes deregistered rows too.
-    pub(crate) async fn tally_counts(&self, filter: &OrgFilter) -> Result<Option<TallyCounts>> {
+    /// it names none), those matching the whole filter, and those of the node `walked`
+    /// (a district code, or [`EVERYWHERE`]: what a walk of the sort's index passes).
+    /// `None` when the tallies do not count by the filter (a code or name in `q`, search
+    /// hits). Counts every status: a walk of the sort's index passes deregistered rows too.
+    pub(crate) async fn tally_counts(
+        &self,
+        filter: &OrgFilter,
+        walked: &str,
+    ) -> Result<Option<TallyCounts>> {
         let Some(lookup) = tally_lookup(filter) else {
             return Ok(None);
         };
-        let Some((table, clauses, args)) = lookup else {
+        let Some((table, clauses, mut args)) = lookup else {
             return Ok(Some(TallyCounts::default()));
         };
-        // `$1` is the node in every lookup (see `tally_lookup`).
+        args.push(Arg::Text(walked.into()));
+        // `$1` is the node in every lookup (see `tally_lookup`), the walked node last.
         let sql = format!(
             "SELECT (SELECT {sum} FROM organization_tallies WHERE jurisdiction_code = $1), \
                     (SELECT {sum} FROM {table} WHERE {clauses}), \
-                    (SELECT {sum} FROM organization_tallies WHERE jurisdiction_code = '{EVERYWHERE}')",
-            sum = sum_n()
+                    (SELECT {sum} FROM organization_tallies WHERE jurisdiction_code = ${walked})",
+            sum = sum_n(),
+            walked = args.len()
         );
-        let (subtree, matching, all) = on_pool!(self, |p| bind_args!(
+        let (subtree, matching, walked) = on_pool!(self, |p| bind_args!(
             sqlx::query_as::<_, (i64, i64, i64)>(&sql),
             args
         )
@@ -438,7 +446,7 @@ impl Store {
         Ok(Some(TallyCounts {
             subtree,
             matching,
-            all,
+            walked,
         }))
     }
 

@@ -1,0 +1,253 @@
+//! The organizations a coverage axis misses (no party organization, no party work, no
+//! regional or industry hub): a page by keyset, planned like the organization list
+//! ([`OrgPlan`]); a numbered page for the command line and tests; a download's chunks.
+//!
+//! A page of a subtree is read one of two ways, chosen from the kept figures (how many
+//! live organizations the subtree holds, how many of them the gap holds) and the
+//! tallies (how many there are in all): a large subtree with a common gap walks the name
+//! index with the subtree and the gap as filters and stops after the page (about
+//! `per_page × all ÷ uncovered` entries); a rare gap, or a small subtree, reads the
+//! subtree through the coverage index (which carries every gap's columns) and sorts the
+//! few that match. Neither depends on how many organizations there are in all.
+
+use shuniu_domain::jurisdiction::{district_path, shard_key_of_path};
+use shuniu_domain::registry::Organization;
+use uuid::Uuid;
+
+use super::{COLUMNS, CoverageScope, Gap, OrgRow, gap_clause, range_of, scope_clause};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
+use crate::registry::tallies::EVERYWHERE;
+use crate::registry::{OrgFilter, OrgPlan};
+use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, Total, on_pool};
+
+/// The list's order: by name, then id.
+const NAME_KEYS: &[(&str, Key)] = &[("name", Key::Text), ("id", Key::Uuid)];
+
+/// The materialized subtree a [`OrgPlan::PathScan`] page sorts.
+const PATH_SCAN: &str = "uncovered";
+
+/// The gap's terms as the name-index walk writes them: each column hidden from the
+/// planner (`x || ''` for text, `COALESCE(x, NULL)` otherwise), so that neither engine
+/// reads the coverage index and sorts the range, nor (SQLite, without statistics) takes
+/// an equality for a selective term and sorts a table scan.
+fn walked_gap(gap: Gap) -> &'static str {
+    match gap {
+        Gap::PartyOrganization => "party_org || '' = 'none'",
+        Gap::PartyWork => {
+            "party_org || '' = 'none' AND COALESCE(party_instructor_id, NULL) IS NULL"
+        }
+        Gap::RegionalHub => "COALESCE(regional_hub_id, NULL) IS NULL",
+        Gap::IndustryHub => "COALESCE(industry_hubs, NULL) = 0",
+    }
+}
+
+/// The district (its code, the shard key) of a subtree at district level or below,
+/// whose name-ordered walk keeps to that district's entries (`organizations_shard_name`).
+fn in_district(path: &str) -> Option<&str> {
+    (path.trim_end_matches('/').split('/').count() >= 3).then(|| shard_key_of_path(path))
+}
+
+/// The uncovered of `scope` in `gap` as a list read by `plan`.
+fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
+    let keyed = |from_where: String, args: Vec<Arg>| {
+        ListQuery::new("uncovered", COLUMNS, from_where, args, NAME_KEYS)
+    };
+    match (scope, plan) {
+        (CoverageScope::Subtree(path), OrgPlan::SortIndex) => {
+            let live = format!("status || '' <> 'deregistered' AND {}", walked_gap(gap));
+            match in_district(path) {
+                None if path.is_empty() => {
+                    keyed(format!("FROM organizations WHERE {live}"), vec![])
+                }
+                shard => {
+                    let (lo, hi) = range_of(path);
+                    let mut args = vec![Arg::Text(lo), Arg::Text(hi)];
+                    // The district's own entries of the name index (see `shard_walk`).
+                    let own = match shard {
+                        Some(key) => {
+                            args.push(Arg::Text(key.into()));
+                            " AND shard_key = $3"
+                        }
+                        None => "",
+                    };
+                    keyed(
+                        format!(
+                            "FROM organizations WHERE {live}{own} \
+                             AND jurisdiction_path || '' >= $1 AND jurisdiction_path || '' < $2"
+                        ),
+                        args,
+                    )
+                }
+            }
+        }
+        (CoverageScope::Subtree(_), OrgPlan::PathScan) => {
+            let (clause, args) = scope_clause(scope, 1);
+            keyed(
+                format!("FROM {PATH_SCAN} WHERE 1 = 1"),
+                args.to_args(),
+            )
+            .with(format!(
+                "WITH {PATH_SCAN} AS MATERIALIZED (SELECT * FROM organizations WHERE {clause} AND {}) ",
+                gap_clause(gap)
+            ))
+        }
+        _ => {
+            let (clause, args) = scope_clause(scope, 1);
+            keyed(
+                format!("FROM organizations WHERE {clause} AND {}", gap_clause(gap)),
+                args.to_args(),
+            )
+        }
+    }
+}
+
+impl Store {
+    /// How many live organizations of `scope` fall in `gap`: the scope's figures less
+    /// those covered (each gap is the negation of one covered count; `party_org` is
+    /// never NULL and `industry_hubs` never negative).
+    pub async fn uncovered_count(&self, scope: &CoverageScope, gap: Gap) -> Result<i64> {
+        let (total, org, work, regional, industry) = self.figures(scope).await?;
+        Ok(total
+            - match gap {
+                Gap::PartyOrganization => org,
+                Gap::PartyWork => work,
+                Gap::RegionalHub => regional,
+                Gap::IndustryHub => industry,
+            })
+    }
+
+    /// How a page of the uncovered of `scope` in `gap` is read, and how many there are:
+    /// from the kept figures and the tallies, as the organization list's plan is (a hub's
+    /// members are found through its memberships, whatever their number).
+    pub async fn uncovered_plan(&self, scope: &CoverageScope, gap: Gap) -> Result<(OrgPlan, i64)> {
+        let uncovered = self.uncovered_count(scope, gap).await?;
+        let plan = match scope {
+            CoverageScope::Hub(_) => OrgPlan::Lookup,
+            CoverageScope::Subtree(path) if path.is_empty() => OrgPlan::SortIndex,
+            CoverageScope::Subtree(path) => {
+                let live = self.figures(scope).await?.0;
+                // What the walk passes: the district's entries, or every organization's.
+                let walked = match in_district(path) {
+                    Some(_) => {
+                        let district = CoverageScope::Subtree(district_path(path));
+                        self.figures(&district).await?.0
+                    }
+                    None => self
+                        .tally_counts(&OrgFilter::default(), EVERYWHERE)
+                        .await?
+                        .map_or(live, |c| c.walked),
+                };
+                OrgPlan::for_counts(live, Some(uncovered), walked)
+            }
+        };
+        Ok((plan, uncovered))
+    }
+
+    /// Live organizations in `scope` that fall in `gap`, by name; a numbered page (the
+    /// command line, tests), read as the keyset page is.
+    pub async fn uncovered(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<Organization>> {
+        let (plan, total) = self.uncovered_plan(scope, gap).await?;
+        let paging = Paging::new(page, per_page, 200);
+        let skip = u64::from(paging.page - 1) * u64::from(paging.per_page);
+        let p = self
+            .list_page_totalled::<OrgRow, _>(
+                uncovered_list(scope, gap, plan),
+                At::Offset(skip),
+                paging.per_page,
+                Total::Exact(total),
+                Organization::try_from,
+            )
+            .await?;
+        Ok(Page {
+            items: p.items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
+
+    /// One keyset page of the live organizations in `scope` that fall in `gap`, by
+    /// name, from a cursor (or the first), with the exact total (kept).
+    pub async fn uncovered_keyset(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<Organization>> {
+        let (plan, total) = self.uncovered_plan(scope, gap).await?;
+        self.uncovered_keyset_by(scope, gap, plan, Total::Exact(total), at, per_page)
+            .await
+    }
+
+    /// [`Store::uncovered_keyset`] read by the plan given rather than the one the
+    /// figures choose: every plan must list the same rows (tests compare them).
+    pub async fn uncovered_keyset_by(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        plan: OrgPlan,
+        total: Total,
+        at: At<'_>,
+        per_page: u32,
+    ) -> Result<KeyPage<Organization>> {
+        let q = uncovered_list(scope, gap, plan);
+        self.list_page_totalled::<OrgRow, _>(q, at, per_page, total, Organization::try_from)
+            .await
+    }
+
+    /// The plan each engine makes for the first page of the uncovered of `scope` in
+    /// `gap` read by `plan` (see [`Store::read_plan`]).
+    #[cfg(feature = "testing")]
+    pub async fn uncovered_plan_for_tests(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        plan: OrgPlan,
+    ) -> Result<Vec<String>> {
+        self.list_plan(&uncovered_list(scope, gap, plan)).await
+    }
+
+    /// Live organizations in `scope` that fall in `gap`, by name then id, after the
+    /// row `after` (from the start if `None`), at most `limit`: an export walks the list
+    /// by this key (keyset, so each chunk is one index range, never a growing OFFSET).
+    pub async fn uncovered_chunk(
+        &self,
+        scope: &CoverageScope,
+        gap: Gap,
+        after: Option<(&str, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<Organization>> {
+        let (clause, sargs) = scope_clause(scope, 1);
+        let mut args = sargs.to_args();
+        let mut where_sql = format!("{clause} AND {}", gap_clause(gap));
+        if let Some((name, id)) = after {
+            let n = args.len();
+            where_sql.push_str(&format!(
+                " AND (name > ${a} OR (name = ${a} AND id > ${b}))",
+                a = n + 1,
+                b = n + 2
+            ));
+            args.push(Arg::Text(name.to_string()));
+            args.push(Arg::Uuid(id));
+        }
+        let sql = format!(
+            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY name ASC, id ASC LIMIT {}",
+            limit.clamp(1, 10_000)
+        );
+        let rows = on_pool!(self, |p| crate::bind_args!(
+            sqlx::query_as::<_, OrgRow>(&sql),
+            args
+        )
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter().map(Organization::try_from).collect()
+    }
+}
