@@ -8,7 +8,7 @@ pub use plans::PlannedList;
 
 use crate::Arg;
 use crate::paging::keyset::KeyList;
-use crate::paging::{Key, Walk};
+use crate::paging::{Key, Walk, unindexed};
 
 /// A list's select, values and order, as its keyset page reads it.
 pub(crate) struct ListShape {
@@ -39,11 +39,11 @@ impl ListShape {
 }
 
 /// The `WHERE` of a queue (a street's subtree, an organization's, a state, a deadline)
-/// walked by its time index. Without an organization every column is read through
-/// `COALESCE(x, NULL)` — `x`, through which no index reads — so that no other index
-/// (a street's range, a state, a due time) can serve the filter and the engine walks
-/// the order's index instead of reading a whole range and sorting it; an organization's
-/// queue is read through its own index, its columns as they are.
+/// walked by its time index. Without an organization every column is read
+/// [`unindexed`], so that no other index (a street's range, a state, a due time) can
+/// serve the filter and the engine walks the order's index instead of reading a whole
+/// range and sorting it; an organization's queue is read through its own index, its
+/// columns as they are.
 pub(crate) struct QueueFilters {
     alias: &'static str,
     hidden: bool,
@@ -71,7 +71,7 @@ impl QueueFilters {
     /// A column as the filters read it.
     pub fn col(&self, c: &str) -> String {
         if self.hidden {
-            format!("COALESCE({}.{c}, NULL)", self.alias)
+            unindexed(&format!("{}.{c}", self.alias))
         } else {
             format!("{}.{c}", self.alias)
         }

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
 use crate::list_plans::ListShape;
-use crate::paging::Key;
+use crate::paging::{Key, unindexed};
 use crate::registry::OrgRow;
 use crate::{
     After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, StoreError, Total, WriteCtx,
@@ -473,7 +473,7 @@ fn queued(r: QueuedRow) -> Result<QueuedReport> {
 /// `None` when the node reviews nothing. A page walks `annual_reports_queue_order`
 /// and reads each report's organization by its key: the scope is a correlated subquery
 /// (it cannot drive the join) and the year and outcome are written so that no other
-/// index can serve them (`+ 0`, `COALESCE(x, NULL)`), else the planner would read the authority's whole range of organizations
+/// index can serve them (`+ 0`, [`unindexed`]), else the planner would read the authority's whole range of organizations
 /// (or a year's reports) and sort them.
 fn queue_where(
     authority_path: &str,
@@ -520,10 +520,10 @@ fn queue_where(
     }
     match outcome {
         None => {}
-        Some(QueueOutcome::Pending) => clauses.push("COALESCE(r.outcome, NULL) IS NULL".into()),
+        Some(QueueOutcome::Pending) => clauses.push(format!("{} IS NULL", unindexed("r.outcome"))),
         Some(QueueOutcome::Is(o)) => {
             args.push(Arg::Text(o.as_str().to_string()));
-            clauses.push(format!("COALESCE(r.outcome, NULL) = ${}", args.len()));
+            clauses.push(format!("{} = ${}", unindexed("r.outcome"), args.len()));
         }
     }
     Some((clauses.join(" AND "), args))
