@@ -20,7 +20,7 @@ use crate::access::{Actor, Role};
 use crate::codes::Phone;
 use crate::jurisdiction::path_within;
 use crate::parks::shanghai;
-use crate::registry::{given, labelled_enum, parse_choice, parse_note};
+use crate::registry::{codes, given, labelled_enum, parse_note, required_choice};
 use crate::supervision::add_working_days;
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -194,10 +194,6 @@ pub const DESCRIPTION_MIN: usize = 5;
 pub const DESCRIPTION_MAX: usize = 1000;
 pub const TEXT_MAX: usize = 1000;
 
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| code(*x)).collect()
-}
-
 fn too_short(min: usize) -> FieldError {
     FieldError::new(
         format!("请至少写{min}个字"),
@@ -223,18 +219,13 @@ impl ComplaintDraft {
     /// ignored.
     pub fn validate(&self, verified: Option<&Phone>) -> Result<ComplaintData, FieldErrors> {
         let mut e = FieldErrors::new();
-        let category = if given(&self.category).is_none() {
-            e.add("category", FieldError::required());
-            None
-        } else {
-            parse_choice(
-                &mut e,
-                "category",
-                &self.category,
-                ComplaintCategory::parse,
-                &codes(ComplaintCategory::ALL, ComplaintCategory::as_str),
-            )
-        };
+        let category = required_choice(
+            &mut e,
+            "category",
+            &self.category,
+            ComplaintCategory::parse,
+            &codes(ComplaintCategory::ALL, ComplaintCategory::as_str),
+        );
         let description = long_text(&mut e, "description", &self.description, DESCRIPTION_MIN);
         let phone = match verified {
             Some(p) => Some((p.clone(), PhoneSource::Verified)),
@@ -301,18 +292,13 @@ pub const DECISION_FIELDS: [&str; 2] = ["outcome", "outcome_text"];
 impl DecisionDraft {
     pub fn validate(&self) -> Result<Decision, FieldErrors> {
         let mut e = FieldErrors::new();
-        let outcome = if given(&self.outcome).is_none() {
-            e.add("outcome", FieldError::required());
-            None
-        } else {
-            parse_choice(
-                &mut e,
-                "outcome",
-                &self.outcome,
-                ComplaintOutcome::parse,
-                &codes(ComplaintOutcome::ALL, ComplaintOutcome::as_str),
-            )
-        };
+        let outcome = required_choice(
+            &mut e,
+            "outcome",
+            &self.outcome,
+            ComplaintOutcome::parse,
+            &codes(ComplaintOutcome::ALL, ComplaintOutcome::as_str),
+        );
         let outcome_text = long_text(&mut e, "outcome_text", &self.outcome_text, RESPONSE_MIN);
         match outcome {
             Some(outcome) if e.is_empty() => Ok(Decision {

@@ -9,7 +9,9 @@ use uuid::Uuid;
 use crate::codes::Phone;
 use crate::jurisdiction::{JurisdictionCode, bad_code_error};
 use crate::money::Fen;
-use crate::registry::{ServiceDomain, given, labelled_enum, parse_choice, parse_text};
+use crate::registry::{
+    ServiceDomain, codes, given, labelled_enum, parse_choice, parse_text, required_choice,
+};
 use crate::supervision::standing::{Activity, StandingFacts, check};
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -101,10 +103,6 @@ pub const SERVICE_FIELDS: [&str; 11] = [
 /// The highest fee a service may declare (¥100,000), and the largest capacity.
 const MAX_FEE: Fen = Fen::yuan(100_000);
 const MAX_CAPACITY: u32 = 100_000;
-
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| code(*x)).collect()
-}
 
 impl ServiceDraft {
     /// Checks every field, collecting all problems. Whether the venue and the
@@ -261,20 +259,6 @@ pub fn fee_input(f: Fen) -> String {
     } else {
         format!("{}.{:02}", f.0 / 100, f.0 % 100)
     }
-}
-
-fn required_choice<T>(
-    e: &mut FieldErrors,
-    field: &str,
-    v: &Option<String>,
-    parse: impl Fn(&str) -> Option<T>,
-    allowed: &[&str],
-) -> Option<T> {
-    if given(v).is_none() {
-        e.add(field, FieldError::required());
-        return None;
-    }
-    parse_choice(e, field, v, parse, allowed)
 }
 
 pub fn unknown_venue() -> FieldError {

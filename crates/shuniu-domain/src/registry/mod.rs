@@ -413,6 +413,27 @@ pub(crate) fn parse_note(
     given(v).map(str::to_string).unwrap_or_default()
 }
 
+/// The codes of every value of an enumeration (`Kind::ALL`, `Kind::as_str`), for the
+/// message that lists what a choice may be.
+pub(crate) fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|x| code(*x)).collect()
+}
+
+/// A choice that must be made: `required` when blank, else as [`parse_choice`].
+pub(crate) fn required_choice<T>(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+    allowed: &[&str],
+) -> Option<T> {
+    if given(v).is_none() {
+        errs.add(field, FieldError::required());
+        return None;
+    }
+    parse_choice(errs, field, v, parse, allowed)
+}
+
 pub(crate) fn parse_choice<T>(
     errs: &mut FieldErrors,
     field: &str,

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::RequestState;
 use crate::codes::Phone;
 use crate::jurisdiction::{JurisdictionCode, bad_code_error};
-use crate::registry::{ServiceDomain, given, parse_choice, parse_note};
+use crate::registry::{ServiceDomain, codes, given, parse_note, required_choice};
 use crate::{FieldError, FieldErrors};
 
 /// A validated request as the resident submitted it.
@@ -40,27 +40,18 @@ pub fn not_a_community() -> FieldError {
     FieldError::new("请选择一个社区", "must be a community")
 }
 
-fn all_codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| code(*x)).collect()
-}
-
 impl RequestDraft {
     /// Checks every field, collecting all problems. Whether the community exists (and
     /// is a community node) is the store's question; the code's form is checked here.
     pub fn validate(&self) -> Result<RequestData, FieldErrors> {
         let mut e = FieldErrors::new();
-        let category = if given(&self.category).is_none() {
-            e.add("category", FieldError::required());
-            None
-        } else {
-            parse_choice(
-                &mut e,
-                "category",
-                &self.category,
-                ServiceDomain::parse,
-                &all_codes(ServiceDomain::ALL, ServiceDomain::as_str),
-            )
-        };
+        let category = required_choice(
+            &mut e,
+            "category",
+            &self.category,
+            ServiceDomain::parse,
+            &codes(ServiceDomain::ALL, ServiceDomain::as_str),
+        );
         let community = match given(&self.community) {
             None => {
                 e.add("community", FieldError::required());
