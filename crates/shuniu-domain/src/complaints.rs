@@ -20,7 +20,7 @@ use crate::access::{Actor, Role};
 use crate::codes::Phone;
 use crate::jurisdiction::path_within;
 use crate::parks::shanghai;
-use crate::registry::{codes, given, labelled_enum, parse_note, required_choice};
+use crate::registry::{codes, labelled_enum, parse_note, parse_phone, required_choice};
 use crate::supervision::add_working_days;
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -209,10 +209,6 @@ fn long_text(e: &mut FieldErrors, field: &str, v: &Option<String>, min: usize) -
     t
 }
 
-pub fn bad_phone() -> FieldError {
-    FieldError::new("电话号码格式不对", "is not a valid phone number")
-}
-
 impl ComplaintDraft {
     /// Checks every field. `verified`: the phone of the request the complaint is filed
     /// through (its private link proves it); then no phone is asked and any typed is
@@ -229,19 +225,9 @@ impl ComplaintDraft {
         let description = long_text(&mut e, "description", &self.description, DESCRIPTION_MIN);
         let phone = match verified {
             Some(p) => Some((p.clone(), PhoneSource::Verified)),
-            None => match given(&self.phone) {
-                None => {
-                    e.add("phone", FieldError::required());
-                    None
-                }
-                Some(s) => match Phone::parse(s) {
-                    Ok(p) => Some((p, PhoneSource::Given)),
-                    Err(_) => {
-                        e.add("phone", bad_phone());
-                        None
-                    }
-                },
-            },
+            None => {
+                parse_phone(&mut e, "phone", &self.phone, true).map(|p| (p, PhoneSource::Given))
+            }
         };
         match (category, phone) {
             (Some(category), Some((phone, phone_source))) if e.is_empty() => Ok(ComplaintData {

@@ -10,7 +10,8 @@ use crate::codes::Phone;
 use crate::jurisdiction::{JurisdictionCode, bad_code_error};
 use crate::money::Fen;
 use crate::registry::{
-    ServiceDomain, codes, given, labelled_enum, parse_choice, parse_text, required_choice,
+    ServiceDomain, codes, given, labelled_enum, parse_choice, parse_phone, parse_text,
+    required_choice,
 };
 use crate::supervision::standing::{Activity, StandingFacts, check};
 use crate::{FieldError, FieldErrors, Lang};
@@ -297,19 +298,7 @@ pub const CONTACT_FIELDS: [&str; 3] = ["service_phone", "service_hours", "addres
 impl ContactDraft {
     pub fn validate(&self) -> Result<PublicContact, FieldErrors> {
         let mut e = FieldErrors::new();
-        let phone = match given(&self.service_phone) {
-            None => {
-                e.add("service_phone", FieldError::required());
-                None
-            }
-            Some(s) => Phone::parse(s).ok().or_else(|| {
-                e.add(
-                    "service_phone",
-                    FieldError::new("电话号码格式不对", "is not a valid phone number"),
-                );
-                None
-            }),
-        };
+        let phone = parse_phone(&mut e, "service_phone", &self.service_phone, true);
         let service_hours = parse_text(&mut e, "service_hours", &self.service_hours, 200, true);
         let address = parse_text(&mut e, "address", &self.address, 200, true);
         match phone {

@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::codes::Phone;
 use crate::{FieldError, FieldErrors};
 
 pub(crate) fn given(v: &Option<String>) -> Option<&str> {
@@ -109,6 +110,29 @@ pub(crate) fn parse_note(
         return checked;
     }
     given(v).map(str::to_string).unwrap_or_default()
+}
+
+/// A phone number (mobile or landline): `None` when blank — with `required` when it
+/// is — or when it is not a phone number.
+pub(crate) fn parse_phone(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    required: bool,
+) -> Option<Phone> {
+    let Some(s) = given(v) else {
+        if required {
+            errs.add(field, FieldError::required());
+        }
+        return None;
+    };
+    Phone::parse(s).ok().or_else(|| {
+        errs.add(
+            field,
+            FieldError::new("电话号码格式不对", "is not a valid phone number"),
+        );
+        None
+    })
 }
 
 /// The codes of every value of an enumeration (`Kind::ALL`, `Kind::as_str`), for the

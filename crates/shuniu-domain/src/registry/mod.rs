@@ -657,7 +657,8 @@ impl OrganizationDraft {
 mod fields;
 mod status;
 pub(crate) use fields::{
-    codes, given, parse_choice, parse_count, parse_date, parse_note, parse_text, required_choice,
+    codes, given, parse_choice, parse_count, parse_date, parse_note, parse_phone, parse_text,
+    required_choice,
 };
 pub use status::{Organization, StatusChange};
 

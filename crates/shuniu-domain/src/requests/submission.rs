@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::RequestState;
 use crate::codes::Phone;
 use crate::jurisdiction::{JurisdictionCode, bad_code_error};
-use crate::registry::{ServiceDomain, codes, given, parse_note, required_choice};
+use crate::registry::{ServiceDomain, codes, given, parse_note, parse_phone, required_choice};
 use crate::{FieldError, FieldErrors};
 
 /// A validated request as the resident submitted it.
@@ -86,19 +86,7 @@ impl RequestDraft {
                 ),
             );
         }
-        let phone = match given(&self.phone) {
-            None => {
-                e.add("phone", FieldError::required());
-                None
-            }
-            Some(s) => Phone::parse(s).ok().or_else(|| {
-                e.add(
-                    "phone",
-                    FieldError::new("电话号码格式不对", "is not a valid phone number"),
-                );
-                None
-            }),
-        };
+        let phone = parse_phone(&mut e, "phone", &self.phone, true);
         match (category, community, phone) {
             (Some(category), Some(community), Some(phone)) if e.is_empty() => Ok(RequestData {
                 category,
