@@ -9,8 +9,8 @@ use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::supervision::credit::ListKind;
 
 use super::{LISTING_COLUMNS, ListingRow, StoredListing};
-use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, on_pool};
 
 /// A line of the public lists: the listing and whom it names.
@@ -139,7 +139,7 @@ fn entry_select() -> String {
 
 /// The `WHERE` of a public list's listings in a subtree (or everywhere), with its values.
 /// A page walks `credit_listings_kind_listed`: the subtree is written so that no other
-/// index can serve it (`|| ''`), else the planner would read the subtree's range through
+/// index can serve it ([`unindexed`]), else the planner would read the subtree's range through
 /// `credit_listings_list_path` and sort it.
 fn listing_where(list: ListKind, path: Option<&str>) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Text(list.as_str().to_string())];
@@ -148,8 +148,9 @@ fn listing_where(list: ListKind, path: Option<&str>) -> (String, Vec<Arg>) {
         let (lo, hi) = subtree_range(path);
         args.push(Arg::Text(lo));
         args.push(Arg::Text(hi));
+        let column = unindexed("l.jurisdiction_path");
         clauses.push(format!(
-            "l.jurisdiction_path || '' >= ${} AND l.jurisdiction_path || '' < ${}",
+            "{column} >= ${} AND {column} < ${}",
             args.len() - 1,
             args.len()
         ));
