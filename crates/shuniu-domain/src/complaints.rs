@@ -20,7 +20,7 @@ use crate::access::{Actor, Role};
 use crate::codes::Phone;
 use crate::jurisdiction::path_within;
 use crate::parks::shanghai;
-use crate::registry::{given, labelled_enum, parse_choice, parse_note};
+use crate::registry::{codes, labelled_enum, parse_note, parse_phone, required_choice};
 use crate::supervision::add_working_days;
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -194,10 +194,6 @@ pub const DESCRIPTION_MIN: usize = 5;
 pub const DESCRIPTION_MAX: usize = 1000;
 pub const TEXT_MAX: usize = 1000;
 
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| code(*x)).collect()
-}
-
 fn too_short(min: usize) -> FieldError {
     FieldError::new(
         format!("请至少写{min}个字"),
@@ -213,44 +209,25 @@ fn long_text(e: &mut FieldErrors, field: &str, v: &Option<String>, min: usize) -
     t
 }
 
-pub fn bad_phone() -> FieldError {
-    FieldError::new("电话号码格式不对", "is not a valid phone number")
-}
-
 impl ComplaintDraft {
     /// Checks every field. `verified`: the phone of the request the complaint is filed
     /// through (its private link proves it); then no phone is asked and any typed is
     /// ignored.
     pub fn validate(&self, verified: Option<&Phone>) -> Result<ComplaintData, FieldErrors> {
         let mut e = FieldErrors::new();
-        let category = if given(&self.category).is_none() {
-            e.add("category", FieldError::required());
-            None
-        } else {
-            parse_choice(
-                &mut e,
-                "category",
-                &self.category,
-                ComplaintCategory::parse,
-                &codes(ComplaintCategory::ALL, ComplaintCategory::as_str),
-            )
-        };
+        let category = required_choice(
+            &mut e,
+            "category",
+            &self.category,
+            ComplaintCategory::parse,
+            &codes(ComplaintCategory::ALL, ComplaintCategory::as_str),
+        );
         let description = long_text(&mut e, "description", &self.description, DESCRIPTION_MIN);
         let phone = match verified {
             Some(p) => Some((p.clone(), PhoneSource::Verified)),
-            None => match given(&self.phone) {
-                None => {
-                    e.add("phone", FieldError::required());
-                    None
-                }
-                Some(s) => match Phone::parse(s) {
-                    Ok(p) => Some((p, PhoneSource::Given)),
-                    Err(_) => {
-                        e.add("phone", bad_phone());
-                        None
-                    }
-                },
-            },
+            None => {
+                parse_phone(&mut e, "phone", &self.phone, true).map(|p| (p, PhoneSource::Given))
+            }
         };
         match (category, phone) {
             (Some(category), Some((phone, phone_source))) if e.is_empty() => Ok(ComplaintData {
@@ -301,18 +278,13 @@ pub const DECISION_FIELDS: [&str; 2] = ["outcome", "outcome_text"];
 impl DecisionDraft {
     pub fn validate(&self) -> Result<Decision, FieldErrors> {
         let mut e = FieldErrors::new();
-        let outcome = if given(&self.outcome).is_none() {
-            e.add("outcome", FieldError::required());
-            None
-        } else {
-            parse_choice(
-                &mut e,
-                "outcome",
-                &self.outcome,
-                ComplaintOutcome::parse,
-                &codes(ComplaintOutcome::ALL, ComplaintOutcome::as_str),
-            )
-        };
+        let outcome = required_choice(
+            &mut e,
+            "outcome",
+            &self.outcome,
+            ComplaintOutcome::parse,
+            &codes(ComplaintOutcome::ALL, ComplaintOutcome::as_str),
+        );
         let outcome_text = long_text(&mut e, "outcome_text", &self.outcome_text, RESPONSE_MIN);
         match outcome {
             Some(outcome) if e.is_empty() => Ok(Decision {

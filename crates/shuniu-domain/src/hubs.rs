@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::jurisdiction::{JurisdictionCode, Level, path_within};
 use crate::registry::{
-    OrgStatus, ServiceDomain, given, labelled_enum, parse_choice, parse_date, parse_note,
-    parse_text,
+    OrgStatus, ServiceDomain, codes, given, labelled_enum, parse_date, parse_note, parse_text,
+    required_choice,
 };
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -144,10 +144,6 @@ pub const RECOGNITION_FIELDS: &[&str] = &[
     "functions",
 ];
 
-fn codes<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| f(*x)).collect()
-}
-
 impl RecognitionDraft {
     /// Checks the draft on its own. `jurisdiction_level` is the level of the named
     /// node, when it exists (the caller looked it up); the store checks existence.
@@ -157,26 +153,20 @@ impl RecognitionDraft {
         jurisdiction_level: Option<Level>,
     ) -> Result<Recognition, FieldErrors> {
         let mut e = FieldErrors::new();
-        let kind = parse_choice(
+        let kind = required_choice(
             &mut e,
             "kind",
             &self.kind,
             HubKind::parse,
             &codes(HubKind::ALL, HubKind::as_str),
         );
-        if kind.is_none() && e.get("kind").is_none() {
-            e.add("kind", FieldError::required());
-        }
-        let level = parse_choice(
+        let level = required_choice(
             &mut e,
             "level",
             &self.level,
             HubLevel::parse,
             &codes(HubLevel::ALL, HubLevel::as_str),
         );
-        if level.is_none() && e.get("level").is_none() {
-            e.add("level", FieldError::required());
-        }
         let jurisdiction = match given(&self.jurisdiction) {
             None => {
                 e.add("jurisdiction", FieldError::required());
@@ -445,16 +435,13 @@ impl MembershipDecision {
     pub fn parse(action: Option<&str>, reason: Option<&str>) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
         let action_s = action.map(String::from);
-        let action = parse_choice(
+        let action = required_choice(
             &mut e,
             "action",
             &action_s,
             MembershipAction::parse,
             &codes(MembershipAction::ALL, MembershipAction::as_str),
         );
-        if action.is_none() && e.get("action").is_none() {
-            e.add("action", FieldError::required());
-        }
         let required = action.is_some_and(|a| a.needs_reason());
         let reason = parse_note(&mut e, "reason", &reason.map(String::from), 500, required);
         if !e.is_empty() {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::codes::Phone;
 use crate::jurisdiction::JurisdictionCode;
-use crate::registry::{PartyOrg, given, parse_choice, parse_count, parse_text};
+use crate::registry::{PartyOrg, given, parse_choice, parse_count, parse_phone, parse_text};
 use crate::{FieldError, FieldErrors};
 
 pub fn org_covered(party_org: PartyOrg) -> bool {
@@ -118,16 +118,7 @@ impl InstructorDraft {
     pub fn validate(&self) -> Result<InstructorData, FieldErrors> {
         let mut e = FieldErrors::new();
         let name = parse_text(&mut e, "name", &self.name, 50, true);
-        let phone = match given(&self.phone) {
-            None => None,
-            Some(s) => Phone::parse(s).ok().or_else(|| {
-                e.add(
-                    "phone",
-                    FieldError::new("电话号码格式不对", "is not a valid phone number"),
-                );
-                None
-            }),
-        };
+        let phone = parse_phone(&mut e, "phone", &self.phone, false);
         let jurisdiction = match given(&self.jurisdiction) {
             None => {
                 e.add("jurisdiction", FieldError::required());

@@ -9,7 +9,10 @@ use uuid::Uuid;
 use crate::codes::Phone;
 use crate::jurisdiction::{JurisdictionCode, bad_code_error};
 use crate::money::Fen;
-use crate::registry::{ServiceDomain, given, labelled_enum, parse_choice, parse_text};
+use crate::registry::{
+    ServiceDomain, codes, given, labelled_enum, parse_choice, parse_phone, parse_text,
+    required_choice,
+};
 use crate::supervision::standing::{Activity, StandingFacts, check};
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -101,10 +104,6 @@ pub const SERVICE_FIELDS: [&str; 11] = [
 /// The highest fee a service may declare (¥100,000), and the largest capacity.
 const MAX_FEE: Fen = Fen::yuan(100_000);
 const MAX_CAPACITY: u32 = 100_000;
-
-fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| code(*x)).collect()
-}
 
 impl ServiceDraft {
     /// Checks every field, collecting all problems. Whether the venue and the
@@ -263,20 +262,6 @@ pub fn fee_input(f: Fen) -> String {
     }
 }
 
-fn required_choice<T>(
-    e: &mut FieldErrors,
-    field: &str,
-    v: &Option<String>,
-    parse: impl Fn(&str) -> Option<T>,
-    allowed: &[&str],
-) -> Option<T> {
-    if given(v).is_none() {
-        e.add(field, FieldError::required());
-        return None;
-    }
-    parse_choice(e, field, v, parse, allowed)
-}
-
 pub fn unknown_venue() -> FieldError {
     FieldError::new("没有这个服务阵地", "is not a known venue")
 }
@@ -313,19 +298,7 @@ pub const CONTACT_FIELDS: [&str; 3] = ["service_phone", "service_hours", "addres
 impl ContactDraft {
     pub fn validate(&self) -> Result<PublicContact, FieldErrors> {
         let mut e = FieldErrors::new();
-        let phone = match given(&self.service_phone) {
-            None => {
-                e.add("service_phone", FieldError::required());
-                None
-            }
-            Some(s) => Phone::parse(s).ok().or_else(|| {
-                e.add(
-                    "service_phone",
-                    FieldError::new("电话号码格式不对", "is not a valid phone number"),
-                );
-                None
-            }),
-        };
+        let phone = parse_phone(&mut e, "service_phone", &self.service_phone, true);
         let service_hours = parse_text(&mut e, "service_hours", &self.service_hours, 200, true);
         let address = parse_text(&mut e, "address", &self.address, 200, true);
         match phone {

@@ -257,10 +257,7 @@ impl Store {
         at: crate::At<'_>,
         per_page: u32,
     ) -> Result<crate::KeyPage<User>> {
-        let total = self.bounded_count(("FROM users WHERE 1 = 1", &[])).await?;
-        let shape = users_shape();
-        let list = shape.key_list("users");
-        self.keyset_page::<UserRow, _>(list, at, per_page.clamp(1, 200), total, User::try_from)
+        self.list_page::<UserRow, _>(users_list(), at, per_page, User::try_from)
             .await
     }
 
@@ -629,13 +626,10 @@ impl Store {
     }
 }
 
-/// The accounts as their keyset page walks them: by user name (unique).
-pub(crate) fn users_shape() -> crate::list_plans::ListShape {
+/// The accounts as their keyset page reads them: by user name (unique), counted over
+/// the accounts alone.
+pub(crate) fn users_list() -> crate::paging::keyset::ListQuery {
     const KEYS: &[(&str, crate::paging::Key)] = &[("u.username", crate::paging::Key::Text)];
-    crate::list_plans::ListShape {
-        select: format!("{USER_SELECT} WHERE 1 = 1"),
-        args: vec![],
-        keys: KEYS,
-        desc: false,
-    }
+    let tables = (USER_SELECT, "FROM users u");
+    crate::paging::keyset::ListQuery::filtered("users", tables, "1 = 1", vec![], KEYS)
 }

@@ -1,49 +1,21 @@
-//! The plans the engines make for the first page of the keyset lists of the queues,
-//! reports, credit lists and accounts, so that a test on both engines can check that a
-//! page walks an index in the list's order (no sort step) rather than reading a range
-//! and sorting it.
+//! The queues' filters, written so that a page walks the order's index, and the plans
+//! the engines make for the first page of the keyset lists of the queues, reports,
+//! credit lists and accounts, so that a test on both engines can check that a page
+//! walks an index in the list's order (no sort step) rather than reading a range and
+//! sorting it.
 
 #[cfg(feature = "testing")]
 pub use plans::PlannedList;
 
 use crate::Arg;
-use crate::paging::keyset::KeyList;
-use crate::paging::{Key, Walk};
-
-/// A list's select, values and order, as its keyset page reads it.
-pub(crate) struct ListShape {
-    pub select: String,
-    pub args: Vec<Arg>,
-    pub keys: &'static [(&'static str, Key)],
-    pub desc: bool,
-}
-
-impl ListShape {
-    /// The list as a keyset page reads it, named `tag` in its cursors.
-    pub fn key_list<'a>(&'a self, tag: &'a str) -> KeyList<'a> {
-        KeyList {
-            with: "",
-            select: (&self.select, &self.args),
-            walk: self.walk(),
-            tag,
-        }
-    }
-
-    /// The list's order, as a download walks it.
-    pub fn walk(&self) -> Walk<'static> {
-        Walk {
-            keys: self.keys,
-            desc: self.desc,
-        }
-    }
-}
+use crate::paging::unindexed;
 
 /// The `WHERE` of a queue (a street's subtree, an organization's, a state, a deadline)
-/// walked by its time index. Without an organization every column is read through
-/// `COALESCE(x, NULL)` — `x`, through which no index reads — so that no other index
-/// (a street's range, a state, a due time) can serve the filter and the engine walks
-/// the order's index instead of reading a whole range and sorting it; an organization's
-/// queue is read through its own index, its columns as they are.
+/// walked by its time index. Without an organization every column is read
+/// [`unindexed`], so that no other index (a street's range, a state, a due time) can
+/// serve the filter and the engine walks the order's index instead of reading a whole
+/// range and sorting it; an organization's queue is read through its own index, its
+/// columns as they are.
 pub(crate) struct QueueFilters {
     alias: &'static str,
     hidden: bool,
@@ -71,7 +43,7 @@ impl QueueFilters {
     /// A column as the filters read it.
     pub fn col(&self, c: &str) -> String {
         if self.hidden {
-            format!("COALESCE({}.{c}, NULL)", self.alias)
+            unindexed(&format!("{}.{c}", self.alias))
         } else {
             format!("{}.{c}", self.alias)
         }
@@ -123,7 +95,6 @@ mod plans {
     use uuid::Uuid;
 
     use crate::complaints::ComplaintFilter;
-    use crate::paging::keyset::Read;
     use crate::requests::RequestFilter;
     use crate::supervision::annual::QueueOutcome;
     use crate::{Result, Store};
@@ -153,34 +124,23 @@ mod plans {
         /// on a test's few rows a sequential scan beats any index, and what a test asks is
         /// which index the statement's shape lets the engine walk and whether it sorts).
         pub async fn list_plan_for_tests(&self, list: &PlannedList) -> Result<Vec<String>> {
-            let shape = match list {
-                PlannedList::ComplaintQueue(f) => crate::complaints::queue_shape(f),
-                PlannedList::PublicComplaints(o) => crate::complaints::public_shape(*o),
-                PlannedList::RequestQueue(f) => crate::requests::queue_shape(f),
+            let q = match list {
+                PlannedList::ComplaintQueue(f) => crate::complaints::queue_list(f),
+                PlannedList::PublicComplaints(o) => crate::complaints::public_list(*o),
+                PlannedList::RequestQueue(f) => crate::requests::queue_list(f),
                 PlannedList::AnnualQueue {
                     authority_path,
                     year,
                     outcome,
-                } => {
-                    crate::supervision::annual::annual_queue_shape(authority_path, *year, *outcome)
-                        .expect("an authority that reviews reports")
-                }
-                PlannedList::AssessmentRounds => crate::supervision::assessment::rounds_shape(),
+                } => crate::supervision::annual::annual_queue_list(authority_path, *year, *outcome)
+                    .expect("an authority that reviews reports"),
+                PlannedList::AssessmentRounds => crate::supervision::assessment::rounds_list(),
                 PlannedList::CreditList { list, path } => {
-                    crate::supervision::credit::credit_list_shape(*list, path.as_deref())
+                    crate::supervision::credit::credit_list(*list, path.as_deref())
                 }
-                PlannedList::Users => crate::accounts::users_shape(),
+                PlannedList::Users => crate::accounts::users_list(),
             };
-            self.read_plan(&Read {
-                with: "",
-                select: (&shape.select, &shape.args),
-                keys: shape.keys,
-                desc: shape.desc,
-                after: None,
-                limit: 21,
-                offset: 0,
-            })
-            .await
+            self.list_plan(&q).await
         }
     }
 }

@@ -3,34 +3,16 @@
 //! the chunk size (ties on the sort key broken by id), on both engines.
 
 use shuniu_domain::hubs::HubKind;
-use shuniu_store::{After, HubFilter, KeyChunk, OrgFilter, OrgSort, Store, both_backends};
+use shuniu_store::{After, HubFilter, OrgFilter, OrgSort, Store, both_backends};
 use uuid::Uuid;
 
 use crate::conformance::{filed, org};
 use crate::party::instructor_data;
+use crate::walk::chunk_keys;
 use shuniu_store::testing::MEIYUAN;
 
 const SUOJIN: &str = "320102007000";
 const XUANWU: &str = "320102";
-
-/// Every id of a walk, reading chunks of `limit` through `read` until the last.
-async fn walk<T, F, Fut>(read: F, id: impl Fn(&T) -> Uuid) -> Vec<Uuid>
-where
-    F: Fn(Option<After>) -> Fut,
-    Fut: std::future::Future<Output = KeyChunk<T>>,
-{
-    let mut out = Vec::new();
-    let mut after = None;
-    for _ in 0..1_000 {
-        let c = read(after.take()).await;
-        out.extend(c.items.iter().map(&id));
-        match c.next {
-            Some(n) => after = Some(n),
-            None => return out,
-        }
-    }
-    panic!("the walk does not end");
-}
 
 both_backends!(
     organization_chunks_cover_the_list_once,
@@ -65,8 +47,8 @@ both_backends!(
                     .collect();
                 assert!(expected.len() >= 5);
                 for limit in [1, 2, 3, 500] {
-                    let got = walk(
-                        |after| {
+                    let got = chunk_keys(
+                        |after: Option<After>| {
                             let (store, filter) = (store.clone(), filter.clone());
                             async move {
                                 store
@@ -113,8 +95,8 @@ both_backends!(
                 .collect();
             assert!(!expected.is_empty());
             for limit in [1, 2, 500] {
-                let got = walk(
-                    |after| {
+                let got = chunk_keys(
+                    |after: Option<After>| {
                         let (store, filter) = (store.clone(), filter.clone());
                         async move {
                             store
@@ -139,8 +121,8 @@ both_backends!(
             .collect();
         assert_eq!(expected.len(), 3);
         for limit in [1, 2, 500] {
-            let got = walk(
-                |after| {
+            let got = chunk_keys(
+                |after: Option<After>| {
                     let store = store.clone();
                     async move {
                         store
@@ -164,8 +146,8 @@ both_backends!(
             .collect();
         assert_eq!(expected.len(), 4);
         for limit in [1, 3, 500] {
-            let got = walk(
-                |after| {
+            let got = chunk_keys(
+                |after: Option<After>| {
                     let store = store.clone();
                     async move {
                         store
@@ -209,19 +191,13 @@ both_backends!(
             .collect();
         assert_eq!(expected.len(), 4);
         for limit in [1, 3, 500] {
-            let mut got = Vec::new();
-            let mut after = None;
-            loop {
-                let c = store
+            let chunk = async |after: Option<After>| {
+                store
                     .instructors_chunk(path, after.as_ref(), limit)
                     .await
-                    .unwrap();
-                got.extend(c.items.iter().map(|i| i.id));
-                match c.next {
-                    Some(n) => after = Some(n),
-                    None => break,
-                }
-            }
+                    .unwrap()
+            };
+            let got = chunk_keys(chunk, |i| i.id).await;
             assert_eq!(got, expected, "by {limit}");
         }
     }

@@ -464,38 +464,6 @@ both_backends!(
     }
 );
 
-/// Walks a keyset list forward by `next` from its first page, then back by `prev` from
-/// its last: the pages forward are `want`, in order, and each page back is the page
-/// read forward at that place. `page(cursor)` reads one page.
-pub(crate) async fn walk_both_ways<T>(
-    page: impl AsyncFn(Option<String>) -> KeyPage<T>,
-    id: impl Fn(&T) -> Uuid,
-    want: &[Uuid],
-) {
-    let ids = |p: &KeyPage<T>| p.items.iter().map(&id).collect::<Vec<_>>();
-    let mut pages = vec![];
-    let mut at = None;
-    loop {
-        let p = page(at).await;
-        assert_eq!(p.total, Total::Exact(want.len() as i64));
-        assert_eq!(p.prev.is_none(), pages.is_empty());
-        at = p.next.clone();
-        pages.push(p);
-        if at.is_none() {
-            break;
-        }
-        assert!(pages.len() <= want.len(), "the walk ends");
-    }
-    assert_eq!(pages.iter().flat_map(&ids).collect::<Vec<_>>(), want);
-    let mut back = pages.last().unwrap().prev.clone();
-    for i in (0..pages.len() - 1).rev() {
-        let p = page(back).await;
-        assert_eq!(ids(&p), ids(&pages[i]), "back to page {i}");
-        back = p.prev;
-    }
-    assert!(back.is_none());
-}
-
 /// `plan` (from a `*_plan_for_tests`) walks `index` and sorts nothing: the page reads
 /// the list's order off the index and stops.
 pub(crate) fn assert_walks(store: &Store, plan: &[String], index: &str) {

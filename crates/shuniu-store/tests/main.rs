@@ -29,3 +29,4 @@ mod supervision_support;
 mod tallies;
 mod trust;
 mod unique_constraints;
+mod walk;

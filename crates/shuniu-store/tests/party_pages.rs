@@ -4,45 +4,15 @@
 
 use shuniu_domain::party::Instructor;
 use shuniu_domain::registry::Organization;
-use shuniu_store::{
-    At, CoverageScope, Gap, KeyPage, OrgPlan, Store, StoreError, Total, both_backends,
-};
+use shuniu_store::{At, CoverageScope, Gap, OrgPlan, Store, StoreError, Total, both_backends};
 use uuid::Uuid;
 
-use crate::keyset_pages::{assert_walks, walk_both_ways};
+use crate::keyset_pages::assert_walks;
 use crate::party::{build, instructor_data, path_of, world};
+use crate::walk::pages_both_ways;
 
 const XUANWU: &str = "320102";
 const SUOJIN: &str = "320102007000";
-
-/// Every page of a list from the first by `next`, checked back by `prev`.
-pub async fn walk<T, F, Fut>(read: F, id: impl Fn(&T) -> Uuid + Copy) -> Vec<KeyPage<T>>
-where
-    F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = KeyPage<T>>,
-{
-    let mut pages: Vec<KeyPage<T>> = vec![];
-    let mut at = None;
-    loop {
-        let p = read(at.take()).await;
-        assert_eq!(p.prev.is_none(), pages.is_empty());
-        at = p.next.clone();
-        pages.push(p);
-        if at.is_none() {
-            break;
-        }
-        assert!(pages.len() < 100, "the walk ends");
-    }
-    let ids = |p: &KeyPage<T>| p.items.iter().map(id).collect::<Vec<_>>();
-    let mut back = pages.last().unwrap().prev.clone();
-    for i in (0..pages.len() - 1).rev() {
-        let p = read(back.take()).await;
-        assert_eq!(ids(&p), ids(&pages[i]), "back to page {i}");
-        back = p.prev;
-    }
-    assert!(back.is_none());
-    pages
-}
 
 both_backends!(
     uncovered_pages_walk_forward_and_back,
@@ -60,8 +30,8 @@ both_backends!(
                 .map(|o| o.id)
                 .collect();
             assert!(want.len() > 4, "{gap:?}: more than two pages of two");
-            let pages = walk(
-                |at| {
+            pages_both_ways(
+                |at: Option<String>| {
                     let (store, scope) = (store.clone(), scope.clone());
                     async move {
                         store
@@ -71,14 +41,9 @@ both_backends!(
                     }
                 },
                 |o: &Organization| o.id,
+                &want,
             )
             .await;
-            let got: Vec<Uuid> = pages
-                .iter()
-                .flat_map(|p| p.items.iter().map(|o| o.id))
-                .collect();
-            assert_eq!(got, want, "{gap:?}");
-            assert_eq!(pages[0].total, Total::Exact(want.len() as i64));
         }
         assert!(matches!(
             store
@@ -117,12 +82,7 @@ both_backends!(
                     .unwrap()
             }
         };
-        let pages = walk(read, |i: &Instructor| i.id).await;
-        let got: Vec<Uuid> = pages
-            .iter()
-            .flat_map(|p| p.items.iter().map(|i| i.id))
-            .collect();
-        assert_eq!(got, want);
+        let pages = pages_both_ways(&read, |i: &Instructor| i.id, &want).await;
         // An instructor inserted before the cursor moves nothing after it.
         let second = pages[0].next.clone().unwrap();
         store
@@ -154,7 +114,7 @@ both_backends!(
                     .collect();
                 for plan in [OrgPlan::SortIndex, OrgPlan::PathScan, OrgPlan::Lookup] {
                     let total = Total::Exact(want.len() as i64);
-                    walk_both_ways(
+                    pages_both_ways(
                         async |at: Option<String>| {
                             store
                                 .uncovered_keyset_by(

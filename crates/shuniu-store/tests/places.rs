@@ -8,9 +8,10 @@ use shuniu_domain::jurisdiction::{Jurisdiction, JurisdictionCode, Level};
 use shuniu_domain::places::{Nearness, PlaceNameKind};
 use shuniu_domain::services::ServiceDraft;
 use shuniu_store::services::ServiceFilter;
-use shuniu_store::{Store, both_backends};
+use shuniu_store::{After, Store, both_backends};
 
 use crate::supervision_support::*;
+use crate::walk::chunk_keys;
 
 const MEIYUAN_PATH: &str = "320000/320100/320102/320102002000/";
 const XINJIEKOU: &str = "320102003000";
@@ -202,19 +203,13 @@ both_backends!(services_sort_nearest_first, |store: Store| async move {
             .map(|l| l.service.id)
             .collect();
         for limit in [1, 2, 500] {
-            let mut got = Vec::new();
-            let mut after = None;
-            loop {
-                let c = store
+            let chunk = async |after: Option<After>| {
+                store
                     .public_services_chunk(&f, after.as_ref(), limit)
                     .await
-                    .unwrap();
-                got.extend(c.items.iter().map(|l| l.service.id));
-                match c.next {
-                    Some(n) => after = Some(n),
-                    None => break,
-                }
-            }
+                    .unwrap()
+            };
+            let got = chunk_keys(chunk, |l| l.service.id).await;
             assert_eq!(got, expected, "{:?} by {limit}", f.near);
         }
     }

@@ -9,32 +9,19 @@ use shuniu_domain::access::Role;
 use shuniu_domain::complaints::{ComplaintDraft, ComplaintSettings, ComplaintState};
 use shuniu_domain::requests::{RequestDraft, RequestState, TimeLimits, token_hash};
 use shuniu_domain::supervision::credit::ListKind;
-use shuniu_store::complaints::{Against, ComplaintFilter};
+use shuniu_store::complaints::{Against, ComplaintFilter, PublicComplaint};
 use shuniu_store::list_plans::PlannedList;
 use shuniu_store::requests::RequestFilter;
 use shuniu_store::supervision::assessment::NewRound;
-use shuniu_store::{At, KeyPage, Store, StoreError, Total, both_backends};
+use shuniu_store::{At, KeyPage, Store, StoreError, both_backends};
 use uuid::Uuid;
 
-use crate::party_pages::walk;
 use crate::requests::{COMMUNITY, community};
 use crate::supervision_credit::{contents, job, settings};
 use crate::supervision_support::*;
+use crate::walk::pages_both_ways;
 
 const XUANWU: &str = "320000/320100/320102/";
-
-/// Walks a list by `next` and back by `prev` (`crate::party_pages::walk`) and compares
-/// the rows with `want`, the numbered list's order; the first page's total is exact.
-async fn walks_as<T, F, Fut>(read: F, id: impl Fn(&T) -> Uuid + Copy, want: &[Uuid])
-where
-    F: Fn(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = KeyPage<T>>,
-{
-    let pages = walk(read, id).await;
-    let got: Vec<Uuid> = pages.iter().flat_map(|p| p.items.iter().map(id)).collect();
-    assert_eq!(got, want);
-    assert_eq!(pages[0].total, Total::Exact(want.len() as i64));
-}
 
 fn refused<T: std::fmt::Debug>(r: Result<KeyPage<T>, StoreError>) {
     match r {
@@ -110,25 +97,17 @@ both_backends!(
                         .unwrap()
                 }
             };
-            walks_as(read, |l| l.complaint.id, &want).await;
+            pages_both_ways(read, |l| l.complaint.id, &want).await;
         }
         // The public record walks the same order (it carries no id: compared by time).
         let want = store.public_complaints(a, 1, 100).await.unwrap().items;
-        let mut got = vec![];
-        let mut at: Option<String> = None;
-        loop {
-            let p = store
+        let read = async |at: Option<String>| {
+            store
                 .public_complaints_keyset(a, At::Cursor(at.as_deref()), 2)
                 .await
-                .unwrap();
-            assert_eq!(p.total, Total::Exact(want.len() as i64));
-            got.extend(p.items);
-            match p.next {
-                Some(n) => at = Some(n),
-                None => break,
-            }
-        }
-        assert_eq!(got, want);
+                .unwrap()
+        };
+        pages_both_ways(read, PublicComplaint::clone, &want).await;
         // A queue's cursor is not the public record's, nor the other way round.
         let queue = store
             .complaint_queue_keyset(&ComplaintFilter::default(), At::Cursor(None), 2)
@@ -210,7 +189,7 @@ both_backends!(
                         .unwrap()
                 }
             };
-            walks_as(read, |l| l.request.id, &want).await;
+            pages_both_ways(read, |l| l.request.id, &want).await;
         }
         // The accounts' cursor is not the queue's.
         for name in ["amy", "bob"] {
@@ -278,7 +257,7 @@ both_backends!(
                     .unwrap()
             }
         };
-        walks_as(read, |q| q.report.id, &want).await;
+        pages_both_ways(read, |q| q.report.id, &want).await;
 
         for path in [None, Some(XUANWU)] {
             let want: Vec<Uuid> = store
@@ -299,7 +278,7 @@ both_backends!(
                         .unwrap()
                 }
             };
-            walks_as(read, |e| e.listing.id, &want).await;
+            pages_both_ways(read, |e| e.listing.id, &want).await;
         }
 
         let xuanwu = store.jurisdiction("320102").await.unwrap().unwrap();
@@ -336,7 +315,7 @@ both_backends!(
                     .unwrap()
             }
         };
-        walks_as(read, |r| r.id, &want).await;
+        pages_both_ways(read, |r| r.id, &want).await;
 
         // A credit list's cursor is not the review queue's nor the rounds'.
         let credit = store
@@ -391,7 +370,7 @@ both_backends!(
                     .unwrap()
             }
         };
-        walks_as(read, |u| u.id, &want).await;
+        pages_both_ways(read, |u| u.id, &want).await;
         refused(store.users_keyset(At::Cursor(Some("bm90IGpzb24")), 2).await);
     }
 );

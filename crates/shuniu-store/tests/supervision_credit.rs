@@ -9,10 +9,11 @@ use shuniu_domain::supervision::annual::{ReportContents, Review, ReviewKind, Rev
 use shuniu_domain::supervision::credit::{CreditSettings, EventKind, ListKind, Trigger};
 use shuniu_domain::supervision::standing::{Activity, check};
 use shuniu_store::supervision::credit::NewCreditEvent;
-use shuniu_store::{Store, StoreError, WriteCtx, both_backends};
+use shuniu_store::{After, Store, StoreError, WriteCtx, both_backends};
 use uuid::Uuid;
 
 use crate::supervision_support::*;
+use crate::walk::chunk_keys;
 
 pub fn settings() -> CreditSettings {
     CreditSettings {
@@ -551,19 +552,13 @@ both_backends!(
             .collect();
         assert_eq!(expected.len(), 6);
         for limit in [1, 2, 4, 500] {
-            let mut got = Vec::new();
-            let mut after = None;
-            loop {
-                let c = store
+            let chunk = async |after: Option<After>| {
+                store
                     .credit_list_chunk(ListKind::Abnormal, None, after.as_ref(), limit)
                     .await
-                    .unwrap();
-                got.extend(c.items.iter().map(|e| e.listing.id));
-                match c.next {
-                    Some(n) => after = Some(n),
-                    None => break,
-                }
-            }
+                    .unwrap()
+            };
+            let got = chunk_keys(chunk, |e| e.listing.id).await;
             assert_eq!(got, expected, "by {limit}");
         }
         // The district's annual-report queue walks the same way (unreviewed first,
@@ -579,19 +574,13 @@ both_backends!(
             .collect();
         assert_eq!(expected.len(), 6);
         for limit in [1, 4, 500] {
-            let mut got = Vec::new();
-            let mut after = None;
-            loop {
-                let c = store
+            let chunk = async |after: Option<After>| {
+                store
                     .annual_report_queue_chunk(district, None, None, after.as_ref(), limit)
                     .await
-                    .unwrap();
-                got.extend(c.items.iter().map(|q| q.report.id));
-                match c.next {
-                    Some(n) => after = Some(n),
-                    None => break,
-                }
-            }
+                    .unwrap()
+            };
+            let got = chunk_keys(chunk, |q| q.report.id).await;
             assert_eq!(got, expected, "queue by {limit}");
         }
     }

@@ -5,8 +5,9 @@ use clap::Subcommand;
 use shuniu_domain::audit::{AuditEvent, CheckpointFinding, Outcome as AuditOutcome};
 use shuniu_store::{Store, VerifyReport};
 
+use crate::cli::DbArg;
 use crate::users::shell_ctx;
-use crate::{DbArg, Failure, Outcome};
+use crate::{Failure, Outcome};
 
 /// Exit status of `audit verify` when the chain is broken.
 pub const EXIT_CHAIN_BROKEN: u8 = 3;

@@ -11,7 +11,8 @@ use clap::Subcommand;
 use shuniu_store::Store;
 use shuniu_web::services::hsds::{organization_json, service_json};
 
-use crate::{DbArg, Failure, Outcome};
+use crate::cli::DbArg;
+use crate::{Failure, Outcome};
 
 /// Rows read per page.
 const PAGE: u32 = 500;

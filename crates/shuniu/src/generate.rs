@@ -169,11 +169,11 @@ pub(crate) async fn command(
     seed: u64,
     batch: usize,
 ) -> Outcome {
-    let key = crate::audit_key(settings, crate::Key::CreateIfMissing)?;
-    let store = crate::open_tuned(settings, shuniu_store::Tuning::Bulk)
+    let key = crate::connect::audit_key(settings, crate::connect::Key::CreateIfMissing)?;
+    let store = crate::connect::open_tuned(settings, shuniu_store::Tuning::Bulk)
         .await?
         .with_audit_key(&key);
-    crate::migrate(&store).await?;
+    crate::connect::migrate(&store).await?;
     let req = Request {
         orgs,
         seed,

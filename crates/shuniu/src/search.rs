@@ -9,7 +9,8 @@ use shuniu_store::Store;
 use shuniu_web::kit::search::{SearchIndex, rebuild};
 
 use crate::config::Settings;
-use crate::{Failure, Outcome, sqlite_file};
+use crate::connect::sqlite_file;
+use crate::{Failure, Outcome};
 
 /// The index's directory: the `search_dir` setting; else `FILE.search` beside a SQLite
 /// file; else `shuniu-search` in the working directory. `None`: an in-memory SQLite

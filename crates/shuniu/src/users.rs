@@ -15,7 +15,8 @@ use shuniu_store::accounts::{NewUser, User};
 use shuniu_store::{OrgFilter, Store, StoreError, WriteCtx};
 use uuid::Uuid;
 
-use crate::{DbArg, Failure, Outcome};
+use crate::cli::DbArg;
+use crate::{Failure, Outcome};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {

@@ -281,10 +281,6 @@ pub const ORGANIZATION_FIELDS: &[&str] = &[
     "grade_awarded_on",
 ];
 
-pub(crate) fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 pub fn uscc_error_message(e: &UsccError) -> FieldError {
     match e {
         UsccError::Length(n) => FieldError::new(
@@ -310,128 +306,6 @@ pub fn uscc_error_message(e: &UsccError) -> FieldError {
             format!("check character (18th) is wrong: expected '{expected}'"),
         ),
     }
-}
-
-pub(crate) fn parse_count(errs: &mut FieldErrors, field: &str, v: &Option<String>) -> u32 {
-    match given(v) {
-        None => 0,
-        Some(s) => match s.parse::<i64>() {
-            Ok(n) if n < 0 => {
-                errs.add(field, FieldError::new("不能为负数", "must not be negative"));
-                0
-            }
-            Ok(n) if n > 1_000_000 => {
-                errs.add(field, FieldError::new("数值过大", "is too large"));
-                0
-            }
-            Ok(n) => n as u32,
-            Err(_) => {
-                errs.add(field, FieldError::new("应为整数", "must be a whole number"));
-                0
-            }
-        },
-    }
-}
-
-pub(crate) fn parse_date(
-    errs: &mut FieldErrors,
-    field: &str,
-    v: &str,
-    today: NaiveDate,
-) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        Err(_) => {
-            errs.add(
-                field,
-                FieldError::new("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"),
-            );
-            None
-        }
-        Ok(d) if d > today => {
-            errs.add(
-                field,
-                FieldError::new("不能晚于今天", "must not be in the future"),
-            );
-            None
-        }
-        Ok(d) if d.year() < 1900 => {
-            errs.add(field, FieldError::new("日期过早", "is too early"));
-            None
-        }
-        Ok(d) => Some(d),
-    }
-}
-
-pub(crate) fn parse_text(
-    errs: &mut FieldErrors,
-    field: &str,
-    v: &Option<String>,
-    max: usize,
-    required: bool,
-) -> String {
-    match given(v) {
-        None if required => {
-            errs.add(field, FieldError::required());
-            String::new()
-        }
-        None => String::new(),
-        Some(s) if s.chars().count() > max => {
-            errs.add(
-                field,
-                FieldError::new(
-                    format!("不能超过{max}个字"),
-                    format!("must be at most {max} characters"),
-                ),
-            );
-            String::new()
-        }
-        Some(s) if s.chars().any(|c| c.is_control()) => {
-            errs.add(
-                field,
-                FieldError::new("含有控制字符", "contains control characters"),
-            );
-            String::new()
-        }
-        Some(s) => s.to_string(),
-    }
-}
-
-/// Like [`parse_text`], for text typed in a multi-line box (reasons, notes, terms):
-/// line breaks and tabs are kept; other control characters are refused.
-pub(crate) fn parse_note(
-    errs: &mut FieldErrors,
-    field: &str,
-    v: &Option<String>,
-    max: usize,
-    required: bool,
-) -> String {
-    let single_line = v.as_ref().map(|s| s.replace(['\n', '\r', '\t'], " "));
-    let checked = parse_text(errs, field, &single_line, max, required);
-    if checked.is_empty() {
-        return checked;
-    }
-    given(v).map(str::to_string).unwrap_or_default()
-}
-
-pub(crate) fn parse_choice<T>(
-    errs: &mut FieldErrors,
-    field: &str,
-    v: &Option<String>,
-    parse: impl Fn(&str) -> Option<T>,
-    allowed: &[&str],
-) -> Option<T> {
-    let s = given(v)?;
-    let r = parse(s);
-    if r.is_none() {
-        errs.add(
-            field,
-            FieldError::new(
-                format!("取值无效，可选：{}", allowed.join("、")),
-                format!("is not one of: {}", allowed.join(", ")),
-            ),
-        );
-    }
-    r
 }
 
 impl OrganizationDraft {
@@ -780,7 +654,12 @@ impl OrganizationDraft {
     }
 }
 
+mod fields;
 mod status;
+pub(crate) use fields::{
+    codes, given, parse_choice, parse_count, parse_date, parse_note, parse_phone, parse_text,
+    required_choice,
+};
 pub use status::{Organization, StatusChange};
 
 #[cfg(test)]

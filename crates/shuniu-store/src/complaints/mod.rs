@@ -24,13 +24,14 @@ use shuniu_domain::complaints::{
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::list_plans::{ListShape, QueueFilters};
+use crate::list_plans::QueueFilters;
 use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub use public::PublicComplaint;
 #[cfg(feature = "testing")]
-pub(crate) use public::public_shape;
+pub(crate) use public::public_list;
 
 /// A stored complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -358,34 +359,20 @@ impl Store {
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<ComplaintListing>> {
-        let (where_sql, args) = queue_where(f);
-        let from = format!("FROM complaints c WHERE {where_sql}");
-        let total = self.bounded_count((&from, &args)).await?;
-        let shape = queue_shape(f);
-        let list = shape.key_list("complaints");
-        self.keyset_page::<ListingRow, _>(
-            list,
-            at,
-            per_page.clamp(1, 200),
-            total,
-            ComplaintListing::try_from,
-        )
-        .await
+        self.list_page::<ListingRow, _>(queue_list(f), at, per_page, ComplaintListing::try_from)
+            .await
     }
 }
 
 /// Newest first: the filing time, then the id.
 const FILED_KEYS: &[(&str, Key)] = &[("c.filed_at", Key::Time), ("c.id", Key::Uuid)];
 
-/// A queue's select as its keyset page walks it.
-pub(crate) fn queue_shape(f: &ComplaintFilter) -> ListShape {
+/// A queue as its keyset page reads it, counted over the complaints alone.
+pub(crate) fn queue_list(f: &ComplaintFilter) -> ListQuery {
     let (where_sql, args) = queue_where(f);
-    ListShape {
-        select: format!("{} WHERE {where_sql}", listing_select()),
-        args,
-        keys: FILED_KEYS,
-        desc: true,
-    }
+    let select = listing_select();
+    let tables = (select.as_str(), "FROM complaints c");
+    ListQuery::filtered("complaints", tables, &where_sql, args, FILED_KEYS).desc()
 }
 
 /// The `WHERE` of a queue and its values. Without an organization the page walks

@@ -11,7 +11,7 @@ use shuniu_domain::complaints::{
 use uuid::Uuid;
 
 use super::corrupt;
-use crate::list_plans::ListShape;
+use crate::paging::keyset::ListQuery;
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, on_pool};
 
 /// One complaint as the organization's public page shows it.
@@ -61,17 +61,25 @@ impl TryFrom<PublicRow> for PublicComplaint {
     }
 }
 
-const PUBLIC_SELECT: &str = "SELECT c.category, c.state, c.filed_at, c.due_at, c.responded_at, \
-     c.escalated_at, c.outcome, c.outcome_text, c.decided_at FROM complaints c WHERE c.organization_id = $1";
+const PUBLIC_COLUMNS: &str = "c.category, c.state, c.filed_at, c.due_at, c.responded_at, \
+     c.escalated_at, c.outcome, c.outcome_text, c.decided_at";
 
-/// An organization's public complaints as their keyset page walks them.
-pub(crate) fn public_shape(organization_id: Uuid) -> ListShape {
-    ListShape {
-        select: PUBLIC_SELECT.to_string(),
-        args: vec![Arg::Uuid(organization_id)],
-        keys: super::FILED_KEYS,
-        desc: true,
-    }
+const PUBLIC_FROM: &str = "FROM complaints c WHERE c.organization_id = $1";
+
+/// An organization's public complaints as their keyset page reads them, at most 100 a
+/// page.
+pub(crate) fn public_list(organization_id: Uuid) -> ListQuery {
+    let args = vec![Arg::Uuid(organization_id)];
+    let from = PUBLIC_FROM.to_string();
+    ListQuery::new(
+        "complaints:public",
+        PUBLIC_COLUMNS,
+        from,
+        args,
+        super::FILED_KEYS,
+    )
+    .desc()
+    .max(100)
 }
 
 impl Store {
@@ -86,7 +94,8 @@ impl Store {
         let paging = Paging::new(page, per_page, 100);
         let args = vec![Arg::Uuid(organization_id)];
         let count = "SELECT COUNT(*) FROM complaints WHERE organization_id = $1";
-        let list = format!("{PUBLIC_SELECT} ORDER BY c.filed_at DESC, c.id DESC");
+        let list =
+            format!("SELECT {PUBLIC_COLUMNS} {PUBLIC_FROM} ORDER BY c.filed_at DESC, c.id DESC");
         self.paged::<PublicRow, _>(
             paging,
             (count, &args),
@@ -104,19 +113,10 @@ impl Store {
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<PublicComplaint>> {
-        let shape = public_shape(organization_id);
-        let total = self
-            .bounded_count((
-                "FROM complaints c WHERE c.organization_id = $1",
-                &shape.args,
-            ))
-            .await?;
-        let list = shape.key_list("complaints:public");
-        self.keyset_page::<PublicRow, _>(
-            list,
+        self.list_page::<PublicRow, _>(
+            public_list(organization_id),
             at,
-            per_page.clamp(1, 100),
-            total,
+            per_page,
             PublicComplaint::try_from,
         )
         .await

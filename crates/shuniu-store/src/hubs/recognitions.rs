@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::{HUB_SELECT, HubFilter, HubRow, LIVE_SQL, lock_memberships, placeholders};
 use crate::audit::append_in_tx;
-use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::supervision::credit::require_standing;
 use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, bind_args, on_pool};
 use shuniu_domain::supervision::standing::Activity;
@@ -415,26 +415,27 @@ fn hubs_list(filter: &HubFilter) -> ListQuery {
 
 /// The `WHERE` of the hubs matching `filter`, with its values.
 fn hub_where(filter: &HubFilter) -> (String, Vec<Arg>) {
-    // Each filter as `column || ''`: no index serves it, so a page walks `hubs_page`
-    // in the list's order and stops (hubs are a few thousand at most).
+    // Each filter's column `unindexed`: no index serves it, so a page walks
+    // `hubs_page` in the list's order and stops (hubs are a few thousand at most).
     let mut where_ = vec!["1 = 1".to_string()];
     let mut args: Vec<Arg> = Vec::new();
     if let Some(prefix) = &filter.path_prefix {
         let (lo, hi) = subtree_range(prefix);
         args.push(Arg::Text(lo));
         args.push(Arg::Text(hi));
+        let path = unindexed("h.jurisdiction_path");
         where_.push(format!(
-            "h.jurisdiction_path || '' >= ${} AND h.jurisdiction_path || '' < ${}",
+            "{path} >= ${} AND {path} < ${}",
             args.len() - 1,
             args.len()
         ));
     }
     if let Some(k) = filter.kind {
         args.push(Arg::Text(k.as_str().into()));
-        where_.push(format!("h.kind || '' = ${}", args.len()));
+        where_.push(format!("{} = ${}", unindexed("h.kind"), args.len()));
     }
     if !filter.include_revoked {
-        where_.push("h.status || '' = 'recognized'".into());
+        where_.push(format!("{} = 'recognized'", unindexed("h.status")));
     }
     (where_.join(" AND "), args)
 }

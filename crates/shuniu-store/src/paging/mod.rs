@@ -35,6 +35,18 @@ pub(crate) fn ranked_ids(column: &str, ids: &[Uuid], bound: usize) -> (String, S
     (clause, order, ids.iter().map(|id| Arg::Uuid(*id)).collect())
 }
 
+/// `column` as a term the query planner cannot serve from an index: its value, read
+/// through `COALESCE(column, NULL)`, which neither engine matches to an index on the
+/// column. A list's filter written through it leaves the planner one way to read the
+/// page: walk the order's index, checking the filter on each row, and stop after the
+/// page — rather than read the filter's whole range through the column's own index
+/// (a large street's, a state's) and sort it. `COALESCE(x, NULL)` keeps the value and
+/// type of every column on both engines (unlike `x || ''`, text only, or `x + 0`,
+/// numbers only).
+pub(crate) fn unindexed(column: &str) -> String {
+    format!("COALESCE({column}, NULL)")
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::{count, diff, unknown_jurisdiction};
 use crate::audit::append_in_tx;
-use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub(crate) const VENUE_SELECT: &str = "SELECT v.id, v.hub_id, h.organization_id AS hub_organization_id, v.name, v.address, \
@@ -284,9 +284,10 @@ fn venue_where(path_prefix: Option<&str>, hub_id: Option<Uuid>) -> (String, Vec<
     if let Some((lo, hi)) = path_prefix.map(subtree_range) {
         args.push(Arg::Text(lo));
         args.push(Arg::Text(hi));
+        // No index serves the range, so the page walks the name's index.
+        let path = unindexed("v.jurisdiction_path");
         clauses.push(format!(
-            // `|| ''`: no index serves the range, so the page walks the name's index.
-            "v.jurisdiction_path || '' >= ${} AND v.jurisdiction_path || '' < ${}",
+            "{path} >= ${} AND {path} < ${}",
             args.len() - 1,
             args.len()
         ));

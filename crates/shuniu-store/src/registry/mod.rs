@@ -24,7 +24,7 @@ use crate::audit::{append_all_in_tx, append_in_tx};
 use crate::bulk::{rows_per_statement, values_sql};
 use crate::{Result, Store, StoreError, Taken, Unique, WriteCtx, on_pool};
 use shuniu_domain::audit::{ChangeRef, Outcome};
-use tallies::{TallyDeltas, TallyKey, apply_tallies, locked_org};
+use tallies::{TallyDeltas, TallyKey, apply_tallies};
 
 pub(crate) const COLUMNS: &str = "id, name, legal_form, uscc, filing_number, domains_mask, jurisdiction_code, address, \
     founded_on, legal_representative, contact_phone, staff_full_time, staff_part_time, volunteers, party_org, \
@@ -58,6 +58,15 @@ pub(crate) struct OrgRow {
     status_changed_on: Option<NaiveDate>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// An organization's row with its path, as an edit reads (and locks) it before changing
+/// it: the record and its [`TallyKey`] from one read.
+#[derive(sqlx::FromRow)]
+struct LockedOrgRow {
+    #[sqlx(flatten)]
+    org: OrgRow,
+    jurisdiction_path: String,
 }
 
 impl TryFrom<OrgRow> for Organization {
@@ -472,10 +481,21 @@ impl Store {
             filing_number = $7, domains_mask = $8, jurisdiction_code = $9, address = $10, founded_on = $11, \
             legal_representative = $12, contact_phone = $13, staff_full_time = $14, staff_part_time = $15, volunteers = $16, \
             party_org = $17, party_members = $18, stage = $19, grade = $20, grade_awarded_on = $21, updated_at = $22 WHERE id = $1";
+        // The record and its tally key from one read, locking the row on PostgreSQL;
+        // SQLite's write lock is taken by the UPDATE below.
+        let read_before = format!(
+            "SELECT {COLUMNS}, jurisdiction_path FROM organizations WHERE id = $1{}",
+            self.row_lock(" FOR UPDATE")
+        );
         let updated = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            // Postgres locks the row; SQLite's write lock is taken by the UPDATE below.
-            let (before, tally_before) = locked_org!(self, tx, id);
+            let row = sqlx::query_as::<_, LockedOrgRow>(&read_before)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let before = Organization::try_from(row.org)?;
+            let tally_before = TallyKey::of(&before, &row.jurisdiction_path);
             if before.status == OrgStatus::Deregistered {
                 return Err(StoreError::State(
                     "a deregistered organization cannot be edited".into(),

@@ -99,37 +99,6 @@ impl TallyKey {
     }
 }
 
-/// An organization's row with its path, as a write reads (and locks) it before changing
-/// it: the record and its [`TallyKey`] from one read.
-#[derive(sqlx::FromRow)]
-pub(crate) struct LockedOrgRow {
-    #[sqlx(flatten)]
-    pub org: super::OrgRow,
-    pub jurisdiction_path: String,
-}
-
-/// Reads organization `$id` inside `$tx`, locking its row on PostgreSQL (the write that
-/// follows changes it; SQLite's write lock is the transaction's): its record and its
-/// [`TallyKey`] from one read, `NotFound` when there is none.
-macro_rules! locked_org {
-    ($store:expr, $tx:expr, $id:expr) => {{
-        let sql = format!(
-            "SELECT {}, jurisdiction_path FROM organizations WHERE id = $1{}",
-            $crate::registry::COLUMNS,
-            $store.row_lock(" FOR UPDATE")
-        );
-        let row = sqlx::query_as::<_, $crate::registry::tallies::LockedOrgRow>(&sql)
-            .bind($id)
-            .fetch_optional(&mut *$tx)
-            .await?
-            .ok_or($crate::StoreError::NotFound)?;
-        let org = shuniu_domain::registry::Organization::try_from(row.org)?;
-        let key = $crate::registry::tallies::TallyKey::of(&org, &row.jurisdiction_path);
-        (org, key)
-    }};
-}
-pub(crate) use locked_org;
-
 /// (node, status, legal form, grade, stage)
 type PlainKey = (String, String, String, String, String);
 /// (node, domain, status, legal form, grade, stage)

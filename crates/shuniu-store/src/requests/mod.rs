@@ -23,8 +23,9 @@ use shuniu_domain::requests::{
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::list_plans::{ListShape, QueueFilters};
+use crate::list_plans::QueueFilters;
 use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, StoreError, WriteCtx, on_pool};
 
 pub use candidates::CandidatePage;
@@ -346,19 +347,8 @@ impl Store {
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<RequestListing>> {
-        let (where_sql, args) = queue_where(f);
-        let from = format!("FROM resident_requests r WHERE {where_sql}");
-        let total = self.bounded_count((&from, &args)).await?;
-        let shape = queue_shape(f);
-        let list = shape.key_list("requests");
-        self.keyset_page::<ListingRow, _>(
-            list,
-            at,
-            per_page.clamp(1, 200),
-            total,
-            RequestListing::try_from,
-        )
-        .await
+        self.list_page::<ListingRow, _>(queue_list(f), at, per_page, RequestListing::try_from)
+            .await
     }
 
     /// The organization holding a standing regional recognition at the street `path`.
@@ -406,15 +396,12 @@ pub use transitions::TransitionInput;
 /// Newest first: the creation time, then the id.
 const CREATED_KEYS: &[(&str, Key)] = &[("r.created_at", Key::Time), ("r.id", Key::Uuid)];
 
-/// A queue's select as its keyset page walks it.
-pub(crate) fn queue_shape(f: &RequestFilter) -> ListShape {
+/// A queue as its keyset page reads it, counted over the requests alone.
+pub(crate) fn queue_list(f: &RequestFilter) -> ListQuery {
     let (where_sql, args) = queue_where(f);
-    ListShape {
-        select: format!("{} WHERE {where_sql}", listing_select()),
-        args,
-        keys: CREATED_KEYS,
-        desc: true,
-    }
+    let select = listing_select();
+    let tables = (select.as_str(), "FROM resident_requests r");
+    ListQuery::filtered("requests", tables, &where_sql, args, CREATED_KEYS).desc()
 }
 
 /// The `WHERE` of a queue and its values. Without an organization the page walks

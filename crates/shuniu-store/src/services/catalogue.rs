@@ -14,8 +14,8 @@ use shuniu_domain::services::{Place, PlaceKind, ServiceData, ServiceStatus, unkn
 use uuid::Uuid;
 
 use crate::audit::append_in_tx;
-use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored service.
@@ -481,10 +481,11 @@ fn services_of_list(organization_id: Uuid) -> ListQuery {
 
 fn public_query(f: &ServiceFilter) -> PublicQuery {
     let mut args: Vec<Arg> = Vec::new();
-    // The organization's status as `o.status || ''`: no index serves it, so the list is
-    // driven from the services' index in the list's order (not from every active
-    // organization, sorted).
-    let offers = OFFERS.replacen("o.status =", "o.status || '' =", 1);
+    // The organization's status `unindexed`: no index serves it, so the list is driven
+    // from the services' index in the list's order (not from every active organization,
+    // sorted).
+    let status = format!("{} =", unindexed("o.status"));
+    let offers = OFFERS.replacen("o.status =", &status, 1);
     let mut clauses = vec!["s.status <> 'ended'".to_string(), offers];
     if let Some(c) = f.category {
         args.push(Arg::Text(c.as_str().into()));

@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
-use crate::list_plans::ListShape;
-use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::registry::OrgRow;
 use crate::{
     After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, StoreError, Total, WriteCtx,
@@ -384,7 +384,7 @@ impl Store {
         per_page: u32,
     ) -> Result<KeyPage<QueuedReport>> {
         let per_page = per_page.clamp(1, 200);
-        let Some(shape) = annual_queue_shape(authority_path, year, outcome) else {
+        let Some(list) = annual_queue_list(authority_path, year, outcome) else {
             return Ok(KeyPage {
                 items: vec![],
                 next: None,
@@ -393,11 +393,7 @@ impl Store {
                 per_page,
             });
         };
-        let (where_sql, _) = queue_where(authority_path, year, outcome).expect("as the shape");
-        let from = format!("{QUEUE_FROM} WHERE {where_sql}");
-        let total = self.bounded_count((&from, &shape.args)).await?;
-        let list = shape.key_list("annual-queue");
-        self.keyset_page::<QueuedRow, _>(list, at, per_page, total, queued)
+        self.list_page::<QueuedRow, _>(list, at, per_page, queued)
             .await
     }
 
@@ -411,14 +407,13 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<QueuedReport>> {
-        let Some(shape) = annual_queue_shape(authority_path, year, outcome) else {
+        let Some(list) = annual_queue_list(authority_path, year, outcome) else {
             return Ok(KeyChunk {
                 items: vec![],
                 next: None,
             });
         };
-        let walk = shape.walk();
-        self.walk::<QueuedRow, _>((&shape.select, &shape.args), walk, after, limit, queued)
+        self.list_chunk::<QueuedRow, _>(list, after, limit, queued)
             .await
     }
 }
@@ -432,20 +427,23 @@ const QUEUE_KEYS: &[(&str, Key)] = &[
     ("r.id", Key::Uuid),
 ];
 
-/// The review queue's select as its keyset page and its download walk it (`None`: the
-/// authority reviews no form).
-pub(crate) fn annual_queue_shape(
+/// The review queue as its keyset page and its download read it, counted over the
+/// reports alone (`None`: the authority reviews no form).
+pub(crate) fn annual_queue_list(
     authority_path: &str,
     year: Option<i32>,
     outcome: Option<QueueOutcome>,
-) -> Option<ListShape> {
+) -> Option<ListQuery> {
     let (where_sql, args) = queue_where(authority_path, year, outcome)?;
-    Some(ListShape {
-        select: format!("{} WHERE {where_sql}", queue_select()),
+    let select = queue_select();
+    let tables = (select.as_str(), QUEUE_FROM);
+    Some(ListQuery::filtered(
+        "annual-queue",
+        tables,
+        &where_sql,
         args,
-        keys: QUEUE_KEYS,
-        desc: false,
-    })
+        QUEUE_KEYS,
+    ))
 }
 
 const QUEUE_FROM: &str = "FROM annual_reports r";
@@ -473,7 +471,7 @@ fn queued(r: QueuedRow) -> Result<QueuedReport> {
 /// `None` when the node reviews nothing. A page walks `annual_reports_queue_order`
 /// and reads each report's organization by its key: the scope is a correlated subquery
 /// (it cannot drive the join) and the year and outcome are written so that no other
-/// index can serve them (`+ 0`, `COALESCE(x, NULL)`), else the planner would read the authority's whole range of organizations
+/// index can serve them (`+ 0`, [`unindexed`]), else the planner would read the authority's whole range of organizations
 /// (or a year's reports) and sort them.
 fn queue_where(
     authority_path: &str,
@@ -520,10 +518,10 @@ fn queue_where(
     }
     match outcome {
         None => {}
-        Some(QueueOutcome::Pending) => clauses.push("COALESCE(r.outcome, NULL) IS NULL".into()),
+        Some(QueueOutcome::Pending) => clauses.push(format!("{} IS NULL", unindexed("r.outcome"))),
         Some(QueueOutcome::Is(o)) => {
             args.push(Arg::Text(o.as_str().to_string()));
-            clauses.push(format!("COALESCE(r.outcome, NULL) = ${}", args.len()));
+            clauses.push(format!("{} = ${}", unindexed("r.outcome"), args.len()));
         }
     }
     Some((clauses.join(" AND "), args))

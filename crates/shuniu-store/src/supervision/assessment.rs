@@ -21,8 +21,8 @@ use uuid::Uuid;
 use super::grades::{AWARD_COLUMNS, AwardRow, StoredAward, write_award};
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
-use crate::list_plans::ListShape;
 use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::registry::OrgRow;
 use crate::{At, KeyPage, Page, Paging};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
@@ -607,12 +607,7 @@ impl Store {
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<AssessmentRound>> {
-        let total = self
-            .bounded_count(("FROM assessment_rounds WHERE 1 = 1", &[]))
-            .await?;
-        let shape = rounds_shape();
-        let list = shape.key_list("assessment-rounds");
-        self.keyset_page::<AssessmentRound, _>(list, at, per_page.clamp(1, 200), total, Ok)
+        self.list_page::<AssessmentRound, _>(rounds_list(), at, per_page, Ok)
             .await
     }
 
@@ -706,17 +701,13 @@ impl Store {
     }
 }
 
-/// The rounds as their keyset page walks them: newest year, then latest opening.
-pub(crate) fn rounds_shape() -> ListShape {
+/// The rounds as their keyset page reads them: newest year, then latest opening.
+pub(crate) fn rounds_list() -> ListQuery {
     const KEYS: &[(&str, Key)] = &[
         ("year", Key::Int),
         ("opens_on", Key::Date),
         ("id", Key::Uuid),
     ];
-    ListShape {
-        select: format!("SELECT {ROUND_COLUMNS} FROM assessment_rounds WHERE 1 = 1"),
-        args: vec![],
-        keys: KEYS,
-        desc: true,
-    }
+    let from = "FROM assessment_rounds WHERE 1 = 1".to_string();
+    ListQuery::new("assessment-rounds", ROUND_COLUMNS, from, vec![], KEYS).desc()
 }

@@ -4,7 +4,8 @@
 //! renamed member or hub moves to its new place in the order.
 
 use super::*;
-use crate::keyset_pages::{assert_refused, assert_walks, walk_both_ways};
+use crate::keyset_pages::{assert_refused, assert_walks};
+use crate::walk::pages_both_ways;
 use shuniu_store::At;
 
 both_backends!(
@@ -37,7 +38,7 @@ both_backends!(
                 .await
                 .unwrap()
         };
-        walk_both_ways(read, |h| h.id, &want).await;
+        pages_both_ways(read, |h| h.id, &want).await;
 
         let want: Vec<Uuid> = store
             .list_venues(None, None, 1, 200)
@@ -54,7 +55,7 @@ both_backends!(
                 .await
                 .unwrap()
         };
-        walk_both_ways(read, |v| v.id, &want).await;
+        pages_both_ways(read, |v| v.id, &want).await;
 
         let members = store.hub_members(hub, None, 1, 200).await.unwrap().items;
         assert_eq!(members.len(), 10);
@@ -73,7 +74,7 @@ both_backends!(
                 .await
                 .unwrap()
         };
-        walk_both_ways(read, |m| m.id, &want).await;
+        pages_both_ways(read, |m| m.id, &want).await;
 
         // Cursors are their list's own.
         let hub_cursor = store

@@ -3,6 +3,7 @@
 //! that keeps its place when a member joins before it.
 
 use super::*;
+use crate::walk::pages_both_ways;
 use shuniu_store::{At, KeyPage};
 
 fn ids(p: &KeyPage<shuniu_domain::hubs::Membership>) -> Vec<Uuid> {
@@ -33,32 +34,13 @@ both_backends!(
             .map(|m| m.id)
             .collect();
         assert_eq!(want.len(), 8);
-        let mut pages = vec![];
-        let mut at: Option<String> = None;
-        loop {
-            let p = store
+        let read = async |at: Option<String>| {
+            store
                 .hub_members_keyset(hub.id, None, At::Cursor(at.as_deref()), 3)
                 .await
-                .unwrap();
-            assert_eq!(p.total, shuniu_store::Total::Exact(8));
-            at = p.next.clone();
-            pages.push(p);
-            if at.is_none() {
-                break;
-            }
-            assert!(pages.len() < 5, "the walk ends");
-        }
-        assert_eq!(pages.iter().flat_map(ids).collect::<Vec<_>>(), want);
-        let mut back = pages.last().unwrap().prev.clone();
-        for i in (0..pages.len() - 1).rev() {
-            let p = store
-                .hub_members_keyset(hub.id, None, At::Cursor(back.as_deref()), 3)
-                .await
-                .unwrap();
-            assert_eq!(ids(&p), ids(&pages[i]), "back to page {i}");
-            back = p.prev;
-        }
-        assert!(back.is_none());
+                .unwrap()
+        };
+        let pages = pages_both_ways(read, |m| m.id, &want).await;
         // A new initiating member sorts first: the second page stays where it was.
         let second = pages[0].next.clone().unwrap();
         let late = org(&store, 20, MEIYUAN).await;

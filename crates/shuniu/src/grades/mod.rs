@@ -20,8 +20,9 @@ use shuniu_store::supervision::grades::StoredAward;
 use shuniu_store::{Store, StoreError};
 use uuid::Uuid;
 
+use crate::cli::DbArg;
 use crate::users::shell_ctx;
-use crate::{DbArg, Failure, Outcome};
+use crate::{Failure, Outcome};
 use register::{LineError, RegisterRow};
 
 /// The largest file read: a district's register is a few thousand rows (well under a

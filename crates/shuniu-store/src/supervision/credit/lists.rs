@@ -9,8 +9,8 @@ use shuniu_domain::jurisdiction::subtree_range;
 use shuniu_domain::supervision::credit::ListKind;
 
 use super::{LISTING_COLUMNS, ListingRow, StoredListing};
-use crate::list_plans::ListShape;
-use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, on_pool};
 
 /// A line of the public lists: the listing and whom it names.
@@ -86,9 +86,7 @@ impl Store {
         after: Option<&After>,
         limit: u32,
     ) -> Result<KeyChunk<CreditListEntry>> {
-        let shape = credit_list_shape(list, path);
-        let walk = shape.walk();
-        self.walk::<EntryRow, _>((&shape.select, &shape.args), walk, after, limit, entry)
+        self.list_chunk::<EntryRow, _>(credit_list(list, path), after, limit, entry)
             .await
     }
 
@@ -101,12 +99,7 @@ impl Store {
         at: At<'_>,
         per_page: u32,
     ) -> Result<KeyPage<CreditListEntry>> {
-        let shape = credit_list_shape(list, path);
-        let (where_sql, _) = listing_where(list, path);
-        let from = format!("FROM credit_listings l WHERE {where_sql}");
-        let total = self.bounded_count((&from, &shape.args)).await?;
-        let list = shape.key_list("credit-list");
-        self.keyset_page::<EntryRow, _>(list, at, per_page.clamp(1, 200), total, entry)
+        self.list_page::<EntryRow, _>(credit_list(list, path), at, per_page, entry)
             .await
     }
 }
@@ -114,15 +107,13 @@ impl Store {
 /// Newest listing first: the listing date, then the id (`credit_listings_kind_listed`).
 const LISTED_KEYS: &[(&str, Key)] = &[("l.listed_on", Key::Date), ("l.id", Key::Uuid)];
 
-/// A public list's select as its keyset page and its download walk it.
-pub(crate) fn credit_list_shape(list: ListKind, path: Option<&str>) -> ListShape {
+/// A public list as its keyset page and its download read it, counted over the
+/// listings alone.
+pub(crate) fn credit_list(list: ListKind, path: Option<&str>) -> ListQuery {
     let (where_sql, args) = listing_where(list, path);
-    ListShape {
-        select: format!("{} WHERE {where_sql}", entry_select()),
-        args,
-        keys: LISTED_KEYS,
-        desc: true,
-    }
+    let select = entry_select();
+    let tables = (select.as_str(), "FROM credit_listings l");
+    ListQuery::filtered("credit-list", tables, &where_sql, args, LISTED_KEYS).desc()
 }
 
 fn entry(r: EntryRow) -> Result<CreditListEntry> {
@@ -148,7 +139,7 @@ fn entry_select() -> String {
 
 /// The `WHERE` of a public list's listings in a subtree (or everywhere), with its values.
 /// A page walks `credit_listings_kind_listed`: the subtree is written so that no other
-/// index can serve it (`|| ''`), else the planner would read the subtree's range through
+/// index can serve it ([`unindexed`]), else the planner would read the subtree's range through
 /// `credit_listings_list_path` and sort it.
 fn listing_where(list: ListKind, path: Option<&str>) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::Text(list.as_str().to_string())];
@@ -157,8 +148,9 @@ fn listing_where(list: ListKind, path: Option<&str>) -> (String, Vec<Arg>) {
         let (lo, hi) = subtree_range(path);
         args.push(Arg::Text(lo));
         args.push(Arg::Text(hi));
+        let column = unindexed("l.jurisdiction_path");
         clauses.push(format!(
-            "l.jurisdiction_path || '' >= ${} AND l.jurisdiction_path || '' < ${}",
+            "{column} >= ${} AND {column} < ${}",
             args.len() - 1,
             args.len()
         ));

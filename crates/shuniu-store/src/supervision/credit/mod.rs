@@ -24,7 +24,7 @@ mod lists;
 
 pub use lists::CreditListEntry;
 #[cfg(feature = "testing")]
-pub(crate) use lists::credit_list_shape;
+pub(crate) use lists::credit_list;
 
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
