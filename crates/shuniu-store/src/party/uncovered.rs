@@ -15,8 +15,8 @@ use shuniu_domain::registry::Organization;
 use uuid::Uuid;
 
 use super::{COLUMNS, CoverageScope, Gap, OrgRow, gap_clause, range_of, scope_clause};
-use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
+use crate::paging::{Key, unindexed};
 use crate::registry::tallies::EVERYWHERE;
 use crate::registry::{OrgFilter, OrgPlan};
 use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, Total, on_pool};
@@ -27,18 +27,16 @@ const NAME_KEYS: &[(&str, Key)] = &[("name", Key::Text), ("id", Key::Uuid)];
 /// The materialized subtree a [`OrgPlan::PathScan`] page sorts.
 const PATH_SCAN: &str = "uncovered";
 
-/// The gap's terms as the name-index walk writes them: each column hidden from the
-/// planner (`x || ''` for text, `COALESCE(x, NULL)` otherwise), so that neither engine
-/// reads the coverage index and sorts the range, nor (SQLite, without statistics) takes
-/// an equality for a selective term and sorts a table scan.
-fn walked_gap(gap: Gap) -> &'static str {
+/// The gap's terms as the name-index walk writes them: each column [`unindexed`], so
+/// that neither engine reads the coverage index and sorts the range, nor (SQLite,
+/// without statistics) takes an equality for a selective term and sorts a table scan.
+fn walked_gap(gap: Gap) -> String {
+    let party = format!("{} = 'none'", unindexed("party_org"));
     match gap {
-        Gap::PartyOrganization => "party_org || '' = 'none'",
-        Gap::PartyWork => {
-            "party_org || '' = 'none' AND COALESCE(party_instructor_id, NULL) IS NULL"
-        }
-        Gap::RegionalHub => "COALESCE(regional_hub_id, NULL) IS NULL",
-        Gap::IndustryHub => "COALESCE(industry_hubs, NULL) = 0",
+        Gap::PartyOrganization => party,
+        Gap::PartyWork => format!("{party} AND {} IS NULL", unindexed("party_instructor_id")),
+        Gap::RegionalHub => format!("{} IS NULL", unindexed("regional_hub_id")),
+        Gap::IndustryHub => format!("{} = 0", unindexed("industry_hubs")),
     }
 }
 
@@ -55,7 +53,12 @@ fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
     };
     match (scope, plan) {
         (CoverageScope::Subtree(path), OrgPlan::SortIndex) => {
-            let live = format!("status || '' <> 'deregistered' AND {}", walked_gap(gap));
+            let live = format!(
+                "{} <> 'deregistered' AND {}",
+                unindexed("status"),
+                walked_gap(gap)
+            );
+            let hidden_path = unindexed("jurisdiction_path");
             match in_district(path) {
                 None if path.is_empty() => {
                     keyed(format!("FROM organizations WHERE {live}"), vec![])
@@ -74,7 +77,7 @@ fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
                     keyed(
                         format!(
                             "FROM organizations WHERE {live}{own} \
-                             AND jurisdiction_path || '' >= $1 AND jurisdiction_path || '' < $2"
+                             AND {hidden_path} >= $1 AND {hidden_path} < $2"
                         ),
                         args,
                     )

@@ -20,7 +20,7 @@ use super::{COLUMNS, OrgRow};
 use crate::paging::keyset::KeyList;
 #[cfg(feature = "testing")]
 use crate::paging::keyset::Read;
-use crate::paging::{Key, Walk};
+use crate::paging::{Key, Walk, unindexed};
 use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, Total};
 
 /// A subtree with more organizations than this is listed by walking the sort's index
@@ -34,7 +34,7 @@ pub const SMALL_SUBTREE: i64 = 2_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrgPlan {
     /// Walk the sort's index; the subtree and the other filters are written so that no
-    /// other index can serve them (`column || ''`), so the planner cannot pick the path
+    /// other index can serve them ([`unindexed`]), so the planner cannot pick the path
     /// index and sort the whole range.
     SortIndex,
     /// Range-scan the subtree through the path index (a materialized `WITH`, which
@@ -467,10 +467,11 @@ impl Store {
     /// it names a jurisdiction that does not exist (nothing matches).
     async fn org_where(&self, filter: &OrgFilter, plan: OrgPlan) -> Result<Option<OrgWhere>> {
         // Walking the sort's index, no filter may offer the planner another index.
-        let (col, eq) = match plan {
-            OrgPlan::SortIndex => ("jurisdiction_path || ''", " || '' = ?"),
-            _ => ("jurisdiction_path", " = ?"),
+        let hide = |column: &str| match plan {
+            OrgPlan::SortIndex => unindexed(column),
+            _ => column.to_string(),
         };
+        let col = hide("jurisdiction_path");
         let mut where_ = vec!["1 = 1".to_string()];
         let mut args: Vec<Arg> = Vec::new();
         // Appends a clause, numbering its `?` placeholders after those already bound.
@@ -525,7 +526,7 @@ impl Store {
         for (column, value) in equals {
             if let Some(v) = value {
                 push_n(
-                    &format!("{column}{eq}"),
+                    &format!("{} = ?", hide(column)),
                     vec![Arg::Text(v.into())],
                     &mut args,
                 );
