@@ -503,3 +503,16 @@ both_backends!(
         assert_walks(&store, &public, "services_category");
     }
 );
+
+both_backends!(
+    the_directory_walks_the_organizations_key,
+    |store: Store| async move {
+        let plan = store.directory_plan_for_tests().await.unwrap();
+        let key = if store.dialect() == shuniu_store::Dialect::Postgres {
+            "organizations_pkey"
+        } else {
+            "sqlite_autoindex_organizations_1"
+        };
+        assert_walks(&store, &plan, key);
+    }
+);

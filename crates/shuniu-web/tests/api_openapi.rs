@@ -93,7 +93,7 @@ const NOT_JSON: &[(&str, &str, &str)] = &[
     ("/api/v1/annual-reports.csv", "get", "text/csv"),
 ];
 
-async fn document(app: &TestApp) -> Value {
+pub(crate) async fn document(app: &TestApp) -> Value {
     let resp = app
         .client
         .get(app.url("/api/openapi.json"))

@@ -48,7 +48,12 @@ async fn complaints(app: &TestApp, org: uuid::Uuid) {
 
 /// Every page of `base` (a URL with its filters) by `next`, then back by `prev`:
 /// returns the items in order and checks the way back gives the same pages.
-async fn walk(client: &reqwest::Client, app: &TestApp, base: &str, key: &str) -> Vec<String> {
+pub(crate) async fn walk(
+    client: &reqwest::Client,
+    app: &TestApp,
+    base: &str,
+    key: &str,
+) -> Vec<String> {
     let keys = |p: &Value| -> Vec<String> {
         p["items"]
             .as_array()

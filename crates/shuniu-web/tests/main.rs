@@ -29,6 +29,7 @@ mod api_organizations;
 mod api_parks;
 mod api_queue_pages;
 mod api_requests;
+mod api_service_pages;
 mod api_services;
 mod api_supervision;
 mod api_trust;

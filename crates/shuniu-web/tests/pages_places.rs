@@ -14,11 +14,11 @@ use shuniu_domain::places::PlaceNameKind;
 use crate::common::{TestApp, org_json};
 
 const MEIYUAN_ST: &str = "320102002000";
-const MEIYUAN: &str = "320102002001";
-const DABEI: &str = "320102002002";
-const GUYILANG: &str = "320102003002";
+pub(crate) const MEIYUAN: &str = "320102002001";
+pub(crate) const DABEI: &str = "320102002002";
+pub(crate) const GUYILANG: &str = "320102003002";
 
-async fn community(app: &TestApp, street: &str, code: &str, name: &str, en: &str) {
+pub(crate) async fn community(app: &TestApp, street: &str, code: &str, name: &str, en: &str) {
     let parent = app.store.jurisdiction(street).await.unwrap().unwrap();
     let j = Jurisdiction {
         path: format!("{}{code}/", parent.path),
@@ -180,7 +180,7 @@ http_test!(fragments_find_the_community, |app: TestApp| async move {
     assert!(html.contains(&format!("<option value=\"{DABEI}\">大悲巷社区</option>")));
 });
 
-async fn add_service(app: &TestApp, org: &str, name: &str, place: &str) {
+pub(crate) async fn add_service(app: &TestApp, org: &str, name: &str, place: &str) {
     let body = json!({
         "name": name,
         "category": "elderly",

@@ -267,13 +267,32 @@ http_test!(
         let (st, html) = page(&app.anon, app.url(&all)).await;
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("服务00") && !html.contains("服务20"));
-        assert!(html.contains("共 23 项服务，第 1 / 2 页"));
-        assert!(html.contains(&format!("{all}?page=2")));
-        let (st, html) = page(&app.anon, app.url(&format!("{all}?page=2"))).await;
+        assert!(html.contains("共 23 项服务"));
+        // Next by cursor; the second page's Previous leads back to the first.
+        let next = html
+            .split(&format!("href=\"{all}?cursor="))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a Next link by cursor");
+        let (st, html) = page(&app.anon, app.url(&format!("{all}?cursor={next}"))).await;
         assert_eq!(st, StatusCode::OK);
         assert!(html.contains("服务22") && !html.contains("服务19"));
-        let (st, _) = page(&app.anon, app.url(&format!("{all}?page=x"))).await;
-        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains(&format!("href=\"{all}?cursor=")),
+            "a Previous link"
+        );
+        assert!(html.contains("rel=\"prev\"") && !html.contains("rel=\"next\""));
+        let (st, html) = page(&app.anon, app.url(&format!("{all}?page=2"))).await;
+        assert_eq!(
+            st,
+            StatusCode::OK,
+            "numbered pages within the first 10,000 still serve"
+        );
+        assert!(html.contains("服务22") && !html.contains("服务19"));
+        for bad in ["page=x", "cursor=garbage", "page=10001"] {
+            let (st, _) = page(&app.anon, app.url(&format!("{all}?{bad}"))).await;
+            assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
         let (st, _) = page(
             &app.anon,
             app.url("/organizations/00000000-0000-7000-8000-000000000000/services"),

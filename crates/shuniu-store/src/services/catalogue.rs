@@ -182,6 +182,13 @@ fn listing_select() -> String {
 pub(crate) const OFFERS: &str = "o.status = 'active' AND NOT EXISTS (SELECT 1 FROM credit_listings l \
      WHERE l.organization_id = o.id AND l.list_kind = 'serious' AND l.removed_on IS NULL)";
 
+/// [`OFFERS`] with the organization's status [`unindexed`]: no index serves it, so a
+/// list in another order is driven from that order's index (not from every active
+/// organization, sorted).
+pub(crate) fn offers_on_the_walk() -> String {
+    OFFERS.replacen("o.status =", &format!("{} =", unindexed("o.status")), 1)
+}
+
 impl Store {
     /// Adds a service to `organization_id`'s catalogue (not to a deregistered one: 409).
     pub async fn create_service(
@@ -481,12 +488,8 @@ fn services_of_list(organization_id: Uuid) -> ListQuery {
 
 fn public_query(f: &ServiceFilter) -> PublicQuery {
     let mut args: Vec<Arg> = Vec::new();
-    // The organization's status `unindexed`: no index serves it, so the list is driven
-    // from the services' index in the list's order (not from every active organization,
-    // sorted).
-    let status = format!("{} =", unindexed("o.status"));
-    let offers = OFFERS.replacen("o.status =", &status, 1);
-    let mut clauses = vec!["s.status <> 'ended'".to_string(), offers];
+    // Driven from the services' index in the list's order.
+    let mut clauses = vec!["s.status <> 'ended'".to_string(), offers_on_the_walk()];
     if let Some(c) = f.category {
         args.push(Arg::Text(c.as_str().into()));
         clauses.push(format!("s.category = ${}", args.len()));

@@ -1,13 +1,16 @@
 //! Open data (HSDS 3.0): the organizations that may offer services, each with its
-//! public contact, paged by number (the API) or by id (the export, bounded memory).
+//! public contact, by keyset pages in id order (the API) or by id (the export, bounded
+//! memory).
 
 use shuniu_domain::registry::Organization;
 use shuniu_domain::services::PublicContact;
 use uuid::Uuid;
 
-use super::catalogue::OFFERS;
+use super::catalogue::{OFFERS, offers_on_the_walk};
+use crate::paging::Key;
+use crate::paging::keyset::ListQuery;
 use crate::registry::{COLUMNS, OrgRow};
-use crate::{Arg, Page, Paging, Result, Store, on_pool};
+use crate::{At, KeyPage, Result, Store, on_pool};
 
 /// An organization of the open directory with its declared contact.
 #[derive(Debug, Clone)]
@@ -40,34 +43,29 @@ impl Store {
         Ok(out)
     }
 
-    /// One page of the directory's organizations, by name.
-    pub async fn directory_organizations(
+    /// One keyset page of the directory's organizations in id order, from a cursor (or
+    /// an offset within the first 10,000), with a bounded total.
+    pub async fn directory_organizations_page(
         &self,
-        page: u32,
+        at: At<'_>,
         per_page: u32,
-    ) -> Result<Page<DirectoryOrg>> {
-        let paging = Paging::new(page, per_page, 200);
-        let args: Vec<Arg> = Vec::new();
-        let count = format!("SELECT COUNT(*) FROM organizations o WHERE {}", OFFERS);
-        let list = format!(
-            "SELECT {} FROM organizations o WHERE {} ORDER BY o.id",
-            org_columns(),
-            OFFERS
-        );
+    ) -> Result<KeyPage<DirectoryOrg>> {
         let p = self
-            .paged::<OrgRow, _>(
-                paging,
-                (&count, &args),
-                (&list, &args),
-                Organization::try_from,
-            )
+            .list_page::<OrgRow, _>(directory_list(), at, per_page, Organization::try_from)
             .await?;
-        Ok(Page {
+        Ok(KeyPage {
             items: self.with_contacts(p.items).await?,
+            next: p.next,
+            prev: p.prev,
             total: p.total,
-            page: p.page,
             per_page: p.per_page,
         })
+    }
+
+    /// The plan of a page of the directory's organizations (see `Store::read_plan`).
+    #[cfg(feature = "testing")]
+    pub async fn directory_plan_for_tests(&self) -> Result<Vec<String>> {
+        self.list_plan(&directory_list()).await
     }
 
     /// Up to `limit` directory organizations with ids after `after`, in id order.
@@ -110,4 +108,18 @@ impl Store {
             .await?
             .pop())
     }
+}
+
+/// The directory's organizations in id order, walked on the primary key (the standing
+/// checked on each row it reaches: [`offers_on_the_walk`]).
+fn directory_list() -> ListQuery {
+    const KEYS: &[(&str, Key)] = &[("o.id", Key::Uuid)];
+    let select = format!("SELECT {} FROM organizations o", org_columns());
+    ListQuery::filtered(
+        "directory_organizations",
+        (&select, "FROM organizations o"),
+        &offers_on_the_walk(),
+        Vec::new(),
+        KEYS,
+    )
 }

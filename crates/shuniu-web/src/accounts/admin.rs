@@ -14,7 +14,6 @@ use crate::accounts::{self, UserDraft};
 use crate::auth::Caller;
 use crate::kit::extract::{CheckedForm, NoFields, RecordId};
 use crate::kit::forms::{Field, SummaryItem, summary};
-use crate::kit::cursor_query::CursorQuery;
 use crate::kit::ui::{Ui, render, see_other};
 use crate::kit::view::{Crumb, jurisdiction_options, options, tree};
 use crate::{AppError, AppState, PageResult, local_time};
@@ -64,11 +63,11 @@ pub async fn users(
     let ui = ui.with_nav("users");
     let q = q.map(|Query(q)| q).unwrap_or_default();
     let mut e = FieldErrors::new();
-    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &None, PER_PAGE, PER_PAGE);
+    let paging = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &None, (PER_PAGE, PER_PAGE));
     if !e.is_empty() {
         return Err(AppError::Validation(e).into());
     }
-    let p = accounts::list_users(&s.store, &caller, paging.at().0, PER_PAGE).await?;
+    let p = accounts::list_users(&s.store, &caller, paging.position().0, PER_PAGE).await?;
     // The page's bindings by name, one query for organizations and one for places.
     let org_ids: Vec<uuid::Uuid> = p.items.iter().filter_map(|u| u.organization_id).collect();
     let codes: Vec<&str> = p
@@ -128,7 +127,7 @@ pub async fn users(
             }
         })
         .collect();
-    let (prev, next) = crate::kit::cursor_query::links("/admin/users", "", &p);
+    let (prev, next) = crate::kit::paging::links("/admin/users", "", &p);
     let notice = match q.done.as_deref() {
         Some("created") => Some(ui.t("user.created")),
         Some("disabled") => Some(ui.t("user.disabled_notice")),

@@ -12,7 +12,7 @@ use crate::annual::service::{self, QueueQuery};
 use crate::auth::Caller;
 use crate::kit::extract::ApiQuery;
 use crate::kit::labels;
-use crate::kit::cursor_query::links;
+use crate::kit::paging::links;
 use crate::kit::export::filter_query;
 use crate::kit::ui::{Ui, render};
 use crate::kit::view::{Crumb, Filter, Opt};

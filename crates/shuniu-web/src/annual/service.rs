@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::cursor_query::CursorQuery;
+use crate::kit::paging::Asked;
 use crate::kit::params::{choice_error, given};
 use crate::{AppError, AppState, registry, today};
 
@@ -173,7 +173,7 @@ pub struct QueueQuery {
 pub struct QueueFilter {
     pub year: Option<i32>,
     pub outcome: Option<QueueOutcome>,
-    pub paging: CursorQuery,
+    pub paging: Asked,
 }
 
 /// The outcome filter's codes.
@@ -209,7 +209,7 @@ impl QueueQuery {
                 }
             },
         };
-        let paging = CursorQuery::read(&mut e, &self.cursor, &self.page, &self.per_page, 20, 200);
+        let paging = crate::kit::paging::asked(&mut e, &self.cursor, &self.page, &self.per_page, (20, 200));
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
@@ -230,7 +230,7 @@ pub async fn queue(
     f: &QueueFilter,
 ) -> Result<(KeyPage<QueuedReport>, Option<u32>), AppError> {
     let path = queue_path(store, caller).await?;
-    let (at, number) = f.paging.at();
+    let (at, number) = f.paging.position();
     let page = store
         .annual_report_queue_keyset(&path, f.year, f.outcome, at, f.paging.per_page)
         .await?;

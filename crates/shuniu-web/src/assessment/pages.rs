@@ -161,7 +161,7 @@ pub async fn rounds_page(
             }
             let filters = crate::kit::export::filter_query(&[("per_page", &q.per_page)]);
             (page.prev, page.next) =
-                crate::kit::cursor_query::links("/assessment-rounds", &filters, &p);
+                crate::kit::paging::links("/assessment-rounds", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

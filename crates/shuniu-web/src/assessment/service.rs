@@ -18,7 +18,6 @@ use shuniu_store::supervision::assessment::{
 };
 use shuniu_store::supervision::grades::StoredAward;
 use shuniu_store::{KeyPage, Store};
-use crate::kit::cursor_query::CursorQuery;
 use uuid::Uuid;
 
 use crate::auth::Caller;
@@ -200,11 +199,11 @@ pub async fn rounds(
     q: &RoundsQuery,
 ) -> Result<(KeyPage<AssessmentRound>, Option<u32>), AppError> {
     let mut e = FieldErrors::new();
-    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 200);
+    let paging = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &q.per_page, (20, 200));
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
-    let (at, number) = paging.at();
+    let (at, number) = paging.position();
     let page = store.assessment_rounds_keyset(at, paging.per_page).await?;
     Ok((page, number))
 }

@@ -5,7 +5,8 @@
 //! `401`. Verifying the whole chain is for admins only.
 
 use crate::kit::api::responses::NeedsToken;
-use crate::kit::params::{given, number};
+use crate::kit::paging::Asked;
+use crate::kit::params::given;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -65,9 +66,9 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
-    /// The filter (without the caller's scope), page and page size; every bad
+    /// The filter (without the caller's scope) and where the page starts; every bad
     /// parameter is named (`422`).
-    pub fn parse(&self) -> Result<(AuditFilter, u32, u32), FieldErrors> {
+    pub fn parse(&self) -> Result<(AuditFilter, Asked), FieldErrors> {
         let mut e = FieldErrors::new();
         let mut text = |field: &str, v: &Option<String>| {
             let s = given(v)?;
@@ -113,9 +114,13 @@ impl AuditQuery {
         };
         let from = time("from", &self.from);
         let to = time("to", &self.to);
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 50, 500);
-        crate::kit::paging::check(&mut e, &self.cursor, page, per_page);
+        let asked = crate::kit::paging::asked(
+            &mut e,
+            &self.cursor,
+            &self.page,
+            &self.per_page,
+            (50, 500),
+        );
         if !e.is_empty() {
             return Err(e);
         }
@@ -128,8 +133,7 @@ impl AuditQuery {
                 from,
                 to,
             },
-            page,
-            per_page,
+            asked,
         ))
     }
 }
@@ -150,18 +154,18 @@ fn scope(caller: &Caller) -> Result<Option<String>, AppError> {
 }
 
 /// The scoped filter for this request: authorization first (`401`/`403`), then the
-/// parameters (`422`); with the page size and the query as it came (its paging).
+/// parameters (`422`); with where the page starts.
 async fn filter_for(
     s: &AppState,
     caller: &Caller,
     q: Result<Query<AuditQuery>, QueryRejection>,
     what: &str,
-) -> Result<(AuditFilter, u32, u32, AuditQuery), AppError> {
+) -> Result<(AuditFilter, Asked), AppError> {
     let prefix = note_denial(s, caller, what, "audit_log".into(), scope(caller)).await?;
     let Query(q) = q.map_err(crate::kit::extract::bad_query)?;
-    let (mut filter, page, per_page) = q.parse()?;
+    let (mut filter, asked) = q.parse()?;
     filter.path_prefix = prefix;
-    Ok((filter, page, per_page, q))
+    Ok((filter, asked))
 }
 
 /// One record of the audit trail.
@@ -260,10 +264,9 @@ pub async fn list(
     headers: HeaderMap,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditPage>, AppError> {
-    let (filter, page, per_page, q) = filter_for(&s, &caller, q, "audit.read").await?;
-    let (at, number) =
-        crate::kit::paging::position(&q.cursor, given(&q.page).is_some(), page, per_page);
-    let p = s.store.audit_keyset(&filter, at, per_page).await?;
+    let (filter, asked) = filter_for(&s, &caller, q, "audit.read").await?;
+    let (at, number) = asked.position();
+    let p = s.store.audit_keyset(&filter, at, asked.per_page).await?;
     // English unless the caller prefers Chinese, as the API's messages.
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -366,7 +369,7 @@ pub async fn export(
     ApiCaller(caller): ApiCaller,
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let (filter, _, _, _) = filter_for(&s, &caller, q, "audit.export").await?;
+    let (filter, _) = filter_for(&s, &caller, q, "audit.export").await?;
     let details = serde_json::json!({
         "format": "csv",
         "filter": {

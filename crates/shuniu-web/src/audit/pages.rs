@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::kit::labels;
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{Opt, pct};
+use crate::kit::view::Opt;
 use crate::{AppError, AppState, PageResult};
 
 const PER_PAGE: u32 = 50;
@@ -117,21 +117,15 @@ impl AuditQuery {
         })
     }
 
-    /// The filters as a query string (without `page`), each `key=value&`.
+    /// The filters as a query string (`key=value` joined by `&`, without the paging).
     fn query_string(&self) -> String {
-        let mut out = String::new();
-        for (k, v) in [
+        crate::kit::export::filter_query(&[
             ("actor", &self.actor),
             ("action", &self.action),
             ("outcome", &self.outcome),
             ("from", &self.from),
             ("to", &self.to),
-        ] {
-            if let Some(v) = Self::clean(v) {
-                out.push_str(&format!("{k}={}&", pct(&v)));
-            }
-        }
-        out
+        ])
     }
 }
 
@@ -197,7 +191,7 @@ pub async fn browse(
         prev: None,
         next: None,
         pages: vec![],
-        csv_href: format!("/audit.csv?{}", base.trim_end_matches('&')),
+        csv_href: format!("/audit.csv?{base}"),
     };
     let filter = match q.filter(&caller) {
         Ok(f) => f,
@@ -207,19 +201,13 @@ pub async fn browse(
         }
         Err(e) => return Err(e.into()),
     };
-    let n = q
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
     let mut bad = FieldErrors::new();
-    crate::kit::paging::check(&mut bad, &q.cursor, n, PER_PAGE);
+    let asked = crate::kit::paging::asked(&mut bad, &q.cursor, &q.page, &None, (PER_PAGE, PER_PAGE));
     if !bad.is_empty() {
         page.errors = labels::error_lines(&ui, AUDIT, &bad);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
-    let (at, _) = crate::kit::paging::position(&q.cursor, q.page.is_some(), n, PER_PAGE);
+    let (at, _) = asked.position();
     let p = match s.store.audit_keyset(&filter, at, PER_PAGE).await {
         Ok(p) => p,
         Err(shuniu_store::StoreError::Invalid(f)) => {
@@ -241,9 +229,7 @@ pub async fn browse(
         "audit.count",
         &[&crate::kit::paging::total_text(&ui, p.total)],
     );
-    let at = |c: &String| format!("/audit?{base}cursor={}", pct(c));
-    page.prev = p.prev.as_ref().map(at);
-    page.next = p.next.as_ref().map(at);
+    (page.prev, page.next) = crate::kit::paging::links("/audit", &base, &p);
     Ok(render(StatusCode::OK, &page))
 }
 

@@ -21,7 +21,6 @@ use crate::kit::api::error::ErrorBody;
 use crate::kit::api::input;
 use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::extract::{ApiQuery, RecordId};
-use crate::kit::cursor_query::CursorQuery;
 use crate::kit::paging::PageInfo;
 use crate::kit::routes::Routes;
 use crate::{AppError, AppState};
@@ -496,12 +495,12 @@ pub async fn public_record(
 ) -> Result<Json<PublicRecordOut>, AppError> {
     s.store.organization(id).await?.ok_or(AppError::NotFound)?;
     let mut e = shuniu_domain::FieldErrors::new();
-    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 100);
+    let paging = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &q.per_page, (20, 100));
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
     let facts = s.store.complaint_facts(id).await?;
-    let (at, number) = paging.at();
+    let (at, number) = paging.position();
     let p = s
         .store
         .public_complaints_keyset(id, at, paging.per_page)

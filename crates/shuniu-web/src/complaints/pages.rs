@@ -24,7 +24,7 @@ use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::cursor_query::links;
+use crate::kit::paging::links;
 use crate::kit::export::filter_query;
 use crate::kit::view::{Crumb, Filter, Opt, options};
 use crate::{AppError, AppState, PageResult, local_time};

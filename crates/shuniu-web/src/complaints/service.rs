@@ -24,7 +24,6 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::cursor_query::CursorQuery;
 use crate::kit::params::{choice_error, given};
 use crate::{AppError, AppState};
 
@@ -307,7 +306,7 @@ pub async fn queue(
     };
     let overdue = flag(&mut e, "overdue", &q.overdue);
     let escalated = flag(&mut e, "escalated", &q.escalated);
-    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 200);
+    let paging = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &q.per_page, (20, 200));
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
@@ -328,7 +327,7 @@ pub async fn queue(
         Scope::Streets(p) => f.street_path = Some(p.clone()),
         Scope::Organization(o) => f.organization_id = Some(*o),
     }
-    let (at, number) = paging.at();
+    let (at, number) = paging.position();
     let page = s
         .store
         .complaint_queue_keyset(&f, at, paging.per_page)

@@ -177,7 +177,7 @@ pub async fn list(
                 ("per_page", &q.per_page),
             ]);
             (page.prev, page.next) =
-                crate::kit::cursor_query::links("/credit-lists", &filters, &p);
+                crate::kit::paging::links("/credit-lists", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

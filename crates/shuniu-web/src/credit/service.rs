@@ -14,7 +14,7 @@ use shuniu_store::{KeyPage, Store};
 use utoipa::IntoParams;
 
 use crate::AppError;
-use crate::kit::cursor_query::CursorQuery;
+use crate::kit::paging::Asked;
 use crate::kit::params::{choice_error, given};
 
 /// Filters and paging of the public lists.
@@ -42,7 +42,7 @@ pub struct CreditListQuery {
 pub struct CreditListFilter {
     pub list: ListKind,
     pub path: Option<String>,
-    pub paging: CursorQuery,
+    pub paging: Asked,
 }
 
 impl CreditListQuery {
@@ -70,7 +70,7 @@ impl CreditListQuery {
                 }
             },
         };
-        let paging = CursorQuery::read(&mut e, &self.cursor, &self.page, &self.per_page, 20, 200);
+        let paging = crate::kit::paging::asked(&mut e, &self.cursor, &self.page, &self.per_page, (20, 200));
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
@@ -85,7 +85,7 @@ pub async fn list(
     q: &CreditListQuery,
 ) -> Result<(ListKind, KeyPage<CreditListEntry>, Option<u32>), AppError> {
     let f = q.parse(store).await?;
-    let (at, number) = f.paging.at();
+    let (at, number) = f.paging.position();
     let page = store
         .credit_list_keyset(f.list, f.path.as_deref(), at, f.paging.per_page)
         .await?;

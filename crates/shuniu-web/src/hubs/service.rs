@@ -80,7 +80,7 @@ impl HubListQuery {
     pub async fn parse(
         &self,
         store: &Store,
-    ) -> Result<(HubFilter, crate::kit::paging::Asked<'_>), AppError> {
+    ) -> Result<(HubFilter, crate::kit::paging::Asked), AppError> {
         let mut e = FieldErrors::new();
         let kind = match given(&self.kind) {
             None => None,

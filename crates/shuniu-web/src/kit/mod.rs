@@ -7,8 +7,9 @@
 //! - [`capability`]: the `Capability` a folder exports, and the installed list;
 //! - [`error`]: `AppError`, every outcome's status; [`params`]: query parameters;
 //! - [`routes`]: the route table; [`i18n`] and [`messages`]: the language and the words;
-//! - [`ui`]: `Ui`, rendering, error pages; [`view`], [`forms`], [`paging`]: widgets;
-//! - [`cursor_query`]: a keyset list's `cursor`/`page`/`per_page`, its JSON paging, its links;
+//! - [`ui`]: `Ui`, rendering, error pages; [`view`], [`forms`]: widgets;
+//! - [`paging`]: a keyset list's `cursor`/`page`/`per_page`, its JSON paging, its
+//!   Previous/Next links, the page bar;
 //! - [`chart`]: small server-drawn SVG charts and the threshold bands' colours and words;
 //! - [`standing`]: may this organization book / join / receive an office / be recognized;
 //! - [`labels`]: the one lookup of a form field's label (`field.<name>`, `<scope>.f.<name>`);
@@ -21,7 +22,6 @@
 pub mod api;
 pub mod capability;
 pub mod chart;
-pub mod cursor_query;
 pub mod error;
 pub mod export;
 pub mod extract;

@@ -1,4 +1,14 @@
-//! Pagination links shared by the lists.
+//! A keyset list's paging, once for every list: as sent (`cursor`, `page`, `per_page`:
+//! parsed and checked by [`asked`], the 422s named), as answered ([`PageInfo`]: `total`,
+//! `total_is_lower_bound`, `page`, `per_page`, `next`, `prev`, flattened into each
+//! list's JSON page) and as linked ([`links`]: Previous/Next that keep the page's
+//! filters, as [`crate::kit::export::filter_query`] writes them); and the page bar's
+//! links.
+
+use shuniu_domain::{FieldError, FieldErrors};
+use shuniu_store::{At, KeyPage, TOTAL_BOUND};
+
+use crate::kit::params::{given, number};
 
 /// One link of a list's page bar.
 pub struct PageLink {
@@ -13,18 +23,46 @@ pub const NO_PAGES: &[PageLink] = &[];
 /// No previous or next link (a bar of only page numbers).
 pub const NO_LINK: Option<String> = None;
 
-use shuniu_domain::{FieldError, FieldErrors};
-use shuniu_store::{At, TOTAL_BOUND};
-
-use crate::kit::params::{given, number};
-
 /// The longest cursor taken (a page boundary's keys are far shorter).
 pub const MAX_CURSOR: usize = 512;
+
+/// Where a keyset list's page was asked to start and how long it is, as parsed by
+/// [`asked`].
+#[derive(Debug, Clone)]
+pub struct Asked {
+    cursor: Option<String>,
+    /// The numbered page (1 when none was given).
+    pub page: u32,
+    page_given: bool,
+    pub per_page: u32,
+}
+
+/// Parses a keyset list's `page` (1–1,000,000, within the first [`TOTAL_BOUND`] rows)
+/// and `per_page` (1–`max`, default `default`) and checks `cursor` (no longer than a
+/// cursor is): every 422 goes into `e`, so a handler reports them with its other
+/// fields'.
+pub fn asked(
+    e: &mut FieldErrors,
+    cursor: &Option<String>,
+    page: &Option<String>,
+    per_page: &Option<String>,
+    (default, max): (u32, u32),
+) -> Asked {
+    let n = number(e, "page", page, 1, 1_000_000);
+    let per_page = number(e, "per_page", per_page, default, max);
+    check(e, cursor, n, per_page);
+    Asked {
+        cursor: given(cursor).map(str::to_string),
+        page: n,
+        page_given: given(page).is_some(),
+        per_page,
+    }
+}
 
 /// The 422s of a keyset list's paging: a numbered page reaching past the first
 /// [`TOTAL_BOUND`] rows (an offset reads every row it skips; past them, cursors), and a
 /// cursor too long to be one.
-pub fn check(e: &mut FieldErrors, cursor: &Option<String>, page: u32, per_page: u32) {
+fn check(e: &mut FieldErrors, cursor: &Option<String>, page: u32, per_page: u32) {
     let cursor = given(cursor);
     if cursor.is_none() && u64::from(page) * u64::from(per_page) > TOTAL_BOUND as u64 {
         e.add(
@@ -48,21 +86,18 @@ pub fn check(e: &mut FieldErrors, cursor: &Option<String>, page: u32, per_page: 
     }
 }
 
-/// Where a page starts: the cursor when given, else the numbered page when given, else
-/// the first; and the page's number when it has one.
-pub fn position<'a>(
-    cursor: &'a Option<String>,
-    page_given: bool,
-    page: u32,
-    per_page: u32,
-) -> (At<'a>, Option<u32>) {
-    match given(cursor) {
-        Some(c) => (At::Cursor(Some(c)), None),
-        None if page_given => (
-            At::Offset((u64::from(page.max(1)) - 1) * u64::from(per_page)),
-            Some(page),
-        ),
-        None => (At::Cursor(None), Some(1)),
+impl Asked {
+    /// Where the page starts: the cursor when given, else the numbered page when given,
+    /// else the first; and the page's number when it has one (`None` from a cursor).
+    pub fn position(&self) -> (At<'_>, Option<u32>) {
+        match &self.cursor {
+            Some(c) => (At::Cursor(Some(c.as_str())), None),
+            None if self.page_given => (
+                At::Offset((u64::from(self.page.max(1)) - 1) * u64::from(self.per_page)),
+                Some(self.page),
+            ),
+            None => (At::Cursor(None), Some(1)),
+        }
     }
 }
 
@@ -71,44 +106,6 @@ pub fn total_text(ui: &crate::kit::ui::Ui, total: shuniu_store::Total) -> String
     match total {
         shuniu_store::Total::AtLeast(n) => ui.tf("list.at_least", &[&crate::kit::view::fmt_int(n)]),
         shuniu_store::Total::Exact(n) => crate::kit::view::fmt_int(n),
-    }
-}
-
-/// Where a keyset list's page was asked to start and how long it is: `cursor`, the
-/// numbered `page` and `per_page` as parsed by [`asked`].
-#[derive(Debug, Clone, Copy)]
-pub struct Asked<'a> {
-    pub cursor: &'a Option<String>,
-    pub page: u32,
-    pub page_given: bool,
-    pub per_page: u32,
-}
-
-/// Parses a keyset list's `page` (1–1,000,000) and `per_page` (1–`max`, default
-/// `default`) and checks them with `cursor` ([`check`]): every 422 goes into `e`, so a
-/// handler reports them with its other fields'.
-pub fn asked<'a>(
-    e: &mut FieldErrors,
-    cursor: &'a Option<String>,
-    page: &Option<String>,
-    per_page: &Option<String>,
-    (default, max): (u32, u32),
-) -> Asked<'a> {
-    let n = number(e, "page", page, 1, 1_000_000);
-    let per_page = number(e, "per_page", per_page, default, max);
-    check(e, cursor, n, per_page);
-    Asked {
-        cursor,
-        page: n,
-        page_given: given(page).is_some(),
-        per_page,
-    }
-}
-
-impl<'a> Asked<'a> {
-    /// Where the page starts, and its number when it has one ([`position`]).
-    pub fn position(&self) -> (At<'a>, Option<u32>) {
-        position(self.cursor, self.page_given, self.page, self.per_page)
     }
 }
 
@@ -131,7 +128,7 @@ pub struct PageInfo {
 
 impl PageInfo {
     /// Of `page`, numbered `number` when it has a number.
-    pub fn of<T>(page: &shuniu_store::KeyPage<T>, number: Option<u32>) -> PageInfo {
+    pub fn of<T>(page: &KeyPage<T>, number: Option<u32>) -> PageInfo {
         PageInfo {
             total: page.total.count(),
             total_is_lower_bound: page.total.is_lower_bound(),
@@ -143,21 +140,11 @@ impl PageInfo {
     }
 }
 
-/// The Previous and Next links of an HTML list: `base` (the list's path and filters,
-/// ending in `?` or `&`) with the page's cursors.
-pub fn links<T>(base: &str, page: &shuniu_store::KeyPage<T>) -> (Option<String>, Option<String>) {
-    let link = |c: &String| format!("{base}cursor={}", crate::kit::view::pct(c));
-    (page.prev.as_ref().map(link), page.next.as_ref().map(link))
-}
-
-/// A list's path with the filters given (`path?k=v&…&`), ready for a `cursor=`: the
-/// Previous and Next links keep the filters.
-pub fn base(path: &str, filters: &[(&str, &Option<String>)]) -> String {
-    let mut base = format!("{path}?");
-    for (k, v) in filters {
-        if let Some(v) = given(v) {
-            base.push_str(&format!("{k}={}&", crate::kit::view::pct(v)));
-        }
-    }
-    base
+/// The Previous and Next links of a page of `path` whose filters are `query`
+/// (`a=1&b=2`, already encoded: [`crate::kit::export::filter_query`]; empty when none):
+/// each the same filters with the page's cursor.
+pub fn links<T>(path: &str, query: &str, page: &KeyPage<T>) -> (Option<String>, Option<String>) {
+    let sep = if query.is_empty() { "" } else { "&" };
+    let href = |c: &String| format!("{path}?{query}{sep}cursor={}", crate::kit::view::pct(c));
+    (page.prev.as_ref().map(href), page.next.as_ref().map(href))
 }

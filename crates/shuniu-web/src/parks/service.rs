@@ -88,10 +88,10 @@ pub struct VenueQuery {
 }
 
 /// The subtree path, hub, page and page size a query asks for.
-pub async fn parse_venue_query<'q>(
+pub async fn parse_venue_query(
     store: &Store,
-    q: &'q VenueQuery,
-) -> Result<(Option<String>, Option<Uuid>, Asked<'q>), AppError> {
+    q: &VenueQuery,
+) -> Result<(Option<String>, Option<Uuid>, Asked), AppError> {
     let mut e = FieldErrors::new();
     let mut path = None;
     if let Some(code) = given(&q.jurisdiction) {

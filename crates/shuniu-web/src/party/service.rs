@@ -3,7 +3,7 @@
 //! register of instructors, and the coverage reports of a jurisdiction or a hub with
 //! the organizations not covered.
 
-use crate::kit::cursor_query::CursorQuery;
+use crate::kit::paging::Asked;
 use crate::kit::params::given;
 use serde::Deserialize;
 use shuniu_domain::access::{Action, Resource};
@@ -333,7 +333,7 @@ pub struct GapQuery {
 
 impl GapQuery {
     /// The gap (if named) and the paging; a bad value is a 422 naming it.
-    pub fn parse(&self) -> Result<(Option<Gap>, CursorQuery), FieldErrors> {
+    pub fn parse(&self) -> Result<(Option<Gap>, Asked), FieldErrors> {
         let mut e = FieldErrors::new();
         let gap = match given(&self.gap) {
             None => None,
@@ -352,7 +352,7 @@ impl GapQuery {
                 g
             }
         };
-        let paging = CursorQuery::read(&mut e, &self.cursor, &self.page, &self.per_page, 20, 200);
+        let paging = crate::kit::paging::asked(&mut e, &self.cursor, &self.page, &self.per_page, (20, 200));
         if e.is_empty() {
             Ok((gap, paging))
         } else {
@@ -437,9 +437,9 @@ pub async fn uncovered(
     store: &Store,
     scope: &CoverageScope,
     gap: Gap,
-    paging: &CursorQuery,
+    paging: &Asked,
 ) -> Result<(KeyPage<Organization>, Option<u32>), AppError> {
-    let (at, number) = paging.at();
+    let (at, number) = paging.position();
     let page = store
         .uncovered_keyset(scope, gap, at, paging.per_page)
         .await?;
@@ -468,7 +468,7 @@ mod tests {
         };
         let (gap, paging) = q.parse().unwrap();
         assert_eq!((gap, paging.per_page), (Some(Gap::PartyWork), 20));
-        assert_eq!(paging.at().1, Some(2));
+        assert_eq!(paging.position().1, Some(2));
         let e = GapQuery {
             gap: Some("nope".into()),
             page: Some("0".into()),

@@ -384,7 +384,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<OrganizationPage>, AppError> {
     // A well-formed code that is not in the tree is a bad filter value too.
-    if let Ok((filter, _, _)) = q.parse()
+    if let Ok((filter, _)) = q.parse()
         && let Some(code) = &filter.jurisdiction
         && s.store.jurisdiction(code).await?.is_none()
     {

@@ -60,7 +60,7 @@ impl ListDownload for Organizations {
         _: (),
         q: ListQuery,
     ) -> Result<(Spec, Self::Filter), AppError> {
-        let (mut filter, _, _) = q.parse()?;
+        let (mut filter, _) = q.parse()?;
         // A well-formed code that is not in the tree is a bad filter value too.
         if let Some(code) = &filter.jurisdiction
             && s.store.jurisdiction(code).await?.is_none()

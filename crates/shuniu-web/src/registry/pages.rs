@@ -19,7 +19,7 @@ use crate::kit::extract::RecordId;
 use crate::kit::labels::{self, SITE, label};
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{self, Crumb, Filter, fmt_int, jurisdiction_options, options, pct, tree};
+use crate::kit::view::{self, Crumb, Filter, fmt_int, jurisdiction_options, options, tree};
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, PageResult, local_time};
 use shuniu_domain::access::{Action, Resource};
@@ -74,9 +74,9 @@ pub(crate) fn domain_labels(lang: Lang, ds: &[ServiceDomain]) -> String {
         .join(sep)
 }
 
-/// The filters of `q` as a query string (without `page`), each `key=value&`.
+/// The filters of `q` as a query string (without the paging), `key=value` joined by `&`.
 pub(crate) fn filter_query(q: &ListQuery) -> String {
-    let fields = [
+    crate::kit::export::filter_query(&[
         ("jurisdiction", &q.jurisdiction),
         ("legal_form", &q.legal_form),
         ("domain", &q.domain),
@@ -86,17 +86,7 @@ pub(crate) fn filter_query(q: &ListQuery) -> String {
         ("q", &q.q),
         ("sort", &q.sort),
         ("per_page", &q.per_page),
-    ];
-    let mut out = String::new();
-    for (k, v) in fields {
-        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            out.push_str(k);
-            out.push('=');
-            out.push_str(&pct(v));
-            out.push('&');
-        }
-    }
-    out
+    ])
 }
 
 /// Page numbers to show: first, last, and two either side of the current one.
@@ -312,17 +302,16 @@ pub async fn list(
                         .unwrap_or_default(),
                 })
                 .collect();
-            let base = format!("/organizations?{}", filter_query(&lq));
+            let filters = filter_query(&lq);
             page.summary = summary(&ui, &listed);
             if ranked.is_some() {
                 // Search results: numbered pages within the index's hits.
-                number_links(&mut page, &listed, &base);
+                let sep = if filters.is_empty() { "" } else { "&" };
+                number_links(&mut page, &listed, &format!("/organizations?{filters}{sep}"));
             } else {
-                let at = |c: &String| format!("{base}cursor={}", pct(c));
-                page.prev = p.prev.as_ref().map(at);
-                page.next = p.next.as_ref().map(at);
+                (page.prev, page.next) = crate::kit::paging::links("/organizations", &filters, p);
                 if p.items.is_empty() && p.total.count() > 0 {
-                    page.beyond = Some(base.trim_end_matches('&').to_string());
+                    page.beyond = Some(format!("/organizations?{filters}"));
                 }
             }
             Ok(render(StatusCode::OK, &page))

@@ -1,7 +1,8 @@
 //! The registry capability's service code, shared by pages and API: parse what came
 //! in, ask the domain, call the store.
 
-use crate::kit::params::{given, number};
+use crate::kit::paging::Asked;
+use crate::kit::params::given;
 use serde::Deserialize;
 use shuniu_domain::jurisdiction::JurisdictionCode;
 use shuniu_domain::jurisdiction::bad_code_error;
@@ -95,8 +96,8 @@ fn choice<T: Copy>(
 }
 
 impl ListQuery {
-    /// The filter, page and page size; a bad parameter is a 422 naming it.
-    pub fn parse(&self) -> Result<(OrgFilter, u32, u32), FieldErrors> {
+    /// The filter and where the page starts; a bad parameter is a 422 naming it.
+    pub fn parse(&self) -> Result<(OrgFilter, Asked), FieldErrors> {
         let mut e = FieldErrors::new();
         let jurisdiction = given(&self.jurisdiction).map(String::from);
         if let Some(code) = &jurisdiction
@@ -134,11 +135,15 @@ impl ListQuery {
                 .unwrap_or_default(),
             ids: None,
         };
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
-        crate::kit::paging::check(&mut e, &self.cursor, page, per_page);
+        let asked = crate::kit::paging::asked(
+            &mut e,
+            &self.cursor,
+            &self.page,
+            &self.per_page,
+            (20, 200),
+        );
         if e.is_empty() {
-            Ok((filter, page, per_page))
+            Ok((filter, asked))
         } else {
             Err(e)
         }
@@ -197,7 +202,8 @@ pub struct Listed {
 /// numbered page within the first [`TOTAL_BOUND`] rows; with words, the search index's
 /// hits in its order, paged by number (at most [`MAX_RANKED_IDS`] of them).
 pub async fn list(store: &Store, search: &Search, q: &ListQuery) -> Result<Listed, AppError> {
-    let (mut filter, page, per_page) = q.parse()?;
+    let (mut filter, asked) = q.parse()?;
+    let (page, per_page) = (asked.page, asked.per_page);
     let offset = (u64::from(page) - 1) * u64::from(per_page);
     // Filters the index holds (place, status) page in the index; the others are applied
     // by the store over the best hits.
@@ -218,8 +224,7 @@ pub async fn list(store: &Store, search: &Search, q: &ListQuery) -> Result<Liste
         (p.next, p.prev) = (None, None);
         return Ok(Listed { page: p, number: Some(page), ranked: Some(ranked) });
     }
-    let (at, number) =
-        crate::kit::paging::position(&q.cursor, given(&q.page).is_some(), page, per_page);
+    let (at, number) = asked.position();
     let p = store.organizations_page(&filter, at, per_page).await?;
     Ok(Listed { page: p, number, ranked: None })
 }

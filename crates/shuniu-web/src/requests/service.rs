@@ -18,7 +18,6 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::cursor_query::CursorQuery;
 use crate::kit::params::{choice_error, given};
 use crate::{AppError, AppState};
 
@@ -246,7 +245,7 @@ pub async fn queue(
             false
         }
     };
-    let paging = CursorQuery::read(&mut e, &q.cursor, &q.page, &q.per_page, 20, 200);
+    let paging = crate::kit::paging::asked(&mut e, &q.cursor, &q.page, &q.per_page, (20, 200));
     if !e.is_empty() {
         return Err(AppError::Validation(e));
     }
@@ -260,7 +259,7 @@ pub async fn queue(
         Scope::Streets(p) => f.street_path = Some(p),
         Scope::Organization(o) => f.organization_id = Some(o),
     }
-    let (at, number) = paging.at();
+    let (at, number) = paging.position();
     let page = s.store.request_queue_keyset(&f, at, paging.per_page).await?;
     Ok((page, number))
 }

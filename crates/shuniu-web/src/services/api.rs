@@ -21,7 +21,7 @@ use crate::kit::api::input::{self, Mode};
 use crate::kit::api::responses::{BadToken, NeedsToken};
 use crate::kit::extract::{ApiQuery, RecordId};
 use crate::kit::routes::Routes;
-use crate::services::service::{self, ListQuery};
+use crate::services::service::{self, ListQuery, OrgServicesQuery};
 use crate::{AppError, AppState};
 
 pub fn routes() -> Routes {
@@ -119,13 +119,12 @@ impl ServiceOut {
     }
 }
 
-/// One page of services.
+/// One keyset page of services.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ServicePage {
     pub items: Vec<ServiceOut>,
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    #[serde(flatten)]
+    pub paging: crate::kit::paging::PageInfo,
     /// When searched by `q`: why each listed service matched, in the items' order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matches: Vec<crate::kit::search::SearchMatch>,
@@ -227,9 +226,10 @@ async fn listing(s: &AppState, id: Uuid) -> Result<ServiceListing, AppError> {
 }
 
 /// The public service list: services not ended, of organizations in good standing
-/// (not suspended, deregistered or on the serious list), filtered and paged; with
-/// `near`, kept to that community's district and sorted nearest first; with `q`, the
-/// search index's best hits (up to 1,000), best first.
+/// (not suspended, deregistered or on the serious list), filtered, one keyset page at a
+/// time (`cursor` from `next`/`prev`); with `near`, kept to that community's district
+/// and sorted nearest first; with `q`, the search index's best hits (up to 1,000), best
+/// first.
 #[utoipa::path(
     get,
     path = "/api/v1/services",
@@ -240,7 +240,7 @@ async fn listing(s: &AppState, id: Uuid) -> Result<ServiceListing, AppError> {
     responses(
         (status = 200, description = "One page of services", body = ServicePage),
         BadToken,
-        (status = 422, description = "A bad query parameter (`near` not a community …), named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, each named in `fields`: `near` not a community, a `cursor` that is not one of this list's with these filters, a `page` past the first 10,000 services (follow `next` instead) …", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -248,50 +248,45 @@ pub async fn list(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<ServicePage>, AppError> {
-    let (_, p, ranked) = service::public_list(&s.store, &s.search, &q).await?;
+    let listed = service::public_list(&s.store, &s.search, &q).await?;
+    let p = &listed.page;
     Ok(Json(ServicePage {
         items: p.items.iter().map(ServiceOut::new).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
-        matches: crate::kit::search::matches(ranked.as_ref(), p.items.iter().map(|l| l.service.id)),
+        paging: crate::kit::paging::PageInfo::of(p, listed.number),
+        matches: crate::kit::search::matches(
+            listed.ranked.as_ref(),
+            p.items.iter().map(|l| l.service.id),
+        ),
     }))
 }
 
-/// An organization's services, every status (its own catalogue), paged. Public.
+/// An organization's services, every status (its own catalogue), by name, one keyset
+/// page at a time (`cursor` from `next`/`prev`). Public.
 #[utoipa::path(
     get,
     path = "/api/v1/organizations/{id}/services",
     operation_id = "list_organization_services",
     tag = "services",
-    params(("id" = Uuid, Path, description = "Organization id"), ("page" = Option<u32>, Query, description = "1-based page"), ("per_page" = Option<u32>, Query, description = "1–200 (default 50)")),
+    params(("id" = Uuid, Path, description = "Organization id"), OrgServicesQuery),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The organization's services", body = ServicePage),
         BadToken,
         (status = 404, description = "No such organization", body = ErrorBody),
-        (status = 422, description = "A bad `page` or `per_page`, named in `fields`", body = ErrorBody),
+        (status = 422, description = "A bad `cursor` (not one of this list's), `page` (past the first 10,000: follow `next`) or `per_page`, each named in `fields`", body = ErrorBody),
     )
 )]
 pub async fn list_of_organization(
     State(s): State<AppState>,
     ApiCaller(_caller): ApiCaller,
     RecordId(id): RecordId,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<OrgServicesQuery>,
 ) -> Result<Json<ServicePage>, AppError> {
     let (org, _) = service::organization(&s.store, id).await?;
-    let mut e = FieldErrors::new();
-    let page = crate::kit::params::number(&mut e, "page", &q.page, 1, 1_000_000);
-    let per_page = crate::kit::params::number(&mut e, "per_page", &q.per_page, 50, 200);
-    if !e.is_empty() {
-        return Err(AppError::Validation(e));
-    }
-    let p = s.store.services_of(org.id, page, per_page).await?;
+    let (p, number) = service::services_of(&s.store, &org, &q, 50).await?;
     Ok(Json(ServicePage {
         items: p.items.iter().map(ServiceOut::new).collect(),
-        total: p.total,
-        page: p.page,
-        per_page: p.per_page,
+        paging: crate::kit::paging::PageInfo::of(&p, number),
         matches: Vec::new(),
     }))
 }

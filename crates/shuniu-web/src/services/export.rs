@@ -54,7 +54,7 @@ impl ListDownload for Services {
         _: (),
         q: ListQuery,
     ) -> Result<(Spec, Self::Filter), AppError> {
-        let mut filter = q.parse(&s.store).await?;
+        let (mut filter, _) = q.parse(&s.store).await?;
         crate::services::service::find_words(&s.search, &q, &mut filter);
         let widths = [24.0, 30.0, 12.0, 20.0, 24.0, 20.0, 10.0, 24.0];
         let title = ui.t("svc.list.title").to_string();

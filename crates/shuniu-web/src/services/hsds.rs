@@ -1,8 +1,8 @@
 //! Open data: the service directory as Open Referral HSDS 3.0 JSON (organization,
 //! service, location, service_at_location; the phone of the ORGANIZATION only — its
 //! declared public contact, never a person's phone). The same builders serve the API
-//! (`/api/v1/hsds/…`, paged as HSDS's own API pages: `contents`, `total_items` …) and
-//! `shuniu export hsds DIR`.
+//! (`/api/v1/hsds/…`, paged as HSDS's own API pages: `contents`, `total_items` …, and
+//! by cursor as every list of ours is: `next`, `prev` …) and `shuniu export hsds DIR`.
 
 use axum::Json;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use shuniu_domain::FieldErrors;
 use shuniu_domain::Lang;
 use shuniu_domain::services::{Place, ServiceStatus};
-use shuniu_store::Page;
+use shuniu_store::{At, KeyPage};
 use shuniu_store::services::{DirectoryOrg, ServiceFilter, ServiceListing};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -20,7 +20,7 @@ use crate::kit::api::access::ApiCaller;
 use crate::kit::api::error::ErrorBody;
 use crate::kit::api::responses::BadToken;
 use crate::kit::extract::{ApiQuery, RecordId};
-use crate::kit::params::number;
+use crate::kit::paging::PageInfo;
 use crate::kit::routes::Routes;
 use crate::{AppError, AppState};
 
@@ -174,12 +174,16 @@ pub fn service_json(l: &ServiceListing, org: Option<&DirectoryOrg>) -> Value {
     v
 }
 
-/// A page of HSDS objects, as HSDS's own API pages them.
+/// A page of HSDS objects, as HSDS's own API pages them, with our lists' keyset paging
+/// beside (`next`/`prev` cursors; a count that stops at 10,000).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct HsdsPage {
+    /// As `total`: past 10,000 a lower bound.
     pub total_items: i64,
     pub total_pages: u32,
-    pub page_number: u32,
+    /// The page's number when asked for by `page` (or the first); absent from a `cursor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<u32>,
     pub size: u32,
     pub first_page: bool,
     pub last_page: bool,
@@ -187,18 +191,23 @@ pub struct HsdsPage {
     /// HSDS 3.0 objects.
     #[schema(value_type = Vec<Object>)]
     pub contents: Vec<Value>,
+    #[serde(flatten)]
+    pub paging: PageInfo,
 }
 
-fn page_of<T>(p: &Page<T>, contents: Vec<Value>) -> HsdsPage {
+fn page_of<T>(p: &KeyPage<T>, number: Option<u32>, contents: Vec<Value>) -> HsdsPage {
+    let paging = PageInfo::of(p, number);
+    let size = u64::from(p.per_page.max(1));
     HsdsPage {
-        total_items: p.total,
-        total_pages: p.pages(),
-        page_number: p.page,
+        total_items: paging.total,
+        total_pages: (paging.total.max(0) as u64).div_ceil(size) as u32,
+        page_number: number,
         size: p.per_page,
-        first_page: p.page <= 1,
-        last_page: p.page >= p.pages(),
+        first_page: p.prev.is_none(),
+        last_page: p.next.is_none(),
         empty: contents.is_empty(),
         contents,
+        paging,
     }
 }
 
@@ -206,8 +215,12 @@ fn page_of<T>(p: &Page<T>, contents: Vec<Value>) -> HsdsPage {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HsdsQuery {
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 items (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 50).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -215,12 +228,17 @@ pub struct HsdsQuery {
 }
 
 impl HsdsQuery {
-    fn parse(&self) -> Result<(u32, u32), AppError> {
+    fn parse(&self) -> Result<crate::kit::paging::Asked, AppError> {
         let mut e = FieldErrors::new();
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 50, 200);
+        let asked = crate::kit::paging::asked(
+            &mut e,
+            &self.cursor,
+            &self.page,
+            &self.per_page,
+            (50, 200),
+        );
         if e.is_empty() {
-            Ok((page, per_page))
+            Ok(asked)
         } else {
             Err(AppError::Validation(e))
         }
@@ -238,7 +256,7 @@ impl HsdsQuery {
     responses(
         (status = 200, description = "One page of HSDS organizations", body = HsdsPage),
         BadToken,
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`) …", body = ErrorBody),
     )
 )]
 pub async fn organizations(
@@ -246,10 +264,14 @@ pub async fn organizations(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<HsdsQuery>,
 ) -> Result<Json<HsdsPage>, AppError> {
-    let (page, per_page) = q.parse()?;
-    let p = s.store.directory_organizations(page, per_page).await?;
+    let asked = q.parse()?;
+    let (at, number) = asked.position();
+    let p = s
+        .store
+        .directory_organizations_page(at, asked.per_page)
+        .await?;
     let contents = p.items.iter().map(organization_json).collect();
-    Ok(Json(page_of(&p, contents)))
+    Ok(Json(page_of(&p, number, contents)))
 }
 
 /// One organization of the directory, HSDS 3.0, with its services.
@@ -279,11 +301,13 @@ pub async fn organization(
     let mut v = organization_json(&d);
     let f = ServiceFilter {
         organization_id: Some(id),
-        page: 1,
-        per_page: 200,
         ..Default::default()
     };
-    let services = s.store.public_services(&f).await?;
+    // Its first 200, as before: an organization's page, not a walk of the directory.
+    let services = s
+        .store
+        .public_services_page(&f, At::Cursor(None), 200)
+        .await?;
     v["services"] = Value::Array(services.items.iter().map(|l| service_json(l, None)).collect());
     Ok(Json(v))
 }
@@ -299,7 +323,7 @@ pub async fn organization(
     responses(
         (status = 200, description = "One page of HSDS services", body = HsdsPage),
         BadToken,
-        (status = 422, description = "A bad query parameter, named", body = ErrorBody),
+        (status = 422, description = "A bad query parameter, named: a `cursor` not of this list, a `page` past the first 10,000 (follow `next`) …", body = ErrorBody),
     )
 )]
 pub async fn services(
@@ -307,15 +331,14 @@ pub async fn services(
     ApiCaller(_caller): ApiCaller,
     ApiQuery(q): ApiQuery<HsdsQuery>,
 ) -> Result<Json<HsdsPage>, AppError> {
-    let (page, per_page) = q.parse()?;
-    let f = ServiceFilter {
-        page,
-        per_page,
-        ..Default::default()
-    };
-    let p = s.store.public_services(&f).await?;
+    let asked = q.parse()?;
+    let (at, number) = asked.position();
+    let p = s
+        .store
+        .public_services_page(&ServiceFilter::default(), at, asked.per_page)
+        .await?;
     let contents = p.items.iter().map(|l| service_json(l, None)).collect();
-    Ok(Json(page_of(&p, contents)))
+    Ok(Json(page_of(&p, number, contents)))
 }
 
 /// One service of the directory, HSDS 3.0, with its organization and that

@@ -35,7 +35,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("svc.filter.q", "关键词", "Words"),
     ("svc.filter.q_placeholder", "服务名称、对象或领域，也可输入拼音或首字母", "A service's name, who it is for or its domain; pinyin or initials too"),
     ("svc.list.empty", "没有符合条件的服务项目。", "No services match."),
-    ("svc.list.summary", "共 {} 项服务，第 {} / {} 页", "{} services, page {} of {}"),
+    ("svc.list.count", "共 {} 项服务", "{} services"),
     ("svc.f.name", "服务名称", "Service"),
     ("svc.f.category", "服务类别", "Category"),
     ("svc.f.target_group", "服务对象", "Who it is for"),
@@ -58,6 +58,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("svc.near.same_community", "在您的社区", "In your community"),
     ("svc.near.same_street", "同街道", "Same street"),
     ("svc.near.same_district", "同区", "Same district"),
+    ("svc.f.cursor", "翻页位置", "Page position"),
     ("svc.f.page", "页码", "Page"),
     ("svc.f.per_page", "每页条数", "Per page"),
 ];

@@ -39,7 +39,12 @@ mod tests {
 
     #[test]
     fn every_field_has_a_label() {
-        for names in [&SERVICE_FIELDS[..], &CONTACT_FIELDS, &super::service::LIST_QUERY] {
+        for names in [
+            &SERVICE_FIELDS[..],
+            &CONTACT_FIELDS,
+            &super::service::LIST_QUERY,
+            &super::service::ORG_SERVICES_QUERY,
+        ] {
             crate::kit::labels::assert_labelled(SCOPE, names);
         }
     }

@@ -20,14 +20,13 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::kit::extract::{ApiQuery, CheckedForm, RecordId};
 use crate::kit::i18n::HomePlace;
-use crate::kit::params::number;
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
-use crate::kit::paging::PageLink;
+use crate::kit::paging::{PageLink, links, total_text};
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Filter, Opt, jurisdiction_options, options, pct, tree};
-use crate::services::service::{self, ListQuery};
+use crate::kit::view::{Crumb, Filter, Opt, jurisdiction_options, options, tree};
+use crate::services::service::{self, ListQuery, OrgServicesQuery};
 use crate::{AppError, AppState, PageResult};
 
 pub fn routes() -> Routes {
@@ -135,7 +134,10 @@ pub fn org_section<'a>(
 ) -> crate::kit::capability::SectionFuture<'a> {
     Box::pin(async move {
         let contact = s.store.public_contact(org.id).await?;
-        let page = s.store.services_of(org.id, 1, SECTION_ROWS).await?;
+        let page = s
+            .store
+            .services_of_page(org.id, shuniu_store::At::Cursor(None), SECTION_ROWS)
+            .await?;
         SectionPage {
             ui,
             id: org.id.to_string(),
@@ -145,7 +147,7 @@ pub fn org_section<'a>(
                 .map(|c| c.service_hours.clone())
                 .unwrap_or_default(),
             address: contact.map(|c| c.address).unwrap_or_default(),
-            more: page.total > page.items.len() as i64,
+            more: page.next.is_some(),
             rows: page.items.iter().map(|l| line(ui, l)).collect(),
             can_edit: service::can_edit(caller, org, org_path),
         }
@@ -567,7 +569,8 @@ pub async fn list_page(
         ui: ui.clone(),
     };
     match service::public_list(&s.store, &s.search, &q).await {
-        Ok((_, p, ranked)) => {
+        Ok(listed) => {
+            let (p, ranked) = (&listed.page, &listed.ranked);
             page.rows = p
                 .items
                 .iter()
@@ -579,31 +582,17 @@ pub async fn list_page(
                     row
                 })
                 .collect();
-            let pages = p.pages().max(1);
-            if p.total > 0 {
-                page.summary = ui.tf(
-                    "svc.list.summary",
-                    &[&p.total.to_string(), &p.page.to_string(), &pages.to_string()],
-                );
+            if p.total.count() > 0 {
+                page.summary = ui.tf("svc.list.count", &[&total_text(&ui, p.total)]);
             }
-            let mut base = "/services?".to_string();
-            for (k, val) in [
+            let filters = crate::kit::export::filter_query(&[
                 ("category", &q.category),
                 ("jurisdiction", &q.jurisdiction),
                 ("near", &asked_near),
                 ("q", &q.q),
                 ("per_page", &q.per_page),
-            ] {
-                if let Some(x) = val.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-                    base.push_str(&format!("{k}={}&", pct(x)));
-                }
-            }
-            if p.page > 1 {
-                page.prev = Some(format!("{base}page={}", (p.page - 1).min(pages)));
-            }
-            if p.page < pages {
-                page.next = Some(format!("{base}page={}", p.page + 1));
-            }
+            ]);
+            (page.prev, page.next) = links("/services", &filters, p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {
@@ -612,12 +601,6 @@ pub async fn list_page(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// The paging of an organization's own list of services.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct OrgListQuery {
-    pub page: Option<String>,
 }
 
 /// How many services a page of an organization's list shows.
@@ -639,40 +622,33 @@ struct OrgListPage {
 }
 
 /// `GET /organizations/{id}/services`: all of an organization's services, every
-/// status, paged (its page shows the first [`SECTION_ROWS`]).
+/// status, by name, one keyset page at a time (its page shows the first
+/// [`SECTION_ROWS`]). A bad `cursor`, `page` or `per_page` is a 422 naming it.
 pub async fn org_list(
     State(s): State<AppState>,
     ui: Ui,
     caller: Caller,
     RecordId(id): RecordId,
-    ApiQuery(q): ApiQuery<OrgListQuery>,
+    ApiQuery(q): ApiQuery<OrgServicesQuery>,
 ) -> PageResult {
     let ui = ui.with_nav("orgs");
     let (org, path) = service::organization(&s.store, id).await?;
-    let mut e = FieldErrors::new();
-    let page_no = number(&mut e, "page", &q.page, 1, 1_000_000);
-    if !e.is_empty() {
-        return Err(AppError::Validation(e).into());
-    }
-    let p = s.store.services_of(org.id, page_no, ORG_LIST_ROWS).await?;
-    let pages = p.pages().max(1);
-    let base = format!("/organizations/{id}/services?page=");
+    let (p, _) = service::services_of(&s.store, &org, &q, ORG_LIST_ROWS).await?;
+    let filters = crate::kit::export::filter_query(&[("per_page", &q.per_page)]);
+    let (prev, next) = links(&format!("/organizations/{id}/services"), &filters, &p);
     let page = OrgListPage {
         crumbs: crumbs(&ui, &org),
         title: ui.tf("svc.org_list.title", &[&org.data.name]),
         id: org.id.to_string(),
-        summary: if p.total > 0 {
-            ui.tf(
-                "svc.list.summary",
-                &[&p.total.to_string(), &p.page.to_string(), &pages.to_string()],
-            )
+        summary: if p.total.count() > 0 {
+            ui.tf("svc.list.count", &[&total_text(&ui, p.total)])
         } else {
             String::new()
         },
         rows: p.items.iter().map(|l| line(&ui, l)).collect(),
         can_edit: service::can_edit(&caller, &org, &path),
-        prev: (p.page > 1).then(|| format!("{base}{}", (p.page - 1).min(pages))),
-        next: (p.page < pages).then(|| format!("{base}{}", p.page + 1)),
+        prev,
+        next,
         pages: vec![],
         ui: ui.clone(),
     };

@@ -15,12 +15,13 @@ use shuniu_search::{Filter, Kind};
 use shuniu_store::MAX_RANKED_IDS;
 use shuniu_domain::{FieldError, FieldErrors};
 use shuniu_store::services::{Service, ServiceFilter, ServiceListing};
-use shuniu_store::{Page, Store};
+use shuniu_store::{KeyPage, Store};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::auth::Caller;
-use crate::kit::params::{choice_error, given, number};
+use crate::kit::paging::{Asked, asked};
+use crate::kit::params::{choice_error, given};
 use crate::kit::search::Ranked;
 use crate::{AppError, AppState, registry};
 
@@ -221,8 +222,12 @@ pub struct ListQuery {
     /// with its reason in `matches`.
     #[param(example = "养老")]
     pub q: Option<String>,
-    /// 1-based page number.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    /// Where the page starts: the `next` or `prev` of a page read before with the same
+    /// filters (opaque). Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// Items per page, 1–200 (default 20).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -230,11 +235,13 @@ pub struct ListQuery {
 }
 
 /// The public list's query fields, in order.
-pub const LIST_QUERY: [&str; 6] = ["category", "jurisdiction", "near", "q", "page", "per_page"];
+pub const LIST_QUERY: [&str; 7] =
+    ["category", "jurisdiction", "near", "q", "cursor", "page", "per_page"];
 
 impl ListQuery {
-    /// The store's filter; a bad parameter is a 422 naming it.
-    pub async fn parse(&self, store: &Store) -> Result<ServiceFilter, AppError> {
+    /// The store's filter and where the page starts; a bad parameter is a 422 naming
+    /// it.
+    pub async fn parse(&self, store: &Store) -> Result<(ServiceFilter, Asked), AppError> {
         let mut e = FieldErrors::new();
         let category = match given(&self.category) {
             None => None,
@@ -264,21 +271,59 @@ impl ListQuery {
                 }
             },
         };
-        let page = number(&mut e, "page", &self.page, 1, 1_000_000);
-        let per_page = number(&mut e, "per_page", &self.per_page, 20, 200);
+        let asked = asked(&mut e, &self.cursor, &self.page, &self.per_page, (20, 200));
         if !e.is_empty() {
             return Err(AppError::Validation(e));
         }
-        Ok(ServiceFilter {
+        let filter = ServiceFilter {
             category,
             jurisdiction_path,
             organization_id: None,
             near,
             ids: None,
-            page,
-            per_page,
-        })
+            page: asked.page,
+            per_page: asked.per_page,
+        };
+        Ok((filter, asked))
     }
+}
+
+/// The paging of an organization's own list of services, as sent (its page and the
+/// API alike).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgServicesQuery {
+    /// Where the page starts: the `next` or `prev` of a page read before (opaque).
+    /// Takes precedence over `page`.
+    #[param(value_type = Option<String>, max_length = 512)]
+    pub cursor: Option<String>,
+    /// 1-based page number within the first 10,000 (past them, follow `next`).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    pub page: Option<String>,
+    /// Items per page, 1–200 (default 50 in the API, 20 on the page).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
+    pub per_page: Option<String>,
+}
+
+/// An organization's list's query fields, in order.
+pub const ORG_SERVICES_QUERY: [&str; 3] = ["cursor", "page", "per_page"];
+
+/// One keyset page of `org`'s services, every status, by name (from `cursor`, else the
+/// numbered `page` within the first 10,000, else the first; `default` long unless
+/// `per_page` says), and the page's number when it has one.
+pub async fn services_of(
+    store: &Store,
+    org: &Organization,
+    q: &OrgServicesQuery,
+    default: u32,
+) -> Result<(KeyPage<ServiceListing>, Option<u32>), AppError> {
+    let mut e = FieldErrors::new();
+    let asked = asked(&mut e, &q.cursor, &q.page, &q.per_page, (default, 200));
+    if !e.is_empty() {
+        return Err(AppError::Validation(e));
+    }
+    let (at, number) = asked.position();
+    Ok((store.services_of_page(org.id, at, asked.per_page).await?, number))
 }
 
 /// The words of `q.q`, found in the search index: its best hits (up to
@@ -297,15 +342,33 @@ pub fn find_words(search: &shuniu_search::Search, q: &ListQuery, f: &mut Service
     Some(r)
 }
 
-/// One page of the public list; with words (`q`), the search index's best hits in its
-/// order, each with its reason, the other filters applied by the store over them.
+/// One keyset page of the public list as found.
+pub struct Listed {
+    pub page: KeyPage<ServiceListing>,
+    /// The page's number when it was asked for by number (or is the first); `None` when
+    /// read from a cursor.
+    pub number: Option<u32>,
+    /// With words: the search index's hits, each with why it matched.
+    pub ranked: Option<Ranked>,
+}
+
+/// One keyset page of the public list (from `cursor`, else the numbered `page` within
+/// the first 10,000, else the first); with words (`q`), the search index's best hits
+/// (a bounded set, at most [`MAX_RANKED_IDS`]) in its order, each with its reason, the
+/// other filters applied by the store over them. A cursor keeps to the list's shape
+/// (hits, nearest first, or by place): another's is a 422 naming `cursor`.
 pub async fn public_list(
     store: &Store,
     search: &shuniu_search::Search,
     q: &ListQuery,
-) -> Result<(ServiceFilter, Page<ServiceListing>, Option<Ranked>), AppError> {
-    let mut f = q.parse(store).await?;
+) -> Result<Listed, AppError> {
+    let (mut f, asked) = q.parse(store).await?;
     let ranked = find_words(search, q, &mut f);
-    let page = store.public_services(&f).await?;
-    Ok((f, page, ranked))
+    let (at, number) = asked.position();
+    let page = store.public_services_page(&f, at, asked.per_page).await?;
+    Ok(Listed {
+        page,
+        number,
+        ranked,
+    })
 }

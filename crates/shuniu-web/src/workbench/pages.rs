@@ -20,6 +20,10 @@ use crate::{AppError, AppState, PageResult, local_time, today};
 /// How many rows a panel shows; its link leads to the whole list.
 const ROWS: u32 = 5;
 
+/// Where a panel's read starts: the first keyset page of its list, whose total stops
+/// at 10,000 and whose read stops at the page.
+const FIRST: shuniu_store::At<'static> = shuniu_store::At::Cursor(None);
+
 pub fn routes() -> Routes {
     Routes::new().get("/my", desk)
 }
@@ -143,10 +147,10 @@ async fn member_panels(s: &AppState, ui: &Ui, user: &User) -> Result<Vec<Panel>,
 
     let bookings = s
         .store
-        .bookings_of_organization(org_id, chrono::Utc::now(), 1, ROWS)
+        .bookings_page(org_id, chrono::Utc::now(), FIRST, ROWS)
         .await?;
     let mut coming =
-        Panel::new(ui, "my.bookings", "my.bookings.none").counted(ui, bookings.total);
+        Panel::new(ui, "my.bookings", "my.bookings.none").counted_total(ui, bookings.total);
     for b in &bookings.items {
         coming = coming.line(
             format!("/bookings/{}", b.id),
@@ -207,10 +211,10 @@ async fn hub_panels(s: &AppState, ui: &Ui, user: &User) -> Result<Vec<Panel>, Ap
 
     let pending = s
         .store
-        .hub_members(hub.id, Some(MembershipStatus::Pending), 1, ROWS)
+        .hub_members_keyset(hub.id, Some(MembershipStatus::Pending), FIRST, ROWS)
         .await?;
-    let mut applications =
-        Panel::new(ui, "my.applications", "my.applications.none").counted(ui, pending.total);
+    let mut applications = Panel::new(ui, "my.applications", "my.applications.none")
+        .counted_total(ui, pending.total);
     for m in &pending.items {
         applications = applications.line(
             format!("/memberships/{}", m.id),
@@ -220,8 +224,9 @@ async fn hub_panels(s: &AppState, ui: &Ui, user: &User) -> Result<Vec<Panel>, Ap
     }
     let applications = applications.link(ui, hub_href.clone(), "my.all");
 
-    let venues = s.store.list_venues(None, Some(hub.id), 1, ROWS).await?;
-    let mut places = Panel::new(ui, "my.venues", "my.venues.none").counted(ui, venues.total);
+    let venues = s.store.venues_page(None, Some(hub.id), FIRST, ROWS).await?;
+    let mut places =
+        Panel::new(ui, "my.venues", "my.venues.none").counted_total(ui, venues.total);
     for v in &venues.items {
         places = places.line(
             format!("/venues/{}", v.id),

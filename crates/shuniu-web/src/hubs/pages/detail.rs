@@ -200,22 +200,13 @@ pub(super) async fn detail_page(
         "hubs.members_count",
         &[&crate::kit::paging::total_text(ui, page.total)],
     );
-    let mut base = format!("/hubs/{}?", hub.id);
-    if let Some(st) = status_q.as_deref().filter(|x| !x.trim().is_empty()) {
-        base.push_str(&format!("status={}&", pct(st.trim())));
-    }
-    let members_downloads = crate::kit::export::Links::new(
-        ui,
-        &format!("/hubs/{}/members", hub.id),
-        &status_q
-            .as_deref()
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(|x| format!("status={}", pct(x)))
-            .unwrap_or_default(),
-    );
-    let at = |c: &String| format!("{base}cursor={}#members", pct(c));
-    let (prev, next) = (page.prev.as_ref().map(at), page.next.as_ref().map(at));
+    let filters = crate::kit::export::filter_query(&[("status", &status_q)]);
+    let members_downloads =
+        crate::kit::export::Links::new(ui, &format!("/hubs/{}/members", hub.id), &filters);
+    // Back at the members' table, not the top of the hub's page.
+    let at_members = |href: String| format!("{href}#members");
+    let (prev, next) = crate::kit::paging::links(&format!("/hubs/{}", hub.id), &filters, &page);
+    let (prev, next) = (prev.map(at_members), next.map(at_members));
     let status_filter = options(
         MembershipStatus::ALL,
         MembershipStatus::as_str,

@@ -136,16 +136,13 @@ pub async fn list(
                 "hubs.summary",
                 &[&crate::kit::paging::total_text(&ui, p.total)],
             );
-            let base = crate::kit::paging::base(
-                "/hubs",
-                &[
-                    ("kind", &q.kind),
-                    ("jurisdiction", &q.jurisdiction),
-                    ("include_revoked", &q.include_revoked),
-                    ("per_page", &q.per_page),
-                ],
-            );
-            (page.prev, page.next) = crate::kit::paging::links(&base, &p);
+            let filters = crate::kit::export::filter_query(&[
+                ("kind", &q.kind),
+                ("jurisdiction", &q.jurisdiction),
+                ("include_revoked", &q.include_revoked),
+                ("per_page", &q.per_page),
+            ]);
+            (page.prev, page.next) = crate::kit::paging::links("/hubs", &filters, &p);
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Validation(f)) => {

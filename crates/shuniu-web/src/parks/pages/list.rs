@@ -163,14 +163,11 @@ pub(super) async fn list_page(
         "park.list.summary",
         &[&crate::kit::paging::total_text(ui, p.total)],
     );
-    let base = crate::kit::paging::base(
-        "/venues",
-        &[
-            ("jurisdiction", &q.jurisdiction),
-            ("hub", &q.hub),
-            ("per_page", &q.per_page),
-        ],
-    );
-    (page.prev, page.next) = crate::kit::paging::links(&base, &p);
+    let filters = crate::kit::export::filter_query(&[
+        ("jurisdiction", &q.jurisdiction),
+        ("hub", &q.hub),
+        ("per_page", &q.per_page),
+    ]);
+    (page.prev, page.next) = crate::kit::paging::links("/venues", &filters, &p);
     Ok((StatusCode::OK, page))
 }

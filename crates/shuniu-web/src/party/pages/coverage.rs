@@ -184,7 +184,7 @@ pub(super) async fn report_page(
         .collect();
     let gap_code = Some(gap.as_str().to_string());
     let filters = dl::filter_query(&[("gap", &gap_code), ("per_page", &q.per_page)]);
-    let (prev, next) = crate::kit::cursor_query::links(base, &filters, &p);
+    let (prev, next) = crate::kit::paging::links(base, &filters, &p);
     Ok((
         status,
         CoveragePage {

@@ -70,7 +70,8 @@ pub(super) async fn instructors_view(
             organizations: fmt_int(i.organizations),
         })
         .collect();
-    let href = |c: &String| format!("/instructors?jurisdiction={code}&cursor={}", crate::kit::view::pct(c));
+    let (prev, next) =
+        crate::kit::paging::links("/instructors", &format!("jurisdiction={code}"), &l.page);
     let mut fields = vec![];
     if l.can_manage {
         let blank = InstructorDraft {
@@ -126,8 +127,8 @@ pub(super) async fn instructors_view(
             "cov.instr.count",
             &[&crate::kit::paging::total_text(ui, l.page.total)],
         ),
-        prev: l.page.prev.as_ref().map(href),
-        next: l.page.next.as_ref().map(href),
+        prev,
+        next,
         can_manage: l.can_manage,
         downloads: crate::kit::export::Links::new(
             ui,
