@@ -6,6 +6,7 @@ use shuniu_domain::registry::{ServiceDomain, StatusChange};
 use shuniu_domain::services::{ContactDraft, ServiceData, ServiceDraft, ServiceStatus};
 use shuniu_store::services::ServiceFilter;
 use shuniu_store::{Store, StoreError, both_backends};
+use uuid::Uuid;
 
 use crate::supervision_support::*;
 
@@ -110,6 +111,17 @@ both_backends!(
             1
         );
         assert_eq!(store.services_of(a.id, 1, 20).await.unwrap().total, 1);
+        // One ended service: gone from the public view, still in the catalogue's.
+        assert!(store.public_service(meal.id).await.unwrap().is_none());
+        let own = store.service_listing(meal.id).await.unwrap().unwrap();
+        assert_eq!(own.service.data.status, ServiceStatus::Ended);
+        assert!(
+            store
+                .service_listing(Uuid::now_v7())
+                .await
+                .unwrap()
+                .is_none()
+        );
         // Another organization's service id is not this one's to edit.
         let err = store
             .update_service(meal.id, b.id, &ended, member())

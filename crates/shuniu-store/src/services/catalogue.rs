@@ -331,10 +331,18 @@ impl Store {
     /// One service as the public list shows it (`None` when unknown or when its
     /// organization may not offer services now).
     pub async fn public_service(&self, id: Uuid) -> Result<Option<ServiceListing>> {
-        let sql = format!(
-            "{} WHERE s.id = $1 AND s.status <> 'ended' AND {OFFERS}",
-            listing_select()
-        );
+        self.listing_where(id, &format!(" AND s.status <> 'ended' AND {OFFERS}"))
+            .await
+    }
+
+    /// One service as its organization's catalogue shows it, whatever its status.
+    pub async fn service_listing(&self, id: Uuid) -> Result<Option<ServiceListing>> {
+        self.listing_where(id, "").await
+    }
+
+    /// The listing of service `id`, if it also meets `and` (` AND …`, or empty).
+    async fn listing_where(&self, id: Uuid, and: &str) -> Result<Option<ServiceListing>> {
+        let sql = format!("{} WHERE s.id = $1{and}", listing_select());
         let row = on_pool!(self, |p| sqlx::query_as::<_, ListingRow>(&sql)
             .bind(id)
             .fetch_optional(p)

@@ -216,13 +216,9 @@ fn service_draft(body: &[u8]) -> (ServiceDraft, FieldErrors) {
     (d, e)
 }
 
+/// A service as its organization's catalogue shows it (what a write answers with).
 async fn listing(s: &AppState, id: Uuid) -> Result<ServiceListing, AppError> {
-    let svc = s.store.service(id).await?.ok_or(AppError::NotFound)?;
-    let page = s.store.services_of(svc.organization_id, 1, 200).await?;
-    page.items
-        .into_iter()
-        .find(|l| l.service.id == id)
-        .ok_or(AppError::NotFound)
+    s.store.service_listing(id).await?.ok_or(AppError::NotFound)
 }
 
 /// The public service list: services not ended, of organizations in good standing
