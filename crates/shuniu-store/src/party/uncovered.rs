@@ -14,7 +14,7 @@ use shuniu_domain::jurisdiction::{district_path, shard_key_of_path};
 use shuniu_domain::registry::Organization;
 use uuid::Uuid;
 
-use super::{COLUMNS, CoverageScope, Gap, OrgRow, gap_clause, range_of, scope_clause};
+use super::{COLUMNS, CoverageScope, Figures, Gap, OrgRow, gap_clause, range_of, scope_clause};
 use crate::paging::keyset::ListQuery;
 use crate::paging::{Key, unindexed};
 use crate::registry::tallies::EVERYWHERE;
@@ -44,6 +44,19 @@ fn walked_gap(gap: Gap) -> String {
 /// whose name-ordered walk keeps to that district's entries (`organizations_shard_name`).
 fn in_district(path: &str) -> Option<&str> {
     (path.trim_end_matches('/').split('/').count() >= 3).then(|| shard_key_of_path(path))
+}
+
+/// How many of a scope's live organizations fall in `gap`: its figures less those
+/// covered (each gap is the negation of one covered count; `party_org` is never NULL and
+/// `industry_hubs` never negative).
+fn in_gap((total, org, work, regional, industry): Figures, gap: Gap) -> i64 {
+    total
+        - match gap {
+            Gap::PartyOrganization => org,
+            Gap::PartyWork => work,
+            Gap::RegionalHub => regional,
+            Gap::IndustryHub => industry,
+        }
 }
 
 /// The uncovered of `scope` in `gap` as a list read by `plan`.
@@ -106,30 +119,23 @@ fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
 }
 
 impl Store {
-    /// How many live organizations of `scope` fall in `gap`: the scope's figures less
-    /// those covered (each gap is the negation of one covered count; `party_org` is
-    /// never NULL and `industry_hubs` never negative).
+    /// How many live organizations of `scope` fall in `gap` (see [`in_gap`]).
     pub async fn uncovered_count(&self, scope: &CoverageScope, gap: Gap) -> Result<i64> {
-        let (total, org, work, regional, industry) = self.figures(scope).await?;
-        Ok(total
-            - match gap {
-                Gap::PartyOrganization => org,
-                Gap::PartyWork => work,
-                Gap::RegionalHub => regional,
-                Gap::IndustryHub => industry,
-            })
+        Ok(in_gap(self.figures(scope).await?, gap))
     }
 
     /// How a page of the uncovered of `scope` in `gap` is read, and how many there are:
     /// from the kept figures and the tallies, as the organization list's plan is (a hub's
     /// members are found through its memberships, whatever their number).
     pub async fn uncovered_plan(&self, scope: &CoverageScope, gap: Gap) -> Result<(OrgPlan, i64)> {
-        let uncovered = self.uncovered_count(scope, gap).await?;
+        // One read of the kept figures gives both the scope's live count and the gap's.
+        let figures = self.figures(scope).await?;
+        let uncovered = in_gap(figures, gap);
         let plan = match scope {
             CoverageScope::Hub(_) => OrgPlan::Lookup,
             CoverageScope::Subtree(path) if path.is_empty() => OrgPlan::SortIndex,
             CoverageScope::Subtree(path) => {
-                let live = self.figures(scope).await?.0;
+                let live = figures.0;
                 // What the walk passes: the district's entries, or every organization's.
                 let walked = match in_district(path) {
                     Some(_) => {
