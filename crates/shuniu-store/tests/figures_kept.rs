@@ -3,6 +3,8 @@
 //! engines: after each write of a story through the store's write paths, every figure a
 //! page of the tree shows equals what walking the registry's rows gives — read twice, so
 //! that the second answer (from memory when nothing was written between) is checked too.
+//! The coverage figures are sums of `organization_coverage`, which triggers keep: a
+//! write past the store (the last step) moves them as well.
 
 use shuniu_domain::jurisdiction::Level;
 use shuniu_domain::party::PartyBuilding;
@@ -40,9 +42,10 @@ async fn live(store: &Store, code: &str, domain: Option<ServiceDomain>) -> Vec<O
 /// Organizations of `scope` in `gap`, walked row by row.
 async fn walked_gap(store: &Store, scope: &CoverageScope, gap: Gap) -> i64 {
     store
-        .uncovered_chunk(scope, gap, None, 10_000)
+        .uncovered_chunk(scope, gap, None, 5_000)
         .await
         .unwrap()
+        .items
         .len() as i64
 }
 
@@ -189,8 +192,38 @@ both_backends!(kept_figures_follow_every_write, |store: Store| async move {
 
     // Hubs recognized and members added through the hub store: the regional hub
     // counters move.
-    crate::hubs::seed_hubs_for_chunks(&store).await;
+    let hub = crate::hubs::seed_hubs_for_chunks(&store).await;
     assert_figures_exact(&store, "after hubs and memberships").await;
+    let meiyuan = store.jurisdiction(MEIYUAN).await.unwrap().unwrap();
+    let regional_before = store
+        .hub_coverage(&CoverageScope::Subtree(meiyuan.path.clone()))
+        .await
+        .unwrap()
+        .regional
+        .covered;
+    assert!(regional_before >= 4, "the hub's members: {regional_before}");
+
+    // A revocation clears every member's regional hub in one set-based UPDATE.
+    store
+        .revoke_hub(
+            hub,
+            "撤销认定",
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            "test",
+        )
+        .await
+        .unwrap();
+    assert_figures_exact(&store, "after a hub's revocation").await;
+    let regional_after = store
+        .hub_coverage(&CoverageScope::Subtree(meiyuan.path.clone()))
+        .await
+        .unwrap()
+        .regional
+        .covered;
+    assert!(
+        regional_after < regional_before,
+        "{regional_after} < {regional_before}"
+    );
 
     // A write past the store (a tamper hook) forgets what was kept.
     store

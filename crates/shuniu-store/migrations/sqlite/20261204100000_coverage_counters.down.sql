@@ -1,0 +1,4 @@
+DROP TRIGGER organizations_coverage_update;
+DROP TRIGGER organizations_coverage_delete;
+DROP TRIGGER organizations_coverage_insert;
+DROP TABLE organization_coverage;
