@@ -169,9 +169,17 @@ pub fn bad_code_error() -> crate::FieldError {
     )
 }
 
+/// The shard key of a path: its district's code (the third segment), or for a node
+/// above district level its own code.
 pub fn shard_key_of_path(path: &str) -> &str {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     parts.get(2).or(parts.last()).copied().unwrap_or("")
+}
+
+/// The district (its code, the shard key) a subtree at district level or below lies
+/// wholly in; `None` for a province or city, which span districts.
+pub fn district_of_path(path: &str) -> Option<&str> {
+    (path.trim_end_matches('/').split('/').count() >= 3).then(|| shard_key_of_path(path))
 }
 
 /// Builds a child node of `parent`, checking that its level fits.
@@ -258,6 +266,22 @@ pub const XUANWU_STREETS: [(&str, &str, &str); 7] = [
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_subtree_lies_in_a_district_from_district_level_down() {
+        use super::district_of_path;
+        assert_eq!(district_of_path("320000/"), None);
+        assert_eq!(district_of_path("320000/320100/"), None);
+        assert_eq!(district_of_path("320000/320100/320102/"), Some("320102"));
+        assert_eq!(
+            district_of_path("320000/320100/320102/320102002000/"),
+            Some("320102")
+        );
+        assert_eq!(
+            district_of_path("320000/320100/320102/320102002000/320102002001/"),
+            Some("320102")
+        );
+    }
+
     #[test]
     fn the_district_of_a_path() {
         assert_eq!(

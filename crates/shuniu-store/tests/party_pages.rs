@@ -106,9 +106,10 @@ both_backends!(
         for scope in [&district, &everywhere] {
             for gap in Gap::ALL {
                 let want: Vec<Uuid> = store
-                    .uncovered_chunk(scope, gap, None, 10_000)
+                    .uncovered_chunk(scope, gap, None, 5_000)
                     .await
                     .unwrap()
+                    .items
                     .iter()
                     .map(|o| o.id)
                     .collect();

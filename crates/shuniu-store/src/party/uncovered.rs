@@ -10,16 +10,15 @@
 //! subtree through the coverage index (which carries every gap's columns) and sorts the
 //! few that match. Neither depends on how many organizations there are in all.
 
-use shuniu_domain::jurisdiction::{district_path, shard_key_of_path};
+use shuniu_domain::jurisdiction::{district_of_path, district_path};
 use shuniu_domain::registry::Organization;
-use uuid::Uuid;
 
 use super::{COLUMNS, CoverageScope, Figures, Gap, OrgRow, gap_clause, range_of, scope_clause};
 use crate::paging::keyset::ListQuery;
 use crate::paging::{Key, unindexed};
 use crate::registry::tallies::EVERYWHERE;
 use crate::registry::{OrgFilter, OrgPlan};
-use crate::{Arg, At, KeyPage, Page, Paging, Result, Store, Total, on_pool};
+use crate::{After, Arg, At, KeyChunk, KeyPage, Page, Paging, Result, Store, Total};
 
 /// The list's order: by name, then id.
 const NAME_KEYS: &[(&str, Key)] = &[("name", Key::Text), ("id", Key::Uuid)];
@@ -38,12 +37,6 @@ fn walked_gap(gap: Gap) -> String {
         Gap::RegionalHub => format!("{} IS NULL", unindexed("regional_hub_id")),
         Gap::IndustryHub => format!("{} = 0", unindexed("industry_hubs")),
     }
-}
-
-/// The district (its code, the shard key) of a subtree at district level or below,
-/// whose name-ordered walk keeps to that district's entries (`organizations_shard_name`).
-fn in_district(path: &str) -> Option<&str> {
-    (path.trim_end_matches('/').split('/').count() >= 3).then(|| shard_key_of_path(path))
 }
 
 /// How many of a scope's live organizations fall in `gap`: its figures less those
@@ -72,7 +65,7 @@ fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
                 walked_gap(gap)
             );
             let hidden_path = unindexed("jurisdiction_path");
-            match in_district(path) {
+            match district_of_path(path) {
                 None if path.is_empty() => {
                     keyed(format!("FROM organizations WHERE {live}"), vec![])
                 }
@@ -137,7 +130,7 @@ impl Store {
             CoverageScope::Subtree(path) => {
                 let live = figures.0;
                 // What the walk passes: the district's entries, or every organization's.
-                let walked = match in_district(path) {
+                let walked = match district_of_path(path) {
                     Some(_) => {
                         let district = CoverageScope::Subtree(district_path(path));
                         self.figures(&district).await?.0
@@ -224,39 +217,20 @@ impl Store {
         self.list_plan(&uncovered_list(scope, gap, plan)).await
     }
 
-    /// Live organizations in `scope` that fall in `gap`, by name then id, after the
-    /// row `after` (from the start if `None`), at most `limit`: an export walks the list
-    /// by this key (keyset, so each chunk is one index range, never a growing OFFSET).
+    /// Live organizations in `scope` that fall in `gap`, in the pages' order (by name
+    /// then id), after `after` (from the start if `None`), at most `limit`: a download
+    /// walks the list by the same keys as its pages, each chunk one keyset read.
     pub async fn uncovered_chunk(
         &self,
         scope: &CoverageScope,
         gap: Gap,
-        after: Option<(&str, Uuid)>,
+        after: Option<&After>,
         limit: u32,
-    ) -> Result<Vec<Organization>> {
-        let (clause, sargs) = scope_clause(scope, 1);
-        let mut args = sargs.to_args();
-        let mut where_sql = format!("{clause} AND {}", gap_clause(gap));
-        if let Some((name, id)) = after {
-            let n = args.len();
-            where_sql.push_str(&format!(
-                " AND (name > ${a} OR (name = ${a} AND id > ${b}))",
-                a = n + 1,
-                b = n + 2
-            ));
-            args.push(Arg::Text(name.to_string()));
-            args.push(Arg::Uuid(id));
-        }
-        let sql = format!(
-            "SELECT {COLUMNS} FROM organizations WHERE {where_sql} ORDER BY name ASC, id ASC LIMIT {}",
-            limit.clamp(1, 10_000)
-        );
-        let rows = on_pool!(self, |p| crate::bind_args!(
-            sqlx::query_as::<_, OrgRow>(&sql),
-            args
-        )
-        .fetch_all(p)
-        .await)?;
-        rows.into_iter().map(Organization::try_from).collect()
+    ) -> Result<KeyChunk<Organization>> {
+        // The engine's own plan: a chunk reads thousands of rows, where the walk of a
+        // sort index and a scan of the range cost alike.
+        let q = uncovered_list(scope, gap, OrgPlan::Lookup);
+        self.list_chunk::<OrgRow, _>(q, after, limit, Organization::try_from)
+            .await
     }
 }

@@ -4,7 +4,7 @@
 //! The API's twin (`/api/v1/coverage/{code}/gaps.csv`) calls [`jurisdiction_download`].
 
 use shuniu_domain::Lang;
-use shuniu_store::Store;
+use shuniu_store::{After, KeyChunk, Store};
 
 use super::*;
 use crate::kit::api::access::ApiAccount;
@@ -38,15 +38,16 @@ fn header_row(ui: &Ui) -> Vec<String> {
     .collect()
 }
 
-/// The next chunk after `after` (name, id), its places read in one query.
+/// The next chunk after `after`, its places read in one query.
 async fn chunk(
     store: Store,
     (scope, gap): (CoverageScope, Gap),
-    after: Option<(String, Uuid)>,
+    after: Option<After>,
     lang: Lang,
-) -> Result<Chunk<(String, Uuid)>, AppError> {
-    let key = after.as_ref().map(|(n, id)| (n.as_str(), *id));
-    let rows = store.uncovered_chunk(&scope, gap, key, CHUNK_ROWS).await?;
+) -> Result<Chunk<After>, AppError> {
+    let KeyChunk { items: rows, next } = store
+        .uncovered_chunk(&scope, gap, after.as_ref(), CHUNK_ROWS)
+        .await?;
     let codes: Vec<&str> = rows.iter().map(|o| o.data.jurisdiction.as_str()).collect();
     let names: HashMap<String, String> = store
         .jurisdictions_by_codes(&codes)
@@ -54,9 +55,6 @@ async fn chunk(
         .into_iter()
         .map(|j| (j.code.to_string(), j.name(lang).to_string()))
         .collect();
-    let next = (rows.len() >= CHUNK_ROWS as usize)
-        .then(|| rows.last().map(|o| (o.data.name.clone(), o.id)))
-        .flatten();
     let rows = rows
         .iter()
         .map(|o| {
@@ -102,7 +100,7 @@ impl ListDownload for JurisdictionGaps {
     type Query = GapQuery;
     type ApiWho = ApiAccount;
     type Filter = (CoverageScope, Gap);
-    type Cursor = (String, Uuid);
+    type Cursor = After;
 
     async fn prepare(
         s: &AppState,
@@ -121,9 +119,9 @@ impl ListDownload for JurisdictionGaps {
     async fn chunk(
         store: Store,
         filter: Self::Filter,
-        after: Option<(String, Uuid)>,
+        after: Option<After>,
         lang: Lang,
-    ) -> Result<Chunk<(String, Uuid)>, AppError> {
+    ) -> Result<Chunk<After>, AppError> {
         chunk(store, filter, after, lang).await
     }
 }
@@ -137,7 +135,7 @@ impl ListDownload for HubGaps {
     type Query = GapQuery;
     type ApiWho = ApiAccount;
     type Filter = (CoverageScope, Gap);
-    type Cursor = (String, Uuid);
+    type Cursor = After;
 
     async fn prepare(
         s: &AppState,
@@ -156,9 +154,9 @@ impl ListDownload for HubGaps {
     async fn chunk(
         store: Store,
         filter: Self::Filter,
-        after: Option<(String, Uuid)>,
+        after: Option<After>,
         lang: Lang,
-    ) -> Result<Chunk<(String, Uuid)>, AppError> {
+    ) -> Result<Chunk<After>, AppError> {
         chunk(store, filter, after, lang).await
     }
 }
