@@ -332,6 +332,29 @@ both_backends!(
             OrgPlan::for_counts(shuniu_store::SMALL_SUBTREE, Some(2_000), 1_000_000),
             OrgPlan::PathScan
         );
+        // A walk that checks the filter on the index entry (by name): a rare combination
+        // in a large district walks the district's entries (at most 90,000 comparisons)
+        // rather than read and sort its rows, even when nothing matches; a street's few
+        // thousand rows are still read and sorted when the walk would pass far more.
+        for m in [0, 35, 300, 88_000] {
+            assert_eq!(
+                OrgPlan::for_counts_checked(district, Some(m), district),
+                OrgPlan::SortIndex,
+                "{m} matching"
+            );
+        }
+        assert_eq!(
+            OrgPlan::for_counts_checked(4_000, Some(20), district),
+            OrgPlan::PathScan
+        );
+        assert_eq!(
+            OrgPlan::for_counts_checked(4_000, Some(3_000), district),
+            OrgPlan::SortIndex
+        );
+        assert_eq!(
+            OrgPlan::for_counts_checked(district, None, district),
+            OrgPlan::SortIndex
+        );
 
         let postgres = store.dialect() == shuniu_store::Dialect::Postgres;
         for (sort, index) in [
