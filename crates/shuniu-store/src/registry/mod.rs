@@ -525,18 +525,12 @@ impl Store {
             }
             if before.data.domains != data.domains || before.data.jurisdiction != data.jurisdiction
             {
-                sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                for dom in &data.domains {
-                    sqlx::query(DOMAIN_INSERT)
-                        .bind(dom.as_str())
-                        .bind(&j.path)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                replace_domains!(
+                    tx,
+                    id,
+                    (&row.jurisdiction_path, before.data.domains),
+                    (&j.path, data.domains)
+                );
             }
             let text = serde_json::to_string(&changes).expect("serializable");
             let change_id = Uuid::now_v7();
@@ -632,7 +626,35 @@ impl Store {
     }
 }
 
-pub(crate) const DOMAIN_INSERT: &str = "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)";
+/// Replaces an organization's rows in `organization_domains` (one per domain, under its
+/// path) after its domains or its path changed: `(old path, old domains)` out, `(new
+/// path, new domains)` in. Each old row is deleted by its whole key, the table's primary
+/// key, so the table needs no second index by organization (120 MB at 1M).
+macro_rules! replace_domains {
+    ($tx:expr, $id:expr, ($old_path:expr, $old:expr), ($new_path:expr, $new:expr)) => {{
+        for dom in $old.iter() {
+            sqlx::query(
+                "DELETE FROM organization_domains WHERE domain = $1 AND jurisdiction_path = $2 AND organization_id = $3",
+            )
+            .bind(dom.as_str())
+            .bind($old_path)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for dom in $new.iter() {
+            sqlx::query(
+                "INSERT INTO organization_domains (domain, jurisdiction_path, organization_id) VALUES ($1, $2, $3)",
+            )
+            .bind(dom.as_str())
+            .bind($new_path)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use replace_domains;
 
 /// The conflict clause of the counters' upserts: adds to the row already there.
 macro_rules! stats_on_conflict {

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::{corrupt, invalid, org_from, org_select};
 use crate::audit::append_in_tx;
 use crate::registry::tallies::{tally_key, tally_moved};
-use crate::registry::{DOMAIN_INSERT, OrgRow, STATS_UPSERT};
+use crate::registry::{OrgRow, STATS_UPSERT};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored change application with its field changes.
@@ -416,18 +416,12 @@ impl Store {
                 }
                 if new_path != path {
                     // A move: the domain index and the counters follow the record.
-                    sqlx::query("DELETE FROM organization_domains WHERE organization_id = $1")
-                        .bind(app.organization_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for dom in &data.domains {
-                        sqlx::query(DOMAIN_INSERT)
-                            .bind(dom.as_str())
-                            .bind(&new_path)
-                            .bind(app.organization_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
+                    crate::registry::replace_domains!(
+                        tx,
+                        app.organization_id,
+                        (&path, org.data.domains),
+                        (&new_path, data.domains)
+                    );
                     stats_moved = Some((
                         org.data.jurisdiction.clone(),
                         data.jurisdiction.clone(),
