@@ -42,3 +42,111 @@ impl Store {
         Ok(())
     }
 }
+
+/// The indexes a bulk load sets aside, as `(name, table, definition)`: the non-unique
+/// secondary indexes of the tables that get a row (or several) per organization written
+/// — organizations, their history, the audit trail — which no write of a load reads
+/// (a load finds rows by primary key and by the unique codes). Primary keys and unique
+/// indexes guard what a load writes and are never set aside.
+const DEFERRABLE_SQLITE: &str = "SELECT name, tbl_name, sql FROM sqlite_master \
+    WHERE type = 'index' AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' \
+    AND tbl_name IN ('organizations', 'organization_changes', 'audit_log') ORDER BY name";
+const DEFERRABLE_POSTGRES: &str = "SELECT indexname::text, tablename::text, indexdef FROM pg_indexes \
+    WHERE schemaname = current_schema() AND upper(indexdef) NOT LIKE 'CREATE UNIQUE%' \
+    AND tablename IN ('organizations', 'organization_changes', 'audit_log') ORDER BY indexname";
+
+impl Store {
+    /// Sets aside the non-unique secondary indexes of the tables a bulk load fills
+    /// (organizations, their history, the audit trail): each is recorded with its
+    /// definition in `bulk_deferred_indexes` and dropped, in one transaction. A load then
+    /// writes each row into its table and the unique indexes only; its end calls
+    /// [`restore_deferred_indexes`](Self::restore_deferred_indexes). Returns how many were
+    /// set aside now (none when they already are).
+    pub async fn defer_indexes(&self) -> Result<usize> {
+        let sql = match self.dialect() {
+            crate::Dialect::Sqlite => DEFERRABLE_SQLITE,
+            crate::Dialect::Postgres => DEFERRABLE_POSTGRES,
+        };
+        on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.begin_sql()).await?;
+            let found: Vec<(String, String, String)> =
+                sqlx::query_as(sql).fetch_all(&mut *tx).await?;
+            for (name, table, definition) in &found {
+                sqlx::query(
+                    "INSERT INTO bulk_deferred_indexes (name, table_name, definition) VALUES ($1, $2, $3)",
+                )
+                .bind(name)
+                .bind(table)
+                .bind(definition)
+                .execute(&mut *tx)
+                .await?;
+                // The name comes from the catalogue, not from a caller.
+                sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "")))
+                    .persistent(false)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<_, crate::StoreError>(found.len())
+        })
+    }
+
+    /// Builds back every index a bulk load set aside, one transaction each (an index
+    /// built is no longer listed, so a stop midway resumes with the rest). Returns how
+    /// many were built. Asked at the end of a load and by every `migrate`, so a load
+    /// that stopped for good never leaves the registry without its indexes.
+    pub async fn restore_deferred_indexes(&self) -> Result<usize> {
+        let deferred: Vec<(String, String)> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT name, definition FROM bulk_deferred_indexes ORDER BY name"
+        )
+        .fetch_all(p)
+        .await)?;
+        for (name, definition) in &deferred {
+            tracing::info!(index = %name, "building an index a bulk load set aside");
+            on_pool!(self, |p| {
+                let mut tx = p.begin_with(self.begin_sql()).await?;
+                // Read in the transaction first: a SQLite connection checks that the
+                // schema it holds is current when a statement starts, not when one is
+                // prepared, and one that last saw this index (dropped since by another
+                // connection) would refuse to create it ("already exists").
+                let still: Option<String> = sqlx::query_scalar(
+                    "SELECT definition FROM bulk_deferred_indexes WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?;
+                // Gone: built meanwhile by another process's migrate.
+                if still.as_deref() == Some(definition.as_str()) {
+                    sqlx::query(definition)
+                        .persistent(false)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM bulk_deferred_indexes WHERE name = $1")
+                        .bind(name)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                }
+                Ok::<_, crate::StoreError>(())
+            })?;
+        }
+        Ok(deferred.len())
+    }
+
+    /// Whether the store's schema has the table of set-aside indexes (a database
+    /// migrated before it has none to build back).
+    pub(crate) async fn has_deferred_index_table(&self) -> bool {
+        let sql = match self.dialect() {
+            crate::Dialect::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'bulk_deferred_indexes'"
+            }
+            crate::Dialect::Postgres => {
+                "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'bulk_deferred_indexes'"
+            }
+        };
+        on_pool!(self, |p| sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(p)
+            .await)
+        .is_ok_and(|n| n > 0)
+    }
+}

@@ -4,6 +4,7 @@
 
 mod audit_accounts;
 mod audit_changes;
+mod bulk_indexes;
 mod collation;
 mod complaints;
 mod conformance;

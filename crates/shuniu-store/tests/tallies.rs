@@ -28,12 +28,18 @@ fn today() -> NaiveDate {
     d(2026, 11, 30)
 }
 
-fn official() -> WriteCtx {
+pub(crate) fn official() -> WriteCtx {
     WriteCtx::new("xuanwu-official", "official", "127.0.0.1")
 }
 
 /// Organization `n` of `form` in `place`, with `domains` and `stage`.
-fn data(n: u32, form: LegalForm, place: &str, domains: &[&str], stage: &str) -> OrganizationData {
+pub(crate) fn data(
+    n: u32,
+    form: LegalForm,
+    place: &str,
+    domains: &[&str],
+    stage: &str,
+) -> OrganizationData {
     let (uscc, filing_number) = match form.uscc_kind() {
         Some(kind) => (
             Some(

@@ -79,6 +79,9 @@ async fn killed_and_resumed(dir: &TempDir, url: &str, crash_after: u32, expected
     assert!(!killed.status.success(), "killed after write {crash_after}");
     let held = scalar(url, "SELECT COUNT(*) FROM organizations").await;
     assert!(held > 0 && held < 2000, "stopped halfway: {held}");
+    // The load had set its indexes aside; the next migrate (here: the refused run's)
+    // builds them back.
+    assert!(scalar(url, "SELECT COUNT(*) FROM bulk_deferred_indexes").await >= 10);
     // Another seed is not this run: refused, nothing written.
     let other = run(shuniu(dir).args([
         "generate", "--orgs", "2000", "--seed", "8", "--batch", "300", "--db", url,
@@ -88,6 +91,10 @@ async fn killed_and_resumed(dir: &TempDir, url: &str, crash_after: u32, expected
     assert_ok(&resumed);
     let said = text(&resumed.stdout);
     assert!(said.contains("Generated 2000 organizations"), "{said}");
+    assert_eq!(
+        scalar(url, "SELECT COUNT(*) FROM bulk_deferred_indexes").await,
+        0
+    );
     assert_eq!(
         contents(url).await,
         expected,
@@ -108,6 +115,12 @@ async fn generate_2000(dir: &TempDir, url: &str) -> Vec<String> {
     let said = text(&out.stdout);
     assert!(said.contains("Generated 2000 organizations"), "{said}");
     assert!(said.contains("organizations/s"), "{said}");
+    assert!(said.contains("indexes built after the load"), "{said}");
+    // Every index the load set aside is back.
+    assert_eq!(
+        scalar(url, "SELECT COUNT(*) FROM bulk_deferred_indexes").await,
+        0
+    );
 
     assert_eq!(
         scalar(url, "SELECT COUNT(*) FROM organizations").await,
