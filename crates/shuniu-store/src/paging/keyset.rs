@@ -81,6 +81,8 @@ pub(crate) struct KeyList<'a> {
     /// Names the list and its order in the cursor, so that a cursor of another list or
     /// order is refused rather than read with the wrong keys.
     pub tag: &'a str,
+    /// The store planned this read as a walk of the order's index (see [`Read`]).
+    pub walk_index: bool,
 }
 
 /// One read of rows in key order: what [`Store::keyed_rows`] builds a statement from.
@@ -93,7 +95,22 @@ pub(crate) struct Read<'a> {
     pub after: Option<&'a [Arg]>,
     pub limit: u32,
     pub offset: u64,
+    /// The store planned this read as a walk of the order's index, stopping after the
+    /// page (its filters hidden from every other index, `paging::unindexed`). SQLite
+    /// then has no other way; PostgreSQL could still scan the table and sort when its
+    /// estimate of the hidden filters is tiny (a district's 3A public-welfare page: a
+    /// parallel scan of 1,000,000 rows, 0.5 s), so it is read with scans and sorts
+    /// priced out for that statement ([`WALK_INDEX_SETTINGS`]).
+    pub walk_index: bool,
 }
+
+/// PostgreSQL's settings for a read planned as an index walk, local to its transaction:
+/// sequential and bitmap scans and sorts priced out, leaving the ordered index scan; and
+/// no JIT compilation, which the walk's inflated cost estimate would trigger for a read
+/// that stops after a page (8 ms of compiling for a 17 ms read).
+const WALK_INDEX_SETTINGS: &str = "SELECT set_config('enable_seqscan', 'off', true), \
+    set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), \
+    set_config('jit', 'off', true)";
 
 const NEXT: &str = "n";
 const PREV: &str = "p";
@@ -236,6 +253,15 @@ impl Store {
                 let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
                 read!(rows)
             }
+            crate::Backend::Postgres(p) if read.walk_index => {
+                let mut tx = p.begin().await?;
+                sqlx::query(WALK_INDEX_SETTINGS).execute(&mut *tx).await?;
+                let rows = bind_args!(sqlx::query(&sql), args)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                read!(rows)
+            }
             crate::Backend::Postgres(p) => {
                 let rows = bind_args!(sqlx::query(&sql), args).fetch_all(p).await?;
                 read!(rows)
@@ -267,6 +293,7 @@ impl Store {
             after,
             limit: per_page + 1,
             offset,
+            walk_index: list.walk_index,
         };
         let (offset, cursor) = match at {
             At::Offset(n) => (n, None),
@@ -369,6 +396,8 @@ pub(crate) struct ListQuery {
     pub count: (String, Vec<Arg>),
     /// Most rows a page takes (`per_page` is clamped to 1..=max).
     pub max: u32,
+    /// Planned as a walk of the order's index (see [`Read::walk_index`]).
+    pub walk_index: bool,
 }
 
 impl ListQuery {
@@ -390,6 +419,7 @@ impl ListQuery {
             count: (from_where, args.clone()),
             args,
             max: 200,
+            walk_index: false,
         }
     }
     /// A list whose rows need joins its count does not: rows `{select} WHERE {filter}`
@@ -411,6 +441,7 @@ impl ListQuery {
             count: (format!("{count_from} WHERE {filter}"), args.clone()),
             args,
             max: 200,
+            walk_index: false,
         }
     }
     /// Walked by its keys descending.
@@ -428,6 +459,12 @@ impl ListQuery {
     /// walking an index; `select` then names the `WITH`'s table.
     pub fn with(mut self, with: String) -> ListQuery {
         self.with = with;
+        self
+    }
+    /// Planned as a walk of the order's index, stopping after the page (see
+    /// [`Read::walk_index`]).
+    pub fn walking_index(mut self) -> ListQuery {
+        self.walk_index = true;
         self
     }
     /// Counted over `from_where` (the same rows, fewer joins) with `args`.
@@ -479,6 +516,7 @@ impl Store {
                 desc: q.desc,
             },
             tag: q.tag,
+            walk_index: q.walk_index,
         };
         self.keyset_page(list, at, per_page.clamp(1, q.max.max(1)), total, item)
             .await
@@ -542,6 +580,7 @@ impl Store {
             after: None,
             limit: 21,
             offset: 0,
+            walk_index: q.walk_index,
         })
         .await
     }
@@ -565,7 +604,11 @@ impl Store {
             crate::Backend::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 // A bitmap scan reads a few rows' pages out of order and sorts them:
-                // cheaper on a test's few rows, never what a page of many does.
+                // cheaper on a test's few rows, never what a page of many does. An
+                // index walk is planned as it is served (sorts priced out too).
+                if read.walk_index {
+                    sqlx::query(WALK_INDEX_SETTINGS).execute(&mut *tx).await?;
+                }
                 for off in ["enable_seqscan", "enable_bitmapscan"] {
                     sqlx::query(&format!("SET LOCAL {off} = off"))
                         .execute(&mut *tx)

@@ -192,6 +192,8 @@ impl Store {
             after: after.map(|After(keys)| keys.as_slice()),
             limit,
             offset: 0,
+            // A download's chunks are thousands of rows: the engine's own plan.
+            walk_index: false,
         };
         let rows = self.keyed_rows::<R>(read).await?;
         let next = (rows.len() >= limit as usize)

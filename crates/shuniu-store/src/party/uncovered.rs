@@ -67,7 +67,7 @@ fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
             let hidden_path = unindexed("jurisdiction_path");
             match district_of_path(path) {
                 None if path.is_empty() => {
-                    keyed(format!("FROM organizations WHERE {live}"), vec![])
+                    keyed(format!("FROM organizations WHERE {live}"), vec![]).walking_index()
                 }
                 shard => {
                     let (lo, hi) = range_of(path);
@@ -87,6 +87,7 @@ fn uncovered_list(scope: &CoverageScope, gap: Gap, plan: OrgPlan) -> ListQuery {
                         ),
                         args,
                     )
+                    .walking_index()
                 }
             }
         }

@@ -337,6 +337,7 @@ impl Store {
             select: (&read.select, &read.args),
             walk,
             tag: &read.tag,
+            walk_index: plan == OrgPlan::SortIndex && read.rank.is_none(),
         };
         self.keyset_page::<OrgRow, _>(list, at, per_page, total, Organization::try_from)
             .await
@@ -453,6 +454,7 @@ impl Store {
             after: None,
             limit: 21,
             offset: 0,
+            walk_index: plan == OrgPlan::SortIndex,
         })
         .await
     }
