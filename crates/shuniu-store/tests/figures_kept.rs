@@ -194,13 +194,12 @@ both_backends!(kept_figures_follow_every_write, |store: Store| async move {
     // counters move.
     let hub = crate::hubs::seed_hubs_for_chunks(&store).await;
     assert_figures_exact(&store, "after hubs and memberships").await;
-    let meiyuan = store.jurisdiction(MEIYUAN).await.unwrap().unwrap();
-    let regional_before = store
-        .hub_coverage(&CoverageScope::Subtree(meiyuan.path.clone()))
-        .await
-        .unwrap()
-        .regional
-        .covered;
+    let meiyuan = CoverageScope::Subtree(store.jurisdiction(MEIYUAN).await.unwrap().unwrap().path);
+    let in_regional_hubs = async || {
+        let hubs = store.hub_coverage(&meiyuan).await.unwrap();
+        hubs.regional.covered
+    };
+    let regional_before = in_regional_hubs().await;
     assert!(regional_before >= 4, "the hub's members: {regional_before}");
 
     // A revocation clears every member's regional hub in one set-based UPDATE.
@@ -214,12 +213,7 @@ both_backends!(kept_figures_follow_every_write, |store: Store| async move {
         .await
         .unwrap();
     assert_figures_exact(&store, "after a hub's revocation").await;
-    let regional_after = store
-        .hub_coverage(&CoverageScope::Subtree(meiyuan.path.clone()))
-        .await
-        .unwrap()
-        .regional
-        .covered;
+    let regional_after = in_regional_hubs().await;
     assert!(
         regional_after < regional_before,
         "{regional_after} < {regional_before}"
