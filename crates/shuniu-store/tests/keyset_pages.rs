@@ -285,12 +285,22 @@ both_backends!(
     organization_plans_have_the_shape_they_promise,
     |store: Store| async move {
         seed(&store).await;
-        // The counters choose: a street of eleven is scanned, the city walks the sort.
+        // The counters choose: by name a street of eleven walks its small district's
+        // entries (a page's worth); by another order, whose index spans every district,
+        // it is scanned; the city walks the sort.
         let street = OrgFilter {
             jurisdiction: Some(MEIYUAN.into()),
             ..Default::default()
         };
-        assert_eq!(store.org_plan(&street).await.unwrap(), OrgPlan::PathScan);
+        assert_eq!(store.org_plan(&street).await.unwrap(), OrgPlan::SortIndex);
+        let street_by_date = OrgFilter {
+            sort: OrgSort::Founded,
+            ..street.clone()
+        };
+        assert_eq!(
+            store.org_plan(&street_by_date).await.unwrap(),
+            OrgPlan::PathScan
+        );
         assert_eq!(
             store.org_plan(&OrgFilter::default()).await.unwrap(),
             OrgPlan::SortIndex
@@ -354,6 +364,16 @@ both_backends!(
         assert_eq!(
             OrgPlan::for_counts_checked(district, None, district),
             OrgPlan::SortIndex
+        );
+        // A small district's first page walks a page of its entries; a community of a
+        // large district with few matches is read and sorted.
+        assert_eq!(
+            OrgPlan::for_counts_checked(1_379, Some(1_379), 1_379),
+            OrgPlan::SortIndex
+        );
+        assert_eq!(
+            OrgPlan::for_counts_checked(30, Some(30), district),
+            OrgPlan::PathScan
         );
 
         let postgres = store.dialect() == shuniu_store::Dialect::Postgres;
