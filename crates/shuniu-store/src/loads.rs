@@ -48,12 +48,25 @@ impl Store {
 /// — organizations, their history, the audit trail — which no write of a load reads
 /// (a load finds rows by primary key and by the unique codes). Primary keys and unique
 /// indexes guard what a load writes and are never set aside.
-const DEFERRABLE_SQLITE: &str = "SELECT name, tbl_name, sql FROM sqlite_master \
-    WHERE type = 'index' AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' \
-    AND tbl_name IN ('organizations', 'organization_changes', 'audit_log') ORDER BY name";
-const DEFERRABLE_POSTGRES: &str = "SELECT indexname::text, tablename::text, indexdef FROM pg_indexes \
-    WHERE schemaname = current_schema() AND upper(indexdef) NOT LIKE 'CREATE UNIQUE%' \
-    AND tablename IN ('organizations', 'organization_changes', 'audit_log') ORDER BY indexname";
+macro_rules! deferrable_tables {
+    () => {
+        "('organizations', 'organization_changes', 'audit_log')"
+    };
+}
+const DEFERRABLE_SQLITE: &str = concat!(
+    "SELECT name, tbl_name, sql FROM sqlite_master \
+     WHERE type = 'index' AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%' \
+     AND tbl_name IN ",
+    deferrable_tables!(),
+    " ORDER BY name"
+);
+const DEFERRABLE_POSTGRES: &str = concat!(
+    "SELECT indexname::text, tablename::text, indexdef FROM pg_indexes \
+     WHERE schemaname = current_schema() AND upper(indexdef) NOT LIKE 'CREATE UNIQUE%' \
+     AND tablename IN ",
+    deferrable_tables!(),
+    " ORDER BY indexname"
+);
 
 impl Store {
     /// Sets aside the non-unique secondary indexes of the tables a bulk load fills
@@ -101,9 +114,10 @@ impl Store {
         )
         .fetch_all(p)
         .await)?;
+        let mut built = 0;
         for (name, definition) in &deferred {
             tracing::info!(index = %name, "building an index a bulk load set aside");
-            on_pool!(self, |p| {
+            built += on_pool!(self, |p| {
                 let mut tx = p.begin_with(self.begin_sql()).await?;
                 // Read in the transaction first: a SQLite connection checks that the
                 // schema it holds is current when a statement starts, not when one is
@@ -126,11 +140,13 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     tx.commit().await?;
+                    Ok::<_, crate::StoreError>(1)
+                } else {
+                    Ok::<_, crate::StoreError>(0)
                 }
-                Ok::<_, crate::StoreError>(())
             })?;
         }
-        Ok(deferred.len())
+        Ok(built)
     }
 
     /// PostgreSQL: `ANALYZE` — the planner's row counts and value spreads — of the
