@@ -136,7 +136,7 @@ both_backends!(services_sort_nearest_first, |store: Store| async move {
         per_page: 3,
         ..Default::default()
     };
-    let p = store.public_services(&f).await.unwrap();
+    let p = public_page(&store, &f).await;
     // Kept to the district: the Gulou service is not counted.
     assert_eq!(p.total, 4);
     let got: Vec<_> = p
@@ -152,33 +152,36 @@ both_backends!(services_sort_nearest_first, |store: Store| async move {
             ("乙 大悲巷", Some(Nearness::SameStreet)),
         ]
     );
-    let p2 = store
-        .public_services(&ServiceFilter {
+    let p2 = public_page(
+        &store,
+        &ServiceFilter {
             page: 2,
             ..f.clone()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(p2.items.len(), 1);
     assert_eq!(p2.items[0].nearness, Some(Nearness::SameDistrict));
     // With a category filter too, the counts bind what they use.
-    let p3 = store
-        .public_services(&ServiceFilter {
+    let p3 = public_page(
+        &store,
+        &ServiceFilter {
             category: Some(shuniu_domain::registry::ServiceDomain::Elderly),
             ..f.clone()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(p3.total, 4);
     // Without a community: no nearness, every place.
-    let all = store
-        .public_services(&ServiceFilter {
+    let all = public_page(
+        &store,
+        &ServiceFilter {
             page: 1,
             per_page: 10,
             ..Default::default()
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await;
     assert_eq!(all.total, 5);
     assert!(all.items.iter().all(|l| l.nearness.is_none()));
     // A download walks the list in the same order (nearest first, or by place), in
@@ -194,10 +197,8 @@ both_backends!(services_sort_nearest_first, |store: Store| async move {
             ..Default::default()
         },
     ] {
-        let expected: Vec<_> = store
-            .public_services(&f)
+        let expected: Vec<_> = public_page(&store, &f)
             .await
-            .unwrap()
             .items
             .iter()
             .map(|l| l.service.id)

@@ -76,29 +76,17 @@ both_backends!(records_are_read_for_the_index, |store: Store| async move {
         per_page: 20,
         ..Default::default()
     };
-    let page = store
-        .public_services(&ranked(vec![class.id, meal.id], None))
-        .await
-        .unwrap();
+    let page = public_page(&store, &ranked(vec![class.id, meal.id], None)).await;
     let got: Vec<_> = page.items.iter().map(|l| l.service.id).collect();
     assert_eq!((page.total, got), (2, vec![class.id, meal.id]));
-    let page = store
-        .public_services(&ranked(
-            vec![meal.id, class.id],
-            Some(ServiceDomain::Elderly),
-        ))
-        .await
-        .unwrap();
+    let page = public_page(
+        &store,
+        &ranked(vec![meal.id, class.id], Some(ServiceDomain::Elderly)),
+    )
+    .await;
     assert_eq!(
         page.items.iter().map(|l| l.service.id).collect::<Vec<_>>(),
         vec![meal.id]
     );
-    assert_eq!(
-        store
-            .public_services(&ranked(vec![], None))
-            .await
-            .unwrap()
-            .total,
-        0
-    );
+    assert_eq!(public_page(&store, &ranked(vec![], None)).await.total, 0);
 });

@@ -13,7 +13,7 @@ use crate::audit::append_in_tx;
 use crate::paging::Key;
 use crate::paging::keyset::ListQuery;
 use crate::supervision::credit::require_standing;
-use crate::{Arg, Page, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{Arg, Result, Store, StoreError, WriteCtx, on_pool};
 use shuniu_domain::supervision::standing::Activity;
 
 /// `booked_by` holds the user name (what the audit trail names); people are shown by
@@ -332,19 +332,6 @@ impl Store {
             .fetch_all(p)
             .await)?;
         rows.into_iter().map(Booking::try_from).collect()
-    }
-
-    /// An organization's bookings ending after `from`, by start; a numbered page.
-    pub async fn bookings_of_organization(
-        &self,
-        organization_id: Uuid,
-        from: DateTime<Utc>,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<Booking>> {
-        let q = bookings_list(organization_id, from);
-        self.list_numbered::<BookingRow, _>(q, page, per_page, Booking::try_from)
-            .await
     }
 
     /// One keyset page of an organization's bookings ending after `from`, by start,

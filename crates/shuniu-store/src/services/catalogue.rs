@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::audit::append_in_tx;
 use crate::paging::keyset::ListQuery;
 use crate::paging::{Key, unindexed};
-use crate::{After, Arg, KeyChunk, Page, Result, Store, StoreError, WriteCtx, on_pool};
+use crate::{After, Arg, KeyChunk, Result, Store, StoreError, WriteCtx, on_pool};
 
 /// A stored service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -350,19 +350,6 @@ impl Store {
         row.map(ServiceListing::try_from).transpose()
     }
 
-    /// An organization's services, every status, by name (its own page); a numbered
-    /// page.
-    pub async fn services_of(
-        &self,
-        organization_id: Uuid,
-        page: u32,
-        per_page: u32,
-    ) -> Result<Page<ServiceListing>> {
-        let q = services_of_list(organization_id);
-        self.list_numbered::<ListingRow, _>(q, page, per_page, ServiceListing::try_from)
-            .await
-    }
-
     /// One keyset page of an organization's services by name, from a cursor (or the
     /// first), with a bounded total.
     pub async fn services_of_page(
@@ -373,15 +360,6 @@ impl Store {
     ) -> Result<crate::KeyPage<ServiceListing>> {
         let q = services_of_list(organization_id);
         self.list_page::<ListingRow, _>(q, at, per_page, ServiceListing::try_from)
-            .await
-    }
-
-    /// The public list: services not ended, of organizations that may offer them,
-    /// filtered by category and place (a subtree: one range of `services_category` or
-    /// `services_place`), by name; the numbered page `f.page`.
-    pub async fn public_services(&self, f: &ServiceFilter) -> Result<Page<ServiceListing>> {
-        let q = public_query(f).list();
-        self.list_numbered::<ListingRow, _>(q, f.page, f.per_page, ServiceListing::try_from)
             .await
     }
 

@@ -49,3 +49,22 @@ pub fn official() -> WriteCtx {
 pub fn member() -> WriteCtx {
     WriteCtx::new("org-member", "org_member", "127.0.0.1")
 }
+
+/// The public list's page `f.page` of `f.per_page` as a numbered page: the keyset page
+/// read at that page's offset.
+pub async fn public_page(
+    store: &Store,
+    f: &shuniu_store::services::ServiceFilter,
+) -> shuniu_store::Page<shuniu_store::services::ServiceListing> {
+    let skip = u64::from(f.page.max(1) - 1) * u64::from(f.per_page);
+    let p = store
+        .public_services_page(f, shuniu_store::At::Offset(skip), f.per_page)
+        .await
+        .unwrap();
+    shuniu_store::Page {
+        items: p.items,
+        total: p.total.count(),
+        page: f.page,
+        per_page: f.per_page,
+    }
+}
