@@ -142,6 +142,9 @@ pub fn app_from_state(state: AppState) -> Router {
     with_security_headers(router)
         .layer(axum::middleware::from_fn(no_store_for_callers))
         .layer(compression())
+        .layer(axum::middleware::from_fn(
+            kit::abandoned::finish_when_abandoned,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

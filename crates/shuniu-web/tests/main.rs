@@ -11,6 +11,7 @@ mod parks_support;
 mod requests_support;
 mod world;
 
+mod abandoned_requests;
 mod access_matrix;
 mod api_access;
 mod api_annual;

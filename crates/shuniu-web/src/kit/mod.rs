@@ -19,6 +19,7 @@
 //! - [`search`]: the search index kept in step with the store, its rebuild, ranked hits;
 //! - [`api`]: the JSON API's plumbing (caller, errors, strict input, OpenAPI frame).
 
+pub mod abandoned;
 pub mod api;
 pub mod capability;
 pub mod chart;
