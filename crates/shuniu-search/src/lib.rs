@@ -177,6 +177,9 @@ impl Default for WriterBudget {
     }
 }
 
+/// The commit payload's prefix, before the commit's time in seconds since 1970.
+const COMMITTED_AT: &str = "committed_at=";
+
 pub struct Search {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
@@ -301,10 +304,32 @@ impl Search {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         let out = f(&mut writer, self.fields)?;
         if commit {
-            writer.commit()?;
+            // Each commit carries when it was made: a process that stops between a
+            // store's commit and the index's loses that document, and the next start
+            // re-reads what the store wrote since (see [`Search::committed_at`]).
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs();
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&format!("{COMMITTED_AT}{now}"));
+            prepared.commit()?;
             self.reader.reload()?;
         }
         Ok(out)
+    }
+
+    /// When the index last committed (whole seconds), if it has committed since it was
+    /// made by this version: what a start re-reads the store from.
+    pub fn committed_at(&self) -> Result<Option<std::time::SystemTime>> {
+        let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let metas = writer.index().load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.strip_prefix(COMMITTED_AT))
+            .and_then(|secs| secs.parse::<u64>().ok())
+            .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)))
     }
 
     /// Adds or replaces one document, committed (seen by the next query).

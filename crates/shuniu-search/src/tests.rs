@@ -264,3 +264,14 @@ fn nothing_to_look_for_finds_nothing() {
         0
     );
 }
+
+#[test]
+fn every_commit_records_when_it_was_made() {
+    let s = Search::in_memory().unwrap();
+    assert_eq!(s.committed_at().unwrap(), None);
+    let before = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+    s.upsert(&org("a", "玄武区阳光养老服务中心", "助老", MEIYUAN))
+        .unwrap();
+    let at = s.committed_at().unwrap().expect("the upsert committed");
+    assert!(at >= before && at <= std::time::SystemTime::now(), "{at:?}");
+}

@@ -99,6 +99,49 @@ impl Store {
         Ok(rows.into_iter().map(org).collect())
     }
 
+    /// Up to `limit` organizations written at or after `since` (their `updated_at`) with
+    /// ids after `after`, in id order: what a start re-reads for an index that may have
+    /// missed the last writes before a stop.
+    pub async fn organizations_for_index_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<OrgForIndex>> {
+        let sql = format!(
+            "{ORG_SELECT} WHERE updated_at >= $2 AND id > $1 ORDER BY id LIMIT {}",
+            limit.clamp(1, 5000)
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, OrgTuple>(&sql)
+            .bind(after.unwrap_or(Uuid::nil()))
+            .bind(since)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows.into_iter().map(org).collect())
+    }
+
+    /// Up to `limit` services written at or after `since`, or of an organization written
+    /// since (a service's document carries its organization's name), with ids after
+    /// `after`, in id order.
+    pub async fn services_for_index_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<ServiceForIndex>> {
+        let sql = format!(
+            "{SERVICE_SELECT} WHERE (s.updated_at >= $2 OR o.updated_at >= $2) AND s.id > $1 \
+             ORDER BY s.id LIMIT {}",
+            limit.clamp(1, 5000)
+        );
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, ServiceTuple>(&sql)
+            .bind(after.unwrap_or(Uuid::nil()))
+            .bind(since)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows.into_iter().map(service).collect())
+    }
+
     /// One service as the index holds it; `None` if there is none.
     pub async fn service_for_index(&self, id: Uuid) -> Result<Option<ServiceForIndex>> {
         let sql = format!("{SERVICE_SELECT} WHERE s.id = $1");

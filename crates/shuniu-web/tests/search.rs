@@ -251,3 +251,19 @@ http_test!(
         assert!(html.contains("领域或说明相符"), "{html}");
     }
 );
+
+http_test!(
+    a_start_finds_again_what_the_index_lost,
+    |app: TestApp| async move {
+        let id = org(&app, 1, "玄武区断电测试养老服务社", &["elderly"]).await;
+        assert_eq!(found(&app, "q=断电测试").await.len(), 1);
+        // As if the process had stopped between the store's commit and the index's.
+        app.search.delete(&id).unwrap();
+        assert!(found(&app, "q=断电测试").await.is_empty());
+        let done = shuniu_web::kit::search::catch_up(&app.store, &app.search)
+            .await
+            .unwrap();
+        assert!(done.organizations >= 1, "{done:?}");
+        assert_eq!(found(&app, "q=断电测试").await.len(), 1);
+    }
+);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use shuniu_search::Search;
 use shuniu_store::Store;
-use shuniu_web::kit::search::{SearchIndex, rebuild};
+use shuniu_web::kit::search::{SearchIndex, catch_up, rebuild};
 
 use crate::config::Settings;
 use crate::connect::sqlite_file;
@@ -57,7 +57,8 @@ pub async fn reindex(store: &Store, search: &Search) -> Outcome<String> {
 }
 
 /// The index `serve` uses: opened, and rebuilt when it is empty (new, lost, or written by
-/// another version of the analysis) or `fresh_data` was just loaded.
+/// another version of the analysis) or `fresh_data` was just loaded; otherwise brought up
+/// to what the store wrote since shortly before its last commit (`catch_up`).
 pub async fn index_for_serving(
     store: &Store,
     settings: &Settings,
@@ -67,6 +68,15 @@ pub async fn index_for_serving(
     if search.is_empty() || fresh_data {
         let line = reindex(store, &search).await?;
         tracing::info!("{line}");
+    } else {
+        let done = catch_up(store, &search)
+            .await
+            .map_err(|e| Failure::new(format!("cannot bring the search index up to date: {e}")))?;
+        tracing::info!(
+            organizations = done.organizations,
+            services = done.services,
+            "search index: read again what was written since shortly before its last commit"
+        );
     }
     Ok(search)
 }

@@ -112,6 +112,44 @@ pub enum RebuildError {
 
 const CHUNK: u32 = 2000;
 
+/// How far before the index's last commit a start re-reads the store: a write's
+/// document is committed milliseconds after the write, so one whose document was lost
+/// was written at most that long before a later commit, with room for clocks.
+const CATCH_UP_MARGIN: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Brings an index that was kept by an earlier process up to the store: every
+/// organization and service written since shortly before the index's last commit is
+/// read again and its document replaced. A process stopped between a store's commit and
+/// the index's (killed, the power cut) leaves those records unfindable otherwise. An
+/// index that never committed is left alone (a start rebuilds an empty one). Returns
+/// how many records were read again.
+pub async fn catch_up(store: &Store, search: &Search) -> Result<Rebuilt, RebuildError> {
+    let mut done = Rebuilt::default();
+    let Some(at) = search.committed_at()? else {
+        return Ok(done);
+    };
+    let since = chrono::DateTime::<chrono::Utc>::from(at) - CATCH_UP_MARGIN;
+    let mut after = None;
+    loop {
+        let chunk = store
+            .organizations_for_index_since(since, after, CHUNK)
+            .await?;
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.id);
+        search.upsert_all(&chunk.iter().map(org_doc).collect::<Vec<_>>())?;
+        done.organizations += chunk.len();
+    }
+    let mut after = None;
+    loop {
+        let chunk = store.services_for_index_since(since, after, CHUNK).await?;
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.id);
+        search.upsert_all(&chunk.iter().map(service_doc).collect::<Vec<_>>())?;
+        done.services += chunk.len();
+    }
+    Ok(done)
+}
+
 /// Replaces the index's content with the store's, read in keyset chunks.
 pub async fn rebuild(store: &Store, search: &Search) -> Result<Rebuilt, RebuildError> {
     let mut done = Rebuilt::default();
