@@ -2,6 +2,7 @@
 //! and the service catalogue: one record after a write, or the whole set in keyset chunks
 //! for a rebuild (bounded memory, each chunk one indexed range of the primary key).
 
+use chrono::{DateTime, Utc};
 use shuniu_domain::registry::ServiceDomain;
 use uuid::Uuid;
 
@@ -31,6 +32,7 @@ pub struct ServiceForIndex {
 }
 
 type OrgTuple = (Uuid, String, i64, String, String);
+type OrgSinceTuple = (Uuid, String, i64, String, String, DateTime<Utc>);
 type ServiceTuple = (Uuid, String, String, String, String, String, String, String);
 
 const ORG_SELECT: &str =
@@ -99,46 +101,53 @@ impl Store {
         Ok(rows.into_iter().map(org).collect())
     }
 
-    /// Up to `limit` organizations written at or after `since` (their `updated_at`) with
-    /// ids after `after`, in id order: what a start re-reads for an index that may have
-    /// missed the last writes before a stop.
+    /// Up to `limit` organizations written at or after `since` (their `updated_at`), in
+    /// (`updated_at`, id) order after `after` (the last one read): what a start re-reads
+    /// for an index that may have missed the last writes before a stop. A range of the
+    /// `updated_at` index, so its cost is what was written since, not the registry.
     pub async fn organizations_for_index_since(
         &self,
-        since: chrono::DateTime<chrono::Utc>,
-        after: Option<Uuid>,
+        since: DateTime<Utc>,
+        after: Option<(DateTime<Utc>, Uuid)>,
         limit: u32,
-    ) -> Result<Vec<OrgForIndex>> {
+    ) -> Result<Vec<(DateTime<Utc>, OrgForIndex)>> {
         let sql = format!(
-            "{ORG_SELECT} WHERE updated_at >= $2 AND id > $1 ORDER BY id LIMIT {}",
+            "SELECT id, name, domains_mask, jurisdiction_path, status, updated_at FROM organizations \
+             WHERE updated_at >= $1 AND (updated_at > $2 OR (updated_at = $2 AND id > $3)) \
+             ORDER BY updated_at, id LIMIT {}",
             limit.clamp(1, 5000)
         );
-        let rows = on_pool!(self, |p| sqlx::query_as::<_, OrgTuple>(&sql)
-            .bind(after.unwrap_or(Uuid::nil()))
+        let (from, id) = after.unwrap_or((since, Uuid::nil()));
+        let rows = on_pool!(self, |p| sqlx::query_as::<_, OrgSinceTuple>(&sql)
             .bind(since)
+            .bind(from)
+            .bind(id)
             .fetch_all(p)
             .await)?;
-        Ok(rows.into_iter().map(org).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, mask, path, status, at)| (at, org((id, name, mask, path, status))))
+            .collect())
     }
 
-    /// Up to `limit` services written at or after `since`, or of an organization written
-    /// since (a service's document carries its organization's name), with ids after
-    /// `after`, in id order.
-    pub async fn services_for_index_since(
-        &self,
-        since: chrono::DateTime<chrono::Utc>,
-        after: Option<Uuid>,
-        limit: u32,
-    ) -> Result<Vec<ServiceForIndex>> {
+    /// The services of the organizations `ids`, as the index holds them (a service's
+    /// document carries its organization's name).
+    pub async fn services_for_index_of(&self, ids: &[Uuid]) -> Result<Vec<ServiceForIndex>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
-            "{SERVICE_SELECT} WHERE (s.updated_at >= $2 OR o.updated_at >= $2) AND s.id > $1 \
-             ORDER BY s.id LIMIT {}",
-            limit.clamp(1, 5000)
+            "{SERVICE_SELECT} WHERE s.organization_id IN ({}) ORDER BY s.id",
+            marks.join(", ")
         );
-        let rows = on_pool!(self, |p| sqlx::query_as::<_, ServiceTuple>(&sql)
-            .bind(after.unwrap_or(Uuid::nil()))
-            .bind(since)
-            .fetch_all(p)
-            .await)?;
+        let rows = on_pool!(self, |p| {
+            let mut q = sqlx::query_as::<_, ServiceTuple>(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await
+        })?;
         Ok(rows.into_iter().map(service).collect())
     }
 

@@ -256,14 +256,38 @@ http_test!(
     a_start_finds_again_what_the_index_lost,
     |app: TestApp| async move {
         let id = org(&app, 1, "玄武区断电测试养老服务社", &["elderly"]).await;
+        let (st, v) = send(
+            app.client
+                .post(app.url(&format!("/api/v1/organizations/{id}/services")))
+                .json(&json!({
+                    "name": "断电测试助浴", "category": "elderly", "target_group": "失能老人",
+                    "place_kind": "home", "schedule": "周一至周五", "fee": "0"
+                })),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        let service = v["id"].as_str().unwrap().to_string();
+        let services = |app: &TestApp| {
+            let url = app.url("/api/v1/services?q=%E6%96%AD%E7%94%B5%E6%B5%8B%E8%AF%95");
+            let anon = app.anon.clone();
+            async move {
+                let (st, v) = send(anon.get(url)).await;
+                assert_eq!(st, StatusCode::OK, "{v}");
+                v["items"].as_array().unwrap().len()
+            }
+        };
         assert_eq!(found(&app, "q=断电测试").await.len(), 1);
-        // As if the process had stopped between the store's commit and the index's.
+        assert_eq!(services(&app).await, 1);
+        // As if the process had stopped between the store's commits and the index's.
         app.search.delete(&id).unwrap();
+        app.search.delete(&service).unwrap();
         assert!(found(&app, "q=断电测试").await.is_empty());
+        assert_eq!(services(&app).await, 0);
         let done = shuniu_web::kit::search::catch_up(&app.store, &app.search)
             .await
             .unwrap();
-        assert!(done.organizations >= 1, "{done:?}");
+        assert!(done.organizations >= 1 && done.services >= 1, "{done:?}");
         assert_eq!(found(&app, "q=断电测试").await.len(), 1);
+        assert_eq!(services(&app).await, 1);
     }
 );

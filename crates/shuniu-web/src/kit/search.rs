@@ -118,11 +118,13 @@ const CHUNK: u32 = 2000;
 const CATCH_UP_MARGIN: chrono::Duration = chrono::Duration::minutes(10);
 
 /// Brings an index that was kept by an earlier process up to the store: every
-/// organization and service written since shortly before the index's last commit is
-/// read again and its document replaced. A process stopped between a store's commit and
-/// the index's (killed, the power cut) leaves those records unfindable otherwise. An
-/// index that never committed is left alone (a start rebuilds an empty one). Returns
-/// how many records were read again.
+/// organization written since shortly before the index's last commit, with its
+/// services, and every service created since, is read again and its document
+/// replaced. A process stopped between a store's commit and the index's (killed, the
+/// power cut) leaves those records unfindable otherwise. A service edited (not created)
+/// since, of an organization not written since, is not read again: `shuniu reindex`
+/// repairs that. An index that never committed is left alone (a start rebuilds an empty
+/// one). Returns how many records were read again.
 pub async fn catch_up(store: &Store, search: &Search) -> Result<Rebuilt, RebuildError> {
     let mut done = Rebuilt::default();
     let Some(at) = search.committed_at()? else {
@@ -134,14 +136,24 @@ pub async fn catch_up(store: &Store, search: &Search) -> Result<Rebuilt, Rebuild
         let chunk = store
             .organizations_for_index_since(since, after, CHUNK)
             .await?;
-        let Some(last) = chunk.last() else { break };
-        after = Some(last.id);
-        search.upsert_all(&chunk.iter().map(org_doc).collect::<Vec<_>>())?;
-        done.organizations += chunk.len();
+        let Some((written, last)) = chunk.last() else {
+            break;
+        };
+        after = Some((*written, last.id));
+        let orgs: Vec<_> = chunk.into_iter().map(|(_, o)| o).collect();
+        search.upsert_all(&orgs.iter().map(org_doc).collect::<Vec<_>>())?;
+        done.organizations += orgs.len();
+        let ids: Vec<Uuid> = orgs.iter().map(|o| o.id).collect();
+        let services = store.services_for_index_of(&ids).await?;
+        search.upsert_all(&services.iter().map(service_doc).collect::<Vec<_>>())?;
+        done.services += services.len();
     }
-    let mut after = None;
+    // A service's id is a UUIDv7, its first 48 bits the milliseconds of its creation:
+    // the services created since are a range of the primary key.
+    let ms = u128::try_from(since.timestamp_millis().max(0)).unwrap_or(0);
+    let mut after = Some(Uuid::from_u128(ms << 80));
     loop {
-        let chunk = store.services_for_index_since(since, after, CHUNK).await?;
+        let chunk = store.services_for_index(after, CHUNK).await?;
         let Some(last) = chunk.last() else { break };
         after = Some(last.id);
         search.upsert_all(&chunk.iter().map(service_doc).collect::<Vec<_>>())?;
