@@ -9,16 +9,7 @@ use crate::common::*;
 http_test!(
     requests_abandoned_midway_leave_every_connection_usable,
     |app: TestApp| async move {
-        let made: serde_json::Value = app
-            .client
-            .post(format!("{}/api/v1/organizations", app.addr))
-            .json(&org_json(1))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let made = app.create_org(&org_json(1)).await;
         let id = made["id"].as_str().expect("the new organization's id");
         // The page reads the supervision record in a read snapshot (a transaction
         // begun with its own `BEGIN …`), the list and the record are plain reads.

@@ -151,15 +151,28 @@ pub async fn catch_up(store: &Store, search: &Search) -> Result<Rebuilt, Rebuild
     // A service's id is a UUIDv7, its first 48 bits the milliseconds of its creation:
     // the services created since are a range of the primary key.
     let ms = u128::try_from(since.timestamp_millis().max(0)).unwrap_or(0);
-    let mut after = Some(Uuid::from_u128(ms << 80));
+    let created_since = Uuid::from_u128(ms << 80);
+    done.services +=
+        services_after(store, Some(created_since), |docs| search.upsert_all(docs)).await?;
+    Ok(done)
+}
+
+/// Hands `write` the documents of every service with an id after `after` (all: `None`),
+/// in keyset chunks; returns how many there were.
+async fn services_after(
+    store: &Store,
+    mut after: Option<Uuid>,
+    write: impl Fn(&[Doc]) -> shuniu_search::Result<()>,
+) -> Result<usize, RebuildError> {
+    let mut n = 0;
     loop {
         let chunk = store.services_for_index(after, CHUNK).await?;
         let Some(last) = chunk.last() else { break };
         after = Some(last.id);
-        search.upsert_all(&chunk.iter().map(service_doc).collect::<Vec<_>>())?;
-        done.services += chunk.len();
+        write(&chunk.iter().map(service_doc).collect::<Vec<_>>())?;
+        n += chunk.len();
     }
-    Ok(done)
+    Ok(n)
 }
 
 /// Replaces the index's content with the store's, read in keyset chunks.
@@ -174,14 +187,7 @@ pub async fn rebuild(store: &Store, search: &Search) -> Result<Rebuilt, RebuildE
         search.stage(&chunk.iter().map(org_doc).collect::<Vec<_>>())?;
         done.organizations += chunk.len();
     }
-    let mut after = None;
-    loop {
-        let chunk = store.services_for_index(after, CHUNK).await?;
-        let Some(last) = chunk.last() else { break };
-        after = Some(last.id);
-        search.stage(&chunk.iter().map(service_doc).collect::<Vec<_>>())?;
-        done.services += chunk.len();
-    }
+    done.services += services_after(store, None, |docs| search.stage(docs)).await?;
     search.commit()?;
     Ok(done)
 }
