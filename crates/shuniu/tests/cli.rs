@@ -198,6 +198,18 @@ impl Server {
         }
     }
 
+    /// Stops the server with `signal` and asserts that it exited cleanly; a failure
+    /// names the exit status and shows the server's log.
+    fn stop_ok(self, signal: &str) {
+        let log = self.log.clone();
+        let status = self.stop(signal);
+        assert!(
+            status.success(),
+            "shuniu exited with {status} on SIG{signal}:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+    }
+
     /// Stops the server with `signal` (`INT` or `TERM`) and returns how it exited.
     fn stop(mut self, signal: &str) -> ExitStatus {
         let pid = self.child.id().to_string();
@@ -417,7 +429,7 @@ async fn config_layers_defaults_file_environment_flags() {
     let env_bind = format!("127.0.0.1:{env_port}");
     let mut server = Server::start(&dir, &[], &[("SHUNIU_BIND", &env_bind)], Some(env_port));
     server.wait_healthy().await;
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
 
     // A named file that is missing, and a key that does not exist, are errors.
     let out = run(shuniu(&dir).args(["migrate", "--config", "missing.toml"]));
@@ -554,7 +566,7 @@ async fn reindex_rebuilds_the_search_index_and_serve_rebuilds_a_missing_one() {
             "{q}: {v}"
         );
     }
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
 }
 
 #[tokio::test]

@@ -102,7 +102,7 @@ async fn booking_settings_layer_defaults_file_environment_flags() {
             "slot_minutes=30"
         ]
     );
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
 
     // The file sets the hours and the horizon; the environment beats it on the
     // closing hour and the longest booking; a flag beats the environment on the latter.
@@ -131,7 +131,7 @@ async fn booking_settings_layer_defaults_file_environment_flags() {
             "slot_minutes=30"
         ]
     );
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
 
     // Out of range, closing before opening, and a slot size are configuration errors.
     let out = run(shuniu(&dir).args(["serve", "--db", &url, "--booking-horizon-days", "1000"]));
@@ -218,7 +218,7 @@ async fn assessment_tables_come_from_the_file_the_settings_name_and_a_bad_one_st
     .unwrap();
     assert_eq!(v["items"][0]["source"], "setting", "{v}");
     assert_eq!(v["items"][0]["max_total"], 100, "{v}");
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
 }
 
 #[tokio::test]
@@ -228,7 +228,7 @@ async fn serve_demo_loads_xuanwu_and_one_account_per_role_into_an_empty_sqlite_d
     let mut server = Server::start(&dir, &["--db", &url, "--demo"], &[], None);
     server.wait_healthy().await;
     let log = server.log();
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
     let (orgs, staff) = xuanwu_organizations(&url).await;
     assert_eq!(orgs, 1379);
     assert!(staff >= 25_000, "staff {staff}");
@@ -308,7 +308,7 @@ async fn serve_demo_loads_xuanwu_and_one_account_per_role_into_an_empty_sqlite_d
     }
     // A second run neither recreates nor prints them.
     let log = server.log();
-    assert!(server.stop("INT").success());
+    server.stop_ok("INT");
     assert!(!log.contains("Demo accounts"), "{log}");
     let out = run(shuniu(&dir).args(["demo", "--db", &url]));
     assert_ok(&out);
