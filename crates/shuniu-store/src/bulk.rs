@@ -1,6 +1,7 @@
 //! Multi-row `INSERT`s for writes in bulk (registrations by the thousand, imports): one
 //! statement per chunk of rows instead of one per row, the chunk kept under SQLite's
 //! limit of 32,766 bound variables (PostgreSQL's is 65,535).
+//! Also the marks of dynamic `IN (…)` lists.
 
 use crate::Dialect;
 
@@ -41,9 +42,23 @@ pub(crate) fn values_sql(dialect: Dialect, columns: usize, rows: usize) -> Strin
     s
 }
 
+/// `$1, $2, …, $n`: the marks of an `IN (…)` list of `n` values bound in order.
+pub(crate) fn in_marks(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_lists_are_marked_in_order() {
+        assert_eq!(in_marks(1), "$1");
+        assert_eq!(in_marks(3), "$1, $2, $3");
+    }
 
     #[test]
     fn placeholders_number_rows_after_rows() {

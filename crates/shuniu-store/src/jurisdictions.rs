@@ -126,10 +126,7 @@ impl Store {
         codes.dedup();
         let mut out = Vec::with_capacity(codes.len());
         for chunk in codes.chunks(500) {
-            let marks = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let marks = crate::bulk::in_marks(chunk.len());
             let sql = format!(
                 "SELECT {COLUMNS} FROM jurisdictions WHERE code IN ({marks}) ORDER BY code"
             );

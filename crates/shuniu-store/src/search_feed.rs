@@ -136,10 +136,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "{SERVICE_SELECT} WHERE s.organization_id IN ({}) ORDER BY s.id",
-            marks.join(", ")
+            crate::bulk::in_marks(ids.len())
         );
         let rows = on_pool!(self, |p| {
             let mut q = sqlx::query_as::<_, ServiceTuple>(&sql);

@@ -22,20 +22,12 @@ use uuid::Uuid;
 
 use super::{LIVE_SQL, corrupt, lock_memberships};
 use crate::audit::append_all_in_tx;
-use crate::bulk::{rows_per_statement, values_sql};
+use crate::bulk::{in_marks as marks, rows_per_statement, values_sql};
 use crate::supervision::credit::{LISTING_COLUMNS, ListingRow, StoredListing};
 use crate::{Result, Store, StoreError, WriteCtx, on_pool};
 
 /// Ids per `IN (…)` list of a fact query.
 const IDS_PER_QUERY: usize = 500;
-
-/// `$1, $2, …, $n`: the marks of an `IN (…)` list.
-fn marks(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Runs `$sql` (a function of the `IN` list's marks) over `$ids` in chunks inside `$tx`,
 /// collecting the rows of type `$row`.

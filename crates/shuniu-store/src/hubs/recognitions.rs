@@ -307,10 +307,7 @@ impl Store {
         ids.dedup();
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let marks = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let marks = crate::bulk::in_marks(chunk.len());
             let sql = format!("{HUB_SELECT} WHERE h.id IN ({marks})");
             let rows = on_pool!(self, |p| {
                 let mut q = sqlx::query_as::<_, HubRow>(&sql);
