@@ -140,13 +140,13 @@ impl Store {
             "{SERVICE_SELECT} WHERE s.organization_id IN ({}) ORDER BY s.id",
             crate::bulk::in_marks(ids.len())
         );
-        let rows = on_pool!(self, |p| {
-            let mut q = sqlx::query_as::<_, ServiceTuple>(&sql);
-            for id in ids {
-                q = q.bind(*id);
-            }
-            q.fetch_all(p).await
-        })?;
+        let args: Vec<crate::Arg> = ids.iter().map(|id| crate::Arg::Uuid(*id)).collect();
+        let rows = on_pool!(self, |p| crate::bind_args!(
+            sqlx::query_as::<_, ServiceTuple>(&sql),
+            args
+        )
+        .fetch_all(p)
+        .await)?;
         Ok(rows.into_iter().map(service).collect())
     }
 
