@@ -16,7 +16,7 @@ use crate::kit::capability::SectionFuture;
 use crate::kit::extract::ApiQuery;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{self, Crumb, Filter, jurisdiction_options, pct, tree};
+use crate::kit::view::{self, Crumb, Filter, pct, place_filter_options, tree};
 use crate::{AppError, AppState, PageResult, today};
 
 pub fn routes() -> Routes {
@@ -125,7 +125,7 @@ pub async fn list(
         filters: vec![Filter {
             name: "jurisdiction",
             label: ui.t("field.jurisdiction"),
-            options: jurisdiction_options(&nodes, lang, &jurisdiction, ui.t("filter.all")),
+            options: place_filter_options(&nodes, lang, &jurisdiction, ui.t("filter.all")),
         }],
         errors: vec![],
         rows: vec![],

@@ -19,7 +19,7 @@ use crate::kit::extract::RecordId;
 use crate::kit::labels::{self, SITE, label};
 use crate::kit::paging::PageLink;
 use crate::kit::ui::{Ui, render};
-use crate::kit::view::{self, Crumb, Filter, fmt_int, jurisdiction_options, options, tree};
+use crate::kit::view::{self, Crumb, Filter, fmt_int, options, place_filter_options, tree};
 use crate::registry::{self, ListQuery};
 use crate::{AppError, AppState, PageResult, local_time};
 use shuniu_domain::access::{Action, Resource};
@@ -172,7 +172,7 @@ pub async fn list(
         Filter {
             name: "jurisdiction",
             label: ui.t("field.jurisdiction"),
-            options: jurisdiction_options(&nodes, lang, &v(&lq.jurisdiction), all),
+            options: place_filter_options(&nodes, lang, &v(&lq.jurisdiction), all),
         },
         Filter {
             name: "legal_form",

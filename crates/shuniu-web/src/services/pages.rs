@@ -25,7 +25,7 @@ use crate::kit::labels;
 use crate::kit::paging::{PageLink, links, total_text};
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{Crumb, Filter, Opt, jurisdiction_options, options, tree};
+use crate::kit::view::{Crumb, Filter, Opt, jurisdiction_options, options, place_filter_options, tree};
 use crate::services::service::{self, ListQuery, OrgServicesQuery};
 use crate::{AppError, AppState, PageResult};
 
@@ -550,7 +550,7 @@ pub async fn list_page(
                 name: "jurisdiction",
                 // The filter offers streets and the district, not only communities.
                 label: ui.t("svc.filter.place"),
-                options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
+                options: place_filter_options(&nodes, lang, &v(&q.jurisdiction), all),
             },
         ],
         errors: vec![],

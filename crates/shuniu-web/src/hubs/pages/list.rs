@@ -88,7 +88,7 @@ pub async fn list(
         Filter {
             name: "jurisdiction",
             label: ui.t("field.jurisdiction"),
-            options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
+            options: place_filter_options(&nodes, lang, &v(&q.jurisdiction), all),
         },
     ];
     let mut page = ListPage {

@@ -22,7 +22,7 @@ use crate::kit::extract::{CheckedForm, PathCode, RecordId};
 use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{self, Filter, Opt, fmt_int, jurisdiction_options, options, tree};
+use crate::kit::view::{self, Filter, Opt, fmt_int, jurisdiction_options, options, place_filter_options, tree};
 use crate::{AppError, AppState, PageResult, local_time, today};
 
 pub mod detail;

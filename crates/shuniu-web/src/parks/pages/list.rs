@@ -93,7 +93,7 @@ pub(super) async fn list_page(
         Filter {
             name: "jurisdiction",
             label: label(lang, "jurisdiction"),
-            options: jurisdiction_options(&nodes, lang, &v(&q.jurisdiction), all),
+            options: place_filter_options(&nodes, lang, &v(&q.jurisdiction), all),
         },
         Filter {
             name: "hub",

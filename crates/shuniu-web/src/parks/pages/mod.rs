@@ -23,7 +23,7 @@ use crate::kit::forms::{Field, SummaryItem};
 use crate::kit::labels;
 use crate::kit::routes::Routes;
 use crate::kit::ui::{Ui, render, see_other};
-use crate::kit::view::{self, Filter, Opt, fmt_int, jurisdiction_options, tree};
+use crate::kit::view::{self, Filter, Opt, fmt_int, jurisdiction_options, place_filter_options, tree};
 use crate::parks::{self as svc, VenueQuery};
 use crate::{AppError, AppState, PageResult, today};
 
