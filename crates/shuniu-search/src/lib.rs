@@ -16,6 +16,7 @@ pub mod analysis;
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
@@ -177,13 +178,68 @@ impl Default for WriterBudget {
     }
 }
 
-/// The commit payload's prefix, before the commit's time in seconds since 1970.
+/// The commit payload's prefix, before a time in seconds since 1970: every record the
+/// store wrote before it is in the index, so a start re-reads the store from there.
+const COMPLETE_FROM: &str = "complete_from=";
+/// The payload of indexes committed before `complete_from`: the commit's own time.
 const COMMITTED_AT: &str = "committed_at=";
+
+/// What a commit by a serving process allows for: a record whose transaction began
+/// before the commit but reached the index after it (or never, if the process stopped
+/// between the store's commit and the index's), and the clocks of the processes that
+/// write the store.
+pub const IN_FLIGHT: Duration = Duration::from_secs(10 * 60);
+
+/// What a rebuild allows for: it holds the index's writer lock, so no serving process
+/// writes the index meanwhile and every record committed before it began is read; only
+/// another command's transaction in flight at that moment (ours last well under a
+/// second) may be missed.
+pub const REBUILD_IN_FLIGHT: Duration = Duration::from_secs(10);
 
 pub struct Search {
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Writer>,
     fields: Fields,
+}
+
+/// The tantivy writer and what the index's commits say about the store.
+struct Writer {
+    index: IndexWriter,
+    /// Seconds since 1970 before which every record of the store is in the index, as
+    /// the last commit recorded it (`None`: it never committed with a payload).
+    complete_from: Option<u64>,
+    /// When the rebuild under way began (set by [`Search::clear`]).
+    rebuild_from: Option<u64>,
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+/// The floor a commit's payload records: after a rebuild, the rebuild's start less its
+/// allowance; otherwise the later of the floor so far and now less a serving process's
+/// allowance (a floor never moves back, or a start after a recent rebuild would read
+/// the whole rebuilt store again).
+fn next_floor(previous: Option<u64>, rebuild_from: Option<u64>, now: u64) -> u64 {
+    match rebuild_from {
+        Some(start) => start.saturating_sub(REBUILD_IN_FLIGHT.as_secs()),
+        None => previous
+            .unwrap_or(0)
+            .max(now.saturating_sub(IN_FLIGHT.as_secs())),
+    }
+}
+
+/// The floor in a stored payload (an older payload's commit time less [`IN_FLIGHT`]).
+fn floor_of_payload(payload: Option<&str>) -> Option<u64> {
+    let payload = payload?;
+    if let Some(secs) = payload.strip_prefix(COMPLETE_FROM) {
+        return secs.parse().ok();
+    }
+    let at: u64 = payload.strip_prefix(COMMITTED_AT)?.parse().ok()?;
+    Some(at.saturating_sub(IN_FLIGHT.as_secs()))
 }
 
 impl std::fmt::Debug for Search {
@@ -255,6 +311,7 @@ impl Search {
 
     fn with_index(index: Index, fields: Fields, budget: WriterBudget) -> Result<Search> {
         analysis::warm_up();
+        let complete_from = floor_of_payload(index.load_metas()?.payload.as_deref());
         let writer = index.writer_with_num_threads(budget.threads.max(1), budget.heap_bytes)?;
         let reader = index
             .reader_builder()
@@ -262,7 +319,11 @@ impl Search {
             .try_into()?;
         Ok(Search {
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Writer {
+                index: writer,
+                complete_from,
+                rebuild_from: None,
+            }),
             fields,
         })
     }
@@ -302,34 +363,30 @@ impl Search {
         commit: bool,
     ) -> Result<T> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        let out = f(&mut writer, self.fields)?;
+        let out = f(&mut writer.index, self.fields)?;
         if commit {
-            // Each commit carries when it was made: a process that stops between a
-            // store's commit and the index's loses that document, and the next start
-            // re-reads what the store wrote since (see [`Search::committed_at`]).
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_secs();
-            let mut prepared = writer.prepare_commit()?;
-            prepared.set_payload(&format!("{COMMITTED_AT}{now}"));
+            // Each commit carries the time before which the store is wholly in the index:
+            // a process that stops between a store's commit and the index's loses that
+            // document, and the next start re-reads from there ([`Search::complete_from`]).
+            let floor = next_floor(writer.complete_from, writer.rebuild_from, now_secs());
+            let mut prepared = writer.index.prepare_commit()?;
+            prepared.set_payload(&format!("{COMPLETE_FROM}{floor}"));
             prepared.commit()?;
+            writer.complete_from = Some(floor);
+            writer.rebuild_from = None;
             self.reader.reload()?;
         }
         Ok(out)
     }
 
-    /// When the index last committed (whole seconds), if it has committed since it was
-    /// made by this version: what a start re-reads the store from.
-    pub fn committed_at(&self) -> Result<Option<std::time::SystemTime>> {
+    /// The time (whole seconds) before which every record the store wrote is in the
+    /// index, as its last commit recorded it: what a start re-reads the store from.
+    /// `None` for an index that never committed.
+    pub fn complete_from(&self) -> Result<Option<std::time::SystemTime>> {
         let writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        let metas = writer.index().load_metas()?;
-        Ok(metas
-            .payload
-            .as_deref()
-            .and_then(|p| p.strip_prefix(COMMITTED_AT))
-            .and_then(|secs| secs.parse::<u64>().ok())
-            .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)))
+        Ok(writer
+            .complete_from
+            .map(|secs| std::time::UNIX_EPOCH + Duration::from_secs(secs)))
     }
 
     /// Adds or replaces one document, committed (seen by the next query).
@@ -364,15 +421,13 @@ impl Search {
     }
 
     /// Starts a rebuild: every document is removed, not yet committed. Follow with
-    /// [`Search::stage`] for each chunk and [`Search::commit`] at the end.
+    /// [`Search::stage`] for each chunk and [`Search::commit`] at the end; that commit
+    /// records the index as complete from shortly before this call.
     pub fn clear(&self) -> Result<()> {
-        self.write(
-            |w, _| {
-                w.delete_all_documents()?;
-                Ok(())
-            },
-            false,
-        )
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.index.delete_all_documents()?;
+        writer.rebuild_from = Some(now_secs());
+        Ok(())
     }
 
     /// Adds documents known not to be in the index (a rebuild), not yet committed.
@@ -400,7 +455,7 @@ impl Search {
             .writer
             .into_inner()
             .map_err(|_| SearchError::Poisoned)?;
-        writer.wait_merging_threads()?;
+        writer.index.wait_merging_threads()?;
         Ok(())
     }
 

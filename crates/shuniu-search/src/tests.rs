@@ -266,12 +266,58 @@ fn nothing_to_look_for_finds_nothing() {
 }
 
 #[test]
-fn every_commit_records_when_it_was_made() {
+fn every_commit_records_from_when_the_index_is_complete() {
     let s = Search::in_memory().unwrap();
-    assert_eq!(s.committed_at().unwrap(), None);
-    let before = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+    assert_eq!(s.complete_from().unwrap(), None);
+    let now = std::time::SystemTime::now;
+    // A serving process's write: complete from its commit less the allowance.
+    let before = now() - IN_FLIGHT - Duration::from_secs(1);
     s.upsert(&org("a", "玄武区阳光养老服务中心", "助老", MEIYUAN))
         .unwrap();
-    let at = s.committed_at().unwrap().expect("the upsert committed");
-    assert!(at >= before && at <= std::time::SystemTime::now(), "{at:?}");
+    let at = s.complete_from().unwrap().expect("the upsert committed");
+    assert!(at >= before && at <= now() - IN_FLIGHT, "{at:?}");
+    // A rebuild: complete from its start less a rebuild's (much smaller) allowance, so
+    // that a start just after it does not read the whole store again.
+    let started = now() - REBUILD_IN_FLIGHT - Duration::from_secs(1);
+    s.clear().unwrap();
+    s.stage(&[org("b", "梅园社区助餐点", "助餐", MEIYUAN)])
+        .unwrap();
+    s.commit().unwrap();
+    let rebuilt = s.complete_from().unwrap().unwrap();
+    assert!(
+        rebuilt >= started && rebuilt <= now() - REBUILD_IN_FLIGHT,
+        "{rebuilt:?}"
+    );
+    // A write after it does not move the floor back to its own commit less ten minutes.
+    s.upsert(&org("c", "玄武区助浴队", "助浴", MEIYUAN))
+        .unwrap();
+    assert_eq!(s.complete_from().unwrap(), Some(rebuilt));
+}
+
+#[test]
+fn the_floor_survives_a_restart_and_reads_the_older_payload() {
+    let dir = std::env::temp_dir().join(format!("shuniu-search-floor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let floor = {
+        let s = Search::open(&dir).unwrap();
+        s.clear().unwrap();
+        s.stage(&[org("a", "玄武区阳光养老服务中心", "助老", MEIYUAN)])
+            .unwrap();
+        s.commit().unwrap();
+        let floor = s.complete_from().unwrap().unwrap();
+        s.wait_merging().unwrap();
+        floor
+    };
+    let s = Search::open(&dir).unwrap();
+    assert_eq!(s.complete_from().unwrap(), Some(floor));
+    drop(s);
+    std::fs::remove_dir_all(&dir).unwrap();
+    // An index committed by the previous version carries its commit's time.
+    assert_eq!(floor_of_payload(Some("committed_at=1000")), Some(400));
+    assert_eq!(floor_of_payload(Some("complete_from=990")), Some(990));
+    assert_eq!(floor_of_payload(Some("nonsense")), None);
+    assert_eq!(floor_of_payload(None), None);
+    assert_eq!(next_floor(Some(5_000), None, 1_000), 5_000);
+    assert_eq!(next_floor(Some(5_000), Some(700), 1_000), 690);
+    assert_eq!(next_floor(None, None, 1_000), 400);
 }

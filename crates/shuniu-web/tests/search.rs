@@ -291,3 +291,31 @@ http_test!(
         assert_eq!(services(&app).await, 1);
     }
 );
+
+http_test!(
+    a_start_right_after_a_rebuild_reads_nothing_again,
+    |app: TestApp| async move {
+        org(&app, 1, "玄武区重建测试养老服务社", &["elderly"]).await;
+        // Written a minute before the rebuild: within a serving commit's ten minutes'
+        // allowance, but not within a rebuild's.
+        let a_minute_ago = (chrono::Utc::now() - chrono::Duration::seconds(60))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+        app.store
+            .execute_raw_for_tests(&format!(
+                "UPDATE organizations SET updated_at = '{a_minute_ago}' WHERE id = (SELECT id FROM organizations WHERE name = '玄武区重建测试养老服务社')"
+            ))
+            .await
+            .unwrap();
+        let rebuilt = shuniu_web::kit::search::rebuild(&app.store, &app.search)
+            .await
+            .unwrap();
+        assert!(rebuilt.organizations >= 1, "{rebuilt:?}");
+        // Everything written before the rebuild began is in it: a start now (after
+        // `generate` or `reindex`) has nothing to read again, not the whole registry.
+        let done = shuniu_web::kit::search::catch_up(&app.store, &app.search)
+            .await
+            .unwrap();
+        assert_eq!((done.organizations, done.services), (0, 0), "{done:?}");
+        assert_eq!(found(&app, "q=重建测试").await.len(), 1);
+    }
+);

@@ -112,25 +112,21 @@ pub enum RebuildError {
 
 const CHUNK: u32 = 2000;
 
-/// How far before the index's last commit a start re-reads the store: a write's
-/// document is committed milliseconds after the write, so one whose document was lost
-/// was written at most that long before a later commit, with room for clocks.
-const CATCH_UP_MARGIN: chrono::Duration = chrono::Duration::minutes(10);
-
 /// Brings an index that was kept by an earlier process up to the store: every
-/// organization written since shortly before the index's last commit, with its
-/// services, and every service created since, is read again and its document
-/// replaced. A process stopped between a store's commit and the index's (killed, the
-/// power cut) leaves those records unfindable otherwise. A service edited (not created)
-/// since, of an organization not written since, is not read again: `shuniu reindex`
-/// repairs that. An index that never committed is left alone (a start rebuilds an empty
-/// one). Returns how many records were read again.
+/// organization written since the time the index's last commit recorded as complete
+/// (shortly before that commit, or before the rebuild that made it: see
+/// [`Search::complete_from`]), with its services, and every service created since, is
+/// read again and its document replaced. A process stopped between a store's commit and
+/// the index's (killed, the power cut) leaves those records unfindable otherwise. A
+/// service edited (not created) since, of an organization not written since, is not
+/// read again: `shuniu reindex` repairs that. An index that never committed is left
+/// alone (a start rebuilds an empty one). Returns how many records were read again.
 pub async fn catch_up(store: &Store, search: &Search) -> Result<Rebuilt, RebuildError> {
     let mut done = Rebuilt::default();
-    let Some(at) = search.committed_at()? else {
+    let Some(at) = search.complete_from()? else {
         return Ok(done);
     };
-    let since = chrono::DateTime::<chrono::Utc>::from(at) - CATCH_UP_MARGIN;
+    let since = chrono::DateTime::<chrono::Utc>::from(at);
     let mut after = None;
     loop {
         let chunk = store
