@@ -33,9 +33,21 @@ const PLACE_FIRST: &[&str] = &[
     "兴", "长", "永", "福", "康", "泰", "丰", "乐", "春", "秋", "梅", "兰", "竹", "桂", "柳", "桃",
     "石", "翠", "锦", "瑞", "祥", "明", "光", "红",
 ];
+/// The pinyin of `PLACE_FIRST`, in the same order: a generated place's English name.
+const PLACE_FIRST_EN: &[&str] = &[
+    "long", "feng", "jin", "yin", "yu", "qing", "dong", "xi", "nan", "bei", "xin", "an", "ning",
+    "he", "ping", "hua", "xing", "chang", "yong", "fu", "kang", "tai", "feng", "le", "chun", "qiu",
+    "mei", "lan", "zhu", "gui", "liu", "tao", "shi", "cui", "jin", "rui", "xiang", "ming", "guang",
+    "hong",
+];
 const PLACE_SECOND: &[&str] = &[
     "华", "安", "山", "湖", "桥", "门", "港", "园", "村", "塘", "坊", "岗", "洲", "庄", "林", "泉",
     "苑", "湾", "亭", "城",
+];
+/// The pinyin of `PLACE_SECOND`, in the same order.
+const PLACE_SECOND_EN: &[&str] = &[
+    "hua", "an", "shan", "hu", "qiao", "men", "gang", "yuan", "cun", "tang", "fang", "gang",
+    "zhou", "zhuang", "lin", "quan", "yuan", "wan", "ting", "cheng",
 ];
 const ROAD_ENDINGS: &[&str] = &["路", "街", "大道", "巷", "北路", "南路"];
 const ESTATE_ENDINGS: &[&str] = &["苑", "里", "小区", "花园", "新村", "家园"];
@@ -111,14 +123,34 @@ pub struct Province {
     hubs_done: Vec<bool>,
 }
 
-fn place_word(i: usize) -> String {
+/// The `i`th two-character place word: which of `PLACE_FIRST` and of `PLACE_SECOND`.
+fn place_parts(i: usize) -> (usize, usize) {
     let n = PLACE_FIRST.len() * PLACE_SECOND.len();
     let i = (i * 97) % n;
-    format!(
-        "{}{}",
-        PLACE_FIRST[i % PLACE_FIRST.len()],
-        PLACE_SECOND[i / PLACE_FIRST.len()]
-    )
+    (i % PLACE_FIRST.len(), i / PLACE_FIRST.len())
+}
+
+fn place_word(i: usize) -> String {
+    let (a, b) = place_parts(i);
+    format!("{}{}", PLACE_FIRST[a], PLACE_SECOND[b])
+}
+
+/// The pinyin of [`place_word`] as a place is named in English: `Longhua`, `Xi'an` (an
+/// apostrophe before a syllable that starts with a vowel, as in 西安 Xi'an).
+fn place_word_en(i: usize) -> String {
+    let (a, b) = place_parts(i);
+    let second = PLACE_SECOND_EN[b];
+    let mark = if second.starts_with(['a', 'e', 'o']) {
+        "'"
+    } else {
+        ""
+    };
+    let first = PLACE_FIRST_EN[a];
+    let mut out = first[..1].to_uppercase();
+    out.push_str(&first[1..]);
+    out.push_str(mark);
+    out.push_str(second);
+    out
 }
 
 impl Province {
@@ -130,9 +162,9 @@ impl Province {
         let mut new_nodes = Vec::new();
         let mut districts = Vec::new();
         let mut word = rng.gen_range(0..800usize);
-        let mut next_word = || {
+        let mut next_index = || {
             word += 1;
-            place_word(word)
+            word
         };
         for d in tree.iter().filter(|j| j.level == Level::District) {
             let mut streets: Vec<Jurisdiction> = tree
@@ -142,12 +174,12 @@ impl Province {
                 .collect();
             for s in streets.len()..STREETS_PER_DISTRICT {
                 let code = format!("{}{:03}000", d.code, 100 + s);
-                let name = format!("{}街道", next_word());
+                let i = next_index();
                 let st = child_of(
                     d,
                     JurisdictionCode::parse(&code).expect("valid"),
-                    &name,
-                    &code,
+                    &format!("{}街道", place_word(i)),
+                    &format!("{} Street", place_word_en(i)),
                 )
                 .expect("a street of a district");
                 new_nodes.push(st.clone());
@@ -158,19 +190,26 @@ impl Province {
                 let mut communities = Vec::new();
                 for c in 1..=COMMUNITIES_PER_STREET {
                     let code = format!("{}{c:03}", &st.code.as_str()[..9]);
-                    let word = next_word();
+                    let i = next_index();
+                    let word = place_word(i);
                     let cm = child_of(
                         st,
                         JurisdictionCode::parse(&code).expect("valid"),
                         &format!("{word}社区"),
-                        &code,
+                        &format!("{} Community", place_word_en(i)),
                     )
                     .expect("a community of a street");
                     new_nodes.push(cm);
                     communities.push((code, word));
                 }
                 let roads = (0..6)
-                    .map(|k| format!("{}{}", next_word(), ROAD_ENDINGS[k % ROAD_ENDINGS.len()]))
+                    .map(|k| {
+                        format!(
+                            "{}{}",
+                            place_word(next_index()),
+                            ROAD_ENDINGS[k % ROAD_ENDINGS.len()]
+                        )
+                    })
                     .collect();
                 out_streets.push(Street {
                     code: st.code.to_string(),
@@ -184,7 +223,9 @@ impl Province {
                 code: d.code.to_string(),
                 short: d.name_zh.trim_end_matches('区').to_string(),
                 name: d.name_zh.clone(),
-                roads: (0..8).map(|_| format!("{}路", next_word())).collect(),
+                roads: (0..8)
+                    .map(|_| format!("{}路", place_word(next_index())))
+                    .collect(),
                 streets: out_streets,
             });
         }
@@ -643,5 +684,43 @@ impl Province {
             joins_industry: None,
             ends: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_places_are_named_in_both_languages() {
+        assert_eq!(PLACE_FIRST.len(), PLACE_FIRST_EN.len());
+        assert_eq!(PLACE_SECOND.len(), PLACE_SECOND_EN.len());
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let p = Province::new(1_000, 7, today);
+        assert!(p.new_nodes().len() > 1_000, "{}", p.new_nodes().len());
+        for j in p.new_nodes() {
+            let suffix = match j.level {
+                Level::Street => " Street",
+                Level::Community => " Community",
+                other => panic!("a generated {other:?}"),
+            };
+            let word = j
+                .name_en
+                .strip_suffix(suffix)
+                .unwrap_or_else(|| panic!("{}", j.name_en));
+            assert!(
+                word.is_ascii() && word.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{}",
+                j.name_en
+            );
+            assert!(
+                !word.contains(|c: char| c.is_ascii_digit()),
+                "{}",
+                j.name_en
+            );
+        }
+        let at = |zh: &str| (0..800).find(|&i| place_word(i) == zh).unwrap();
+        assert_eq!(place_word_en(at("西安")), "Xi'an");
+        assert_eq!(place_word_en(at("龙华")), "Longhua");
     }
 }
