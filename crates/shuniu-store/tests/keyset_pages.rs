@@ -377,6 +377,32 @@ both_backends!(
         );
 
         let postgres = store.dialect() == shuniu_store::Dialect::Postgres;
+        // With a grade, a district by name walks that grade's own entries (the partial
+        // index of graded organizations by district and grade), in either direction.
+        for sort in [OrgSort::Name, OrgSort::NameDesc] {
+            let graded = OrgFilter {
+                jurisdiction: Some(XUANWU.into()),
+                grade: Some(shuniu_domain::registry::Grade::A3),
+                domain: Some(ServiceDomain::Elderly),
+                sort,
+                ..Default::default()
+            };
+            let text = store
+                .organizations_plan_for_tests(&graded, OrgPlan::SortIndex)
+                .await
+                .unwrap()
+                .join("\n");
+            assert!(
+                text.contains("organizations_shard_grade_name"),
+                "{sort:?} with a grade walks the graded index:\n{text}"
+            );
+            let sorts = if postgres {
+                text.contains("Sort")
+            } else {
+                text.contains("TEMP B-TREE")
+            };
+            assert!(!sorts, "{sort:?} with a grade sorts nothing:\n{text}");
+        }
         for (sort, index) in [
             // By name a district walks its own entries (the index leading with it).
             (OrgSort::Name, "organizations_shard_name"),

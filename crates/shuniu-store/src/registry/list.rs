@@ -551,17 +551,31 @@ impl Store {
                 &mut args,
             );
         }
-        // The plain equality filters, each written as the plan wants (`{eq}`).
+        // A district walked by name with a grade: the graded organizations' name index
+        // (`organizations_shard_grade_name`, by district and grade) holds that grade's
+        // names together, so the grade is left open to it and the walk passes only that
+        // grade's entries of the district, not all of them.
+        let graded_walk = plan == OrgPlan::SortIndex && shard.is_some();
+        // The plain equality filters, each written as the plan wants.
         let equals = [
-            ("legal_form", filter.legal_form.map(LegalForm::as_str)),
-            ("status", filter.status.map(OrgStatus::as_str)),
-            ("stage", filter.stage.map(Stage::as_str)),
-            ("grade", filter.grade.map(Grade::as_str)),
+            (
+                "legal_form",
+                filter.legal_form.map(LegalForm::as_str),
+                false,
+            ),
+            ("status", filter.status.map(OrgStatus::as_str), false),
+            ("stage", filter.stage.map(Stage::as_str), false),
+            ("grade", filter.grade.map(Grade::as_str), graded_walk),
         ];
-        for (column, value) in equals {
+        for (column, value, open) in equals {
             if let Some(v) = value {
+                let column = if open {
+                    column.to_string()
+                } else {
+                    hide(column)
+                };
                 push_n(
-                    &format!("{} = ?", hide(column)),
+                    &format!("{column} = ?"),
                     vec![Arg::Text(v.into())],
                     &mut args,
                 );

@@ -1,0 +1,1 @@
+DROP INDEX organizations_shard_grade_name;
