@@ -95,9 +95,20 @@ fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), config::ConfigErro
     Ok((config::resolve(cli.flags(), env, file)?, path))
 }
 
+/// The log filter with tantivy's at `warn` unless the filter names tantivy itself: at
+/// `info` it logs five lines of its own for each commit, and the index commits on every
+/// write (a start on the demo printed them between the accounts and "Shuniu is up").
+fn quiet_search_engine(filter: &str) -> String {
+    if filter.contains("tantivy") {
+        filter.to_string()
+    } else {
+        format!("{filter},tantivy=warn")
+    }
+}
+
 /// Logs go to stderr, so that what a command prints on stdout stays clean.
 fn init_logging(s: &Settings) -> Result<(), String> {
-    let filter = tracing_subscriber::EnvFilter::try_new(&s.log)
+    let filter = tracing_subscriber::EnvFilter::try_new(quiet_search_engine(&s.log))
         .map_err(|e| format!("invalid log filter {:?}: {e}", s.log))?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -108,4 +119,24 @@ fn init_logging(s: &Settings) -> Result<(), String> {
         LogFormat::Json => builder.json().try_init(),
     }
     .map_err(|e| format!("cannot set up logging: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quiet_search_engine;
+
+    #[test]
+    fn the_search_engine_logs_warnings_unless_asked_for_more() {
+        assert_eq!(quiet_search_engine("info"), "info,tantivy=warn");
+        assert_eq!(
+            quiet_search_engine("shuniu_web=debug"),
+            "shuniu_web=debug,tantivy=warn"
+        );
+        assert_eq!(
+            quiet_search_engine("info,tantivy=debug"),
+            "info,tantivy=debug"
+        );
+        // What it makes is a filter tracing accepts.
+        assert!(tracing_subscriber::EnvFilter::try_new(quiet_search_engine("warn")).is_ok());
+    }
 }
