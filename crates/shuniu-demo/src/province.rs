@@ -33,21 +33,9 @@ const PLACE_FIRST: &[&str] = &[
     "兴", "长", "永", "福", "康", "泰", "丰", "乐", "春", "秋", "梅", "兰", "竹", "桂", "柳", "桃",
     "石", "翠", "锦", "瑞", "祥", "明", "光", "红",
 ];
-/// The pinyin of `PLACE_FIRST`, in the same order: a generated place's English name.
-const PLACE_FIRST_EN: &[&str] = &[
-    "long", "feng", "jin", "yin", "yu", "qing", "dong", "xi", "nan", "bei", "xin", "an", "ning",
-    "he", "ping", "hua", "xing", "chang", "yong", "fu", "kang", "tai", "feng", "le", "chun", "qiu",
-    "mei", "lan", "zhu", "gui", "liu", "tao", "shi", "cui", "jin", "rui", "xiang", "ming", "guang",
-    "hong",
-];
 const PLACE_SECOND: &[&str] = &[
     "华", "安", "山", "湖", "桥", "门", "港", "园", "村", "塘", "坊", "岗", "洲", "庄", "林", "泉",
     "苑", "湾", "亭", "城",
-];
-/// The pinyin of `PLACE_SECOND`, in the same order.
-const PLACE_SECOND_EN: &[&str] = &[
-    "hua", "an", "shan", "hu", "qiao", "men", "gang", "yuan", "cun", "tang", "fang", "gang",
-    "zhou", "zhuang", "lin", "quan", "yuan", "wan", "ting", "cheng",
 ];
 const ROAD_ENDINGS: &[&str] = &["路", "街", "大道", "巷", "北路", "南路"];
 const ESTATE_ENDINGS: &[&str] = &["苑", "里", "小区", "花园", "新村", "家园"];
@@ -123,33 +111,33 @@ pub struct Province {
     hubs_done: Vec<bool>,
 }
 
-/// The `i`th two-character place word: which of `PLACE_FIRST` and of `PLACE_SECOND`.
-fn place_parts(i: usize) -> (usize, usize) {
+fn place_word(i: usize) -> String {
     let n = PLACE_FIRST.len() * PLACE_SECOND.len();
     let i = (i * 97) % n;
-    (i % PLACE_FIRST.len(), i / PLACE_FIRST.len())
-}
-
-fn place_word(i: usize) -> String {
-    let (a, b) = place_parts(i);
-    format!("{}{}", PLACE_FIRST[a], PLACE_SECOND[b])
+    format!(
+        "{}{}",
+        PLACE_FIRST[i % PLACE_FIRST.len()],
+        PLACE_SECOND[i / PLACE_FIRST.len()]
+    )
 }
 
 /// The pinyin of [`place_word`] as a place is named in English: `Longhua`, `Xi'an` (an
 /// apostrophe before a syllable that starts with a vowel, as in 西安 Xi'an).
 fn place_word_en(i: usize) -> String {
-    let (a, b) = place_parts(i);
-    let second = PLACE_SECOND_EN[b];
-    let mark = if second.starts_with(['a', 'e', 'o']) {
-        "'"
-    } else {
-        ""
-    };
-    let first = PLACE_FIRST_EN[a];
-    let mut out = first[..1].to_uppercase();
-    out.push_str(&first[1..]);
-    out.push_str(mark);
-    out.push_str(second);
+    use pinyin::ToPinyin;
+    let mut out = String::new();
+    for c in place_word(i).chars() {
+        let syllable = c.to_pinyin().map_or("", |p| p.plain());
+        if out.is_empty() {
+            out.extend(syllable.chars().take(1).flat_map(char::to_uppercase));
+            out.push_str(syllable.get(1..).unwrap_or(""));
+        } else {
+            if syllable.starts_with(['a', 'e', 'o']) {
+                out.push('\'');
+            }
+            out.push_str(syllable);
+        }
+    }
     out
 }
 
@@ -693,8 +681,14 @@ mod tests {
 
     #[test]
     fn generated_places_are_named_in_both_languages() {
-        assert_eq!(PLACE_FIRST.len(), PLACE_FIRST_EN.len());
-        assert_eq!(PLACE_SECOND.len(), PLACE_SECOND_EN.len());
+        // Every character a place word is made of has a reading.
+        for c in PLACE_FIRST
+            .iter()
+            .chain(PLACE_SECOND)
+            .flat_map(|w| w.chars())
+        {
+            assert!(pinyin::ToPinyin::to_pinyin(&c).is_some(), "{c}");
+        }
         let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
         let p = Province::new(1_000, 7, today);
         assert!(p.new_nodes().len() > 1_000, "{}", p.new_nodes().len());
