@@ -158,6 +158,15 @@ impl Store {
         done
     }
 
+    /// The text columns of `sql`'s rows (a test's look at what is stored).
+    #[doc(hidden)]
+    pub async fn texts_for_tests(&self, sql: &str) -> Vec<String> {
+        crate::on_pool!(self, |p| sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(p)
+            .await)
+        .expect("a test's query")
+    }
+
     /// Removes the append-only triggers, as an attacker with DDL rights could.
     #[doc(hidden)]
     pub async fn disable_audit_guard_for_tests(&self) {

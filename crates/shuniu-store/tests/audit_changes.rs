@@ -163,3 +163,162 @@ both_backends!(
         assert_eq!(store.audit_verify().await.unwrap().verified, 2_500);
     }
 );
+
+/// The stored texts of an organization's changes by action, oldest first.
+async fn stored(store: &Store, id: uuid::Uuid, action: &str) -> Vec<String> {
+    let id = shuniu_store::testing::uuid_literal(store, id);
+    store
+        .texts_for_tests(&format!(
+            "SELECT changes FROM organization_changes WHERE organization_id = {id} AND action = '{action}' ORDER BY changed_at"
+        ))
+        .await
+}
+
+both_backends!(
+    a_registration_keeps_no_copy_of_the_record_until_a_registered_field_changes,
+    |store: Store| async move {
+        let made = store
+            .create_organizations(&[org(1, "320102002000"), org(2, "320102")], ctx())
+            .await
+            .unwrap();
+        let (a, b) = (made[0].id, made[1].id);
+        // Stored once: in the row; the change holds nothing.
+        assert_eq!(stored(&store, a, "created").await, vec![String::new()]);
+        let registered = store.organization_history(a).await.unwrap();
+        assert_eq!(registered[0].action, "created");
+        assert_eq!(registered[0].changes["volunteers"]["to"], 0);
+        assert_eq!(registered[0].changes["name"]["to"], "引用测试机构1");
+
+        // A status change touches no registered field: still nothing kept.
+        let change = StatusChange {
+            status: OrgStatus::Suspended,
+            reason: "整改".into(),
+            effective_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        };
+        store.change_status(b, &change, ctx()).await.unwrap();
+        assert_eq!(stored(&store, b, "created").await, vec![String::new()]);
+
+        // The first edit keeps what was registered, then changes the row.
+        let mut d = org(1, "320102002000");
+        d.volunteers = 40;
+        d.name = "引用测试机构一号".into();
+        store.update_organization(a, &d, ctx()).await.unwrap();
+        let kept = stored(&store, a, "created").await;
+        assert!(kept[0].contains("\"volunteers\":0"), "{kept:?}");
+        assert!(kept[0].contains("引用测试机构1\""), "{kept:?}");
+        let history = store.organization_history(a).await.unwrap();
+        assert_eq!(history.len(), 2);
+        // The creation reads as it did before the edit.
+        assert_eq!(history[1].changes, registered[0].changes);
+        assert_eq!(history[0].changes["volunteers"]["to"], 40);
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (4, None));
+    }
+);
+
+both_backends!(
+    the_database_refuses_a_registered_field_changed_before_the_creation_is_kept,
+    |store: Store| async move {
+        let made = store
+            .create_organizations(&[org(1, "320102002000")], ctx())
+            .await
+            .unwrap();
+        let id = shuniu_store::testing::uuid_literal(&store, made[0].id);
+        let refused = store
+            .execute_raw_for_tests(&format!(
+                "UPDATE organizations SET volunteers = 5 WHERE id = {id}"
+            ))
+            .await;
+        assert!(
+            refused.is_err(),
+            "a writer that forgot to keep the creation"
+        );
+        // Columns that are not registered facts are not guarded.
+        raw(
+            &store,
+            &format!("UPDATE organizations SET status_reason = 'x' WHERE id = {id}"),
+        )
+        .await;
+        // Once kept, the row may change.
+        raw(
+            &store,
+            &format!(
+                "UPDATE organization_changes SET changes = '{{}}' WHERE organization_id = {id}"
+            ),
+        )
+        .await;
+        raw(
+            &store,
+            &format!("UPDATE organizations SET volunteers = 5 WHERE id = {id}"),
+        )
+        .await;
+        assert_eq!(
+            store
+                .organization(made[0].id)
+                .await
+                .unwrap()
+                .unwrap()
+                .data
+                .volunteers,
+            5
+        );
+    }
+);
+
+both_backends!(
+    verify_finds_a_registered_field_rewritten_under_an_unkept_creation,
+    |store: Store| async move {
+        story(&store).await;
+        assert_eq!(store.audit_verify().await.unwrap().first_break, None);
+        // Someone with DDL rights drops the guard and rewrites the third registration.
+        let drop = match store.dialect() {
+            shuniu_store::Dialect::Postgres => {
+                "DROP TRIGGER organizations_creation_kept ON organizations"
+            }
+            shuniu_store::Dialect::Sqlite => "DROP TRIGGER organizations_creation_kept",
+        };
+        raw(&store, drop).await;
+        raw(
+            &store,
+            "UPDATE organizations SET name = '改名机构' WHERE name = '引用测试机构3'",
+        )
+        .await;
+        let r = store.audit_verify().await.unwrap();
+        let b = r.first_break.expect("the rewritten row is found");
+        assert_eq!(
+            (b.kind, b.seq, r.verified),
+            (BreakKind::ChangeAltered, 3, 2)
+        );
+    }
+);
+
+both_backends!(
+    writers_racing_on_one_record_keep_its_creation_once,
+    |store: Store| async move {
+        let made = store
+            .create_organizations(&[org(1, "320102002000")], ctx())
+            .await
+            .unwrap();
+        let id = made[0].id;
+        let before = store.organization_history(id).await.unwrap();
+        let edits: Vec<_> = (1..=8u32)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut d = org(1, "320102002000");
+                    d.volunteers = n;
+                    store.update_organization(id, &d, ctx()).await
+                })
+            })
+            .collect();
+        for edit in edits {
+            edit.await.unwrap().unwrap();
+        }
+        let history = store.organization_history(id).await.unwrap();
+        assert_eq!(history.last().unwrap().changes, before[0].changes);
+        let kept = stored(&store, id, "created").await;
+        assert!(kept[0].contains("\"volunteers\":0"), "{kept:?}");
+        let r = store.audit_verify().await.unwrap();
+        assert_eq!((r.verified, r.first_break), (9, None));
+    }
+);

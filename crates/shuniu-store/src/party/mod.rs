@@ -446,6 +446,7 @@ impl Store {
                 return Ok(before);
             }
             let changes = Value::Object(changes).to_string();
+            crate::registry::creation::keep_creation!(tx, organization_id);
             sqlx::query("UPDATE organizations SET party_org = $2, party_members = $3, party_instructor_id = $4, updated_at = $5 WHERE id = $1")
                 .bind(organization_id)
                 .bind(party.party_org.as_str())

@@ -1,6 +1,7 @@
 //! The registry of social organizations: records, their change history, listing
 //! (`list`), and the counters of its totals (`tallies`).
 
+pub(crate) mod creation;
 mod list;
 mod status;
 pub(crate) mod tallies;
@@ -185,19 +186,6 @@ fn diff(before: &Value, after: &Value) -> BTreeMap<String, Value> {
     out
 }
 
-/// The stored text of a registration's change: the fields set, `{field: value}` — the
-/// diff from nothing without repeating `{"from":null,"to":…}` for every field (a third
-/// of the text at province scale). [`organization_history`](Store::organization_history)
-/// reads it back as that diff.
-fn creation_changes(d: &OrganizationData) -> String {
-    let mut fields = match serde_json::to_value(d).expect("serializable") {
-        Value::Object(m) => m,
-        _ => unreachable!("a record serializes to an object"),
-    };
-    fields.retain(|_, v| !v.is_null());
-    serde_json::to_string(&fields).expect("serializable")
-}
-
 /// A stored change as a diff `{field: {from, to}}`: a registration's compact text
 /// (`{field: value}`) read as set from nothing; every other change is stored so.
 fn as_diff(action: &str, changes: Value) -> Value {
@@ -297,7 +285,7 @@ impl Store {
         let now = crate::now();
         let mut out = Vec::with_capacity(items.len());
         let mut domains: Vec<(&'static str, &str, Uuid)> = Vec::new();
-        let mut changes: Vec<(Uuid, Uuid, String)> = Vec::with_capacity(items.len());
+        let mut changes: Vec<(Uuid, Uuid)> = Vec::with_capacity(items.len());
         let mut events = Vec::with_capacity(items.len());
         for d in items {
             let j = &places[d.jurisdiction.as_str()];
@@ -313,7 +301,9 @@ impl Store {
             for dom in &d.domains {
                 domains.push((dom.as_str(), j.path.as_str(), org.id));
             }
-            let text = creation_changes(d);
+            // The audit record vouches for the whole text; the change keeps none of it
+            // until the record is first changed (see `creation`).
+            let text = creation::creation_text(d);
             let change_id = Uuid::now_v7();
             events.push(ctx.event(
                 "organization.create",
@@ -322,7 +312,7 @@ impl Store {
                 ChangeRef::to(change_id, &text).details(),
                 Some(j.path.clone()),
             ));
-            changes.push((change_id, org.id, text));
+            changes.push((change_id, org.id));
             out.push(org);
         }
         let insert =
@@ -361,14 +351,14 @@ impl Store {
                     values_sql(self.dialect(), 6, chunk.len())
                 );
                 let mut q = sqlx::query(&sql);
-                for (id, org_id, text) in chunk {
+                for (id, org_id) in chunk {
                     q = q
                         .bind(*id)
                         .bind(*org_id)
                         .bind(now)
                         .bind(actor)
                         .bind("created")
-                        .bind(text.as_str());
+                        .bind(creation::UNKEPT);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -510,6 +500,7 @@ impl Store {
             if changes.is_empty() {
                 return Ok::<_, StoreError>(before);
             }
+            creation::keep_creation!(tx, id);
             bind_data!(
                 sqlx::query(update)
                     .bind(id)
@@ -583,16 +574,39 @@ impl Store {
         Ok(updated)
     }
 
-    /// The change history of one organization, newest first.
+    /// The change history of one organization, newest first. An unkept creation's text
+    /// is computed from the row, read in the same snapshot as the changes (see
+    /// `creation`).
     pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
         let sql = "SELECT id, changed_at, actor, action, changes FROM organization_changes WHERE organization_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500";
-        let rows = on_pool!(self, |p| sqlx::query_as::<_, ChangeRow>(sql)
-            .bind(id)
-            .fetch_all(p)
-            .await)?;
+        let org_sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+        let (rows, registered) = on_pool!(self, |p| {
+            let mut tx = p.begin_with(self.read_snapshot_sql()).await?;
+            let rows = sqlx::query_as::<_, ChangeRow>(sql)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut registered = None;
+            if rows
+                .iter()
+                .any(|r| r.action == "created" && r.changes == creation::UNKEPT)
+            {
+                let row = sqlx::query_as::<_, OrgRow>(&org_sql)
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                registered = Some(creation::creation_text(&Organization::try_from(row)?.data));
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>((rows, registered))
+        })?;
         rows.into_iter()
             .map(|r| {
-                let stored = serde_json::from_str(&r.changes).map_err(|_| {
+                let text = match (&registered, r.changes.as_str()) {
+                    (Some(text), creation::UNKEPT) if r.action == "created" => text.as_str(),
+                    (_, stored) => stored,
+                };
+                let stored = serde_json::from_str(text).map_err(|_| {
                     StoreError::Corrupt(format!("corrupt organization change {}", r.id))
                 })?;
                 Ok(OrgChange {

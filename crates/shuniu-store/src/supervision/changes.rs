@@ -392,6 +392,7 @@ impl Store {
                 let shard_key =
                     shuniu_domain::jurisdiction::shard_key_of_path(&new_path).to_string();
                 tally_before = Some(tally_key!(self, tx, app.organization_id));
+                crate::registry::creation::keep_creation!(tx, app.organization_id);
                 sqlx::query(
                     "UPDATE organizations SET shard_key = $2, jurisdiction_path = $3, jurisdiction_code = $4, name = $5, \
                      legal_form = $6, uscc = $7, filing_number = $8, address = $9, founded_on = $10, \

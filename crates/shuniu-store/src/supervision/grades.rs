@@ -98,6 +98,7 @@ macro_rules! write_award {
                 .fetch_one(&mut *$tx)
                 .await?;
         let tally_before = $crate::registry::tallies::tally_key!(store, $tx, org_id);
+        $crate::registry::creation::keep_creation!($tx, org_id);
         sqlx::query("UPDATE organizations SET grade = $2, grade_awarded_on = $3, updated_at = $4 WHERE id = $1")
             .bind(org_id)
             .bind(award.grade.as_str())
@@ -240,6 +241,7 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
                     let tally_before = tally_key!(self, tx, organization_id);
+                    crate::registry::creation::keep_creation!(tx, organization_id);
                     sqlx::query("UPDATE organizations SET grade = NULL, grade_awarded_on = NULL, updated_at = $2 WHERE id = $1")
                         .bind(organization_id)
                         .bind(crate::now())
@@ -326,6 +328,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                crate::registry::creation::keep_creation!(tx, id);
                 let res = sqlx::query("UPDATE organizations SET grade = NULL, grade_awarded_on = NULL, updated_at = $3 WHERE id = $1 AND grade = $2")
                     .bind(id)
                     .bind(grade.as_str())

@@ -1,0 +1,2 @@
+DROP TRIGGER organizations_creation_kept ON organizations;
+DROP FUNCTION organizations_creation_kept();

@@ -1,0 +1,1 @@
+DROP TRIGGER organizations_creation_kept;
