@@ -120,7 +120,13 @@ impl From<AuditRow> for AuditRecord {
     }
 }
 
-const AUDIT_COLUMNS: &str = "seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash";
+/// A record's columns as read. `prev_hash` is not stored (migration `20261206110000`):
+/// it is the previous record's hash, or the purge anchor's when that record was purged
+/// (one lookup by primary key per row read).
+const AUDIT_COLUMNS: &str = "seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, \
+    COALESCE((SELECT p.hash FROM audit_log p WHERE p.seq = audit_log.seq - 1), \
+             (SELECT h.base_hash FROM audit_head h WHERE h.id = 1 AND h.base_seq = audit_log.seq - 1), '') AS prev_hash, \
+    hash";
 
 /// Appends `$event` to the chain inside the open transaction `$tx`.
 macro_rules! append_in_tx {
@@ -133,8 +139,8 @@ macro_rules! append_in_tx {
                 .await?;
         let rec = shuniu_domain::audit::AuditRecord::chain(&store.audit_key, seq + 1, $event, &prev);
         sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(rec.seq)
         .bind(rec.event.at)
@@ -146,7 +152,6 @@ macro_rules! append_in_tx {
         .bind(rec.event.outcome.as_str())
         .bind(&rec.event.details)
         .bind(&rec.event.jurisdiction_path)
-        .bind(&rec.prev_hash)
         .bind(&rec.hash)
         .execute(&mut *$tx)
         .await?;
@@ -182,10 +187,10 @@ macro_rules! append_all_in_tx {
                 prev = rec.hash.clone();
                 records.push(rec);
             }
-            for chunk in records.chunks($crate::bulk::rows_per_statement(12)) {
+            for chunk in records.chunks($crate::bulk::rows_per_statement(11)) {
                 let sql = format!(
-                    "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash) VALUES {}",
-                    $crate::bulk::values_sql(store.dialect(), 12, chunk.len())
+                    "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, hash) VALUES {}",
+                    $crate::bulk::values_sql(store.dialect(), 11, chunk.len())
                 );
                 let mut q = sqlx::query(&sql);
                 for rec in chunk {
@@ -200,7 +205,6 @@ macro_rules! append_all_in_tx {
                         .bind(rec.event.outcome.as_str())
                         .bind(&rec.event.details)
                         .bind(&rec.event.jurisdiction_path)
-                        .bind(&rec.prev_hash)
                         .bind(&rec.hash);
                 }
                 q.execute(&mut *$tx).await?;

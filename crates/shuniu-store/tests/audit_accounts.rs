@@ -203,8 +203,8 @@ both_backends!(verify_finds_an_inserted_record, |store: Store| async move {
     )
     .await
     .unwrap();
-    raw(&store, "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash) \
-                 SELECT 3, at, 'mallory', role, source, 'organization.update', object, outcome, details, jurisdiction_path, prev_hash, hash FROM audit_log WHERE seq = 4")
+    raw(&store, "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, hash) \
+                 SELECT 3, at, 'mallory', role, source, 'organization.update', object, outcome, details, jurisdiction_path, hash FROM audit_log WHERE seq = 4")
         .await
         .unwrap();
     let b = store
@@ -252,6 +252,18 @@ both_backends!(
             .audit(ctx().event_for_tests("login.success"))
             .await
             .unwrap();
+        // Each record follows the previous one's hash (not stored: read from it), the
+        // first follows the chain's zero start.
+        let before = store
+            .audit_page(&AuditFilter::default(), 1, 50)
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(before.len(), 6);
+        for pair in before.windows(2) {
+            assert_eq!(pair[0].prev_hash, pair[1].hash, "record {}", pair[0].seq);
+        }
+        assert_eq!(before[5].prev_hash, "0".repeat(64));
         assert_eq!(store.audit_purge_before(cutoff).await.unwrap(), 5);
         let page = store
             .audit_page(&AuditFilter::default(), 1, 50)
@@ -259,6 +271,8 @@ both_backends!(
             .unwrap();
         assert_eq!(page.total, 1);
         assert_eq!(page.items[0].seq, 6);
+        // With its predecessor purged, the first record follows the purge anchor.
+        assert_eq!(page.items[0].prev_hash, before[1].hash);
         let r = store.audit_verify().await.unwrap();
         assert_eq!((r.verified, r.first_break), (6, None));
     }
@@ -487,7 +501,14 @@ both_backends!(
     cutting_the_start_and_moving_the_anchor_is_found,
     |store: Store| async move {
         make_trail(&store).await;
-        // The purge flag lets the delete through, as a purge would.
+        // The anchor moved up onto record 2, then (the purge flag lets the delete
+        // through, as a purge would) records 1 and 2 cut off.
+        raw(
+            &store,
+            "UPDATE audit_head SET base_seq = 2, base_hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE id = 1",
+        )
+        .await
+        .unwrap();
         let allow = match store.dialect() {
             shuniu_store::Dialect::Postgres => {
                 "SET shuniu.audit_purge = 'on'; DELETE FROM audit_log WHERE seq <= 2"
@@ -497,12 +518,6 @@ both_backends!(
             }
         };
         raw(&store, allow).await.unwrap();
-        raw(
-            &store,
-            "UPDATE audit_head SET base_seq = 2, base_hash = (SELECT prev_hash FROM audit_log WHERE seq = 3) WHERE id = 1",
-        )
-        .await
-        .unwrap();
         let b = store
             .audit_verify()
             .await
@@ -521,8 +536,8 @@ both_backends!(
 
 both_backends!(a_record_past_the_head_is_found, |store: Store| async move {
     make_trail(&store).await;
-    raw(&store, "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, prev_hash, hash) \
-                 SELECT 6, at, 'mallory', role, source, action, object, outcome, details, jurisdiction_path, hash, hash FROM audit_log WHERE seq = 5")
+    raw(&store, "INSERT INTO audit_log (seq, at, actor, role, source, action, object, outcome, details, jurisdiction_path, hash) \
+                 SELECT 6, at, 'mallory', role, source, action, object, outcome, details, jurisdiction_path, hash FROM audit_log WHERE seq = 5")
         .await
         .unwrap();
     let b = store

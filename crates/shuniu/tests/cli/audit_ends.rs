@@ -60,8 +60,8 @@ async fn cut_ends_are_found(dir: &TempDir, end_url: &str, start_url: &str) {
         start_url,
         &[
             drop_delete_guard(start_url),
+            "UPDATE audit_head SET base_seq = 2, base_hash = (SELECT hash FROM audit_log WHERE seq = 2) WHERE id = 1",
             "DELETE FROM audit_log WHERE seq <= 2",
-            "UPDATE audit_head SET base_seq = 2, base_hash = (SELECT prev_hash FROM audit_log WHERE seq = 3) WHERE id = 1",
         ],
     )
     .await;
