@@ -443,29 +443,27 @@ impl Store {
                     .filter_map(|r| ChangeRef::parse(&r.details).map(|c| (r.seq, c)))
                     .collect();
                 let mut stored = std::collections::HashMap::with_capacity(refs.len());
-                // Unkept creations (see `registry::creation`): change id by organization.
-                let mut unkept = std::collections::HashMap::new();
                 for ids in refs.chunks(500) {
                     let sql = format!(
-                        "SELECT id, organization_id, changes FROM organization_changes WHERE id IN ({})",
+                        "SELECT id, changes FROM organization_changes WHERE id IN ({})",
                         crate::bulk::values_sql(self.dialect(), ids.len(), 1)
                             .trim_matches(|c| c == '(' || c == ')')
                     );
-                    let mut q = sqlx::query_as::<_, (uuid::Uuid, uuid::Uuid, String)>(&sql);
+                    let mut q = sqlx::query_as::<_, (uuid::Uuid, String)>(&sql);
                     for (_, c) in ids {
                         q = q.bind(c.change);
                     }
-                    for (id, org, text) in q.fetch_all(&mut *tx).await? {
-                        if text == crate::registry::creation::UNKEPT {
-                            unkept.insert(org, id);
-                        } else {
-                            stored.insert(id, text);
-                        }
-                    }
+                    stored.extend(q.fetch_all(&mut *tx).await?);
                 }
-                // Their text is the row's as it stands, read in this same snapshot.
-                let orgs: Vec<uuid::Uuid> = unkept.keys().copied().collect();
-                for ids in orgs.chunks(500) {
+                // A creation not written is under its organization's id, and its text is
+                // the row's as it stands, read in this same snapshot (see
+                // `registry::creation`).
+                let unwritten: Vec<uuid::Uuid> = refs
+                    .iter()
+                    .map(|(_, c)| c.change)
+                    .filter(|id| !stored.contains_key(id))
+                    .collect();
+                for ids in unwritten.chunks(500) {
                     let sql = format!(
                         "SELECT {} FROM organizations WHERE id IN ({})",
                         crate::registry::COLUMNS,
@@ -478,10 +476,7 @@ impl Store {
                     }
                     for row in q.fetch_all(&mut *tx).await? {
                         let org = shuniu_domain::registry::Organization::try_from(row)?;
-                        stored.insert(
-                            unkept[&org.id],
-                            crate::registry::creation::creation_text(&org.data),
-                        );
+                        stored.insert(org.id, crate::registry::creation::creation_text(&org.data));
                     }
                 }
                 let mut refs = refs.into_iter().peekable();

@@ -182,23 +182,28 @@ both_backends!(
             .await
             .unwrap();
         let (a, b) = (made[0].id, made[1].id);
-        // Stored once: in the row; the change holds nothing.
-        assert_eq!(stored(&store, a, "created").await, vec![String::new()]);
+        // Stored once: in the row; no change is written.
+        assert!(stored(&store, a, "created").await.is_empty());
         let registered = store.organization_history(a).await.unwrap();
         assert_eq!(registered[0].action, "created");
+        assert_eq!(
+            (registered[0].id, registered[0].actor.as_str()),
+            (a, "alice")
+        );
+        assert_eq!(registered[0].changed_at, made[0].created_at);
         assert_eq!(registered[0].changes["volunteers"]["to"], 0);
         assert_eq!(registered[0].changes["name"]["to"], "引用测试机构1");
 
-        // A status change touches no registered field: still nothing kept.
+        // A status change touches no registered field: still nothing written.
         let change = StatusChange {
             status: OrgStatus::Suspended,
             reason: "整改".into(),
             effective_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
         };
         store.change_status(b, &change, ctx()).await.unwrap();
-        assert_eq!(stored(&store, b, "created").await, vec![String::new()]);
+        assert!(stored(&store, b, "created").await.is_empty());
 
-        // The first edit keeps what was registered, then changes the row.
+        // The first edit writes what was registered, then changes the row.
         let mut d = org(1, "320102002000");
         d.volunteers = 40;
         d.name = "引用测试机构一号".into();
@@ -210,6 +215,10 @@ both_backends!(
         assert_eq!(history.len(), 2);
         // The creation reads as it did before the edit.
         assert_eq!(history[1].changes, registered[0].changes);
+        assert_eq!(
+            (history[1].id, &history[1].actor, history[1].changed_at),
+            (a, &registered[0].actor, registered[0].changed_at)
+        );
         assert_eq!(history[0].changes["volunteers"]["to"], 40);
         let r = store.audit_verify().await.unwrap();
         assert_eq!((r.verified, r.first_break), (4, None));
@@ -239,11 +248,12 @@ both_backends!(
             &format!("UPDATE organizations SET status_reason = 'x' WHERE id = {id}"),
         )
         .await;
-        // Once kept, the row may change.
+        // Once written, the row may change.
         raw(
             &store,
             &format!(
-                "UPDATE organization_changes SET changes = '{{}}' WHERE organization_id = {id}"
+                "INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) \
+                 VALUES ({id}, {id}, '2026-11-26T08:00:00Z', 'alice', 'created', '{{}}')"
             ),
         )
         .await;

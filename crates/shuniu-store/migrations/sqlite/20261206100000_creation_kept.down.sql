@@ -1,1 +1,2 @@
 DROP TRIGGER organizations_creation_kept;
+ALTER TABLE organizations DROP COLUMN created_by;

@@ -1,29 +1,31 @@
 //! A registration's `created` change, stored once.
 //!
-//! Most organizations are never changed after they are registered, and a copy of the
-//! record in their `created` change was the largest table of a province (595 MB of
-//! 3 GB at 1,000,000 organizations). So a registration leaves its change's text empty
-//! ("unkept") while the row itself still holds what was registered, and the text is
-//! computed from the row when it is read. The first write that changes a registered
-//! field keeps the text first, in its own transaction ([`keep_creation!`]): from then
-//! on the change holds it, as before.
+//! Most organizations are never changed after they are registered. A copy of the record
+//! in a `created` change for each was the largest table of a province (595 MB of 3 GB at
+//! 1,000,000 organizations, and 190 MB more for the changes' rows and indexes). So a
+//! registration writes no change: while the row still holds what was registered, the
+//! history reads the creation from it ([`Registered`]: `created_at`, `created_by` and
+//! the registered fields). The first write that changes a registered field writes the
+//! change first, in its own transaction ([`keep_creation!`]), under the organization's
+//! id; from then on the history reads it like any other change.
 //!
-//! The audit record of the registration carries the SHA-256 of the full text either
-//! way, so `audit verify` recomputes an unkept text from the row and finds a registered
-//! field rewritten under it. A trigger (migration `20261206100000`, both engines)
-//! refuses to change a registered field while the creation is unkept, so a writer that
+//! The registration's audit record refers to that change by the organization's id,
+//! with the SHA-256 of its text, written or not. `audit verify` recomputes the text of
+//! a change not written from the row, so a registered field rewritten under it is a
+//! break. A trigger (migration `20261206100000`, both engines) refuses to change a
+//! registered field of an organization whose creation is not written, so a writer that
 //! forgets [`keep_creation!`] fails its tests instead of losing history.
 //!
-//! The text of an unkept creation is computed by [`creation_text`] from the row read
-//! back. A field added to [`OrganizationData`] later must therefore serialize to `null`
-//! (left out) for the organizations registered before it, or its migration must keep
-//! their creations first.
+//! The text is computed by [`creation_text`] from the row read back. A field added to
+//! [`OrganizationData`] later must therefore serialize to `null` (left out) for the
+//! organizations registered before it, or its migration must write their creations
+//! first.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use shuniu_domain::registry::{OrganizationData, ServiceDomain};
 
-/// The stored text of an unkept creation.
-pub(crate) const UNKEPT: &str = "";
+use super::OrgRow;
 
 /// The text of a registration's change: the fields set, `{field: value}`, the diff
 /// from nothing without repeating `{"from":null,"to":…}` for every field (a third of
@@ -40,37 +42,61 @@ pub(crate) fn creation_text(d: &OrganizationData) -> String {
     serde_json::to_string(&fields).expect("serializable")
 }
 
-/// The unkept creation of an organization, if it has one (an indexed read).
-pub(crate) const UNKEPT_SELECT: &str = "SELECT id FROM organization_changes \
-    WHERE organization_id = $1 AND action = 'created' AND changes = ''";
+/// An organization's row with who registered it: what its creation is read from.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Registered {
+    #[sqlx(flatten)]
+    pub(crate) org: OrgRow,
+    /// `None` for registrations made before the column (they have their change).
+    pub(crate) created_by: Option<String>,
+}
 
-/// Writes the text of an unkept creation; a no-op once kept, so two writers racing
-/// to keep it write it once (the second's `WHERE` no longer matches).
-pub(crate) const KEEP_UPDATE: &str =
-    "UPDATE organization_changes SET changes = $2 WHERE id = $1 AND changes = ''";
+impl Registered {
+    /// The columns of [`Registered`], to follow `SELECT`.
+    pub(crate) fn columns() -> String {
+        format!("{}, created_by", super::COLUMNS)
+    }
+    /// The registration's time (the row's `created_at`).
+    pub(crate) fn at(&self) -> DateTime<Utc> {
+        self.org.created_at
+    }
+}
 
-/// Keeps the creation of organization `$id` inside `$tx`, before a write that changes
-/// one of its registered fields: if its text is still unkept, the row (which still
-/// holds what was registered) is read and its text written.
+/// Whether an organization's creation is written (an indexed read).
+pub(crate) const KEPT_SELECT: &str = "SELECT id FROM organization_changes \
+    WHERE organization_id = $1 AND action = 'created'";
+
+/// Writes a creation under the organization's id; a no-op when already written, so
+/// two writers racing to write it write it once.
+pub(crate) const KEEP_INSERT: &str = "INSERT INTO organization_changes \
+    (id, organization_id, changed_at, actor, action, changes) VALUES ($1, $1, $2, $3, 'created', $4) \
+    ON CONFLICT (id) DO NOTHING";
+
+/// Writes the creation of organization `$id` inside `$tx`, before a write that changes
+/// one of its registered fields, unless it is written already: its row still holds
+/// what was registered.
 macro_rules! keep_creation {
     ($tx:expr, $id:expr) => {{
         let id: uuid::Uuid = $id;
-        let unkept: Option<uuid::Uuid> =
-            sqlx::query_scalar($crate::registry::creation::UNKEPT_SELECT)
-                .bind(id)
-                .fetch_optional(&mut *$tx)
-                .await?;
-        if let Some(change_id) = unkept {
-            let row: $crate::registry::OrgRow = sqlx::query_as(&format!(
+        let kept: Option<uuid::Uuid> = sqlx::query_scalar($crate::registry::creation::KEPT_SELECT)
+            .bind(id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        if kept.is_none() {
+            let r: $crate::registry::creation::Registered = sqlx::query_as(&format!(
                 "SELECT {} FROM organizations WHERE id = $1",
-                $crate::registry::COLUMNS
+                $crate::registry::creation::Registered::columns()
             ))
             .bind(id)
             .fetch_one(&mut *$tx)
             .await?;
-            let org = shuniu_domain::registry::Organization::try_from(row)?;
-            sqlx::query($crate::registry::creation::KEEP_UPDATE)
-                .bind(change_id)
+            let at = r.at();
+            let actor = r.created_by.clone().unwrap_or_default();
+            let org = shuniu_domain::registry::Organization::try_from(r.org)?;
+            sqlx::query($crate::registry::creation::KEEP_INSERT)
+                .bind(id)
+                .bind(at)
+                .bind(actor)
                 .bind($crate::registry::creation::creation_text(&org.data))
                 .execute(&mut *$tx)
                 .await?;

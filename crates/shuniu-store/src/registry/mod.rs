@@ -255,8 +255,9 @@ impl Store {
 
     /// Registers many organizations in one transaction (imports, demo data, `shuniu
     /// generate`): all or none. The one path of every registration, a single one
-    /// included: each organization gets its row, its domain rows, a `created` change
-    /// and an audit record referring to that change ([`ChangeRef`]), and the counters
+    /// included: each organization gets its row, its domain rows and an audit record
+    /// referring to its `created` change ([`ChangeRef`]; the change itself is read from
+    /// the row until a registered field first changes: see `creation`), and the counters
     /// move. Rows go in by multi-row statements and the audit chain's head is read and
     /// moved once, so a batch of thousands costs a few dozen statements.
     pub async fn create_organizations(
@@ -285,7 +286,6 @@ impl Store {
         let now = crate::now();
         let mut out = Vec::with_capacity(items.len());
         let mut domains: Vec<(&'static str, &str, Uuid)> = Vec::new();
-        let mut changes: Vec<(Uuid, Uuid)> = Vec::with_capacity(items.len());
         let mut events = Vec::with_capacity(items.len());
         for d in items {
             let j = &places[d.jurisdiction.as_str()];
@@ -301,36 +301,39 @@ impl Store {
             for dom in &d.domains {
                 domains.push((dom.as_str(), j.path.as_str(), org.id));
             }
-            // The audit record vouches for the whole text; the change keeps none of it
-            // until the record is first changed (see `creation`).
+            // The audit record vouches for the whole text of the creation, which is not
+            // written until a registered field first changes (see `creation`): it will
+            // be written under the organization's id.
             let text = creation::creation_text(d);
-            let change_id = Uuid::now_v7();
             events.push(ctx.event(
                 "organization.create",
                 format!("organization:{}", org.id),
                 Outcome::Success,
-                ChangeRef::to(change_id, &text).details(),
+                ChangeRef::to(org.id, &text).details(),
                 Some(j.path.clone()),
             ));
-            changes.push((change_id, org.id));
             out.push(org);
         }
-        let insert =
-            format!("INSERT INTO organizations (shard_key, jurisdiction_path, {COLUMNS}) VALUES ");
+        let insert = format!(
+            "INSERT INTO organizations (shard_key, jurisdiction_path, created_by, {COLUMNS}) VALUES "
+        );
         on_pool!(self, |p| {
             let mut tx = p.begin_with(self.begin_sql()).await?;
-            for chunk in out.chunks(rows_per_statement(27)) {
-                let sql = format!("{insert}{}", values_sql(self.dialect(), 27, chunk.len()));
+            for chunk in out.chunks(rows_per_statement(28)) {
+                let sql = format!("{insert}{}", values_sql(self.dialect(), 28, chunk.len()));
                 let mut q = sqlx::query(&sql);
                 for org in chunk {
                     let (d, j) = (&org.data, &places[org.data.jurisdiction.as_str()]);
-                    q = bind_data!(q.bind(j.shard_key()).bind(&j.path).bind(org.id), d)
-                        .bind(d.is_demo)
-                        .bind(org.status.as_str())
-                        .bind(None::<String>)
-                        .bind(None::<NaiveDate>)
-                        .bind(now)
-                        .bind(now);
+                    q = bind_data!(
+                        q.bind(j.shard_key()).bind(&j.path).bind(actor).bind(org.id),
+                        d
+                    )
+                    .bind(d.is_demo)
+                    .bind(org.status.as_str())
+                    .bind(None::<String>)
+                    .bind(None::<NaiveDate>)
+                    .bind(now)
+                    .bind(now);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -342,23 +345,6 @@ impl Store {
                 let mut q = sqlx::query(&sql);
                 for (dom, path, id) in chunk {
                     q = q.bind(*dom).bind(*path).bind(*id);
-                }
-                q.execute(&mut *tx).await?;
-            }
-            for chunk in changes.chunks(rows_per_statement(6)) {
-                let sql = format!(
-                    "INSERT INTO organization_changes (id, organization_id, changed_at, actor, action, changes) VALUES {}",
-                    values_sql(self.dialect(), 6, chunk.len())
-                );
-                let mut q = sqlx::query(&sql);
-                for (id, org_id) in chunk {
-                    q = q
-                        .bind(*id)
-                        .bind(*org_id)
-                        .bind(now)
-                        .bind(actor)
-                        .bind("created")
-                        .bind(creation::UNKEPT);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -574,39 +560,39 @@ impl Store {
         Ok(updated)
     }
 
-    /// The change history of one organization, newest first. An unkept creation's text
-    /// is computed from the row, read in the same snapshot as the changes (see
-    /// `creation`).
+    /// The change history of one organization, newest first. A creation not written
+    /// (see `creation`) is read from the row, in the same snapshot as the changes.
     pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
-        let sql = "SELECT id, changed_at, actor, action, changes FROM organization_changes WHERE organization_id = $1 ORDER BY changed_at DESC, id DESC LIMIT 500";
-        let org_sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
+        const MAX: usize = 500;
+        let sql = format!(
+            "SELECT id, changed_at, actor, action, changes FROM organization_changes WHERE organization_id = $1 ORDER BY changed_at DESC, id DESC LIMIT {MAX}"
+        );
+        let org_sql = format!(
+            "SELECT {} FROM organizations WHERE id = $1",
+            creation::Registered::columns()
+        );
         let (rows, registered) = on_pool!(self, |p| {
             let mut tx = p.begin_with(self.read_snapshot_sql()).await?;
-            let rows = sqlx::query_as::<_, ChangeRow>(sql)
+            let rows = sqlx::query_as::<_, ChangeRow>(&sql)
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
+            // The creation is the oldest change: read from the row when it is not there
+            // and the page is not full (a full page ends before it anyway).
             let mut registered = None;
-            if rows
-                .iter()
-                .any(|r| r.action == "created" && r.changes == creation::UNKEPT)
-            {
-                let row = sqlx::query_as::<_, OrgRow>(&org_sql)
+            if rows.len() < MAX && !rows.iter().any(|r| r.action == "created") {
+                registered = sqlx::query_as::<_, creation::Registered>(&org_sql)
                     .bind(id)
-                    .fetch_one(&mut *tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                registered = Some(creation::creation_text(&Organization::try_from(row)?.data));
             }
             tx.commit().await?;
             Ok::<_, StoreError>((rows, registered))
         })?;
-        rows.into_iter()
+        let mut out = rows
+            .into_iter()
             .map(|r| {
-                let text = match (&registered, r.changes.as_str()) {
-                    (Some(text), creation::UNKEPT) if r.action == "created" => text.as_str(),
-                    (_, stored) => stored,
-                };
-                let stored = serde_json::from_str(text).map_err(|_| {
+                let stored = serde_json::from_str(&r.changes).map_err(|_| {
                     StoreError::Corrupt(format!("corrupt organization change {}", r.id))
                 })?;
                 Ok(OrgChange {
@@ -617,7 +603,23 @@ impl Store {
                     action: r.action,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(r) = registered {
+            let (changed_at, actor) = (r.at(), r.created_by.unwrap_or_default());
+            let org = Organization::try_from(r.org)?;
+            let text = creation::creation_text(&org.data);
+            out.push(OrgChange {
+                changes: as_diff(
+                    "created",
+                    serde_json::from_str(&text).expect("a JSON object"),
+                ),
+                id: org.id,
+                changed_at,
+                actor,
+                action: "created".into(),
+            });
+        }
+        Ok(out)
     }
 
     /// Recounts live organizations per jurisdiction straight from the registry
