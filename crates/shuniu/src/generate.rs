@@ -62,7 +62,7 @@ impl std::fmt::Display for Made {
             "Generated {} organizations ({} new streets and communities); {} regional and {} industry hubs \
              with {} memberships; {} suspended, {} deregistered. {:.1} s in all ({:.0} organizations/s); \
              registration {:.1} s ({:.0} organizations/s), hubs {:.1} s, memberships {:.1} s ({:.0}/s), \
-             status changes {:.1} s ({:.0}/s), indexes built (and on PostgreSQL vacuumed, analyzed) after the load {:.1} s.",
+             status changes {:.1} s ({:.0}/s), indexes built and the tables vacuumed (on PostgreSQL, analyzed) after the load {:.1} s.",
             n + self.skipped,
             self.nodes,
             self.regional_hubs,
