@@ -561,7 +561,7 @@ impl Store {
     }
 
     /// The change history of one organization, newest first. A creation not written
-    /// (see `creation`) is read from the row, in the same snapshot as the changes.
+    /// (see `creation`) is read from the row.
     pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
         const MAX: usize = 500;
         let sql = format!(
@@ -571,24 +571,26 @@ impl Store {
             "SELECT {} FROM organizations WHERE id = $1",
             creation::Registered::columns()
         );
-        let (rows, registered) = on_pool!(self, |p| {
-            let mut tx = p.begin_with(self.read_snapshot_sql()).await?;
+        // The row first, then the changes, each read of committed data; no transaction
+        // needed for the two to agree: a registered field changes only in the
+        // transaction that writes the creation (the trigger), so if the changes read
+        // second hold no creation, none was written before, and the row read first
+        // still held what was registered.
+        let (registered, rows) = on_pool!(self, |p| {
+            let registered = sqlx::query_as::<_, creation::Registered>(&org_sql)
+                .bind(id)
+                .fetch_optional(p)
+                .await?;
             let rows = sqlx::query_as::<_, ChangeRow>(&sql)
                 .bind(id)
-                .fetch_all(&mut *tx)
+                .fetch_all(p)
                 .await?;
-            // The creation is the oldest change: read from the row when it is not there
-            // and the page is not full (a full page ends before it anyway).
-            let mut registered = None;
-            if rows.len() < MAX && !rows.iter().any(|r| r.action == "created") {
-                registered = sqlx::query_as::<_, creation::Registered>(&org_sql)
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>((rows, registered))
+            Ok::<_, StoreError>((registered, rows))
         })?;
+        // The creation is the oldest change: when a full page ends before it, it is not
+        // shown either way.
+        let registered =
+            registered.filter(|_| rows.len() < MAX && !rows.iter().any(|r| r.action == "created"));
         let mut out = rows
             .into_iter()
             .map(|r| {
