@@ -171,6 +171,14 @@ impl Store {
                 false => format!("ANALYZE {FILLED}"),
             };
             sqlx::raw_sql(&sql).execute(p).await?;
+            if vacuum {
+                // The per-node counters are rewritten by every registration: at 1M,
+                // 1,221 live rows of `organization_coverage` sat in 129 MB that a plain
+                // vacuum marks free but keeps. Rewriting the small tables returns it.
+                sqlx::raw_sql("VACUUM FULL organization_coverage, jurisdiction_stats")
+                    .execute(p)
+                    .await?;
+            }
         }
         if let (crate::Backend::Sqlite(p), true) = (&self.backend, vacuum) {
             sqlx::raw_sql("VACUUM").execute(p).await?;
