@@ -171,6 +171,18 @@ struct ChangeRow {
     changes: String,
 }
 
+/// An organization's row joined with one of its changes (none: `NULL`s).
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    #[sqlx(flatten)]
+    registered: creation::Registered,
+    change_id: Option<Uuid>,
+    changed_at: Option<DateTime<Utc>>,
+    actor: Option<String>,
+    action: Option<String>,
+    changes: Option<String>,
+}
+
 /// Field-by-field differences between two versions of a record.
 fn diff(before: &Value, after: &Value) -> BTreeMap<String, Value> {
     let empty = serde_json::Map::new();
@@ -561,32 +573,40 @@ impl Store {
     }
 
     /// The change history of one organization, newest first. A creation not written
-    /// (see `creation`) is read from the row.
+    /// (see `creation`) is read from the row, by the same statement as the changes (a
+    /// join: one read, one snapshot).
     pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
         const MAX: usize = 500;
+        let org_columns: Vec<String> = creation::Registered::columns()
+            .split(',')
+            .map(|c| format!("o.{}", c.trim()))
+            .collect();
         let sql = format!(
-            "SELECT id, changed_at, actor, action, changes FROM organization_changes WHERE organization_id = $1 ORDER BY changed_at DESC, id DESC LIMIT {MAX}"
+            "SELECT {}, c.id AS change_id, c.changed_at, c.actor, c.action, c.changes \
+             FROM organizations o LEFT JOIN organization_changes c ON c.organization_id = o.id \
+             WHERE o.id = $1 ORDER BY c.changed_at DESC, c.id DESC LIMIT {MAX}",
+            org_columns.join(", ")
         );
-        let org_sql = format!(
-            "SELECT {} FROM organizations WHERE id = $1",
-            creation::Registered::columns()
-        );
-        // The row first, then the changes, each read of committed data; no transaction
-        // needed for the two to agree: a registered field changes only in the
-        // transaction that writes the creation (the trigger), so if the changes read
-        // second hold no creation, none was written before, and the row read first
-        // still held what was registered.
-        let (registered, rows) = on_pool!(self, |p| {
-            let registered = sqlx::query_as::<_, creation::Registered>(&org_sql)
-                .bind(id)
-                .fetch_optional(p)
-                .await?;
-            let rows = sqlx::query_as::<_, ChangeRow>(&sql)
-                .bind(id)
-                .fetch_all(p)
-                .await?;
-            Ok::<_, StoreError>((registered, rows))
-        })?;
+        let joined = on_pool!(self, |p| sqlx::query_as::<_, HistoryRow>(&sql)
+            .bind(id)
+            .fetch_all(p)
+            .await)?;
+        let mut registered = None;
+        let mut rows = Vec::with_capacity(joined.len());
+        for r in joined {
+            if let (Some(id), Some(changed_at), Some(actor), Some(action), Some(changes)) =
+                (r.change_id, r.changed_at, r.actor, r.action, r.changes)
+            {
+                rows.push(ChangeRow {
+                    id,
+                    changed_at,
+                    actor,
+                    action,
+                    changes,
+                });
+            }
+            registered = Some(r.registered);
+        }
         // The creation is the oldest change: when a full page ends before it, it is not
         // shown either way.
         let registered =
