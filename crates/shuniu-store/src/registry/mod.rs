@@ -162,7 +162,6 @@ pub struct OrgChange {
     pub changes: Value,
 }
 
-#[derive(sqlx::FromRow)]
 struct ChangeRow {
     id: Uuid,
     changed_at: DateTime<Utc>,
@@ -577,17 +576,20 @@ impl Store {
     /// join: one read, one snapshot).
     pub async fn organization_history(&self, id: Uuid) -> Result<Vec<OrgChange>> {
         const MAX: usize = 500;
-        let org_columns: Vec<String> = creation::Registered::columns()
-            .split(',')
-            .map(|c| format!("o.{}", c.trim()))
-            .collect();
-        let sql = format!(
-            "SELECT {}, c.id AS change_id, c.changed_at, c.actor, c.action, c.changes \
-             FROM organizations o LEFT JOIN organization_changes c ON c.organization_id = o.id \
-             WHERE o.id = $1 ORDER BY c.changed_at DESC, c.id DESC LIMIT {MAX}",
-            org_columns.join(", ")
-        );
-        let joined = on_pool!(self, |p| sqlx::query_as::<_, HistoryRow>(&sql)
+        // Built once: the organization's page asks for it on every request.
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let org_columns: Vec<String> = creation::Registered::columns()
+                .split(',')
+                .map(|c| format!("o.{}", c.trim()))
+                .collect();
+            format!(
+                "SELECT {}, c.id AS change_id, c.changed_at, c.actor, c.action, c.changes \
+                 FROM organizations o LEFT JOIN organization_changes c ON c.organization_id = o.id \
+                 WHERE o.id = $1 ORDER BY c.changed_at DESC, c.id DESC LIMIT {MAX}",
+                org_columns.join(", ")
+            )
+        });
+        let joined = on_pool!(self, |p| sqlx::query_as::<_, HistoryRow>(SQL.as_str())
             .bind(id)
             .fetch_all(p)
             .await)?;
